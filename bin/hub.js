@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The hub's command line. Runs the compiled code in dist/ (built by `npm run build`, which `npm ci` runs via `prepare`).
+const path = require('node:path');
+const fs = require('node:fs');
+const entry = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
+if (!fs.existsSync(entry)) {
+  console.error('hub is not built yet: run `npm run build` (npm ci does it for you)');
+  process.exit(1);
+}
+require(entry).main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,10 @@
+import { Migration20261130000100InitialStore } from './Migration20261130000100_initial-store';
+
+/**
+ * Every migration of the hub, in order. Listing them explicitly lets the
+ * Migrator run the same classes from TypeScript sources (tests) and from dist/.
+ * Add a new migration here when you add its file.
+ */
+export const migrationsList = [
+  { name: 'Migration20261130000100_initial-store', class: Migration20261130000100InitialStore },
+];

@@ -1,0 +1,116 @@
+/**
+ * Native record shapes of the five source systems, exactly as in
+ * `shared/spec/sources.md` (the fixture format of the data folder).
+ */
+
+/** The five systems the simulator plays. */
+export type SystemName = 'permit' | 'enforcement' | 'penalty' | 'monitoring' | 'credit';
+
+/** All system names, in a fixed order. */
+export const SYSTEM_NAMES: readonly SystemName[] = ['permit', 'enforcement', 'penalty', 'monitoring', 'credit'];
+
+/** One permit of an enterprise (排污许可证). */
+export interface PermitEntry {
+  permitNo: string;
+  validFrom: string;
+  validTo: string;
+  status: 'VALID' | 'EXPIRED' | 'REVOKED';
+}
+
+/** Permit system (排污许可) enterprise record. */
+export interface PermitRecord {
+  creditCode: string;
+  name: string;
+  divisionCode: string;
+  address: string;
+  longitude: number;
+  latitude: number;
+  industryCode: string;
+  supervisionLevel: 'NATIONAL_KEY' | 'PROVINCIAL_KEY' | 'CITY_KEY' | 'GENERAL';
+  managementClass: 'KEY' | 'SIMPLIFIED' | 'REGISTRATION';
+  basin: 'YELLOW_RIVER' | 'HUAI_RIVER' | 'HAI_RIVER' | 'XIAOQING_RIVER' | 'PENINSULA';
+  pollutionTypes: string[];
+  airSources: string[];
+  monitoringFacilities: string[];
+  permits: PermitEntry[];
+  updatedAt: string;
+}
+
+/** Enforcement measure types (执法措施). */
+export type MeasureType =
+  | 'SUSPEND_PRODUCTION'
+  | 'SEAL_SEIZE'
+  | 'RESTRICT_PRODUCTION'
+  | 'ORDER_CORRECTION'
+  | 'TRANSFER_DETENTION'
+  | 'TRANSFER_CRIMINAL'
+  | 'NO_PERMIT';
+
+/** Enforcement system (环境执法) record, snake_case. `finding` for inspections, `measure_type` for measures. */
+export interface EnforcementRecord {
+  record_id: string;
+  kind: 'INSPECTION' | 'MEASURE';
+  credit_code: string;
+  date: string;
+  finding?: 'NONE' | 'VIOLATION' | 'NO_PERMIT';
+  measure_type?: MeasureType;
+  status: 'ACTIVE' | 'WITHDRAWN';
+  modified_at: string;
+}
+
+/** Penalty system (行政处罚) case. */
+export interface PenaltyRecord {
+  caseNo: string;
+  creditCode: string;
+  decisionDate: string;
+  amount: number;
+  dailyConsecutive: boolean;
+  status: 'FILED' | 'DECIDED' | 'EXECUTED' | 'REVOKED';
+  modifiedAt: string;
+}
+
+/** Online monitoring platform (在线监测) daily summary of one outlet and pollutant. */
+export interface MonitoringRow {
+  creditCode: string;
+  outletCode: string;
+  date: string;
+  pollutantCode: string;
+  validHours: number;
+  exceedHours: number;
+  dailyMean: number;
+  limit: number;
+  unit: string;
+}
+
+/** Credit evaluation system (环境信用评价) rating. */
+export interface CreditRating {
+  uscc: string;
+  level: '绿标' | '蓝标' | '黄标' | '红标' | '黑标';
+  ratedOn: string;
+  updatedAt: string;
+}
+
+/** Record type of each system. */
+export interface SystemRecordMap {
+  permit: PermitRecord;
+  enforcement: EnforcementRecord;
+  penalty: PenaltyRecord;
+  monitoring: MonitoringRow;
+  credit: CreditRating;
+}
+
+/** The identity of a record within its system (what upserts and fault decisions key on). */
+export function recordId(system: SystemName, r: Record<string, unknown>): string {
+  switch (system) {
+    case 'permit':
+      return String(r.creditCode);
+    case 'enforcement':
+      return String(r.record_id);
+    case 'penalty':
+      return String(r.caseNo);
+    case 'monitoring':
+      return `${r.creditCode}|${r.outletCode}|${r.date}|${r.pollutantCode}`;
+    case 'credit':
+      return String(r.uscc);
+  }
+}

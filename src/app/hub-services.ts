@@ -1,0 +1,39 @@
+import { HubConfig } from '../config/config';
+import { ConnectorRegistry } from '../connectors/connector.registry';
+import { Database } from '../db/database';
+import { DivisionDirectory } from '../divisions/division-directory';
+import { EnterpriseSearchService } from '../enterprises/enterprise-search.service';
+import { SyncRunner, SyncRunnerOptions } from '../ingest/sync.runner';
+import { codeConnectors } from '../../connectors';
+
+/**
+ * The long-lived services of one hub process, wired once at start-up and
+ * shared by the GraphQL layer, the CLI and the scheduler.
+ */
+export interface HubServices {
+  config: HubConfig;
+  db: Database;
+  divisions: DivisionDirectory;
+  enterprises: EnterpriseSearchService;
+  connectors: ConnectorRegistry;
+  runner: SyncRunner;
+  log: (line: string) => void;
+}
+
+/** Wires the services on an open, migrated database. */
+export async function createHubServices(config: HubConfig, db: Database, opts: { log?: (l: string) => void; runner?: SyncRunnerOptions } = {}): Promise<HubServices> {
+  const log = opts.log ?? (() => undefined);
+  const divisions = await DivisionDirectory.load(db.pool);
+  const connectors = new ConnectorRegistry(codeConnectors);
+  await connectors.ensureRegistered(db);
+  const runner = new SyncRunner(db, config, connectors, { log, ...opts.runner });
+  return {
+    config,
+    db,
+    divisions,
+    enterprises: new EnterpriseSearchService(db.pool, divisions),
+    connectors,
+    runner,
+    log,
+  };
+}

@@ -1,0 +1,149 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/config';
+import { projectRoot } from '../config/project-root';
+import { migrate } from '../db/database';
+import { writeSchemaFile } from '../graphql/schema';
+import { startHttpServer } from '../server/http.server';
+import { runSimCommand } from '../../simulator/sim.command';
+import { startSimulator } from '../../simulator/sim.server';
+import { formatRunSummaries } from './summary';
+import { openHub } from './hub-runtime';
+
+const USAGE = `hub — environmental enforcement data hub
+
+usage:
+  hub start                         embedded database (unless DATABASE_URL), simulator with a demo province,
+                                    first sync, then the server on http://localhost:4000/graphql
+  hub serve [--port N]              GraphQL over HTTP on /graphql, /healthz, /readyz
+  hub migrate                       apply pending migrations
+  hub sim [--data DIR | --enterprises N --seed S] [--port N] [fault flags]
+                                    serve the five source systems (default port 4100)
+  hub sync [--connector ID ...]     run connectors once, then rescore/retag/warn what changed
+  hub connectors list               connectors with their last run
+  hub connectors run ID             run one connector
+  hub schema [--out FILE]           write the GraphQL schema (default schema/schema.graphql)
+
+environment: DATABASE_URL, HUB_SOURCES_URL, PORT, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL`;
+
+const DEMO_QUERY = `{ enterprises(first: 5) { totalCount edges { node { creditCode name score riskLevel division { name } } } } }`;
+
+async function cmdMigrate(): Promise<number> {
+  const hub = await openHub({}, { migrate: false });
+  try {
+    const applied = await migrate(hub.db.orm);
+    console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'no pending migrations');
+    return 0;
+  } finally {
+    await hub.shutdown();
+  }
+}
+
+async function cmdSync(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { connector: { type: 'string', multiple: true } }, strict: true });
+  const hub = await openHub();
+  try {
+    const ids = values.connector?.length ? values.connector : await enabledConnectorIds(hub.db.pool);
+    const summaries = await hub.services.runner.syncAll(ids, 'cli');
+    console.log(formatRunSummaries(summaries));
+    return summaries.every((s) => s.status === 'SUCCEEDED') ? 0 : 1;
+  } finally {
+    await hub.shutdown();
+  }
+}
+
+async function enabledConnectorIds(pool: import('pg').Pool): Promise<string[]> {
+  const res = await pool.query<{ id: string }>(`select id from connector where enabled order by kind, id`);
+  return res.rows.map((r) => r.id);
+}
+
+async function cmdServe(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
+  const hub = await openHub(values.port ? { port: Number(values.port) } : {});
+  const server = await startHttpServer(hub.services, { port: hub.config.port });
+  hub.onShutdown(() => server.close());
+  console.log(`hub serving GraphQL on ${server.url}`);
+  return new Promise<number>(() => undefined);
+}
+
+async function cmdStart(): Promise<number> {
+  const t0 = Date.now();
+  const sim = await startSimulator({ port: 4100, enterprises: Number(process.env.HUB_DEMO_ENTERPRISES ?? 3000), seed: 1 }).catch(async (e) => {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    return startSimulator({ port: 0, enterprises: Number(process.env.HUB_DEMO_ENTERPRISES ?? 3000), seed: 1 });
+  });
+  console.log(`simulator of the five source systems on ${sim.url}`);
+  const hub = await openHub({ sourcesUrl: process.env.HUB_SOURCES_URL ?? sim.url });
+  hub.onShutdown(() => sim.close());
+  const summaries = await hub.services.runner.syncAll(await enabledConnectorIds(hub.db.pool), 'start');
+  console.log(formatRunSummaries(summaries));
+  const server = await startHttpServer(hub.services, { port: hub.config.port });
+  hub.onShutdown(() => server.close());
+  console.log(`\nhub ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: GraphQL on ${server.url}\n`);
+  console.log(`try:\n  curl -s ${server.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: DEMO_QUERY })}'\n`);
+  return new Promise<number>(() => undefined);
+}
+
+async function cmdConnectors(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'run') {
+    if (!rest[0]) throw new UsageError('hub connectors run needs a connector id');
+    return cmdSync(['--connector', rest[0]]);
+  }
+  if (sub !== 'list') throw new UsageError(`unknown connectors subcommand '${sub ?? ''}'; use list or run ID`);
+  const hub = await openHub();
+  try {
+    const res = await hub.db.pool.query(
+      `select c.id, c.kind, c.schedule, c.enabled, r.status, r.started_at, r.loaded, r.quarantined
+         from connector c left join lateral (select * from connector_run where connector_id = c.id order by started_at desc limit 1) r on true
+        order by c.id`,
+    );
+    for (const r of res.rows) {
+      console.log(`${r.id.padEnd(16)} ${r.kind.padEnd(11)} ${(r.schedule ?? '-').padEnd(14)} ${r.enabled ? 'enabled ' : 'disabled'} last run: ${r.status ? `${r.status} ${r.started_at.toISOString()} loaded ${r.loaded} quarantined ${r.quarantined}` : 'never'}`);
+    }
+    return 0;
+  } finally {
+    await hub.shutdown();
+  }
+}
+
+async function cmdSchema(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true });
+  const out = values.out ?? path.join(projectRoot(), 'schema', 'schema.graphql');
+  await writeSchemaFile(out);
+  console.log(`wrote ${out}`);
+  return 0;
+}
+
+class UsageError extends Error {}
+
+/** Runs the `hub` command line; resolves to the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...args] = argv;
+  try {
+    switch (cmd) {
+      case 'start': return await cmdStart();
+      case 'serve': return await cmdServe(args);
+      case 'migrate': return await cmdMigrate();
+      case 'sim': await runSimCommand(args); return new Promise<number>(() => undefined);
+      case 'sync': return await cmdSync(args);
+      case 'connectors': return await cmdConnectors(args);
+      case 'schema': return await cmdSchema(args);
+      case undefined: case 'help': case '--help': case '-h': console.log(USAGE); return 0;
+      default: throw new UsageError(`unknown command '${cmd}'`);
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) { console.error(e.message); return 2; }
+    if (e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS')) {
+      console.error(`${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    console.error(`hub ${cmd}: ${(e as Error).stack ?? e}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,77 @@
+import path from 'node:path';
+
+/** Settings the hub reads from its environment. */
+export interface HubConfig {
+  /** PostgreSQL URL; when absent the hub starts an embedded PostgreSQL in `dataDir`. */
+  databaseUrl?: string;
+  /** Base URL of the source systems (the simulator by default). */
+  sourcesUrl: string;
+  /** HTTP port of `hub serve`. */
+  port: number;
+  /** Folder of the embedded database and other local state. */
+  dataDir: string;
+  /** Public base URL used in report links and QR codes. */
+  publicUrl: string;
+  /** Log level: debug, info, warn or error. */
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** Thrown at start-up when the environment is invalid; lists every problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+function parseUrl(name: string, value: string, protocols: string[], problems: string[]): string | undefined {
+  try {
+    const url = new URL(value);
+    if (!protocols.includes(url.protocol)) {
+      problems.push(`${name} must use ${protocols.map((p) => p.replace(':', '')).join(' or ')}, got '${url.protocol.replace(':', '')}'`);
+      return undefined;
+    }
+    return value;
+  } catch {
+    problems.push(`${name} is not a valid URL: '${value}'`);
+    return undefined;
+  }
+}
+
+function parsePort(name: string, value: string, problems: string[]): number | undefined {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+    problems.push(`${name} must be a port number from 1 to 65535, got '${value}'`);
+    return undefined;
+  }
+  return Number(value);
+}
+
+/**
+ * Reads and validates the hub's configuration from `env` (default `process.env`).
+ * Throws {@link ConfigError} listing every problem found, not just the first.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
+  const problems: string[] = [];
+  const nonEmpty = (k: string) => (env[k] !== undefined && env[k] !== '' ? env[k] : undefined);
+
+  const databaseUrl = nonEmpty('DATABASE_URL') && parseUrl('DATABASE_URL', env.DATABASE_URL!, ['postgres:', 'postgresql:'], problems);
+  const sourcesUrl = parseUrl('HUB_SOURCES_URL', nonEmpty('HUB_SOURCES_URL') ?? 'http://127.0.0.1:4100', ['http:', 'https:'], problems);
+  const port = parsePort('PORT', nonEmpty('PORT') ?? '4000', problems);
+  const dataDir = path.resolve(nonEmpty('HUB_DATA_DIR') ?? '.hub-data');
+  const logLevel = (nonEmpty('LOG_LEVEL') ?? 'info') as HubConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
+  const publicUrl = parseUrl('HUB_PUBLIC_URL', nonEmpty('HUB_PUBLIC_URL') ?? `http://localhost:${port ?? 4000}`, ['http:', 'https:'], problems);
+
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    databaseUrl: databaseUrl || undefined,
+    sourcesUrl: sourcesUrl!.replace(/\/+$/, ''),
+    port: port!,
+    dataDir,
+    publicUrl: publicUrl!.replace(/\/+$/, ''),
+    logLevel,
+    ...overrides,
+  };
+}

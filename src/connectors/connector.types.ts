@@ -1,0 +1,96 @@
+import { HttpClient } from './http.client';
+import { RecordKind, UnifiedRecord } from '../ingest/unified-record';
+
+/** A configuration field a connector declares in its manifest. */
+export interface ConfigField {
+  name: string;
+  type: 'string' | 'url' | 'integer' | 'boolean';
+  description: string;
+  default?: string | number | boolean;
+  /** Secrets are stored, used, and never logged or returned by the API. */
+  secret?: boolean;
+}
+
+/**
+ * What a connector declares about itself: the steward-facing description of a
+ * source integration.
+ */
+export interface ConnectorManifest {
+  /** Stable id, kebab-case (`permit`, `credit-rating`). */
+  id: string;
+  kind: 'code' | 'declarative';
+  title: string;
+  /** Who runs the source system. */
+  owner: string;
+  /** Default cron schedule (node-cron syntax), or null for manual runs only. */
+  schedule: string | null;
+  /** Unified record kinds the connector produces. */
+  produces: RecordKind[];
+  config: ConfigField[];
+}
+
+/** Resolved configuration values (defaults applied). */
+export type ConnectorConfig = Record<string, string | number | boolean | undefined>;
+
+/** What `fetch` and `check` receive from the runner. */
+export interface FetchContext {
+  http: HttpClient;
+  /** Base URL of the source system. */
+  baseUrl: string;
+  config: ConnectorConfig;
+  /** The cursor committed by the last successful page, or null on a first run. */
+  cursor: unknown;
+  log: (line: string) => void;
+  /** The time the run started. */
+  now: Date;
+}
+
+/** A page of native records plus the cursor that is safe to commit once they are stored. */
+export interface FetchedPage {
+  items: unknown[];
+  cursor: unknown;
+}
+
+/** The result of `check`: is the source reachable, and what does it claim. */
+export interface CheckResult {
+  ok: boolean;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * A source connector: `fetch` does I/O only and yields native records page by
+ * page; `map` is pure and turns one native record into a unified record (or
+ * throws a {@link MappingError} saying why it cannot).
+ */
+export interface SourceConnector {
+  manifest: ConnectorManifest;
+  check(ctx: FetchContext): Promise<CheckResult>;
+  fetch(ctx: FetchContext): AsyncIterable<FetchedPage>;
+  map(native: unknown, config: ConnectorConfig): UnifiedRecord;
+}
+
+/** Thrown by `map` when a native record cannot be turned into a unified record. */
+export class MappingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MappingError';
+  }
+}
+
+/** Applies the manifest's defaults to stored configuration values. */
+export function resolveConfig(manifest: ConnectorManifest, stored: Record<string, unknown> = {}): ConnectorConfig {
+  const out: ConnectorConfig = {};
+  for (const f of manifest.config) {
+    const v = stored[f.name] ?? f.default;
+    out[f.name] = v as ConnectorConfig[string];
+  }
+  return out;
+}
+
+/** The configuration with secrets replaced, for logs and API answers. */
+export function redactConfig(manifest: ConnectorManifest, config: ConnectorConfig): ConnectorConfig {
+  const out: ConnectorConfig = { ...config };
+  for (const f of manifest.config) if (f.secret && out[f.name] !== undefined) out[f.name] = '***';
+  return out;
+}

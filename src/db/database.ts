@@ -1,0 +1,97 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Pool, PoolClient } from 'pg';
+import { HubConfig } from '../config/config';
+import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded-postgres';
+import { initOrm } from './orm.config';
+
+/**
+ * The hub's handle on PostgreSQL: a pg pool for set-based SQL (bulk ingest,
+ * scoring, search) and MikroORM for the object graph. Both talk to one database.
+ */
+export interface Database {
+  url: string;
+  pool: Pool;
+  orm: MikroORM;
+  /** Whether this process started the server (embedded) or uses an external one. */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+  /** Size of the pg pool (default 10). */
+  poolSize?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Resolves the database URL: `config.databaseUrl` when set, otherwise an
+ * embedded PostgreSQL started in `config.dataDir`.
+ */
+export async function resolveDatabaseUrl(config: HubConfig, log?: (l: string) => void): Promise<{ url: string; embedded?: EmbeddedPostgresHandle }> {
+  if (config.databaseUrl) return { url: config.databaseUrl };
+  const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
+  return { url: embedded.url, embedded };
+}
+
+/** Opens the database (starting an embedded one when needed) and migrates it. */
+export async function openDatabase(config: HubConfig, opts: OpenDatabaseOptions = {}): Promise<Database> {
+  const { url, embedded } = await resolveDatabaseUrl(config, opts.log);
+  try {
+    return await connectDatabase(url, opts, embedded);
+  } catch (e) {
+    await embedded?.stop();
+    throw e;
+  }
+}
+
+/** Connects to a running server at `url`. */
+export async function connectDatabase(url: string, opts: OpenDatabaseOptions = {}, embedded?: EmbeddedPostgresHandle): Promise<Database> {
+  const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  // An idle client losing its server (restart) must not crash the process.
+  pool.on('error', (err) => opts.log?.(`idle database connection lost: ${err.message}`));
+  const orm = await initOrm(url);
+  if (opts.migrate !== false) await migrate(orm);
+  let closed = false;
+  return {
+    url,
+    pool,
+    orm,
+    embedded: !!embedded,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await orm.close(true);
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** Applies pending migrations; returns the names applied. */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}
+
+/** Names of migrations not yet applied. */
+export async function pendingMigrations(orm: MikroORM): Promise<string[]> {
+  return (await orm.getMigrator().getPendingMigrations()).map((m) => m.name);
+}
+
+/** Runs `fn` in a transaction on one pooled client. */
+export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await fn(client);
+    await client.query('commit');
+    return result;
+  } catch (e) {
+    await client.query('rollback').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,29 @@
+import { MikroORM, Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { migrationsList } from '../../migrations';
+import { entities } from './entities';
+
+/**
+ * Starts MikroORM on `clientUrl`. Tests pass overrides (pool size, debug);
+ * schema changes only ever come from the migrations in migrations/.
+ */
+export async function initOrm(clientUrl: string, overrides: Partial<Options> = {}): Promise<MikroORM> {
+  return MikroORM.init({
+    clientUrl,
+    entities,
+    extensions: [Migrator],
+    discovery: { warnWhenNoEntities: false },
+    migrations: {
+      migrationsList,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+    pool: { min: 0, max: 10 },
+    debug: false,
+    allowGlobalContext: false,
+    ...overrides,
+  });
+}

@@ -1,0 +1,47 @@
+import { Pool } from 'pg';
+
+/** A division as the hub knows it. */
+export interface DivisionInfo {
+  code: string;
+  name: string;
+  level: 'PROVINCE' | 'CITY' | 'COUNTY';
+  parentCode: string | null;
+}
+
+/**
+ * The divisions (168 rows for Shandong), held in memory after one query: used
+ * to validate codes and to turn a code into a SQL predicate on its subtree.
+ */
+export class DivisionDirectory {
+  private constructor(private readonly byCode: Map<string, DivisionInfo>) {}
+
+  static async load(pool: Pool): Promise<DivisionDirectory> {
+    const res = await pool.query<DivisionInfo>(`select code, name, level, parent_code as "parentCode" from division`);
+    return new DivisionDirectory(new Map(res.rows.map((r) => [r.code, r])));
+  }
+
+  get(code: string): DivisionInfo | undefined {
+    return this.byCode.get(code);
+  }
+
+  /** The division with this code, or an error a client can act on. */
+  require(code: string, field = 'divisionCode'): DivisionInfo {
+    const d = this.byCode.get(code);
+    if (!d) throw new UnknownDivisionError(`${field} '${code}' is not a known division code (province 370000, a city like 370100, or a county like 370102)`);
+    return d;
+  }
+
+  children(parentCode: string | null): DivisionInfo[] {
+    return [...this.byCode.values()].filter((d) => d.parentCode === parentCode).sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  /** True when `code` is `ancestor` or lies inside it. */
+  contains(ancestor: string, code: string): boolean {
+    for (let d = this.byCode.get(code); d; d = d.parentCode ? this.byCode.get(d.parentCode) : undefined) {
+      if (d.code === ancestor) return true;
+    }
+    return false;
+  }
+}
+
+export class UnknownDivisionError extends Error {}

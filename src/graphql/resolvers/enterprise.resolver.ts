@@ -1,0 +1,45 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { HubContext } from '../context';
+import { Division } from '../types/division.type';
+import { EnterpriseConnection, EnterpriseFilter } from '../types/enterprise-connection.type';
+import { EnterpriseOrder } from '../types/enums';
+import { Enterprise } from '../types/enterprise.type';
+import { Permit } from '../types/permit.type';
+
+/** Enterprise lookups and lists, always inside the caller's jurisdiction. */
+@Resolver(() => Enterprise)
+export class EnterpriseResolver {
+  @Query(() => Enterprise, { nullable: true, description: 'One enterprise; null when absent or outside your jurisdiction' })
+  enterprise(@Arg('creditCode') creditCode: string, @Ctx() ctx: HubContext) {
+    return ctx.services.enterprises.findOne(ctx.scope, creditCode);
+  }
+
+  @Query(() => EnterpriseConnection, { description: 'Enterprises matching a filter, ordered, in Relay pages' })
+  async enterprises(
+    @Ctx() ctx: HubContext,
+    @Arg('filter', () => EnterpriseFilter, { nullable: true }) filter?: EnterpriseFilter,
+    @Arg('orderBy', () => EnterpriseOrder, { defaultValue: EnterpriseOrder.SCORE_ASC }) orderBy?: EnterpriseOrder,
+    @Arg('first', () => Int, { defaultValue: 50 }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    const page = await ctx.services.enterprises.search(ctx.scope, filter ?? {}, orderBy, first, after);
+    return { edges: page.edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor }, totalCount: page.totalCount };
+  }
+
+  @FieldResolver(() => Division)
+  async division(@Root() e: Enterprise, @Ctx() ctx: HubContext) {
+    const d = await ctx.loaders.division.load(e.divisionCode);
+    if (!d) throw new Error(`enterprise ${e.creditCode} refers to unknown division ${e.divisionCode}`);
+    return d;
+  }
+
+  @FieldResolver(() => [Permit])
+  permits(@Root() e: Enterprise, @Ctx() ctx: HubContext) {
+    return ctx.loaders.permits.load(e.creditCode);
+  }
+
+  @FieldResolver(() => String, { description: 'Public report page; what the QR code encodes' })
+  reportUrl(@Root() e: Enterprise, @Ctx() ctx: HubContext) {
+    return `${ctx.services.config.publicUrl}/report/${encodeURIComponent(e.creditCode)}`;
+  }
+}

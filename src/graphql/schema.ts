@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { DivisionResolver } from './resolvers/division.resolver';
+import { EnterpriseResolver } from './resolvers/enterprise.resolver';
+
+/** Every resolver class of the API. */
+export const resolvers = [EnterpriseResolver, DivisionResolver] as const;
+
+let cached: Promise<GraphQLSchema> | undefined;
+
+/** Builds (once per process) the executable schema from the type-graphql classes. */
+export function buildHubSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({ resolvers: [...resolvers], validate: false });
+  return cached;
+}
+
+/** The SDL committed as schema/schema.graphql. */
+export async function printHubSchema(): Promise<string> {
+  return printSchema(lexicographicSortSchema(await buildHubSchema())) + '\n';
+}
+
+/** Writes schema/schema.graphql. */
+export async function writeSchemaFile(file: string): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, await printHubSchema());
+}

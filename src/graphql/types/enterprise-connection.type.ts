@@ -1,0 +1,54 @@
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { Enterprise } from './enterprise.type';
+import { RiskLevel } from './enums';
+
+@ObjectType({ description: 'Relay page information' })
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+@ObjectType()
+export class EnterpriseEdge {
+  @Field({ description: 'Opaque cursor; pass it as `after` to continue after this row' })
+  cursor!: string;
+
+  @Field(() => Enterprise)
+  node!: Enterprise;
+}
+
+@ObjectType({ description: 'A page of enterprises' })
+export class EnterpriseConnection {
+  @Field(() => Int, { description: 'Enterprises matching the filter inside your jurisdiction' })
+  totalCount!: number;
+
+  @Field(() => [EnterpriseEdge])
+  edges!: EnterpriseEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@InputType({ description: 'Conditions on enterprises; all given conditions must hold' })
+export class EnterpriseFilter {
+  @Field(() => String, { nullable: true, description: 'Province, city or county code: the whole subtree' })
+  divisionCode?: string | null;
+
+  @Field(() => [RiskLevel], { nullable: true })
+  riskLevels?: RiskLevel[] | null;
+
+  @Field(() => Int, { nullable: true })
+  scoreMin?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  scoreMax?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Substring of the Chinese name' })
+  nameContains?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Industry code prefix (GB/T 4754), e.g. C26' })
+  industryCode?: string | null;
+}

@@ -1,0 +1,27 @@
+import { registerEnumType } from 'type-graphql';
+
+/** Risk level from the score: LOW ≥ 85, MEDIUM 60–84, HIGH < 60 (thresholds are rule-set data). */
+export enum RiskLevel {
+  LOW = 'LOW',
+  MEDIUM = 'MEDIUM',
+  HIGH = 'HIGH',
+}
+registerEnumType(RiskLevel, { name: 'RiskLevel', description: 'Risk level derived from the health score' });
+
+/** Orderings of `enterprises`. */
+export enum EnterpriseOrder {
+  SCORE_ASC = 'SCORE_ASC',
+  SCORE_DESC = 'SCORE_DESC',
+  NAME_ASC = 'NAME_ASC',
+  CREDIT_CODE_ASC = 'CREDIT_CODE_ASC',
+}
+registerEnumType(EnterpriseOrder, {
+  name: 'EnterpriseOrder',
+  description: 'Order of an enterprise list; ties are broken by credit code',
+  valuesConfig: {
+    SCORE_ASC: { description: 'Lowest (riskiest) score first' },
+    SCORE_DESC: { description: 'Highest score first' },
+    NAME_ASC: { description: 'By name' },
+    CREDIT_CODE_ASC: { description: 'By unified social credit code' },
+  },
+});

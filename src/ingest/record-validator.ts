@@ -1,0 +1,163 @@
+import { creditCodeProblem } from '../domain/credit-code';
+import { RECORD_KINDS, UnifiedRecord } from './unified-record';
+
+/** What the validator needs to know about the world: the division codes that exist. */
+export interface ValidationContext {
+  divisionCodes: ReadonlySet<string>;
+}
+
+const ENUMS = {
+  supervisionLevel: ['NATIONAL_KEY', 'PROVINCIAL_KEY', 'CITY_KEY', 'GENERAL'],
+  managementClass: ['KEY', 'SIMPLIFIED', 'REGISTRATION'],
+  basin: ['YELLOW_RIVER', 'HUAI_RIVER', 'HAI_RIVER', 'XIAOQING_RIVER', 'PENINSULA'],
+  pollutionTypes: ['AIR', 'WATER', 'SOLID_HAZARDOUS_WASTE', 'NOISE'],
+  airSources: ['VOCS', 'KILN', 'COAL_BOILER', 'DUST'],
+  monitoringFacilities: ['ONLINE', 'VIDEO', 'POWER'],
+  permitStatus: ['VALID', 'EXPIRED', 'REVOKED'],
+  enforcementKind: ['INSPECTION', 'MEASURE'],
+  finding: ['NONE', 'VIOLATION', 'NO_PERMIT'],
+  measureType: ['SUSPEND_PRODUCTION', 'SEAL_SEIZE', 'RESTRICT_PRODUCTION', 'ORDER_CORRECTION', 'TRANSFER_DETENTION', 'TRANSFER_CRIMINAL', 'NO_PERMIT'],
+  enforcementStatus: ['ACTIVE', 'WITHDRAWN'],
+  penaltyStatus: ['FILED', 'DECIDED', 'EXECUTED', 'REVOKED'],
+  ratingLevel: ['green', 'blue', 'yellow', 'red', 'black'],
+} as const;
+
+/** True when `s` is a real calendar date written YYYY-MM-DD. */
+export function isCalendarDate(s: unknown): s is string {
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** True when `s` is an ISO 8601 date-time with a zone (Z or ±hh:mm). */
+export function isZonedDateTime(s: unknown): s is string {
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s)) return false;
+  return isCalendarDate(s.slice(0, 10)) && !Number.isNaN(Date.parse(s));
+}
+
+class Problems {
+  readonly list: string[] = [];
+  add(p: string) { this.list.push(p); }
+  required(field: string, v: unknown): boolean {
+    if (v === undefined || v === null || v === '') { this.add(`missing required field '${field}'`); return false; }
+    return true;
+  }
+  string(field: string, v: unknown, required = true) {
+    if (!required && (v === undefined || v === null)) return;
+    if (!this.required(field, v)) return;
+    if (typeof v !== 'string') this.add(`field '${field}' must be a string, got ${typeof v} ${JSON.stringify(v)}`);
+  }
+  date(field: string, v: unknown) {
+    if (!this.required(field, v)) return;
+    if (!isCalendarDate(v)) this.add(`field '${field}' is not a real date (YYYY-MM-DD): ${JSON.stringify(v)}`);
+  }
+  dateTime(field: string, v: unknown, required = true) {
+    if (!required && (v === undefined || v === null)) return;
+    if (!this.required(field, v)) return;
+    if (!isZonedDateTime(v)) this.add(`field '${field}' is not an ISO 8601 time with zone: ${JSON.stringify(v)}`);
+  }
+  number(field: string, v: unknown, opts: { required?: boolean; min?: number; max?: number; integer?: boolean } = {}) {
+    if (opts.required === false && (v === undefined || v === null)) return;
+    if (!this.required(field, v)) return;
+    if (typeof v !== 'number' || !Number.isFinite(v)) { this.add(`field '${field}' must be a number, got ${typeof v} ${JSON.stringify(v)}`); return; }
+    if (opts.integer && !Number.isInteger(v)) this.add(`field '${field}' must be a whole number, got ${v}`);
+    if (opts.min !== undefined && v < opts.min) this.add(`field '${field}' must be at least ${opts.min}, got ${v}`);
+    if (opts.max !== undefined && v > opts.max) this.add(`field '${field}' must be at most ${opts.max}, got ${v}`);
+  }
+  oneOf(field: string, v: unknown, allowed: readonly string[], required = true) {
+    if (!required && (v === undefined || v === null)) return;
+    if (!this.required(field, v)) return;
+    if (typeof v !== 'string' || !allowed.includes(v)) this.add(`field '${field}' must be one of ${allowed.join('|')}, got ${JSON.stringify(v)}`);
+  }
+  listOf(field: string, v: unknown, allowed: readonly string[]) {
+    if (!Array.isArray(v)) { this.add(`field '${field}' must be a list, got ${typeof v}`); return; }
+    for (const x of v) if (typeof x !== 'string' || !allowed.includes(x)) this.add(`field '${field}' has ${JSON.stringify(x)}, not one of ${allowed.join('|')}`);
+  }
+  boolean(field: string, v: unknown) {
+    if (!this.required(field, v)) return;
+    if (typeof v !== 'boolean') this.add(`field '${field}' must be true or false, got ${JSON.stringify(v)}`);
+  }
+}
+
+/**
+ * Checks a unified record against the domain's rules (credit code check
+ * character, real dates, enumerations, numbers, known division). Returns the
+ * problems, each naming its field; an empty list means the record is good.
+ */
+export function validateRecord(rec: UnifiedRecord, ctx: ValidationContext): string[] {
+  const p = new Problems();
+  if (!RECORD_KINDS.includes(rec?.kind)) return [`unknown record kind ${JSON.stringify(rec?.kind)}`];
+  const codeProblem = creditCodeProblem(rec.creditCode);
+  if (codeProblem) p.add(codeProblem);
+  if (typeof rec.sourceId !== 'string' || rec.sourceId === '') p.add('missing source id');
+  const d = rec.data as unknown as Record<string, unknown>;
+  if (!d || typeof d !== 'object') return [...p.list, 'record has no data'];
+  switch (rec.kind) {
+    case 'enterprise': {
+      p.string('name', d.name);
+      if (p.required('divisionCode', d.divisionCode)) {
+        if (typeof d.divisionCode !== 'string' || !ctx.divisionCodes.has(d.divisionCode)) p.add(`field 'divisionCode' is not a known division code: ${JSON.stringify(d.divisionCode)}`);
+      }
+      p.string('address', d.address, false);
+      p.number('longitude', d.longitude, { required: false, min: -180, max: 180 });
+      p.number('latitude', d.latitude, { required: false, min: -90, max: 90 });
+      p.string('industryCode', d.industryCode, false);
+      p.oneOf('supervisionLevel', d.supervisionLevel, ENUMS.supervisionLevel, false);
+      p.oneOf('managementClass', d.managementClass, ENUMS.managementClass, false);
+      p.oneOf('basin', d.basin, ENUMS.basin, false);
+      p.listOf('pollutionTypes', d.pollutionTypes, ENUMS.pollutionTypes);
+      p.listOf('airSources', d.airSources, ENUMS.airSources);
+      p.listOf('monitoringFacilities', d.monitoringFacilities, ENUMS.monitoringFacilities);
+      p.dateTime('updatedAt', d.updatedAt, false);
+      if (!Array.isArray(d.permits)) p.add(`field 'permits' must be a list`);
+      else (d.permits as Record<string, unknown>[]).forEach((permit, i) => {
+        if (!permit || typeof permit !== 'object') { p.add(`permits[${i}] must be an object`); return; }
+        p.string(`permits[${i}].permitNo`, permit.permitNo);
+        p.date(`permits[${i}].validFrom`, permit.validFrom);
+        p.date(`permits[${i}].validTo`, permit.validTo);
+        p.oneOf(`permits[${i}].status`, permit.status, ENUMS.permitStatus);
+        if (isCalendarDate(permit.validFrom) && isCalendarDate(permit.validTo) && permit.validFrom > permit.validTo) {
+          p.add(`permits[${i}] is valid from ${permit.validFrom} after it ends on ${permit.validTo}`);
+        }
+      });
+      break;
+    }
+    case 'enforcement': {
+      p.string('recordId', d.recordId);
+      p.oneOf('kind', d.kind, ENUMS.enforcementKind);
+      p.date('date', d.date);
+      p.oneOf('status', d.status, ENUMS.enforcementStatus);
+      p.dateTime('modifiedAt', d.modifiedAt);
+      if (d.kind === 'INSPECTION') p.oneOf('finding', d.finding, ENUMS.finding);
+      if (d.kind === 'MEASURE') p.oneOf('measureType', d.measureType, ENUMS.measureType);
+      break;
+    }
+    case 'penalty': {
+      p.string('caseNo', d.caseNo);
+      p.date('decisionDate', d.decisionDate);
+      p.number('amount', d.amount, { min: 0 });
+      p.boolean('dailyConsecutive', d.dailyConsecutive);
+      p.oneOf('status', d.status, ENUMS.penaltyStatus);
+      p.dateTime('modifiedAt', d.modifiedAt);
+      break;
+    }
+    case 'monitoring': {
+      p.string('outletCode', d.outletCode);
+      p.string('pollutantCode', d.pollutantCode);
+      p.date('date', d.date);
+      p.number('validHours', d.validHours, { min: 0, max: 24, integer: true });
+      p.number('exceedHours', d.exceedHours, { min: 0, max: 24, integer: true });
+      p.number('dailyMean', d.dailyMean, { required: false });
+      p.number('limit', d.limit, { required: false });
+      p.string('unit', d.unit, false);
+      break;
+    }
+    case 'rating': {
+      p.oneOf('level', d.level, ENUMS.ratingLevel);
+      p.date('ratedOn', d.ratedOn);
+      p.dateTime('updatedAt', d.updatedAt, false);
+      break;
+    }
+  }
+  return p.list;
+}

@@ -1,0 +1,91 @@
+/**
+ * The unified model every connector maps its source's native records onto.
+ * A connector's `map` produces these; the ingest pipeline validates, links and
+ * stores them. Field names are the hub's, not any source system's.
+ */
+
+/** The kinds of record the unified store holds. */
+export type RecordKind = 'enterprise' | 'enforcement' | 'penalty' | 'monitoring' | 'rating';
+
+export const RECORD_KINDS: RecordKind[] = ['enterprise', 'enforcement', 'penalty', 'monitoring', 'rating'];
+
+/** A permit held by an enterprise. */
+export interface PermitData {
+  permitNo: string;
+  validFrom: string;
+  validTo: string;
+  status: 'VALID' | 'EXPIRED' | 'REVOKED';
+}
+
+/** Enterprise master data (permit system). */
+export interface EnterpriseData {
+  name: string;
+  divisionCode: string;
+  address?: string | null;
+  longitude?: number | null;
+  latitude?: number | null;
+  industryCode?: string | null;
+  supervisionLevel?: 'NATIONAL_KEY' | 'PROVINCIAL_KEY' | 'CITY_KEY' | 'GENERAL' | null;
+  managementClass?: 'KEY' | 'SIMPLIFIED' | 'REGISTRATION' | null;
+  basin?: 'YELLOW_RIVER' | 'HUAI_RIVER' | 'HAI_RIVER' | 'XIAOQING_RIVER' | 'PENINSULA' | null;
+  pollutionTypes: string[];
+  airSources: string[];
+  monitoringFacilities: string[];
+  permits: PermitData[];
+  /** When the source last changed the record (ISO 8601 with zone). */
+  updatedAt?: string | null;
+}
+
+/** An inspection or an enforcement measure (enforcement system). */
+export interface EnforcementData {
+  recordId: string;
+  kind: 'INSPECTION' | 'MEASURE';
+  date: string;
+  finding?: 'NONE' | 'VIOLATION' | 'NO_PERMIT' | null;
+  measureType?: string | null;
+  status: 'ACTIVE' | 'WITHDRAWN';
+  modifiedAt: string;
+}
+
+/** An administrative penalty case (penalty system). */
+export interface PenaltyData {
+  caseNo: string;
+  decisionDate: string;
+  /** Amount in yuan. */
+  amount: number;
+  dailyConsecutive: boolean;
+  status: 'FILED' | 'DECIDED' | 'EXECUTED' | 'REVOKED';
+  modifiedAt: string;
+}
+
+/** A daily summary of one outlet and pollutant (online monitoring platform). */
+export interface MonitoringData {
+  outletCode: string;
+  pollutantCode: string;
+  date: string;
+  validHours: number;
+  exceedHours: number;
+  dailyMean?: number | null;
+  limit?: number | null;
+  unit?: string | null;
+}
+
+/** A credit evaluation rating (credit colour). */
+export interface RatingData {
+  level: 'green' | 'blue' | 'yellow' | 'red' | 'black';
+  ratedOn: string;
+  updatedAt?: string | null;
+}
+
+interface DataByKind {
+  enterprise: EnterpriseData;
+  enforcement: EnforcementData;
+  penalty: PenaltyData;
+  monitoring: MonitoringData;
+  rating: RatingData;
+}
+
+/** One record in the unified model: what it is, whose it is, its id in its source, its data. */
+export type UnifiedRecord<K extends RecordKind = RecordKind> = {
+  [P in K]: { kind: P; creditCode: string; sourceId: string; data: DataByKind[P] };
+}[K];

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { Database, connectDatabase } from '../../src/db/database';
+
+/** A database of its own for one test file, cloned from the migrated template. */
+export interface TestDatabase {
+  url: string;
+  db: Database;
+  /** Closes connections and drops the database. */
+  drop(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Creates a fresh, migrated database on the test server (see global-setup). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.HUB_TEST_SERVER_URL;
+  const template = process.env.HUB_TEST_TEMPLATE;
+  if (!serverUrl || !template) throw new Error('test database server not set up: run the tests through jest (globalSetup)');
+  const name = `hub_test_${randomBytes(5).toString('hex')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}" template "${template}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(serverUrl, name);
+  const db = await connectDatabase(url);
+  return {
+    url,
+    db,
+    async drop() {
+      await db.close();
+      const c = new Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
+      await c.end();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { HubServices, createHubServices } from '../../src/app/hub-services';
+import { loadConfig } from '../../src/config/config';
+import { RunningServer, startHttpServer } from '../../src/server/http.server';
+import { startSimulator } from '../../simulator/sim.server';
+import { TestDatabase, createTestDatabase } from './test-database';
+
+type SimOptions = Parameters<typeof startSimulator>[0];
+
+/** A whole hub for one test file: its own database, a simulator, the services and (optionally) the HTTP server. */
+export interface TestHub {
+  tdb: TestDatabase;
+  sim: Awaited<ReturnType<typeof startSimulator>>;
+  services: HubServices;
+  server?: RunningServer;
+  /** Log lines the hub wrote (for assertions and debugging). */
+  logs: string[];
+  /** POSTs a GraphQL operation to the running server and returns the parsed body. */
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: T; errors?: any[]; status: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a database, a simulator on an ephemeral port (generated province or
+ * a data folder) and the hub's services pointed at it over HTTP.
+ */
+export async function startTestHub(opts: { sim?: SimOptions; server?: boolean } = {}): Promise<TestHub> {
+  const tdb = await createTestDatabase();
+  const sim = await startSimulator({ port: 0, enterprises: 0, ...opts.sim });
+  const logs: string[] = [];
+  const config = loadConfig({ HUB_SOURCES_URL: sim.url, HUB_PUBLIC_URL: 'http://hub.test' });
+  const services = await createHubServices(config, tdb.db, {
+    log: (l) => logs.push(l),
+    runner: { http: { baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 2000 } },
+  });
+  const server = opts.server === false ? undefined : await startHttpServer(services, { port: 0, host: '127.0.0.1' });
+  return {
+    tdb,
+    sim,
+    services,
+    server,
+    logs,
+    async graphql(query, variables, headers = {}) {
+      if (!server) throw new Error('this test hub has no server');
+      const res = await fetch(`http://127.0.0.1:${server.port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: any; errors?: any[] };
+      return { ...body, status: res.status };
+    },
+    async close() {
+      await server?.close();
+      await sim.close();
+      await tdb.drop();
+    },
+  };
+}
