@@ -36,11 +36,12 @@ export const enforcementRoute: RouteHandler = ({ url, store, faults }) => {
   const log = faults.servedList('enforcement', 'enforcement', store.versions.enforcement, store.enforcementView());
   const cursor = decodeCursor(q.get('cursor'), log.length);
   const batch = log.slice(cursor.end, cursor.end + limit);
-  const repeated = log.slice(cursor.start, cursor.end).filter((r) => faults.isDuplicated('enforcement', r.record_id));
+  // At the end of the feed the cursor stays put, so a client can poll it for later changes.
+  const repeated = batch.length ? log.slice(cursor.start, cursor.end).filter((r) => faults.isDuplicated('enforcement', r.record_id)) : [];
   const end = cursor.end + batch.length;
   return json(200, {
     records: [...repeated, ...batch].map((r) => faults.serve('enforcement', r)),
-    next_cursor: encodeCursor({ end, start: cursor.end }),
+    next_cursor: encodeCursor(batch.length ? { end, start: cursor.end } : cursor),
     has_more: end < log.length,
   });
 };
