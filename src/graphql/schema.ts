@@ -3,10 +3,10 @@ import path from 'node:path';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { DivisionResolver } from './resolvers/division.resolver';
-import { EnterpriseResolver } from './resolvers/enterprise.resolver';
+import { EnterpriseConnectionResolver, EnterpriseResolver } from './resolvers/enterprise.resolver';
 
 /** Every resolver class of the API. */
-export const resolvers = [EnterpriseResolver, DivisionResolver] as const;
+export const resolvers = [EnterpriseResolver, EnterpriseConnectionResolver, DivisionResolver] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
 

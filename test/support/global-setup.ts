@@ -30,6 +30,9 @@ export default async function globalSetup(): Promise<void> {
   const templateUrl = withDatabase(serverUrl, template);
   const db = await connectDatabase(templateUrl);
   await db.close();
+  // MikroORM keeps entity metadata on globalThis; when jest runs tests in this
+  // same process, objects from this realm would break discovery there.
+  for (const key of Object.keys(globalThis)) if (key.startsWith('mikro-orm-')) delete (globalThis as Record<string, unknown>)[key];
   process.env.HUB_TEST_SERVER_URL = serverUrl;
   process.env.HUB_TEST_TEMPLATE = template;
 }

@@ -23,7 +23,7 @@ export class EnterpriseResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
     const page = await ctx.services.enterprises.search(ctx.scope, filter ?? {}, orderBy, first, after);
-    return { edges: page.edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor }, totalCount: page.totalCount };
+    return { edges: page.edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor }, count: page.totalCount };
   }
 
   @FieldResolver(() => Division)
@@ -41,5 +41,14 @@ export class EnterpriseResolver {
   @FieldResolver(() => String, { description: 'Public report page; what the QR code encodes' })
   reportUrl(@Root() e: Enterprise, @Ctx() ctx: HubContext) {
     return `${ctx.services.config.publicUrl}/report/${encodeURIComponent(e.creditCode)}`;
+  }
+}
+
+/** Fields of an enterprise page that cost a query of their own. */
+@Resolver(() => EnterpriseConnection)
+export class EnterpriseConnectionResolver {
+  @FieldResolver(() => Int, { description: 'Enterprises matching the filter inside your jurisdiction' })
+  totalCount(@Root() page: EnterpriseConnection) {
+    return page.count();
   }
 }

@@ -22,8 +22,8 @@ export class EnterpriseEdge {
 
 @ObjectType({ description: 'A page of enterprises' })
 export class EnterpriseConnection {
-  @Field(() => Int, { description: 'Enterprises matching the filter inside your jurisdiction' })
-  totalCount!: number;
+  /** Counts the matching enterprises; only run when a client asks for `totalCount`. */
+  count!: () => Promise<number>;
 
   @Field(() => [EnterpriseEdge])
   edges!: EnterpriseEdge[];
