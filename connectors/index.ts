@@ -1,4 +1,7 @@
 import { SourceConnector } from '../src/connectors/connector.types';
+import { enforcementConnector } from './enforcement/enforcement.connector';
+import { monitoringConnector } from './monitoring/monitoring.connector';
+import { penaltyConnector } from './penalty/penalty.connector';
 import { permitConnector } from './permit/permit.connector';
 
 /**
@@ -6,4 +9,4 @@ import { permitConnector } from './permit/permit.connector';
  * code gets a folder beside permit/ and a line here; sources that fit the
  * declarative model need no code at all (see README).
  */
-export const codeConnectors: SourceConnector[] = [permitConnector];
+export const codeConnectors: SourceConnector[] = [permitConnector, enforcementConnector, penaltyConnector, monitoringConnector];

@@ -1,0 +1,51 @@
+import { FetchContext, FetchedPage } from '../../src/connectors/connector.types';
+import { EnforcementBatch, EnforcementCursor, EnforcementNativeRecord } from './enforcement.types';
+
+/** Path of the change feed. */
+export const ENFORCEMENT_FEED_PATH = '/enforcement/api/records';
+
+function modifiedMs(r: EnforcementNativeRecord): number {
+  const t = Date.parse(String(r?.modified_at));
+  return Number.isNaN(t) ? -Infinity : t;
+}
+
+/**
+ * Within one batch, keeps one entry per record: the one with the latest
+ * `modified_at` (on a tie, the later one in the feed). The feed replays every
+ * change in order and may repeat entries, so this makes "latest wins" hold even
+ * when a repeat of an old version lands after the newer one. Entries without a
+ * usable `record_id` are kept as they are, for quarantine.
+ */
+export function latestPerRecord(records: unknown[]): unknown[] {
+  const best = new Map<string, { index: number; ms: number }>();
+  records.forEach((r, index) => {
+    const id = (r as EnforcementNativeRecord)?.record_id;
+    if (typeof id !== 'string' || id === '') return;
+    const ms = modifiedMs(r as EnforcementNativeRecord);
+    const prev = best.get(id);
+    if (!prev || ms >= prev.ms) best.set(id, { index, ms });
+  });
+  return records.filter((r, index) => {
+    const id = (r as EnforcementNativeRecord)?.record_id;
+    if (typeof id !== 'string' || id === '') return true;
+    return best.get(id)!.index === index;
+  });
+}
+
+/**
+ * Walks the change feed from the committed cursor. Each batch is yielded with
+ * the feed's `next_cursor`, which the runner commits together with the batch,
+ * so a rerun after a crash resumes exactly after the last stored batch.
+ */
+export async function* fetchEnforcementBatches(ctx: FetchContext): AsyncIterable<FetchedPage> {
+  const limit = Number(ctx.config.limit ?? 2000);
+  let feed = ((ctx.cursor ?? { feed: null }) as EnforcementCursor).feed ?? null;
+  for (;;) {
+    const body = await ctx.http.getJson<EnforcementBatch>(`${ctx.baseUrl}${ENFORCEMENT_FEED_PATH}`, { cursor: feed ?? '', limit });
+    if (!body || !Array.isArray(body.records)) throw new Error('enforcement system answered without a records array');
+    if (typeof body.next_cursor !== 'string' || body.next_cursor === '') throw new Error('enforcement system answered without next_cursor');
+    feed = body.next_cursor;
+    yield { items: latestPerRecord(body.records), cursor: { feed } satisfies EnforcementCursor };
+    if (body.has_more !== true) return;
+  }
+}

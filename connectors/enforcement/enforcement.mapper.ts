@@ -1,0 +1,28 @@
+import { MappingError } from '../../src/connectors/connector.types';
+import { EnforcementData, UnifiedRecord } from '../../src/ingest/unified-record';
+import { EnforcementNativeRecord } from './enforcement.types';
+
+/**
+ * Maps an enforcement-system record (inspection or measure) onto the unified
+ * `enforcement` record. Pure. A `WITHDRAWN` record is kept as such: it stays
+ * in the store and the scoring engine deducts nothing for it.
+ */
+export function mapEnforcementRecord(native: unknown): UnifiedRecord<'enforcement'> {
+  if (!native || typeof native !== 'object' || Array.isArray(native)) throw new MappingError('enforcement record is not a JSON object');
+  const n = native as EnforcementNativeRecord;
+  if (typeof n.record_id !== 'string' || n.record_id === '') throw new MappingError(`field 'record_id' is missing or not a string: ${JSON.stringify(n.record_id)}`);
+  return {
+    kind: 'enforcement',
+    creditCode: n.credit_code,
+    sourceId: n.record_id,
+    data: {
+      recordId: n.record_id,
+      kind: n.kind,
+      date: n.date,
+      finding: n.kind === 'INSPECTION' ? (n.finding ?? null) : null,
+      measureType: n.kind === 'MEASURE' ? (n.measure_type ?? null) : null,
+      status: n.status,
+      modifiedAt: n.modified_at,
+    } as EnforcementData,
+  };
+}

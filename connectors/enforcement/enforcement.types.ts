@@ -1,0 +1,26 @@
+/** A record of the enforcement system (环境执法) as its change feed sends it (snake_case). */
+export interface EnforcementNativeRecord {
+  record_id: string;
+  kind: 'INSPECTION' | 'MEASURE';
+  credit_code: string;
+  date: string;
+  /** Set for inspections. */
+  finding?: 'NONE' | 'VIOLATION' | 'NO_PERMIT';
+  /** Set for measures. */
+  measure_type?: string;
+  status: 'ACTIVE' | 'WITHDRAWN';
+  modified_at: string;
+}
+
+/** One batch of `GET /enforcement/api/records`. */
+export interface EnforcementBatch {
+  records: EnforcementNativeRecord[];
+  next_cursor: string;
+  has_more: boolean;
+}
+
+/** What the enforcement connector commits after each batch: the feed position after it. */
+export interface EnforcementCursor {
+  /** The opaque `next_cursor` of the last stored batch; null before the first. */
+  feed: string | null;
+}

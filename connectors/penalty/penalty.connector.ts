@@ -1,0 +1,42 @@
+import { FetchContext, SourceConnector } from '../../src/connectors/connector.types';
+import { chinaDate } from '../../src/connectors/china-date';
+import { parseCsvObjects } from './penalty-csv.parser';
+import { PENALTY_EXPORT_PATH, fetchPenaltyWindows } from './penalty.client';
+import { mapPenaltyRow } from './penalty.mapper';
+import { PENALTY_HEADERS } from './penalty.types';
+
+/**
+ * The penalty system (行政处罚): a CSV export by modification window (at most
+ * 31 days), UTF-8 with a byte-order mark and Chinese headers.
+ */
+export const penaltyConnector: SourceConnector = {
+  manifest: {
+    id: 'penalty',
+    kind: 'code',
+    title: '行政处罚系统 (penalty system)',
+    owner: 'Provincial Department of Ecology and Environment — legal affairs division',
+    schedule: '5 * * * *',
+    produces: ['penalty'],
+    config: [
+      { name: 'baseUrl', type: 'url', description: 'Base URL of the penalty system; defaults to HUB_SOURCES_URL' },
+      { name: 'startDate', type: 'string', description: 'First run: first modification date to read (YYYY-MM-DD); overrides lookbackDays' },
+      { name: 'lookbackDays', type: 'integer', description: 'First run: how many days back from today to start (covers the 3-year score window)', default: 1130 },
+      { name: 'overlapDays', type: 'integer', description: 'Days before the watermark every run re-reads (late entries)', default: 1 },
+      { name: 'chunkSize', type: 'integer', description: 'Rows stored per transaction', default: 5000 },
+    ],
+  },
+  async check(ctx: FetchContext) {
+    const today = chinaDate(ctx.now);
+    try {
+      const text = await ctx.http.getText(`${ctx.baseUrl}${PENALTY_EXPORT_PATH}`, { modifiedFrom: today, modifiedTo: today });
+      const { headers, rows } = parseCsvObjects(text);
+      const missing = PENALTY_HEADERS.filter((h) => !headers.includes(h));
+      if (missing.length) return { ok: false, message: `penalty export lacks column(s) ${missing.join(', ')}`, details: { headers } };
+      return { ok: true, message: `penalty export reachable; ${rows.length} case(s) modified today`, details: { bom: text.charCodeAt(0) === 0xfeff, headers } };
+    } catch (e) {
+      return { ok: false, message: `penalty system unreachable: ${(e as Error).message}` };
+    }
+  },
+  fetch: fetchPenaltyWindows,
+  map: (native) => mapPenaltyRow(native),
+};

@@ -1,0 +1,55 @@
+import { MappingError } from '../../src/connectors/connector.types';
+import { PenaltyData, UnifiedRecord } from '../../src/ingest/unified-record';
+import { PENALTY_HEADERS, PENALTY_STATUS, PenaltyCsvRow } from './penalty.types';
+
+const AMOUNT_RE = /^\d+(\.\d{1,2})?$/;
+
+/** Parses an amount in yuan (`125000.00`, thousands separators tolerated); throws naming the column. */
+export function parseYuan(text: string | undefined): number {
+  const s = (text ?? '').trim().replace(/,/g, '');
+  if (!AMOUNT_RE.test(s)) throw new MappingError(`column '罚款金额' (amount) is not an amount in yuan with two decimals: ${JSON.stringify(text ?? null)}`);
+  return Math.round(Number(s) * 100) / 100;
+}
+
+/** 是 → true, 否 → false; throws naming the column otherwise. */
+export function parseYesNo(text: string | undefined): boolean {
+  const s = (text ?? '').trim();
+  if (s === '是') return true;
+  if (s === '否') return false;
+  throw new MappingError(`column '按日连续处罚' (daily consecutive) must be 是 or 否, got ${JSON.stringify(text ?? null)}`);
+}
+
+/** 已立案/已决定/已执行/已撤销 → FILED/DECIDED/EXECUTED/REVOKED; throws naming the column otherwise. */
+export function parseStatus(text: string | undefined): PenaltyData['status'] {
+  const s = PENALTY_STATUS[(text ?? '').trim()];
+  if (!s) throw new MappingError(`column '状态' (status) must be one of ${Object.keys(PENALTY_STATUS).join('|')}, got ${JSON.stringify(text ?? null)}`);
+  return s;
+}
+
+/**
+ * Maps one row of the penalty CSV export (header → cell) onto the unified
+ * `penalty` record. Pure. Cells that cannot be read (amount, 是/否, status, a
+ * missing column) raise a {@link MappingError} naming the column; dates and the
+ * credit code pass through for the ingest validator to judge.
+ */
+export function mapPenaltyRow(native: unknown): UnifiedRecord<'penalty'> {
+  if (!native || typeof native !== 'object' || Array.isArray(native)) throw new MappingError('penalty row is not an object of header → cell');
+  const row = native as PenaltyCsvRow;
+  const missing = PENALTY_HEADERS.filter((h) => typeof row[h] !== 'string');
+  if (missing.length) throw new MappingError(`row lacks column(s) ${missing.map((m) => `'${m}'`).join(', ')}`);
+  if (row._extra !== undefined) throw new MappingError(`row has more cells than the header (${PENALTY_HEADERS.length})`);
+  const caseNo = row['案件编号'].trim();
+  return {
+    kind: 'penalty',
+    creditCode: row['统一社会信用代码'].trim(),
+    sourceId: caseNo,
+    data: {
+      caseNo,
+      decisionDate: row['决定日期'].trim(),
+      amount: parseYuan(row['罚款金额']),
+      dailyConsecutive: parseYesNo(row['按日连续处罚']),
+      status: parseStatus(row['状态']),
+      modifiedAt: row['修改时间'].trim(),
+    },
+  };
+}

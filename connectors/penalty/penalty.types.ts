@@ -1,0 +1,25 @@
+/** The header row of the penalty export, in order (案件编号 … 修改时间). */
+export const PENALTY_HEADERS = ['案件编号', '统一社会信用代码', '决定日期', '罚款金额', '按日连续处罚', '状态', '修改时间'] as const;
+
+/** One header of the export. */
+export type PenaltyHeader = (typeof PENALTY_HEADERS)[number];
+
+/**
+ * One row of the penalty export as the hub keeps it: header → cell text,
+ * exactly as exported (this is also the payload kept in quarantine).
+ */
+export type PenaltyCsvRow = Record<string, string>;
+
+/** The export's Chinese statuses and the unified ones. */
+export const PENALTY_STATUS: Record<string, 'FILED' | 'DECIDED' | 'EXECUTED' | 'REVOKED'> = {
+  已立案: 'FILED',
+  已决定: 'DECIDED',
+  已执行: 'EXECUTED',
+  已撤销: 'REVOKED',
+};
+
+/** What the penalty connector commits: the end of the last fully stored window (China date). */
+export interface PenaltyCursor {
+  /** `YYYY-MM-DD`; the next run re-reads from this date on (inclusive). */
+  watermark: string | null;
+}
