@@ -2,6 +2,7 @@
  * Shandong's administrative divisions (from `data/divisions-shandong.csv`) with the
  * geography the generator needs: approximate city centres and the river basins.
  */
+import { projectRoot } from '../src/config/project-root';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -46,7 +47,7 @@ const CITY_BASINS: Record<string, readonly string[]> = {
 };
 
 /** Path of the division list shipped with the project. */
-export const DIVISIONS_CSV = resolve(__dirname, '..', 'data', 'divisions-shandong.csv');
+export const DIVISIONS_CSV = resolve(projectRoot(), 'data', 'divisions-shandong.csv');
 
 let cache: { all: Division[]; counties: County[] } | null = null;
 
