@@ -1,4 +1,5 @@
 import { Migration20261130000100InitialStore } from './Migration20261130000100_initial-store';
+import { Migration20261130000300ScheduledTasks } from './Migration20261130000300_scheduled-tasks';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -7,4 +8,5 @@ import { Migration20261130000100InitialStore } from './Migration20261130000100_i
  */
 export const migrationsList = [
   { name: 'Migration20261130000100_initial-store', class: Migration20261130000100InitialStore },
+  { name: 'Migration20261130000300_scheduled-tasks', class: Migration20261130000300ScheduledTasks },
 ];

@@ -5,6 +5,9 @@ import { DivisionDirectory } from '../divisions/division-directory';
 import { EnterpriseSearchService } from '../enterprises/enterprise-search.service';
 import { SyncRunner, SyncRunnerOptions } from '../ingest/sync.runner';
 import { codeConnectors } from '../../connectors';
+import { ConnectorAdminService } from '../connectors/connector-admin.service';
+import { createDeclarativeConnector } from '../connectors/declarative/declarative.connector';
+import { DeclarativeConnectorService } from '../connectors/declarative/declarative-connector.service';
 
 /**
  * The long-lived services of one hub process, wired once at start-up and
@@ -17,6 +20,10 @@ export interface HubServices {
   enterprises: EnterpriseSearchService;
   connectors: ConnectorRegistry;
   runner: SyncRunner;
+  /** Steward view of connectors: runs, quarantine, re-processing. */
+  connectorAdmin: ConnectorAdminService;
+  /** Registration of stewards' declarative connectors. */
+  declarativeConnectors: DeclarativeConnectorService;
   log: (line: string) => void;
 }
 
@@ -25,6 +32,7 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
   const log = opts.log ?? (() => undefined);
   const divisions = await DivisionDirectory.load(db.pool);
   const connectors = new ConnectorRegistry(codeConnectors);
+  connectors.useDeclarativeFactory(createDeclarativeConnector);
   await connectors.ensureRegistered(db);
   const runner = new SyncRunner(db, config, connectors, { log, ...opts.runner });
   return {
@@ -34,6 +42,8 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
     enterprises: new EnterpriseSearchService(db.pool, divisions),
     connectors,
     runner,
+    connectorAdmin: new ConnectorAdminService(db, connectors),
+    declarativeConnectors: new DeclarativeConnectorService(db, connectors),
     log,
   };
 }

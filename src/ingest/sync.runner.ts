@@ -85,7 +85,7 @@ export class SyncRunner {
   }
 
   /** Runs one connector to completion. A failure is recorded and returned, not thrown. */
-  async run(connectorId: string, trigger = 'manual', opts: { skipPostSync?: boolean } = {}): Promise<RunSummary> {
+  async run(connectorId: string, trigger = 'manual', opts: { skipPostSync?: boolean; signal?: AbortSignal } = {}): Promise<RunSummary> {
     const { connector, row } = await this.registry.resolve(this.db, connectorId);
     const lockClient = await this.db.pool.connect();
     let locked = false;
@@ -94,6 +94,8 @@ export class SyncRunner {
       locked = lock.rows[0].ok;
       if (!locked) throw new ConnectorBusyError(`connector '${connectorId}' is already running`);
       const started = Date.now();
+      // Holding the lock, any run still marked RUNNING belongs to a process that died.
+      await this.db.pool.query(`update connector_run set status = 'FAILED', finished_at = now(), error = 'abandoned: the process running it stopped' where connector_id = $1 and status = 'RUNNING'`, [connectorId]);
       const runId = (await this.db.pool.query<{ id: string }>(`insert into connector_run (connector_id, trigger) values ($1, $2) returning id`, [connectorId, trigger])).rows[0].id;
       const totals = { fetched: 0, loaded: 0, unchanged: 0, quarantined: 0 };
       const touched = new Set<string>();
@@ -112,6 +114,7 @@ export class SyncRunner {
       let error: string | undefined;
       try {
         for await (const page of connector.fetch(ctx)) {
+          if (opts.signal?.aborted) throw new Error(`run stopped: ${String(opts.signal.reason ?? 'aborted')}`);
           const items: PageItem[] = page.items.map((raw) => {
             try {
               return { raw, record: connector.map(raw, config) };

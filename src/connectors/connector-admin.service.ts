@@ -1,0 +1,193 @@
+import { Database, withTransaction } from '../db/database';
+import { IngestService } from '../ingest/ingest.service';
+import { ValidationContext, validateRecord } from '../ingest/record-validator';
+import { UnifiedRecord } from '../ingest/unified-record';
+import { ConnectorRegistry } from './connector.registry';
+import { ConnectorConfig, MappingError, redactConfig, resolveConfig } from './connector.types';
+
+/** A connector as stewards see it; secrets in `config` are replaced by `***`. */
+export interface ConnectorView {
+  id: string;
+  kind: string;
+  title: string;
+  owner: string | null;
+  schedule: string | null;
+  enabled: boolean;
+  config: ConnectorConfig;
+  definition: unknown;
+  quarantined: number;
+  cursor: unknown;
+}
+
+/** One recorded connector run. */
+export interface ConnectorRunView {
+  id: string;
+  connectorId: string;
+  trigger: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  status: string;
+  fetched: number;
+  loaded: number;
+  unchanged: number;
+  quarantined: number;
+  error: string | null;
+}
+
+/** A record held back by ingest, with its raw payload and why. */
+export interface QuarantinedRecordView {
+  id: string;
+  connectorId: string;
+  runId: string | null;
+  sourceId: string | null;
+  payload: unknown;
+  reason: string;
+  status: string;
+  receivedAt: Date;
+  lastSeenAt: Date;
+  resolvedAt: Date | null;
+}
+
+/** Thrown for a connector or quarantined record id that does not exist (a client mistake). */
+export class UnknownConnectorError extends Error {}
+
+const RUN_COLUMNS = `id::text as id, connector_id as "connectorId", trigger, started_at as "startedAt", finished_at as "finishedAt",
+  status, fetched, loaded, unchanged, quarantined, error`;
+const QUARANTINE_COLUMNS = `id::text as id, connector_id as "connectorId", run_id::text as "runId", source_id as "sourceId", payload, reason,
+  status, received_at as "receivedAt", last_seen_at as "lastSeenAt", resolved_at as "resolvedAt"`;
+
+/**
+ * The steward's view of connectors: list with last runs and quarantine
+ * counts, run history, quarantined records, and re-processing of a
+ * quarantined record. Set-based reads; secrets never leave this service.
+ */
+export class ConnectorAdminService {
+  private ingest?: { service: IngestService; ctx: ValidationContext };
+
+  constructor(private readonly db: Database, private readonly registry: ConnectorRegistry) {}
+
+  /** Every registered connector (or the given ones), ordered by id. */
+  async list(ids?: string[]): Promise<ConnectorView[]> {
+    const res = await this.db.pool.query<{ id: string; kind: string; title: string; owner: string | null; schedule: string | null; enabled: boolean; config: Record<string, unknown>; definition: unknown; quarantined: number; cursor: unknown }>(
+      `select c.id, c.kind, c.title, c.owner, c.schedule, c.enabled, c.config, c.definition, s.cursor,
+              (select count(*)::int from quarantine q where q.connector_id = c.id and q.status = 'OPEN') as quarantined
+         from connector c left join connector_state s on s.connector_id = c.id
+        where $1::text[] is null or c.id = any($1::text[])
+        order by c.id`,
+      [ids ?? null],
+    );
+    const out: ConnectorView[] = [];
+    for (const r of res.rows) {
+      let config: ConnectorConfig = {};
+      try {
+        const { connector } = await this.registry.resolve(this.db, r.id);
+        config = redactConfig(connector.manifest, resolveConfig(connector.manifest, r.config));
+      } catch {
+        // A code connector missing from this build or a broken definition: show no config rather than fail the list.
+      }
+      out.push({ ...r, config });
+    }
+    return out;
+  }
+
+  /** One connector, or an error naming the known ids. */
+  async get(id: string): Promise<ConnectorView> {
+    const [c] = await this.list([id]);
+    if (!c) throw new UnknownConnectorError(`no connector with id '${id}'; known: ${(await this.registry.listIds(this.db)).join(', ')}`);
+    return c;
+  }
+
+  /** The latest runs of each connector, newest first (batched for DataLoaders). */
+  async runsOf(connectorIds: readonly string[], first: number): Promise<ConnectorRunView[][]> {
+    const res = await this.db.pool.query<ConnectorRunView>(
+      `select r.* from unnest($1::text[]) as c(id)
+         cross join lateral (select ${RUN_COLUMNS} from connector_run where connector_id = c.id order by started_at desc, id desc limit $2) r`,
+      [connectorIds, Math.max(0, Math.min(first, 500))],
+    );
+    return connectorIds.map((id) => res.rows.filter((r) => r.connectorId === id));
+  }
+
+  /** One run by id. */
+  async run(runId: string): Promise<ConnectorRunView> {
+    const res = await this.db.pool.query<ConnectorRunView>(`select ${RUN_COLUMNS} from connector_run where id = $1`, [runId]);
+    if (!res.rows[0]) throw new UnknownConnectorError(`no connector run with id ${runId}`);
+    return res.rows[0];
+  }
+
+  /** Quarantined records, newest first, paged by id (`after` is the last id seen). */
+  async quarantined(opts: { connectorId?: string | null; status?: string | null; first: number; after?: string | null }): Promise<{ items: QuarantinedRecordView[]; hasNextPage: boolean; totalCount: number }> {
+    const first = Math.max(0, Math.min(opts.first, 500));
+    if (opts.after !== undefined && opts.after !== null && !/^\d+$/.test(opts.after)) throw new UnknownConnectorError(`after '${opts.after}' is not a quarantine cursor (the id of a record)`);
+    const where = `($1::text is null or connector_id = $1) and ($2::text is null or status = $2)`;
+    const [page, count] = await Promise.all([
+      this.db.pool.query<QuarantinedRecordView>(
+        `select ${QUARANTINE_COLUMNS} from quarantine where ${where} and ($3::bigint is null or id < $3) order by id desc limit $4`,
+        [opts.connectorId ?? null, opts.status ?? null, opts.after ?? null, first + 1],
+      ),
+      this.db.pool.query<{ n: number }>(`select count(*)::int as n from quarantine where ${where}`, [opts.connectorId ?? null, opts.status ?? null]),
+    ]);
+    return { items: page.rows.slice(0, first), hasNextPage: page.rows.length > first, totalCount: count.rows[0].n };
+  }
+
+  private async ingestService(): Promise<{ service: IngestService; ctx: ValidationContext }> {
+    if (!this.ingest) {
+      const res = await this.db.pool.query<{ code: string }>('select code from division');
+      const ctx: ValidationContext = { divisionCodes: new Set(res.rows.map((r) => r.code)) };
+      this.ingest = { service: new IngestService(ctx), ctx };
+    }
+    return this.ingest;
+  }
+
+  /**
+   * Re-processes a quarantined record: when its source has since sent a good
+   * version (a stored record with the same source id, newer than the
+   * quarantine entry) it is marked REPROCESSED; otherwise its payload goes
+   * through the connector's `map` and the validator again, and is loaded when
+   * it now passes (e.g. after a value map was fixed) or keeps its new reason.
+   */
+  async reprocess(quarantineId: string): Promise<{ record: QuarantinedRecordView; touched: string[] }> {
+    if (!/^\d+$/.test(quarantineId)) throw new UnknownConnectorError(`quarantined record id '${quarantineId}' is not a number`);
+    const found = await this.db.pool.query<QuarantinedRecordView>(`select ${QUARANTINE_COLUMNS} from quarantine where id = $1`, [quarantineId]);
+    const q = found.rows[0];
+    if (!q) throw new UnknownConnectorError(`no quarantined record with id ${quarantineId}`);
+    if (q.status !== 'OPEN') return { record: q, touched: [] };
+    if (q.sourceId) {
+      const fixed = await this.db.pool.query(
+        `select 1 from source_record where connector_id = $1 and source_id = $2 and changed_at >= $3`,
+        [q.connectorId, q.sourceId, q.receivedAt],
+      );
+      if (fixed.rowCount) return { record: await this.resolve(q.id, 'REPROCESSED'), touched: [] };
+    }
+    const { connector, row } = await this.registry.resolve(this.db, q.connectorId);
+    const config = resolveConfig(connector.manifest, row.config);
+    let record: UnifiedRecord;
+    try {
+      record = connector.map(q.payload, config);
+    } catch (e) {
+      const reason = e instanceof MappingError ? e.message : `mapping failed: ${(e as Error).message}`;
+      return { record: await this.setReason(q.id, reason), touched: [] };
+    }
+    const ingest = await this.ingestService();
+    const problems = validateRecord(record, ingest.ctx);
+    if (problems.length) return { record: await this.setReason(q.id, problems.join('; ')), touched: [] };
+    const result = await withTransaction(this.db.pool, async (client) => {
+      const r = await ingest.service.ingestPage(client, q.connectorId, q.runId, [{ raw: q.payload, record }]);
+      await client.query(`update quarantine set status = 'REPROCESSED', resolved_at = now() where id = $1 and status = 'OPEN'`, [q.id]);
+      return r;
+    });
+    const after = await this.db.pool.query<QuarantinedRecordView>(`select ${QUARANTINE_COLUMNS} from quarantine where id = $1`, [q.id]);
+    return { record: after.rows[0], touched: result.touched };
+  }
+
+  private async resolve(id: string, status: 'REPROCESSED' | 'DISCARDED'): Promise<QuarantinedRecordView> {
+    const res = await this.db.pool.query<QuarantinedRecordView>(
+      `update quarantine set status = $2, resolved_at = now() where id = $1 returning ${QUARANTINE_COLUMNS}`, [id, status]);
+    return res.rows[0];
+  }
+
+  private async setReason(id: string, reason: string): Promise<QuarantinedRecordView> {
+    const res = await this.db.pool.query<QuarantinedRecordView>(
+      `update quarantine set reason = $2, last_seen_at = now() where id = $1 returning ${QUARANTINE_COLUMNS}`, [id, reason]);
+    return res.rows[0];
+  }
+}

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import cron, { ScheduledTask, TaskContext } from 'node-cron';
+import { HubServices } from '../app/hub-services';
+import { ConnectorBusyError } from '../ingest/sync.runner';
+import { ScheduledTaskDefinition } from './scheduled-task.types';
+import { TaskLeaseRepository } from './task-lease.repository';
+
+/** Options of {@link HubScheduler}. */
+export interface HubSchedulerOptions {
+  /** Identifies this process in leases (default host:pid:random). */
+  holder?: string;
+  /** Replaces every connector's schedule (e.g. `*\/2 * * * * *` in tests); env HUB_SCHEDULE_OVERRIDE. */
+  scheduleOverride?: string;
+  /** Timeout of a connector run (default 30 min). */
+  connectorTimeoutMs?: number;
+  /** How often the connector list is re-read for new or changed schedules (default 60 s). */
+  refreshMs?: number;
+  /** Cron time zone (default Asia/Shanghai). */
+  timezone?: string;
+  log?: (line: string) => void;
+}
+
+/** The daily task's default slot: 02:30 China time, after the night's syncs. */
+export const DAILY_TASK_SCHEDULE = '30 2 * * *';
+
+interface Running {
+  def: ScheduledTaskDefinition;
+  task: ScheduledTask;
+}
+
+/**
+ * Runs scheduled work in every `hub serve` process: one task per enabled
+ * connector with a schedule (re-read periodically, so stewards' changes and
+ * new declarative connectors are picked up), plus tasks other modules add
+ * (the `daily` task runs the registered daily steps, e.g. warning detectors).
+ * node-cron fires each slot in every process; the database lease lets exactly
+ * one process run it, with `preventOverlap` and a timeout.
+ */
+export class HubScheduler {
+  readonly holder: string;
+  private readonly leases: TaskLeaseRepository;
+  private readonly tasks = new Map<string, Running>();
+  private readonly extra: ScheduledTaskDefinition[] = [];
+  private readonly dailySteps: { name: string; run(signal: AbortSignal): Promise<void> }[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly controllers = new Set<AbortController>();
+  private refreshTimer?: NodeJS.Timeout;
+  private stopped = false;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly services: HubServices, private readonly opts: HubSchedulerOptions = {}) {
+    this.holder = opts.holder ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.leases = new TaskLeaseRepository(services.db.pool);
+    this.log = opts.log ?? services.log;
+  }
+
+  /** Adds a task (before or after start). */
+  addTask(def: ScheduledTaskDefinition): void {
+    if (!cron.validate(def.schedule)) throw new Error(`task '${def.id}': schedule '${def.schedule}' is not a cron expression`);
+    this.extra.push(def);
+    if (this.refreshTimer) this.install(def);
+  }
+
+  /** Adds a step to the daily task (later detectors hook in here). */
+  addDailyStep(name: string, run: (signal: AbortSignal) => Promise<void>): void {
+    this.dailySteps.push({ name, run });
+  }
+
+  /** Starts the tasks and the periodic refresh of connector schedules. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.addTask({
+      id: 'daily',
+      schedule: DAILY_TASK_SCHEDULE,
+      timeoutMs: 2 * 3_600_000,
+      preventOverlap: true,
+      run: async (signal) => {
+        for (const step of this.dailySteps) {
+          if (signal.aborted) throw new Error('daily task timed out');
+          await step.run(signal);
+        }
+        return `${this.dailySteps.length} daily step(s): ${this.dailySteps.map((s) => s.name).join(', ') || 'none registered'}`;
+      },
+    });
+    await this.refresh();
+    this.refreshTimer = setInterval(() => void this.refresh().catch((e) => this.log(`scheduler refresh failed: ${(e as Error).message}`)), this.opts.refreshMs ?? 60_000);
+    this.refreshTimer.unref();
+    this.log(`scheduler started as ${this.holder} with ${this.tasks.size} task(s)`);
+  }
+
+  /** The tasks currently installed, with their schedules. */
+  installed(): { id: string; schedule: string }[] {
+    return [...this.tasks.values()].map((t) => ({ id: t.def.id, schedule: t.def.schedule }));
+  }
+
+  /** Re-reads connectors: installs new schedules, replaces changed ones, removes disabled ones. */
+  async refresh(): Promise<void> {
+    if (this.stopped) return;
+    const res = await this.services.db.pool.query<{ id: string; schedule: string | null }>(`select id, schedule from connector where enabled and schedule is not null order by id`);
+    const wanted = new Map<string, ScheduledTaskDefinition>();
+    for (const r of res.rows) {
+      const schedule = this.opts.scheduleOverride ?? r.schedule!;
+      if (!cron.validate(schedule)) {
+        this.log(`connector '${r.id}': schedule '${schedule}' is not a cron expression; not scheduled`);
+        continue;
+      }
+      wanted.set(`connector:${r.id}`, this.connectorTask(r.id, schedule));
+    }
+    for (const def of this.extra) wanted.set(def.id, def);
+    for (const [id, running] of this.tasks) {
+      const want = wanted.get(id);
+      if (!want || want.schedule !== running.def.schedule) {
+        await running.task.destroy();
+        this.tasks.delete(id);
+      }
+    }
+    for (const [id, def] of wanted) if (!this.tasks.has(id)) this.install(def);
+  }
+
+  private connectorTask(connectorId: string, schedule: string): ScheduledTaskDefinition {
+    return {
+      id: `connector:${connectorId}`,
+      schedule,
+      timeoutMs: this.opts.connectorTimeoutMs ?? 30 * 60_000,
+      preventOverlap: true,
+      run: async (signal) => {
+        const s = await this.services.runner.run(connectorId, 'schedule', { signal });
+        const line = `${s.status} fetched ${s.fetched} loaded ${s.loaded} quarantined ${s.quarantined} (run ${s.runId})`;
+        if (s.status !== 'SUCCEEDED') throw new Error(`${line}: ${s.error ?? ''}`);
+        return line;
+      },
+    };
+  }
+
+  private install(def: ScheduledTaskDefinition): void {
+    if (this.stopped) return;
+    const task = cron.createTask(def.schedule, (ctx: TaskContext) => this.fire(def, ctx.date), {
+      name: def.id,
+      noOverlap: def.preventOverlap,
+      timezone: this.opts.timezone ?? 'Asia/Shanghai',
+    });
+    this.tasks.set(def.id, { def, task });
+    void task.start();
+  }
+
+  /** One firing: claim the slot in the database, run with a timeout, record the outcome. */
+  private fire(def: ScheduledTaskDefinition, when: Date): Promise<void> {
+    const slot = new Date(Math.floor(when.getTime() / 1000) * 1000);
+    const p = (async () => {
+      if (this.stopped) return;
+      let claimed = false;
+      try {
+        claimed = await this.leases.claim(def.id, slot, this.holder, def.timeoutMs + 60_000, def.preventOverlap);
+      } catch (e) {
+        this.log(`task ${def.id} slot ${slot.toISOString()}: could not claim: ${(e as Error).message}`);
+        return;
+      }
+      if (!claimed) return;
+      const ac = new AbortController();
+      this.controllers.add(ac);
+      const timer = setTimeout(() => ac.abort(`timed out after ${def.timeoutMs} ms`), def.timeoutMs);
+      let status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'SKIPPED' = 'SUCCEEDED';
+      let detail: string | null = null;
+      try {
+        detail = (await def.run(ac.signal)) ?? null;
+      } catch (e) {
+        status = e instanceof ConnectorBusyError ? 'SKIPPED' : ac.signal.aborted ? 'TIMED_OUT' : 'FAILED';
+        detail = (e as Error).message;
+      } finally {
+        clearTimeout(timer);
+        this.controllers.delete(ac);
+      }
+      this.log(`task ${def.id} slot ${slot.toISOString()}: ${status}${detail ? ` — ${detail}` : ''}`);
+      await this.leases.finish(def.id, slot, this.holder, status, detail).catch((e) => this.log(`task ${def.id}: could not record the firing: ${(e as Error).message}`));
+    })();
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+    return p;
+  }
+
+  /** Stops firing, asks running work to stop after its current page, and waits for it (at most `graceMs`). */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopped = true;
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    for (const { task } of this.tasks.values()) await task.destroy();
+    this.tasks.clear();
+    // Running work stops after its current page (each page is committed whole).
+    for (const ac of this.controllers) ac.abort('hub shutting down');
+    if (this.inFlight.size) await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, graceMs).unref())]);
+  }
+}
+
+/** Starts the scheduler of a serving hub process (env HUB_SCHEDULE_OVERRIDE replaces connector schedules). */
+export async function startHubScheduler(services: HubServices, opts: HubSchedulerOptions = {}): Promise<HubScheduler> {
+  const override = opts.scheduleOverride ?? (process.env.HUB_SCHEDULE_OVERRIDE || undefined);
+  if (override && !cron.validate(override)) throw new Error(`HUB_SCHEDULE_OVERRIDE '${override}' is not a cron expression`);
+  const scheduler = new HubScheduler(services, { ...opts, scheduleOverride: override });
+  await scheduler.start();
+  return scheduler;
+}

@@ -1,0 +1,21 @@
+/**
+ * A piece of scheduled work (Vendure-style): an id, a cron schedule, a
+ * timeout, and whether a firing may start while the previous one still runs.
+ * Every hub process registers the same tasks; the database lease makes each
+ * firing run on exactly one of them.
+ */
+export interface ScheduledTaskDefinition {
+  /** Stable id, e.g. `connector:penalty` or `daily`. */
+  id: string;
+  /** Cron expression (node-cron: 5 fields, or 6 with seconds), China time. */
+  schedule: string;
+  /** Longest a firing may run; it is then asked to stop (its signal aborts). */
+  timeoutMs: number;
+  /** Skip a firing while the previous one (in any process) still holds the lease. */
+  preventOverlap: boolean;
+  /** The work; resolves to a one-line summary, rejects on failure. */
+  run(signal: AbortSignal): Promise<string | void>;
+}
+
+/** How a firing ended. */
+export type FiringStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'SKIPPED';
