@@ -51,8 +51,16 @@ const REQUIRED_ID_FIELDS: Record<SystemName, string[]> = {
 
 const MONITORING_CACHE_DATES = 6;
 
+const ZONED = /T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
+
+/** Ordering instant of a timestamp field (0 when absent or unreadable). */
 function instantOf(value: unknown): number {
-  return typeof value === 'string' ? parseInstant(value) ?? 0 : 0;
+  if (typeof value !== 'string') return 0;
+  if (ZONED.test(value)) {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms)) return ms;
+  }
+  return parseInstant(value) ?? 0;
 }
 
 /** First index whose key is >= ms (lowerBound) or > ms (upperBound). */
@@ -142,7 +150,7 @@ export class SourceDataStore {
         store.load(system, parsed as Array<Record<string, unknown>>);
       }
     }
-    return store;
+    return store.warm();
   }
 
   /** Wraps a generated province (monitoring stays lazy). */
@@ -153,7 +161,15 @@ export class SourceDataStore {
     store.load('penalty', p.penalty);
     store.load('credit', p.credit);
     store.monitoringBase = p.monitoring;
-    return store;
+    return store.warm();
+  }
+
+  /** Builds the sorted views now, so the first request does not pay for them. */
+  private warm(): this {
+    this.permits.sorted();
+    this.penalties.sorted();
+    this.credits.sorted();
+    return this;
   }
 
   private load(system: SystemName, records: ReadonlyArray<object>): void {
