@@ -2,11 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { ConnectorResolver } from './resolvers/connector.resolver';
 import { DivisionResolver } from './resolvers/division.resolver';
 import { EnterpriseConnectionResolver, EnterpriseResolver } from './resolvers/enterprise.resolver';
+import { RuleSetResolver } from './resolvers/rule-set.resolver';
+import { ScoreResolver } from './resolvers/score.resolver';
 
 /** Every resolver class of the API. */
-export const resolvers = [EnterpriseResolver, EnterpriseConnectionResolver, DivisionResolver] as const;
+export const resolvers = [EnterpriseResolver, EnterpriseConnectionResolver, DivisionResolver, ConnectorResolver, ScoreResolver, RuleSetResolver] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
 

@@ -1,4 +1,7 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { UnknownConnectorError } from '../connectors/connector-admin.service';
+import { DeclarativeDefinitionError } from '../connectors/declarative/declarative-definition.validator';
+import { ConnectorBusyError } from '../ingest/sync.runner';
 import { UnknownDivisionError } from '../divisions/division-directory';
 import { InvalidCursorError } from '../enterprises/enterprise-cursor';
 import { BadFilterError } from '../enterprises/enterprise-search.service';
@@ -8,6 +11,9 @@ const CLIENT_ERRORS: [new (...a: any[]) => Error, string][] = [
   [UnknownDivisionError, 'BAD_USER_INPUT'],
   [InvalidCursorError, 'BAD_USER_INPUT'],
   [BadFilterError, 'BAD_USER_INPUT'],
+  [DeclarativeDefinitionError, 'BAD_USER_INPUT'],
+  [UnknownConnectorError, 'BAD_USER_INPUT'],
+  [ConnectorBusyError, 'CONNECTOR_BUSY'],
 ];
 
 /**

@@ -1,0 +1,86 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ConnectorAdminService } from '../../connectors/connector-admin.service';
+import { HubContext } from '../context';
+import { DeclarativeConnectorInput } from '../types/connector-input.type';
+import { Connector, ConnectorRun, QuarantinedRecord, QuarantinedRecordPage } from '../types/connector.type';
+
+/**
+ * The one gate of every connector operation (steward work). Roles and
+ * jurisdiction arrive in a later issue: the check goes here, once.
+ */
+function stewardConnectors(ctx: HubContext): ConnectorAdminService {
+  return ctx.services.connectorAdmin;
+}
+
+/** Stewards' view and control of connectors: list, runs, quarantine, registration. */
+@Resolver(() => Connector)
+export class ConnectorResolver {
+  @Query(() => [Connector], { description: 'Every connector with its schedule, last run and open quarantine count' })
+  connectors(@Ctx() ctx: HubContext) {
+    return stewardConnectors(ctx).list();
+  }
+
+  @Query(() => Connector, { nullable: true, description: 'One connector by id' })
+  async connector(@Arg('id') id: string, @Ctx() ctx: HubContext) {
+    const [c] = await stewardConnectors(ctx).list([id]);
+    return c ?? null;
+  }
+
+  @Query(() => QuarantinedRecordPage, { description: 'Quarantined records, newest first (status default OPEN)' })
+  async quarantinedRecords(
+    @Ctx() ctx: HubContext,
+    @Arg('connectorId', () => String, { nullable: true }) connectorId?: string,
+    @Arg('status', () => String, { nullable: true, defaultValue: 'OPEN' }) status?: string,
+    @Arg('first', () => Int, { defaultValue: 50 }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    const page = await stewardConnectors(ctx).quarantined({ connectorId, status, first: first ?? 50, after });
+    return { ...page, endCursor: page.items.length ? page.items[page.items.length - 1].id : null };
+  }
+
+  @FieldResolver(() => ConnectorRun, { nullable: true })
+  async lastRun(@Root() c: Connector, @Ctx() ctx: HubContext) {
+    const [runs] = await stewardConnectors(ctx).runsOf([c.id], 1);
+    return runs[0] ?? null;
+  }
+
+  @FieldResolver(() => [ConnectorRun], { description: 'Run history, newest first' })
+  async runs(@Root() c: Connector, @Ctx() ctx: HubContext, @Arg('first', () => Int, { defaultValue: 20 }) first: number) {
+    const [runs] = await stewardConnectors(ctx).runsOf([c.id], first);
+    return runs;
+  }
+
+  @FieldResolver(() => QuarantinedRecordPage, { name: 'quarantinedRecords', description: 'This connector’s quarantined records' })
+  async connectorQuarantinedRecords(
+    @Root() c: Connector,
+    @Ctx() ctx: HubContext,
+    @Arg('status', () => String, { nullable: true, defaultValue: 'OPEN' }) status?: string,
+    @Arg('first', () => Int, { defaultValue: 50 }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    const page = await stewardConnectors(ctx).quarantined({ connectorId: c.id, status, first: first ?? 50, after });
+    return { ...page, endCursor: page.items.length ? page.items[page.items.length - 1].id : null };
+  }
+
+  @Mutation(() => Connector, { description: 'Registers (or updates) a declarative connector; STEWARD' })
+  async registerConnector(@Arg('input', () => DeclarativeConnectorInput) input: DeclarativeConnectorInput, @Ctx() ctx: HubContext) {
+    const admin = stewardConnectors(ctx);
+    const { id } = await ctx.services.declarativeConnectors.register(input);
+    return admin.get(id);
+  }
+
+  @Mutation(() => ConnectorRun, { description: 'Runs a connector now and returns its run; STEWARD' })
+  async runConnector(@Arg('id') id: string, @Ctx() ctx: HubContext) {
+    const admin = stewardConnectors(ctx);
+    await admin.get(id);
+    const summary = await ctx.services.runner.run(id, 'api');
+    return admin.run(summary.runId);
+  }
+
+  @Mutation(() => QuarantinedRecord, { description: 'Re-runs a quarantined record through map and validation (or marks it resolved when its source sent a good version since); STEWARD' })
+  async reprocessQuarantined(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) {
+    const { record, touched } = await stewardConnectors(ctx).reprocess(id);
+    if (touched.length) await ctx.services.runner.afterSync(touched);
+    return record;
+  }
+}

@@ -1,0 +1,121 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { JSONResolver } from 'graphql-scalars';
+import { DateTimeScalar } from '../scalars';
+
+/** One recorded run of a connector. */
+@ObjectType({ description: 'One run of a connector: when, how it ended, and what it did' })
+export class ConnectorRun {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  connectorId!: string;
+
+  @Field({ description: 'What started it: manual, api, cli, schedule, start' })
+  trigger!: string;
+
+  @Field(() => DateTimeScalar)
+  startedAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt!: Date | null;
+
+  @Field({ description: 'RUNNING, SUCCEEDED or FAILED' })
+  status!: string;
+
+  @Field(() => Int, { description: 'Records fetched from the source' })
+  fetched!: number;
+
+  @Field(() => Int, { description: 'Records inserted or changed' })
+  loaded!: number;
+
+  @Field(() => Int, { description: 'Valid records already stored unchanged' })
+  unchanged!: number;
+
+  @Field(() => Int, { description: 'Records put in quarantine' })
+  quarantined!: number;
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+}
+
+/** A source record held back by ingest. */
+@ObjectType({ description: 'A source record the hub could not accept, with its raw payload and why' })
+export class QuarantinedRecord {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  connectorId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Its id in the source, when it could be read' })
+  sourceId!: string | null;
+
+  @Field(() => JSONResolver, { description: 'The record exactly as the source sent it (a CSV row as header → cell)' })
+  payload!: unknown;
+
+  @Field({ description: 'What is wrong, naming the field' })
+  reason!: string;
+
+  @Field({ description: 'OPEN, REPROCESSED or DISCARDED' })
+  status!: string;
+
+  @Field(() => DateTimeScalar)
+  receivedAt!: Date;
+
+  @Field(() => DateTimeScalar, { description: 'Last time the source sent it again' })
+  lastSeenAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  resolvedAt!: Date | null;
+}
+
+/** A page of quarantined records, newest first. */
+@ObjectType()
+export class QuarantinedRecordPage {
+  @Field(() => Int)
+  totalCount!: number;
+
+  @Field(() => [QuarantinedRecord])
+  items!: QuarantinedRecord[];
+
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page' })
+  endCursor!: string | null;
+}
+
+/** A source integration as stewards manage it. */
+@ObjectType({ description: 'A connector: a code connector or a steward’s declarative one' })
+export class Connector {
+  @Field()
+  id!: string;
+
+  @Field({ description: 'code or declarative' })
+  kind!: string;
+
+  @Field()
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  owner!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cron schedule (China time); null = manual runs only' })
+  schedule!: string | null;
+
+  @Field()
+  enabled!: boolean;
+
+  @Field(() => Int, { description: 'Open quarantined records' })
+  quarantined!: number;
+
+  @Field(() => JSONResolver, { description: 'Configuration with defaults applied; secrets shown as ***' })
+  config!: unknown;
+
+  @Field(() => JSONResolver, { nullable: true, description: 'The declarative definition (declarative connectors); secret header values are never part of it' })
+  definition!: unknown;
+
+  @Field(() => JSONResolver, { nullable: true, description: 'The committed cursor / watermark' })
+  cursor!: unknown;
+}
