@@ -1,4 +1,5 @@
 import { Migration20261130000100InitialStore } from './Migration20261130000100_initial-store';
+import { Migration20261130000200HealthScore } from './Migration20261130000200_health-score';
 import { Migration20261130000300ScheduledTasks } from './Migration20261130000300_scheduled-tasks';
 
 /**
@@ -8,5 +9,6 @@ import { Migration20261130000300ScheduledTasks } from './Migration20261130000300
  */
 export const migrationsList = [
   { name: 'Migration20261130000100_initial-store', class: Migration20261130000100InitialStore },
+  { name: 'Migration20261130000200_health-score', class: Migration20261130000200HealthScore },
   { name: 'Migration20261130000300_scheduled-tasks', class: Migration20261130000300ScheduledTasks },
 ];

@@ -4,6 +4,7 @@ import { Database } from '../db/database';
 import { DivisionDirectory } from '../divisions/division-directory';
 import { EnterpriseSearchService } from '../enterprises/enterprise-search.service';
 import { SyncRunner, SyncRunnerOptions } from '../ingest/sync.runner';
+import { ScoringServices, createScoringServices } from '../scoring/scoring.module';
 import { codeConnectors } from '../../connectors';
 import { ConnectorAdminService } from '../connectors/connector-admin.service';
 import { createDeclarativeConnector } from '../connectors/declarative/declarative.connector';
@@ -24,6 +25,8 @@ export interface HubServices {
   connectorAdmin: ConnectorAdminService;
   /** Registration of stewards' declarative connectors. */
   declarativeConnectors: DeclarativeConnectorService;
+  /** Health score: rule sets, rescoring (incremental after every sync, full), reports, history, ranks. */
+  scoring: ScoringServices;
   log: (line: string) => void;
 }
 
@@ -35,6 +38,8 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
   connectors.useDeclarativeFactory(createDeclarativeConnector);
   await connectors.ensureRegistered(db);
   const runner = new SyncRunner(db, config, connectors, { log, ...opts.runner });
+  const scoring = createScoringServices(db, { log });
+  runner.addPostSyncStep(scoring.scores.postSyncStep());
   return {
     config,
     db,
@@ -44,6 +49,7 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
     runner,
     connectorAdmin: new ConnectorAdminService(db, connectors),
     declarativeConnectors: new DeclarativeConnectorService(db, connectors),
+    scoring,
     log,
   };
 }

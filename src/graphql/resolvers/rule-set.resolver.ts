@@ -1,0 +1,52 @@
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { RuleSetPreviewData } from '../../scoring/health-report.service';
+import { StoredRuleSet } from '../../scoring/rule-set.repository';
+import { HubContext } from '../context';
+import { RuleSet, RuleSetPreview } from '../types/rule-set.type';
+import { RiskLevel } from '../types/enums';
+import { asClientErrors } from './score.resolver';
+
+/** A stored rule set in its GraphQL shape. */
+export function ruleSetView(rs: StoredRuleSet): RuleSet {
+  return {
+    version: rs.version,
+    title: rs.title,
+    windowDays: rs.windowDays,
+    fullMarks: rs.fullMarks,
+    riskThresholds: [rs.riskThresholds.low, rs.riskThresholds.medium],
+    active: rs.active,
+    activatedAt: rs.activatedAt,
+    rules: rs.rules.map((r) => ({ code: r.code, points: r.points, description: r.description, family: r.trigger.family, trigger: JSON.stringify(r.trigger) })),
+  };
+}
+
+/** A preview in its GraphQL shape. */
+export function previewView(p: RuleSetPreviewData): RuleSetPreview {
+  return {
+    ...p,
+    changes: p.changes as RuleSetPreview['changes'],
+    transitions: Object.entries(p.transitions).map(([k, count]) => {
+      const [from, to] = k.split('->') as [RiskLevel, RiskLevel];
+      return { from, to, count };
+    }),
+  };
+}
+
+/** Rule sets: the active one, every loaded version, and what-if previews of a candidate. */
+@Resolver(() => RuleSet)
+export class RuleSetResolver {
+  @Query(() => RuleSet, { description: 'The active rule set' })
+  async ruleSet(@Ctx() ctx: HubContext) {
+    return ruleSetView(await ctx.services.scoring.ruleSets.active());
+  }
+
+  @Query(() => [RuleSet], { description: 'Every loaded rule-set version, oldest first' })
+  async ruleSets(@Ctx() ctx: HubContext) {
+    return (await ctx.services.scoring.ruleSets.list()).map(ruleSetView);
+  }
+
+  @Query(() => RuleSetPreview, { description: 'What activating a loaded rule-set version would change in your jurisdiction (how many enterprises change risk level, and which); changes nothing' })
+  ruleSetPreview(@Ctx() ctx: HubContext, @Arg('version') version: string, @Arg('first', () => Int, { defaultValue: 50 }) first: number) {
+    return asClientErrors(async () => previewView(await ctx.services.scoring.reports.preview(version, ctx.scope, first)));
+  }
+}

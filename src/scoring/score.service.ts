@@ -1,0 +1,256 @@
+import { Pool, PoolClient } from 'pg';
+import { Database, withTransaction } from '../db/database';
+import { PostSyncStep } from '../ingest/sync.runner';
+import { DerivationSpec, DerivationTargets, FAMILIES, insertFamilySql } from './deduction.query';
+import { RuleSetRepository, StoredRuleSet } from './rule-set.repository';
+import { chinaToday, requireDate } from './score-dates';
+
+/** Why scores were recomputed; stored with every history point. */
+export type ScoreCause = 'SYNC' | 'RESCORE' | 'RULE_SET_ACTIVATION';
+
+/** What to rescore. */
+export interface RescoreRequest {
+  /** Recompute every enterprise (`hub rescore --all`). */
+  all?: boolean;
+  /** Recompute these enterprises (ignored with `all`). */
+  creditCodes?: string[];
+  cause: ScoreCause;
+  /** Free-form reference of the cause (a run id, a rule-set version). */
+  causeRef?: string | null;
+  /** Scoring date (default: today in China). */
+  asOf?: string;
+}
+
+/** What one rescoring did. */
+export interface RescoreSummary {
+  runId: string | null;
+  full: boolean;
+  asOf: string;
+  ruleSetVersion: string;
+  /** Enterprises recomputed. */
+  enterprises: number;
+  /** Enterprises whose score or risk level changed (history points written). */
+  changed: number;
+  durationMs: number;
+  /** Milliseconds per step (deduction families, aggregation, history, write-back). */
+  timings: Record<string, number>;
+}
+
+/** Options of {@link ScoreService}. */
+export interface ScoreServiceOptions {
+  log?: (line: string) => void;
+  /** Clock (tests). */
+  now?: () => Date;
+  /**
+   * Above this share of all enterprises an incremental request is run as a
+   * full recompute (same result, cheaper plan). Default 0.25.
+   */
+  fullThreshold?: number;
+}
+
+function riskSql(scoreExpr: string, rs: StoredRuleSet): string {
+  return `case when ${scoreExpr} >= ${rs.riskThresholds.low} then 'LOW' when ${scoreExpr} >= ${rs.riskThresholds.medium} then 'MEDIUM' else 'HIGH' end`;
+}
+
+/**
+ * Computes and stores health scores, set-based.
+ *
+ * A rescoring runs in one transaction (serialised by an advisory lock):
+ * it drops the dirty marks of its targets, replaces their materialised
+ * deductions with one `INSERT … SELECT` per rule family (over all targets at
+ * once, never a loop per enterprise), aggregates `fullMarks − Σ points`,
+ * appends a history point for every enterprise whose score or risk changed
+ * (or that is scored for the first time), writes changed scores back to
+ * `enterprise` and records the scoring date and rule-set version in
+ * `score_state`. The incremental path (a list of credit codes) and the full
+ * path (`all`) run the same statements; only the target predicate differs,
+ * so incremental equals full by construction — and a test checks it.
+ */
+export class ScoreService {
+  private readonly log: (line: string) => void;
+  private readonly now: () => Date;
+
+  constructor(private readonly db: Database, readonly ruleSets: RuleSetRepository, private readonly opts: ScoreServiceOptions = {}) {
+    this.log = opts.log ?? (() => undefined);
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  private get pool(): Pool {
+    return this.db.pool;
+  }
+
+  /** Today in China by this service's clock. */
+  today(): string {
+    return chinaToday(this.now());
+  }
+
+  /** Recomputes scores for a set of enterprises or for all. */
+  async rescore(req: RescoreRequest): Promise<RescoreSummary> {
+    return withTransaction(this.pool, (client) => this.rescoreIn(client, req));
+  }
+
+  /** {@link rescore} inside the caller's transaction. */
+  async rescoreIn(client: PoolClient, req: RescoreRequest): Promise<RescoreSummary> {
+    const started = Date.now();
+    const timings: Record<string, number> = {};
+    let t = Date.now();
+    const lap = (name: string) => {
+      timings[name] = Date.now() - t;
+      t = Date.now();
+    };
+    const asOf = requireDate(req.asOf ?? this.today(), 'asOf');
+    await client.query(`select pg_advisory_xact_lock(hashtext('hub-rescore'))`);
+    const rs = await this.ruleSets.active(client);
+    let codes = [...new Set(req.creditCodes ?? [])];
+    let full = req.all === true;
+    if (!full && codes.length) {
+      const total = (await client.query<{ n: number }>(`select count(*)::int as n from enterprise`)).rows[0].n;
+      if (codes.length > Math.max(1000, total * (this.opts.fullThreshold ?? 0.25))) full = true;
+    }
+    if (!full && !codes.length) {
+      return { runId: null, full, asOf, ruleSetVersion: rs.version, enterprises: 0, changed: 0, durationMs: Date.now() - started, timings };
+    }
+    if (full) codes = [];
+    const run = await client.query<{ id: string }>(
+      `insert into scoring_run (cause, cause_ref, full_recompute, as_of, rule_set_version) values ($1, $2, $3, $4, $5) returning id`,
+      [req.cause, req.causeRef ?? null, full, asOf, rs.version],
+    );
+    const runId = run.rows[0].id;
+    const targets: DerivationTargets = full ? { kind: 'all' } : { kind: 'codes', codes };
+    const codeFilter = (col: string, ph: string) => (full ? 'true' : `${col} = any(${ph}::text[])`);
+    const codeArgs = full ? [] : [codes];
+
+    // Marks dropped first: a change committed after this point marks its enterprise again.
+    await client.query(`delete from score_dirty where ${codeFilter('credit_code', '$1')}`, codeArgs);
+    if (full) await client.query(`truncate deduction`);
+    else await client.query(`delete from deduction where credit_code = any($1::text[])`, codeArgs);
+    lap('clear');
+
+    const spec: DerivationSpec = { version: rs.version, asOf, windowDays: rs.windowDays, targets };
+    for (const family of FAMILIES) {
+      const q = insertFamilySql(family, spec, 'deduction');
+      await client.query(q.sql, q.values);
+      lap(family);
+    }
+
+    await client.query(`create temp table score_new (credit_code text primary key, score integer not null, risk_level text not null) on commit drop`);
+    await client.query(
+      `insert into score_new (credit_code, score, risk_level)
+       select e.credit_code, ${rs.fullMarks} - coalesce(d.total, 0), ${riskSql(`${rs.fullMarks} - coalesce(d.total, 0)`, rs)}
+         from enterprise e
+         left join (select credit_code, sum(points)::int as total from deduction where ${codeFilter('credit_code', '$1')} group by credit_code) d
+           using (credit_code)
+        where ${codeFilter('e.credit_code', '$1')}`,
+      codeArgs,
+    );
+    await client.query(`analyze score_new`);
+    lap('aggregate');
+
+    const history = await client.query(
+      `insert into score_history (credit_code, at, score, risk_level, previous_score, previous_risk_level, rule_set_version, cause, cause_ref)
+       select n.credit_code, now(), n.score, n.risk_level, s.score, s.risk_level, $1, $2, $3
+         from score_new n left join score_state s using (credit_code)
+        where s.credit_code is null or s.score <> n.score or s.risk_level <> n.risk_level`,
+      [rs.version, req.cause, req.causeRef ?? runId],
+    );
+    lap('history');
+
+    await client.query(
+      `update enterprise e set score = n.score, risk_level = n.risk_level, scored_at = now()
+         from score_new n
+        where n.credit_code = e.credit_code and (e.score <> n.score or e.risk_level <> n.risk_level)`,
+    );
+    lap('enterprise');
+
+    if (full) {
+      await client.query(`truncate score_state`);
+      await client.query(
+        `insert into score_state (credit_code, score, risk_level, rule_set_version, as_of)
+         select credit_code, score, risk_level, $1, $2 from score_new`,
+        [rs.version, asOf],
+      );
+      await client.query(`delete from rank_score where n = 0`);
+      await client.query(`delete from rank_bucket where n = 0`);
+    } else {
+      await client.query(
+        `insert into score_state (credit_code, score, risk_level, rule_set_version, as_of)
+         select credit_code, score, risk_level, $1, $2 from score_new
+         on conflict (credit_code) do update set score = excluded.score, risk_level = excluded.risk_level,
+           rule_set_version = excluded.rule_set_version, as_of = excluded.as_of, computed_at = now()`,
+        [rs.version, asOf],
+      );
+    }
+    lap('state');
+    const enterprises = (await client.query<{ n: number }>(`select count(*)::int as n from score_new`)).rows[0].n;
+    const durationMs = Date.now() - started;
+    await client.query(`update scoring_run set finished_at = clock_timestamp(), enterprises = $2, changed = $3, duration_ms = $4 where id = $1`,
+      [runId, enterprises, history.rowCount ?? 0, durationMs]);
+    this.log(`rescore ${full ? 'all' : 'incremental'} (${req.cause}): ${enterprises} enterprises, ${history.rowCount ?? 0} changed, as of ${asOf} under ${rs.version}, ${durationMs} ms`);
+    return { runId, full, asOf, ruleSetVersion: rs.version, enterprises, changed: history.rowCount ?? 0, durationMs, timings };
+  }
+
+  /**
+   * Credit codes due for rescoring today: marked dirty by a record change,
+   * never scored, scored under another rule-set version, or scored on an
+   * earlier date while something moved since by the calendar alone (a
+   * deduction left the window, a dated record entered it, a permit became or
+   * stopped being valid).
+   */
+  async dueCodes(asOf = this.today()): Promise<string[]> {
+    const rs = await this.ruleSets.active();
+    const res = await this.pool.query<{ credit_code: string }>(
+      `select credit_code from score_dirty
+       union
+       select e.credit_code from enterprise e where not exists (select 1 from score_state s where s.credit_code = e.credit_code)
+       union
+       select s.credit_code from score_state s
+        where s.rule_set_version <> $2
+           or s.as_of < $1::date and (
+                exists (select 1 from deduction d where d.credit_code = s.credit_code and d.in_window and d.event_date <= $1::date - $3::int)
+             or exists (select 1 from permit p where p.credit_code = s.credit_code
+                          and (p.valid_to >= s.as_of and p.valid_to < $1::date or p.valid_from > s.as_of and p.valid_from <= $1::date))
+             or exists (select 1 from enforcement_record x where x.credit_code = s.credit_code and x.event_date > s.as_of and x.event_date <= $1::date)
+             or exists (select 1 from penalty x where x.credit_code = s.credit_code and x.decision_date > s.as_of and x.decision_date <= $1::date)
+             or exists (select 1 from monitoring_day x where x.credit_code = s.credit_code and x.day > s.as_of and x.day <= $1::date))`,
+      [asOf, rs.version, rs.windowDays],
+    );
+    return res.rows.map((r) => r.credit_code);
+  }
+
+  /** `hub rescore`: the enterprises {@link dueCodes} names. */
+  async rescoreDue(cause: ScoreCause = 'RESCORE'): Promise<RescoreSummary> {
+    const asOf = this.today();
+    return this.rescore({ creditCodes: await this.dueCodes(asOf), cause, asOf });
+  }
+
+  /** `hub rescore --all`. */
+  async rescoreAll(cause: ScoreCause = 'RESCORE', causeRef?: string): Promise<RescoreSummary> {
+    return this.rescore({ all: true, cause, causeRef });
+  }
+
+  /** Activates a loaded rule-set version and recomputes every score under it, in one transaction. */
+  async activateRuleSet(version: string): Promise<RescoreSummary> {
+    return withTransaction(this.pool, async (client) => {
+      await client.query(`select pg_advisory_xact_lock(hashtext('hub-rescore'))`);
+      await this.ruleSets.markActive(client, version);
+      return this.rescoreIn(client, { all: true, cause: 'RULE_SET_ACTIVATION', causeRef: version });
+    });
+  }
+
+  /**
+   * The post-sync step: rescores, in the sync's flow, exactly the enterprises
+   * the batch touched plus any still marked dirty.
+   */
+  postSyncStep(): PostSyncStep {
+    return {
+      name: 'rescore',
+      run: async (_db, touched, log) => {
+        const dirty = await this.pool.query<{ credit_code: string }>(`select credit_code from score_dirty`);
+        const codes = [...new Set([...touched, ...dirty.rows.map((r) => r.credit_code)])];
+        if (!codes.length) return;
+        const s = await this.rescore({ creditCodes: codes, cause: 'SYNC' });
+        log(`rescored ${s.enterprises} enterprises (${s.full ? 'full' : 'incremental'}), ${s.changed} changed`);
+      },
+    };
+  }
+}
