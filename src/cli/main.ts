@@ -10,6 +10,8 @@ import { runSimCommand } from '../../simulator/sim.command';
 import { startSimulator } from '../../simulator/sim.server';
 import { formatRunSummaries } from './summary';
 import { openHub } from './hub-runtime';
+import { runRescoreCommand } from './rescore.command';
+import { cmdRegisterConnector, registerShippedConnectors, startSchedulerFor } from './connectors.command';
 
 const USAGE = `hub — environmental enforcement data hub
 
@@ -23,7 +25,9 @@ usage:
   hub sync [--connector ID ...]     run connectors once, then rescore/retag/warn what changed
   hub connectors list               connectors with their last run
   hub connectors run ID             run one connector
+  hub connectors register FILE      register a declarative connector from a JSON file
   hub schema [--out FILE]           write the GraphQL schema (default schema/schema.graphql)
+  hub rescore [--all]               recompute scores (dirty/due ones, or all); --load FILE, --preview V, --activate V for rule sets
 
 environment: DATABASE_URL, HUB_SOURCES_URL, PORT, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL`;
 
@@ -63,6 +67,7 @@ async function cmdServe(args: string[]): Promise<number> {
   const hub = await openHub(values.port ? { port: Number(values.port) } : {});
   const server = await startHttpServer(hub.services, { port: hub.config.port });
   hub.onShutdown(() => server.close());
+  await startSchedulerFor(hub);
   console.log(`hub serving GraphQL on ${server.url}`);
   return new Promise<number>(() => undefined);
 }
@@ -76,10 +81,12 @@ async function cmdStart(): Promise<number> {
   console.log(`simulator of the five source systems on ${sim.url}`);
   const hub = await openHub({ sourcesUrl: process.env.HUB_SOURCES_URL ?? sim.url });
   hub.onShutdown(() => sim.close());
+  await registerShippedConnectors(hub.services);
   const summaries = await hub.services.runner.syncAll(await enabledConnectorIds(hub.db.pool), 'start');
   console.log(formatRunSummaries(summaries));
   const server = await startHttpServer(hub.services, { port: hub.config.port });
   hub.onShutdown(() => server.close());
+  await startSchedulerFor(hub);
   console.log(`\nhub ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: GraphQL on ${server.url}\n`);
   console.log(`try:\n  curl -s ${server.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: DEMO_QUERY })}'\n`);
   return new Promise<number>(() => undefined);
@@ -91,7 +98,16 @@ async function cmdConnectors(args: string[]): Promise<number> {
     if (!rest[0]) throw new UsageError('hub connectors run needs a connector id');
     return cmdSync(['--connector', rest[0]]);
   }
-  if (sub !== 'list') throw new UsageError(`unknown connectors subcommand '${sub ?? ''}'; use list or run ID`);
+  if (sub === 'register') {
+    if (!rest[0]) throw new UsageError('hub connectors register needs a JSON file');
+    const hub = await openHub();
+    try {
+      return await cmdRegisterConnector(hub, rest[0]);
+    } finally {
+      await hub.shutdown();
+    }
+  }
+  if (sub !== 'list') throw new UsageError(`unknown connectors subcommand '${sub ?? ''}'; use list, run ID or register FILE`);
   const hub = await openHub();
   try {
     const res = await hub.db.pool.query(
@@ -130,6 +146,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'sync': return await cmdSync(args);
       case 'connectors': return await cmdConnectors(args);
       case 'schema': return await cmdSchema(args);
+      case 'rescore': return await runRescoreCommand(args);
       case undefined: case 'help': case '--help': case '-h': console.log(USAGE); return 0;
       default: throw new UsageError(`unknown command '${cmd}'`);
     }
