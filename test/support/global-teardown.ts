@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Client } from 'pg';
 
 /** Drops the template database and stops the embedded server, if one was started. */
@@ -12,4 +13,5 @@ export default async function globalTeardown(): Promise<void> {
   }
   const embedded = (globalThis as Record<string, any>).__hubEmbedded;
   if (embedded) await embedded.stop();
+  if (process.env.HUB_TEST_EMBEDDED_DIR) fs.rmSync(process.env.HUB_TEST_EMBEDDED_DIR, { recursive: true, force: true });
 }

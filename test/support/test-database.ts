@@ -21,7 +21,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.HUB_TEST_SERVER_URL;
   const template = process.env.HUB_TEST_TEMPLATE;
   if (!serverUrl || !template) throw new Error('test database server not set up: run the tests through jest (globalSetup)');
-  const name = `hub_test_${randomBytes(5).toString('hex')}`;
+  const name = `hub_test_${process.env.HUB_TEST_PARENT_PID}_${randomBytes(5).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   try {
