@@ -1,6 +1,7 @@
 import { Migration20261130000100InitialStore } from './Migration20261130000100_initial-store';
 import { Migration20261130000200HealthScore } from './Migration20261130000200_health-score';
 import { Migration20261130000300ScheduledTasks } from './Migration20261130000300_scheduled-tasks';
+import { Migration20261130000400CallersAndAudit } from './Migration20261130000400_callers-and-audit';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -11,4 +12,5 @@ export const migrationsList = [
   { name: 'Migration20261130000100_initial-store', class: Migration20261130000100InitialStore },
   { name: 'Migration20261130000200_health-score', class: Migration20261130000200HealthScore },
   { name: 'Migration20261130000300_scheduled-tasks', class: Migration20261130000300ScheduledTasks },
+  { name: 'Migration20261130000400_callers-and-audit', class: Migration20261130000400CallersAndAudit },
 ];

@@ -1,3 +1,4 @@
+import { ApiKeyService } from '../auth/api-key.service';
 import { HubConfig } from '../config/config';
 import { ConnectorRegistry } from '../connectors/connector.registry';
 import { Database } from '../db/database';
@@ -27,6 +28,8 @@ export interface HubServices {
   declarativeConnectors: DeclarativeConnectorService;
   /** Health score: rule sets, rescoring (incremental after every sync, full), reports, history, ranks. */
   scoring: ScoringServices;
+  /** API keys: who the callers are, their role and jurisdiction. */
+  apiKeys: ApiKeyService;
   log: (line: string) => void;
 }
 
@@ -50,6 +53,7 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
     connectorAdmin: new ConnectorAdminService(db, connectors),
     declarativeConnectors: new DeclarativeConnectorService(db, connectors),
     scoring,
+    apiKeys: new ApiKeyService(db.pool, divisions),
     log,
   };
 }

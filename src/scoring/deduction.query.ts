@@ -94,13 +94,18 @@ function familyQuery(family: RuleFamily, ph: Ph): FamilyQuery {
   const rule = `rule r on r.rule_set_version = ${ph.version}::text and r.family = '${family}'`;
   switch (family) {
     case 'ENFORCEMENT':
+      // Rules unnested to (kind, value) pairs so records meet them in a hash join, not a loop over rules.
       return {
         ctes: [],
         select: `select x.credit_code, r.code, r.points, x.event_date, 'enforcement'::text, x.record_id, not r.ignores_window
-          from src_enf x join ${rule}
-           and x.status = any(r.statuses)
-           and ((x.kind = 'MEASURE' and x.measure_type = any(r.measure_types)) or (x.kind = 'INSPECTION' and x.finding = any(r.findings)))
-         where ${windowed('x.event_date', ph)}`,
+          from src_enf x
+          join (select r.code, r.points, r.ignores_window, r.statuses, 'MEASURE'::text as kind, unnest(r.measure_types) as v
+                  from rule r where r.rule_set_version = ${ph.version}::text and r.family = 'ENFORCEMENT'
+                union all
+                select r.code, r.points, r.ignores_window, r.statuses, 'INSPECTION'::text, unnest(r.findings)
+                  from rule r where r.rule_set_version = ${ph.version}::text and r.family = 'ENFORCEMENT') r
+            on r.kind = x.kind and r.v = case when x.kind = 'MEASURE' then x.measure_type else x.finding end
+         where x.status = any(r.statuses) and ${windowed('x.event_date', ph)}`,
       };
     case 'PENALTY':
       return {
@@ -142,14 +147,17 @@ function familyQuery(family: RuleFamily, ph: Ph): FamilyQuery {
          where m.day - m.prev > 1 and ${windowed('g.d', ph)}`,
       };
     case 'PERMIT_EXPIRED':
+      // Enterprises with a valid permit drop out in an anti-join; the rest keep their latest permit.
       return {
         ctes: [],
-        select: `select p.credit_code, r.code, r.points, max(p.valid_to), 'permit'::text,
-                 (array_agg(p.permit_no order by p.valid_to desc, p.permit_no desc))[1], not r.ignores_window
+        select: `select distinct on (p.credit_code, r.code) p.credit_code, r.code, r.points, p.valid_to, 'permit'::text, p.permit_no, not r.ignores_window
           from src_permit p join ${rule}
-         group by p.credit_code, r.code, r.points, r.ignores_window, r.valid_statuses
-        having not bool_or(p.status = any(r.valid_statuses) and p.valid_from <= ${ph.asOf}::date and p.valid_to >= ${ph.asOf}::date)
-           and (r.ignores_window or (max(p.valid_to) <= ${ph.asOf}::date and max(p.valid_to) > ${ph.asOf}::date - ${ph.window}::int))`,
+         where not exists (select 1 from src_permit v where v.credit_code = p.credit_code and v.status = any(r.valid_statuses)
+                             and v.valid_from <= ${ph.asOf}::date and v.valid_to >= ${ph.asOf}::date)
+           and (r.ignores_window or exists (
+                 select 1 from src_permit w where w.credit_code = p.credit_code group by w.credit_code
+                 having max(w.valid_to) <= ${ph.asOf}::date and max(w.valid_to) > ${ph.asOf}::date - ${ph.window}::int))
+         order by p.credit_code, r.code, p.valid_to desc, p.permit_no desc`,
       };
   }
 }

@@ -104,13 +104,15 @@ export class ScoreService {
     let codes = [...new Set(req.creditCodes ?? [])];
     let full = req.all === true;
     if (!full && codes.length) {
-      const total = (await client.query<{ n: number }>(`select count(*)::int as n from enterprise`)).rows[0].n;
+      const total = (await client.query<{ n: number }>(`select greatest(reltuples, 0)::int as n from pg_class where oid = 'enterprise'::regclass`)).rows[0].n;
       if (codes.length > Math.max(1000, total * (this.opts.fullThreshold ?? 0.25))) full = true;
     }
     if (!full && !codes.length) {
       return { runId: null, full, asOf, ruleSetVersion: rs.version, enterprises: 0, changed: 0, durationMs: Date.now() - started, timings };
     }
     if (full) codes = [];
+    // Sorts and hashes of a full recompute (millions of monitoring rows) stay in memory.
+    await client.query(`set local work_mem = '${full ? '256MB' : '32MB'}'`);
     const run = await client.query<{ id: string }>(
       `insert into scoring_run (cause, cause_ref, full_recompute, as_of, rule_set_version) values ($1, $2, $3, $4, $5) returning id`,
       [req.cause, req.causeRef ?? null, full, asOf, rs.version],
@@ -133,7 +135,7 @@ export class ScoreService {
       lap(family);
     }
 
-    await client.query(`create temp table score_new (credit_code text primary key, score integer not null, risk_level text not null) on commit drop`);
+    await client.query(`create temp table score_new (credit_code text not null, score integer not null, risk_level text not null) on commit drop`);
     await client.query(
       `insert into score_new (credit_code, score, risk_level)
        select e.credit_code, ${rs.fullMarks} - coalesce(d.total, 0), ${riskSql(`${rs.fullMarks} - coalesce(d.total, 0)`, rs)}

@@ -1,20 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLFormattedError } from 'graphql';
 import { HubServices } from '../app/hub-services';
 import { pendingMigrations } from '../db/database';
-import { HubContext, createContext } from '../graphql/context';
+import { HubContext } from '../graphql/context';
 import { buildHubSchema } from '../graphql/schema';
-import { Scope } from '../jurisdiction/scope';
+import { authenticateRequest } from './bearer-auth';
 import { formatHubError } from './error-format';
+import { graphqlRoute } from './graphql.route';
+import { HttpError, HttpRoute, sendJson } from './http-route';
+import { featureRoutes } from './route-table';
 
 /** A running HTTP server of the hub. */
 export interface RunningServer {
   url: string;
   port: number;
   server: http.Server;
+  apollo: ApolloServer<HubContext>;
   close(): Promise<void>;
 }
 
@@ -23,100 +27,19 @@ export interface ServerOptions {
   host?: string;
   /** Largest request body accepted, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /** Whether schema introspection is allowed (default true; switch off in production). */
+  introspection?: boolean;
 }
 
-const PROVINCE_SCOPE: Scope = { divisionCode: '370000', level: 'PROVINCE' };
-
-class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly code: string) {
-    super(message);
-  }
-}
-
-function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      reject(new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limit} bytes`, 'BODY_TOO_LARGE'));
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new HttpError(413, `request body exceeds the limit of ${limit} bytes`, 'BODY_TOO_LARGE'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-/**
- * Starts the hub's HTTP server: GraphQL on /graphql (Apollo Server driven
- * directly, no framework), /healthz and /readyz.
- */
-export async function startHttpServer(services: HubServices, opts: ServerOptions): Promise<RunningServer> {
-  const schema = await buildHubSchema();
-  const apollo = new ApolloServer<HubContext>({
-    schema,
-    introspection: true,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
-    formatError: (formatted: GraphQLFormattedError, error: unknown) => formatHubError(formatted, error, services.log),
-  });
-  await apollo.start();
-  const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
-
-  async function handleGraphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string) {
-    const headers = new HeaderMap();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-    let body: unknown = undefined;
-    if (req.method === 'POST') {
-      const text = await readBody(req, maxBody);
-      const type = headers.get('content-type') ?? '';
-      if (type.includes('json')) {
-        try {
-          body = text ? JSON.parse(text) : {};
-        } catch (e) {
-          throw new HttpError(400, `request body is not valid JSON: ${(e as Error).message}`, 'BAD_JSON');
-        }
-      } else {
-        body = text;
-      }
-    }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => createContext(services, PROVINCE_SCOPE, requestId),
-    });
-    const outHeaders: Record<string, string> = { 'x-request-id': requestId };
-    for (const [k, v] of response.headers) outHeaders[k] = v;
-    res.writeHead(response.status ?? 200, outHeaders);
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-    } else {
-      for await (const chunk of response.body.asyncIterator) res.write(chunk);
-      res.end();
-    }
-  }
-
-  const server = http.createServer(async (req, res) => {
-    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    try {
-      if (url.pathname === '/graphql') return await handleGraphql(req, res, url, requestId);
-      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-      if (url.pathname === '/readyz') {
+function probeRoutes(): HttpRoute[] {
+  return [
+    { name: 'healthz', methods: ['GET'], pattern: /^\/healthz$/, auth: 'public', handle: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
+    {
+      name: 'readyz',
+      methods: ['GET'],
+      pattern: /^\/readyz$/,
+      auth: 'public',
+      async handle(_req, res, { services }) {
         try {
           await services.db.pool.query('select 1');
           const pending = await pendingMigrations(services.db.orm);
@@ -125,12 +48,44 @@ export async function startHttpServer(services: HubServices, opts: ServerOptions
         } catch (e) {
           return sendJson(res, 503, { status: 'not ready', reason: `database unreachable: ${(e as Error).message}` });
         }
-      }
-      sendJson(res, 404, { error: `no route for ${url.pathname}; GraphQL is at /graphql` });
+      },
+    },
+  ];
+}
+
+/**
+ * Starts the hub's HTTP server: GraphQL on /graphql (Apollo Server driven
+ * directly, no web framework), /healthz, /readyz and the feature routes.
+ * Routes that serve enterprise data require an API key.
+ */
+export async function startHttpServer(services: HubServices, opts: ServerOptions): Promise<RunningServer> {
+  const schema = await buildHubSchema();
+  const apollo = new ApolloServer<HubContext>({
+    schema,
+    introspection: opts.introspection ?? true,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+    formatError: (formatted: GraphQLFormattedError, error: unknown) => formatHubError(formatted, error, services.log),
+  });
+  await apollo.start();
+  const routes: HttpRoute[] = [
+    graphqlRoute(apollo, { maxBodyBytes: opts.maxBodyBytes ?? 1024 * 1024 }),
+    ...probeRoutes(),
+    ...featureRoutes(services),
+  ];
+
+  const server = http.createServer(async (req, res) => {
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      const route = routes.find((r) => r.pattern.test(url.pathname));
+      if (!route) throw new HttpError(404, `no route for ${url.pathname}; GraphQL is at /graphql`, 'NOT_FOUND');
+      if (!route.methods.includes(req.method ?? 'GET')) throw new HttpError(405, `${req.method} is not allowed on ${url.pathname}; use ${route.methods.join(' or ')}`, 'METHOD_NOT_ALLOWED', { allow: route.methods.join(', ') });
+      const caller = route.auth === 'caller' ? await authenticateRequest(req, services.apiKeys) : null;
+      await route.handle(req, res, { services, url, requestId, caller, params: (route.pattern.exec(url.pathname) ?? []).slice(1) });
     } catch (e) {
-      const err = e instanceof HttpError ? e : new HttpError(500, 'internal error', 'INTERNAL_SERVER_ERROR');
-      if (!(e instanceof HttpError)) services.log(`request ${requestId} failed: ${(e as Error).stack ?? e}`);
-      if (!res.headersSent) sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] });
+      const err = e instanceof HttpError ? e : new HttpError(500, 'internal error; the hub logged the details', 'INTERNAL_SERVER_ERROR');
+      if (!(e instanceof HttpError)) services.log(`request ${requestId} ${req.method} ${url.pathname} failed: ${(e as Error).stack ?? e}`);
+      if (!res.headersSent) sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] }, { 'x-request-id': requestId, ...err.headers });
       else res.end();
     }
   });
@@ -143,12 +98,13 @@ export async function startHttpServer(services: HubServices, opts: ServerOptions
     url: `http://localhost:${port}/graphql`,
     port,
     server,
+    apollo,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections?.();
+      setTimeout(() => server.closeAllConnections?.(), 2000).unref();
+      await closed;
       await apollo.stop();
     },
   };
 }
-
-export { GraphQLError };

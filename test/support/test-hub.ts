@@ -14,8 +14,14 @@ export interface TestHub {
   server?: RunningServer;
   /** Log lines the hub wrote (for assertions and debugging). */
   logs: string[];
+  /** A province-wide ADMIN key, sent by {@link graphql} unless headers say otherwise. */
+  adminKey: string;
+  /** Creates an API key for a division and role. */
+  createKey(divisionCode: string, role?: 'BUREAU' | 'PARTNER' | 'STEWARD' | 'ADMIN'): Promise<string>;
   /** POSTs a GraphQL operation to the running server and returns the parsed body. */
   graphql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: T; errors?: any[]; status: number }>;
+  /** Same as {@link graphql} with another key. */
+  graphqlAs<T = any>(key: string, query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: any[]; status: number }>;
   close(): Promise<void>;
 }
 
@@ -33,22 +39,29 @@ export async function startTestHub(opts: { sim?: SimOptions; server?: boolean } 
     runner: { http: { baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 2000 } },
   });
   const server = opts.server === false ? undefined : await startHttpServer(services, { port: 0, host: '127.0.0.1' });
+  const createKey: TestHub['createKey'] = async (divisionCode, role = 'BUREAU') =>
+    (await services.apiKeys.create({ name: `test ${role} ${divisionCode}`, divisionCode, role })).key;
+  const adminKey = await createKey('370000', 'ADMIN');
+  const graphql: TestHub['graphql'] = async (query, variables, headers = {}) => {
+    if (!server) throw new Error('this test hub has no server');
+    const res = await fetch(`http://127.0.0.1:${server.port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}`, ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: any; errors?: any[] };
+    return { ...body, status: res.status };
+  };
   return {
     tdb,
     sim,
     services,
     server,
     logs,
-    async graphql(query, variables, headers = {}) {
-      if (!server) throw new Error('this test hub has no server');
-      const res = await fetch(`http://127.0.0.1:${server.port}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as { data?: any; errors?: any[] };
-      return { ...body, status: res.status };
-    },
+    adminKey,
+    createKey,
+    graphql,
+    graphqlAs: (key, query, variables) => graphql(query, variables, { authorization: `Bearer ${key}` }),
     async close() {
       await server?.close();
       await sim.close();

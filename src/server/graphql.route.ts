@@ -1,0 +1,62 @@
+import http from 'node:http';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { HubContext, createContext } from '../graphql/context';
+import { authenticateRequest } from './bearer-auth';
+import { HttpError, HttpRoute, readBody } from './http-route';
+
+/** Limits of the GraphQL endpoint that are enforced before parsing. */
+export interface GraphqlRouteOptions {
+  /** Largest request body in bytes. */
+  maxBodyBytes: number;
+  /** Answers a GET from a browser (Accept: text/html) instead of GraphQL, e.g. with GraphiQL. */
+  browserPage?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
+}
+
+function clientAddress(req: http.IncomingMessage): string | undefined {
+  return req.socket.remoteAddress ?? undefined;
+}
+
+/** GraphQL over HTTP on /graphql, executed by Apollo Server for an authenticated caller. */
+export function graphqlRoute(apollo: ApolloServer<HubContext>, opts: GraphqlRouteOptions): HttpRoute {
+  return {
+    name: 'graphql',
+    methods: ['GET', 'POST'],
+    pattern: /^\/graphql\/?$/,
+    auth: 'public', // authenticated below, after a browser's GET for the page is served
+    async handle(req, res, ctx) {
+      if (req.method === 'GET' && opts.browserPage && (req.headers.accept ?? '').includes('text/html') && !ctx.url.searchParams.has('query')) {
+        return opts.browserPage(req, res);
+      }
+      const caller = await authenticateRequest(req, ctx.services.apiKeys);
+      const headers = new HeaderMap();
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      let body: unknown = undefined;
+      if (req.method === 'POST') {
+        const text = await readBody(req, opts.maxBodyBytes);
+        const type = headers.get('content-type') ?? '';
+        if (type.includes('json')) {
+          try {
+            body = text ? JSON.parse(text) : {};
+          } catch (e) {
+            throw new HttpError(400, `request body is not valid JSON: ${(e as Error).message}`, 'BAD_REQUEST');
+          }
+        } else {
+          body = text;
+        }
+      }
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: ctx.url.search, body },
+        context: async () => createContext(ctx.services, caller, ctx.requestId, clientAddress(req)),
+      });
+      const out: Record<string, string> = { 'x-request-id': ctx.requestId };
+      for (const [k, v] of response.headers) out[k] = v;
+      res.writeHead(response.status ?? 200, out);
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+      } else {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import http from 'node:http';
+import { HubServices } from '../app/hub-services';
+import { Caller } from '../auth/caller.model';
+
+/** What a route handler gets besides the request and response. */
+export interface RouteContext {
+  services: HubServices;
+  url: URL;
+  requestId: string;
+  /** The authenticated caller; null on public routes. */
+  caller: Caller | null;
+  /** Capture groups of the route's pattern. */
+  params: string[];
+}
+
+/**
+ * One HTTP route of the hub. Routes that serve enterprise data declare
+ * `auth: 'caller'`: the server answers 401 before the handler runs unless a
+ * valid API key is presented, and the handler receives the caller (its scope).
+ */
+export interface HttpRoute {
+  name: string;
+  methods: string[];
+  pattern: RegExp;
+  auth: 'public' | 'caller';
+  handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: RouteContext): Promise<void> | void;
+}
+
+/** An error a route throws to answer with this status and stable code. */
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string, readonly code: string, readonly headers: Record<string, string> = {}) {
+    super(message);
+  }
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+}
+
+/** Reads a request body up to `limit` bytes, refusing larger ones with 413 naming the limit. */
+export function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      reject(new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limit} bytes`, 'BODY_TOO_LARGE'));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new HttpError(413, `request body exceeds the limit of ${limit} bytes`, 'BODY_TOO_LARGE'));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
