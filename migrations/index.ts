@@ -2,6 +2,7 @@ import { Migration20261130000100InitialStore } from './Migration20261130000100_i
 import { Migration20261130000200HealthScore } from './Migration20261130000200_health-score';
 import { Migration20261130000300ScheduledTasks } from './Migration20261130000300_scheduled-tasks';
 import { Migration20261130000400CallersAndAudit } from './Migration20261130000400_callers-and-audit';
+import { Migration20261130000500Tags } from './Migration20261130000500_tags';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261130000200_health-score', class: Migration20261130000200HealthScore },
   { name: 'Migration20261130000300_scheduled-tasks', class: Migration20261130000300ScheduledTasks },
   { name: 'Migration20261130000400_callers-and-audit', class: Migration20261130000400CallersAndAudit },
+  { name: 'Migration20261130000500_tags', class: Migration20261130000500Tags },
 ];

@@ -10,6 +10,8 @@ import { codeConnectors } from '../../connectors';
 import { ConnectorAdminService } from '../connectors/connector-admin.service';
 import { createDeclarativeConnector } from '../connectors/declarative/declarative.connector';
 import { DeclarativeConnectorService } from '../connectors/declarative/declarative-connector.service';
+import { TagService } from '../tags/tag.service';
+import { createTagService } from '../tags/tags.module';
 
 /**
  * The long-lived services of one hub process, wired once at start-up and
@@ -28,6 +30,8 @@ export interface HubServices {
   declarativeConnectors: DeclarativeConnectorService;
   /** Health score: rule sets, rescoring (incremental after every sync, full), reports, history, ranks. */
   scoring: ScoringServices;
+  /** Tags: catalogue, derivation after every sync, manual and local tags, the `filter.tags` search conditions. */
+  tags: TagService;
   /** API keys: who the callers are, their role and jurisdiction. */
   apiKeys: ApiKeyService;
   log: (line: string) => void;
@@ -43,16 +47,19 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
   const runner = new SyncRunner(db, config, connectors, { log, ...opts.runner });
   const scoring = createScoringServices(db, { log });
   runner.addPostSyncStep(scoring.scores.postSyncStep());
+  const enterprises = new EnterpriseSearchService(db.apiPool, divisions);
+  const tags = await createTagService(db, divisions, enterprises, runner);
   return {
     config,
     db,
     divisions,
-    enterprises: new EnterpriseSearchService(db.pool, divisions),
+    enterprises,
     connectors,
     runner,
     connectorAdmin: new ConnectorAdminService(db, connectors),
     declarativeConnectors: new DeclarativeConnectorService(db, connectors),
     scoring,
+    tags,
     apiKeys: new ApiKeyService(db.pool, divisions),
     log,
   };

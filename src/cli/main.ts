@@ -11,6 +11,7 @@ import { startSimulator } from '../../simulator/sim.server';
 import { formatRunSummaries } from './summary';
 import { openHub } from './hub-runtime';
 import { runRescoreCommand } from './rescore.command';
+import { createDemoKeys, runKeysCommand } from './keys.command';
 import { cmdRegisterConnector, registerShippedConnectors, startSchedulerFor } from './connectors.command';
 
 const USAGE = `hub — environmental enforcement data hub
@@ -27,9 +28,11 @@ usage:
   hub connectors run ID             run one connector
   hub connectors register FILE      register a declarative connector from a JSON file
   hub schema [--out FILE]           write the GraphQL schema (default schema/schema.graphql)
+  hub keys create --name NAME --division CODE --role BUREAU|PARTNER|STEWARD|ADMIN
+                                    print a new API key (stored hashed); hub keys list | revoke ID
   hub rescore [--all]               recompute scores (dirty/due ones, or all); --load FILE, --preview V, --activate V for rule sets
 
-environment: DATABASE_URL, HUB_SOURCES_URL, PORT, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL`;
+environment: DATABASE_URL, HUB_SOURCES_URL, PORT, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL, HUB_INTROSPECTION`;
 
 const DEMO_QUERY = `{ enterprises(first: 5) { totalCount edges { node { creditCode name score riskLevel division { name } } } } }`;
 
@@ -65,7 +68,7 @@ async function enabledConnectorIds(pool: import('pg').Pool): Promise<string[]> {
 async function cmdServe(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
   const hub = await openHub(values.port ? { port: Number(values.port) } : {});
-  const server = await startHttpServer(hub.services, { port: hub.config.port });
+  const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection });
   hub.onShutdown(() => server.close());
   await startSchedulerFor(hub);
   console.log(`hub serving GraphQL on ${server.url}`);
@@ -84,11 +87,14 @@ async function cmdStart(): Promise<number> {
   await registerShippedConnectors(hub.services);
   const summaries = await hub.services.runner.syncAll(await enabledConnectorIds(hub.db.pool), 'start');
   console.log(formatRunSummaries(summaries));
-  const server = await startHttpServer(hub.services, { port: hub.config.port });
+  const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection });
   hub.onShutdown(() => server.close());
   await startSchedulerFor(hub);
+  const keys = await createDemoKeys(hub.services);
   console.log(`\nhub ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: GraphQL on ${server.url}\n`);
-  console.log(`try:\n  curl -s ${server.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: DEMO_QUERY })}'\n`);
+  console.log('demo API keys (new at every start; send as "Authorization: Bearer <key>"):');
+  for (const k of keys) console.log(`  ${k.role.padEnd(8)} ${k.divisionCode}  ${k.key}  ${k.name.replace('demo: ', '')}`);
+  console.log(`\ntry:\n  curl -s ${server.url} -H 'content-type: application/json' -H 'authorization: Bearer ${keys[0].key}' \\\n    -d '${JSON.stringify({ query: DEMO_QUERY })}'\n`);
   return new Promise<number>(() => undefined);
 }
 
@@ -146,6 +152,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'sync': return await cmdSync(args);
       case 'connectors': return await cmdConnectors(args);
       case 'schema': return await cmdSchema(args);
+      case 'keys': return await runKeysCommand(args);
       case 'rescore': return await runRescoreCommand(args);
       case undefined: case 'help': case '--help': case '-h': console.log(USAGE); return 0;
       default: throw new UsageError(`unknown command '${cmd}'`);

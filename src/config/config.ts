@@ -12,6 +12,10 @@ export interface HubConfig {
   dataDir: string;
   /** Public base URL used in report links and QR codes. */
   publicUrl: string;
+  /** Whether GraphQL introspection is allowed (HUB_INTROSPECTION=off in production). */
+  introspection: boolean;
+  /** Longest a PostgreSQL statement of an API request may run, in ms. */
+  statementTimeoutMs: number;
   /** Log level: debug, info, warn or error. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -64,6 +68,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
   const publicUrl = parseUrl('HUB_PUBLIC_URL', nonEmpty('HUB_PUBLIC_URL') ?? `http://localhost:${port ?? 4000}`, ['http:', 'https:'], problems);
 
+  const introspectionRaw = (nonEmpty('HUB_INTROSPECTION') ?? 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(introspectionRaw)) problems.push(`HUB_INTROSPECTION must be on or off, got '${introspectionRaw}'`);
+  const timeoutRaw = nonEmpty('HUB_STATEMENT_TIMEOUT_MS') ?? '15000';
+  if (!/^\d+$/.test(timeoutRaw) || Number(timeoutRaw) < 100) problems.push(`HUB_STATEMENT_TIMEOUT_MS must be a number of milliseconds ≥ 100, got '${timeoutRaw}'`);
+
   if (problems.length) throw new ConfigError(problems);
   return {
     databaseUrl: databaseUrl || undefined,
@@ -72,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     publicUrl: publicUrl!.replace(/\/+$/, ''),
     logLevel,
+    introspection: ['on', 'true', '1'].includes(introspectionRaw),
+    statementTimeoutMs: Number(timeoutRaw),
     ...overrides,
   };
 }

@@ -10,7 +10,10 @@ import { initOrm } from './orm.config';
  */
 export interface Database {
   url: string;
+  /** For syncs, scoring and other bulk work: no statement timeout. */
   pool: Pool;
+  /** For API requests: every statement is cut off after the configured timeout. */
+  apiPool: Pool;
   orm: MikroORM;
   /** Whether this process started the server (embedded) or uses an external one. */
   embedded: boolean;
@@ -22,6 +25,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** Size of the pg pool (default 10). */
   poolSize?: number;
+  /** statement_timeout of the API pool in ms (default 15 000). */
+  statementTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -39,7 +44,7 @@ export async function resolveDatabaseUrl(config: HubConfig, log?: (l: string) =>
 export async function openDatabase(config: HubConfig, opts: OpenDatabaseOptions = {}): Promise<Database> {
   const { url, embedded } = await resolveDatabaseUrl(config, opts.log);
   try {
-    return await connectDatabase(url, opts, embedded);
+    return await connectDatabase(url, { statementTimeoutMs: config.statementTimeoutMs, ...opts }, embedded);
   } catch (e) {
     await embedded?.stop();
     throw e;
@@ -51,12 +56,15 @@ export async function connectDatabase(url: string, opts: OpenDatabaseOptions = {
   const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10 });
   // An idle client losing its server (restart) must not crash the process.
   pool.on('error', (err) => opts.log?.(`idle database connection lost: ${err.message}`));
+  const apiPool = new Pool({ connectionString: url, max: opts.poolSize ?? 10, statement_timeout: opts.statementTimeoutMs ?? 15_000 });
+  apiPool.on('error', (err) => opts.log?.(`idle database connection lost: ${err.message}`));
   const orm = await initOrm(url);
   if (opts.migrate !== false) await migrate(orm);
   let closed = false;
   return {
     url,
     pool,
+    apiPool,
     orm,
     embedded: !!embedded,
     async close() {
@@ -64,6 +72,7 @@ export async function connectDatabase(url: string, opts: OpenDatabaseOptions = {
       closed = true;
       await orm.close(true);
       await pool.end();
+      await apiPool.end();
       await embedded?.stop();
     },
   };

@@ -15,10 +15,13 @@ export interface EnterprisePage {
 /** Most rows one page may ask for. */
 export const MAX_PAGE_SIZE = 500;
 
+/** Longest name substring a filter may ask for. */
+export const MAX_NAME_FILTER = 100;
+
 export class BadFilterError extends Error {}
 
 /** Builds WHERE clauses for a filter; other concerns (tags) add theirs through `extraClauses`. */
-export type FilterClauseBuilder = (filter: Record<string, unknown>, params: SqlParams) => Promise<string[]> | string[];
+export type FilterClauseBuilder = (filter: Record<string, unknown>, params: SqlParams, scope: Scope) => Promise<string[]> | string[];
 
 const ORDER: Record<EnterpriseOrderKey, { column: string; dir: 'asc' | 'desc'; numeric: boolean }> = {
   SCORE_ASC: { column: 'e.score', dir: 'asc', numeric: true },
@@ -63,12 +66,16 @@ export class EnterpriseSearchService {
     if (filter.scoreMin != null && filter.scoreMax != null && filter.scoreMin > filter.scoreMax) {
       throw new BadFilterError(`filter.scoreMin (${filter.scoreMin}) is greater than filter.scoreMax (${filter.scoreMax})`);
     }
+    if (filter.nameContains && filter.nameContains.length > MAX_NAME_FILTER) {
+      throw new BadFilterError(`filter.nameContains has ${filter.nameContains.length} characters; the limit is ${MAX_NAME_FILTER}`);
+    }
+    if (filter.riskLevels && filter.riskLevels.length > 3) throw new BadFilterError(`filter.riskLevels lists ${filter.riskLevels.length} levels; there are only 3`);
     if (filter.nameContains) {
       const needle = filter.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`);
       clauses.push(`e.name like ${params.add(`%${needle}%`)}`);
     }
     if (filter.industryCode) clauses.push(`e.industry_code like ${params.add(`${filter.industryCode.replace(/[\\%_]/g, '')}%`)}`);
-    for (const b of this.extra) clauses.push(...(await b(filter, params)));
+    for (const b of this.extra) clauses.push(...(await b(filter, params, scope)));
     return clauses.join(' and ');
   }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { hubAuthChecker } from '../auth/auth-checker';
 import { ConnectorResolver } from './resolvers/connector.resolver';
 import { DivisionResolver } from './resolvers/division.resolver';
 import { EnterpriseConnectionResolver, EnterpriseResolver } from './resolvers/enterprise.resolver';
@@ -15,7 +16,7 @@ let cached: Promise<GraphQLSchema> | undefined;
 
 /** Builds (once per process) the executable schema from the type-graphql classes. */
 export function buildHubSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers: [...resolvers], validate: false });
+  cached ??= buildSchema({ resolvers: [...resolvers], validate: false, authChecker: hubAuthChecker, authMode: 'error' });
   return cached;
 }
 

@@ -1,4 +1,5 @@
-import { Pool } from 'pg';
+import { Pool, QueryResult, QueryResultRow } from 'pg';
+import { withTransaction } from '../db/database';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { DerivationSpec, selectDeductionsSql } from './deduction.query';
 import { RiskLevelValue, SourceSystem, riskOf } from './rule-set.model';
@@ -77,6 +78,14 @@ interface DeductionRow {
   event_date: string;
   system: SourceSystem;
   record_id: string;
+}
+
+/** Runs one read statement with JIT off: compiling these plans costs more than running them. */
+async function readQuery<R extends QueryResultRow>(pool: Pool, sql: string, values: unknown[]): Promise<QueryResult<R>> {
+  return withTransaction(pool, async (client) => {
+    await client.query(`set local jit = off`);
+    return client.query<R>(sql, values);
+  });
 }
 
 /**
@@ -161,7 +170,7 @@ export class HealthReportService {
     const sql = `select d.credit_code, d.rule_code, d.points, to_char(d.event_date, 'YYYY-MM-DD') as event_date, d.system, d.record_id
                    from (${selectDeductionsSql(spec, params)}) d
                   order by d.credit_code, d.event_date, d.rule_code, d.record_id`;
-    const res = await this.pool.query<DeductionRow>(sql, params.values);
+    const res = await readQuery<DeductionRow>(this.pool, sql, params.values);
     const map = new Map<string, HealthReportData>();
     for (const c of codes) {
       map.set(c, { creditCode: c, score: rs.fullMarks, riskLevel: 'LOW', asOf, ruleSetVersion: rs.version, basis, knownAt: knownAt ?? null, deductions: [] });
@@ -203,7 +212,7 @@ export class HealthReportService {
    * on the (score, credit_code) index. Null for an enterprise outside the scope.
    */
   async ranks(codes: readonly string[], scopeCode: string): Promise<(number | null)[]> {
-    const res = await this.pool.query<{ credit_code: string; rank: number }>(
+    const res = await readQuery<{ credit_code: string; rank: number }>(this.pool,
       `with k as (
          select e.credit_code as c, e.score as s from enterprise e
           where e.credit_code = any($1::text[]) and $2 in (left(e.division_code, 2) || '0000', e.city_code, e.division_code))
@@ -236,7 +245,7 @@ export class HealthReportService {
     const derived = selectDeductionsSql(spec, params);
     const t = candidate.riskThresholds;
     const limit = params.add(Math.max(0, Math.min(first, 1000)));
-    const res = await this.pool.query(
+    const res = await readQuery<any>(this.pool,
       `with x as materialized (
          select e.credit_code, e.name, e.score as current_score, e.risk_level as current_risk,
                 ${candidate.fullMarks} - coalesce(t.total, 0) as new_score

@@ -1,3 +1,5 @@
+import { ApiKeyError } from '../auth/api-key.service';
+import { ForbiddenError } from '../auth/auth-checker';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { UnknownConnectorError } from '../connectors/connector-admin.service';
 import { DeclarativeDefinitionError } from '../connectors/declarative/declarative-definition.validator';
@@ -8,6 +10,8 @@ import { BadFilterError } from '../enterprises/enterprise-search.service';
 
 /** Errors a client caused and can fix: the message is passed on with this code. */
 const CLIENT_ERRORS: [new (...a: any[]) => Error, string][] = [
+  [ForbiddenError, 'FORBIDDEN'],
+  [ApiKeyError, 'BAD_USER_INPUT'],
   [UnknownDivisionError, 'BAD_USER_INPUT'],
   [InvalidCursorError, 'BAD_USER_INPUT'],
   [BadFilterError, 'BAD_USER_INPUT'],

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { HubContext, createContext } from '../graphql/context';
+import { precheckDocument } from '../graphql/limits/document-precheck';
+import { QueryLimits } from '../graphql/limits/query-limits.plugin';
 import { authenticateRequest } from './bearer-auth';
 import { HttpError, HttpRoute, readBody } from './http-route';
 
@@ -8,6 +10,8 @@ import { HttpError, HttpRoute, readBody } from './http-route';
 export interface GraphqlRouteOptions {
   /** Largest request body in bytes. */
   maxBodyBytes: number;
+  /** Depth and alias limits checked on the syntax before validation. */
+  limits: Pick<QueryLimits, 'maxDepth' | 'maxAliases'>;
   /** Answers a GET from a browser (Accept: text/html) instead of GraphQL, e.g. with GraphiQL. */
   browserPage?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
 }
@@ -43,6 +47,11 @@ export function graphqlRoute(apollo: ApolloServer<HubContext>, opts: GraphqlRout
         } else {
           body = text;
         }
+      }
+      const query = req.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : ctx.url.searchParams.get('query');
+      if (typeof query === 'string') {
+        const refused = precheckDocument(query, opts.limits);
+        if (refused) throw new HttpError(400, refused.message, String(refused.extensions.code), {}, refused.extensions);
       }
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: ctx.url.search, body },

@@ -6,7 +6,9 @@ import { GraphQLFormattedError } from 'graphql';
 import { HubServices } from '../app/hub-services';
 import { pendingMigrations } from '../db/database';
 import { HubContext } from '../graphql/context';
+import { DEFAULT_QUERY_LIMITS, QueryLimits, queryLimitsPlugin } from '../graphql/limits/query-limits.plugin';
 import { buildHubSchema } from '../graphql/schema';
+import { auditPlugin } from '../audit/audit.plugin';
 import { authenticateRequest } from './bearer-auth';
 import { formatHubError } from './error-format';
 import { graphqlRoute } from './graphql.route';
@@ -29,6 +31,8 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Whether schema introspection is allowed (default true; switch off in production). */
   introspection?: boolean;
+  /** Query limits (defaults in DEFAULT_QUERY_LIMITS). */
+  limits?: Partial<QueryLimits>;
 }
 
 function probeRoutes(): HttpRoute[] {
@@ -60,15 +64,16 @@ function probeRoutes(): HttpRoute[] {
  */
 export async function startHttpServer(services: HubServices, opts: ServerOptions): Promise<RunningServer> {
   const schema = await buildHubSchema();
+  const limits = { ...DEFAULT_QUERY_LIMITS, ...opts.limits };
   const apollo = new ApolloServer<HubContext>({
     schema,
     introspection: opts.introspection ?? true,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(limits), auditPlugin()],
     formatError: (formatted: GraphQLFormattedError, error: unknown) => formatHubError(formatted, error, services.log),
   });
   await apollo.start();
   const routes: HttpRoute[] = [
-    graphqlRoute(apollo, { maxBodyBytes: opts.maxBodyBytes ?? 1024 * 1024 }),
+    graphqlRoute(apollo, { maxBodyBytes: opts.maxBodyBytes ?? 1024 * 1024, limits }),
     ...probeRoutes(),
     ...featureRoutes(services),
   ];
@@ -85,7 +90,7 @@ export async function startHttpServer(services: HubServices, opts: ServerOptions
     } catch (e) {
       const err = e instanceof HttpError ? e : new HttpError(500, 'internal error; the hub logged the details', 'INTERNAL_SERVER_ERROR');
       if (!(e instanceof HttpError)) services.log(`request ${requestId} ${req.method} ${url.pathname} failed: ${(e as Error).stack ?? e}`);
-      if (!res.headersSent) sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] }, { 'x-request-id': requestId, ...err.headers });
+      if (!res.headersSent) sendJson(res, err.status, { errors: [{ message: err.message, extensions: { ...err.extensions, code: err.code } }] }, { 'x-request-id': requestId, ...err.headers });
       else res.end();
     }
   });

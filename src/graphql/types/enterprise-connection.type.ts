@@ -1,6 +1,7 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { Enterprise } from './enterprise.type';
 import { RiskLevel } from './enums';
+import { TagFilter } from './tag.type';
 
 @ObjectType({ description: 'Relay page information' })
 export class PageInfo {
@@ -51,4 +52,7 @@ export class EnterpriseFilter {
 
   @Field(() => String, { nullable: true, description: 'Industry code prefix (GB/T 4754), e.g. C26' })
   industryCode?: string | null;
+
+  @Field(() => TagFilter, { nullable: true, description: 'Tags all/any/none by code or Chinese label, e.g. {all: ["黄标", "固废危废"]}' })
+  tags?: TagFilter | null;
 }

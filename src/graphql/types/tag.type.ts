@@ -1,0 +1,118 @@
+import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeScalar } from '../scalars';
+
+/** The tag categories of the catalogue (domain.md §4), plus LOCAL for the local tags of a city or county. */
+export enum TagCategory {
+  SUPERVISION = 'SUPERVISION',
+  INDUSTRY = 'INDUSTRY',
+  PERMIT_CLASS = 'PERMIT_CLASS',
+  BASIN = 'BASIN',
+  POLLUTION = 'POLLUTION',
+  AIR = 'AIR',
+  CREDIT = 'CREDIT',
+  MONITORING = 'MONITORING',
+  LOCAL = 'LOCAL',
+}
+registerEnumType(TagCategory, {
+  name: 'TagCategory',
+  description: 'Category of a tag (标签类别)',
+  valuesConfig: {
+    SUPERVISION: { description: '监管级别 supervision level' },
+    INDUSTRY: { description: '行业类型 industry' },
+    PERMIT_CLASS: { description: '排污许可管理 permit management class' },
+    BASIN: { description: '所属流域 river basin' },
+    POLLUTION: { description: '污染类型 pollution type' },
+    AIR: { description: '涉气类 air sources' },
+    CREDIT: { description: '信用评价等级 credit rating (latest)' },
+    MONITORING: { description: '监测监控管理 monitoring' },
+    LOCAL: { description: '专属标签 local tags of a city or county, visible only inside it' },
+  },
+});
+
+/** How an enterprise came to carry a tag. */
+export enum TagSourceKind {
+  CATALOGUE = 'CATALOGUE',
+  DERIVED = 'DERIVED',
+  MANUAL = 'MANUAL',
+}
+registerEnumType(TagSourceKind, {
+  name: 'TagSourceKind',
+  description: 'CATALOGUE for a tag listed by Query.tags; DERIVED or MANUAL for a tag an enterprise carries',
+});
+
+/** A tag: in the catalogue (`Query.tags`) or as carried by an enterprise (`Enterprise.tags`). */
+@ObjectType({ description: 'A tag (标签). Searches accept its code or its Chinese label.' })
+export class Tag {
+  id!: number;
+
+  @Field({ description: 'Stable code CATEGORY/slug, e.g. CREDIT/yellow; local tags LOCAL/<division>-<slug>' })
+  code!: string;
+
+  @Field(() => TagCategory)
+  category!: TagCategory;
+
+  @Field({ description: 'Chinese label, e.g. 黄标' })
+  label!: string;
+
+  @Field({ description: 'English label, e.g. Yellow' })
+  labelEn!: string;
+
+  @Field({ description: 'Where the tag comes from: the derivation rule, or who attached it, when and why (catalogue: what it is derived from)' })
+  source!: string;
+
+  @Field(() => TagSourceKind)
+  sourceKind!: TagSourceKind;
+
+  @Field(() => String, { nullable: true, description: 'The city or county owning a LOCAL tag' })
+  divisionCode!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Manual tags: who attached it' })
+  attachedBy!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Manual tags: when' })
+  attachedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Manual tags: why' })
+  reason!: string | null;
+}
+
+/** Tag conditions of an enterprise filter; all given lists must hold. */
+@InputType({ description: 'Tag conditions: codes ("CREDIT/yellow") or Chinese labels ("黄标"); an unknown tag is an error naming it' })
+export class TagFilter {
+  @Field(() => [String], { nullable: true, description: 'The enterprise carries every one of these tags' })
+  all?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'The enterprise carries at least one of these tags' })
+  any?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'The enterprise carries none of these tags' })
+  none?: string[] | null;
+}
+
+/** One manual change of an enterprise's tags, from the audit. */
+@ObjectType({ description: "A manual change of an enterprise's tags: who, when, why" })
+export class TagChange {
+  @Field(() => DateTimeScalar)
+  at!: Date;
+
+  @Field()
+  tagCode!: string;
+
+  @Field({ description: 'ATTACH or DETACH' })
+  action!: string;
+
+  @Field({ description: 'Name of the API key that made the change' })
+  actor!: string;
+
+  @Field(() => String, { nullable: true })
+  actorRole!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Division the actor acted for' })
+  actorDivision!: string | null;
+
+  @Field(() => String, { nullable: true })
+  reason!: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the enterprise carried the tag just before the change' })
+  wasPresent!: boolean | null;
+}

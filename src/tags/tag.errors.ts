@@ -1,0 +1,8 @@
+/** A tag reference (code or Chinese label) that names no tag the caller can see; the message names every such reference. */
+export class UnknownTagError extends Error {}
+
+/** A tag request a client can fix: bad slug, missing reason, enterprise outside the caller's jurisdiction, … */
+export class TagInputError extends Error {}
+
+/** The caller's role or jurisdiction does not allow this tag operation. */
+export class TagForbiddenError extends Error {}
