@@ -95,7 +95,7 @@ async function main() {
             for (const r of mon.rowsFor(dateToDay(date)!)) yield [r.creditCode, r.outletCode, r.pollutantCode, r.date, r.validHours, r.exceedHours, r.dailyMean, r.limit, r.unit];
           }
         })());
-      await client.query('analyze');
+      await client.query('vacuum analyze');
       console.log(`loaded (COPY):     ${(ms(t) / 1000).toFixed(1)} s — ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     } finally {
       client.release();

@@ -198,6 +198,9 @@ export class Migration20261130000200HealthScore extends Migration {
     }
     this.addSql(`insert into score_dirty (credit_code) select credit_code from enterprise on conflict do nothing`);
 
+    // MON_MISSING walks each outlet's reported days in order: an index-only scan instead of hashing and sorting millions of rows.
+    this.addSql(`create index monitoring_day_outlet_day_idx on monitoring_day (credit_code, outlet_code, day) include (valid_hours)`);
+
     // Versions of source rows, for reports as of a past date.
     this.addSql(`create table record_history (
       system text not null,
@@ -240,6 +243,7 @@ export class Migration20261130000200HealthScore extends Migration {
       this.addSql(`drop function if exists ${f}()`);
     }
     this.addSql(`drop function if exists load_rule_set(jsonb)`);
+    this.addSql(`drop index if exists monitoring_day_outlet_day_idx`);
     for (const t of ['record_history', 'rank_bucket', 'rank_score', 'scoring_run', 'score_dirty', 'score_history', 'score_state', 'deduction',
       'rule_set_activation', 'rule', 'rule_set']) {
       this.addSql(`drop table if exists ${t}`);
