@@ -13,6 +13,8 @@ export type EnterpriseFilter = {
   riskLevels?: Array<RiskLevel> | null | undefined;
   scoreMax?: number | null | undefined;
   scoreMin?: number | null | undefined;
+  /** Tags all/any/none by code or Chinese label, e.g. {all: ["黄标", "固废危废"]} */
+  tags?: TagFilter | null | undefined;
 };
 
 /** Order of an enterprise list; ties are broken by credit code */
@@ -31,6 +33,16 @@ export type RiskLevel =
   | 'HIGH'
   | 'LOW'
   | 'MEDIUM';
+
+/** Tag conditions: codes ("CREDIT/yellow") or Chinese labels ("黄标"); an unknown tag is an error naming it */
+export type TagFilter = {
+  /** The enterprise carries every one of these tags */
+  all?: Array<string> | null | undefined;
+  /** The enterprise carries at least one of these tags */
+  any?: Array<string> | null | undefined;
+  /** The enterprise carries none of these tags */
+  none?: Array<string> | null | undefined;
+};
 
 export type EnterpriseCountQueryVariables = Exact<{
   filter?: EnterpriseFilter | null | undefined;
@@ -62,3 +74,19 @@ export type DivisionChildrenQueryVariables = Exact<{
 
 
 export type DivisionChildrenQuery = { divisions: Array<{ code: string, name: string, level: string }> };
+
+export type EnterpriseHealthQueryVariables = Exact<{
+  creditCode: string;
+  asOf?: string | null | undefined;
+}>;
+
+
+export type EnterpriseHealthQuery = { enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, rank: number, reportUrl: string, healthReport: { score: number, riskLevel: RiskLevel, asOf: string, ruleSetVersion: string, deductions: Array<{ rule: string, points: number, date: string, system: string, recordId: string }> }, scoreHistory: Array<{ at: string, score: number, riskLevel: RiskLevel, cause: string }> } | null };
+
+export type RiskiestEnterprisesQueryVariables = Exact<{
+  divisionCode?: string | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type RiskiestEnterprisesQuery = { enterprises: { totalCount: number, edges: Array<{ node: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, rank: number, division: { code: string, name: string } } }> } };

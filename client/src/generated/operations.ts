@@ -1,0 +1,235 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Conditions on enterprises; all given conditions must hold */
+export type EnterpriseFilter = {
+  /** Province, city or county code: the whole subtree */
+  divisionCode?: string | null | undefined;
+  /** Industry code prefix (GB/T 4754), e.g. C26 */
+  industryCode?: string | null | undefined;
+  /** Substring of the Chinese name */
+  nameContains?: string | null | undefined;
+  riskLevels?: Array<RiskLevel> | null | undefined;
+  scoreMax?: number | null | undefined;
+  scoreMin?: number | null | undefined;
+  /** Tags all/any/none by code or Chinese label, e.g. {all: ["黄标", "固废危废"]} */
+  tags?: TagFilter | null | undefined;
+};
+
+/** Order of an enterprise list; ties are broken by credit code */
+export type EnterpriseOrder =
+  /** By unified social credit code */
+  | 'CREDIT_CODE_ASC'
+  /** By name */
+  | 'NAME_ASC'
+  /** Lowest (riskiest) score first */
+  | 'SCORE_ASC'
+  /** Highest score first */
+  | 'SCORE_DESC';
+
+/** Risk level derived from the health score */
+export type RiskLevel =
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
+
+/** Tag conditions: codes ("CREDIT/yellow") or Chinese labels ("黄标"); an unknown tag is an error naming it */
+export type TagFilter = {
+  /** The enterprise carries every one of these tags */
+  all?: Array<string> | null | undefined;
+  /** The enterprise carries at least one of these tags */
+  any?: Array<string> | null | undefined;
+  /** The enterprise carries none of these tags */
+  none?: Array<string> | null | undefined;
+};
+
+export type EnterpriseCountQueryVariables = Exact<{
+  filter?: EnterpriseFilter | null | undefined;
+}>;
+
+
+export type EnterpriseCountQuery = { enterprises: { totalCount: number } };
+
+export type EnterprisePageQueryVariables = Exact<{
+  filter?: EnterpriseFilter | null | undefined;
+  orderBy?: EnterpriseOrder | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type EnterprisePageQuery = { enterprises: { totalCount: number, edges: Array<{ cursor: string, node: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type EnterpriseDetailQueryVariables = Exact<{
+  creditCode: string;
+}>;
+
+
+export type EnterpriseDetailQuery = { enterprise: { creditCode: string, name: string, industryCode: string | null, score: number, riskLevel: RiskLevel, reportUrl: string, division: { code: string, name: string, level: string, parent: { code: string, name: string } | null }, permits: Array<{ permitNo: string, validFrom: string, validTo: string, status: string }> } | null };
+
+export type DivisionChildrenQueryVariables = Exact<{
+  parentCode?: string | null | undefined;
+}>;
+
+
+export type DivisionChildrenQuery = { divisions: Array<{ code: string, name: string, level: string }> };
+
+export type EnterpriseHealthQueryVariables = Exact<{
+  creditCode: string;
+  asOf?: string | null | undefined;
+}>;
+
+
+export type EnterpriseHealthQuery = { enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, rank: number, reportUrl: string, healthReport: { score: number, riskLevel: RiskLevel, asOf: string, ruleSetVersion: string, deductions: Array<{ rule: string, points: number, date: string, system: string, recordId: string }> }, scoreHistory: Array<{ at: string, score: number, riskLevel: RiskLevel, cause: string }> } | null };
+
+export type RiskiestEnterprisesQueryVariables = Exact<{
+  divisionCode?: string | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type RiskiestEnterprisesQuery = { enterprises: { totalCount: number, edges: Array<{ node: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, rank: number, division: { code: string, name: string } } }> } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const EnterpriseCountDocument = new TypedDocumentString(`
+    query EnterpriseCount($filter: EnterpriseFilter) {
+  enterprises(filter: $filter, first: 0) {
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<EnterpriseCountQuery, EnterpriseCountQueryVariables>;
+export const EnterprisePageDocument = new TypedDocumentString(`
+    query EnterprisePage($filter: EnterpriseFilter, $orderBy: EnterpriseOrder, $first: Int, $after: String) {
+  enterprises(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+    totalCount
+    edges {
+      cursor
+      node {
+        creditCode
+        name
+        score
+        riskLevel
+        division {
+          code
+          name
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EnterprisePageQuery, EnterprisePageQueryVariables>;
+export const EnterpriseDetailDocument = new TypedDocumentString(`
+    query EnterpriseDetail($creditCode: String!) {
+  enterprise(creditCode: $creditCode) {
+    creditCode
+    name
+    industryCode
+    score
+    riskLevel
+    reportUrl
+    division {
+      code
+      name
+      level
+      parent {
+        code
+        name
+      }
+    }
+    permits {
+      permitNo
+      validFrom
+      validTo
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EnterpriseDetailQuery, EnterpriseDetailQueryVariables>;
+export const DivisionChildrenDocument = new TypedDocumentString(`
+    query DivisionChildren($parentCode: String) {
+  divisions(parentCode: $parentCode) {
+    code
+    name
+    level
+  }
+}
+    `) as unknown as TypedDocumentString<DivisionChildrenQuery, DivisionChildrenQueryVariables>;
+export const EnterpriseHealthDocument = new TypedDocumentString(`
+    query EnterpriseHealth($creditCode: String!, $asOf: Date) {
+  enterprise(creditCode: $creditCode) {
+    creditCode
+    name
+    score
+    riskLevel
+    rank
+    reportUrl
+    healthReport(asOf: $asOf) {
+      score
+      riskLevel
+      asOf
+      ruleSetVersion
+      deductions {
+        rule
+        points
+        date
+        system
+        recordId
+      }
+    }
+    scoreHistory {
+      at
+      score
+      riskLevel
+      cause
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EnterpriseHealthQuery, EnterpriseHealthQueryVariables>;
+export const RiskiestEnterprisesDocument = new TypedDocumentString(`
+    query RiskiestEnterprises($divisionCode: String, $first: Int = 10) {
+  enterprises(
+    filter: {divisionCode: $divisionCode, riskLevels: [HIGH]}
+    orderBy: SCORE_ASC
+    first: $first
+  ) {
+    totalCount
+    edges {
+      node {
+        creditCode
+        name
+        score
+        riskLevel
+        rank
+        division {
+          code
+          name
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RiskiestEnterprisesQuery, RiskiestEnterprisesQueryVariables>;
