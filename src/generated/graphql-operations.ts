@@ -34,6 +34,27 @@ export type RiskLevel =
   | 'LOW'
   | 'MEDIUM';
 
+/** Category of a tag (标签类别) */
+export type TagCategory =
+  /** 涉气类 air sources */
+  | 'AIR'
+  /** 所属流域 river basin */
+  | 'BASIN'
+  /** 信用评价等级 credit rating (latest) */
+  | 'CREDIT'
+  /** 行业类型 industry */
+  | 'INDUSTRY'
+  /** 专属标签 local tags of a city or county, visible only inside it */
+  | 'LOCAL'
+  /** 监测监控管理 monitoring */
+  | 'MONITORING'
+  /** 排污许可管理 permit management class */
+  | 'PERMIT_CLASS'
+  /** 污染类型 pollution type */
+  | 'POLLUTION'
+  /** 监管级别 supervision level */
+  | 'SUPERVISION';
+
 /** Tag conditions: codes ("CREDIT/yellow") or Chinese labels ("黄标"); an unknown tag is an error naming it */
 export type TagFilter = {
   /** The enterprise carries every one of these tags */
@@ -43,6 +64,12 @@ export type TagFilter = {
   /** The enterprise carries none of these tags */
   none?: Array<string> | null | undefined;
 };
+
+/** CATALOGUE for a tag listed by Query.tags; DERIVED or MANUAL for a tag an enterprise carries */
+export type TagSourceKind =
+  | 'CATALOGUE'
+  | 'DERIVED'
+  | 'MANUAL';
 
 export type EnterpriseCountQueryVariables = Exact<{
   filter?: EnterpriseFilter | null | undefined;
@@ -90,3 +117,64 @@ export type RiskiestEnterprisesQueryVariables = Exact<{
 
 
 export type RiskiestEnterprisesQuery = { enterprises: { totalCount: number, edges: Array<{ node: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, rank: number, division: { code: string, name: string } } }> } };
+
+export type TagCatalogueQueryVariables = Exact<{
+  category?: TagCategory | null | undefined;
+}>;
+
+
+export type TagCatalogueQuery = { tags: Array<{ code: string, category: TagCategory, label: string, labelEn: string, source: string, divisionCode: string | null }> };
+
+export type TaggedEnterprisePageQueryVariables = Exact<{
+  filter?: EnterpriseFilter | null | undefined;
+  orderBy?: EnterpriseOrder | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+}>;
+
+
+export type TaggedEnterprisePageQuery = { enterprises: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, tags: Array<{ code: string, label: string, category: TagCategory, sourceKind: TagSourceKind }>, recentHistory: Array<{ at: string, score: number, riskLevel: RiskLevel }> } }> } };
+
+export type EnterpriseFacetCountsQueryVariables = Exact<{
+  filter?: EnterpriseFilter | null | undefined;
+  scoreBucketWidth?: number | null | undefined;
+}>;
+
+
+export type EnterpriseFacetCountsQuery = { enterpriseFacets: { totalCount: number, tags: Array<{ count: number, tag: { code: string, label: string, category: TagCategory } }>, riskLevels: Array<{ riskLevel: RiskLevel, count: number }>, breakdownDivision: { code: string, name: string, level: string }, divisions: Array<{ count: number, division: { code: string, name: string } }>, scoreHistogram: Array<{ from: number, to: number, count: number }> } };
+
+export type EnterpriseTagsQueryVariables = Exact<{
+  creditCode: string;
+}>;
+
+
+export type EnterpriseTagsQuery = { enterprise: { creditCode: string, tags: Array<{ code: string, label: string, category: TagCategory, source: string, sourceKind: TagSourceKind, attachedBy: string | null, attachedAt: string | null, reason: string | null }>, tagChanges: Array<{ at: string, tagCode: string, action: string, actor: string, actorDivision: string | null, reason: string | null, wasPresent: boolean | null }> } | null };
+
+export type AttachTagMutationVariables = Exact<{
+  creditCode: string;
+  tag: string;
+  reason: string;
+}>;
+
+
+export type AttachTagMutation = { attachTag: { creditCode: string, tags: Array<{ code: string, sourceKind: TagSourceKind }> } };
+
+export type DetachTagMutationVariables = Exact<{
+  creditCode: string;
+  tag: string;
+  reason: string;
+}>;
+
+
+export type DetachTagMutation = { detachTag: { creditCode: string, tags: Array<{ code: string, sourceKind: TagSourceKind }> } };
+
+export type CreateLocalTagMutationVariables = Exact<{
+  divisionCode: string;
+  slug: string;
+  label: string;
+  labelEn: string;
+}>;
+
+
+export type CreateLocalTagMutation = { createLocalTag: { code: string, label: string, labelEn: string, divisionCode: string | null } };

@@ -8,9 +8,11 @@ import { DivisionResolver } from './resolvers/division.resolver';
 import { EnterpriseConnectionResolver, EnterpriseResolver } from './resolvers/enterprise.resolver';
 import { RuleSetResolver } from './resolvers/rule-set.resolver';
 import { ScoreResolver } from './resolvers/score.resolver';
+import { EnterpriseTagResolver, TagResolver } from './resolvers/tag.resolver';
+import { EnterpriseSearchFieldsResolver, FacetResolver } from './resolvers/facet.resolver';
 
 /** Every resolver class of the API. */
-export const resolvers = [EnterpriseResolver, EnterpriseConnectionResolver, DivisionResolver, ConnectorResolver, ScoreResolver, RuleSetResolver] as const;
+export const resolvers = [EnterpriseResolver, EnterpriseConnectionResolver, DivisionResolver, ConnectorResolver, ScoreResolver, RuleSetResolver, TagResolver, EnterpriseTagResolver, FacetResolver, EnterpriseSearchFieldsResolver] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
 

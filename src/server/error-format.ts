@@ -7,6 +7,7 @@ import { ConnectorBusyError } from '../ingest/sync.runner';
 import { UnknownDivisionError } from '../divisions/division-directory';
 import { InvalidCursorError } from '../enterprises/enterprise-cursor';
 import { BadFilterError } from '../enterprises/enterprise-search.service';
+import { TagForbiddenError, TagInputError, UnknownTagError } from '../tags/tag.errors';
 
 /** Errors a client caused and can fix: the message is passed on with this code. */
 const CLIENT_ERRORS: [new (...a: any[]) => Error, string][] = [
@@ -15,6 +16,9 @@ const CLIENT_ERRORS: [new (...a: any[]) => Error, string][] = [
   [UnknownDivisionError, 'BAD_USER_INPUT'],
   [InvalidCursorError, 'BAD_USER_INPUT'],
   [BadFilterError, 'BAD_USER_INPUT'],
+  [UnknownTagError, 'BAD_USER_INPUT'],
+  [TagInputError, 'BAD_USER_INPUT'],
+  [TagForbiddenError, 'FORBIDDEN'],
   [DeclarativeDefinitionError, 'BAD_USER_INPUT'],
   [UnknownConnectorError, 'BAD_USER_INPUT'],
   [ConnectorBusyError, 'CONNECTOR_BUSY'],

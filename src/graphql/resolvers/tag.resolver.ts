@@ -1,0 +1,91 @@
+import DataLoader from 'dataloader';
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Scope } from '../../jurisdiction/scope';
+import { TagRecord } from '../../tags/tag-catalogue';
+import { EnterpriseTagView, TagChangeView, TagService } from '../../tags/tag.service';
+import { HubContext } from '../context';
+import { Enterprise } from '../types/enterprise.type';
+import { Tag, TagCategory, TagChange, TagSourceKind } from '../types/tag.type';
+
+interface TagLoaders {
+  tags: DataLoader<string, EnterpriseTagView[]>;
+  changes: DataLoader<string, TagChangeView[]>;
+}
+
+const perRequest = new WeakMap<object, TagLoaders>();
+
+/** The request's tag loaders: one statement per query level for all enterprises of a page. */
+export function tagLoaders(ctx: HubContext): TagLoaders {
+  let l = perRequest.get(ctx);
+  if (!l) {
+    const svc: TagService = ctx.services.tags;
+    const scope: Scope = ctx.scope;
+    l = {
+      tags: new DataLoader((codes) => svc.tagsOf(codes, scope)),
+      changes: new DataLoader((codes) => svc.changesOf(codes, scope)),
+    };
+    perRequest.set(ctx, l);
+  }
+  return l;
+}
+
+/** A catalogue tag as the API shows it. */
+export function catalogueTag(ctx: HubContext, t: TagRecord): Tag {
+  const cat = ctx.services.tags.catalogue.category(t.category);
+  const source = t.divisionCode
+    ? `local tag of ${t.divisionCode}${t.createdBy ? `, created by ${t.createdBy}` : ''}`
+    : `derived from ${cat?.derivedFrom ?? t.category}`;
+  return { ...t, category: t.category as TagCategory, source, sourceKind: TagSourceKind.CATALOGUE, attachedBy: null, attachedAt: null, reason: null };
+}
+
+/** The tag catalogue, manual tags and local tags. */
+@Resolver(() => Tag)
+export class TagResolver {
+  @Query(() => [Tag], { description: 'The tag catalogue you can see (every shipped tag, and the local tags of your division), optionally of one category' })
+  async tags(@Ctx() ctx: HubContext, @Arg('category', () => TagCategory, { nullable: true }) category?: TagCategory | null): Promise<Tag[]> {
+    await ctx.services.tags.catalogue.reload();
+    return ctx.services.tags.catalogue.list(ctx.scope, category).map((t) => catalogueTag(ctx, t));
+  }
+
+  @Authorized('BUREAU')
+  @Mutation(() => Enterprise, { description: 'Attach a tag (code or Chinese label) to an enterprise in your jurisdiction, with the reason (BUREAU)' })
+  async attachTag(@Ctx() ctx: HubContext, @Arg('creditCode') creditCode: string, @Arg('tag') tag: string, @Arg('reason') reason: string) {
+    await ctx.services.tags.attach(ctx.caller, creditCode, tag, reason, ctx.requestId);
+    return ctx.services.enterprises.findOne(ctx.scope, creditCode);
+  }
+
+  @Authorized('BUREAU')
+  @Mutation(() => Enterprise, { description: 'Detach a tag from an enterprise with the reason; a derived tag stays detached until re-attached (BUREAU)' })
+  async detachTag(@Ctx() ctx: HubContext, @Arg('creditCode') creditCode: string, @Arg('tag') tag: string, @Arg('reason') reason: string) {
+    await ctx.services.tags.detach(ctx.caller, creditCode, tag, reason, ctx.requestId);
+    return ctx.services.enterprises.findOne(ctx.scope, creditCode);
+  }
+
+  @Authorized('BUREAU')
+  @Mutation(() => Tag, { description: 'Create a local tag (专属标签) of a city or county in your jurisdiction: code LOCAL/<division>-<slug>, visible only inside it (BUREAU)' })
+  async createLocalTag(
+    @Ctx() ctx: HubContext,
+    @Arg('divisionCode') divisionCode: string,
+    @Arg('slug') slug: string,
+    @Arg('label') label: string,
+    @Arg('labelEn') labelEn: string,
+  ): Promise<Tag> {
+    const t = await ctx.services.tags.createLocalTag(ctx.caller, { divisionCode, slug, label, labelEn }, ctx.requestId);
+    return catalogueTag(ctx, t);
+  }
+}
+
+/** Tag fields of Enterprise, through the request's loaders. */
+@Resolver(() => Enterprise)
+export class EnterpriseTagResolver {
+  @FieldResolver(() => [Tag], { description: 'Tags the enterprise carries (derived and manual; local tags only inside their division), optionally of one category' })
+  async tags(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('category', () => TagCategory, { nullable: true }) category?: TagCategory | null): Promise<Tag[]> {
+    const views = await tagLoaders(ctx).tags.load(e.creditCode);
+    return views.filter((v) => !category || v.category === category).map((v) => ({ ...v, category: v.category as TagCategory, sourceKind: v.sourceKind as TagSourceKind }));
+  }
+
+  @FieldResolver(() => [TagChange], { description: 'Manual tag changes of this enterprise (who, when, why), oldest first' })
+  tagChanges(@Root() e: Enterprise, @Ctx() ctx: HubContext): Promise<TagChangeView[]> {
+    return tagLoaders(ctx).changes.load(e.creditCode);
+  }
+}
