@@ -125,7 +125,12 @@ export class IngestService {
 
   private async upsertTyped(client: PoolClient, connectorId: string, records: UnifiedRecord[]): Promise<void> {
     const byKind = new Map<RecordKind, UnifiedRecord[]>();
-    for (const r of records) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
+    for (const r of records) {
+      // Push, not spread: a page of tens of thousands of records must stay linear.
+      const list = byKind.get(r.kind);
+      if (list) list.push(r);
+      else byKind.set(r.kind, [r]);
+    }
     for (const [kind, recs] of byKind) {
       switch (kind) {
         case 'enterprise': await this.upsertEnterprises(client, recs as UnifiedRecord<'enterprise'>[]); break;
