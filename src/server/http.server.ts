@@ -11,6 +11,9 @@ import { buildHubSchema } from '../graphql/schema';
 import { auditPlugin } from '../audit/audit.plugin';
 import { authenticateRequest } from './bearer-auth';
 import { formatHubError } from './error-format';
+import { hubMetrics } from '../observability/hub-metrics';
+import { observeHttpRequest } from '../observability/request-observer';
+import { graphiqlPage } from './graphiql.page';
 import { graphqlRoute } from './graphql.route';
 import { HttpError, HttpRoute, sendJson } from './http-route';
 import { featureRoutes } from './route-table';
@@ -68,12 +71,12 @@ export async function startHttpServer(services: HubServices, opts: ServerOptions
   const apollo = new ApolloServer<HubContext>({
     schema,
     introspection: opts.introspection ?? true,
-    plugins: [ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(limits), auditPlugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(limits), auditPlugin(), hubMetrics(services).apolloPlugin()],
     formatError: (formatted: GraphQLFormattedError, error: unknown) => formatHubError(formatted, error, services.log),
   });
   await apollo.start();
   const routes: HttpRoute[] = [
-    graphqlRoute(apollo, { maxBodyBytes: opts.maxBodyBytes ?? 1024 * 1024, limits }),
+    graphqlRoute(apollo, { maxBodyBytes: opts.maxBodyBytes ?? 1024 * 1024, limits, browserPage: graphiqlPage(services) }),
     ...probeRoutes(),
     ...featureRoutes(services),
   ];
@@ -83,6 +86,7 @@ export async function startHttpServer(services: HubServices, opts: ServerOptions
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
       const route = routes.find((r) => r.pattern.test(url.pathname));
+      observeHttpRequest(services, req, res, route?.name ?? 'unmatched', requestId);
       if (!route) throw new HttpError(404, `no route for ${url.pathname}; GraphQL is at /graphql`, 'NOT_FOUND');
       if (!route.methods.includes(req.method ?? 'GET')) throw new HttpError(405, `${req.method} is not allowed on ${url.pathname}; use ${route.methods.join(' or ')}`, 'METHOD_NOT_ALLOWED', { allow: route.methods.join(', ') });
       const caller = route.auth === 'caller' ? await authenticateRequest(req, services.apiKeys) : null;

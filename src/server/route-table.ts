@@ -1,11 +1,19 @@
 import { HubServices } from '../app/hub-services';
 import { HttpRoute } from './http-route';
 import { enterpriseExportRoute } from '../search/enterprise-export.route';
+import { reportRoutes } from '../report/report.routes';
+import { graphiqlAssetRoute } from './graphiql.page';
+import { metricsRoute } from './metrics.route';
 
 /**
  * HTTP routes beyond GraphQL and the probes, contributed by other concerns
  * (report pages, QR codes, exports, metrics). Add a route module's factory here.
  */
-export function featureRoutes(_services: HubServices): HttpRoute[] {
-  return [enterpriseExportRoute()];
+export function featureRoutes(services: HubServices): HttpRoute[] {
+  return [
+    enterpriseExportRoute(),
+    ...reportRoutes(services),
+    graphiqlAssetRoute(),
+    metricsRoute(services),
+  ];
 }

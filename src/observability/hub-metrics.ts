@@ -1,0 +1,293 @@
+import http from 'node:http';
+import { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { HubServices } from '../app/hub-services';
+
+/** Buckets for request and operation durations, in seconds (1 ms … 30 s). */
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Buckets for single resolvers, in seconds (50 µs … 5 s). */
+const RESOLVER_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/** Distinct operation names kept as labels; later ones are counted as "other" so clients cannot blow up the series. */
+const MAX_OPERATION_LABELS = 200;
+
+/** What one scrape reads from the database (shared by the gauges of that scrape). */
+interface DbSnapshot {
+  up: boolean;
+  runs: { connector: string; status: string; n: number; fetched: number; loaded: number; unchanged: number; quarantined: number }[];
+  lastSuccess: { connector: string; at: number }[];
+  quarantine: { connector: string; n: number }[];
+  enterprises: { risk: string; n: number }[];
+  warnings: { status: string; n: number }[] | null;
+  dirty: number;
+}
+
+/**
+ * The hub's Prometheus metrics for one hub process (one registry per set of
+ * services, so tests running several hubs do not mix them):
+ *
+ * - `hub_http_requests_total`, `hub_http_request_duration_seconds` by route, method and status;
+ *   `hub_http_requests_in_flight`;
+ * - `hub_graphql_operations_total` (by operation, type, outcome) and
+ *   `hub_graphql_operation_duration_seconds`; `hub_graphql_resolver_duration_seconds`
+ *   by `Type.field` for fields with their own resolver;
+ * - from the database at scrape time (so every replica reports the same totals):
+ *   `hub_connector_runs_total` by connector and status, `hub_connector_records_total` by
+ *   connector and outcome (fetched, loaded, unchanged, quarantined),
+ *   `hub_connector_last_success_timestamp_seconds`, `hub_quarantine_open_records`,
+ *   `hub_enterprises` by risk level, `hub_score_dirty_enterprises`, `hub_warnings` by status
+ *   (once the warnings table exists), `hub_database_up`, `hub_db_pool_connections`;
+ * - Node process metrics (`process_*`, `nodejs_*`).
+ */
+export class HubMetrics {
+  readonly registry = new Registry();
+  private readonly httpRequests: Counter<'route' | 'method' | 'status'>;
+  private readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
+  private readonly inFlight: Gauge;
+  private readonly operations: Counter<'operation' | 'type' | 'outcome'>;
+  private readonly operationDuration: Histogram<'operation' | 'type'>;
+  private readonly resolverDuration: Histogram<'field'>;
+  private readonly operationNames = new Set<string>();
+  private snapshot?: { at: number; value: Promise<DbSnapshot> };
+
+  constructor(private readonly services: HubServices) {
+    const registers = [this.registry];
+    this.httpRequests = new Counter({ name: 'hub_http_requests_total', help: 'HTTP requests answered, by route, method and status', labelNames: ['route', 'method', 'status'], registers });
+    this.httpDuration = new Histogram({ name: 'hub_http_request_duration_seconds', help: 'HTTP request durations, by route, method and status', labelNames: ['route', 'method', 'status'], buckets: DURATION_BUCKETS, registers });
+    this.inFlight = new Gauge({ name: 'hub_http_requests_in_flight', help: 'HTTP requests being answered now', registers });
+    this.operations = new Counter({ name: 'hub_graphql_operations_total', help: 'GraphQL operations executed, by operation name, type and outcome (ok, error)', labelNames: ['operation', 'type', 'outcome'], registers });
+    this.operationDuration = new Histogram({ name: 'hub_graphql_operation_duration_seconds', help: 'GraphQL operation durations from parsing to response, by operation name and type', labelNames: ['operation', 'type'], buckets: DURATION_BUCKETS, registers });
+    this.resolverDuration = new Histogram({ name: 'hub_graphql_resolver_duration_seconds', help: 'Durations of GraphQL fields with their own resolver, by Type.field', labelNames: ['field'], buckets: RESOLVER_BUCKETS, registers });
+    this.databaseMetrics(registers);
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Text exposition of every metric (Prometheus format 0.0.4). */
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  /**
+   * Counts one HTTP request when its response is finished (or the client
+   * went away): route name, method, status and duration.
+   */
+  observeRequest(req: http.IncomingMessage, res: http.ServerResponse, route: string, onDone?: (status: number, seconds: number) => void): void {
+    const started = process.hrtime.bigint();
+    const method = KNOWN_METHODS.has(req.method ?? '') ? req.method! : 'OTHER';
+    this.inFlight.inc();
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      this.inFlight.dec();
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const status = res.writableFinished ? res.statusCode : 499;
+      const labels = { route, method, status: String(status) };
+      this.httpRequests.inc(labels);
+      this.httpDuration.observe(labels, seconds);
+      onDone?.(status, seconds);
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
+  }
+
+  private operationLabel(name: string | undefined | null): string {
+    const n = name || 'anonymous';
+    if (this.operationNames.has(n)) return n;
+    if (this.operationNames.size >= MAX_OPERATION_LABELS) return 'other';
+    this.operationNames.add(n);
+    return n;
+  }
+
+  /** An Apollo Server plugin timing operations and the fields that have resolvers of their own. */
+  apolloPlugin(): ApolloServerPlugin {
+    const metrics = this;
+    return {
+      async requestDidStart() {
+        const started = process.hrtime.bigint();
+        return {
+          async executionDidStart() {
+            return {
+              willResolveField({ info }: { info: GraphQLResolveInfo }) {
+                if (!hasOwnResolver(info)) return undefined;
+                const t = process.hrtime.bigint();
+                return () => metrics.resolverDuration.observe({ field: `${info.parentType.name}.${info.fieldName}` }, Number(process.hrtime.bigint() - t) / 1e9);
+              },
+            };
+          },
+          async willSendResponse(ctx) {
+            const type = ctx.operation?.operation ?? 'unknown';
+            const operation = metrics.operationLabel(ctx.operationName);
+            const failed = ctx.response.body.kind === 'single' && (ctx.response.body.singleResult.errors?.length ?? 0) > 0;
+            metrics.operations.inc({ operation, type, outcome: failed ? 'error' : 'ok' });
+            metrics.operationDuration.observe({ operation, type }, Number(process.hrtime.bigint() - started) / 1e9);
+          },
+        };
+      },
+    };
+  }
+
+  /** Reads the database figures at most once per second, shared by all gauges of a scrape. */
+  private dbSnapshot(): Promise<DbSnapshot> {
+    const now = Date.now();
+    if (!this.snapshot || now - this.snapshot.at > 1000) this.snapshot = { at: now, value: readDbSnapshot(this.services) };
+    return this.snapshot.value;
+  }
+
+  private databaseMetrics(registers: Registry[]): void {
+    const metrics = this;
+    new Counter({
+      name: 'hub_connector_runs_total', help: 'Connector runs recorded, by connector and status (RUNNING, SUCCEEDED, FAILED)', labelNames: ['connector', 'status'], registers,
+      async collect() {
+        const s = await metrics.dbSnapshot();
+        this.reset();
+        for (const r of s.runs) this.inc({ connector: r.connector, status: r.status }, r.n);
+      },
+    });
+    new Counter({
+      name: 'hub_connector_records_total', help: 'Records handled by connector runs, by connector and outcome (fetched, loaded, unchanged, quarantined)', labelNames: ['connector', 'outcome'], registers,
+      async collect() {
+        const s = await metrics.dbSnapshot();
+        this.reset();
+        const sums = new Map<string, Record<'fetched' | 'loaded' | 'unchanged' | 'quarantined', number>>();
+        for (const r of s.runs) {
+          const t = sums.get(r.connector) ?? { fetched: 0, loaded: 0, unchanged: 0, quarantined: 0 };
+          t.fetched += r.fetched;
+          t.loaded += r.loaded;
+          t.unchanged += r.unchanged;
+          t.quarantined += r.quarantined;
+          sums.set(r.connector, t);
+        }
+        for (const [connector, t] of sums) for (const [outcome, n] of Object.entries(t)) this.inc({ connector, outcome }, n);
+      },
+    });
+    new Gauge({
+      name: 'hub_connector_last_success_timestamp_seconds', help: 'When each connector last finished a successful run (Unix time)', labelNames: ['connector'], registers,
+      async collect() {
+        const s = await metrics.dbSnapshot();
+        this.reset();
+        for (const r of s.lastSuccess) this.set({ connector: r.connector }, r.at);
+      },
+    });
+    new Gauge({
+      name: 'hub_quarantine_open_records', help: 'Records in quarantine waiting for a steward, by connector', labelNames: ['connector'], registers,
+      async collect() {
+        const s = await metrics.dbSnapshot();
+        this.reset();
+        for (const r of s.quarantine) this.set({ connector: r.connector }, r.n);
+      },
+    });
+    new Gauge({
+      name: 'hub_enterprises', help: 'Enterprises in the store, by risk level', labelNames: ['risk_level'], registers,
+      async collect() {
+        const s = await metrics.dbSnapshot();
+        this.reset();
+        for (const r of s.enterprises) this.set({ risk_level: r.risk }, r.n);
+      },
+    });
+    new Gauge({
+      name: 'hub_score_dirty_enterprises', help: 'Enterprises marked for rescoring', registers,
+      async collect() {
+        this.set((await metrics.dbSnapshot()).dirty);
+      },
+    });
+    new Gauge({
+      name: 'hub_warnings', help: 'Warnings by status (present once the warnings table exists)', labelNames: ['status'], registers,
+      async collect() {
+        const s = await metrics.dbSnapshot();
+        this.reset();
+        for (const r of s.warnings ?? []) this.set({ status: r.status }, r.n);
+      },
+    });
+    new Gauge({
+      name: 'hub_database_up', help: '1 when the last scrape could query the database, else 0', registers,
+      async collect() {
+        this.set((await metrics.dbSnapshot()).up ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'hub_db_pool_connections', help: 'Connections of the API pool, by state (total, idle, waiting clients)', labelNames: ['state'], registers,
+      collect() {
+        const pool = metrics.services.db.pool;
+        this.set({ state: 'total' }, pool.totalCount);
+        this.set({ state: 'idle' }, pool.idleCount);
+        this.set({ state: 'waiting' }, pool.waitingCount);
+      },
+    });
+  }
+}
+
+/** True for root fields and fields with a resolver of their own (a plain property read is not worth timing). */
+function hasOwnResolver(info: GraphQLResolveInfo): boolean {
+  const parent = info.parentType;
+  if (parent === info.schema.getQueryType() || parent === info.schema.getMutationType()) return true;
+  return resolvedFields(info.schema).has(`${parent.name}.${info.fieldName}`);
+}
+
+const resolvedFieldCache = new WeakMap<GraphQLSchema, Set<string>>();
+
+/**
+ * The `Type.field`s of a schema that run code of their own. type-graphql gives
+ * every field a `resolve` wrapper; a plain property field's wrapper reads
+ * `root[...]`, so a field counts when its resolver does anything else (an
+ * @FieldResolver method) or when it takes arguments. Computed once per schema.
+ */
+function resolvedFields(schema: GraphQLSchema): Set<string> {
+  let set = resolvedFieldCache.get(schema);
+  if (!set) {
+    set = new Set<string>();
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        const src = field.resolve ? Function.prototype.toString.call(field.resolve) : '';
+        if (field.args.length > 0 || (src !== '' && !/root\[/.test(src))) set.add(`${type.name}.${field.name}`);
+      }
+    }
+    resolvedFieldCache.set(schema, set);
+  }
+  return set;
+}
+
+async function readDbSnapshot(services: HubServices): Promise<DbSnapshot> {
+  const pool = services.db.pool;
+  try {
+    const [runs, last, quarantine, enterprises, dirty, warningTable] = await Promise.all([
+      pool.query(`select connector_id as connector, status, count(*)::int as n, coalesce(sum(fetched), 0)::bigint as fetched, coalesce(sum(loaded), 0)::bigint as loaded,
+                         coalesce(sum(unchanged), 0)::bigint as unchanged, coalesce(sum(quarantined), 0)::bigint as quarantined
+                    from connector_run group by connector_id, status`),
+      pool.query(`select connector_id as connector, extract(epoch from max(finished_at))::float8 as at from connector_run where status = 'SUCCEEDED' group by connector_id`),
+      pool.query(`select c.id as connector, count(q.id)::int as n from connector c left join quarantine q on q.connector_id = c.id and q.status = 'OPEN' group by c.id`),
+      pool.query(`select risk_level as risk, count(*)::int as n from enterprise group by risk_level`),
+      pool.query(`select count(*)::int as n from score_dirty`),
+      pool.query(`select to_regclass('warning') is not null as has`),
+    ]);
+    let warnings: DbSnapshot['warnings'] = null;
+    if (warningTable.rows[0].has) {
+      warnings = (await pool.query(`select status, count(*)::int as n from warning group by status`)).rows;
+    }
+    return {
+      up: true,
+      runs: runs.rows.map((r) => ({ ...r, fetched: Number(r.fetched), loaded: Number(r.loaded), unchanged: Number(r.unchanged), quarantined: Number(r.quarantined) })),
+      lastSuccess: last.rows,
+      quarantine: quarantine.rows,
+      enterprises: enterprises.rows,
+      warnings,
+      dirty: dirty.rows[0].n,
+    };
+  } catch {
+    return { up: false, runs: [], lastSuccess: [], quarantine: [], enterprises: [], warnings: null, dirty: 0 };
+  }
+}
+
+const registries = new WeakMap<HubServices, HubMetrics>();
+
+/** The metrics of a hub process (one per set of services, created on first use). */
+export function hubMetrics(services: HubServices): HubMetrics {
+  let m = registries.get(services);
+  if (!m) {
+    m = new HubMetrics(services);
+    registries.set(services, m);
+  }
+  return m;
+}

@@ -1,0 +1,148 @@
+import { RiskLevelValue } from '../scoring/rule-set.model';
+
+/** Languages of the public report page: Chinese by default, English on `?lang=en`. */
+export type ReportLang = 'zh' | 'en';
+
+/** The language asked for by a request's `lang` query parameter (anything but `en` is Chinese). */
+export function reportLang(param: string | null): ReportLang {
+  return param?.toLowerCase().startsWith('en') ? 'en' : 'zh';
+}
+
+/**
+ * Colours of the risk levels (LOW green, MEDIUM yellow, HIGH red), used by the
+ * page badge, the chart and the QR code. The yellow is a deep amber so that a
+ * QR code drawn in it keeps enough contrast on white to scan.
+ */
+export const RISK_COLOURS: Record<RiskLevelValue, { main: string; tint: string; text: string }> = {
+  LOW: { main: '#1e8e3e', tint: '#e6f4ea', text: '#ffffff' },
+  MEDIUM: { main: '#c98a00', tint: '#fef7e0', text: '#ffffff' },
+  HIGH: { main: '#d93025', tint: '#fce8e6', text: '#ffffff' },
+};
+
+/** Fixed texts of the report page. */
+export interface ReportTexts {
+  title: string;
+  subtitle: string;
+  creditCode: string;
+  division: string;
+  industry: string;
+  score: string;
+  fullMarks: (n: number) => string;
+  risk: Record<RiskLevelValue, string>;
+  rank: (rank: number, of: number) => string;
+  asOf: (date: string, version: string) => string;
+  deductions: string;
+  deductionsNone: string;
+  deductionsSummary: (count: number, points: number) => string;
+  byRule: string;
+  colDate: string;
+  colRule: string;
+  colPoints: string;
+  colSystem: string;
+  times: (n: number) => string;
+  history: string;
+  historyNone: string;
+  tags: string;
+  tagsNone: string;
+  qr: string;
+  qrHint: string;
+  downloadPng: string;
+  switchLang: string;
+  notFoundTitle: string;
+  notFoundBody: (code: string) => string;
+  footer: string;
+  systems: Record<string, string>;
+}
+
+export const TEXTS: Record<ReportLang, ReportTexts> = {
+  zh: {
+    title: '企业环境健康体检报告',
+    subtitle: '山东省生态环境执法数据中心 · 公示信息',
+    creditCode: '统一社会信用代码',
+    division: '所在地',
+    industry: '行业代码',
+    score: '环境健康体检得分',
+    fullMarks: (n) => `满分 ${n} 分，累计扣分，下不封底`,
+    risk: { LOW: '低风险', MEDIUM: '中风险', HIGH: '高风险' },
+    rank: (rank, of) => `全省排名 第 ${rank} 位（共 ${of} 家，第 1 位风险最高）`,
+    asOf: (date, version) => `评分日期 ${date} · 评分规则 ${version}`,
+    deductions: '扣分明细',
+    deductionsNone: '近三年无扣分记录。',
+    deductionsSummary: (count, points) => `近三年共 ${count} 项扣分，合计扣 ${points} 分。`,
+    byRule: '按规则汇总',
+    colDate: '日期',
+    colRule: '扣分事项',
+    colPoints: '扣分',
+    colSystem: '来源系统',
+    times: (n) => `${n} 次`,
+    history: '得分变化',
+    historyNone: '暂无得分变化记录。',
+    tags: '企业标签',
+    tagsNone: '暂无标签。',
+    qr: '本页二维码',
+    qrHint: '扫码查看本企业最新体检报告',
+    downloadPng: '下载 PNG',
+    switchLang: 'English',
+    notFoundTitle: '未找到该企业',
+    notFoundBody: (code) => `没有统一社会信用代码为 ${code} 的企业的公示报告。请核对代码后重试。`,
+    footer: '本页仅公示执法处罚等公开信息；得分由近三年（1095 天）内的执法、处罚、监测与许可记录按评分规则计算。',
+    systems: { permit: '排污许可', enforcement: '执法检查', penalty: '行政处罚', monitoring: '在线监测' },
+  },
+  en: {
+    title: 'Environmental health report',
+    subtitle: 'Shandong environmental enforcement data hub · public notice',
+    creditCode: 'Unified social credit code',
+    division: 'Location',
+    industry: 'Industry code',
+    score: 'Environmental health score',
+    fullMarks: (n) => `Out of ${n}; deductions accumulate with no floor`,
+    risk: { LOW: 'Low risk', MEDIUM: 'Medium risk', HIGH: 'High risk' },
+    rank: (rank, of) => `Province rank ${rank} of ${of} (rank 1 is the riskiest)`,
+    asOf: (date, version) => `Scored on ${date} · rule set ${version}`,
+    deductions: 'Deductions',
+    deductionsNone: 'No deductions in the last three years.',
+    deductionsSummary: (count, points) => `${count} deduction${count === 1 ? '' : 's'} in the last three years, ${points} points in all.`,
+    byRule: 'By rule',
+    colDate: 'Date',
+    colRule: 'Reason',
+    colPoints: 'Points',
+    colSystem: 'Source',
+    times: (n) => `${n}×`,
+    history: 'Score over time',
+    historyNone: 'No score changes recorded yet.',
+    tags: 'Tags',
+    tagsNone: 'No tags.',
+    qr: 'QR code of this page',
+    qrHint: 'Scan for the latest report of this enterprise',
+    downloadPng: 'Download PNG',
+    switchLang: '中文',
+    notFoundTitle: 'Enterprise not found',
+    notFoundBody: (code) => `There is no public report for an enterprise with credit code ${code}. Please check the code.`,
+    footer: 'This page shows only what public enforcement notices show; the score is computed by the rule set from enforcement, penalty, monitoring and permit records of the last three years (1,095 days).',
+    systems: { permit: 'Permits', enforcement: 'Enforcement', penalty: 'Penalties', monitoring: 'Online monitoring' },
+  },
+};
+
+/** Names of the rules of SD-2021 in both languages; other rules fall back to the rule set's description. */
+export const RULE_LABELS: Record<string, Record<ReportLang, string>> = {
+  ENF_SUSPEND: { zh: '责令停产整治', en: 'Order to suspend production' },
+  ENF_SEAL: { zh: '查封扣押', en: 'Seal-up or seizure' },
+  ENF_RESTRICT: { zh: '限制生产', en: 'Production restricted' },
+  ENF_CORRECT: { zh: '责令改正', en: 'Order to correct' },
+  ENF_DETENTION: { zh: '移送行政拘留', en: 'Transferred for administrative detention' },
+  ENF_CRIME: { zh: '移送涉嫌环境犯罪', en: 'Transferred as a suspected environmental crime' },
+  NO_PERMIT: { zh: '无证排污', en: 'Discharging without a permit' },
+  INSP_VIOLATION: { zh: '检查发现环境违法问题', en: 'Violation found in an inspection' },
+  PEN_SMALL: { zh: '行政处罚（10 万元以下）', en: 'Penalty below ¥100,000' },
+  PEN_MEDIUM: { zh: '行政处罚（10 万至 100 万元）', en: 'Penalty of ¥100,000 to ¥1,000,000' },
+  PEN_LARGE: { zh: '行政处罚（100 万元及以上）', en: 'Penalty of ¥1,000,000 or more' },
+  PEN_DAILY: { zh: '按日连续处罚', en: 'Daily consecutive penalty' },
+  MON_EXCEED: { zh: '在线监测超标', en: 'Emission limit exceeded (online monitoring)' },
+  MON_MISSING: { zh: '在线监测数据缺失', en: 'Online monitoring data missing' },
+  PERMIT_EXPIRED: { zh: '无有效排污许可证', en: 'No valid discharge permit' },
+};
+
+/** The label of a rule in a language, falling back to the rule set's description or the code. */
+export function ruleLabel(code: string, lang: ReportLang, description?: string): string {
+  return RULE_LABELS[code]?.[lang] ?? description ?? code;
+}
