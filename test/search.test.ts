@@ -43,8 +43,9 @@ describe('search: paging, nested pages, facets, export', () => {
     expect(res.status).toBe(200);
     const runs = await hub.services.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring', 'credit-rating']);
     expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);
-    // A few history points per enterprise so "the last 12" has something to cut.
-    for (let i = 0; i < 3; i++) await hub.services.scoring.scores.rescore({ creditCodes: (await q(`select credit_code from enterprise where score < 100 limit 80`)).map((r: any) => r.credit_code), cause: 'RESCORE' });
+    // Fifteen older history points per enterprise, so "the last 12" has something to cut.
+    await q(`insert into score_history (credit_code, at, score, risk_level, rule_set_version, cause)
+      select e.credit_code, now() - make_interval(days => g), 100 - g, 'LOW', 'SD-2021', 'RESCORE' from enterprise e cross join generate_series(1, 15) g`);
   }, 180000);
   afterAll(async () => hub?.close());
 
@@ -87,7 +88,7 @@ describe('search: paging, nested pages, facets, export', () => {
     expect(small.statements.length).toBeLessThanOrEqual(9);
     expect(small.statements.filter((x) => /from enterprise_tags s where s.credit_code = any/.test(x))).toHaveLength(1);
     expect(small.statements.filter((x) => /from score_history/.test(x))).toHaveLength(1);
-    const withHistory = large.data.enterprises.edges.map((e: any) => e.node).find((n: any) => n.recentHistory.length > 1);
+    const withHistory = large.data.enterprises.edges.map((e: any) => e.node).find((n: any) => n.recentHistory.length === 12);
     expect(withHistory).toBeDefined();
     const hist = await q(`select score from score_history where credit_code = $1 order by at desc, id desc limit 12`, [withHistory.creditCode]);
     expect(withHistory.recentHistory.map((p: any) => p.score)).toEqual(hist.map((h: any) => h.score).reverse());
