@@ -3,6 +3,7 @@ import { Migration20261130000200HealthScore } from './Migration20261130000200_he
 import { Migration20261130000300ScheduledTasks } from './Migration20261130000300_scheduled-tasks';
 import { Migration20261130000400CallersAndAudit } from './Migration20261130000400_callers-and-audit';
 import { Migration20261130000500Tags } from './Migration20261130000500_tags';
+import { Migration20261130000600Warnings } from './Migration20261130000600_warnings';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261130000300_scheduled-tasks', class: Migration20261130000300ScheduledTasks },
   { name: 'Migration20261130000400_callers-and-audit', class: Migration20261130000400CallersAndAudit },
   { name: 'Migration20261130000500_tags', class: Migration20261130000500Tags },
+  { name: 'Migration20261130000600_warnings', class: Migration20261130000600Warnings },
 ];

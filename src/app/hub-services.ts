@@ -12,6 +12,8 @@ import { createDeclarativeConnector } from '../connectors/declarative/declarativ
 import { DeclarativeConnectorService } from '../connectors/declarative/declarative-connector.service';
 import { TagService } from '../tags/tag.service';
 import { createTagService } from '../tags/tags.module';
+import { ChangeFeed } from '../realtime/change-feed';
+import { WarningServices, createChangeFeed, createWarningServices } from '../warnings/warnings.module';
 
 /**
  * The long-lived services of one hub process, wired once at start-up and
@@ -34,6 +36,10 @@ export interface HubServices {
   tags: TagService;
   /** API keys: who the callers are, their role and jurisdiction. */
   apiKeys: ApiKeyService;
+  /** Early warning: detectors (after every sync, daily), workflow, webhooks. */
+  warnings: WarningServices;
+  /** Database change events (LISTEN/NOTIFY) feeding subscriptions and webhook delivery on this process. */
+  realtime: ChangeFeed;
   log: (line: string) => void;
 }
 
@@ -49,6 +55,7 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
   runner.addPostSyncStep(scoring.scores.postSyncStep());
   const enterprises = new EnterpriseSearchService(db.apiPool, divisions);
   const tags = await createTagService(db, divisions, enterprises, runner);
+  const warnings = createWarningServices(db, divisions, runner, { log });
   return {
     config,
     db,
@@ -61,6 +68,8 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
     scoring,
     tags,
     apiKeys: new ApiKeyService(db.pool, divisions),
+    warnings,
+    realtime: createChangeFeed(db, { log }),
     log,
   };
 }

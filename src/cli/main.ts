@@ -12,7 +12,8 @@ import { formatRunSummaries } from './summary';
 import { openHub } from './hub-runtime';
 import { runRescoreCommand } from './rescore.command';
 import { createDemoKeys, runKeysCommand } from './keys.command';
-import { cmdRegisterConnector, registerShippedConnectors, startSchedulerFor } from './connectors.command';
+import { cmdRegisterConnector, registerShippedConnectors } from './connectors.command';
+import { startSchedulerWithWarnings } from '../warnings/warning-schedule';
 
 const USAGE = `hub — environmental enforcement data hub
 
@@ -70,7 +71,7 @@ async function cmdServe(args: string[]): Promise<number> {
   const hub = await openHub(values.port ? { port: Number(values.port) } : {});
   const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection });
   hub.onShutdown(() => server.close());
-  await startSchedulerFor(hub);
+  await startSchedulerWithWarnings(hub);
   console.log(`hub serving GraphQL on ${server.url}`);
   return new Promise<number>(() => undefined);
 }
@@ -89,7 +90,7 @@ async function cmdStart(): Promise<number> {
   console.log(formatRunSummaries(summaries));
   const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection });
   hub.onShutdown(() => server.close());
-  await startSchedulerFor(hub);
+  await startSchedulerWithWarnings(hub);
   const keys = await createDemoKeys(hub.services);
   console.log(`\nhub ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: GraphQL on ${server.url}\n`);
   console.log('demo API keys (new at every start; send as "Authorization: Bearer <key>"):');

@@ -10,15 +10,19 @@ import { RuleSetResolver } from './resolvers/rule-set.resolver';
 import { ScoreResolver } from './resolvers/score.resolver';
 import { EnterpriseTagResolver, TagResolver } from './resolvers/tag.resolver';
 import { EnterpriseSearchFieldsResolver, FacetResolver } from './resolvers/facet.resolver';
+import { EnterpriseWarningsResolver, WarningConnectionResolver, WarningResolver } from './resolvers/warning.resolver';
+import { WebhookDeliveryResolver, WebhookResolver } from './resolvers/webhook.resolver';
+import { hubPubSub } from '../realtime/hub-pubsub';
 
 /** Every resolver class of the API. */
-export const resolvers = [EnterpriseResolver, EnterpriseConnectionResolver, DivisionResolver, ConnectorResolver, ScoreResolver, RuleSetResolver, TagResolver, EnterpriseTagResolver, FacetResolver, EnterpriseSearchFieldsResolver] as const;
+export const resolvers = [EnterpriseResolver, EnterpriseConnectionResolver, DivisionResolver, ConnectorResolver, ScoreResolver, RuleSetResolver, TagResolver, EnterpriseTagResolver, FacetResolver, EnterpriseSearchFieldsResolver,
+  WarningResolver, EnterpriseWarningsResolver, WarningConnectionResolver, WebhookResolver, WebhookDeliveryResolver] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
 
 /** Builds (once per process) the executable schema from the type-graphql classes. */
 export function buildHubSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers: [...resolvers], validate: false, authChecker: hubAuthChecker, authMode: 'error' });
+  cached ??= buildSchema({ resolvers: [...resolvers], validate: false, authChecker: hubAuthChecker, authMode: 'error', pubSub: hubPubSub });
   return cached;
 }
 

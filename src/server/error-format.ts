@@ -8,6 +8,8 @@ import { UnknownDivisionError } from '../divisions/division-directory';
 import { InvalidCursorError } from '../enterprises/enterprise-cursor';
 import { BadFilterError } from '../enterprises/enterprise-search.service';
 import { TagForbiddenError, TagInputError, UnknownTagError } from '../tags/tag.errors';
+import { WarningFilterError, WarningNotFoundError, WarningStateError } from '../warnings/warning.types';
+import { WebhookInputError } from '../webhooks/webhook.types';
 
 /** Errors a client caused and can fix: the message is passed on with this code. */
 const CLIENT_ERRORS: [new (...a: any[]) => Error, string][] = [
@@ -22,6 +24,10 @@ const CLIENT_ERRORS: [new (...a: any[]) => Error, string][] = [
   [DeclarativeDefinitionError, 'BAD_USER_INPUT'],
   [UnknownConnectorError, 'BAD_USER_INPUT'],
   [ConnectorBusyError, 'CONNECTOR_BUSY'],
+  [WarningNotFoundError, 'NOT_FOUND'],
+  [WarningStateError, 'BAD_USER_INPUT'],
+  [WarningFilterError, 'BAD_USER_INPUT'],
+  [WebhookInputError, 'BAD_USER_INPUT'],
 ];
 
 /**

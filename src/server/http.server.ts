@@ -17,6 +17,7 @@ import { graphiqlPage } from './graphiql.page';
 import { graphqlRoute } from './graphql.route';
 import { HttpError, HttpRoute, sendJson } from './http-route';
 import { featureRoutes } from './route-table';
+import { attachSubscriptions } from '../realtime/subscription.server';
 
 /** A running HTTP server of the hub. */
 export interface RunningServer {
@@ -102,6 +103,7 @@ export async function startHttpServer(services: HubServices, opts: ServerOptions
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
   });
+  const subscriptions = await attachSubscriptions(server, services, schema);
   const port = (server.address() as { port: number }).port;
   return {
     url: `http://localhost:${port}/graphql`,
@@ -109,6 +111,7 @@ export async function startHttpServer(services: HubServices, opts: ServerOptions
     server,
     apollo,
     async close() {
+      await subscriptions.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections?.();
       setTimeout(() => server.closeAllConnections?.(), 2000).unref();

@@ -72,6 +72,41 @@ export type TagSourceKind =
   | 'DERIVED'
   | 'MANUAL';
 
+/** Conditions on warnings; all given conditions must hold (always inside your jurisdiction) */
+export type WarningFilter = {
+  /** One enterprise */
+  creditCode?: string | null | undefined;
+  /** Province, city or county code: the whole subtree */
+  divisionCode?: string | null | undefined;
+  /** LOW, MEDIUM, HIGH */
+  severities?: Array<string> | null | undefined;
+  status?: Array<WarningStatus> | null | undefined;
+  /** Warning types, e.g. ["RISK_UP", "DATA_GAP"] */
+  types?: Array<string> | null | undefined;
+};
+
+/** Workflow of a warning: OPEN → ACKNOWLEDGED → RESOLVED */
+export type WarningStatus =
+  /** A bureau has taken it up */
+  | 'ACKNOWLEDGED'
+  /** Raised, nobody has taken it up yet */
+  | 'OPEN'
+  /** Closed by a bureau, or by the hub when its condition cleared (see resolution) */
+  | 'RESOLVED';
+
+/** A webhook to register */
+export type WebhookInput = {
+  description?: string | null | undefined;
+  /** Division whose warnings it receives; inside your jurisdiction */
+  divisionCode: string;
+  /** Shared secret for the signature (16-200 characters); write-only */
+  secret: string;
+  /** Warning types to send (default all) */
+  types?: Array<string> | null | undefined;
+  /** http(s) URL the hub POSTs to */
+  url: string;
+};
+
 export type EnterpriseCountQueryVariables = Exact<{
   filter?: EnterpriseFilter | null | undefined;
 }>;
@@ -180,6 +215,92 @@ export type CreateLocalTagMutationVariables = Exact<{
 
 export type CreateLocalTagMutation = { createLocalTag: { code: string, label: string, labelEn: string, divisionCode: string | null } };
 
+export type WarningFieldsFragment = { id: string, type: string, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } };
+
+export type WarningPageQueryVariables = Exact<{
+  filter?: WarningFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WarningPageQuery = { warnings: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, type: string, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type WarningCountsQueryVariables = Exact<{
+  filter?: WarningFilter | null | undefined;
+}>;
+
+
+export type WarningCountsQuery = { warningCounts: Array<{ type: string, status: WarningStatus, count: number }> };
+
+export type EnterpriseWarningsQueryVariables = Exact<{
+  creditCode: string;
+  status?: WarningStatus | null | undefined;
+}>;
+
+
+export type EnterpriseWarningsQuery = { enterprise: { creditCode: string, warnings: Array<{ id: string, type: string, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } }> } | null };
+
+export type AcknowledgeWarningMutationVariables = Exact<{
+  id: string | number;
+  note?: string | null | undefined;
+}>;
+
+
+export type AcknowledgeWarningMutation = { acknowledgeWarning: { id: string, type: string, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } } };
+
+export type ResolveWarningMutationVariables = Exact<{
+  id: string | number;
+  note?: string | null | undefined;
+}>;
+
+
+export type ResolveWarningMutation = { resolveWarning: { id: string, type: string, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } } };
+
+export type WarningRaisedSubscriptionVariables = Exact<{
+  filter?: WarningFilter | null | undefined;
+}>;
+
+
+export type WarningRaisedSubscription = { warningRaised: { id: string, type: string, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } } };
+
+export type ScoreChangedSubscriptionVariables = Exact<{
+  divisionCode?: string | null | undefined;
+}>;
+
+
+export type ScoreChangedSubscription = { scoreChanged: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string } } };
+
+export type WebhookFieldsFragment = { id: string, divisionCode: string, url: string, types: Array<string> | null, description: string | null, enabled: boolean, disabledAt: string | null, disabledReason: string | null, consecutiveFailures: number, createdAt: string, createdBy: string };
+
+export type WebhooksQueryVariables = Exact<{
+  last?: number | null | undefined;
+}>;
+
+
+export type WebhooksQuery = { webhooks: Array<{ id: string, divisionCode: string, url: string, types: Array<string> | null, description: string | null, enabled: boolean, disabledAt: string | null, disabledReason: string | null, consecutiveFailures: number, createdAt: string, createdBy: string, deliveries: Array<{ id: string, warningId: string, event: string, status: string, attempts: number, nextAttemptAt: string, lastStatusCode: number | null, lastError: string | null, createdAt: string, deliveredAt: string | null, attemptLog: Array<{ attempt: number, at: string, statusCode: number | null, error: string | null, durationMs: number }> }> }> };
+
+export type RegisterWebhookMutationVariables = Exact<{
+  input: WebhookInput;
+}>;
+
+
+export type RegisterWebhookMutation = { registerWebhook: { id: string, divisionCode: string, url: string, types: Array<string> | null, description: string | null, enabled: boolean, disabledAt: string | null, disabledReason: string | null, consecutiveFailures: number, createdAt: string, createdBy: string } };
+
+export type EnableWebhookMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EnableWebhookMutation = { enableWebhook: { id: string, divisionCode: string, url: string, types: Array<string> | null, description: string | null, enabled: boolean, disabledAt: string | null, disabledReason: string | null, consecutiveFailures: number, createdAt: string, createdBy: string } };
+
+export type RemoveWebhookMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RemoveWebhookMutation = { removeWebhook: boolean };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -198,7 +319,51 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const WarningFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WarningFields on Warning {
+  id
+  type
+  subject
+  severity
+  status
+  message
+  details
+  conditionHolds
+  raisedAt
+  acknowledgedAt
+  acknowledgedBy
+  acknowledgeNote
+  resolvedAt
+  resolvedBy
+  resolveNote
+  resolution
+  enterprise {
+    creditCode
+    name
+    score
+    riskLevel
+    division {
+      code
+      name
+    }
+  }
+}
+    `, {"fragmentName":"WarningFields"}) as unknown as TypedDocumentString<WarningFieldsFragment, unknown>;
+export const WebhookFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WebhookFields on Webhook {
+  id
+  divisionCode
+  url
+  types
+  description
+  enabled
+  disabledAt
+  disabledReason
+  consecutiveFailures
+  createdAt
+  createdBy
+}
+    `, {"fragmentName":"WebhookFields"}) as unknown as TypedDocumentString<WebhookFieldsFragment, unknown>;
 export const EnterpriseCountDocument = new TypedDocumentString(`
     query EnterpriseCount($filter: EnterpriseFilter) {
   enterprises(filter: $filter, first: 0) {
@@ -463,3 +628,289 @@ export const CreateLocalTagDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateLocalTagMutation, CreateLocalTagMutationVariables>;
+export const WarningPageDocument = new TypedDocumentString(`
+    query WarningPage($filter: WarningFilter, $first: Int, $after: String) {
+  warnings(filter: $filter, first: $first, after: $after) {
+    totalCount
+    edges {
+      cursor
+      node {
+        ...WarningFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment WarningFields on Warning {
+  id
+  type
+  subject
+  severity
+  status
+  message
+  details
+  conditionHolds
+  raisedAt
+  acknowledgedAt
+  acknowledgedBy
+  acknowledgeNote
+  resolvedAt
+  resolvedBy
+  resolveNote
+  resolution
+  enterprise {
+    creditCode
+    name
+    score
+    riskLevel
+    division {
+      code
+      name
+    }
+  }
+}`) as unknown as TypedDocumentString<WarningPageQuery, WarningPageQueryVariables>;
+export const WarningCountsDocument = new TypedDocumentString(`
+    query WarningCounts($filter: WarningFilter) {
+  warningCounts(filter: $filter) {
+    type
+    status
+    count
+  }
+}
+    `) as unknown as TypedDocumentString<WarningCountsQuery, WarningCountsQueryVariables>;
+export const EnterpriseWarningsDocument = new TypedDocumentString(`
+    query EnterpriseWarnings($creditCode: String!, $status: WarningStatus) {
+  enterprise(creditCode: $creditCode) {
+    creditCode
+    warnings(status: $status) {
+      ...WarningFields
+    }
+  }
+}
+    fragment WarningFields on Warning {
+  id
+  type
+  subject
+  severity
+  status
+  message
+  details
+  conditionHolds
+  raisedAt
+  acknowledgedAt
+  acknowledgedBy
+  acknowledgeNote
+  resolvedAt
+  resolvedBy
+  resolveNote
+  resolution
+  enterprise {
+    creditCode
+    name
+    score
+    riskLevel
+    division {
+      code
+      name
+    }
+  }
+}`) as unknown as TypedDocumentString<EnterpriseWarningsQuery, EnterpriseWarningsQueryVariables>;
+export const AcknowledgeWarningDocument = new TypedDocumentString(`
+    mutation AcknowledgeWarning($id: ID!, $note: String) {
+  acknowledgeWarning(id: $id, note: $note) {
+    ...WarningFields
+  }
+}
+    fragment WarningFields on Warning {
+  id
+  type
+  subject
+  severity
+  status
+  message
+  details
+  conditionHolds
+  raisedAt
+  acknowledgedAt
+  acknowledgedBy
+  acknowledgeNote
+  resolvedAt
+  resolvedBy
+  resolveNote
+  resolution
+  enterprise {
+    creditCode
+    name
+    score
+    riskLevel
+    division {
+      code
+      name
+    }
+  }
+}`) as unknown as TypedDocumentString<AcknowledgeWarningMutation, AcknowledgeWarningMutationVariables>;
+export const ResolveWarningDocument = new TypedDocumentString(`
+    mutation ResolveWarning($id: ID!, $note: String) {
+  resolveWarning(id: $id, note: $note) {
+    ...WarningFields
+  }
+}
+    fragment WarningFields on Warning {
+  id
+  type
+  subject
+  severity
+  status
+  message
+  details
+  conditionHolds
+  raisedAt
+  acknowledgedAt
+  acknowledgedBy
+  acknowledgeNote
+  resolvedAt
+  resolvedBy
+  resolveNote
+  resolution
+  enterprise {
+    creditCode
+    name
+    score
+    riskLevel
+    division {
+      code
+      name
+    }
+  }
+}`) as unknown as TypedDocumentString<ResolveWarningMutation, ResolveWarningMutationVariables>;
+export const WarningRaisedDocument = new TypedDocumentString(`
+    subscription WarningRaised($filter: WarningFilter) {
+  warningRaised(filter: $filter) {
+    ...WarningFields
+  }
+}
+    fragment WarningFields on Warning {
+  id
+  type
+  subject
+  severity
+  status
+  message
+  details
+  conditionHolds
+  raisedAt
+  acknowledgedAt
+  acknowledgedBy
+  acknowledgeNote
+  resolvedAt
+  resolvedBy
+  resolveNote
+  resolution
+  enterprise {
+    creditCode
+    name
+    score
+    riskLevel
+    division {
+      code
+      name
+    }
+  }
+}`) as unknown as TypedDocumentString<WarningRaisedSubscription, WarningRaisedSubscriptionVariables>;
+export const ScoreChangedDocument = new TypedDocumentString(`
+    subscription ScoreChanged($divisionCode: String) {
+  scoreChanged(divisionCode: $divisionCode) {
+    creditCode
+    name
+    score
+    riskLevel
+    division {
+      code
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ScoreChangedSubscription, ScoreChangedSubscriptionVariables>;
+export const WebhooksDocument = new TypedDocumentString(`
+    query Webhooks($last: Int) {
+  webhooks {
+    ...WebhookFields
+    deliveries(last: $last) {
+      id
+      warningId
+      event
+      status
+      attempts
+      nextAttemptAt
+      lastStatusCode
+      lastError
+      createdAt
+      deliveredAt
+      attemptLog {
+        attempt
+        at
+        statusCode
+        error
+        durationMs
+      }
+    }
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  divisionCode
+  url
+  types
+  description
+  enabled
+  disabledAt
+  disabledReason
+  consecutiveFailures
+  createdAt
+  createdBy
+}`) as unknown as TypedDocumentString<WebhooksQuery, WebhooksQueryVariables>;
+export const RegisterWebhookDocument = new TypedDocumentString(`
+    mutation RegisterWebhook($input: WebhookInput!) {
+  registerWebhook(input: $input) {
+    ...WebhookFields
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  divisionCode
+  url
+  types
+  description
+  enabled
+  disabledAt
+  disabledReason
+  consecutiveFailures
+  createdAt
+  createdBy
+}`) as unknown as TypedDocumentString<RegisterWebhookMutation, RegisterWebhookMutationVariables>;
+export const EnableWebhookDocument = new TypedDocumentString(`
+    mutation EnableWebhook($id: ID!) {
+  enableWebhook(id: $id) {
+    ...WebhookFields
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  divisionCode
+  url
+  types
+  description
+  enabled
+  disabledAt
+  disabledReason
+  consecutiveFailures
+  createdAt
+  createdBy
+}`) as unknown as TypedDocumentString<EnableWebhookMutation, EnableWebhookMutationVariables>;
+export const RemoveWebhookDocument = new TypedDocumentString(`
+    mutation RemoveWebhook($id: ID!) {
+  removeWebhook(id: $id)
+}
+    `) as unknown as TypedDocumentString<RemoveWebhookMutation, RemoveWebhookMutationVariables>;

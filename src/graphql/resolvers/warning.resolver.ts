@@ -1,0 +1,169 @@
+import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { EnterpriseRow } from '../../enterprises/enterprise.model';
+import { ScoreChangeEvent, WarningRaisedEvent } from '../../realtime/change-feed';
+import { TOPICS, filterStream, hubPubSub } from '../../realtime/hub-pubsub';
+import { scopeContains } from '../../realtime/scope-match';
+import { WarningFilterInput } from '../../warnings/warning.service';
+import { WARNING_TYPES, WarningRow } from '../../warnings/warning.types';
+import { HubContext } from '../context';
+import { Enterprise } from '../types/enterprise.type';
+import { Warning, WarningConnection, WarningCount, WarningFilter, WarningStatus } from '../types/warning.type';
+
+interface WarningLoaders {
+  enterprise: DataLoader<string, EnterpriseRow | null>;
+  ofEnterprise: Map<string, DataLoader<string, WarningRow[]>>;
+}
+
+const perRequest = new WeakMap<object, WarningLoaders>();
+
+/** The request's warning loaders (one statement per query level), tied to its context. */
+function loaders(ctx: HubContext): WarningLoaders {
+  let l = perRequest.get(ctx);
+  if (!l) {
+    l = {
+      // Enterprises of warnings, read inside the caller's jurisdiction (SQL), one statement per level.
+      enterprise: new DataLoader((codes) => ctx.services.warnings.workflow.enterprisesOf(ctx.scope, codes)),
+      ofEnterprise: new Map(),
+    };
+    perRequest.set(ctx, l);
+  }
+  return l;
+}
+
+function toWarning(r: WarningRow): Warning {
+  return r as unknown as Warning;
+}
+
+function filterOf(f?: WarningFilter | null): WarningFilterInput {
+  return { types: f?.types, status: f?.status as WarningFilterInput['status'], divisionCode: f?.divisionCode, creditCode: f?.creditCode, severities: f?.severities };
+}
+
+/** Checks a subscription's division argument: known and inside the caller's jurisdiction. */
+function requireDivisionInScope(ctx: HubContext, code: string | null | undefined, field: string) {
+  if (!code) return null;
+  const d = ctx.services.divisions.get(code);
+  if (!d) throw new GraphQLError(`${field} '${code}' is not a known division code`, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (!ctx.services.divisions.contains(ctx.scope.divisionCode, d.code)) {
+    throw new GraphQLError(`${field} '${code}' is outside your jurisdiction (${ctx.scope.divisionCode})`, { extensions: { code: 'FORBIDDEN' } });
+  }
+  return { divisionCode: d.code, level: d.level };
+}
+
+/** Warnings: list, counts, workflow and the `warningRaised` subscription, always inside the caller's jurisdiction. */
+@Resolver(() => Warning)
+export class WarningResolver {
+  @Query(() => WarningConnection, { description: 'Warnings inside your jurisdiction, newest first, in Relay pages' })
+  async warnings(
+    @Ctx() ctx: HubContext,
+    @Arg('filter', () => WarningFilter, { nullable: true }) filter?: WarningFilter | null,
+    @Arg('first', () => Int, { defaultValue: 50 }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<WarningConnection> {
+    const page = await ctx.services.warnings.workflow.list(ctx.scope, filterOf(filter), first, after);
+    return { edges: page.edges.map((e) => ({ cursor: e.cursor, node: toWarning(e.node) })), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor }, count: page.totalCount };
+  }
+
+  @Query(() => [WarningCount], { description: 'Warnings per type and status inside your jurisdiction (pairs with none are left out)' })
+  warningCounts(@Ctx() ctx: HubContext, @Arg('filter', () => WarningFilter, { nullable: true }) filter?: WarningFilter | null) {
+    return ctx.services.warnings.workflow.counts(ctx.scope, filterOf(filter));
+  }
+
+  @Query(() => [String], { description: 'The warning types the hub detects' })
+  warningTypes(): string[] {
+    return [...WARNING_TYPES];
+  }
+
+  @Authorized('BUREAU')
+  @Mutation(() => Warning, { description: 'OPEN → ACKNOWLEDGED, with your key name, the time and a note (BUREAU, inside your jurisdiction)' })
+  async acknowledgeWarning(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note?: string | null) {
+    return toWarning(await ctx.services.warnings.workflow.acknowledge(ctx.caller, id, note));
+  }
+
+  @Authorized('BUREAU')
+  @Mutation(() => Warning, { description: 'OPEN or ACKNOWLEDGED → RESOLVED, with your key name, the time and a note (BUREAU, inside your jurisdiction)' })
+  async resolveWarning(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note?: string | null) {
+    return toWarning(await ctx.services.warnings.workflow.resolve(ctx.caller, id, note));
+  }
+
+  @FieldResolver(() => Enterprise)
+  async enterprise(@Root() w: Warning, @Ctx() ctx: HubContext) {
+    const e = await loaders(ctx).enterprise.load(w.creditCode);
+    if (!e) throw new GraphQLError(`warning ${w.id} concerns an enterprise outside your jurisdiction`, { extensions: { code: 'FORBIDDEN' } });
+    return e;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'What the warning concerns inside the enterprise: outlet/pollutant (EXCEED_TREND), outlet (DATA_GAP), permit number (PERMIT_EXPIRING); null for the enterprise as a whole' })
+  subject(@Root() w: Warning): string | null {
+    return w.subject || null;
+  }
+
+  @Subscription(() => Warning, {
+    description: 'New warnings inside your jurisdiction (and the filter), pushed within a second of the commit that raised them, from any hub process',
+    subscribe: ({ args, context }) => {
+      const ctx = context as HubContext;
+      const f = (args.filter ?? null) as WarningFilter | null;
+      const division = requireDivisionInScope(ctx, f?.divisionCode, 'filter.divisionCode');
+      const unknown = (f?.types ?? []).filter((t) => !(WARNING_TYPES as readonly string[]).includes(t));
+      if (unknown.length) throw new GraphQLError(`filter.types: unknown warning type ${unknown.join(', ')}`, { extensions: { code: 'BAD_USER_INPUT' } });
+      const scope = ctx.scope;
+      return filterStream(hubPubSub.subscribe(TOPICS.warningRaised), (e) => {
+        const w = (e as WarningRaisedEvent).warning;
+        return scopeContains(scope, w.divisionCode)
+          && (!division || scopeContains(division, w.divisionCode))
+          && (!f?.types?.length || f.types.includes(w.type))
+          && (!f?.status?.length || f.status.includes(w.status as WarningStatus))
+          && (!f?.severities?.length || f.severities.includes(w.severity))
+          && (!f?.creditCode || f.creditCode === w.creditCode);
+      });
+    },
+  })
+  warningRaised(@Root() event: WarningRaisedEvent, @Arg('filter', () => WarningFilter, { nullable: true }) _filter?: WarningFilter | null): Warning {
+    return toWarning(event.warning);
+  }
+
+  @Subscription(() => Enterprise, {
+    description: 'Enterprises whose score or risk level changed, inside your jurisdiction (or the division given, which must lie inside it), from any hub process',
+    subscribe: ({ args, context }) => {
+      const ctx = context as HubContext;
+      const division = requireDivisionInScope(ctx, args.divisionCode as string | null, 'divisionCode');
+      const scope = ctx.scope;
+      return filterStream(hubPubSub.subscribe(TOPICS.scoreChanged), (e) => {
+        const d = (e as ScoreChangeEvent).enterprise.divisionCode;
+        return scopeContains(scope, d) && (!division || scopeContains(division, d));
+      });
+    },
+  })
+  scoreChanged(@Root() event: ScoreChangeEvent, @Arg('divisionCode', () => String, { nullable: true }) _divisionCode?: string | null): EnterpriseRow {
+    // The row was read once for all subscribers by the change feed; the subscribe filter above let through only
+    // enterprises inside this subscriber's jurisdiction (the divisionPredicate rule). Nested fields read through
+    // this event's own loaders, which put the jurisdiction in their SQL.
+    return event.enterprise;
+  }
+}
+
+/** `Enterprise.warnings(status)`. */
+@Resolver(() => Enterprise)
+export class EnterpriseWarningsResolver {
+  @FieldResolver(() => [Warning], { description: 'Warnings of this enterprise, newest first, optionally in one status' })
+  async warnings(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('status', () => WarningStatus, { nullable: true }) status?: WarningStatus | null) {
+    const l = loaders(ctx);
+    const key = status ?? '';
+    let loader = l.ofEnterprise.get(key);
+    if (!loader) {
+      loader = new DataLoader((codes) => ctx.services.warnings.workflow.ofEnterprises(ctx.scope, codes, status ?? null));
+      l.ofEnterprise.set(key, loader);
+    }
+    return (await loader.load(e.creditCode)).map(toWarning);
+  }
+}
+
+/** Connection field that costs a query of its own. */
+@Resolver(() => WarningConnection)
+export class WarningConnectionResolver {
+  @FieldResolver(() => Int, { description: 'Warnings matching the filter inside your jurisdiction' })
+  totalCount(@Root() page: WarningConnection) {
+    return page.count();
+  }
+}

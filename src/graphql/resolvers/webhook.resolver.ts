@@ -1,0 +1,62 @@
+import DataLoader from 'dataloader';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { WebhookAttemptRow, WebhookDeliveryRow } from '../../webhooks/webhook.types';
+import { HubContext } from '../context';
+import { Webhook, WebhookAttempt, WebhookDelivery, WebhookInput } from '../types/webhook.type';
+
+const perRequest = new WeakMap<object, { deliveries: Map<number, DataLoader<string, WebhookDeliveryRow[]>>; attempts: DataLoader<string, WebhookAttemptRow[]> }>();
+
+function loaders(ctx: HubContext) {
+  let l = perRequest.get(ctx);
+  if (!l) {
+    l = { deliveries: new Map(), attempts: new DataLoader((ids) => ctx.services.warnings.webhooks.attempts(ids)) };
+    perRequest.set(ctx, l);
+  }
+  return l;
+}
+
+/** Webhooks per division: registration and administration (BUREAU or ADMIN), delivery log. */
+@Resolver(() => Webhook)
+export class WebhookResolver {
+  @Authorized('BUREAU')
+  @Query(() => [Webhook], { description: 'Webhooks of divisions inside your jurisdiction (BUREAU)' })
+  webhooks(@Ctx() ctx: HubContext) {
+    return ctx.services.warnings.webhooks.list(ctx.scope);
+  }
+
+  @Authorized('BUREAU')
+  @Mutation(() => Webhook, { description: 'Register a webhook for new warnings of a division inside your jurisdiction (BUREAU); the secret is never shown again' })
+  registerWebhook(@Ctx() ctx: HubContext, @Arg('input', () => WebhookInput) input: WebhookInput) {
+    return ctx.services.warnings.webhooks.register(ctx.caller, input);
+  }
+
+  @Authorized('BUREAU')
+  @Mutation(() => Webhook, { description: 'Re-enable a webhook the hub disabled after repeated failures (BUREAU)' })
+  enableWebhook(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string) {
+    return ctx.services.warnings.webhooks.enable(ctx.scope, id);
+  }
+
+  @Authorized('BUREAU')
+  @Mutation(() => Boolean, { description: 'Remove a webhook and its delivery log (BUREAU)' })
+  removeWebhook(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string) {
+    return ctx.services.warnings.webhooks.remove(ctx.scope, id);
+  }
+
+  @FieldResolver(() => [WebhookDelivery], { description: 'The latest deliveries, newest first' })
+  deliveries(@Root() w: Webhook, @Ctx() ctx: HubContext, @Arg('last', () => Int, { defaultValue: 20 }) last: number) {
+    const n = Math.max(1, Math.min(last, 200));
+    const l = loaders(ctx);
+    let loader = l.deliveries.get(n);
+    if (!loader) l.deliveries.set(n, (loader = new DataLoader((ids) => ctx.services.warnings.webhooks.deliveries(ids, n))));
+    return loader.load(w.id);
+  }
+}
+
+/** The delivery log: attempts of a delivery. */
+@Resolver(() => WebhookDelivery)
+export class WebhookDeliveryResolver {
+  @FieldResolver(() => [WebhookAttempt], { description: 'Every HTTP attempt, oldest first' })
+  attemptLog(@Root() d: WebhookDelivery, @Ctx() ctx: HubContext) {
+    return loaders(ctx).attempts.load(d.id);
+  }
+}

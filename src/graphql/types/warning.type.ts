@@ -1,0 +1,133 @@
+import { JSONObjectResolver } from 'graphql-scalars';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { WarningRow } from '../../warnings/warning.types';
+import { DateTimeScalar } from '../scalars';
+import { PageInfo } from './enterprise-connection.type';
+
+/** Workflow state of a warning. */
+export enum WarningStatus {
+  OPEN = 'OPEN',
+  ACKNOWLEDGED = 'ACKNOWLEDGED',
+  RESOLVED = 'RESOLVED',
+}
+registerEnumType(WarningStatus, {
+  name: 'WarningStatus',
+  description: 'Workflow of a warning: OPEN → ACKNOWLEDGED → RESOLVED',
+  valuesConfig: {
+    OPEN: { description: 'Raised, nobody has taken it up yet' },
+    ACKNOWLEDGED: { description: 'A bureau has taken it up' },
+    RESOLVED: { description: 'Closed by a bureau, or by the hub when its condition cleared (see resolution)' },
+  },
+});
+
+/**
+ * An early warning (预警) about an enterprise. `type` is one of RISK_UP,
+ * SCORE_DROP, EXCEED_TREND, DATA_GAP, PERMIT_EXPIRING, FORECAST_HIGH.
+ */
+@ObjectType({ description: 'An early warning (预警) about an enterprise; the enterprise field resolves inside your jurisdiction' })
+export class Warning implements Partial<WarningRow> {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: 'RISK_UP, SCORE_DROP, EXCEED_TREND, DATA_GAP, PERMIT_EXPIRING or FORECAST_HIGH' })
+  type!: WarningRow['type'];
+
+  creditCode!: string;
+  divisionCode!: string;
+
+  /** '' in the store; the API shows null. */
+  subject!: string;
+
+  @Field(() => String, { description: 'LOW, MEDIUM or HIGH' })
+  severity!: WarningRow['severity'];
+
+  @Field(() => WarningStatus)
+  status!: WarningStatus;
+
+  @Field({ description: 'What was detected, with the numbers' })
+  message!: string;
+
+  @Field(() => JSONObjectResolver, { description: 'The facts behind the warning (per type: scores, days, outlet, permit, fitted slope...)' })
+  details!: Record<string, unknown>;
+
+  @Field({ description: 'Whether the detectors last found the condition still true' })
+  conditionHolds!: boolean;
+
+  @Field(() => DateTimeScalar)
+  raisedAt!: Date;
+
+  @Field(() => DateTimeScalar)
+  updatedAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  acknowledgedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Name of the API key that acknowledged it' })
+  acknowledgedBy!: string | null;
+
+  @Field(() => String, { nullable: true })
+  acknowledgeNote!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  resolvedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Name of the API key that resolved it, or "hub detectors"' })
+  resolvedBy!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The note given when resolving, or why the condition cleared' })
+  resolveNote!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'MANUAL or CONDITION_CLEARED' })
+  resolution!: WarningRow['resolution'];
+}
+
+@ObjectType()
+export class WarningEdge {
+  @Field({ description: 'Opaque cursor; pass it as `after` to continue after this row' })
+  cursor!: string;
+
+  @Field(() => Warning)
+  node!: Warning;
+}
+
+@ObjectType({ description: 'A page of warnings, newest first' })
+export class WarningConnection {
+  /** Counts the matching warnings; only run when a client asks for `totalCount`. */
+  count!: () => Promise<number>;
+
+  @Field(() => [WarningEdge])
+  edges!: WarningEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@InputType({ description: 'Conditions on warnings; all given conditions must hold (always inside your jurisdiction)' })
+export class WarningFilter {
+  @Field(() => [String], { nullable: true, description: 'Warning types, e.g. ["RISK_UP", "DATA_GAP"]' })
+  types?: string[] | null;
+
+  @Field(() => [WarningStatus], { nullable: true })
+  status?: WarningStatus[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Province, city or county code: the whole subtree' })
+  divisionCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'One enterprise' })
+  creditCode?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'LOW, MEDIUM, HIGH' })
+  severities?: string[] | null;
+}
+
+@ObjectType({ description: 'How many warnings of a type are in a status (dashboards)' })
+export class WarningCount {
+  @Field()
+  type!: string;
+
+  @Field(() => WarningStatus)
+  status!: WarningStatus;
+
+  @Field(() => Int)
+  count!: number;
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  ExecutionArgs, GraphQLError, GraphQLSchema, OperationTypeNode, createSourceEventStream, execute, getOperationAST, parse, validate,
+} from 'graphql';
+import { CloseCode, makeServer } from 'graphql-ws';
+import { WebSocket, WebSocketServer } from 'ws';
+import { HubServices } from '../app/hub-services';
+import { Caller } from '../auth/caller.model';
+import { HubContext, createContext } from '../graphql/context';
+import { precheckDocument } from '../graphql/limits/document-precheck';
+import { DEFAULT_QUERY_LIMITS, QueryLimits } from '../graphql/limits/query-limits.plugin';
+
+/** The WebSocket side of a running hub server. */
+export interface SubscriptionServer {
+  wss: WebSocketServer;
+  /** Open WebSocket connections. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/** Options of {@link attachSubscriptions}. */
+export interface SubscriptionServerOptions {
+  /** Path of the endpoint (default /graphql, shared with HTTP). */
+  path?: string;
+  /** Ping interval; a connection that misses a pong for this long is dropped (default 12 s). */
+  keepAliveMs?: number;
+  /** Most operations one connection may run at once (default 50). */
+  maxSubscriptionsPerConnection?: number;
+  limits?: Pick<QueryLimits, 'maxDepth' | 'maxAliases'>;
+}
+
+interface ConnectionExtra {
+  socket: WebSocket;
+  caller?: Caller;
+  connectionId: string;
+}
+
+function bearer(params: Readonly<Record<string, unknown>> | undefined): string | null {
+  const raw = params?.Authorization ?? params?.authorization;
+  if (typeof raw !== 'string') return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(raw.trim());
+  return m ? m[1] : null;
+}
+
+function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
+  return !!x && typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+}
+
+/** Maps each event of a source stream through `fn`; `return()` stops the source. */
+function mapStream<T, R>(source: AsyncIterable<T>, fn: (v: T) => Promise<R> | R): AsyncGenerator<R> {
+  const it = source[Symbol.asyncIterator]();
+  const out: AsyncGenerator<R> = {
+    async next() {
+      const r = await it.next();
+      if (r.done) return { value: undefined, done: true };
+      return { value: await fn(r.value), done: false };
+    },
+    async return() {
+      await it.return?.();
+      return { value: undefined, done: true };
+    },
+    async throw(e: unknown) {
+      await it.return?.();
+      throw e;
+    },
+    [Symbol.asyncIterator]() {
+      return out;
+    },
+    async [Symbol.asyncDispose]() {
+      await it.return?.();
+    },
+  } as AsyncGenerator<R>;
+  return out;
+}
+
+/**
+ * GraphQL subscriptions over graphql-ws on the hub's own HTTP server, at
+ * `/graphql` beside the HTTP endpoint.
+ *
+ * - A connection authenticates once, in `connection_init`, with
+ *   `{"Authorization": "Bearer <API key>"}` as connection params; an unknown,
+ *   revoked or missing key closes it with 4403 and a reason.
+ * - Only subscription operations run here (queries and mutations go to HTTP,
+ *   where limits and the audit log apply); depth and alias limits are checked.
+ * - Every event is executed with a fresh request context (fresh DataLoaders),
+ *   so a long-lived subscription never serves cached rows from an earlier event.
+ * - Starts the process's change feed, which turns PostgreSQL notifications
+ *   into events; each subscription filters them to the caller's jurisdiction.
+ */
+export async function attachSubscriptions(httpServer: http.Server, services: HubServices, schema: GraphQLSchema, opts: SubscriptionServerOptions = {}): Promise<SubscriptionServer> {
+  const path = opts.path ?? '/graphql';
+  const limits = opts.limits ?? DEFAULT_QUERY_LIMITS;
+  const maxOps = opts.maxSubscriptionsPerConnection ?? 50;
+  await services.realtime.start();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+
+  const gql = makeServer<Record<string, unknown> | undefined, ConnectionExtra>({
+    schema,
+    async onConnect(ctx) {
+      const key = bearer(ctx.connectionParams);
+      if (!key) {
+        ctx.extra.socket.close(CloseCode.Forbidden, 'send connection params {"Authorization": "Bearer <API key>"}');
+        return false;
+      }
+      const caller = await services.apiKeys.authenticate(key);
+      if (!caller) {
+        ctx.extra.socket.close(CloseCode.Forbidden, 'API key is unknown or revoked');
+        return false;
+      }
+      ctx.extra.caller = caller;
+      return true;
+    },
+    onSubscribe(ctx, _id, payload) {
+      const caller = ctx.extra.caller!;
+      if (Object.keys(ctx.subscriptions).length > maxOps) return [new GraphQLError(`at most ${maxOps} operations may run on one connection`)];
+      const refused = precheckDocument(payload.query, limits);
+      if (refused) return [refused];
+      let document;
+      try {
+        document = parse(payload.query);
+      } catch (e) {
+        return [e as GraphQLError];
+      }
+      const errors = validate(schema, document);
+      if (errors.length) return errors;
+      const op = getOperationAST(document, payload.operationName);
+      if (!op) return [new GraphQLError('no operation to run: name one with operationName')];
+      if (op.operation !== OperationTypeNode.SUBSCRIPTION) {
+        return [new GraphQLError(`only subscriptions run over WebSocket; send ${op.operation}s with HTTP POST ${path}`)];
+      }
+      const contextValue = createContext(services, caller, `ws-${ctx.extra.connectionId}-${_id}`, undefined);
+      return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue } satisfies ExecutionArgs;
+    },
+    async subscribe(args) {
+      const stream = await createSourceEventStream(args);
+      if (!isAsyncIterable(stream)) return stream;
+      const base = args.contextValue as HubContext;
+      let n = 0;
+      return mapStream(stream, (payload) =>
+        execute({ ...args, rootValue: payload, contextValue: createContext(services, base.caller, `${base.requestId}-${++n}`, base.clientAddress) }),
+      );
+    },
+  });
+
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.replace(/\/$/, '') !== path) {
+      socket.write('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  httpServer.on('upgrade', upgrade);
+
+  const keepAliveMs = opts.keepAliveMs ?? 12_000;
+  wss.on('connection', (socket: WebSocket) => {
+    const extra: ConnectionExtra = { socket, connectionId: randomUUID().slice(0, 8) };
+    socket.on('error', (err) => {
+      services.log(`websocket ${extra.connectionId}: ${err.message}`);
+      socket.close(CloseCode.InternalServerError, 'internal error');
+    });
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    const ping = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      if (socket.readyState === WebSocket.OPEN) socket.ping();
+    }, keepAliveMs);
+    ping.unref();
+    const closed = gql.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== WebSocket.OPEN) return resolve();
+            socket.send(data, (err) => (err ? reject(err) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (cb) =>
+          socket.on('message', async (data) => {
+            try {
+              await cb(String(data));
+            } catch (e) {
+              services.log(`websocket ${extra.connectionId}: message failed: ${(e as Error).message}`);
+              socket.close(CloseCode.InternalServerError, 'internal error');
+            }
+          }),
+      },
+      extra,
+    );
+    socket.once('close', (code, reason) => {
+      clearInterval(ping);
+      void closed(code, String(reason));
+    });
+  });
+
+  return {
+    wss,
+    connections: () => wss.clients.size,
+    async close() {
+      httpServer.off('upgrade', upgrade);
+      for (const c of wss.clients) c.close(1001, 'server shutting down');
+      for (const c of wss.clients) setTimeout(() => c.terminate(), 1000).unref();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await services.realtime.stop();
+    },
+  };
+}

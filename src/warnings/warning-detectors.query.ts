@@ -1,0 +1,237 @@
+import { SqlParams } from '../jurisdiction/scope';
+import { WarningType } from './warning.types';
+
+/** Which enterprises a detection pass looks at. */
+export type DetectionTargets = { kind: 'all' } | { kind: 'codes'; codes: string[] };
+
+/** The thresholds and dates one detection pass uses. */
+export interface DetectionSpec {
+  targets: DetectionTargets;
+  /** Detection date (China time, YYYY-MM-DD). */
+  today: string;
+  /** Lowest score of the LOW band (rule-set data; 85 in SD-2021). */
+  riskLowMin: number;
+  /** Lowest score of the MEDIUM band (rule-set data; 60 in SD-2021): below it is HIGH. */
+  riskMediumMin: number;
+  /** Exceedance hours that make a monitoring day an exceedance day (the MON_EXCEED rule's trigger). */
+  minExceedHours: number;
+}
+
+/**
+ * The fixed parameters of the conditions (domain.md §6). Exported so tests and
+ * documentation name the same numbers the SQL uses.
+ */
+export const DETECTION_RULES = {
+  scoreDropPoints: 20,
+  scoreDropWindowDays: 30,
+  exceedWindowDays: 7,
+  exceedMinDays: 3,
+  exceedGrowthFactor: 2,
+  dataGapWholeDays: 2,
+  permitExpiringDays: 30,
+  forecastHistoryDays: 90,
+  forecastHorizonDays: 30,
+  /** A worsening of risk older than this does not open a RISK_UP warning (it still keeps an open one open). */
+  riskUpFreshDays: 30,
+} as const;
+
+/** A statement filling `warning_hold` with the conditions that hold, for one warning type. */
+export interface DetectorStatement {
+  type: WarningType;
+  sql: string;
+  values: unknown[];
+}
+
+function target(spec: DetectionSpec, params: SqlParams, column: string): string {
+  return spec.targets.kind === 'all' ? 'true' : `${column} = any(${params.add(spec.targets.codes)}::text[])`;
+}
+
+const RISK_RANK = (x: string) => `array_position(array['LOW', 'MEDIUM', 'HIGH'], ${x})`;
+
+const HOLD_COLUMNS = `insert into warning_hold (type, credit_code, subject, severity, message, details, fresh)`;
+
+/** RISK_UP: the enterprise's latest change of risk level made it worse. */
+function riskUp(spec: DetectionSpec): DetectorStatement {
+  const p = new SqlParams();
+  const sql = `${HOLD_COLUMNS}
+    select 'RISK_UP', h.credit_code, '',
+           case when h.risk_level = 'HIGH' then 'HIGH' else 'MEDIUM' end,
+           format('risk level worsened from %s to %s (score %s → %s)', h.previous_risk_level, h.risk_level, h.previous_score, h.score),
+           jsonb_build_object('from', h.previous_risk_level, 'to', h.risk_level, 'previousScore', h.previous_score, 'score', h.score, 'changedAt', h.at),
+           h.at >= now() - make_interval(days => ${p.add(DETECTION_RULES.riskUpFreshDays)}::int)
+      from (select distinct on (credit_code) credit_code, at, score, risk_level, previous_score, previous_risk_level
+              from score_history
+             where previous_risk_level is not null and previous_risk_level <> risk_level and ${target(spec, p, 'credit_code')}
+             order by credit_code, at desc, id desc) h
+     where ${RISK_RANK('h.risk_level')} > ${RISK_RANK('h.previous_risk_level')}`;
+  return { type: 'RISK_UP', sql, values: p.values };
+}
+
+/** SCORE_DROP: current score at least 20 below the highest score in effect during the last 30 days. */
+function scoreDrop(spec: DetectionSpec): DetectorStatement {
+  const p = new SqlParams();
+  const since = `(now() - make_interval(days => ${p.add(DETECTION_RULES.scoreDropWindowDays)}::int))`;
+  const points = p.add(DETECTION_RULES.scoreDropPoints);
+  const sql = `${HOLD_COLUMNS}
+    with pts as (
+      select credit_code, score from score_history where at > ${since} and ${target(spec, p, 'credit_code')}
+      union all
+      select credit_code, score from (
+        select distinct on (credit_code) credit_code, score from score_history
+         where at <= ${since} and ${target(spec, p, 'credit_code')} order by credit_code, at desc, id desc) before_window
+    ), peak as (select credit_code, max(score) as peak from pts group by credit_code)
+    select 'SCORE_DROP', e.credit_code, '',
+           case when k.peak - e.score >= 2 * ${points}::int then 'HIGH' else 'MEDIUM' end,
+           format('score fell by %s points within 30 days (from %s to %s)', k.peak - e.score, k.peak, e.score),
+           jsonb_build_object('peak', k.peak, 'score', e.score, 'drop', k.peak - e.score),
+           true
+      from peak k join enterprise e using (credit_code)
+     where k.peak - e.score >= ${points}::int`;
+  return { type: 'SCORE_DROP', sql, values: p.values };
+}
+
+/** EXCEED_TREND: per outlet and pollutant, exceedance days in the last 7 days ≥ 3 and ≥ 2× the 7 days before. */
+function exceedTrend(spec: DetectionSpec): DetectorStatement {
+  const p = new SqlParams();
+  const today = `${p.add(spec.today)}::date`;
+  const win = `${p.add(DETECTION_RULES.exceedWindowDays)}::int`;
+  const minDays = `${p.add(DETECTION_RULES.exceedMinDays)}::int`;
+  const factor = `${p.add(DETECTION_RULES.exceedGrowthFactor)}::int`;
+  const sql = `${HOLD_COLUMNS}
+    select 'EXCEED_TREND', x.credit_code, x.outlet_code || '/' || x.pollutant_code,
+           case when x.recent >= 2 * ${minDays} then 'HIGH' else 'MEDIUM' end,
+           format('outlet %s, pollutant %s: %s exceedance days in the last 7 days against %s in the 7 days before', x.outlet_code, x.pollutant_code, x.recent, x.previous),
+           jsonb_build_object('outlet', x.outlet_code, 'pollutant', x.pollutant_code, 'recentDays', x.recent, 'previousDays', x.previous,
+                              'recentFrom', ${today} - (${win} - 1), 'recentTo', ${today}),
+           true
+      from (select credit_code, outlet_code, pollutant_code,
+                   count(*) filter (where day > ${today} - ${win})::int as recent,
+                   count(*) filter (where day <= ${today} - ${win})::int as previous
+              from monitoring_day
+             where day > ${today} - 2 * ${win} and day <= ${today} and exceed_hours >= ${p.add(spec.minExceedHours)}::int
+               and ${target(spec, p, 'credit_code')}
+             group by credit_code, outlet_code, pollutant_code) x
+     where x.recent >= ${minDays} and x.recent >= ${factor} * x.previous`;
+  return { type: 'EXCEED_TREND', sql, values: p.values };
+}
+
+/** DATA_GAP: an outlet the monitoring system reports has no row at all on the last 2 (or more) whole days before today. */
+function dataGap(spec: DetectionSpec): DetectorStatement {
+  const p = new SqlParams();
+  const today = `${p.add(spec.today)}::date`;
+  const sql = `${HOLD_COLUMNS}
+    select 'DATA_GAP', o.credit_code, o.outlet_code,
+           case when ${today} - o.last_day - 1 >= 7 then 'HIGH' else 'MEDIUM' end,
+           format('outlet %s has reported nothing for %s whole days (last report %s)', o.outlet_code, ${today} - o.last_day - 1, o.last_day),
+           jsonb_build_object('outlet', o.outlet_code, 'lastReportedDay', o.last_day, 'wholeDaysMissing', ${today} - o.last_day - 1),
+           true
+      from (select credit_code, outlet_code, max(day) as last_day from monitoring_day
+             where day <= ${today} and ${target(spec, p, 'credit_code')} group by credit_code, outlet_code) o
+     where ${today} - o.last_day - 1 >= ${p.add(DETECTION_RULES.dataGapWholeDays)}::int`;
+  return { type: 'DATA_GAP', sql, values: p.values };
+}
+
+/** PERMIT_EXPIRING: a VALID permit whose last valid day is 0–30 days away, with no VALID permit reaching later. */
+function permitExpiring(spec: DetectionSpec): DetectorStatement {
+  const p = new SqlParams();
+  const today = `${p.add(spec.today)}::date`;
+  const sql = `${HOLD_COLUMNS}
+    select 'PERMIT_EXPIRING', pm.credit_code, pm.permit_no,
+           case when pm.valid_to - ${today} <= 7 then 'HIGH' else 'MEDIUM' end,
+           format('permit %s expires on %s (in %s days) and no later valid permit exists', pm.permit_no, pm.valid_to, pm.valid_to - ${today}),
+           jsonb_build_object('permitNo', pm.permit_no, 'validTo', pm.valid_to, 'daysLeft', pm.valid_to - ${today}),
+           true
+      from permit pm
+     where pm.status = 'VALID' and pm.valid_from <= ${today} and pm.valid_to >= ${today}
+       and pm.valid_to <= ${today} + ${p.add(DETECTION_RULES.permitExpiringDays)}::int
+       and ${target(spec, p, 'pm.credit_code')}
+       and not exists (select 1 from permit q where q.credit_code = pm.credit_code and q.permit_no <> pm.permit_no
+                          and q.status = 'VALID' and q.valid_to > pm.valid_to)`;
+  return { type: 'PERMIT_EXPIRING', sql, values: p.values };
+}
+
+/**
+ * FORECAST_HIGH: least squares over one sample per China day of the last 90
+ * days (the score in effect at the end of that day, from the history). Each
+ * stretch of days with a constant score contributes its sums in closed form
+ * (Σt, Σt², Σy, Σty over consecutive integers t), so no row per day is made.
+ * With t = day − today, the fitted score on day k after today is a + b·k; the
+ * condition holds when b < 0, the enterprise is not HIGH, and the first k ≥ 1
+ * with a + b·k below the MEDIUM band's minimum is ≤ 30. Exact `numeric`
+ * arithmetic keeps the day-30/day-31 edge exact.
+ */
+function forecastHigh(spec: DetectionSpec): DetectorStatement {
+  const p = new SqlParams();
+  const today = `${p.add(spec.today)}::date`;
+  const first = `(${today} - (${p.add(DETECTION_RULES.forecastHistoryDays)}::int - 1))`;
+  const start = `(${first}::timestamp at time zone 'Asia/Shanghai')`;
+  const horizon = `${p.add(DETECTION_RULES.forecastHorizonDays)}::int`;
+  const m = `${p.add(spec.riskMediumMin)}::numeric`;
+  const sql = `${HOLD_COLUMNS}
+    with moving as (
+      select distinct credit_code from score_history where at >= ${start} and ${target(spec, p, 'credit_code')}
+    ), pts as (
+      select h.credit_code, greatest((h.at at time zone 'Asia/Shanghai')::date, ${first}) as d, h.score, h.at, h.id
+        from score_history h join moving using (credit_code) where h.at >= ${start}
+      union all
+      select * from (select distinct on (h.credit_code) h.credit_code, ${first}, h.score, h.at, h.id
+                       from score_history h join moving using (credit_code) where h.at < ${start}
+                      order by h.credit_code, h.at desc, h.id desc) before_window
+    ), daily as (
+      select distinct on (credit_code, d) credit_code, d, score from pts where d <= ${today} order by credit_code, d, at desc, id desc
+    ), seg as (
+      select credit_code, score::numeric as y, (d - ${today})::numeric as t1,
+             (coalesce(lead(d) over (partition by credit_code order by d) - 1, ${today}) - ${today})::numeric as t2
+        from daily
+    ), sums as (
+      select credit_code,
+             sum(t2 - t1 + 1) as n,
+             sum((t2 - t1 + 1) * (t1 + t2) / 2) as st,
+             sum(t2 * (t2 + 1) * (2 * t2 + 1) / 6 - (t1 - 1) * t1 * (2 * t1 - 1) / 6) as stt,
+             sum((t2 - t1 + 1) * y) as sy,
+             sum(y * (t2 - t1 + 1) * (t1 + t2) / 2) as sty
+        from seg group by credit_code
+    ), fit as (
+      select credit_code, n, (n * sty - st * sy) / (n * stt - st * st) as b, sy, st
+        from sums where n >= 2 and n * stt - st * st > 0
+    ), line as (
+      select credit_code, n, b, (sy - b * st) / n as a from fit where b < 0
+    ), reach as (
+      select credit_code, n, a, b, greatest(1, floor((a - ${m}) / (-b)) + 1)::int as k from line
+    )
+    select 'FORECAST_HIGH', r.credit_code, '', 'MEDIUM',
+           format('score trend %s points a day over 90 days reaches the HIGH band in %s days (score now %s)', round(r.b, 2), r.k, e.score),
+           jsonb_build_object('slopePerDay', round(r.b, 4), 'fittedToday', round(r.a, 2), 'reachesHighInDays', r.k, 'days', r.n, 'score', e.score),
+           true
+      from reach r join enterprise e using (credit_code)
+     where e.risk_level <> 'HIGH' and r.k <= ${horizon}`;
+  return { type: 'FORECAST_HIGH', sql, values: p.values };
+}
+
+/** The detector statements of the given types, in the order of {@link WARNING_TYPES}. */
+export function detectorStatements(spec: DetectionSpec, types: readonly WarningType[]): DetectorStatement[] {
+  const all: Record<WarningType, (s: DetectionSpec) => DetectorStatement> = {
+    RISK_UP: riskUp,
+    SCORE_DROP: scoreDrop,
+    EXCEED_TREND: exceedTrend,
+    DATA_GAP: dataGap,
+    PERMIT_EXPIRING: permitExpiring,
+    FORECAST_HIGH: forecastHigh,
+  };
+  return types.map((t) => all[t](spec));
+}
+
+/** Why a condition counts as cleared, per type (kept as the resolve note of an automatically resolved warning). */
+export const CLEARED_REASON_SQL = `case w.type
+    when 'RISK_UP' then format('condition cleared: risk level improved to %s (score %s)', e.risk_level, e.score)
+    when 'SCORE_DROP' then format('condition cleared: score %s is no longer 20 or more below its highest of the last 30 days', e.score)
+    when 'EXCEED_TREND' then 'condition cleared: exceedance days of the last 7 days are below 3 or below twice those of the 7 days before'
+    when 'DATA_GAP' then 'condition cleared: the outlet reports again'
+    when 'PERMIT_EXPIRING' then coalesce((select case when pm.status <> 'VALID' then format('condition cleared: permit %s is now %s', pm.permit_no, pm.status)
+                                                 when pm.valid_to < $1::date then format('condition cleared: permit %s expired on %s', pm.permit_no, pm.valid_to)
+                                                 else format('condition cleared: a later valid permit exists or the permit now runs to %s', pm.valid_to) end
+                                            from permit pm where pm.credit_code = w.credit_code and pm.permit_no = w.subject),
+                                         'condition cleared: the permit is no longer listed')
+    when 'FORECAST_HIGH' then case when e.risk_level = 'HIGH' then 'condition cleared: the enterprise is HIGH now (no longer a forecast)'
+                                   else 'condition cleared: the 90-day score trend no longer reaches the HIGH band within 30 days' end
+  end`;
