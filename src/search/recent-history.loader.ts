@@ -10,12 +10,14 @@ export const MAX_RECENT_HISTORY = 100;
  * one statement: a lateral top-N per enterprise on `score_history (credit_code, at)`.
  */
 export async function recentHistories(pool: Pool, codes: readonly string[], last: number): Promise<ScorePointData[][]> {
-  const res = await pool.query<ScorePointData & { creditCode: string }>(
-    `select c.code as "creditCode", h.at, h.score, h.risk_level as "riskLevel", h.previous_score as "previousScore",
+  const res = await pool.query<ScorePointData & { creditCode: string }>({
+    name: 'recent-score-history',
+    text: `select c.code as "creditCode", h.at, h.score, h.risk_level as "riskLevel", h.previous_score as "previousScore",
             h.previous_risk_level as "previousRiskLevel", h.rule_set_version as "ruleSetVersion", h.cause, h.cause_ref as "causeRef"
        from unnest($1::text[]) as c(code)
        cross join lateral (select * from score_history s where s.credit_code = c.code order by s.at desc, s.id desc limit $2) h`,
-    [[...new Set(codes)], last]);
+    values: [[...new Set(codes)], last],
+  });
   const by = new Map<string, ScorePointData[]>();
   for (const r of res.rows) {
     const { creditCode, ...p } = r;

@@ -54,6 +54,9 @@ export class TagCatalogue {
   private rules = new Map<number, TagRuleRecord>();
   private categories = new Map<string, TagCategoryRecord>();
   private loading?: Promise<void>;
+  /** Every tag in catalogue order (category, position, id); rebuilt when the catalogue changes. */
+  private ordered: TagRecord[] = [];
+  private rank = new Map<number, number>();
 
   constructor(private readonly pool: Pool, private readonly divisions: DivisionDirectory) {}
 
@@ -71,6 +74,7 @@ export class TagCatalogue {
         this.byCode = new Map(tags.rows.map((t) => [t.code, t]));
         this.rules = new Map(rules.rows.map((r) => [r.id, r]));
         this.categories = new Map(cats.rows.map((c) => [c.code, c]));
+        this.reorder();
       } finally {
         this.loading = undefined;
       }
@@ -82,6 +86,18 @@ export class TagCatalogue {
   remember(t: TagRecord): void {
     this.byId.set(t.id, t);
     this.byCode.set(t.code, t);
+    this.reorder();
+  }
+
+  private reorder(): void {
+    const cats = [...this.categories.keys()];
+    this.ordered = [...this.byId.values()].sort((a, b) => cats.indexOf(a.category) - cats.indexOf(b.category) || a.position - b.position || a.id - b.id);
+    this.rank = new Map(this.ordered.map((t, i) => [t.id, i]));
+  }
+
+  /** Position of a tag in catalogue order (for sorting an enterprise's tags). */
+  orderOf(id: number): number {
+    return this.rank.get(id) ?? Number.MAX_SAFE_INTEGER;
   }
 
   category(code: string): TagCategoryRecord | undefined {
@@ -108,10 +124,7 @@ export class TagCatalogue {
 
   /** Tags visible to `scope`, optionally of one category, in catalogue order. */
   list(scope: Pick<Scope, 'divisionCode'>, category?: string | null): TagRecord[] {
-    const catPos = (c: string) => [...this.categories.keys()].indexOf(c);
-    return [...this.byId.values()]
-      .filter((t) => (!category || t.category === category) && this.visible(t, scope))
-      .sort((a, b) => catPos(a.category) - catPos(b.category) || a.position - b.position || a.id - b.id);
+    return this.ordered.filter((t) => (!category || t.category === category) && this.visible(t, scope));
   }
 
   private find(ref: string, scope: Pick<Scope, 'divisionCode'>): TagRecord | TagRecord[] | undefined {

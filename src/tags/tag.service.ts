@@ -179,12 +179,14 @@ export class TagService {
   /** The tags of many enterprises as `scope` may see them, in one statement (a DataLoader batch). */
   async tagsOf(creditCodes: readonly string[], scope: Pick<Scope, 'divisionCode'>): Promise<EnterpriseTagView[][]> {
     const res = await this.pool.query<{ credit_code: string; tag_ids: number[]; derived_tag_ids: number[]; derived_rule_ids: number[];
-      manual: { tagId: number; actor: string; at: string; reason: string }[] }>(
-      `select s.credit_code, s.tag_ids, s.derived_tag_ids, s.derived_rule_ids,
+      manual: { tagId: number; actor: string; at: string; reason: string }[] }>({
+      name: 'tags-of-enterprises',
+      text: `select s.credit_code, s.tag_ids, s.derived_tag_ids, s.derived_rule_ids,
               coalesce((select json_agg(json_build_object('tagId', m.tag_id, 'actor', m.actor, 'at', m.at, 'reason', m.reason))
                           from tag_manual m where m.credit_code = s.credit_code and m.action = 'ATTACH'), '[]') as manual
          from enterprise_tags s where s.credit_code = any($1::text[])`,
-      [[...new Set(creditCodes)]]);
+      values: [[...new Set(creditCodes)]],
+    });
     await this.catalogue.byIdLoaded(res.rows.flatMap((r) => r.tag_ids));
     const by = new Map<string, EnterpriseTagView[]>();
     for (const row of res.rows) {
@@ -209,8 +211,7 @@ export class TagService {
   }
 
   private sortViews(v: EnterpriseTagView[]): EnterpriseTagView[] {
-    const order = new Map(this.catalogue.list({ divisionCode: '370000' }).map((t, i) => [t.id, i]));
-    return v.sort((a, b) => (order.get(a.id) ?? 1e6 + a.id) - (order.get(b.id) ?? 1e6 + b.id));
+    return v.sort((a, b) => this.catalogue.orderOf(a.id) - this.catalogue.orderOf(b.id));
   }
 
   /** Manual tag changes of many enterprises (oldest first), only for tags `scope` may see, in one statement. */

@@ -1,0 +1,334 @@
+/**
+ * Benchmark of the seed's search at province scale (default 260,000
+ * enterprises): `enterprises(filter: {tags: {all: ["黄标", "固废危废"]}},
+ * orderBy: SCORE_ASC, first: 50)` with score, risk, tags and the last 12
+ * history points, as a province caller, over real HTTP — and PostGraphile
+ * 4.14.1 (bench/postgraphile/) over the same database answering the
+ * equivalent query, in the same run with the same clients.
+ *
+ * Setup is set-based: the generator's province is COPYed into the store,
+ * scored with `rescoreAll`, given eleven older history points per enterprise
+ * (INSERT … SELECT) and tagged with `retagAll`. Each server runs in its own
+ * process. Prints latency percentiles (one client, then N clients),
+ * requests/s and the ratio; asserts nothing.
+ *
+ *   npm run build && (cd bench/postgraphile && npm i) && \
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node dist/bench/search.bench.js [--enterprises N] [--clients N] [--seconds S]
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { dateToDay } from '../simulator/china-time';
+import { generateProvince } from '../simulator/province.generator';
+import { createHubServices } from '../src/app/hub-services';
+import { loadConfig } from '../src/config/config';
+import { projectRoot } from '../src/config/project-root';
+import { connectDatabase } from '../src/db/database';
+import { findFreePort } from '../src/db/embedded-postgres';
+import { startHttpServer } from '../src/server/http.server';
+import { createScoringServices } from '../src/scoring/scoring.module';
+import { TagCatalogue } from '../src/tags/tag-catalogue';
+import { TagService } from '../src/tags/tag.service';
+import { DivisionDirectory } from '../src/divisions/division-directory';
+import { freshBenchDatabase, machineLine } from './support/bench-env';
+
+type Cell = string | number | boolean | null | string[];
+
+function cell(v: Cell): string {
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) v = `{${v.map((x) => `"${x.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+  const s = String(v);
+  return /[",\n\r]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+async function copyInto(client: PoolClient, table: string, columns: string[], rows: Iterable<Cell[]>): Promise<number> {
+  let n = 0;
+  const chunks = (function* () {
+    let buf: string[] = [];
+    for (const r of rows) {
+      buf.push(r.map(cell).join(','));
+      n++;
+      if (buf.length >= 5000) {
+        yield buf.join('\n') + '\n';
+        buf = [];
+      }
+    }
+    if (buf.length) yield buf.join('\n') + '\n';
+  })();
+  await pipeline(Readable.from(chunks), client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin with (format csv)`)));
+  return n;
+}
+
+const secondsSince = (t: bigint) => (Number(process.hrtime.bigint() - t) / 1e9).toFixed(1);
+
+const CREDIT_LEVEL: Record<string, string> = { 绿标: 'green', 蓝标: 'blue', 黄标: 'yellow', 红标: 'red', 黑标: 'black' };
+
+/** The seed's search as the hub's clients write it. */
+const HUB_QUERY = `query Seed($after: String) {
+  enterprises(filter: {tags: {all: ["黄标", "固废危废"]}}, orderBy: SCORE_ASC, first: 50, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { creditCode name score riskLevel tags { code label } recentHistory(last: 12) { at score riskLevel } } }
+  }
+}`;
+
+/** The same question put to PostGraphile: search function, computed tags, history by virtual foreign key (newest first). */
+const PGL_QUERY = `query Seed($after: Cursor) {
+  searchEnterprises(tags: ["黄标", "固废危废"], first: 50, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { creditCode name score riskLevel tagList { nodes { code label } }
+      scoreHistoriesByCreditCode(orderBy: [AT_DESC, ID_DESC], first: 12) { nodes { at score riskLevel } } }
+  }
+}`;
+
+interface Target {
+  name: string;
+  url: string;
+  query: string;
+  headers: Record<string, string>;
+  /** Cursors of pages 2..5, to spread requests over the first five pages. */
+  cursors: (string | null)[];
+  pageOf(body: any): { endCursor: string | null; rows: number };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function post(t: Target, variables: Record<string, unknown>): Promise<{ status: number; body: string }> {
+  const u = new URL(t.url);
+  const payload = JSON.stringify({ query: t.query, variables });
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...t.headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function request(t: Target, after: string | null): Promise<any> {
+  const r = await post(t, { after });
+  const body = JSON.parse(r.body);
+  if (r.status !== 200 || body.errors) throw new Error(`${t.name}: HTTP ${r.status} ${r.body.slice(0, 300)}`);
+  return body;
+}
+
+/** Follows the first five pages once, remembering their cursors; returns the row counts. */
+async function prepare(t: Target): Promise<number[]> {
+  const rows: number[] = [];
+  let after: string | null = null;
+  t.cursors = [null];
+  for (let i = 0; i < 5; i++) {
+    const p = t.pageOf(await request(t, after));
+    rows.push(p.rows);
+    if (!p.endCursor) break;
+    after = p.endCursor;
+    if (i < 4) t.cursors.push(after);
+  }
+  return rows;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** `clients` loops sending requests for `seconds`; latencies in ms. */
+async function load(t: Target, clients: number, seconds: number): Promise<{ rps: number; lat: number[]; n: number }> {
+  const lat: number[] = [];
+  const end = Date.now() + seconds * 1000;
+  let k = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (Date.now() < end) {
+      const after = t.cursors[k++ % t.cursors.length];
+      const s = process.hrtime.bigint();
+      await request(t, after);
+      lat.push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+  }));
+  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { rps: lat.length / elapsed, lat: lat.sort((a, b) => a - b), n: lat.length };
+}
+
+function line(name: string, r: { rps: number; lat: number[]; n: number }): string {
+  return `${name.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} req/s   p50 ${pct(r.lat, 50).toFixed(1)} ms  p95 ${pct(r.lat, 95).toFixed(1)} ms  p99 ${pct(r.lat, 99).toFixed(1)} ms  (${r.n} requests)`;
+}
+
+function spawnServer(args: string[], cwd: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/\S+\/graphql)/.exec(out);
+      if (m) resolve({ url: m[1], child });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+}
+
+/** Child mode: the hub's HTTP server over the benchmark database. */
+async function serveHub(url: string, port: number): Promise<void> {
+  const db = await connectDatabase(url);
+  const config = loadConfig({ DATABASE_URL: url, HUB_PUBLIC_URL: 'http://hub.bench' });
+  const services = await createHubServices(config, db);
+  const server = await startHttpServer(services, { port, host: '127.0.0.1' });
+  console.log(`http://127.0.0.1:${server.port}/graphql`);
+}
+
+async function main() {
+  const { values } = parseArgs({ options: {
+    enterprises: { type: 'string', default: '260000' }, seed: { type: 'string', default: '1' },
+    clients: { type: 'string', default: '8' }, seconds: { type: 'string', default: '15' }, latency: { type: 'string', default: '400' },
+    serve: { type: 'string' }, port: { type: 'string' }, keep: { type: 'boolean' },
+  } });
+  if (values.serve) return serveHub(values.serve, Number(values.port));
+  const n = Number(values.enterprises);
+  const clients = Number(values.clients);
+  const seconds = Number(values.seconds);
+  const pglDir = path.join(projectRoot(), 'bench', 'postgraphile');
+  if (!fs.existsSync(path.join(pglDir, 'node_modules', 'postgraphile'))) throw new Error('PostGraphile is not installed: cd bench/postgraphile && npm i');
+  console.log(`search benchmark: ${n} enterprises, ${clients} clients × ${seconds} s — ${machineLine()}`);
+
+  let t = process.hrtime.bigint();
+  const province = generateProvince({ enterprises: n, seed: Number(values.seed) });
+  console.log(`generated:            ${secondsSince(t)} s`);
+  const bench = await freshBenchDatabase('search');
+  const children: ChildProcess[] = [];
+  try {
+    const pool = bench.db.pool;
+    t = process.hrtime.bigint();
+    const client = await pool.connect();
+    const counts: Record<string, number> = {};
+    try {
+      counts.enterprise = await copyInto(client, 'enterprise',
+        ['credit_code', 'name', 'division_code', 'address', 'longitude', 'latitude', 'industry_code', 'supervision_level', 'management_class', 'basin',
+          'pollution_types', 'air_sources', 'monitoring_facilities', 'source_updated_at'],
+        province.permit.map((p) => [p.creditCode, p.name, p.divisionCode, p.address, p.longitude, p.latitude, p.industryCode, p.supervisionLevel,
+          p.managementClass, p.basin, p.pollutionTypes, p.airSources, p.monitoringFacilities, p.updatedAt]));
+      counts.permit = await copyInto(client, 'permit', ['credit_code', 'permit_no', 'valid_from', 'valid_to', 'status'],
+        province.permit.flatMap((p) => p.permits.map((x) => [p.creditCode, x.permitNo, x.validFrom, x.validTo, x.status] as Cell[])));
+      const latest = new Map(province.enforcement.map((r) => [r.record_id, r]));
+      counts.enforcement = await copyInto(client, 'enforcement_record',
+        ['record_id', 'credit_code', 'kind', 'event_date', 'finding', 'measure_type', 'status', 'modified_at'],
+        [...latest.values()].map((r) => [r.record_id, r.credit_code, r.kind, r.date, r.finding ?? null, r.measure_type ?? null, r.status, r.modified_at]));
+      counts.penalty = await copyInto(client, 'penalty', ['case_no', 'credit_code', 'decision_date', 'amount', 'daily_consecutive', 'status', 'modified_at'],
+        province.penalty.map((p) => [p.caseNo, p.creditCode, p.decisionDate, p.amount, p.dailyConsecutive, p.status, p.modifiedAt]));
+      const mon = province.monitoring;
+      counts.monitoring = await copyInto(client, 'monitoring_day',
+        ['credit_code', 'outlet_code', 'pollutant_code', 'day', 'valid_hours', 'exceed_hours', 'daily_mean', 'limit_value', 'unit'],
+        (function* () {
+          for (const date of mon.dates()) {
+            for (const r of mon.rowsFor(dateToDay(date)!)) yield [r.creditCode, r.outletCode, r.pollutantCode, r.date, r.validHours, r.exceedHours, r.dailyMean, r.limit, r.unit];
+          }
+        })());
+      counts.credit = await copyInto(client, 'credit_rating', ['credit_code', 'connector_id', 'level', 'rated_on', 'source_updated_at'],
+        province.credit.map((c) => [c.uscc, 'credit-rating', CREDIT_LEVEL[c.level], c.ratedOn, c.updatedAt]));
+    } finally {
+      client.release();
+    }
+    console.log(`loaded (COPY):        ${secondsSince(t)} s — ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    await pool.query('analyze');
+
+    t = process.hrtime.bigint();
+    const scoring = createScoringServices(bench.db);
+    await scoring.scores.rescoreAll();
+    console.log(`rescore --all:        ${secondsSince(t)} s`);
+    t = process.hrtime.bigint();
+    await pool.query(`insert into score_history (credit_code, at, score, risk_level, rule_set_version, cause)
+      select h.credit_code, h.at - make_interval(days => 30 * g), least(100, h.score + g), h.risk_level, h.rule_set_version, 'RESCORE'
+        from score_history h cross join generate_series(1, 11) as g`);
+    console.log(`older history:        ${secondsSince(t)} s — 11 more points per enterprise`);
+    t = process.hrtime.bigint();
+    const divisions = await DivisionDirectory.load(pool);
+    const catalogue = new TagCatalogue(pool, divisions);
+    await catalogue.reload();
+    const retag = await new TagService(bench.db, catalogue, divisions).retagAll();
+    console.log(`retag --all:          ${secondsSince(t)} s — ${retag.enterprises} enterprises`);
+    await pool.query('vacuum analyze');
+    const truth = (await pool.query(`select count(*)::int n from enterprise e join lateral (select level from credit_rating r where r.credit_code = e.credit_code
+        order by rated_on desc limit 1) c on true where c.level = 'yellow' and 'SOLID_HAZARDOUS_WASTE' = any(e.pollution_types)`)).rows[0].n;
+    console.log(`seed search matches:  ${truth} enterprises (黄标 + 固废危废)`);
+
+    await pool.query(fs.readFileSync(path.join(pglDir, 'setup.sql'), 'utf8'));
+    const key = (await (await createHubServicesForKeys(bench.url)).create({ name: 'bench province', divisionCode: '370000', role: 'ADMIN' })).key;
+    const hubPort = await findFreePort(47300);
+    const hub = await spawnServer([__filename, '--serve', bench.url, '--port', String(hubPort)], projectRoot());
+    children.push(hub.child);
+    const pglPort = await findFreePort(hubPort + 1);
+    const pgl = await spawnServer([path.join(pglDir, 'server.js'), bench.url, String(pglPort)], pglDir);
+    children.push(pgl.child);
+
+    const targets: Target[] = [
+      { name: 'hub', url: hub.url, query: HUB_QUERY, headers: { authorization: `Bearer ${key}` }, cursors: [],
+        pageOf: (b) => ({ endCursor: b.data.enterprises.pageInfo.endCursor, rows: b.data.enterprises.edges.length }) },
+      { name: 'PostGraphile', url: pgl.url, query: PGL_QUERY, headers: {}, cursors: [],
+        pageOf: (b) => ({ endCursor: b.data.searchEnterprises.pageInfo.endCursor, rows: b.data.searchEnterprises.nodes.length }) },
+    ];
+    for (const tg of targets) console.log(`${tg.name.padEnd(12)} first five pages: ${(await prepare(tg)).join(', ')} rows`);
+    const firstHub = await request(targets[0], null);
+    const firstPgl = await request(targets[1], null);
+    const same = JSON.stringify(firstHub.data.enterprises.edges.map((e: any) => e.node.creditCode)) ===
+      JSON.stringify(firstPgl.data.searchEnterprises.nodes.map((x: any) => x.creditCode));
+    console.log(`same first page:      ${same}`);
+
+    // Warm both, then latency with one client, then throughput with N clients; alternate the order so neither always goes first.
+    for (const tg of targets) await load(tg, clients, 3);
+    const latency = Number(values.latency);
+    for (const tg of targets) {
+      const lat: number[] = [];
+      for (let i = 0; i < latency; i++) {
+        const s = process.hrtime.bigint();
+        await request(tg, tg.cursors[i % tg.cursors.length]);
+        lat.push(Number(process.hrtime.bigint() - s) / 1e6);
+      }
+      lat.sort((a, b) => a - b);
+      console.log(`${tg.name.padEnd(12)} 1 client:  p50 ${pct(lat, 50).toFixed(1)} ms  p95 ${pct(lat, 95).toFixed(1)} ms  p99 ${pct(lat, 99).toFixed(1)} ms  (${latency} sequential requests)`);
+    }
+    const results: Record<string, number[]> = { hub: [], PostGraphile: [] };
+    for (const round of [0, 1]) {
+      const order = round === 0 ? targets : [...targets].reverse();
+      for (const tg of order) {
+        const r = await load(tg, clients, seconds);
+        results[tg.name].push(r.rps);
+        console.log(`round ${round + 1} ${line(tg.name, r)}  — ${clients} clients`);
+      }
+    }
+    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    console.log(`throughput:           hub ${avg(results.hub).toFixed(0)} req/s, PostGraphile ${avg(results.PostGraphile).toFixed(0)} req/s, ratio ${(avg(results.hub) / avg(results.PostGraphile)).toFixed(2)}× (target ≥ 1.5×)`);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    agent.destroy();
+    if (values.keep) {
+      console.log(`kept database:        ${bench.url}`);
+      await bench.db.close();
+    } else await bench.drop();
+  }
+}
+
+/** The API key service over the benchmark database (keys are stored hashed; the clear key is printed once). */
+async function createHubServicesForKeys(url: string) {
+  const db = await connectDatabase(url);
+  const { ApiKeyService } = await import('../src/auth/api-key.service');
+  const svc = new ApiKeyService(db.pool, await DivisionDirectory.load(db.pool));
+  return { create: async (input: { name: string; divisionCode: string; role: string }) => {
+    try {
+      return await svc.create(input);
+    } finally {
+      await db.close();
+    }
+  } };
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
