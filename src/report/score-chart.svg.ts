@@ -22,9 +22,9 @@ export interface ScoreChartInput {
   formatDate: (d: Date) => string;
 }
 
-const W = 640;
-const H = 240;
-const PAD = { left: 44, right: 16, top: 14, bottom: 30 };
+const W = 420;
+const H = 220;
+const PAD = { left: 38, right: 10, top: 12, bottom: 28 };
 
 /** Rounds a coordinate to one decimal, keeping the SVG short. */
 function r(n: number): string {
@@ -42,13 +42,15 @@ export function renderScoreChart(input: ScoreChartInput): string {
   const pts = [...input.points].sort((a, b) => a.at.getTime() - b.at.getTime());
   if (!pts.length) return '';
   const t0 = pts[0].at.getTime();
-  const t1 = Math.max(input.now.getTime(), pts[pts.length - 1].at.getTime());
-  const span = Math.max(t1 - t0, 24 * 3600 * 1000);
+  // At least a day wide, so a history of one change still draws a line to the right edge.
+  const span = Math.max(input.now.getTime(), pts[pts.length - 1].at.getTime()) - t0;
+  const t1 = t0 + Math.max(span, 24 * 3600 * 1000);
+  const width = t1 - t0;
   const scores = pts.map((p) => p.score);
   const top = Math.max(input.fullMarks, ...scores);
   const lowest = Math.min(0, ...scores, input.thresholds.medium - 20);
   const bottom = Math.floor(lowest / 20) * 20;
-  const x = (t: number) => PAD.left + ((t - t0) / span) * (W - PAD.left - PAD.right);
+  const x = (t: number) => PAD.left + ((t - t0) / width) * (W - PAD.left - PAD.right);
   const y = (s: number) => PAD.top + ((top - s) / (top - bottom)) * (H - PAD.top - PAD.bottom);
   const band = (from: number, to: number, level: RiskLevelValue) =>
     `<rect x="${PAD.left}" y="${r(y(from))}" width="${W - PAD.left - PAD.right}" height="${r(Math.max(0, y(to) - y(from)))}" fill="${RISK_COLOURS[level].tint}"/>`;
@@ -60,7 +62,7 @@ export function renderScoreChart(input: ScoreChartInput): string {
   const ticks = [...new Set([top, input.thresholds.low, input.thresholds.medium, 0, bottom])].filter((v) => v >= bottom && v <= top);
   for (const v of ticks) {
     parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${r(y(v))}" y2="${r(y(v))}" stroke="#9aa0a6" stroke-width="${v === 0 ? 1 : 0.5}" stroke-dasharray="${v === 0 ? '' : '3 3'}"/>`);
-    parts.push(`<text x="${PAD.left - 6}" y="${r(y(v) + 4)}" text-anchor="end" font-size="11" fill="#5f6368">${v}</text>`);
+    parts.push(`<text x="${PAD.left - 6}" y="${r(y(v) + 4)}" text-anchor="end" font-size="13" fill="#5f6368">${v}</text>`);
   }
   // The step line.
   let d = `M${r(x(t0))},${r(y(pts[0].score))}`;
@@ -71,8 +73,8 @@ export function renderScoreChart(input: ScoreChartInput): string {
     parts.push(`<circle cx="${r(x(p.at.getTime()))}" cy="${r(y(p.score))}" r="4" fill="${RISK_COLOURS[p.riskLevel].main}" stroke="#fff" stroke-width="1.5"><title>${escapeXml(`${input.formatDate(p.at)}: ${p.score}`)}</title></circle>`);
   }
   // Time axis: first change and now.
-  parts.push(`<text x="${PAD.left}" y="${H - 8}" font-size="11" fill="#5f6368">${escapeXml(input.formatDate(new Date(t0)))}</text>`);
-  parts.push(`<text x="${W - PAD.right}" y="${H - 8}" text-anchor="end" font-size="11" fill="#5f6368">${escapeXml(input.formatDate(new Date(t1)))}</text>`);
+  parts.push(`<text x="${PAD.left}" y="${H - 8}" font-size="13" fill="#5f6368">${escapeXml(input.formatDate(new Date(t0)))}</text>`);
+  parts.push(`<text x="${W - PAD.right}" y="${H - 8}" text-anchor="end" font-size="13" fill="#5f6368">${escapeXml(input.formatDate(new Date(t1)))}</text>`);
   parts.push('</svg>');
   return parts.join('');
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { HubServices } from '../app/hub-services';
 import { HttpError, HttpRoute } from './http-route';
 
@@ -28,10 +29,9 @@ export interface GraphiqlExamples {
   nameFragment: string;
 }
 
-/** One tab of the GraphiQL page. */
+/** One tab of the GraphiQL page; sample values are the variables' defaults, so every tab runs as it is. */
 interface ExampleTab {
   query: string;
-  variables?: string;
 }
 
 const HEADERS_PREFILL = JSON.stringify({ Authorization: 'Bearer <paste key>' }, null, 2);
@@ -46,35 +46,32 @@ export function exampleTabs(ex: GraphiqlExamples): ExampleTab[] {
 # 2. Run with Ctrl-Enter. Other examples are in the tabs above.
 #
 # The riskiest enterprises of a city, lowest score first:
-query RiskiestInCity($city: String!) {
+query RiskiestInCity($city: String = ${JSON.stringify(ex.cityCode)}) {
   enterprises(filter: { divisionCode: $city, riskLevels: [HIGH] }, orderBy: SCORE_ASC, first: 10) {
     totalCount
     edges { node { creditCode name score riskLevel rank division { name } reportUrl } }
     pageInfo { hasNextPage endCursor }
   }
-}`,
-      variables: JSON.stringify({ city: ex.cityCode }, null, 2),
+}`
     },
     {
       query: `# Search by part of the name, within a score range, across the province.
-query SearchByName($name: String!) {
+query SearchByName($name: String! = ${JSON.stringify(ex.nameFragment)}) {
   enterprises(filter: { nameContains: $name, scoreMax: 84 }, orderBy: SCORE_ASC, first: 20) {
     totalCount
     edges { node { creditCode name score riskLevel division { code name } } }
   }
-}`,
-      variables: JSON.stringify({ name: ex.nameFragment }, null, 2),
+}`
     },
     {
       query: `# One enterprise's health report: every deduction with its rule, date and source record, and its score history.
-query HealthReport($code: String!) {
+query HealthReport($code: String! = ${JSON.stringify(ex.creditCode)}) {
   enterprise(creditCode: $code) {
     name score riskLevel rank reportUrl
     healthReport { score riskLevel asOf ruleSetVersion deductions { rule points date system recordId } }
     scoreHistory { at score riskLevel cause }
   }
-}`,
-      variables: JSON.stringify({ code: ex.creditCode }, null, 2),
+}`
     },
   ];
 }
@@ -147,10 +144,12 @@ function sendAsset(req: http.IncomingMessage, res: http.ServerResponse, type: st
 /** Loads the vendor files once (they are read from node_modules at start-up, never fetched). */
 function loadAssets(): Map<string, { type: string; body: Buffer; etag: string }> {
   const assets = new Map<string, { type: string; body: Buffer; etag: string }>();
-  const version = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
   for (const [name, a] of Object.entries(VENDOR_ASSETS)) {
-    const pkg = a.module.split('/')[0];
-    assets.set(name, { type: a.type, body: fs.readFileSync(require.resolve(a.module)), etag: `"${pkg}-${version(pkg)}"` });
+    // The packages' "exports" maps hide these files from require.resolve; find them beside package.json.
+    const [pkg, ...rest] = a.module.split('/');
+    const manifest = require.resolve(`${pkg}/package.json`);
+    const version = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
+    assets.set(name, { type: a.type, body: fs.readFileSync(path.join(path.dirname(manifest), ...rest)), etag: `"${pkg}-${version}"` });
   }
   assets.set('hub-graphiql.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(INIT_SCRIPT, 'utf8'), etag: `"hub-graphiql-${INIT_SCRIPT.length}"` });
   return assets;

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Browser, chromium } from 'playwright-core';
+import { RISK_COLOURS } from '../src/report/report-i18n';
+import { decodeQrPng } from './support/qr-decode';
+import { TestHub, startTestHub } from './support/test-hub';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts');
+
+function rgb(hex: string): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+}
+
+/**
+ * The report page and GraphiQL in a real browser: Debian's headless Chromium
+ * driven by playwright-core, against a hub serving a small generated province.
+ */
+describe('in headless Chromium', () => {
+  let hub: TestHub;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (the CI script does)`);
+    hub = await startTestHub({ sim: { enterprises: 150, seed: 5 } });
+    base = `http://127.0.0.1:${hub.server!.port}`;
+    // The public URL is this server, so the QR code must decode to the very page the browser shows.
+    hub.services.config.publicUrl = base;
+    const runs = await hub.services.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring'], 'test');
+    expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.close();
+  });
+
+  it('opens a report on a phone-sized screen: score, risk colour, and a QR code that decodes to the page URL', async () => {
+    const target = (await hub.tdb.db.pool.query(`select credit_code, score, risk_level from enterprise where risk_level = 'HIGH' order by score, credit_code limit 1`)).rows[0];
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const outside: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base) && !r.url().startsWith('data:')) outside.push(r.url());
+    });
+    const url = `${base}/report/${target.credit_code}`;
+    const res = await page.goto(url, { waitUntil: 'load' });
+    expect(res!.status()).toBe(200);
+
+    expect(await page.textContent('#score')).toBe(String(target.score));
+    expect(await page.getAttribute('#score-badge', 'data-risk')).toBe('HIGH');
+    const colour = await page.$eval('#score-badge', (el) => getComputedStyle(el).backgroundColor);
+    expect(colour).toBe(rgb(RISK_COLOURS.HIGH.main));
+    expect(await page.textContent('#risk-level')).toBe('高风险');
+    expect(await page.locator('tr.deduction').count()).toBeGreaterThan(0);
+    expect(await page.locator('svg.score-chart').count()).toBe(1);
+    // Readable on a phone: nothing wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    // The QR code as the browser draws it (the SVG in the page), screenshotted and decoded.
+    const qrShot = await page.locator('#qr').screenshot();
+    expect(decodeQrPng(qrShot).text).toBe(page.url());
+    // The PNG the page offers for download decodes to the same URL.
+    const pngHref = await page.getAttribute('a[download]', 'href');
+    const png = await page.request.get(new URL(pngHref!, page.url()).toString());
+    expect(decodeQrPng(await png.body()).text).toBe(url);
+
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-page-zh.png'), fullPage: true });
+    await page.click('#lang-switch');
+    await page.waitForURL(/lang=en/);
+    expect(await page.textContent('#risk-level')).toBe('High risk');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-page-en.png'), fullPage: true });
+    expect(outside).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a green report for a low-risk enterprise', async () => {
+    const target = (await hub.tdb.db.pool.query(`select credit_code, score from enterprise where risk_level = 'LOW' order by score desc, credit_code limit 1`)).rows[0];
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${base}/report/${target.credit_code}`);
+    expect(await page.textContent('#score')).toBe(String(target.score));
+    expect(await page.$eval('#score-badge', (el) => getComputedStyle(el).backgroundColor)).toBe(rgb(RISK_COLOURS.LOW.main));
+    expect(decodeQrPng(await page.locator('#qr').screenshot()).text).toBe(page.url());
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-page-low.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('serves GraphiQL offline: assets from the hub only, headers editor prefilled, an example search runs with a pasted key', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const outside: string[] = [];
+    const errors: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base) && !r.url().startsWith('data:')) outside.push(r.url());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    const failed: string[] = [];
+    page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${new URL(r.url()).pathname}`));
+    await page.goto(`${base}/graphql`);
+    await page.waitForSelector('.graphiql-container', { timeout: 20_000 }).catch((e) => {
+      throw new Error(`GraphiQL did not mount: ${e.message}\npage errors: ${errors.join('\n')}`);
+    });
+    // The headers editor is open with the prefill; replace the placeholder with a real key.
+    const headersEditor = page.locator('.graphiql-editor-tool .graphiql-editor').last();
+    await expect(headersEditor.textContent()).resolves.toContain('Bearer <paste key>');
+    await page.evaluate((key) => {
+      const cm = (document.querySelectorAll('.graphiql-editor-tool .graphiql-editor .CodeMirror') as NodeListOf<HTMLElement & { CodeMirror: { setValue(v: string): void } }>);
+      cm[cm.length - 1].CodeMirror.setValue(JSON.stringify({ Authorization: `Bearer ${key}` }));
+    }, hub.adminKey);
+    await page.click('.graphiql-execute-button');
+    await page.waitForFunction(() => /"totalCount"/.test(document.querySelector('.result-window')?.textContent ?? ''), undefined, { timeout: 20_000 }).catch(async (e) => {
+      await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql-failure.png') });
+      throw new Error(`no result: ${e.message}\nresult window: ${await page.textContent('.result-window').catch(() => '?')}\npage errors: ${errors.join('\n')}`);
+    });
+    const result = await page.textContent('.result-window');
+    expect(result).toContain('"enterprises"');
+    expect(result).not.toContain('UNAUTHENTICATED');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql.png') });
+    expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+    // Only the schema fetches made before the key was pasted were refused (and the browser's favicon guess).
+    expect(failed.filter((f) => f !== '401 /graphql' && f !== '404 /favicon.ico')).toEqual([]);
+    await context.close();
+  });
+});
