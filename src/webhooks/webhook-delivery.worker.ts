@@ -91,7 +91,7 @@ export class WebhookDeliveryWorker {
             total.delivered += r.delivered;
             total.failed += r.failed;
             total.disabledWebhooks.push(...r.disabledWebhooks);
-            if (r.attempted < this.o.batchSize) break;
+            if (r.claimed < this.o.batchSize) break;
           }
         } while (this.again);
       } finally {
@@ -119,7 +119,7 @@ export class WebhookDeliveryWorker {
     await this.running?.catch(() => undefined);
   }
 
-  private async round(): Promise<DeliveryRound> {
+  private async round(): Promise<DeliveryRound & { claimed: number }> {
     const claimed = await this.pool.query<Claimed>(
       `update webhook_delivery d set locked_until = now() + make_interval(secs => $2::float8 / 1000), attempts = d.attempts + 1
          from webhook w
@@ -130,18 +130,28 @@ export class WebhookDeliveryWorker {
         returning d.id::text, d.webhook_id::text, d.event, d.payload, d.attempts, w.url, w.secret, w.enabled`,
       [this.o.batchSize, this.o.timeoutMs + 30_000],
     );
-    const out: DeliveryRound = { attempted: 0, delivered: 0, failed: 0, disabledWebhooks: [] };
-    await Promise.all(claimed.rows.map(async (d) => {
-      if (!d.enabled) {
-        await this.pool.query(`update webhook_delivery set status = 'FAILED', locked_until = null, last_error = 'webhook disabled' where id = $1`, [d.id]);
-        return;
-      }
-      out.attempted++;
-      const r = await this.attempt(d);
-      if (r.ok) out.delivered++;
-      else {
-        out.failed++;
-        if (r.disabled) out.disabledWebhooks.push(d.webhook_id);
+    const out = { attempted: 0, delivered: 0, failed: 0, disabledWebhooks: [] as string[], claimed: claimed.rows.length };
+    // Webhooks in parallel; one webhook's deliveries in order, stopping when it gets disabled.
+    const byWebhook = new Map<string, Claimed[]>();
+    for (const d of claimed.rows) byWebhook.set(d.webhook_id, [...(byWebhook.get(d.webhook_id) ?? []), d]);
+    await Promise.all([...byWebhook.values()].map(async (list) => {
+      let disabled = !list[0].enabled;
+      for (const d of list) {
+        if (disabled) {
+          await this.pool.query(`update webhook_delivery set status = 'FAILED', locked_until = null, last_error = coalesce(last_error || '; ', '') || 'webhook disabled'
+                                  where id = $1 and status = 'PENDING'`, [d.id]);
+          continue;
+        }
+        out.attempted++;
+        const r = await this.attempt(d);
+        if (r.ok) out.delivered++;
+        else {
+          out.failed++;
+          if (r.disabled) {
+            out.disabledWebhooks.push(d.webhook_id);
+            disabled = true;
+          }
+        }
       }
     }));
     return out;

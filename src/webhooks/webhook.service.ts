@@ -51,7 +51,7 @@ export class WebhookService {
     if (unknown.length) problems.push(`types: unknown warning type ${unknown.join(', ')}; the types are ${WARNING_TYPES.join(', ')}`);
     if (problems.length) throw new WebhookInputError(problems.join('; '));
     const res = await this.pool.query<WebhookRow>(
-      `insert into webhook h (division_code, url, secret, types, description, created_by, created_key_id)
+      `insert into webhook as h (division_code, url, secret, types, description, created_by, created_key_id)
        values ($1, $2, $3, $4, $5, $6, $7) returning ${WEBHOOK_COLUMNS}`,
       [input.divisionCode, input.url, input.secret, input.types?.length ? input.types : null, input.description ?? null, caller.name, caller.keyId],
     );
