@@ -3,6 +3,9 @@ import { UnifiedRecord } from '../../ingest/unified-record';
 import { DECLARATIVE_TARGETS, DeclarativeConnectorDefinition } from './declarative-definition.types';
 import { headerConfigKey } from './declarative-definition.validator';
 
+/** Records stored per transaction when an unpaged answer is large. */
+const NONE_CHUNK = 5000;
+
 /** What a declarative connector commits after each page. */
 export interface DeclarativeCursor {
   /** Highest incremental value of a fully walked listing; sent as the incremental parameter. */
@@ -103,7 +106,11 @@ async function* fetchDeclarative(def: DeclarativeConnectorDefinition, ctx: Fetch
   if (p.type === 'none') {
     const items = itemsOf(def, await getBody(ctx, def, base));
     track(items);
-    yield { items, cursor: { watermark: pending } satisfies DeclarativeCursor };
+    // One answer may hold a whole province: store it in chunks, moving the watermark with the last one.
+    for (let i = 0; i < items.length || i === 0; i += NONE_CHUNK) {
+      const last = i + NONE_CHUNK >= items.length;
+      yield { items: items.slice(i, i + NONE_CHUNK), cursor: { watermark: last ? pending : watermark } satisfies DeclarativeCursor };
+    }
     return;
   }
   if (p.type === 'page') {
