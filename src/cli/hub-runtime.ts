@@ -1,6 +1,7 @@
 import { HubServices, createHubServices } from '../app/hub-services';
 import { HubConfig, loadConfig } from '../config/config';
 import { Database, openDatabase } from '../db/database';
+import { SyncRunnerOptions } from '../ingest/sync.runner';
 import { Logger, createLogger } from '../server/logger';
 
 /** An opened hub: configuration, database and services, with one way to shut it all down. */
@@ -19,9 +20,9 @@ export interface HubRuntime {
  * invalid), opens and migrates the database, wires the services, and makes
  * SIGINT/SIGTERM shut everything down cleanly — including an embedded PostgreSQL.
  */
-export async function openHub(overrides: Partial<HubConfig> = {}, opts: { migrate?: boolean } = {}): Promise<HubRuntime> {
+export async function openHub(overrides: Partial<HubConfig> = {}, opts: { migrate?: boolean; jsonLogs?: boolean; runner?: SyncRunnerOptions } = {}): Promise<HubRuntime> {
   const config = loadConfig(process.env, overrides);
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, { json: opts.jsonLogs });
   const db = await openDatabase(config, { migrate: opts.migrate, log: (l) => log.at('debug', `postgres: ${l}`) });
   if (db.embedded) log(`embedded PostgreSQL at ${db.url.replace(/:[^:@/]+@/, ':***@')} (data in ${config.dataDir})`);
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -29,7 +30,7 @@ export async function openHub(overrides: Partial<HubConfig> = {}, opts: { migrat
   const runtime: HubRuntime = {
     config,
     db,
-    services: await createHubServices(config, db, { log }),
+    services: await createHubServices(config, db, { log, runner: opts.runner }),
     log,
     onShutdown: (fn) => cleanups.push(fn),
     shutdown() {

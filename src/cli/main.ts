@@ -8,6 +8,8 @@ import { writeSchemaFile } from '../graphql/schema';
 import { startHttpServer } from '../server/http.server';
 import { runSimCommand } from '../../simulator/sim.command';
 import { startSimulator } from '../../simulator/sim.server';
+import { createSyncProgress } from '../observability/sync-progress';
+import { wantsJsonLogs } from '../observability/log-format';
 import { formatRunSummaries } from './summary';
 import { openHub } from './hub-runtime';
 import { runRescoreCommand } from './rescore.command';
@@ -33,7 +35,7 @@ usage:
                                     print a new API key (stored hashed); hub keys list | revoke ID
   hub rescore [--all]               recompute scores (dirty/due ones, or all); --load FILE, --preview V, --activate V for rule sets
 
-environment: DATABASE_URL, HUB_SOURCES_URL, PORT, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL, HUB_INTROSPECTION`;
+environment: DATABASE_URL, HUB_SOURCES_URL, PORT, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json|text; default json when not on a terminal), HUB_INTROSPECTION`;
 
 const DEMO_QUERY = `{ enterprises(first: 5) { totalCount edges { node { creditCode name score riskLevel division { name } } } } }`;
 
@@ -50,10 +52,11 @@ async function cmdMigrate(): Promise<number> {
 
 async function cmdSync(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { connector: { type: 'string', multiple: true } }, strict: true });
-  const hub = await openHub();
+  const progress = createSyncProgress({ stream: process.stdout });
+  const hub = await openHub({}, { runner: { onPage: (id, totals) => progress.onPage(id, totals) } });
   try {
     const ids = values.connector?.length ? values.connector : await enabledConnectorIds(hub.db.pool);
-    const summaries = await hub.services.runner.syncAll(ids, 'cli');
+    const summaries = await hub.services.runner.syncAll(ids, 'cli').finally(() => progress.finishAll());
     console.log(formatRunSummaries(summaries));
     return summaries.every((s) => s.status === 'SUCCEEDED') ? 0 : 1;
   } finally {
@@ -68,7 +71,7 @@ async function enabledConnectorIds(pool: import('pg').Pool): Promise<string[]> {
 
 async function cmdServe(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
-  const hub = await openHub(values.port ? { port: Number(values.port) } : {});
+  const hub = await openHub(values.port ? { port: Number(values.port) } : {}, { jsonLogs: wantsJsonLogs() });
   const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection });
   hub.onShutdown(() => server.close());
   await startSchedulerWithWarnings(hub);
@@ -83,10 +86,11 @@ async function cmdStart(): Promise<number> {
     return startSimulator({ port: 0, enterprises: Number(process.env.HUB_DEMO_ENTERPRISES ?? 3000), seed: 1 });
   });
   console.log(`simulator of the five source systems on ${sim.url}`);
-  const hub = await openHub({ sourcesUrl: process.env.HUB_SOURCES_URL ?? sim.url });
+  const progress = createSyncProgress({ stream: process.stdout });
+  const hub = await openHub({ sourcesUrl: process.env.HUB_SOURCES_URL ?? sim.url }, { jsonLogs: wantsJsonLogs(), runner: { onPage: (id, totals) => progress.onPage(id, totals) } });
   hub.onShutdown(() => sim.close());
   await registerShippedConnectors(hub.services);
-  const summaries = await hub.services.runner.syncAll(await enabledConnectorIds(hub.db.pool), 'start');
+  const summaries = await hub.services.runner.syncAll(await enabledConnectorIds(hub.db.pool), 'start').finally(() => progress.finishAll());
   console.log(formatRunSummaries(summaries));
   const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection });
   hub.onShutdown(() => server.close());

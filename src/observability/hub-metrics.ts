@@ -104,6 +104,10 @@ export class HubMetrics {
   apolloPlugin(): ApolloServerPlugin {
     const metrics = this;
     return {
+      async serverWillStart({ schema }) {
+        // Read the resolvers now: once a plugin times fields, Apollo wraps every resolver in its own.
+        resolvedFields(schema);
+      },
       async requestDidStart() {
         const started = process.hrtime.bigint();
         return {
@@ -231,7 +235,8 @@ const resolvedFieldCache = new WeakMap<GraphQLSchema, Set<string>>();
  * The `Type.field`s of a schema that run code of their own. type-graphql gives
  * every field a `resolve` wrapper; a plain property field's wrapper reads
  * `root[...]`, so a field counts when its resolver does anything else (an
- * @FieldResolver method) or when it takes arguments. Computed once per schema.
+ * @FieldResolver method) or when it takes arguments. Computed once per schema,
+ * when the server starts (before Apollo wraps the resolvers for timing).
  */
 function resolvedFields(schema: GraphQLSchema): Set<string> {
   let set = resolvedFieldCache.get(schema);

@@ -1,0 +1,104 @@
+/** Running totals of a connector run, as SyncRunner's `onPage` reports them. */
+export interface PageTotals {
+  fetched: number;
+  loaded: number;
+  quarantined: number;
+}
+
+/** A writable stream as far as progress needs one. */
+export interface ProgressStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(chunk: string): unknown;
+}
+
+/** Options of {@link createSyncProgress}. */
+export interface SyncProgressOptions {
+  /** Where progress goes (default stderr, so stdout keeps the summary). */
+  stream?: ProgressStream;
+  /** Expected records per connector (e.g. what its last full run fetched), for a bar with a percentage. */
+  expected?: Record<string, number>;
+  /** Least time between two plain lines of one connector, in ms (default 2000). */
+  lineIntervalMs?: number;
+  now?: () => number;
+}
+
+/** Progress display of a sync: feed it SyncRunner's `onPage` and call `finish` per connector. */
+export interface SyncProgress {
+  onPage(connectorId: string, totals: PageTotals): void;
+  /** Ends a connector's display line (a page of another connector ends the previous one too). */
+  finish(connectorId: string): void;
+  /** Ends every open display line (call when the sync is over). */
+  finishAll(): void;
+}
+
+const BAR_WIDTH = 24;
+
+function formatRate(records: number, ms: number): string {
+  return ms > 0 ? `${Math.round((records * 1000) / ms)}/s` : '';
+}
+
+/**
+ * Shows the progress of long syncs: on a terminal a bar redrawn in place per
+ * connector (a percentage when the expected size is known, a moving block
+ * otherwise) with counts and rate; elsewhere (CI, logs, pipes) plain lines,
+ * at most one per connector every couple of seconds, so logs stay readable.
+ */
+export function createSyncProgress(opts: SyncProgressOptions = {}): SyncProgress {
+  const stream = opts.stream ?? process.stderr;
+  const now = opts.now ?? Date.now;
+  const interval = opts.lineIntervalMs ?? 2000;
+  const state = new Map<string, { started: number; lastLine: number; totals: PageTotals; pages: number; drawn: boolean }>();
+  const tty = !!stream.isTTY;
+  let current: string | undefined;
+
+  const bar = (id: string, t: PageTotals, pages: number): string => {
+    const expected = opts.expected?.[id];
+    if (expected && expected > 0) {
+      const frac = Math.min(1, t.fetched / expected);
+      const filled = Math.round(frac * BAR_WIDTH);
+      return `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${String(Math.round(frac * 100)).padStart(3)}%`;
+    }
+    // Unknown size: a block moving one step per page.
+    const pos = pages % (BAR_WIDTH - 3);
+    return `[${'░'.repeat(pos)}███${'░'.repeat(BAR_WIDTH - 3 - pos)}]     `;
+  };
+
+  const describe = (id: string, t: PageTotals, ms: number): string =>
+    `${id.padEnd(12)} fetched ${t.fetched}  loaded ${t.loaded}  quarantined ${t.quarantined}  ${formatRate(t.fetched, ms)}  ${(ms / 1000).toFixed(1)} s`;
+
+  return {
+    onPage(connectorId, totals) {
+      if (current && current !== connectorId) this.finish(current);
+      current = connectorId;
+      const t = now();
+      let s = state.get(connectorId);
+      if (!s) {
+        s = { started: t, lastLine: 0, totals, pages: 0, drawn: false };
+        state.set(connectorId, s);
+      }
+      s.pages += 1;
+      s.totals = { ...totals };
+      if (tty) {
+        const line = `${bar(connectorId, totals, s.pages)} ${describe(connectorId, totals, t - s.started)}`;
+        const width = stream.columns ?? 120;
+        stream.write(`\r${line.slice(0, width - 1).padEnd(Math.min(width - 1, line.length))}\x1b[K`);
+        s.drawn = true;
+      } else if (t - s.lastLine >= interval) {
+        stream.write(`sync ${describe(connectorId, totals, t - s.started)}\n`);
+        s.lastLine = t;
+      }
+    },
+    finish(connectorId) {
+      const s = state.get(connectorId);
+      if (!s) return;
+      if (tty && s.drawn) stream.write('\n');
+      else if (!tty) stream.write(`sync ${describe(connectorId, s.totals, now() - s.started)} done\n`);
+      state.delete(connectorId);
+      if (current === connectorId) current = undefined;
+    },
+    finishAll() {
+      for (const id of [...state.keys()]) this.finish(id);
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import { PassThrough } from 'node:stream';
+import { createSyncProgress } from '../src/observability/sync-progress';
+import { wantsJsonLogs } from '../src/observability/log-format';
+import { HubProcess, spawnHub } from './support/hub-process';
+import { TestHub, startTestHub } from './support/test-hub';
+
+/** Value of one series in a Prometheus text exposition (0 when absent). */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  let total = 0;
+  let found = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[3] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) {
+      total += Number(m[4]);
+      found = true;
+    }
+  }
+  return found ? total : 0;
+}
+
+describe('operations: /metrics, JSON logs with request ids, graceful shutdown, sync progress', () => {
+  let hub: TestHub;
+  let base: string;
+  const scrape = async () => {
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    return res.text();
+  };
+
+  beforeAll(async () => {
+    hub = await startTestHub({ sim: { enterprises: 80, seed: 31 } });
+    base = `http://127.0.0.1:${hub.server!.port}`;
+  }, 120_000);
+  afterAll(async () => hub?.close());
+
+  it('moves after a sync: connector runs, records, enterprises, quarantine; and counts requests and resolvers', async () => {
+    const before = await scrape();
+    expect(sample(before, 'hub_connector_runs_total', { connector: 'permit', status: 'SUCCEEDED' })).toBe(0);
+    expect(sample(before, 'hub_enterprises')).toBe(0);
+    expect(before).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(before).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    expect(sample(before, 'hub_database_up')).toBe(1);
+
+    // A bad record for the quarantine gauge.
+    await fetch(`${hub.sim.url}/admin/records/permit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ creditCode: '91370102MA3TEXT0XX', name: '坏代码化工有限公司', divisionCode: '370102', permits: [] }]),
+    });
+    const runs = await hub.services.runner.syncAll(['permit', 'penalty'], 'test');
+    expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);
+    await new Promise((r) => setTimeout(r, 1100)); // past the scrape cache of the database figures
+
+    const after = await scrape();
+    expect(sample(after, 'hub_connector_runs_total', { connector: 'permit', status: 'SUCCEEDED' })).toBe(1);
+    expect(sample(after, 'hub_connector_runs_total', { connector: 'penalty', status: 'SUCCEEDED' })).toBe(1);
+    expect(sample(after, 'hub_connector_records_total', { connector: 'permit', outcome: 'loaded' })).toBe(runs[0].loaded);
+    expect(sample(after, 'hub_connector_records_total', { connector: 'permit', outcome: 'fetched' })).toBe(runs[0].fetched);
+    expect(sample(after, 'hub_enterprises')).toBe(80);
+    expect(sample(after, 'hub_quarantine_open_records', { connector: 'permit' })).toBe(runs[0].quarantined);
+    expect(runs[0].quarantined).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'hub_connector_last_success_timestamp_seconds', { connector: 'permit' })).toBeGreaterThan(Date.now() / 1000 - 120);
+
+    // Requests and GraphQL: the counters move with traffic.
+    const graphqlBefore = sample(after, 'hub_http_requests_total', { route: 'graphql', method: 'POST', status: '200' });
+    const q = await hub.graphql(`query Top { enterprises(first: 3) { edges { node { creditCode rank healthReport { score } } } } }`);
+    expect(q.errors).toBeUndefined();
+    const third = await scrape();
+    expect(sample(third, 'hub_http_requests_total', { route: 'graphql', method: 'POST', status: '200' })).toBe(graphqlBefore + 1);
+    expect(sample(third, 'hub_http_request_duration_seconds_count', { route: 'graphql', method: 'POST', status: '200' })).toBe(graphqlBefore + 1);
+    expect(sample(third, 'hub_http_requests_total', { route: 'metrics', status: '200' })).toBeGreaterThanOrEqual(2);
+    expect(sample(third, 'hub_graphql_operations_total', { operation: 'Top', type: 'query', outcome: 'ok' })).toBe(1);
+    expect(sample(third, 'hub_graphql_operation_duration_seconds_count', { operation: 'Top', type: 'query' })).toBe(1);
+    expect(sample(third, 'hub_graphql_resolver_duration_seconds_count', { field: 'Query.enterprises' })).toBe(1);
+    expect(sample(third, 'hub_graphql_resolver_duration_seconds_count', { field: 'Enterprise.rank' })).toBe(3);
+    // Plain property fields are not timed.
+    expect(third.split('\n').filter((l) => l.includes('Enterprise.creditCode'))).toEqual([]);
+  });
+
+  it('logs JSON with the request id when asked or off a terminal; a SIGTERM lets in-flight requests finish', async () => {
+    expect(wantsJsonLogs({ LOG_FORMAT: 'json' }, { isTTY: true })).toBe(true);
+    expect(wantsJsonLogs({}, { isTTY: false })).toBe(true);
+    expect(wantsJsonLogs({}, { isTTY: true })).toBe(false);
+    expect(wantsJsonLogs({ LOG_FORMAT: 'text' }, { isTTY: false })).toBe(false);
+
+    let serve: HubProcess | undefined;
+    const locker = await hub.tdb.db.pool.connect();
+    try {
+      serve = spawnHub(['serve', '--port', '0'], { DATABASE_URL: hub.tdb.url, HUB_SOURCES_URL: hub.sim.url, LOG_FORMAT: 'json', LOG_LEVEL: 'info' });
+      await serve.waitFor(/hub serving GraphQL on http:\/\/localhost:(\d+)\/graphql/, 60_000);
+      const port = Number(/hub serving GraphQL on http:\/\/localhost:(\d+)/.exec(serve.output())![1]);
+      const url = `http://127.0.0.1:${port}/graphql`;
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${hub.adminKey}` };
+
+      const ok = await fetch(url, { method: 'POST', headers: { ...headers, 'x-request-id': 'req-json-log-1' }, body: JSON.stringify({ query: '{ enterprises(first: 1) { totalCount } }' }) });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('x-request-id')).toBe('req-json-log-1');
+      await serve.waitFor(/req-json-log-1/, 5000);
+      const entry = serve.output().split('\n').map((l) => l.trim()).filter((l) => l.includes('req-json-log-1')).map((l) => JSON.parse(l))[0];
+      expect(entry).toMatchObject({ level: 'info', msg: 'http request', requestId: 'req-json-log-1', method: 'POST', path: '/graphql', route: 'graphql', status: 200 });
+      expect(typeof entry.time).toBe('string');
+
+      // An in-flight request: the enterprise table is locked, so the query waits in the database.
+      await locker.query('begin');
+      await locker.query('lock table enterprise in access exclusive mode');
+      const inFlight = fetch(url, { method: 'POST', headers: { ...headers, 'x-request-id': 'req-in-flight' }, body: JSON.stringify({ query: '{ enterprises(first: 2) { totalCount edges { node { creditCode } } } }' }) });
+      await new Promise((r) => setTimeout(r, 400));
+      serve.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 400));
+      expect(serve.child.exitCode).toBeNull(); // still draining
+      await locker.query('commit');
+      const res = await inFlight;
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { data: { enterprises: { totalCount: number } } };
+      expect(body.data.enterprises.totalCount).toBe(80);
+      expect(await serve.exited).toBe(0);
+      // No new connections once shutting down.
+      await expect(fetch(url, { method: 'POST', headers, body: '{}' })).rejects.toThrow();
+    } finally {
+      await locker.query('rollback').catch(() => undefined);
+      locker.release();
+      if (serve && serve.child.exitCode === null) serve.child.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  it('draws a bar on a terminal and plain lines elsewhere', () => {
+    let clock = 0;
+    const chunks: string[] = [];
+    const tty = Object.assign(new PassThrough(), { isTTY: true, columns: 120 });
+    tty.on('data', (c) => chunks.push(String(c)));
+    const bar = createSyncProgress({ stream: tty, expected: { permit: 1000 }, now: () => clock });
+    clock = 500;
+    bar.onPage('permit', { fetched: 500, loaded: 490, quarantined: 10 });
+    clock = 1000;
+    bar.onPage('permit', { fetched: 1000, loaded: 990, quarantined: 10 });
+    bar.finishAll();
+    const drawn = chunks.join('');
+    expect(drawn).toContain('\r[████████████░░░░░░░░░░░░]  50% permit');
+    expect(drawn).toContain('100% permit');
+    expect(drawn.endsWith('\n')).toBe(true);
+
+    const lines: string[] = [];
+    const plain = createSyncProgress({ stream: { write: (s: string) => lines.push(s) }, lineIntervalMs: 2000, now: () => clock });
+    for (let i = 1; i <= 10; i++) {
+      clock = 1000 + i * 500;
+      plain.onPage('penalty', { fetched: i * 100, loaded: i * 100, quarantined: 0 });
+    }
+    plain.onPage('monitoring', { fetched: 50, loaded: 50, quarantined: 0 });
+    plain.finishAll();
+    expect(lines.every((l) => l.endsWith('\n') && !l.includes('\r'))).toBe(true);
+    expect(lines.filter((l) => l.startsWith('sync penalty')).length).toBeLessThanOrEqual(5);
+    expect(lines.some((l) => /^sync penalty\s+fetched 1000 .* done\n$/.test(l))).toBe(true);
+    expect(lines[lines.length - 1]).toMatch(/^sync monitoring\s+fetched 50 .* done\n$/);
+  });
+});
