@@ -8,7 +8,9 @@ import { CloseCode, makeServer } from 'graphql-ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { HubServices } from '../app/hub-services';
 import { Caller } from '../auth/caller.model';
-import { HubContext, createContext } from '../graphql/context';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { HubContext } from '../graphql/context';
+import { Loaders, createLoaders } from '../graphql/loaders';
 import { precheckDocument } from '../graphql/limits/document-precheck';
 import { DEFAULT_QUERY_LIMITS, QueryLimits } from '../graphql/limits/query-limits.plugin';
 
@@ -76,6 +78,29 @@ function mapStream<T, R>(source: AsyncIterable<T>, fn: (v: T) => Promise<R> | R)
 }
 
 /**
+ * The context of one pushed event: like a request's, but the EntityManager
+ * fork and its loaders are made only if a field of the event needs them, so
+ * fanning one event out to thousands of subscribers costs no fork per subscriber.
+ */
+function eventContext(services: HubServices, caller: Caller, requestId: string, clientAddress?: string): HubContext {
+  let em: EntityManager | undefined;
+  let loaders: Loaders | undefined;
+  return {
+    services,
+    caller,
+    scope: caller.scope,
+    requestId,
+    clientAddress,
+    get em() {
+      return (em ??= services.db.orm.em.fork() as EntityManager);
+    },
+    get loaders() {
+      return (loaders ??= createLoaders(this.em));
+    },
+  };
+}
+
+/**
  * GraphQL subscriptions over graphql-ws on the hub's own HTTP server, at
  * `/graphql` beside the HTTP endpoint.
  *
@@ -130,7 +155,7 @@ export async function attachSubscriptions(httpServer: http.Server, services: Hub
       if (op.operation !== OperationTypeNode.SUBSCRIPTION) {
         return [new GraphQLError(`only subscriptions run over WebSocket; send ${op.operation}s with HTTP POST ${path}`)];
       }
-      const contextValue = createContext(services, caller, `ws-${ctx.extra.connectionId}-${_id}`, undefined);
+      const contextValue = eventContext(services, caller, `ws-${ctx.extra.connectionId}-${_id}`);
       return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue } satisfies ExecutionArgs;
     },
     async subscribe(args) {
@@ -139,7 +164,7 @@ export async function attachSubscriptions(httpServer: http.Server, services: Hub
       const base = args.contextValue as HubContext;
       let n = 0;
       return mapStream(stream, (payload) =>
-        execute({ ...args, rootValue: payload, contextValue: createContext(services, base.caller, `${base.requestId}-${++n}`, base.clientAddress) }),
+        execute({ ...args, rootValue: payload, contextValue: eventContext(services, base.caller, `${base.requestId}-${++n}`, base.clientAddress) }),
       );
     },
   });
