@@ -35,15 +35,15 @@ export function measureOperation(schema: GraphQLSchema, operation: OperationDefi
   const m: OperationMeasure = { depth: 0, aliases: 0, cost: 0, largestPage: 0 };
   const listFields = listFieldsOf(schema, [operation, ...Object.values(fragments)]);
 
-  const walk = (selectionSet: SelectionSetNode, depth: number, multiplier: number, path: string, seen: Set<string>): void => {
+  const walk = (selectionSet: SelectionSetNode, depth: number, multiplier: number, path: string, seen: Set<string>, paged = false): void => {
     for (const sel of selectionSet.selections) {
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const frag = fragments[sel.name.value];
-        if (frag && !seen.has(frag.name.value)) walk(frag.selectionSet, depth, multiplier, path, new Set([...seen, frag.name.value]));
+        if (frag && !seen.has(frag.name.value)) walk(frag.selectionSet, depth, multiplier, path, new Set([...seen, frag.name.value]), paged);
         continue;
       }
       if (sel.kind === Kind.INLINE_FRAGMENT) {
-        walk(sel.selectionSet, depth, multiplier, path, seen);
+        walk(sel.selectionSet, depth, multiplier, path, seen, paged);
         continue;
       }
       const field = sel as FieldNode;
@@ -55,16 +55,20 @@ export function measureOperation(schema: GraphQLSchema, operation: OperationDefi
       if (field.selectionSet) {
         const firstArg = field.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
         const first = argValue(firstArg?.value, variables);
+        // A connection's `first` already counts its rows: the edges list inside it does not multiply again.
         let size = 1;
+        let childPaged = false;
         if (typeof first === 'number') {
           size = Math.max(first, 1);
+          childPaged = true;
           if (first > m.largestPage) { m.largestPage = first; m.largestPagePath = here; }
         } else if (listFields.has(field)) {
-          size = DEFAULT_LIST_SIZE;
+          size = paged ? 1 : DEFAULT_LIST_SIZE;
         } else if (name === 'enterprises' || name === 'warnings') {
           size = DEFAULT_PAGE;
+          childPaged = true;
         }
-        walk(field.selectionSet, depth + 1, multiplier * size, here, seen);
+        walk(field.selectionSet, depth + 1, multiplier * size, here, seen, childPaged);
       }
     }
   };
