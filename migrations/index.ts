@@ -4,6 +4,7 @@ import { Migration20261130000300ScheduledTasks } from './Migration20261130000300
 import { Migration20261130000400CallersAndAudit } from './Migration20261130000400_callers-and-audit';
 import { Migration20261130000500Tags } from './Migration20261130000500_tags';
 import { Migration20261130000600Warnings } from './Migration20261130000600_warnings';
+import { Migration20261130000700QuarantineScope } from './Migration20261130000700_quarantine-scope';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -17,4 +18,5 @@ export const migrationsList = [
   { name: 'Migration20261130000400_callers-and-audit', class: Migration20261130000400CallersAndAudit },
   { name: 'Migration20261130000500_tags', class: Migration20261130000500Tags },
   { name: 'Migration20261130000600_warnings', class: Migration20261130000600Warnings },
+  { name: 'Migration20261130000700_quarantine-scope', class: Migration20261130000700QuarantineScope },
 ];

@@ -119,6 +119,69 @@ describe('security: keys, roles, hostile queries, audit', () => {
     });
   });
 
+  describe('roles and jurisdiction on steward paths', () => {
+    let jinan: string;
+    let qingdao: string;
+
+    beforeAll(async () => {
+      const pick = async (city: string) => (await hub.tdb.db.pool.query(`select credit_code from enterprise where city_code = $1 limit 1`, [city])).rows[0].credit_code;
+      jinan = await pick('370100');
+      qingdao = await pick('370200');
+      const bad = (code: string, n: number) => ({ caseNo: `鲁环罚〔2026〕SEC${n}号`, creditCode: code, decisionDate: '2026-04-10', amount: 'abc', dailyConsecutive: false, status: 'DECIDED', modifiedAt: '2026-04-10T09:00:00+08:00' });
+      const res = await fetch(`${hub.sim.url}/admin/records/penalty`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([bad(jinan, 1), bad(qingdao, 2)]) });
+      expect(res.status).toBe(200);
+      const s = await hub.services.runner.run('penalty');
+      expect(s.quarantined).toBeGreaterThanOrEqual(2);
+    });
+
+    const quarantineQuery = `{ quarantinedRecords(connectorId: "penalty", first: 50) { totalCount items { reason payload } } }`;
+
+    it('a partner sees no quarantine and raw payloads, and cannot run connectors', async () => {
+      const partner = await hub.createKey('370000', 'PARTNER');
+      const q = await hub.graphqlAs(partner, quarantineQuery);
+      expect(q.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+      expect(q.errors[0].message).toMatch(/needs role STEWARD or BUREAU or ADMIN; your key has role PARTNER/);
+      const run = await hub.graphqlAs(partner, `mutation { runConnector(id: "penalty") { status } }`);
+      expect(run.errors[0].extensions.code).toBe('FORBIDDEN');
+    });
+
+    it('a city bureau sees only the quarantine of its own enterprises', async () => {
+      const city = await hub.createKey('370100', 'BUREAU');
+      const q = await hub.graphqlAs(city, quarantineQuery);
+      expect(q.errors).toBeUndefined();
+      const codes = q.data.quarantinedRecords.items.map((i: any) => i.payload['统一社会信用代码'] ?? i.payload.creditCode);
+      expect(codes).toContain(jinan);
+      expect(codes).not.toContain(qingdao);
+      expect(q.data.quarantinedRecords.totalCount).toBe(codes.length);
+      const province = await hub.graphql(quarantineQuery);
+      const all = province.data.quarantinedRecords.items.map((i: any) => i.payload['统一社会信用代码'] ?? i.payload.creditCode);
+      expect(all).toEqual(expect.arrayContaining([jinan, qingdao]));
+    });
+
+    it('running a connector takes a province steward, and the mutation is in the audit log', async () => {
+      const county = await hub.createKey('370102', 'STEWARD');
+      const refused = await hub.graphqlAs(county, `mutation { runConnector(id: "penalty") { status } }`);
+      expect(refused.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringMatching(/needs a province-level key/) });
+      const steward = await hub.createKey('370000', 'STEWARD');
+      const ok = await hub.graphqlAs(steward, `mutation Run { runConnector(id: "penalty") { status fetched } }`);
+      expect(ok.errors).toBeUndefined();
+      expect(ok.data.runConnector.status).toBe('SUCCEEDED');
+      const audit = await hub.tdb.db.pool.query(`select caller_name, role, division_code, operation_name, outcome, error, client_address, request_id from audit_log order by id`);
+      expect(audit.rows).toEqual(expect.arrayContaining([
+        expect.objectContaining({ role: 'STEWARD', division_code: '370102', outcome: 'ERROR', error: expect.stringMatching(/province-level/) }),
+        expect.objectContaining({ caller_name: 'test STEWARD 370000', role: 'STEWARD', division_code: '370000', operation_name: 'Run', outcome: 'OK', client_address: expect.stringMatching(/127\.0\.0\.1/), request_id: expect.any(String) }),
+      ]));
+    });
+
+    it('loading a rule set takes an ADMIN and says what is wrong with the document', async () => {
+      const bureau = await hub.createKey('370000', 'BUREAU');
+      const refused = await hub.graphqlAs(bureau, `mutation { loadRuleSet(definition: "{}") { version } }`);
+      expect(refused.errors[0].extensions.code).toBe('FORBIDDEN');
+      const bad = await hub.graphql(`mutation { loadRuleSet(definition: "{not json") { version } }`);
+      expect(bad.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/definition is not valid JSON/) });
+    });
+  });
+
   it('switches introspection off when asked', async () => {
     const { startHttpServer } = await import('../src/server/http.server');
     const closed = await startHttpServer(hub.services, { port: 0, host: '127.0.0.1', introspection: false });

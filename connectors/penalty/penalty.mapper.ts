@@ -39,17 +39,24 @@ export function mapPenaltyRow(native: unknown): UnifiedRecord<'penalty'> {
   if (missing.length) throw new MappingError(`row lacks column(s) ${missing.map((m) => `'${m}'`).join(', ')}`);
   if (row._extra !== undefined) throw new MappingError(`row has more cells than the header (${PENALTY_HEADERS.length})`);
   const caseNo = row['案件编号'].trim();
-  return {
-    kind: 'penalty',
-    creditCode: row['统一社会信用代码'].trim(),
-    sourceId: caseNo,
-    data: {
-      caseNo,
-      decisionDate: row['决定日期'].trim(),
-      amount: parseYuan(row['罚款金额']),
-      dailyConsecutive: parseYesNo(row['按日连续处罚']),
-      status: parseStatus(row['状态']),
-      modifiedAt: row['修改时间'].trim(),
-    },
-  };
+  const creditCode = row['统一社会信用代码'].trim();
+  try {
+    return {
+      kind: 'penalty',
+      creditCode,
+      sourceId: caseNo,
+      data: {
+        caseNo,
+        decisionDate: row['决定日期'].trim(),
+        amount: parseYuan(row['罚款金额']),
+        dailyConsecutive: parseYesNo(row['按日连续处罚']),
+        status: parseStatus(row['状态']),
+        modifiedAt: row['修改时间'].trim(),
+      },
+    };
+  } catch (e) {
+    // Keep who the row is about, so quarantine links it to its enterprise and case.
+    if (e instanceof MappingError) throw new MappingError(e.message, { sourceId: caseNo, creditCode });
+    throw e;
+  }
 }

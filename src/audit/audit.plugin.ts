@@ -29,15 +29,15 @@ export function auditPlugin(): ApolloServerPlugin<HubContext> {
         async willSendResponse({ contextValue: ctx, operation, request, errors, response }) {
           if (operation?.operation !== 'mutation') return;
           const resultErrors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-          const allErrors = [...(errors ?? []), ...(resultErrors ?? [])];
+          const allErrors = [...new Set([...(errors ?? []), ...(resultErrors ?? [])].map((e) => e.message))];
           await ctx.services.db.pool.query(
             `insert into audit_log (api_key_id, caller_name, role, division_code, operation, operation_name, variables, outcome, error, client_address, request_id)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
             [
               ctx.caller.keyId, ctx.caller.name, ctx.caller.role, ctx.caller.scope.divisionCode,
-              redactQueryText(request.query ?? '').slice(0, 10_000), request.operationName ?? null,
+              redactQueryText(request.query ?? '').slice(0, 10_000), request.operationName ?? operation.name?.value ?? null,
               JSON.stringify(redactSecrets(request.variables ?? {})),
-              allErrors.length ? 'ERROR' : 'OK', allErrors.map((e) => e.message).join('; ').slice(0, 2000) || null,
+              allErrors.length ? 'ERROR' : 'OK', allErrors.join('; ').slice(0, 2000) || null,
               ctx.clientAddress ?? null, ctx.requestId,
             ],
           ).catch((e) => ctx.services.log(`audit log write failed: ${(e as Error).message}`));

@@ -1,3 +1,4 @@
+import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { Database, withTransaction } from '../db/database';
 import { IngestService } from '../ingest/ingest.service';
 import { ValidationContext, validateRecord } from '../ingest/record-validator';
@@ -48,6 +49,15 @@ export interface QuarantinedRecordView {
   resolvedAt: Date | null;
 }
 
+/**
+ * Quarantine rows (alias `q`) a caller may see: all of them for the province;
+ * for a city or county only rows linked to one of its enterprises.
+ */
+export function quarantineScopePredicate(scope: Scope | undefined, params: SqlParams): string {
+  if (!scope || scope.level === 'PROVINCE') return 'true';
+  return `exists (select 1 from enterprise e where e.credit_code = q.credit_code and ${divisionPredicate(scope, params)})`;
+}
+
 /** Thrown for a connector or quarantined record id that does not exist (a client mistake). */
 export class UnknownConnectorError extends Error {}
 
@@ -66,15 +76,18 @@ export class ConnectorAdminService {
 
   constructor(private readonly db: Database, private readonly registry: ConnectorRegistry) {}
 
-  /** Every registered connector (or the given ones), ordered by id. */
-  async list(ids?: string[]): Promise<ConnectorView[]> {
+  /** Every registered connector (or the given ones), ordered by id; quarantine counts inside `scope` when given. */
+  async list(ids?: string[], scope?: Scope): Promise<ConnectorView[]> {
+    const params = new SqlParams();
+    const idsParam = params.add(ids ?? null);
+    const inScope = quarantineScopePredicate(scope, params);
     const res = await this.db.pool.query<{ id: string; kind: string; title: string; owner: string | null; schedule: string | null; enabled: boolean; config: Record<string, unknown>; definition: unknown; quarantined: number; cursor: unknown }>(
       `select c.id, c.kind, c.title, c.owner, c.schedule, c.enabled, c.config, c.definition, s.cursor,
-              (select count(*)::int from quarantine q where q.connector_id = c.id and q.status = 'OPEN') as quarantined
+              (select count(*)::int from quarantine q where q.connector_id = c.id and q.status = 'OPEN' and ${inScope}) as quarantined
          from connector c left join connector_state s on s.connector_id = c.id
-        where $1::text[] is null or c.id = any($1::text[])
+        where ${idsParam}::text[] is null or c.id = any(${idsParam}::text[])
         order by c.id`,
-      [ids ?? null],
+      params.values,
     );
     const out: ConnectorView[] = [];
     for (const r of res.rows) {
@@ -115,16 +128,22 @@ export class ConnectorAdminService {
   }
 
   /** Quarantined records, newest first, paged by id (`after` is the last id seen). */
-  async quarantined(opts: { connectorId?: string | null; status?: string | null; first: number; after?: string | null }): Promise<{ items: QuarantinedRecordView[]; hasNextPage: boolean; totalCount: number }> {
+  async quarantined(opts: { connectorId?: string | null; status?: string | null; first: number; after?: string | null; scope?: Scope }): Promise<{ items: QuarantinedRecordView[]; hasNextPage: boolean; totalCount: number }> {
     const first = Math.max(0, Math.min(opts.first, 500));
     if (opts.after !== undefined && opts.after !== null && !/^\d+$/.test(opts.after)) throw new UnknownConnectorError(`after '${opts.after}' is not a quarantine cursor (the id of a record)`);
-    const where = `($1::text is null or connector_id = $1) and ($2::text is null or status = $2)`;
+    const params = new SqlParams();
+    const connector = params.add(opts.connectorId ?? null);
+    const status = params.add(opts.status ?? null);
+    const where = `(${connector}::text is null or connector_id = ${connector}) and (${status}::text is null or status = ${status}) and ${quarantineScopePredicate(opts.scope, params)}`;
+    const countValues = [...params.values];
+    const after = params.add(opts.after ?? null);
+    const limit = params.add(first + 1);
     const [page, count] = await Promise.all([
       this.db.pool.query<QuarantinedRecordView>(
-        `select ${QUARANTINE_COLUMNS} from quarantine where ${where} and ($3::bigint is null or id < $3) order by id desc limit $4`,
-        [opts.connectorId ?? null, opts.status ?? null, opts.after ?? null, first + 1],
+        `select ${QUARANTINE_COLUMNS} from quarantine q where ${where} and (${after}::bigint is null or id < ${after}) order by id desc limit ${limit}`,
+        params.values,
       ),
-      this.db.pool.query<{ n: number }>(`select count(*)::int as n from quarantine where ${where}`, [opts.connectorId ?? null, opts.status ?? null]),
+      this.db.pool.query<{ n: number }>(`select count(*)::int as n from quarantine q where ${where}`, countValues),
     ]);
     return { items: page.rows.slice(0, first), hasNextPage: page.rows.length > first, totalCount: count.rows[0].n };
   }
@@ -145,9 +164,11 @@ export class ConnectorAdminService {
    * through the connector's `map` and the validator again, and is loaded when
    * it now passes (e.g. after a value map was fixed) or keeps its new reason.
    */
-  async reprocess(quarantineId: string): Promise<{ record: QuarantinedRecordView; touched: string[] }> {
+  async reprocess(quarantineId: string, scope?: Scope): Promise<{ record: QuarantinedRecordView; touched: string[] }> {
     if (!/^\d+$/.test(quarantineId)) throw new UnknownConnectorError(`quarantined record id '${quarantineId}' is not a number`);
-    const found = await this.db.pool.query<QuarantinedRecordView>(`select ${QUARANTINE_COLUMNS} from quarantine where id = $1`, [quarantineId]);
+    const params = new SqlParams();
+    const idParam = params.add(quarantineId);
+    const found = await this.db.pool.query<QuarantinedRecordView>(`select ${QUARANTINE_COLUMNS} from quarantine q where id = ${idParam} and ${quarantineScopePredicate(scope, params)}`, params.values);
     const q = found.rows[0];
     if (!q) throw new UnknownConnectorError(`no quarantined record with id ${quarantineId}`);
     if (q.status !== 'OPEN') return { record: q, touched: [] };

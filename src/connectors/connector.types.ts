@@ -70,9 +70,15 @@ export interface SourceConnector {
   map(native: unknown, config: ConnectorConfig): UnifiedRecord;
 }
 
+/** What a mapper could still read of a record it could not map: lets quarantine link it to its enterprise and source id. */
+export interface RecordIdentity {
+  sourceId?: string;
+  creditCode?: string;
+}
+
 /** Thrown by `map` when a native record cannot be turned into a unified record. */
 export class MappingError extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly identity: RecordIdentity = {}) {
     super(message);
     this.name = 'MappingError';
   }

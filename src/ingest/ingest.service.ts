@@ -10,6 +10,8 @@ export interface PageItem {
   record?: UnifiedRecord;
   /** Why mapping failed. */
   mapError?: string;
+  /** The source id and credit code a failed mapping could still read. */
+  identity?: { sourceId?: string; creditCode?: string };
 }
 
 /** What loading one page did. */
@@ -25,6 +27,9 @@ export interface PageResult {
 
 interface Valid { record: UnifiedRecord; raw: unknown; hash: string }
 
+/** A record that failed mapping or validation, on its way to quarantine. */
+interface BadRecord { sourceId: string | null; creditCode: string | null; raw: unknown; reason: string }
+
 /**
  * Loads pages of fetched records into the unified store with set-based SQL:
  * validates, quarantines bad records with their reasons, upserts the raw
@@ -36,16 +41,21 @@ export class IngestService {
   constructor(private readonly ctx: ValidationContext) {}
 
   async ingestPage(client: PoolClient, connectorId: string, runId: string | null, items: PageItem[]): Promise<PageResult> {
-    const bad: { sourceId: string | null; raw: unknown; reason: string }[] = [];
+    const bad: BadRecord[] = [];
     const bySource = new Map<string, Valid>();
     for (const item of items) {
       if (!item.record) {
-        bad.push({ sourceId: null, raw: item.raw, reason: item.mapError ?? 'record could not be mapped' });
+        bad.push({ sourceId: item.identity?.sourceId ?? null, creditCode: item.identity?.creditCode ?? null, raw: item.raw, reason: item.mapError ?? 'record could not be mapped' });
         continue;
       }
       const problems = validateRecord(item.record, this.ctx);
       if (problems.length) {
-        bad.push({ sourceId: typeof item.record.sourceId === 'string' ? item.record.sourceId : null, raw: item.raw, reason: problems.join('; ') });
+        bad.push({
+          sourceId: typeof item.record.sourceId === 'string' ? item.record.sourceId : null,
+          creditCode: typeof item.record.creditCode === 'string' ? item.record.creditCode.slice(0, 64) : null,
+          raw: item.raw,
+          reason: problems.join('; '),
+        });
         continue;
       }
       // The same record twice in one page (repeats, change feeds): the later one wins.
@@ -73,17 +83,17 @@ export class IngestService {
     return { loaded: changedValid.length, unchanged: valid.length - changedValid.length, quarantined, touched: [...touched] };
   }
 
-  private async quarantine(client: PoolClient, connectorId: string, runId: string | null, bad: { sourceId: string | null; raw: unknown; reason: string }[]): Promise<number> {
+  private async quarantine(client: PoolClient, connectorId: string, runId: string | null, bad: BadRecord[]): Promise<number> {
     if (!bad.length) return 0;
     const rows = new Map<string, object>();
     for (const b of bad) {
       const hash = contentHash(b.raw);
-      rows.set(hash, { source_id: b.sourceId, payload: b.raw === undefined ? null : b.raw, payload_hash: hash, reason: b.reason });
+      rows.set(hash, { source_id: b.sourceId, credit_code: b.creditCode, payload: b.raw === undefined ? null : b.raw, payload_hash: hash, reason: b.reason });
     }
     await client.query(
-      `insert into quarantine (connector_id, run_id, source_id, payload, payload_hash, reason)
-       select $1, $2, x.source_id, coalesce(x.payload, 'null'::jsonb), x.payload_hash, x.reason
-         from jsonb_to_recordset($3::jsonb) as x(source_id text, payload jsonb, payload_hash text, reason text)
+      `insert into quarantine (connector_id, run_id, source_id, credit_code, payload, payload_hash, reason)
+       select $1, $2, x.source_id, x.credit_code, coalesce(x.payload, 'null'::jsonb), x.payload_hash, x.reason
+         from jsonb_to_recordset($3::jsonb) as x(source_id text, credit_code text, payload jsonb, payload_hash text, reason text)
        on conflict (connector_id, payload_hash) where status = 'OPEN'
        do update set last_seen_at = now(), reason = excluded.reason, run_id = excluded.run_id`,
       [connectorId, runId, JSON.stringify([...rows.values()])],

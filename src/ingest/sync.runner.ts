@@ -119,7 +119,9 @@ export class SyncRunner {
             try {
               return { raw, record: connector.map(raw, config) };
             } catch (e) {
-              return { raw, mapError: e instanceof MappingError ? e.message : `mapping failed: ${(e as Error).message}` };
+              return e instanceof MappingError
+                ? { raw, mapError: e.message, identity: e.identity }
+                : { raw, mapError: `mapping failed: ${(e as Error).message}` };
             }
           });
           await withTransaction(this.db.pool, async (client: PoolClient) => {

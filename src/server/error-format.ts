@@ -1,3 +1,4 @@
+import { RuleSetDefinitionSyntaxError } from '../graphql/resolvers/rule-set.resolver';
 import { ApiKeyError } from '../auth/api-key.service';
 import { ForbiddenError } from '../auth/auth-checker';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
@@ -14,6 +15,7 @@ import { WebhookInputError } from '../webhooks/webhook.types';
 /** Errors a client caused and can fix: the message is passed on with this code. */
 const CLIENT_ERRORS: [new (...a: any[]) => Error, string][] = [
   [ForbiddenError, 'FORBIDDEN'],
+  [RuleSetDefinitionSyntaxError, 'BAD_USER_INPUT'],
   [ApiKeyError, 'BAD_USER_INPUT'],
   [UnknownDivisionError, 'BAD_USER_INPUT'],
   [InvalidCursorError, 'BAD_USER_INPUT'],

@@ -1,15 +1,18 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ForbiddenError } from '../../auth/auth-checker';
 import { ConnectorAdminService } from '../../connectors/connector-admin.service';
 import { HubContext } from '../context';
 import { DeclarativeConnectorInput } from '../types/connector-input.type';
 import { Connector, ConnectorRun, QuarantinedRecord, QuarantinedRecordPage } from '../types/connector.type';
 
-/**
- * The one gate of every connector operation (steward work). Roles and
- * jurisdiction arrive in a later issue: the check goes here, once.
- */
+/** The connector administration service (roles are checked by `@Authorized` on each operation). */
 function stewardConnectors(ctx: HubContext): ConnectorAdminService {
   return ctx.services.connectorAdmin;
+}
+
+/** Connectors feed the whole province: changing or running one is a province steward's work. */
+function requireProvince(ctx: HubContext, action: string): void {
+  if (ctx.scope.level !== 'PROVINCE') throw new ForbiddenError(`${action} needs a province-level key; yours is for ${ctx.scope.divisionCode}`);
 }
 
 /** Stewards' view and control of connectors: list, runs, quarantine, registration. */
@@ -17,16 +20,17 @@ function stewardConnectors(ctx: HubContext): ConnectorAdminService {
 export class ConnectorResolver {
   @Query(() => [Connector], { description: 'Every connector with its schedule, last run and open quarantine count' })
   connectors(@Ctx() ctx: HubContext) {
-    return stewardConnectors(ctx).list();
+    return stewardConnectors(ctx).list(undefined, ctx.scope);
   }
 
   @Query(() => Connector, { nullable: true, description: 'One connector by id' })
   async connector(@Arg('id') id: string, @Ctx() ctx: HubContext) {
-    const [c] = await stewardConnectors(ctx).list([id]);
+    const [c] = await stewardConnectors(ctx).list([id], ctx.scope);
     return c ?? null;
   }
 
-  @Query(() => QuarantinedRecordPage, { description: 'Quarantined records, newest first (status default OPEN)' })
+  @Authorized('STEWARD', 'BUREAU')
+  @Query(() => QuarantinedRecordPage, { description: 'Quarantined records with raw payloads, newest first (status default OPEN); inside your jurisdiction; STEWARD or BUREAU' })
   async quarantinedRecords(
     @Ctx() ctx: HubContext,
     @Arg('connectorId', () => String, { nullable: true }) connectorId?: string,
@@ -34,7 +38,7 @@ export class ConnectorResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    const page = await stewardConnectors(ctx).quarantined({ connectorId, status, first: first ?? 50, after });
+    const page = await stewardConnectors(ctx).quarantined({ connectorId, status, first: first ?? 50, after, scope: ctx.scope });
     return { ...page, endCursor: page.items.length ? page.items[page.items.length - 1].id : null };
   }
 
@@ -50,7 +54,8 @@ export class ConnectorResolver {
     return runs;
   }
 
-  @FieldResolver(() => QuarantinedRecordPage, { name: 'quarantinedRecords', description: 'This connector’s quarantined records' })
+  @Authorized('STEWARD', 'BUREAU')
+  @FieldResolver(() => QuarantinedRecordPage, { name: 'quarantinedRecords', description: 'This connector’s quarantined records inside your jurisdiction; STEWARD or BUREAU' })
   async connectorQuarantinedRecords(
     @Root() c: Connector,
     @Ctx() ctx: HubContext,
@@ -58,28 +63,33 @@ export class ConnectorResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    const page = await stewardConnectors(ctx).quarantined({ connectorId: c.id, status, first: first ?? 50, after });
+    const page = await stewardConnectors(ctx).quarantined({ connectorId: c.id, status, first: first ?? 50, after, scope: ctx.scope });
     return { ...page, endCursor: page.items.length ? page.items[page.items.length - 1].id : null };
   }
 
-  @Mutation(() => Connector, { description: 'Registers (or updates) a declarative connector; STEWARD' })
+  @Authorized('STEWARD')
+  @Mutation(() => Connector, { description: 'Registers (or updates) a declarative connector; STEWARD of the province' })
   async registerConnector(@Arg('input', () => DeclarativeConnectorInput) input: DeclarativeConnectorInput, @Ctx() ctx: HubContext) {
+    requireProvince(ctx, 'registerConnector');
     const admin = stewardConnectors(ctx);
     const { id } = await ctx.services.declarativeConnectors.register(input);
     return admin.get(id);
   }
 
-  @Mutation(() => ConnectorRun, { description: 'Runs a connector now and returns its run; STEWARD' })
+  @Authorized('STEWARD')
+  @Mutation(() => ConnectorRun, { description: 'Runs a connector now and returns its run; STEWARD of the province' })
   async runConnector(@Arg('id') id: string, @Ctx() ctx: HubContext) {
+    requireProvince(ctx, 'runConnector');
     const admin = stewardConnectors(ctx);
     await admin.get(id);
     const summary = await ctx.services.runner.run(id, 'api');
     return admin.run(summary.runId);
   }
 
+  @Authorized('STEWARD')
   @Mutation(() => QuarantinedRecord, { description: 'Re-runs a quarantined record through map and validation (or marks it resolved when its source sent a good version since); STEWARD' })
   async reprocessQuarantined(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) {
-    const { record, touched } = await stewardConnectors(ctx).reprocess(id);
+    const { record, touched } = await stewardConnectors(ctx).reprocess(id, ctx.scope);
     if (touched.length) await ctx.services.runner.afterSync(touched);
     return record;
   }

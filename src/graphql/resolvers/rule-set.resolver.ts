@@ -1,4 +1,4 @@
-import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { RuleSetPreviewData } from '../../scoring/health-report.service';
 import { StoredRuleSet } from '../../scoring/rule-set.repository';
 import { HubContext } from '../context';
@@ -49,4 +49,30 @@ export class RuleSetResolver {
   ruleSetPreview(@Ctx() ctx: HubContext, @Arg('version') version: string, @Arg('first', () => Int, { defaultValue: 50 }) first: number) {
     return asClientErrors(async () => previewView(await ctx.services.scoring.reports.preview(version, ctx.scope, first)));
   }
+
+  @Authorized('ADMIN')
+  @Mutation(() => RuleSet, { description: 'Loads a new rule-set version (JSON in the format of src/scoring/rule-sets/SD-2021.json), not yet active; ADMIN' })
+  loadRuleSet(@Ctx() ctx: HubContext, @Arg('definition', { description: 'The rule set as a JSON document' }) definition: string) {
+    return asClientErrors(async () => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(definition);
+      } catch (e) {
+        throw new RuleSetDefinitionSyntaxError(`definition is not valid JSON: ${(e as Error).message}`);
+      }
+      return ruleSetView(await ctx.services.scoring.ruleSets.load(parsed));
+    });
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => RuleSet, { description: 'Activates a loaded rule-set version and rescores every enterprise under it (history notes the activation); ADMIN' })
+  activateRuleSet(@Ctx() ctx: HubContext, @Arg('version') version: string) {
+    return asClientErrors(async () => {
+      await ctx.services.scoring.scores.activateRuleSet(version);
+      return ruleSetView(await ctx.services.scoring.ruleSets.get(version));
+    });
+  }
 }
+
+/** A rule-set document that is not JSON at all. */
+export class RuleSetDefinitionSyntaxError extends Error {}
