@@ -52,6 +52,16 @@ describe('foundation: permit system → connector → ingest → store → Graph
     expect(await fingerprint(hub)).toEqual(before);
   });
 
+  it('refreshes last_seen_at of a record seen again after a day, without rewriting its content', async () => {
+    const code = (await hub.tdb.db.pool.query(`select source_id from source_record where connector_id = 'permit' order by source_id limit 1`)).rows[0].source_id;
+    await hub.tdb.db.pool.query(`update source_record set last_seen_at = now() - interval '2 days', changed_at = now() - interval '3 days' where connector_id = 'permit' and source_id = $1`, [code]);
+    await hub.tdb.db.pool.query(`delete from connector_state where connector_id = 'permit'`);
+    const s = await hub.services.runner.run('permit');
+    expect(s.loaded).toBe(0);
+    const row = (await hub.tdb.db.pool.query(`select now() - last_seen_at < interval '1 minute' as fresh, now() - changed_at > interval '2 days' as unchanged from source_record where connector_id = 'permit' and source_id = $1`, [code])).rows[0];
+    expect(row).toEqual({ fresh: true, unchanged: true });
+  });
+
   it('follows a record changed through the simulator at the next sync, reading only what changed since the watermark', async () => {
     const target = (await hub.tdb.db.pool.query(`select credit_code from enterprise order by credit_code limit 1`)).rows[0].credit_code;
     const page = await (await fetch(`${hub.sim.url}/permit/api/v1/enterprises?page=1&pageSize=1000`)).json() as { items: any[] };

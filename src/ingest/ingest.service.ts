@@ -107,28 +107,32 @@ export class IngestService {
    */
   private async upsertSourceRecords(client: PoolClient, connectorId: string, valid: Valid[]): Promise<Map<string, string | null>> {
     const rows = valid.map((v) => ({ source_id: v.record.sourceId, kind: v.record.kind, credit_code: v.record.creditCode, payload: v.raw, content_hash: v.hash }));
+    // One statement: read what is stored, write only new or changed records, and refresh
+    // last_seen_at of unchanged ones at most once a day so re-syncs do not rewrite rows.
     const res = await client.query<{ source_id: string; prev_credit_code: string | null }>(
       `with incoming as (
          select * from jsonb_to_recordset($2::jsonb) as x(source_id text, kind text, credit_code text, payload jsonb, content_hash text)
        ), prev as (
-         select s.source_id, s.credit_code from source_record s join incoming i using (source_id) where s.connector_id = $1
+         select s.source_id, s.credit_code, s.content_hash, s.last_seen_at
+           from source_record s join incoming i using (source_id) where s.connector_id = $1
        ), up as (
          insert into source_record (connector_id, source_id, kind, credit_code, payload, content_hash)
-         select $1, source_id, kind, credit_code, payload, content_hash from incoming
+         select $1, i.source_id, i.kind, i.credit_code, i.payload, i.content_hash
+           from incoming i left join prev p using (source_id)
+          where p.source_id is null or p.content_hash <> i.content_hash
          on conflict (connector_id, source_id) do update
            set kind = excluded.kind, credit_code = excluded.credit_code, payload = excluded.payload,
                content_hash = excluded.content_hash, last_seen_at = now(), changed_at = now()
            where source_record.content_hash <> excluded.content_hash
          returning source_id
+       ), seen as (
+         update source_record s set last_seen_at = now()
+           from prev p join incoming i using (source_id)
+          where s.connector_id = $1 and s.source_id = p.source_id
+            and p.content_hash = i.content_hash and p.last_seen_at < now() - interval '1 day'
        )
        select up.source_id, prev.credit_code as prev_credit_code from up left join prev using (source_id)`,
       [connectorId, JSON.stringify(rows)],
-    );
-    // Seen again but unchanged: refresh last_seen_at at most once a day, so re-syncs do not rewrite rows.
-    await client.query(
-      `update source_record set last_seen_at = now()
-        where connector_id = $1 and source_id = any($2::text[]) and last_seen_at < now() - interval '1 day'`,
-      [connectorId, valid.map((v) => v.record.sourceId)],
     );
     return new Map(res.rows.map((r) => [r.source_id, r.prev_credit_code]));
   }
