@@ -31,6 +31,29 @@ export interface SyncRunnerOptions {
   onPage?: (connectorId: string, totals: { fetched: number; loaded: number; quarantined: number }) => void;
 }
 
+/**
+ * Iterates `pages` one page ahead: the next page is fetched from the source
+ * while the current one is written to the database. Pages still arrive, and
+ * their cursors are still committed, strictly in order.
+ */
+export async function* readAhead<T>(pages: AsyncIterable<T>): AsyncIterable<T> {
+  const it = pages[Symbol.asyncIterator]();
+  let next = it.next();
+  next.catch(() => undefined); // observed below; avoids an unhandled rejection while the current page is written
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = it.next();
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    // Stop the source generator when the consumer stops early (failure, abort).
+    await it.return?.().catch(() => undefined);
+  }
+}
+
 /** Thrown when a connector is already running somewhere (this or another process). */
 export class ConnectorBusyError extends Error {}
 
@@ -113,7 +136,7 @@ export class SyncRunner {
       let status: RunSummary['status'] = 'SUCCEEDED';
       let error: string | undefined;
       try {
-        for await (const page of connector.fetch(ctx)) {
+        for await (const page of readAhead(connector.fetch(ctx))) {
           if (opts.signal?.aborted) throw new Error(`run stopped: ${String(opts.signal.reason ?? 'aborted')}`);
           const items: PageItem[] = page.items.map((raw) => {
             try {

@@ -1,0 +1,49 @@
+import { readAhead } from './sync.runner';
+
+describe('readAhead', () => {
+  it('yields pages in order and asks for the next page while the current one is being handled', async () => {
+    const log: string[] = [];
+    async function* source() {
+      for (let i = 1; i <= 3; i++) {
+        log.push(`fetch ${i}`);
+        yield i;
+      }
+    }
+    const seen: number[] = [];
+    for await (const p of readAhead(source())) {
+      log.push(`handle ${p}`);
+      await new Promise((r) => setTimeout(r, 5));
+      log.push(`done ${p}`);
+      seen.push(p);
+    }
+    expect(seen).toEqual([1, 2, 3]);
+    // Page 2 was fetched while page 1 was still being handled, and so on.
+    expect(log.indexOf('fetch 2')).toBeLessThan(log.indexOf('done 1'));
+    expect(log.indexOf('fetch 3')).toBeLessThan(log.indexOf('done 2'));
+  });
+
+  it('passes a failure of the source on after the pages before it', async () => {
+    async function* source() {
+      yield 1;
+      throw new Error('source down');
+    }
+    const seen: number[] = [];
+    await expect((async () => {
+      for await (const p of readAhead(source())) seen.push(p);
+    })()).rejects.toThrow('source down');
+    expect(seen).toEqual([1]);
+  });
+
+  it('stops the source when the consumer stops early', async () => {
+    let closed = false;
+    async function* source() {
+      try {
+        for (let i = 1; ; i++) yield i;
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const p of readAhead(source())) if (p === 2) break;
+    expect(closed).toBe(true);
+  });
+});
