@@ -162,8 +162,9 @@ function line(name: string, r: { rps: number; lat: number[]; n: number }): strin
   return `${name.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} req/s   p50 ${pct(r.lat, 50).toFixed(1)} ms  p95 ${pct(r.lat, 95).toFixed(1)} ms  p99 ${pct(r.lat, 99).toFixed(1)} ms  (${r.n} requests)`;
 }
 
+/** Starts a server process as it runs in production (NODE_ENV=production: graphql-js skips its development checks); both servers alike. */
 function spawnServer(args: string[], cwd: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {

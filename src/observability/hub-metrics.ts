@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { GraphQLObjectType, GraphQLSchema, defaultFieldResolver } from 'graphql';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { HubServices } from '../app/hub-services';
 
@@ -100,26 +100,26 @@ export class HubMetrics {
     return n;
   }
 
-  /** An Apollo Server plugin timing operations and the fields that have resolvers of their own. */
+  /**
+   * An Apollo Server plugin timing operations and the fields that have
+   * resolvers of their own. Fields are timed by wrappers put on those
+   * resolvers once, when the server starts, rather than by Apollo's
+   * `willResolveField` hook: with that hook Apollo calls into every plugin for
+   * every field of a response (thousands on a search page), the plain property
+   * fields included. A wrapper times only when the request's context was marked
+   * by this plugin, so the same schema serves several hubs (tests) and
+   * executions outside Apollo (subscriptions) as before.
+   */
   apolloPlugin(): ApolloServerPlugin {
     const metrics = this;
     return {
       async serverWillStart({ schema }) {
-        // Read the resolvers now: once a plugin times fields, Apollo wraps every resolver in its own.
-        resolvedFields(schema);
+        instrumentOwnResolvers(schema);
       },
-      async requestDidStart() {
+      async requestDidStart({ contextValue }) {
         const started = process.hrtime.bigint();
+        if (contextValue && typeof contextValue === 'object') (contextValue as Record<symbol, unknown>)[TIMED_BY] = metrics;
         return {
-          async executionDidStart() {
-            return {
-              willResolveField({ info }: { info: GraphQLResolveInfo }) {
-                if (!hasOwnResolver(info)) return undefined;
-                const t = process.hrtime.bigint();
-                return () => metrics.resolverDuration.observe({ field: `${info.parentType.name}.${info.fieldName}` }, Number(process.hrtime.bigint() - t) / 1e9);
-              },
-            };
-          },
           async willSendResponse(ctx) {
             const type = ctx.operation?.operation ?? 'unknown';
             const operation = metrics.operationLabel(ctx.operationName);
@@ -130,6 +130,11 @@ export class HubMetrics {
         };
       },
     };
+  }
+
+  /** Records one resolver's duration (called by the wrappers of {@link instrumentOwnResolvers}). */
+  observeResolver(field: string, started: bigint): void {
+    this.resolverDuration.observe({ field }, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   /** Reads the database figures at most once per second, shared by all gauges of a scrape. */
@@ -223,10 +228,55 @@ export class HubMetrics {
 }
 
 /** True for root fields and fields with a resolver of their own (a plain property read is not worth timing). */
-function hasOwnResolver(info: GraphQLResolveInfo): boolean {
-  const parent = info.parentType;
-  if (parent === info.schema.getQueryType() || parent === info.schema.getMutationType()) return true;
-  return resolvedFields(info.schema).has(`${parent.name}.${info.fieldName}`);
+/** Context property naming the metrics that time this request's resolvers. */
+const TIMED_BY = Symbol('hubMetricsTimedBy');
+
+const instrumented = new WeakSet<GraphQLSchema>();
+
+/** Calls `done` when a resolver's result (a value, a promise or a list of promises) is settled. */
+function whenSettled(result: unknown, done: () => void): void {
+  if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
+    (result as PromiseLike<unknown>).then(done, done);
+  } else if (Array.isArray(result) && result.some((r) => r && typeof (r as PromiseLike<unknown>).then === 'function')) {
+    Promise.all(result).then(done, done);
+  } else {
+    done();
+  }
+}
+
+/**
+ * Wraps, once per schema, the resolvers that run code of their own (every
+ * Query and Mutation field, and the fields of {@link resolvedFields}) so that
+ * each call is timed into the metrics that marked the request's context.
+ */
+function instrumentOwnResolvers(schema: GraphQLSchema): void {
+  if (instrumented.has(schema)) return;
+  instrumented.add(schema);
+  const own = resolvedFields(schema);
+  const roots = new Set([schema.getQueryType(), schema.getMutationType()].filter(Boolean));
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!(type instanceof GraphQLObjectType) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const label = `${type.name}.${field.name}`;
+      if (!roots.has(type) && !own.has(label)) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context, info) => {
+        const metrics = context?.[TIMED_BY] as HubMetrics | undefined;
+        if (!metrics) return resolve(source, args, context, info);
+        const started = process.hrtime.bigint();
+        const done = () => metrics.observeResolver(label, started);
+        let result: unknown;
+        try {
+          result = resolve(source, args, context, info);
+        } catch (e) {
+          done();
+          throw e;
+        }
+        whenSettled(result, done);
+        return result;
+      };
+    }
+  }
 }
 
 const resolvedFieldCache = new WeakMap<GraphQLSchema, Set<string>>();
@@ -236,7 +286,7 @@ const resolvedFieldCache = new WeakMap<GraphQLSchema, Set<string>>();
  * every field a `resolve` wrapper; a plain property field's wrapper reads
  * `root[...]`, so a field counts when its resolver does anything else (an
  * @FieldResolver method) or when it takes arguments. Computed once per schema,
- * when the server starts (before Apollo wraps the resolvers for timing).
+ * when the server starts (before {@link instrumentOwnResolvers} wraps them).
  */
 function resolvedFields(schema: GraphQLSchema): Set<string> {
   let set = resolvedFieldCache.get(schema);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLFormattedError } from 'graphql';
 import { HubServices } from '../app/hub-services';
 import { pendingMigrations } from '../db/database';
@@ -72,7 +72,8 @@ export async function startHttpServer(services: HubServices, opts: ServerOptions
   const apollo = new ApolloServer<HubContext>({
     schema,
     introspection: opts.introspection ?? true,
-    plugins: [ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(limits), auditPlugin(), hubMetrics(services).apolloPlugin()],
+    // No cache hints are used; Apollo's default cache-control plugin would otherwise run a hook for every field of every response.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(limits), auditPlugin(), hubMetrics(services).apolloPlugin()],
     formatError: (formatted: GraphQLFormattedError, error: unknown) => formatHubError(formatted, error, services.log),
   });
   await apollo.start();

@@ -4,7 +4,7 @@ import { Database, withTransaction } from '../db/database';
 import { DivisionDirectory } from '../divisions/division-directory';
 import { PostSyncStep } from '../ingest/sync.runner';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
-import { TagCatalogue, TagRecord } from './tag-catalogue';
+import { TagCatalogue, TagRecord, TagRuleRecord } from './tag-catalogue';
 import { pruneTagsSql, retagSql } from './tag-derivation.query';
 import { TagForbiddenError, TagInputError } from './tag.errors';
 
@@ -190,24 +190,42 @@ export class TagService {
     await this.catalogue.byIdLoaded(res.rows.flatMap((r) => r.tag_ids));
     const by = new Map<string, EnterpriseTagView[]>();
     for (const row of res.rows) {
-      const manual = new Map(row.manual.map((m) => [m.tagId, m]));
+      const manual = row.manual.length ? new Map(row.manual.map((m) => [m.tagId, m])) : undefined;
       const views: EnterpriseTagView[] = [];
       for (const id of row.tag_ids) {
         const t = this.catalogue.get(id);
         if (!t || !this.catalogue.visible(t, scope)) continue;
-        const m = manual.get(id);
+        const m = manual?.get(id);
         if (m) {
           const at = new Date(m.at);
           views.push({ ...t, sourceKind: 'MANUAL', source: `manual: attached by ${m.actor} at ${at.toISOString()}: ${m.reason}`, ruleId: null, attachedBy: m.actor, attachedAt: at, reason: m.reason });
           continue;
         }
         const k = row.derived_tag_ids.indexOf(id);
-        const rule = k >= 0 ? this.catalogue.rule(row.derived_rule_ids[k]) : undefined;
-        views.push({ ...t, sourceKind: 'DERIVED', source: rule ? `derived: ${describeRule(rule)}` : 'derived', ruleId: rule?.id ?? null, attachedBy: null, attachedAt: null, reason: null });
+        views.push(this.derivedView(t, k >= 0 ? this.catalogue.rule(row.derived_rule_ids[k]) : undefined));
       }
       by.set(row.credit_code, this.sortViews(views));
     }
     return creditCodes.map((c) => by.get(c) ?? []);
+  }
+
+  /**
+   * Derived views by catalogue tag and rule. A derived view depends only on
+   * the two records, so one frozen object serves every enterprise and request;
+   * keyed by the record objects, it follows a catalogue reload by itself.
+   */
+  private readonly derivedViews = new WeakMap<TagRecord, Map<TagRuleRecord | undefined, EnterpriseTagView>>();
+
+  private derivedView(t: TagRecord, rule: TagRuleRecord | undefined): EnterpriseTagView {
+    let byRule = this.derivedViews.get(t);
+    if (!byRule) this.derivedViews.set(t, (byRule = new Map()));
+    let view = byRule.get(rule);
+    if (!view) {
+      view = Object.freeze({ ...t, sourceKind: 'DERIVED' as const, source: rule ? `derived: ${describeRule(rule)}` : 'derived', ruleId: rule?.id ?? null,
+        attachedBy: null, attachedAt: null, reason: null });
+      byRule.set(rule, view);
+    }
+    return view;
   }
 
   private sortViews(v: EnterpriseTagView[]): EnterpriseTagView[] {

@@ -36,6 +36,36 @@ function countAliases(doc: DocumentNode): number {
  * (or when the document does not parse: GraphQL's own error then explains it).
  */
 export function precheckDocument(query: string, limits: Pick<QueryLimits, 'maxDepth' | 'maxAliases'>): GraphQLError | null {
+  if (query.length > MAX_CACHED_QUERY_LENGTH) return checkDocument(query, limits);
+  let byLimits = verdicts.get(limits);
+  if (!byLimits) verdicts.set(limits, (byLimits = new Map()));
+  const known = byLimits.get(query);
+  if (known !== undefined) {
+    // Least recently used first: move a hit to the end.
+    byLimits.delete(query);
+    byLimits.set(query, known);
+    return known;
+  }
+  const verdict = checkDocument(query, limits);
+  byLimits.set(query, verdict);
+  if (byLimits.size > MAX_CACHED_VERDICTS) byLimits.delete(byLimits.keys().next().value!);
+  return verdict;
+}
+
+/** Most distinct documents whose precheck verdict is remembered (per set of limits). */
+export const MAX_CACHED_VERDICTS = 500;
+
+/** Longest document whose verdict is remembered; longer ones are checked every time. */
+export const MAX_CACHED_QUERY_LENGTH = 20_000;
+
+/**
+ * Verdicts of {@link precheckDocument} by document text, least recently used
+ * first: clients send the same few documents again and again, and the check
+ * parses the whole document (Apollo parses it again, from its own cache).
+ */
+const verdicts = new WeakMap<object, Map<string, GraphQLError | null>>();
+
+function checkDocument(query: string, limits: Pick<QueryLimits, 'maxDepth' | 'maxAliases'>): GraphQLError | null {
   let doc: DocumentNode;
   try {
     doc = parse(query, { maxTokens: MAX_TOKENS, noLocation: true });

@@ -80,8 +80,9 @@ export class TagResolver {
 export class EnterpriseTagResolver {
   @FieldResolver(() => [Tag], { description: 'Tags the enterprise carries (derived and manual; local tags only inside their division), optionally of one category' })
   async tags(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('category', () => TagCategory, { nullable: true }) category?: TagCategory | null): Promise<Tag[]> {
-    const views = await tagLoaders(ctx).tags.load(e.creditCode);
-    return views.filter((v) => !category || v.category === category).map((v) => ({ ...v, category: v.category as TagCategory, sourceKind: v.sourceKind as TagSourceKind }));
+    // The views already have the API's shape (the enums' values are the same strings); they are shared, so never changed here.
+    const views = (await tagLoaders(ctx).tags.load(e.creditCode)) as unknown as Tag[];
+    return category ? views.filter((v) => v.category === category) : views;
   }
 
   @FieldResolver(() => [TagChange], { description: 'Manual tag changes of this enterprise (who, when, why), oldest first' })
