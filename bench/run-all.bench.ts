@@ -1,0 +1,112 @@
+/**
+ * `npm run bench`: runs every benchmark of the project on the generated
+ * province (260,000 enterprises unless --enterprises says otherwise), each in
+ * its own process, one after another, and writes bench/RESULTS.md with the
+ * machine, the exact commands, their full output, wall times and — where a
+ * benchmark is repeated (--runs) — the median and spread of its wall time.
+ * Benchmarks print figures; nothing here asserts a target.
+ *
+ *   npm run bench [-- --enterprises N] [--runs R] [--only name,name]
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { projectRoot } from '../src/config/project-root';
+
+interface BenchSpec {
+  name: string;
+  script: string;
+  args: (n: number) => string[];
+  /** What it measures, for the results table. */
+  about: string;
+  /** Worth repeating at full scale (cheap enough). */
+  repeat: boolean;
+  /** Needs `npm i` in bench/postgraphile first. */
+  needsPostgraphile?: boolean;
+}
+
+const BENCHES: BenchSpec[] = [
+  { name: 'permit-sync', script: 'permit-sync.bench.js', args: (n) => ['--enterprises', String(n)], about: 'permit system sync into an empty store: enterprises/s, peak RSS (target ≤ 30 s)', repeat: false },
+  { name: 'full-sync', script: 'full-sync.bench.js', args: (n) => ['--enterprises', String(n)], about: 'all five systems into an empty store vs bare COPY: records/s per connector, peak RSS (targets ≤ 120 s, ≤ 3× COPY, ≤ 400 MB)', repeat: false },
+  { name: 'rescore', script: 'rescore.bench.js', args: (n) => ['--enterprises', String(n)], about: 'rescore --all and incremental 1,000-enterprise batches (targets ≤ 10 s, ≤ 200 ms)', repeat: false },
+  { name: 'search', script: 'search.bench.js', args: (n) => ['--enterprises', String(n), '--clients', '8', '--seconds', '15'], about: 'seed search p50/p95/p99, requests/s, SQL statements per request, vs PostGraphile 4.14.1 (targets p95 ≤ 20 ms, ≥ 1.5×)', repeat: false, needsPostgraphile: true },
+  { name: 'realtime', script: 'realtime.bench.js', args: () => ['--runs', '10', '--subscribers', '5000'], about: 'commit → subscriber latency, 5,000 subscribers (target ≤ 1 s p95)', repeat: true },
+];
+
+function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; out: string; seconds: number }> {
+  const t0 = process.hrtime.bigint();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const take = (d: Buffer) => {
+      out += d;
+      process.stdout.write(d);
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('exit', (code) => resolve({ code, out, seconds: Number(process.hrtime.bigint() - t0) / 1e9 }));
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { enterprises: { type: 'string', default: '260000' }, runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
+  const n = Number(values.enterprises);
+  const runs = Math.max(1, Number(values.runs));
+  const only = values.only ? new Set(values.only.split(',')) : null;
+  const root = projectRoot();
+  const dist = path.join(root, 'dist', 'bench');
+  const started = new Date();
+  const sections: string[] = [];
+  const summary: string[] = [];
+  for (const b of BENCHES) {
+    if (only && !only.has(b.name)) continue;
+    if (b.needsPostgraphile && !fs.existsSync(path.join(root, 'bench', 'postgraphile', 'node_modules'))) {
+      console.log(`== installing PostGraphile for the ${b.name} benchmark (bench/postgraphile)`);
+      await run('npm', ['install', '--no-audit', '--no-fund'], path.join(root, 'bench', 'postgraphile'));
+    }
+    const args = [path.join(dist, b.script), ...b.args(n)];
+    const times: number[] = [];
+    const outputs: string[] = [];
+    const reps = b.repeat ? runs : 1;
+    for (let i = 0; i < reps; i++) {
+      console.log(`\n== ${b.name} (${i + 1}/${reps}): node ${path.relative(root, args[0])} ${args.slice(1).join(' ')}`);
+      const r = await run(process.execPath, args, root);
+      times.push(r.seconds);
+      outputs.push(`exit ${r.code}, ${r.seconds.toFixed(1)} s wall\n\n${r.out.trim()}`);
+    }
+    const spread = times.length > 1 ? `, median ${median(times).toFixed(1)} s, range ${Math.min(...times).toFixed(1)}–${Math.max(...times).toFixed(1)} s over ${times.length} runs` : '';
+    summary.push(`| ${b.name} | ${b.about} | ${times.map((t) => t.toFixed(1)).join(', ')} s${spread} |`);
+    sections.push(`## ${b.name}\n\n${b.about}\n\n\`\`\`\nnode dist/bench/${b.script} ${b.args(n).join(' ')}\n\`\`\`\n\n${outputs.map((o, i) => `${reps > 1 ? `Run ${i + 1}:\n\n` : ''}\`\`\`\n${o}\n\`\`\``).join('\n\n')}\n`);
+  }
+  const cpus = os.cpus();
+  const doc = `# Benchmark results
+
+Written by \`npm run bench\` (bench/run-all.bench.ts) from a real run; every figure below
+is printed by the benchmark named in its section. Targets are not asserted anywhere.
+
+- when: ${started.toISOString()} – ${new Date().toISOString()}
+- machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}
+- load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}
+- database: ${process.env.DATABASE_URL ? 'DATABASE_URL (' + new URL(process.env.DATABASE_URL).host + ')' : 'embedded PostgreSQL (.bench-data/)'}
+- province: ${n} generated enterprises (seed 1)
+
+| benchmark | measures | wall time |
+| --- | --- | --- |
+${summary.join('\n')}
+
+${sections.join('\n')}`;
+  fs.writeFileSync(path.join(root, 'bench', 'RESULTS.md'), doc);
+  console.log(`\nwrote bench/RESULTS.md`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
