@@ -54,10 +54,15 @@ export async function openDatabase(config: HubConfig, opts: OpenDatabaseOptions 
 /** Connects to a running server at `url`. */
 export async function connectDatabase(url: string, opts: OpenDatabaseOptions = {}, embedded?: EmbeddedPostgresHandle): Promise<Database> {
   const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10 });
-  // An idle client losing its server (restart) must not crash the process.
-  pool.on('error', (err) => opts.log?.(`idle database connection lost: ${err.message}`));
   const apiPool = new Pool({ connectionString: url, max: opts.poolSize ?? 10, statement_timeout: opts.statementTimeoutMs ?? 15_000 });
-  apiPool.on('error', (err) => opts.log?.(`idle database connection lost: ${err.message}`));
+  for (const p of [pool, apiPool]) {
+    // An idle client losing its server (restart) must not crash the process.
+    p.on('error', (err) => opts.log?.(`idle database connection lost: ${err.message}`));
+    // Nor may a checked-out client between queries (a held advisory-lock or lease
+    // connection): pg emits 'error' on it, and unheard that ends the process. The
+    // client is broken from then on; the pool discards it when it is released.
+    p.on('connect', (client) => client.on('error', (err) => opts.log?.(`database connection lost while in use: ${err.message}`)));
+  }
   const orm = await initOrm(url);
   if (opts.migrate !== false) await migrate(orm);
   let closed = false;

