@@ -59,10 +59,14 @@ export function graphqlRoute(apollo: ApolloServer<HubContext>, opts: GraphqlRout
       });
       const out: Record<string, string> = { 'x-request-id': ctx.requestId };
       for (const [k, v] of response.headers) out[k] = v;
-      res.writeHead(response.status ?? 200, out);
       if (response.body.kind === 'complete') {
-        res.end(response.body.string);
+        // Encoded once, with its length: a string body would be measured and encoded separately (chunked).
+        const bytes = Buffer.from(response.body.string, 'utf8');
+        out['content-length'] = String(bytes.length);
+        res.writeHead(response.status ?? 200, out);
+        res.end(bytes);
       } else {
+        res.writeHead(response.status ?? 200, out);
         for await (const chunk of response.body.asyncIterator) res.write(chunk);
         res.end();
       }

@@ -8,6 +8,21 @@ import { TagCatalogue, TagRecord, TagRuleRecord } from './tag-catalogue';
 import { pruneTagsSql, retagSql } from './tag-derivation.query';
 import { TagForbiddenError, TagInputError } from './tag.errors';
 
+/** A row of {@link TAGS_OF_ENTERPRISES_SQL}: an enterprise's tag ids, where derived ones came from, and its manual attachments. */
+export interface EnterpriseTagsRow {
+  credit_code: string;
+  tag_ids: number[];
+  derived_tag_ids: number[];
+  derived_rule_ids: number[];
+  manual: { tagId: number; actor: string; at: string; reason: string }[];
+}
+
+/** The `enterprise_tags` rows (with manual attachments) of the credit codes in `$1`, one statement for a whole page. */
+export const TAGS_OF_ENTERPRISES_SQL = `select s.credit_code, s.tag_ids, s.derived_tag_ids, s.derived_rule_ids,
+              coalesce((select json_agg(json_build_object('tagId', m.tag_id, 'actor', m.actor, 'at', m.at, 'reason', m.reason))
+                          from tag_manual m where m.credit_code = s.credit_code and m.action = 'ATTACH'), '[]') as manual
+         from enterprise_tags s where s.credit_code = any($1::text[])`;
+
 /** How an enterprise came to carry a tag. */
 export type TagSourceKind = 'DERIVED' | 'MANUAL';
 
@@ -178,18 +193,18 @@ export class TagService {
 
   /** The tags of many enterprises as `scope` may see them, in one statement (a DataLoader batch). */
   async tagsOf(creditCodes: readonly string[], scope: Pick<Scope, 'divisionCode'>): Promise<EnterpriseTagView[][]> {
-    const res = await this.pool.query<{ credit_code: string; tag_ids: number[]; derived_tag_ids: number[]; derived_rule_ids: number[];
-      manual: { tagId: number; actor: string; at: string; reason: string }[] }>({
-      name: 'tags-of-enterprises',
-      text: `select s.credit_code, s.tag_ids, s.derived_tag_ids, s.derived_rule_ids,
-              coalesce((select json_agg(json_build_object('tagId', m.tag_id, 'actor', m.actor, 'at', m.at, 'reason', m.reason))
-                          from tag_manual m where m.credit_code = s.credit_code and m.action = 'ATTACH'), '[]') as manual
-         from enterprise_tags s where s.credit_code = any($1::text[])`,
-      values: [[...new Set(creditCodes)]],
-    });
-    await this.catalogue.byIdLoaded(res.rows.flatMap((r) => r.tag_ids));
+    const res = await this.pool.query<EnterpriseTagsRow>({ name: 'tags-of-enterprises', text: TAGS_OF_ENTERPRISES_SQL, values: [[...new Set(creditCodes)]] });
+    return this.viewsOf(creditCodes, res.rows, scope);
+  }
+
+  /**
+   * The views of `enterprise_tags` rows (as {@link TAGS_OF_ENTERPRISES_SQL}
+   * selects them) for `creditCodes`, in that order, as `scope` may see them.
+   */
+  async viewsOf(creditCodes: readonly string[], rows: readonly EnterpriseTagsRow[], scope: Pick<Scope, 'divisionCode'>): Promise<EnterpriseTagView[][]> {
+    await this.catalogue.byIdLoaded(rows.flatMap((r) => r.tag_ids));
     const by = new Map<string, EnterpriseTagView[]>();
-    for (const row of res.rows) {
+    for (const row of rows) {
       const manual = row.manual.length ? new Map(row.manual.map((m) => [m.tagId, m])) : undefined;
       const views: EnterpriseTagView[] = [];
       for (const id of row.tag_ids) {

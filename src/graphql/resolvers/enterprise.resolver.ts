@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { prefetchPageExtras } from '../../search/page-prefetch';
 import { HubContext } from '../context';
 import { Division } from '../types/division.type';
 import { EnterpriseConnection, EnterpriseFilter } from '../types/enterprise-connection.type';
@@ -21,8 +23,11 @@ export class EnterpriseResolver {
     @Arg('orderBy', () => EnterpriseOrder, { defaultValue: EnterpriseOrder.SCORE_ASC }) orderBy?: EnterpriseOrder,
     @Arg('first', () => Int, { defaultValue: 50 }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
+    @Info() info?: GraphQLResolveInfo,
   ) {
     const page = await ctx.services.enterprises.search(ctx.scope, filter ?? {}, orderBy, first, after);
+    // Tags and recent history of the whole page in one statement, when both are asked for (primes their loaders).
+    if (info) await prefetchPageExtras(ctx, info, page.edges.map((e) => e.node.creditCode));
     return { edges: page.edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor }, count: page.totalCount };
   }
 
