@@ -3,7 +3,9 @@ import { Enterprise } from './enterprise.type';
 import { RiskLevel } from './enums';
 import { TagFilter } from './tag.type';
 
-@ObjectType({ description: 'Relay page information' })
+// simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
+// (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
+@ObjectType({ description: 'Relay page information', simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;
@@ -12,7 +14,9 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ObjectType()
+// simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
+// (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
+@ObjectType({ simpleResolvers: true })
 export class EnterpriseEdge {
   @Field({ description: 'Opaque cursor; pass it as `after` to continue after this row' })
   cursor!: string;
@@ -21,7 +25,9 @@ export class EnterpriseEdge {
   node!: Enterprise;
 }
 
-@ObjectType({ description: 'A page of enterprises' })
+// simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
+// (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
+@ObjectType({ description: 'A page of enterprises', simpleResolvers: true })
 export class EnterpriseConnection {
   /** Counts the matching enterprises; only run when a client asks for `totalCount`. */
   count!: () => Promise<number>;

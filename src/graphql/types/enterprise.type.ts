@@ -3,7 +3,9 @@ import { EnterpriseRow } from '../../enterprises/enterprise.model';
 import { RiskLevel } from './enums';
 
 /** A polluting enterprise with its live environmental health report. */
-@ObjectType({ description: 'A polluting enterprise (排污单位) and its environmental health' })
+// simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
+// (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
+@ObjectType({ description: 'A polluting enterprise (排污单位) and its environmental health', simpleResolvers: true })
 export class Enterprise implements Partial<EnterpriseRow> {
   @Field({ description: 'Unified social credit code (统一社会信用代码)' })
   creditCode!: string;

@@ -47,7 +47,9 @@ export class HealthReport {
 }
 
 /** A point of the score history: a change of score or risk level, with its cause. */
-@ObjectType({ description: 'A change of score or risk level' })
+// simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
+// (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
+@ObjectType({ description: 'A change of score or risk level', simpleResolvers: true })
 export class ScorePoint {
   @Field(() => DateTimeScalar)
   at!: Date;

@@ -41,7 +41,9 @@ registerEnumType(TagSourceKind, {
 });
 
 /** A tag: in the catalogue (`Query.tags`) or as carried by an enterprise (`Enterprise.tags`). */
-@ObjectType({ description: 'A tag (标签). Searches accept its code or its Chinese label.' })
+// simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
+// (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
+@ObjectType({ description: 'A tag (标签). Searches accept its code or its Chinese label.', simpleResolvers: true })
 export class Tag {
   id!: number;
 
