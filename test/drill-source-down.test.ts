@@ -3,6 +3,7 @@ import { loadConfig } from '../src/config/config';
 import { withCheckChar } from '../src/domain/credit-code';
 import { addDays, chinaToday } from '../src/scoring/score-dates';
 import { startSimulator } from '../simulator/sim.server';
+import { sourceCounts, storeCounts } from './support/drill-kit';
 import { spawnHub } from './support/hub-process';
 import { TestDatabase, createTestDatabase } from './support/test-database';
 
@@ -65,16 +66,9 @@ describe('fault drill: a source system down for a whole run', () => {
     sim = await startSimulator({ port, store });
     const back = spawnHub(['sync'], env);
     expect([await back.exited, back.output().slice(-2000)]).toEqual([0, expect.any(String)]);
-    const source = store.counts();
-    const count = async (sql: string, params: unknown[] = []) => (await tdb.db.pool.query(sql, params)).rows[0].n as number;
-    expect({
-      enterprises: await count(`select count(*)::int n from enterprise`),
-      enforcementRecords: await count(`select count(*)::int n from enforcement_record`),
-      penalties: await count(`select count(*)::int n from penalty`),
-      monitoring: await count(`select count(*)::int n from source_record where connector_id = 'monitoring'`),
-      quarantined: await count(`select count(*)::int n from quarantine where status = 'OPEN'`),
-      newMeasure: await count(`select count(*)::int n from enforcement_record where record_id = 'ENF-DRILL-DOWN-1' and credit_code = $1`, [NEW_CODE]),
-    }).toEqual({ enterprises: source.permit, enforcementRecords: source.enforcementRecords, penalties: source.penalty, monitoring: source.monitoring, quarantined: 0, newMeasure: 1 });
+    expect(await storeCounts(tdb.db.pool)).toEqual(sourceCounts(store.counts()));
+    const newMeasure = await tdb.db.pool.query(`select count(*)::int n from enforcement_record where record_id = 'ENF-DRILL-DOWN-1' and credit_code = $1`, [NEW_CODE]);
+    expect(newMeasure.rows[0].n).toBe(1);
     const after = (await tdb.db.pool.query(`select connector_id, status from connector_run where id > $1 and status = 'SUCCEEDED' order by connector_id`, [lastRun])).rows;
     expect(after.map((r) => r.connector_id)).toEqual(['enforcement', 'monitoring', 'penalty', 'permit']);
   }, 90_000);

@@ -1,3 +1,4 @@
+import { Pool } from 'pg';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { HubProcess, spawnHub } from './hub-process';
@@ -127,4 +128,21 @@ export async function startPostgresProcess(dataDir: string, port: number): Promi
       await exited;
     },
   };
+}
+
+/** The store's counts that a sync must bring equal to the source's (see {@link sourceCounts}). */
+export async function storeCounts(pool: Pool): Promise<Record<string, number>> {
+  const count = async (sql: string) => (await pool.query(sql)).rows[0].n as number;
+  return {
+    enterprises: await count(`select count(*)::int n from enterprise`),
+    enforcementRecords: await count(`select count(*)::int n from enforcement_record`),
+    penalties: await count(`select count(*)::int n from penalty`),
+    monitoring: await count(`select count(*)::int n from source_record where connector_id = 'monitoring'`),
+    quarantined: await count(`select count(*)::int n from quarantine where status = 'OPEN'`),
+  };
+}
+
+/** What the simulator holds, in the shape of {@link storeCounts} (nothing quarantined). */
+export function sourceCounts(source: { permit: number; enforcementRecords: number; penalty: number; monitoring: number }): Record<string, number> {
+  return { enterprises: source.permit, enforcementRecords: source.enforcementRecords, penalties: source.penalty, monitoring: source.monitoring, quarantined: 0 };
 }
