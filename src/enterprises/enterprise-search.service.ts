@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
 import { DivisionDirectory } from '../divisions/division-directory';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
@@ -29,6 +30,25 @@ const ORDER: Record<EnterpriseOrderKey, { column: string; dir: 'asc' | 'desc'; n
   NAME_ASC: { column: 'e.name', dir: 'asc', numeric: false },
   CREDIT_CODE_ASC: { column: 'e.credit_code', dir: 'asc', numeric: false },
 };
+
+/** Distinct search statements whose names are remembered (a filter's shape, not its values, makes the text). */
+const MAX_NAMED_STATEMENTS = 1000;
+const statementNames = new Map<string, string>();
+
+/**
+ * The name under which a search statement is prepared once per connection
+ * and then only bound and executed (no parse and no new plan per request):
+ * derived from the text, so one name never stands for two texts.
+ */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `enterprise-search-${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    if (statementNames.size >= MAX_NAMED_STATEMENTS) statementNames.clear();
+    statementNames.set(sql, name);
+  }
+  return name;
+}
 
 /**
  * Finds enterprises inside a caller's jurisdiction: one by credit code, or
@@ -98,7 +118,7 @@ export class EnterpriseSearchService {
     }
     const orderBy = o.column === 'e.credit_code' ? 'e.credit_code asc' : `${o.column} ${o.dir}, e.credit_code asc`;
     const sql = `select ${ENTERPRISE_COLUMNS} from enterprise e where ${where}${keyset} order by ${orderBy} limit ${params.add(first + 1)}`;
-    const res = await this.pool.query<EnterpriseRow>(sql, params.values);
+    const res = await this.pool.query<EnterpriseRow>({ name: statementName(sql), text: sql, values: params.values });
     const rows = res.rows.slice(0, first);
     const valueOf = (r: EnterpriseRow) => (order.startsWith('SCORE') ? r.score : order === 'NAME_ASC' ? r.name : r.creditCode);
     const edges = rows.map((node) => ({ cursor: encodeCursor({ order, value: valueOf(node), creditCode: node.creditCode }), node }));
