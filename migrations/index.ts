@@ -5,6 +5,7 @@ import { Migration20261130000400CallersAndAudit } from './Migration2026113000040
 import { Migration20261130000500Tags } from './Migration20261130000500_tags';
 import { Migration20261130000600Warnings } from './Migration20261130000600_warnings';
 import { Migration20261130000700QuarantineScope } from './Migration20261130000700_quarantine-scope';
+import { Migration20261130000800SearchIndexes } from './Migration20261130000800_search-indexes';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -19,4 +20,5 @@ export const migrationsList = [
   { name: 'Migration20261130000500_tags', class: Migration20261130000500Tags },
   { name: 'Migration20261130000600_warnings', class: Migration20261130000600Warnings },
   { name: 'Migration20261130000700_quarantine-scope', class: Migration20261130000700QuarantineScope },
+  { name: 'Migration20261130000800_search-indexes', class: Migration20261130000800SearchIndexes },
 ];
