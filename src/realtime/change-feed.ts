@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { Client, Notification, Pool } from 'pg';
 import { ENTERPRISE_COLUMNS, EnterpriseRow } from '../enterprises/enterprise.model';
 import { WARNING_COLUMNS, WarningRow } from '../warnings/warning.types';
-import { HubPubSub, TOPICS } from './hub-pubsub';
+import { SqlParams, divisionPredicate } from '../jurisdiction/scope';
+import { HubPubSub, TOPICS, scopedTopic } from './hub-pubsub';
 
 /** The channels the database NOTIFYs on (see the warnings migration). */
 export const CHANNELS = { warning: 'hub_warning', score: 'hub_score_changed' } as const;
@@ -150,29 +151,41 @@ export class ChangeFeed extends EventEmitter {
     if (!ids.length) return;
     for (const id of ids) if (BigInt(id) > this.lastWarningId) this.lastWarningId = BigInt(id);
     this.emit('warnings', ids);
-    if (!this.pubsub.subscriberCount(TOPICS.warningRaised)) return;
-    const res = await this.pool.query<WarningRow>(
-      `select ${WARNING_COLUMNS} from warning w join enterprise e using (credit_code) where w.id = any($1::bigint[]) order by w.id`,
-      [ids],
-    );
-    for (const warning of res.rows) this.pubsub.publish(TOPICS.warningRaised, { warning, receivedAt } satisfies WarningRaisedEvent);
+    // One statement per jurisdiction that has subscribers, with its predicate in the SQL.
+    for (const scope of this.pubsub.activeScopes(TOPICS.warningRaised)) {
+      const params = new SqlParams();
+      const res = await this.pool.query<WarningRow>(
+        `select ${WARNING_COLUMNS} from warning w join enterprise e using (credit_code)
+          where w.id = any(${params.add(ids)}::bigint[]) and ${divisionPredicate(scope, params)} order by w.id`,
+        params.values,
+      );
+      const topic = scopedTopic(TOPICS.warningRaised, scope);
+      for (const warning of res.rows) this.pubsub.publish(topic, { warning, receivedAt } satisfies WarningRaisedEvent);
+    }
   }
 
   private async publishScores(from: string, to: string, receivedAt: number): Promise<void> {
     if (BigInt(to) > this.lastHistoryId) this.lastHistoryId = BigInt(to);
-    if (!this.pubsub.subscriberCount(TOPICS.scoreChanged)) return;
+    const scopes = this.pubsub.activeScopes(TOPICS.scoreChanged);
+    if (!scopes.length) return;
     const batch = BigInt(this.opts.batchSize ?? 5000);
     for (let lo = BigInt(from); lo <= BigInt(to); lo += batch) {
       const hi = lo + batch - 1n < BigInt(to) ? lo + batch - 1n : BigInt(to);
-      const res = await this.pool.query<EnterpriseRow & { previousScore: number | null; previousRiskLevel: string | null; historyId: string }>(
-        `select distinct on (h.credit_code) ${ENTERPRISE_COLUMNS}, h.previous_score as "previousScore", h.previous_risk_level as "previousRiskLevel", h.id::text as "historyId"
-           from score_history h join enterprise e using (credit_code)
-          where h.id between $1::bigint and $2::bigint order by h.credit_code, h.id desc`,
-        [lo.toString(), hi.toString()],
-      );
-      for (const r of res.rows) {
-        const { previousScore, previousRiskLevel, historyId, ...enterprise } = r;
-        this.pubsub.publish(TOPICS.scoreChanged, { enterprise, previousScore, previousRiskLevel, historyId, receivedAt } satisfies ScoreChangeEvent);
+      // One statement per jurisdiction that has subscribers, with its predicate in the SQL.
+      for (const scope of scopes) {
+        const params = new SqlParams();
+        const res = await this.pool.query<EnterpriseRow & { previousScore: number | null; previousRiskLevel: string | null; historyId: string }>(
+          `select distinct on (h.credit_code) ${ENTERPRISE_COLUMNS}, h.previous_score as "previousScore", h.previous_risk_level as "previousRiskLevel", h.id::text as "historyId"
+             from score_history h join enterprise e using (credit_code)
+            where h.id between ${params.add(lo.toString())}::bigint and ${params.add(hi.toString())}::bigint and ${divisionPredicate(scope, params)}
+            order by h.credit_code, h.id desc`,
+          params.values,
+        );
+        const topic = scopedTopic(TOPICS.scoreChanged, scope);
+        for (const r of res.rows) {
+          const { previousScore, previousRiskLevel, historyId, ...enterprise } = r;
+          this.pubsub.publish(topic, { enterprise, previousScore, previousRiskLevel, historyId, receivedAt } satisfies ScoreChangeEvent);
+        }
       }
     }
   }

@@ -1,3 +1,4 @@
+import { Scope } from '../jurisdiction/scope';
 import { PubSub } from 'type-graphql';
 
 /** Events a subscriber may hold unread before it is cut off as too slow. */
@@ -101,6 +102,26 @@ export class HubPubSub implements PubSub {
   subscriberCount(routingKey: string): number {
     return this.topics.get(routingKey)?.size ?? 0;
   }
+
+  /** The jurisdictions that currently have subscribers on a change topic. */
+  activeScopes(topic: string): Scope[] {
+    const out: Scope[] = [];
+    for (const key of this.topics.keys()) {
+      const m = /^(.+)@(PROVINCE|CITY|COUNTY):(\d{6})$/.exec(key);
+      if (m && m[1] === topic) out.push({ level: m[2] as Scope['level'], divisionCode: m[3] });
+    }
+    return out;
+  }
+}
+
+/**
+ * The routing key of a change topic for one jurisdiction. Subscribers listen
+ * on their own jurisdiction's key; the change feed selects, in SQL with the
+ * jurisdiction predicate, what each active jurisdiction may see and publishes
+ * only that to its key.
+ */
+export function scopedTopic(topic: string, scope: Pick<Scope, 'level' | 'divisionCode'>): string {
+  return `${topic}@${scope.level}:${scope.divisionCode}`;
 }
 
 /** Topic names of the change events. */

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { EnterpriseRow } from '../../enterprises/enterprise.model';
 import { ScoreChangeEvent, WarningRaisedEvent } from '../../realtime/change-feed';
-import { TOPICS, filterStream, hubPubSub } from '../../realtime/hub-pubsub';
+import { TOPICS, filterStream, hubPubSub, scopedTopic } from '../../realtime/hub-pubsub';
 import { scopeContains } from '../../realtime/scope-match';
 import { WarningFilterInput } from '../../warnings/warning.service';
 import { WARNING_TYPES, WarningRow } from '../../warnings/warning.types';
@@ -107,11 +107,10 @@ export class WarningResolver {
       const division = requireDivisionInScope(ctx, f?.divisionCode, 'filter.divisionCode');
       const unknown = (f?.types ?? []).filter((t) => !(WARNING_TYPES as readonly string[]).includes(t));
       if (unknown.length) throw new GraphQLError(`filter.types: unknown warning type ${unknown.join(', ')}`, { extensions: { code: 'BAD_USER_INPUT' } });
-      const scope = ctx.scope;
-      return filterStream(hubPubSub.subscribe(TOPICS.warningRaised), (e) => {
+      // The feed publishes to this key only what the caller's jurisdiction selects in SQL; the rest is the caller's own filter.
+      return filterStream(hubPubSub.subscribe(scopedTopic(TOPICS.warningRaised, ctx.scope)), (e) => {
         const w = (e as WarningRaisedEvent).warning;
-        return scopeContains(scope, w.divisionCode)
-          && (!division || scopeContains(division, w.divisionCode))
+        return (!division || scopeContains(division, w.divisionCode))
           && (!f?.types?.length || f.types.includes(w.type))
           && (!f?.status?.length || f.status.includes(w.status as WarningStatus))
           && (!f?.severities?.length || f.severities.includes(w.severity))
@@ -128,17 +127,17 @@ export class WarningResolver {
     subscribe: ({ args, context }) => {
       const ctx = context as HubContext;
       const division = requireDivisionInScope(ctx, args.divisionCode as string | null, 'divisionCode');
-      const scope = ctx.scope;
-      return filterStream(hubPubSub.subscribe(TOPICS.scoreChanged), (e) => {
+      // The feed publishes to this key only what the caller's jurisdiction selects in SQL; the rest is the caller's own filter.
+      return filterStream(hubPubSub.subscribe(scopedTopic(TOPICS.scoreChanged, ctx.scope)), (e) => {
         const d = (e as ScoreChangeEvent).enterprise.divisionCode;
-        return scopeContains(scope, d) && (!division || scopeContains(division, d));
+        return !division || scopeContains(division, d);
       });
     },
   })
   scoreChanged(@Root() event: ScoreChangeEvent, @Arg('divisionCode', () => String, { nullable: true }) _divisionCode?: string | null): EnterpriseRow {
-    // The row was read once for all subscribers by the change feed; the subscribe filter above let through only
-    // enterprises inside this subscriber's jurisdiction (the divisionPredicate rule). Nested fields read through
-    // this event's own loaders, which put the jurisdiction in their SQL.
+    // The row was read by the change feed with this subscriber's jurisdiction in its SQL (one statement per
+    // jurisdiction with subscribers). Nested fields read through this event's own loaders, which put the
+    // jurisdiction in their SQL too.
     return event.enterprise;
   }
 }
