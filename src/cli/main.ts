@@ -30,6 +30,7 @@ usage:
   hub connectors list               connectors with their last run
   hub connectors run ID             run one connector
   hub connectors register FILE      register a declarative connector from a JSON file
+  hub retag                         re-derive every enterprise's tags from the current rules and data
   hub schema [--out FILE]           write the GraphQL schema (default schema/schema.graphql)
   hub keys create --name NAME --division CODE --role BUREAU|PARTNER|STEWARD|ADMIN
                                     print a new API key (stored hashed); hub keys list | revoke ID
@@ -135,6 +136,18 @@ async function cmdConnectors(args: string[]): Promise<number> {
   }
 }
 
+async function cmdRetag(): Promise<number> {
+  const hub = await openHub();
+  try {
+    const t = Date.now();
+    const summary = await hub.services.tags.retagAll();
+    console.log(`retagged ${summary.enterprises} enterprises (${summary.changed} changed) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    return 0;
+  } finally {
+    await hub.shutdown();
+  }
+}
+
 async function cmdSchema(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true });
   const out = values.out ?? path.join(projectRoot(), 'schema', 'schema.graphql');
@@ -159,6 +172,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'schema': return await cmdSchema(args);
       case 'keys': return await runKeysCommand(args);
       case 'rescore': return await runRescoreCommand(args);
+      case 'retag': return await cmdRetag();
       case undefined: case 'help': case '--help': case '-h': console.log(USAGE); return 0;
       default: throw new UsageError(`unknown command '${cmd}'`);
     }
