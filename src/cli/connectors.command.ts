@@ -5,7 +5,6 @@ import { projectRoot } from '../config/project-root';
 import { resolveConfig } from '../connectors/connector.types';
 import { HttpClient } from '../connectors/http.client';
 import { DeclarativeDefinitionError } from '../connectors/declarative/declarative-definition.validator';
-import { startHubScheduler } from '../scheduling/hub.scheduler';
 import { HubRuntime } from './hub-runtime';
 
 /** Declarative connectors the project ships as examples; `hub start` registers them so the demo has every system. */
@@ -68,11 +67,4 @@ export async function registerShippedConnectors(services: HubServices): Promise<
     added.push(String(def.id));
   }
   return added;
-}
-
-/** Starts the scheduler of a serving process and stops it on shutdown. */
-export async function startSchedulerFor(hub: HubRuntime): Promise<void> {
-  const scheduler = await startHubScheduler(hub.services, { log: (l) => hub.log(l) });
-  hub.onShutdown(() => scheduler.stop());
-  console.log(`scheduler: ${scheduler.installed().map((t) => `${t.id} (${t.schedule})`).join(', ')}`);
 }

@@ -1,6 +1,7 @@
 import { HubServices } from '../app/hub-services';
 import { HubRuntime } from '../cli/hub-runtime';
 import { HubScheduler, startHubScheduler } from '../scheduling/hub.scheduler';
+import { registerScoringTasks } from '../scoring/scoring-schedule';
 
 /** How often queued webhook deliveries (and their due retries) are sent, across all replicas (a leased task). */
 export const WEBHOOK_DELIVERY_SCHEDULE = '*/10 * * * * *';
@@ -34,12 +35,13 @@ export async function registerWarningTasks(scheduler: HubScheduler, services: Hu
 }
 
 /**
- * `hub serve` / `hub start`: the process's scheduler (as `startSchedulerFor`
- * starts it) with the early-warning tasks added, stopped on shutdown.
+ * `hub serve` / `hub start`: the process's scheduler (connector schedules,
+ * the daily task) with the scoring and early-warning tasks added, stopped on shutdown.
  */
 export async function startSchedulerWithWarnings(hub: HubRuntime): Promise<HubScheduler> {
   const scheduler = await startHubScheduler(hub.services, { log: (l) => hub.log(l) });
   hub.onShutdown(() => scheduler.stop());
+  registerScoringTasks(scheduler, hub.services);
   await registerWarningTasks(scheduler, hub.services);
   hub.onShutdown(async () => {
     await hub.services.warnings.deliveries.drain();
