@@ -1,17 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
+import { KeysetPage, keysetPage } from '../db/keyset-page';
 import { DivisionDirectory } from '../divisions/division-directory';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { decodeCursor, encodeCursor } from './enterprise-cursor';
 import { ENTERPRISE_COLUMNS, EnterpriseFilterInput, EnterpriseOrderKey, EnterpriseRow } from './enterprise.model';
 
 /** A page of enterprises in Relay form, with the total computed only when asked for. */
-export interface EnterprisePage {
-  edges: { cursor: string; node: EnterpriseRow }[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-  totalCount(): Promise<number>;
-}
+export type EnterprisePage = KeysetPage<EnterpriseRow>;
 
 /** Most rows one page may ask for. */
 export const MAX_PAGE_SIZE = 500;
@@ -119,18 +115,12 @@ export class EnterpriseSearchService {
     const orderBy = o.column === 'e.credit_code' ? 'e.credit_code asc' : `${o.column} ${o.dir}, e.credit_code asc`;
     const sql = `select ${ENTERPRISE_COLUMNS} from enterprise e where ${where}${keyset} order by ${orderBy} limit ${params.add(first + 1)}`;
     const res = await this.pool.query<EnterpriseRow>({ name: statementName(sql), text: sql, values: params.values });
-    const rows = res.rows.slice(0, first);
     const valueOf = (r: EnterpriseRow) => (order.startsWith('SCORE') ? r.score : order === 'NAME_ASC' ? r.name : r.creditCode);
-    const edges = rows.map((node) => ({ cursor: encodeCursor({ order, value: valueOf(node), creditCode: node.creditCode }), node }));
-    let total: Promise<number> | undefined;
-    return {
-      edges,
-      hasNextPage: res.rows.length > first,
-      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
-      totalCount: () => {
-        total ??= this.pool.query<{ n: number }>(`select count(*)::int as n from enterprise e where ${where}`, countParams).then((r) => r.rows[0].n);
-        return total;
-      },
-    };
+    return keysetPage(
+      res.rows,
+      first,
+      (node) => encodeCursor({ order, value: valueOf(node), creditCode: node.creditCode }),
+      () => this.pool.query<{ n: number }>(`select count(*)::int as n from enterprise e where ${where}`, countParams).then((r) => r.rows[0].n),
+    );
   }
 }

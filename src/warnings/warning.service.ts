@@ -4,6 +4,7 @@ import { DivisionDirectory } from '../divisions/division-directory';
 import { ENTERPRISE_COLUMNS, EnterpriseRow } from '../enterprises/enterprise.model';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { WARNING_COLUMNS, WARNING_TYPES, WarningFilterError, WarningNotFoundError, WarningRow, WarningStateError, WarningStatusValue } from './warning.types';
+import { KeysetPage, keysetPage } from '../db/keyset-page';
 
 /** Conditions on warnings (the `WarningFilter` of the API); all given conditions must hold. */
 export interface WarningFilterInput {
@@ -17,12 +18,7 @@ export interface WarningFilterInput {
 }
 
 /** A page of warnings, newest first, with Relay cursors. */
-export interface WarningPage {
-  edges: { cursor: string; node: WarningRow }[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-  totalCount(): Promise<number>;
-}
+export type WarningPage = KeysetPage<WarningRow>;
 
 /** Warnings of one type in one status (dashboards). */
 export interface WarningCountRow {
@@ -87,20 +83,10 @@ export class WarningService {
         where ${where}${keyset} order by w.id desc limit ${params.add(first + 1)}`,
       params.values,
     );
-    const rows = res.rows.slice(0, first);
-    const edges = rows.map((node) => ({ cursor: encodeWarningCursor(node.id), node }));
-    let total: Promise<number> | undefined;
-    return {
-      edges,
-      hasNextPage: res.rows.length > first,
-      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
-      totalCount: () => {
-        total ??= this.pool
-          .query<{ n: number }>(`select count(*)::int as n from warning w join enterprise e using (credit_code) where ${where}`, countValues)
-          .then((r) => r.rows[0].n);
-        return total;
-      },
-    };
+    return keysetPage(res.rows, first, (node) => encodeWarningCursor(node.id), () =>
+      this.pool
+        .query<{ n: number }>(`select count(*)::int as n from warning w join enterprise e using (credit_code) where ${where}`, countValues)
+        .then((r) => r.rows[0].n));
   }
 
   /** Warnings per type and status inside `scope` (only non-zero pairs). */
