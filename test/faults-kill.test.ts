@@ -1,23 +1,13 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { createHubServices } from '../src/app/hub-services';
 import { loadConfig } from '../src/config/config';
 import { startSimulator } from '../simulator/sim.server';
+import { spawnHub } from './support/hub-process';
 import { TestDatabase, createTestDatabase } from './support/test-database';
 import { typedStoreDigest } from './support/store-digest';
 import creditDefinition from '../connectors/credit-rating.declarative.json';
 
-const BIN = path.join(__dirname, '..', 'bin', 'hub.js');
 /** Small pages so a sync is many transactions long. */
 const SMALL_PAGES: Record<string, object> = { permit: { pageSize: 40 }, enforcement: { limit: 40 }, penalty: { chunkSize: 10 }, monitoring: { pageSize: 60 } };
-
-function hubSync(env: Record<string, string>): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> } {
-  const child = spawn(process.execPath, [BIN, 'sync'], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return { child, done: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out }))) };
-}
 
 async function prepare(tdb: TestDatabase, simUrl: string, smallPages: boolean) {
   const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: simUrl }), tdb.db);
@@ -51,20 +41,20 @@ describe('hub sync killed mid-run', () => {
     const expected = await typedStoreDigest(reference.db);
 
     await prepare(killed, sim.url, true);
-    const env = { DATABASE_URL: killed.url, HUB_SOURCES_URL: sim.url };
-    const first = hubSync(env);
+    const env = { DATABASE_URL: killed.url, HUB_SOURCES_URL: sim.url, LOG_LEVEL: 'warn' };
+    const first = spawnHub(['sync'], env);
     const total = Number(expected.source_record.split(' ')[0]);
     // Kill once about half the records are committed and a later connector is mid-run.
     for (;;) {
       const n = (await killed.db.pool.query(`select count(*)::int n from source_record`)).rows[0].n;
       const running = (await killed.db.pool.query(`select connector_id from connector_run where status = 'RUNNING'`)).rows;
       if (n > total * 0.45 && running.length) break;
-      const exited = await Promise.race([first.done, new Promise((r) => setTimeout(() => r(null), 20))]);
-      if (exited) throw new Error(`hub sync finished before it could be killed: ${JSON.stringify(exited)}`);
+      const exited = await Promise.race([first.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 20))]);
+      if (exited) throw new Error(`hub sync finished before it could be killed: ${first.output()}`);
     }
     first.child.kill('SIGKILL');
-    const end = await first.done;
-    expect(end.signal).toBe('SIGKILL');
+    await first.exited;
+    expect(first.child.signalCode).toBe('SIGKILL');
 
     // Cursors never ahead of committed data.
     const state = new Map((await killed.db.pool.query(`select connector_id, cursor from connector_state`)).rows.map((r) => [r.connector_id, r.cursor]));
@@ -94,9 +84,8 @@ describe('hub sync killed mid-run', () => {
     }
     expect(state.size).toBeGreaterThan(0);
 
-    const second = hubSync(env);
-    const res = await second.done;
-    expect([res.code, res.out]).toEqual([0, expect.any(String)]);
+    const second = spawnHub(['sync'], env);
+    expect([await second.exited, second.output()]).toEqual([0, expect.any(String)]);
     expect(await typedStoreDigest(killed.db)).toEqual(expected);
     const abandoned = (await killed.db.pool.query(`select count(*)::int n from connector_run where error like 'abandoned%'`)).rows[0].n;
     expect(abandoned).toBe(1);

@@ -1,20 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { createHubServices } from '../src/app/hub-services';
 import { loadConfig } from '../src/config/config';
 import { startSimulator } from '../simulator/sim.server';
+import { spawnHub } from './support/hub-process';
 import { TestDatabase, createTestDatabase } from './support/test-database';
 import creditDefinition from '../connectors/credit-rating.declarative.json';
-
-const BIN = path.join(__dirname, '..', 'bin', 'hub.js');
-
-function serve(env: Record<string, string>): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return { child, out: () => out, exited: new Promise((r) => child.on('exit', (code) => r(code))) };
-}
 
 /** Two `hub serve` processes on one database, a 2-second schedule: every slot fires exactly once. */
 describe('schedules across replicas', () => {
@@ -34,13 +23,9 @@ describe('schedules across replicas', () => {
 
   it('runs each scheduled firing once, on one of the processes', async () => {
     const env = { DATABASE_URL: tdb.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '*/2 * * * * *', LOG_LEVEL: 'info' };
-    const a = serve(env);
-    const b = serve(env);
-    const started = Date.now();
-    while (!(/scheduler:/.test(a.out()) && /scheduler:/.test(b.out()))) {
-      if (Date.now() - started > 30_000) throw new Error(`servers did not start:\n${a.out()}\n${b.out()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const a = spawnHub(['serve', '--port', '0'], env);
+    const b = spawnHub(['serve', '--port', '0'], env);
+    await Promise.all([a.waitFor(/scheduler:/, 30_000), b.waitFor(/scheduler:/, 30_000)]);
     const from = new Date();
     await new Promise((r) => setTimeout(r, 9_000));
     const to = new Date();

@@ -3,7 +3,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { Database, connectDatabase } from '../../src/db/database';
+import { Database, connectDatabase, databaseUrlFor } from '../../src/db/database';
 import { EmbeddedPostgresHandle, findFreePort, startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { projectRoot } from '../../src/config/project-root';
 
@@ -29,12 +29,11 @@ export async function freshBenchDatabase(name: string): Promise<BenchDatabase> {
   await admin.query(`create database "${dbName}"`);
   const version = (await admin.query('show server_version')).rows[0].server_version;
   await admin.end();
-  const u = new URL(serverUrl);
-  u.pathname = `/${dbName}`;
-  const db = await connectDatabase(u.toString());
+  const url = databaseUrlFor(serverUrl, dbName);
+  const db = await connectDatabase(url);
   return {
     db,
-    url: u.toString(),
+    url,
     server: `PostgreSQL ${version} (${embedded ? 'embedded' : 'DATABASE_URL'})`,
     async drop() {
       await db.close();

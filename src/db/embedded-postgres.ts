@@ -39,7 +39,9 @@ export async function findFreePort(from: number): Promise<number> {
   throw new Error(`no free port between ${from} and ${from + 199}`);
 }
 
-function processAlive(pid: number): boolean {
+/** True when a process with this pid exists (ours or another user's). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

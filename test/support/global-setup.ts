@@ -2,18 +2,9 @@ import 'reflect-metadata';
 import path from 'node:path';
 import { Client } from 'pg';
 import fs from 'node:fs';
-import { cleanupStalePostmaster, startEmbeddedPostgres } from '../../src/db/embedded-postgres';
+import { cleanupStalePostmaster, processAlive, startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-import { connectDatabase } from '../../src/db/database';
+import { connectDatabase, databaseUrlFor } from '../../src/db/database';
 
 /**
  * Once per test run: find the PostgreSQL to test against (DATABASE_URL, or an
@@ -52,7 +43,7 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await admin.end();
   }
-  const templateUrl = withDatabase(serverUrl, template);
+  const templateUrl = databaseUrlFor(serverUrl, template);
   const db = await connectDatabase(templateUrl);
   await db.close();
   // MikroORM keeps entity metadata on globalThis; when jest runs tests in this
@@ -63,9 +54,3 @@ export default async function globalSetup(): Promise<void> {
   process.env.HUB_TEST_PARENT_PID = String(process.pid);
 }
 
-/** The same server URL with another database name. */
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}

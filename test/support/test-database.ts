@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { Database, connectDatabase } from '../../src/db/database';
+import { Database, connectDatabase, databaseUrlFor } from '../../src/db/database';
 
 /** A database of its own for one test file, cloned from the migrated template. */
 export interface TestDatabase {
@@ -8,12 +8,6 @@ export interface TestDatabase {
   db: Database;
   /** Closes connections and drops the database. */
   drop(): Promise<void>;
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 /** Creates a fresh, migrated database on the test server (see global-setup). */
@@ -29,7 +23,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  const url = withDatabase(serverUrl, name);
+  const url = databaseUrlFor(serverUrl, name);
   const db = await connectDatabase(url);
   return {
     url,
