@@ -93,7 +93,7 @@ export class ConnectorAdminService {
     for (const r of res.rows) {
       let config: ConnectorConfig = {};
       try {
-        const { connector } = await this.registry.resolve(this.db, r.id);
+        const connector = this.registry.connectorOf(r);
         config = redactConfig(connector.manifest, resolveConfig(connector.manifest, r.config));
       } catch {
         // A code connector missing from this build or a broken definition: show no config rather than fail the list.

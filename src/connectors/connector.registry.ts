@@ -42,13 +42,18 @@ export class ConnectorRegistry {
     const em = db.orm.em.fork();
     const row = await em.findOne(ConnectorEntity, { id });
     if (!row) throw new Error(`no connector with id '${id}'; known: ${(await this.listIds(db)).join(', ')}`);
+    return { connector: this.connectorOf(row), row };
+  }
+
+  /** The runnable connector of a stored row already read (no query). */
+  connectorOf(row: Pick<ConnectorEntity, 'id' | 'kind' | 'definition'>): SourceConnector {
     if (row.kind === 'code') {
-      const c = this.code.get(id);
-      if (!c) throw new Error(`connector '${id}' is registered as code but this build has no such connector`);
-      return { connector: c, row };
+      const c = this.code.get(row.id);
+      if (!c) throw new Error(`connector '${row.id}' is registered as code but this build has no such connector`);
+      return c;
     }
-    if (!this.declarativeFactory) throw new Error(`connector '${id}' is declarative but no declarative runtime is installed`);
-    return { connector: this.declarativeFactory(id, row.definition), row };
+    if (!this.declarativeFactory) throw new Error(`connector '${row.id}' is declarative but no declarative runtime is installed`);
+    return this.declarativeFactory(row.id, row.definition);
   }
 
   async listIds(db: Database): Promise<string[]> {
