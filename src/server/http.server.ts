@@ -87,12 +87,13 @@ export async function startHttpServer(services: HubServices, opts: ServerOptions
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
-      const route = routes.find((r) => r.pattern.test(url.pathname));
+      let match: RegExpExecArray | null = null;
+      const route = routes.find((r) => (match = r.pattern.exec(url.pathname)) !== null);
       observeHttpRequest(services, req, res, route?.name ?? 'unmatched', requestId);
       if (!route) throw new HttpError(404, `no route for ${url.pathname}; GraphQL is at /graphql`, 'NOT_FOUND');
       if (!route.methods.includes(req.method ?? 'GET')) throw new HttpError(405, `${req.method} is not allowed on ${url.pathname}; use ${route.methods.join(' or ')}`, 'METHOD_NOT_ALLOWED', { allow: route.methods.join(', ') });
       const caller = route.auth === 'caller' ? await authenticateRequest(req, services.apiKeys) : null;
-      await route.handle(req, res, { services, url, requestId, caller, params: (route.pattern.exec(url.pathname) ?? []).slice(1) });
+      await route.handle(req, res, { services, url, requestId, caller, params: (match ?? []).slice(1) });
     } catch (e) {
       const err = e instanceof HttpError ? e : new HttpError(500, 'internal error; the hub logged the details', 'INTERNAL_SERVER_ERROR');
       if (!(e instanceof HttpError)) services.log(`request ${requestId} ${req.method} ${url.pathname} failed: ${(e as Error).stack ?? e}`);
