@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
+import { databaseUrlFor } from '../src/db/database';
 import { findFreePort } from '../src/db/embedded-postgres';
 import { spawnHub } from './support/hub-process';
 
@@ -52,4 +54,30 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
     expect(hub.output()).toMatch(/DATABASE_URL must use postgres/);
     expect(hub.output()).toMatch(/PORT must be a port number/);
   });
+});
+
+describe('hub migrate on an empty database (DATABASE_URL)', () => {
+  const serverUrl = process.env.HUB_TEST_SERVER_URL!;
+  const name = `hub_test_${process.env.HUB_TEST_PARENT_PID}_empty_migrate`;
+  const admin = async (sql: string) => {
+    const c = new Client({ connectionString: serverUrl });
+    await c.connect();
+    try { return await c.query(sql); } finally { await c.end(); }
+  };
+  beforeAll(() => admin(`create database "${name}"`));
+  afterAll(() => admin(`drop database if exists "${name}" with (force)`));
+
+  it('creates the whole store, then finds nothing pending', async () => {
+    const env = { DATABASE_URL: databaseUrlFor(serverUrl, name), HUB_SOURCES_URL: 'http://127.0.0.1:9' };
+    const first = spawnHub(['migrate'], env);
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toMatch(/applied \d+ migration\(s\): .*initial-store/);
+    const c = new Client({ connectionString: env.DATABASE_URL });
+    await c.connect();
+    const divisions = await c.query('select count(*)::int as n from division').finally(() => c.end());
+    expect(divisions.rows[0].n).toBe(168);
+    const second = spawnHub(['migrate'], env);
+    expect(await second.exited).toBe(0);
+    expect(second.output()).toMatch(/no pending migrations/);
+  }, 90_000);
 });

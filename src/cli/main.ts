@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config/config';
+import { ConfigError, loadConfig } from '../config/config';
 import { projectRoot } from '../config/project-root';
-import { migrate } from '../db/database';
+import { migrate, openDatabase } from '../db/database';
 import { writeSchemaFile } from '../graphql/schema';
 import { startHttpServer } from '../server/http.server';
 import { runSimCommand } from '../../simulator/sim.command';
@@ -41,13 +41,14 @@ environment: DATABASE_URL, HUB_SOURCES_URL, PORT, HUB_DATA_DIR, HUB_PUBLIC_URL, 
 const DEMO_QUERY = `{ enterprises(first: 5) { totalCount edges { node { creditCode name score riskLevel division { name } } } } }`;
 
 async function cmdMigrate(): Promise<number> {
-  const hub = await openHub({}, { migrate: false });
+  // The database alone: the services read tables that only the migrations create.
+  const db = await openDatabase(loadConfig(process.env), { migrate: false });
   try {
-    const applied = await migrate(hub.db.orm);
+    const applied = await migrate(db.orm);
     console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'no pending migrations');
     return 0;
   } finally {
-    await hub.shutdown();
+    await db.close();
   }
 }
 
