@@ -6,6 +6,7 @@ import { Migration20261130000500Tags } from './Migration20261130000500_tags';
 import { Migration20261130000600Warnings } from './Migration20261130000600_warnings';
 import { Migration20261130000700QuarantineScope } from './Migration20261130000700_quarantine-scope';
 import { Migration20261130000800SearchIndexes } from './Migration20261130000800_search-indexes';
+import { Migration20261130000900RankCountyBuckets } from './Migration20261130000900_rank-county-buckets';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: 'Migration20261130000600_warnings', class: Migration20261130000600Warnings },
   { name: 'Migration20261130000700_quarantine-scope', class: Migration20261130000700QuarantineScope },
   { name: 'Migration20261130000800_search-indexes', class: Migration20261130000800SearchIndexes },
+  { name: 'Migration20261130000900_rank-county-buckets', class: Migration20261130000900RankCountyBuckets },
 ];

@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { createHash } from 'node:crypto';
 import { contentHash } from './content-hash';
 import { ValidationContext, validateRecord } from './record-validator';
 import { EnforcementData, EnterpriseData, MonitoringData, PenaltyData, RatingData, RecordKind, UnifiedRecord } from './unified-record';
@@ -25,10 +26,24 @@ export interface PageResult {
   touched: string[];
 }
 
-interface Valid { record: UnifiedRecord; raw: unknown; hash: string }
+/** A valid record ready to write: its source row and typed rows already serialised. */
+interface Valid {
+  record: UnifiedRecord;
+  /** The `source_record` row as JSON (payload included). */
+  sourceRow: string;
+  /** The typed row as JSON, and for enterprises the permit rows. */
+  typedRow: string;
+  permitRows?: string[];
+}
 
 /** A record that failed mapping or validation, on its way to quarantine. */
 interface BadRecord { sourceId: string | null; creditCode: string | null; raw: unknown; reason: string }
+
+/**
+ * A page validated and serialised, not yet written: the CPU half of loading,
+ * done while the previous page's statements run (see `SyncRunner`).
+ */
+export interface PreparedPage { valid: Valid[]; bad: BadRecord[] }
 
 /**
  * Loads pages of fetched records into the unified store with set-based SQL:
@@ -40,7 +55,8 @@ interface BadRecord { sourceId: string | null; creditCode: string | null; raw: u
 export class IngestService {
   constructor(private readonly ctx: ValidationContext) {}
 
-  async ingestPage(client: PoolClient, connectorId: string, runId: string | null, items: PageItem[]): Promise<PageResult> {
+  /** Validates and serialises a page (pure: no I/O). */
+  prepare(items: PageItem[]): PreparedPage {
     const bad: BadRecord[] = [];
     const bySource = new Map<string, Valid>();
     for (const item of items) {
@@ -60,10 +76,20 @@ export class IngestService {
       }
       // The same record twice in one page (repeats, change feeds): the later one wins.
       bySource.delete(item.record.sourceId);
-      bySource.set(item.record.sourceId, { record: item.record, raw: item.raw, hash: contentHash(item.raw) });
+      bySource.set(item.record.sourceId, serialise(item.record, item.raw));
     }
-    const quarantined = await this.quarantine(client, connectorId, runId, bad);
-    const valid = [...bySource.values()];
+    return { valid: [...bySource.values()], bad };
+  }
+
+  /** Validates and writes one page (see `prepare` and `write`). */
+  async ingestPage(client: PoolClient, connectorId: string, runId: string | null, items: PageItem[]): Promise<PageResult> {
+    return this.write(client, connectorId, runId, this.prepare(items));
+  }
+
+  /** Writes a prepared page inside the caller's transaction. */
+  async write(client: PoolClient, connectorId: string, runId: string | null, page: PreparedPage): Promise<PageResult> {
+    const quarantined = await this.quarantine(client, connectorId, runId, page.bad);
+    const valid = page.valid;
     if (!valid.length) return { loaded: 0, unchanged: 0, quarantined, touched: [] };
 
     const changed = await this.upsertSourceRecords(client, connectorId, valid);
@@ -74,7 +100,7 @@ export class IngestService {
       const prev = changed.get(v.record.sourceId);
       if (prev) touched.add(prev);
     }
-    await this.upsertTyped(client, connectorId, changedValid.map((v) => v.record));
+    await this.upsertTyped(client, connectorId, changedValid);
     await client.query(
       `update quarantine set status = 'REPROCESSED', resolved_at = now()
         where connector_id = $1 and status = 'OPEN' and source_id = any($2::text[])`,
@@ -106,7 +132,6 @@ export class IngestService {
    * (new or different hash), each with the credit code it had before (or null).
    */
   private async upsertSourceRecords(client: PoolClient, connectorId: string, valid: Valid[]): Promise<Map<string, string | null>> {
-    const rows = valid.map((v) => ({ source_id: v.record.sourceId, kind: v.record.kind, credit_code: v.record.creditCode, payload: v.raw, content_hash: v.hash }));
     // One statement: read what is stored, write only new or changed records, and refresh
     // last_seen_at of unchanged ones at most once a day so re-syncs do not rewrite rows.
     const res = await client.query<{ source_id: string; prev_credit_code: string | null }>(
@@ -132,38 +157,32 @@ export class IngestService {
             and p.content_hash = i.content_hash and p.last_seen_at < now() - interval '1 day'
        )
        select up.source_id, prev.credit_code as prev_credit_code from up left join prev using (source_id)`,
-      [connectorId, JSON.stringify(rows)],
+      [connectorId, jsonArray(valid.map((v) => v.sourceRow))],
     );
     return new Map(res.rows.map((r) => [r.source_id, r.prev_credit_code]));
   }
 
-  private async upsertTyped(client: PoolClient, connectorId: string, records: UnifiedRecord[]): Promise<void> {
-    const byKind = new Map<RecordKind, UnifiedRecord[]>();
+  private async upsertTyped(client: PoolClient, connectorId: string, records: Valid[]): Promise<void> {
+    const byKind = new Map<RecordKind, Valid[]>();
     for (const r of records) {
       // Push, not spread: a page of tens of thousands of records must stay linear.
-      const list = byKind.get(r.kind);
+      const list = byKind.get(r.record.kind);
       if (list) list.push(r);
-      else byKind.set(r.kind, [r]);
+      else byKind.set(r.record.kind, [r]);
     }
     for (const [kind, recs] of byKind) {
+      const rows = jsonArray(recs.map((r) => r.typedRow));
       switch (kind) {
-        case 'enterprise': await this.upsertEnterprises(client, recs as UnifiedRecord<'enterprise'>[]); break;
-        case 'enforcement': await this.upsertEnforcement(client, recs as UnifiedRecord<'enforcement'>[]); break;
-        case 'penalty': await this.upsertPenalties(client, recs as UnifiedRecord<'penalty'>[]); break;
-        case 'monitoring': await this.upsertMonitoring(client, recs as UnifiedRecord<'monitoring'>[]); break;
-        case 'rating': await this.upsertRatings(client, connectorId, recs as UnifiedRecord<'rating'>[]); break;
+        case 'enterprise': await this.upsertEnterprises(client, recs, rows); break;
+        case 'enforcement': await this.upsertEnforcement(client, rows); break;
+        case 'penalty': await this.upsertPenalties(client, rows); break;
+        case 'monitoring': await this.upsertMonitoring(client, rows); break;
+        case 'rating': await this.upsertRatings(client, connectorId, rows); break;
       }
     }
   }
 
-  private async upsertEnterprises(client: PoolClient, recs: UnifiedRecord<'enterprise'>[]): Promise<void> {
-    const rows = recs.map(({ creditCode, data: d }: { creditCode: string; data: EnterpriseData }) => ({
-      credit_code: creditCode, name: d.name, division_code: d.divisionCode, address: d.address ?? null,
-      longitude: d.longitude ?? null, latitude: d.latitude ?? null, industry_code: d.industryCode ?? null,
-      supervision_level: d.supervisionLevel ?? null, management_class: d.managementClass ?? null, basin: d.basin ?? null,
-      pollution_types: d.pollutionTypes, air_sources: d.airSources, monitoring_facilities: d.monitoringFacilities,
-      source_updated_at: d.updatedAt ?? null,
-    }));
+  private async upsertEnterprises(client: PoolClient, recs: Valid[], rows: string): Promise<void> {
     await client.query(
       `insert into enterprise (credit_code, name, division_code, address, longitude, latitude, industry_code,
           supervision_level, management_class, basin, pollution_types, air_sources, monitoring_facilities, source_updated_at)
@@ -179,33 +198,28 @@ export class IngestService {
          basin = excluded.basin, pollution_types = excluded.pollution_types, air_sources = excluded.air_sources,
          monitoring_facilities = excluded.monitoring_facilities, source_updated_at = excluded.source_updated_at,
          updated_at = now()`,
-      [JSON.stringify(rows)],
+      [rows],
     );
-    const permits = recs.flatMap((r) => r.data.permits.map((p) => ({ credit_code: r.creditCode, permit_no: p.permitNo, valid_from: p.validFrom, valid_to: p.validTo, status: p.status })));
-    // The permit list of a changed enterprise is replaced by the one the source sends now.
+    // The permit list of a changed enterprise is replaced by the one the source sends now:
+    // one statement deletes the permits it no longer lists and upserts the ones it does.
     await client.query(
-      `delete from permit p where p.credit_code = any($1::text[])
-          and not exists (select 1 from jsonb_to_recordset($2::jsonb) as x(credit_code text, permit_no text)
-                           where x.credit_code = p.credit_code and x.permit_no = p.permit_no)`,
-      [recs.map((r) => r.creditCode), JSON.stringify(permits)],
-    );
-    if (permits.length) {
-      await client.query(
-        `insert into permit (credit_code, permit_no, valid_from, valid_to, status)
+      `with x as materialized (
          select distinct on (credit_code, permit_no) credit_code, permit_no, valid_from, valid_to, status
-           from jsonb_to_recordset($1::jsonb) as x(credit_code text, permit_no text, valid_from date, valid_to date, status text)
-         on conflict (credit_code, permit_no) do update
-           set valid_from = excluded.valid_from, valid_to = excluded.valid_to, status = excluded.status`,
-        [JSON.stringify(permits)],
-      );
-    }
+           from jsonb_to_recordset($2::jsonb) as x(credit_code text, permit_no text, valid_from date, valid_to date, status text)
+       ), gone as (
+         delete from permit p where p.credit_code = any($1::text[])
+            and not exists (select 1 from x where x.credit_code = p.credit_code and x.permit_no = p.permit_no)
+       )
+       insert into permit (credit_code, permit_no, valid_from, valid_to, status)
+       select credit_code, permit_no, valid_from, valid_to, status from x
+       on conflict (credit_code, permit_no) do update
+         set valid_from = excluded.valid_from, valid_to = excluded.valid_to, status = excluded.status
+         where (permit.valid_from, permit.valid_to, permit.status) is distinct from (excluded.valid_from, excluded.valid_to, excluded.status)`,
+      [recs.map((r) => r.record.creditCode), jsonArray(recs.flatMap((r) => r.permitRows ?? []))],
+    );
   }
 
-  private async upsertEnforcement(client: PoolClient, recs: UnifiedRecord<'enforcement'>[]): Promise<void> {
-    const rows = recs.map(({ creditCode, data: d }: { creditCode: string; data: EnforcementData }) => ({
-      record_id: d.recordId, credit_code: creditCode, kind: d.kind, event_date: d.date, finding: d.finding ?? null,
-      measure_type: d.measureType ?? null, status: d.status, modified_at: d.modifiedAt,
-    }));
+  private async upsertEnforcement(client: PoolClient, rows: string): Promise<void> {
     await client.query(
       `insert into enforcement_record (record_id, credit_code, kind, event_date, finding, measure_type, status, modified_at)
        select record_id, credit_code, kind, event_date, finding, measure_type, status, modified_at
@@ -214,15 +228,11 @@ export class IngestService {
        on conflict (record_id) do update set credit_code = excluded.credit_code, kind = excluded.kind,
          event_date = excluded.event_date, finding = excluded.finding, measure_type = excluded.measure_type,
          status = excluded.status, modified_at = excluded.modified_at`,
-      [JSON.stringify(rows)],
+      [rows],
     );
   }
 
-  private async upsertPenalties(client: PoolClient, recs: UnifiedRecord<'penalty'>[]): Promise<void> {
-    const rows = recs.map(({ creditCode, data: d }: { creditCode: string; data: PenaltyData }) => ({
-      case_no: d.caseNo, credit_code: creditCode, decision_date: d.decisionDate, amount: d.amount,
-      daily_consecutive: d.dailyConsecutive, status: d.status, modified_at: d.modifiedAt,
-    }));
+  private async upsertPenalties(client: PoolClient, rows: string): Promise<void> {
     await client.query(
       `insert into penalty (case_no, credit_code, decision_date, amount, daily_consecutive, status, modified_at)
        select case_no, credit_code, decision_date, amount, daily_consecutive, status, modified_at
@@ -231,15 +241,11 @@ export class IngestService {
        on conflict (case_no) do update set credit_code = excluded.credit_code, decision_date = excluded.decision_date,
          amount = excluded.amount, daily_consecutive = excluded.daily_consecutive, status = excluded.status,
          modified_at = excluded.modified_at`,
-      [JSON.stringify(rows)],
+      [rows],
     );
   }
 
-  private async upsertMonitoring(client: PoolClient, recs: UnifiedRecord<'monitoring'>[]): Promise<void> {
-    const rows = recs.map(({ creditCode, data: d }: { creditCode: string; data: MonitoringData }) => ({
-      credit_code: creditCode, outlet_code: d.outletCode, pollutant_code: d.pollutantCode, day: d.date,
-      valid_hours: d.validHours, exceed_hours: d.exceedHours, daily_mean: d.dailyMean ?? null, limit_value: d.limit ?? null, unit: d.unit ?? null,
-    }));
+  private async upsertMonitoring(client: PoolClient, rows: string): Promise<void> {
     await client.query(
       `insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours, daily_mean, limit_value, unit)
        select credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours, daily_mean, limit_value, unit
@@ -247,21 +253,74 @@ export class IngestService {
               valid_hours smallint, exceed_hours smallint, daily_mean float8, limit_value float8, unit text)
        on conflict (credit_code, outlet_code, pollutant_code, day) do update set valid_hours = excluded.valid_hours,
          exceed_hours = excluded.exceed_hours, daily_mean = excluded.daily_mean, limit_value = excluded.limit_value, unit = excluded.unit`,
-      [JSON.stringify(rows)],
+      [rows],
     );
   }
 
-  private async upsertRatings(client: PoolClient, connectorId: string, recs: UnifiedRecord<'rating'>[]): Promise<void> {
-    const rows = recs.map(({ creditCode, data: d }: { creditCode: string; data: RatingData }) => ({
-      credit_code: creditCode, level: d.level, rated_on: d.ratedOn, source_updated_at: d.updatedAt ?? null,
-    }));
+  private async upsertRatings(client: PoolClient, connectorId: string, rows: string): Promise<void> {
     await client.query(
       `insert into credit_rating (credit_code, connector_id, level, rated_on, source_updated_at)
        select credit_code, $1, level, rated_on, source_updated_at
          from jsonb_to_recordset($2::jsonb) as x(credit_code text, level text, rated_on date, source_updated_at timestamptz)
        on conflict (credit_code, connector_id) do update set level = excluded.level, rated_on = excluded.rated_on,
          source_updated_at = excluded.source_updated_at`,
-      [connectorId, JSON.stringify(rows)],
+      [connectorId, rows],
     );
+  }
+}
+
+/** A JSON array from already serialised elements. */
+function jsonArray(parts: string[]): string {
+  return `[${parts.join(',')}]`;
+}
+
+/** Serialises a valid record once: its source row (with the content hash) and its typed rows. */
+function serialise(record: UnifiedRecord, raw: unknown): Valid {
+  const json = JSON.stringify(raw) as string | undefined;
+  // The same hash as contentHash(raw), from the one serialisation.
+  const hash = createHash('sha1').update(json ?? 'undefined').digest('hex');
+  const payload = json ?? 'null';
+  const sourceRow = `{"source_id":${JSON.stringify(record.sourceId)},"kind":${JSON.stringify(record.kind)},"credit_code":${JSON.stringify(record.creditCode)},"content_hash":"${hash}","payload":${payload}}`;
+  const c = record.creditCode;
+  switch (record.kind) {
+    case 'enterprise': {
+      const d = record.data as EnterpriseData;
+      return {
+        record, sourceRow,
+        typedRow: JSON.stringify({
+          credit_code: c, name: d.name, division_code: d.divisionCode, address: d.address ?? null,
+          longitude: d.longitude ?? null, latitude: d.latitude ?? null, industry_code: d.industryCode ?? null,
+          supervision_level: d.supervisionLevel ?? null, management_class: d.managementClass ?? null, basin: d.basin ?? null,
+          pollution_types: d.pollutionTypes, air_sources: d.airSources, monitoring_facilities: d.monitoringFacilities,
+          source_updated_at: d.updatedAt ?? null,
+        }),
+        permitRows: d.permits.map((p) => JSON.stringify({ credit_code: c, permit_no: p.permitNo, valid_from: p.validFrom, valid_to: p.validTo, status: p.status })),
+      };
+    }
+    case 'enforcement': {
+      const d = record.data as EnforcementData;
+      return { record, sourceRow, typedRow: JSON.stringify({
+        record_id: d.recordId, credit_code: c, kind: d.kind, event_date: d.date, finding: d.finding ?? null,
+        measure_type: d.measureType ?? null, status: d.status, modified_at: d.modifiedAt,
+      }) };
+    }
+    case 'penalty': {
+      const d = record.data as PenaltyData;
+      return { record, sourceRow, typedRow: JSON.stringify({
+        case_no: d.caseNo, credit_code: c, decision_date: d.decisionDate, amount: d.amount,
+        daily_consecutive: d.dailyConsecutive, status: d.status, modified_at: d.modifiedAt,
+      }) };
+    }
+    case 'monitoring': {
+      const d = record.data as MonitoringData;
+      return { record, sourceRow, typedRow: JSON.stringify({
+        credit_code: c, outlet_code: d.outletCode, pollutant_code: d.pollutantCode, day: d.date,
+        valid_hours: d.validHours, exceed_hours: d.exceedHours, daily_mean: d.dailyMean ?? null, limit_value: d.limit ?? null, unit: d.unit ?? null,
+      }) };
+    }
+    case 'rating': {
+      const d = record.data as RatingData;
+      return { record, sourceRow, typedRow: JSON.stringify({ credit_code: c, level: d.level, rated_on: d.ratedOn, source_updated_at: d.updatedAt ?? null }) };
+    }
   }
 }

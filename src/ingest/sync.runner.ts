@@ -1,7 +1,7 @@
 import { PoolClient } from 'pg';
 import { HubConfig } from '../config/config';
 import { ConnectorRegistry } from '../connectors/connector.registry';
-import { FetchContext, MappingError, resolveConfig } from '../connectors/connector.types';
+import { FetchContext, FetchedPage, MappingError, resolveConfig } from '../connectors/connector.types';
 import { HttpClient, HttpClientOptions } from '../connectors/http.client';
 import { Database, withTransaction } from '../db/database';
 import { IngestService, PageItem } from './ingest.service';
@@ -136,20 +136,27 @@ export class SyncRunner {
       let status: RunSummary['status'] = 'SUCCEEDED';
       let error: string | undefined;
       try {
-        for await (const page of readAhead(connector.fetch(ctx))) {
+        // Mapping, validation and serialisation happen in the read-ahead stage, so the
+        // next page is made ready while the current one is written.
+        const prepared = async function* (pages: AsyncIterable<FetchedPage>) {
+          for await (const page of pages) {
+            const items: PageItem[] = page.items.map((raw) => {
+              try {
+                return { raw, record: connector.map(raw, config) };
+              } catch (e) {
+                return e instanceof MappingError
+                  ? { raw, mapError: e.message, identity: e.identity }
+                  : { raw, mapError: `mapping failed: ${(e as Error).message}` };
+              }
+            });
+            yield { cursor: page.cursor, fetched: items.length, ready: ingest.prepare(items) };
+          }
+        };
+        for await (const page of readAhead(prepared(connector.fetch(ctx)))) {
           if (opts.signal?.aborted) throw new Error(`run stopped: ${String(opts.signal.reason ?? 'aborted')}`);
-          const items: PageItem[] = page.items.map((raw) => {
-            try {
-              return { raw, record: connector.map(raw, config) };
-            } catch (e) {
-              return e instanceof MappingError
-                ? { raw, mapError: e.message, identity: e.identity }
-                : { raw, mapError: `mapping failed: ${(e as Error).message}` };
-            }
-          });
           await withTransaction(this.db.pool, async (client: PoolClient) => {
-            const r = await ingest.ingestPage(client, connectorId, runId, items);
-            totals.fetched += items.length;
+            const r = await ingest.write(client, connectorId, runId, page.ready);
+            totals.fetched += page.fetched;
             totals.loaded += r.loaded;
             totals.unchanged += r.unchanged;
             totals.quarantined += r.quarantined;

@@ -207,9 +207,10 @@ export class HealthReportService {
    * Ranks (1 = lowest score, ties by credit code) of enterprises among those
    * of a division scope (province, city or county code), in one statement:
    * the rank histograms give the count of enterprises with a lower score and
-   * of those with the same score in lower credit-code prefix buckets; only
-   * the ≤ ~50 codes sharing the enterprise's 11-character prefix are counted
-   * on the (score, credit_code) index. Null for an enterprise outside the scope.
+   * of those with the same score in lower 8-character credit-code buckets;
+   * only the same-score codes of the enterprise's own bucket are counted, off
+   * the (score, credit_code) index that carries the division. Null for an
+   * enterprise outside the scope.
    */
   async ranks(codes: readonly string[], scopeCode: string): Promise<(number | null)[]> {
     const res = await readQuery<{ credit_code: string; rank: number }>(this.pool,
@@ -219,10 +220,8 @@ export class HealthReportService {
        select k.c as credit_code, (1
          + coalesce((select sum(n) from rank_score r where r.scope = $2 and r.score < k.s), 0)
          + coalesce((select sum(n) from rank_bucket b where b.scope = $2 and b.score = k.s and b.plen = 8 and b.prefix < left(k.c, 8)), 0)
-         + coalesce((select sum(n) from rank_bucket b where b.scope = $2 and b.score = k.s and b.plen = 11
-                      and b.prefix >= left(k.c, 8) and b.prefix < left(k.c, 11)), 0)
-         + (select count(*) from enterprise x where x.score = k.s and x.credit_code >= left(k.c, 11) and x.credit_code < k.c
-               and $2 in (left(x.division_code, 2) || '0000', x.city_code, x.division_code)))::int as rank
+         + (select count(*) from enterprise x where x.score = k.s and x.credit_code >= left(k.c, 8) and x.credit_code < k.c
+               and $2 in (left(x.division_code, 2) || '0000', left(x.division_code, 4) || '00', x.division_code)))::int as rank
          from k`,
       [[...new Set(codes)], scopeCode],
     );
