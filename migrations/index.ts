@@ -7,6 +7,7 @@ import { Migration20261130000600Warnings } from './Migration20261130000600_warni
 import { Migration20261130000700QuarantineScope } from './Migration20261130000700_quarantine-scope';
 import { Migration20261130000800SearchIndexes } from './Migration20261130000800_search-indexes';
 import { Migration20261130000900RankCountyBuckets } from './Migration20261130000900_rank-county-buckets';
+import { Migration20261130001000SourceRecordLean } from './Migration20261130001000_source-record-lean';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -23,4 +24,5 @@ export const migrationsList = [
   { name: 'Migration20261130000700_quarantine-scope', class: Migration20261130000700QuarantineScope },
   { name: 'Migration20261130000800_search-indexes', class: Migration20261130000800SearchIndexes },
   { name: 'Migration20261130000900_rank-county-buckets', class: Migration20261130000900RankCountyBuckets },
+  { name: 'Migration20261130001000_source-record-lean', class: Migration20261130001000SourceRecordLean },
 ];

@@ -54,6 +54,22 @@ export async function* readAhead<T>(pages: AsyncIterable<T>): AsyncIterable<T> {
   }
 }
 
+/** SQLSTATEs after which a transaction can simply run again: deadlock, serialization failure. */
+const RETRYABLE = new Set(['40P01', '40001']);
+
+/** Runs `fn`, again (up to 4 attempts in all) when PostgreSQL aborted it for a deadlock or serialization failure. */
+export async function retryOnConflict<T>(fn: () => Promise<T>, onRetry?: (e: unknown, attempt: number) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= 4 || !RETRYABLE.has((e as { code?: string }).code ?? '')) throw e;
+      onRetry?.(e, attempt);
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
+    }
+  }
+}
+
 /** Thrown when a connector is already running somewhere (this or another process). */
 export class ConnectorBusyError extends Error {}
 
@@ -70,6 +86,11 @@ export class SyncRunner {
 
   constructor(private readonly db: Database, private readonly config: HubConfig, private readonly registry: ConnectorRegistry, private readonly opts: SyncRunnerOptions = {}) {
     this.log = opts.log ?? (() => undefined);
+  }
+
+  /** How many connectors `syncAll` runs at once. */
+  get concurrency(): number {
+    return this.config.syncConcurrency;
   }
 
   /** Adds a step to run after syncs with the touched enterprises. */
@@ -94,15 +115,32 @@ export class SyncRunner {
     }
   }
 
-  /** Runs connectors one after another, then the post-sync steps over everything they touched. */
-  async syncAll(ids: string[], trigger = 'manual'): Promise<RunSummary[]> {
-    const summaries: RunSummary[] = [];
+  /**
+   * Runs connectors — `syncConcurrency` at a time, the longest by their last
+   * run first so the slow ones start early — then the post-sync steps once
+   * over everything they touched (unless `skipPostSync`). Summaries come back
+   * in the order of `ids`.
+   */
+  async syncAll(ids: string[], trigger = 'manual', opts: { skipPostSync?: boolean } = {}): Promise<RunSummary[]> {
+    const last = await this.db.pool.query<{ connector_id: string; ms: number }>(
+      `select distinct on (connector_id) connector_id, extract(epoch from finished_at - started_at) * 1000 as ms
+         from connector_run where connector_id = any($1::text[]) and status = 'SUCCEEDED'
+        order by connector_id, started_at desc`,
+      [ids],
+    );
+    const lastMs = new Map(last.rows.map((r) => [r.connector_id, Number(r.ms)]));
+    const queue = [...ids].sort((a, b) => (lastMs.get(b) ?? Infinity) - (lastMs.get(a) ?? Infinity));
+    const results = new Map<string, RunSummary>();
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        results.set(id, await this.run(id, trigger, { skipPostSync: true }));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.syncConcurrency, ids.length) }, worker));
+    const summaries = ids.map((id) => results.get(id)!);
+    if (opts.skipPostSync) return summaries;
     const touched = new Set<string>();
-    for (const id of ids) {
-      const s = await this.run(id, trigger, { skipPostSync: true });
-      summaries.push(s);
-      s.touched.forEach((c) => touched.add(c));
-    }
+    for (const s of summaries) s.touched.forEach((c) => touched.add(c));
     await this.afterSync([...touched]);
     return summaries;
   }
@@ -154,13 +192,10 @@ export class SyncRunner {
         };
         for await (const page of readAhead(prepared(connector.fetch(ctx)))) {
           if (opts.signal?.aborted) throw new Error(`run stopped: ${String(opts.signal.reason ?? 'aborted')}`);
-          await withTransaction(this.db.pool, async (client: PoolClient) => {
-            const r = await ingest.write(client, connectorId, runId, page.ready);
-            totals.fetched += page.fetched;
-            totals.loaded += r.loaded;
-            totals.unchanged += r.unchanged;
-            totals.quarantined += r.quarantined;
-            r.touched.forEach((c) => touched.add(c));
+          // Connectors run side by side; two pages marking the same enterprises can deadlock,
+          // and PostgreSQL then aborts one of them. The page is written again from scratch.
+          const r = await retryOnConflict(() => withTransaction(this.db.pool, async (client: PoolClient) => {
+            const written = await ingest.write(client, connectorId, runId, page.ready);
             await client.query(
               `insert into connector_state (connector_id, cursor, updated_at) values ($1, $2::jsonb, now())
                on conflict (connector_id) do update set cursor = excluded.cursor, updated_at = now()`,
@@ -168,9 +203,15 @@ export class SyncRunner {
             );
             await client.query(
               `update connector_run set fetched = $2, loaded = $3, unchanged = $4, quarantined = $5 where id = $1`,
-              [runId, totals.fetched, totals.loaded, totals.unchanged, totals.quarantined],
+              [runId, totals.fetched + page.fetched, totals.loaded + written.loaded, totals.unchanged + written.unchanged, totals.quarantined + written.quarantined],
             );
-          });
+            return written;
+          }), (e, attempt) => this.log(`[${connectorId}] page retried (attempt ${attempt}): ${(e as Error).message}`));
+          totals.fetched += page.fetched;
+          totals.loaded += r.loaded;
+          totals.unchanged += r.unchanged;
+          totals.quarantined += r.quarantined;
+          r.touched.forEach((c) => touched.add(c));
           this.opts.onPage?.(connectorId, totals);
         }
       } catch (e) {

@@ -103,6 +103,18 @@ async function* fetchDeclarative(def: DeclarativeConnectorDefinition, ctx: Fetch
     if (def.incremental) for (const it of items) pending = laterOf(pending, valueAt(it, def.incremental.field));
   };
   const p = def.pagination;
+  if (p.type === 'none' && def.itemsPath === '') {
+    // A bare array: read it as it arrives, one chunk behind, so the last chunk carries the new watermark.
+    const batches = ctx.http.streamJsonArray({ method: 'GET', url: `${ctx.baseUrl}${def.path}`, params: { ...def.query, ...base }, headers: headersOf(def, ctx.config) }, NONE_CHUNK);
+    let held: unknown[] | undefined;
+    for await (const batch of batches) {
+      track(batch);
+      if (held) yield { items: held, cursor: { watermark } satisfies DeclarativeCursor };
+      held = batch;
+    }
+    yield { items: held ?? [], cursor: { watermark: pending } satisfies DeclarativeCursor };
+    return;
+  }
   if (p.type === 'none') {
     const items = itemsOf(def, await getBody(ctx, def, base));
     track(items);
