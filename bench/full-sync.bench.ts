@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { createHubServices } from '../src/app/hub-services';
+import { applyMemoryBudget } from '../src/app/memory-budget';
 import { loadConfig } from '../src/config/config';
 import { connectDatabase } from '../src/db/database';
 import { projectRoot } from '../src/config/project-root';
@@ -60,6 +61,8 @@ async function bareCopy(sourceUrl: string, targetUrl: string): Promise<{ seconds
 }
 
 async function main() {
+  applyMemoryBudget(); // as the hub CLI does
+
   const { values } = parseArgs({ options: { enterprises: { type: 'string', default: '260000' }, seed: { type: 'string', default: '1' } } });
   const n = Number(values.enterprises);
   console.log(`full sync benchmark: ${n} enterprises, five systems — ${machineLine()}`);

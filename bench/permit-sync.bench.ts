@@ -7,10 +7,13 @@
  */
 import { parseArgs } from 'node:util';
 import { createHubServices } from '../src/app/hub-services';
+import { applyMemoryBudget } from '../src/app/memory-budget';
 import { loadConfig } from '../src/config/config';
 import { freshBenchDatabase, machineLine, peakRssMb, spawnSimulator } from './support/bench-env';
 
 async function main() {
+  applyMemoryBudget(); // as the hub CLI does
+
   const { values } = parseArgs({ options: { enterprises: { type: 'string', default: '260000' }, seed: { type: 'string', default: '1' } } });
   const n = Number(values.enterprises);
   console.log(`permit sync benchmark: ${n} enterprises — ${machineLine()}`);

@@ -27,6 +27,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { dateToDay } from '../simulator/china-time';
 import { generateProvince } from '../simulator/province.generator';
 import { createHubServices } from '../src/app/hub-services';
+import { applyMemoryBudget } from '../src/app/memory-budget';
 import { loadConfig } from '../src/config/config';
 import { projectRoot } from '../src/config/project-root';
 import { connectDatabase } from '../src/db/database';
@@ -178,6 +179,7 @@ function spawnServer(args: string[], cwd: string): Promise<{ url: string; child:
 
 /** Child mode: the hub's HTTP server over the benchmark database. */
 async function serveHub(url: string, port: number): Promise<void> {
+  applyMemoryBudget(); // as the hub CLI does
   const db = await connectDatabase(url);
   const config = loadConfig({ DATABASE_URL: url, HUB_PUBLIC_URL: 'http://hub.bench' });
   const services = await createHubServices(config, db);

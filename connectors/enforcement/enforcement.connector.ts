@@ -16,6 +16,7 @@ export const enforcementConnector: SourceConnector = {
     owner: 'Provincial Department of Ecology and Environment — enforcement bureau',
     schedule: '*/10 * * * *',
     produces: ['enforcement'],
+    volume: 'medium',
     config: [
       { name: 'baseUrl', type: 'url', description: 'Base URL of the enforcement system; defaults to HUB_SOURCES_URL' },
       { name: 'limit', type: 'integer', description: 'Feed entries per batch (1–2000)', default: 2000 },

@@ -16,6 +16,7 @@ export const monitoringConnector: SourceConnector = {
     owner: 'Provincial Environmental Monitoring Centre',
     schedule: '20 */2 * * *',
     produces: ['monitoring'],
+    volume: 'high',
     config: [
       { name: 'baseUrl', type: 'url', description: 'Base URL of the monitoring platform; defaults to HUB_SOURCES_URL' },
       { name: 'lookbackDays', type: 'integer', description: 'First run: how many days before today to start', default: 30 },

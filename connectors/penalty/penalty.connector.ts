@@ -17,6 +17,7 @@ export const penaltyConnector: SourceConnector = {
     owner: 'Provincial Department of Ecology and Environment — legal affairs division',
     schedule: '5 * * * *',
     produces: ['penalty'],
+    volume: 'low',
     config: [
       { name: 'baseUrl', type: 'url', description: 'Base URL of the penalty system; defaults to HUB_SOURCES_URL' },
       { name: 'startDate', type: 'string', description: 'First run: first modification date to read (YYYY-MM-DD); overrides lookbackDays' },

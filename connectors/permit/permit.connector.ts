@@ -15,6 +15,7 @@ export const permitConnector: SourceConnector = {
     owner: 'Provincial Department of Ecology and Environment — permit division',
     schedule: '*/15 * * * *',
     produces: ['enterprise'],
+    volume: 'medium',
     config: [
       { name: 'baseUrl', type: 'url', description: 'Base URL of the permit system; defaults to HUB_SOURCES_URL' },
       { name: 'pageSize', type: 'integer', description: 'Records per page (1–1000)', default: 1000 },

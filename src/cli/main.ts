@@ -12,6 +12,7 @@ import { createSyncProgress } from '../observability/sync-progress';
 import { wantsJsonLogs } from '../observability/log-format';
 import { formatRunSummaries } from './summary';
 import { openHub } from './hub-runtime';
+import { applyMemoryBudget } from '../app/memory-budget';
 import { runRescoreCommand } from './rescore.command';
 import { createDemoKeys, runKeysCommand } from './keys.command';
 import { cmdRegisterConnector, registerShippedConnectors } from './connectors.command';
@@ -162,6 +163,8 @@ class UsageError extends Error {}
 /** Runs the `hub` command line; resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...args] = argv;
+  // The simulator stands in for other systems; only the hub keeps the tighter heap.
+  if (cmd !== 'sim') applyMemoryBudget();
   try {
     switch (cmd) {
       case 'start': return await cmdStart();

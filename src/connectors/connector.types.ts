@@ -27,6 +27,12 @@ export interface ConnectorManifest {
   /** Unified record kinds the connector produces. */
   produces: RecordKind[];
   config: ConfigField[];
+  /**
+   * How much a first, full run fetches: `high` (millions of records), `medium`
+   * or `low`. `hub sync` starts the biggest connectors first while none has a
+   * run history yet; afterwards the last run's duration decides.
+   */
+  volume?: 'high' | 'medium' | 'low';
 }
 
 /** Resolved configuration values (defaults applied). */

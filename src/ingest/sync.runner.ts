@@ -129,7 +129,18 @@ export class SyncRunner {
       [ids],
     );
     const lastMs = new Map(last.rows.map((r) => [r.connector_id, Number(r.ms)]));
-    const queue = [...ids].sort((a, b) => (lastMs.get(b) ?? Infinity) - (lastMs.get(a) ?? Infinity));
+    // Without a history, a connector's declared volume stands in for its duration.
+    const byVolume = { high: Number.MAX_SAFE_INTEGER, medium: 60_000, low: 5_000 };
+    const expected = new Map<string, number>();
+    for (const id of ids) {
+      const known = lastMs.get(id);
+      if (known !== undefined) expected.set(id, known);
+      else {
+        const volume = await this.registry.resolve(this.db, id).then((c) => c.connector.manifest.volume, () => undefined);
+        expected.set(id, byVolume[volume ?? 'medium']);
+      }
+    }
+    const queue = [...ids].sort((a, b) => expected.get(b)! - expected.get(a)!);
     const results = new Map<string, RunSummary>();
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
