@@ -1,4 +1,4 @@
-import { readAhead } from './sync.runner';
+import { readAhead, retryOnConflict } from './sync.runner';
 
 describe('readAhead', () => {
   it('yields pages in order and asks for the next page while the current one is being handled', async () => {
@@ -45,5 +45,30 @@ describe('readAhead', () => {
     }
     for await (const p of readAhead(source())) if (p === 2) break;
     expect(closed).toBe(true);
+  });
+});
+
+describe('retryOnConflict', () => {
+  const pgError = (code: string) => Object.assign(new Error(`pg ${code}`), { code });
+
+  it('runs a transaction again after a deadlock or serialization failure', async () => {
+    const seen: number[] = [];
+    let calls = 0;
+    const result = await retryOnConflict(async () => {
+      calls++;
+      if (calls === 1) throw pgError('40P01');
+      if (calls === 2) throw pgError('40001');
+      return 'written';
+    }, (_e, attempt) => seen.push(attempt));
+    expect([result, calls, seen]).toEqual(['written', 3, [1, 2]]);
+  });
+
+  it('gives up after four attempts, and never retries other errors', async () => {
+    let calls = 0;
+    await expect(retryOnConflict(async () => { calls++; throw pgError('40P01'); })).rejects.toThrow('pg 40P01');
+    expect(calls).toBe(4);
+    calls = 0;
+    await expect(retryOnConflict(async () => { calls++; throw pgError('23505'); })).rejects.toThrow('pg 23505');
+    expect(calls).toBe(1);
   });
 });
