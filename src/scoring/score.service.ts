@@ -233,16 +233,31 @@ export class ScoreService {
 
   /** `hub rescore --all`. */
   async rescoreAll(cause: ScoreCause = 'RESCORE', causeRef?: string): Promise<RescoreSummary> {
-    return this.rescore({ all: true, cause, causeRef });
+    return this.vacuumAfter(await this.rescore({ all: true, cause, causeRef }));
   }
 
   /** Activates a loaded rule-set version and recomputes every score under it, in one transaction. */
   async activateRuleSet(version: string): Promise<RescoreSummary> {
-    return withTransaction(this.pool, async (client) => {
+    return this.vacuumAfter(await withTransaction(this.pool, async (client) => {
       await client.query(`select pg_advisory_xact_lock(hashtext('hub-rescore'))`);
       await this.ruleSets.markActive(client, version);
       return this.rescoreIn(client, { all: true, cause: 'RULE_SET_ACTIVATION', causeRef: version });
-    });
+    }));
+  }
+
+  /**
+   * After a full recompute that rewrote many scores, vacuums `enterprise` at
+   * once instead of waiting for autovacuum: rewritten rows clear the
+   * visibility map, and until it is set again every rank count and every
+   * index-only search visits the table for each index entry.
+   */
+  private async vacuumAfter(summary: RescoreSummary): Promise<RescoreSummary> {
+    if (summary.changed < Math.max(1000, summary.enterprises * 0.1)) return summary;
+    const t = Date.now();
+    await this.pool.query(`vacuum (analyze) enterprise`);
+    summary.timings.vacuum = Date.now() - t;
+    this.log(`vacuumed enterprise after ${summary.changed} score changes in ${summary.timings.vacuum} ms`);
+    return summary;
   }
 
   /**
