@@ -53,7 +53,7 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
   const runner = new SyncRunner(db, config, connectors, { log, ...opts.runner });
   const scoring = createScoringServices(db, { log });
   runner.addPostSyncStep(scoring.scores.postSyncStep());
-  const enterprises = new EnterpriseSearchService(db.apiPool, divisions);
+  const enterprises = new EnterpriseSearchService(db.readPool, divisions);
   const tags = await createTagService(db, divisions, enterprises, runner);
   const warnings = createWarningServices(db, divisions, runner, { log });
   return {

@@ -4,6 +4,12 @@ import path from 'node:path';
 export interface HubConfig {
   /** PostgreSQL URL; when absent the hub starts an embedded PostgreSQL in `dataDir`. */
   databaseUrl?: string;
+  /**
+   * PostgreSQL URL of a hot standby of `databaseUrl` (DATABASE_REPLICA_URL):
+   * when set, the API's read-only queries (search, facets, reports, ranks,
+   * divisions, permits) go there; writes, syncs and scoring stay on the primary.
+   */
+  databaseReplicaUrl?: string;
   /** Base URL of the source systems (the simulator by default). */
   sourcesUrl: string;
   /** HTTP port of `hub serve`. */
@@ -63,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const nonEmpty = (k: string) => (env[k] !== undefined && env[k] !== '' ? env[k] : undefined);
 
   const databaseUrl = nonEmpty('DATABASE_URL') && parseUrl('DATABASE_URL', env.DATABASE_URL!, ['postgres:', 'postgresql:'], problems);
+  const databaseReplicaUrl = nonEmpty('DATABASE_REPLICA_URL') && parseUrl('DATABASE_REPLICA_URL', env.DATABASE_REPLICA_URL!, ['postgres:', 'postgresql:'], problems);
   const sourcesUrl = parseUrl('HUB_SOURCES_URL', nonEmpty('HUB_SOURCES_URL') ?? 'http://127.0.0.1:4100', ['http:', 'https:'], problems);
   const port = parsePort('PORT', nonEmpty('PORT') ?? '4000', problems);
   const dataDir = path.resolve(nonEmpty('HUB_DATA_DIR') ?? '.hub-data');
@@ -81,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (problems.length) throw new ConfigError(problems);
   return {
     databaseUrl: databaseUrl || undefined,
+    databaseReplicaUrl: databaseReplicaUrl || undefined,
     sourcesUrl: sourcesUrl!.replace(/\/+$/, ''),
     port: port!,
     dataDir,

@@ -40,7 +40,8 @@ export class ConnectorRegistry {
   /** The runnable connector with this id and its stored row; throws when unknown. */
   async resolve(db: Database, id: string): Promise<{ connector: SourceConnector; row: ConnectorEntity }> {
     const em = db.orm.em.fork();
-    const row = await em.findOne(ConnectorEntity, { id });
+    // From the primary: a connector registered a moment ago must already run.
+    const row = await em.findOne(ConnectorEntity, { id }, { connectionType: 'write' });
     if (!row) throw new Error(`no connector with id '${id}'; known: ${(await this.listIds(db)).join(', ')}`);
     return { connector: this.connectorOf(row), row };
   }

@@ -14,6 +14,14 @@ export interface Database {
   pool: Pool;
   /** For API requests: every statement is cut off after the configured timeout. */
   apiPool: Pool;
+  /**
+   * For the API's read-only queries: the hot standby of DATABASE_REPLICA_URL
+   * when one is configured (same timeout as `apiPool`), otherwise `apiPool`.
+   * What is read here may trail the primary by the replication lag.
+   */
+  readPool: Pool;
+  /** The standby's URL when reads go to one. */
+  replicaUrl?: string;
   orm: MikroORM;
   /** Whether this process started the server (embedded) or uses an external one. */
   embedded: boolean;
@@ -27,6 +35,8 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** statement_timeout of the API pool in ms (default 15 000). */
   statementTimeoutMs?: number;
+  /** URL of a hot standby for read-only API queries (and MikroORM's read replica). */
+  replicaUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -44,7 +54,7 @@ export async function resolveDatabaseUrl(config: HubConfig, log?: (l: string) =>
 export async function openDatabase(config: HubConfig, opts: OpenDatabaseOptions = {}): Promise<Database> {
   const { url, embedded } = await resolveDatabaseUrl(config, opts.log);
   try {
-    return await connectDatabase(url, { statementTimeoutMs: config.statementTimeoutMs, ...opts }, embedded);
+    return await connectDatabase(url, { statementTimeoutMs: config.statementTimeoutMs, replicaUrl: config.databaseReplicaUrl, ...opts }, embedded);
   } catch (e) {
     await embedded?.stop();
     throw e;
@@ -55,7 +65,10 @@ export async function openDatabase(config: HubConfig, opts: OpenDatabaseOptions 
 export async function connectDatabase(url: string, opts: OpenDatabaseOptions = {}, embedded?: EmbeddedPostgresHandle): Promise<Database> {
   const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 10 });
   const apiPool = new Pool({ connectionString: url, max: opts.poolSize ?? 10, statement_timeout: opts.statementTimeoutMs ?? 15_000 });
-  for (const p of [pool, apiPool]) {
+  const readPool = opts.replicaUrl
+    ? new Pool({ connectionString: opts.replicaUrl, max: opts.poolSize ?? 10, statement_timeout: opts.statementTimeoutMs ?? 15_000 })
+    : apiPool;
+  for (const p of new Set([pool, apiPool, readPool])) {
     // An idle client losing its server (restart) must not crash the process.
     p.on('error', (err) => opts.log?.(`idle database connection lost: ${err.message}`));
     // Nor may a checked-out client between queries (a held advisory-lock or lease
@@ -63,13 +76,16 @@ export async function connectDatabase(url: string, opts: OpenDatabaseOptions = {
     // client is broken from then on; the pool discards it when it is released.
     p.on('connect', (client) => client.on('error', (err) => opts.log?.(`database connection lost while in use: ${err.message}`)));
   }
-  const orm = await initOrm(url);
+  // MikroORM reads through the standby too (its read replica), except where a caller asks for the primary.
+  const orm = await initOrm(url, opts.replicaUrl ? { replicas: [{ clientUrl: opts.replicaUrl }] } : {});
   if (opts.migrate !== false) await migrate(orm);
   let closed = false;
   return {
     url,
     pool,
     apiPool,
+    readPool,
+    replicaUrl: opts.replicaUrl,
     orm,
     embedded: !!embedded,
     async close() {
@@ -78,6 +94,7 @@ export async function connectDatabase(url: string, opts: OpenDatabaseOptions = {
       await orm.close(true);
       await pool.end();
       await apiPool.end();
+      if (readPool !== apiPool) await readPool.end();
       await embedded?.stop();
     },
   };

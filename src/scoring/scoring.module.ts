@@ -19,6 +19,6 @@ export function createScoringServices(db: Database, opts: { log?: (l: string) =>
   return {
     ruleSets,
     scores: new ScoreService(db, ruleSets, opts),
-    reports: new HealthReportService(db.pool, ruleSets, opts.now),
+    reports: new HealthReportService(db.readPool, ruleSets, opts.now),
   };
 }

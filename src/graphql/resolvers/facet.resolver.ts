@@ -20,7 +20,7 @@ export class FacetResolver {
     @Arg('scoreBucketWidth', () => Int, { defaultValue: 10, description: 'Width of a score histogram bucket' }) scoreBucketWidth?: number,
   ): Promise<EnterpriseFacets> {
     const s = ctx.services;
-    const f = await new EnterpriseFacetsService(s.db.pool, s.enterprises, s.divisions, s.tags.catalogue)
+    const f = await new EnterpriseFacetsService(s.db.readPool, s.enterprises, s.divisions, s.tags.catalogue)
       .facets(ctx.scope, (filter ?? {}) as EnterpriseFilter & Record<string, unknown>, scoreBucketWidth ?? 10);
     return {
       ...f,
