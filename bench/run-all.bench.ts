@@ -28,10 +28,10 @@ interface BenchSpec {
 }
 
 const BENCHES: BenchSpec[] = [
-  { name: 'permit-sync', script: 'permit-sync.bench.js', args: (n) => ['--enterprises', String(n)], about: 'permit system sync into an empty store: enterprises/s, peak RSS (target ≤ 30 s)', repeat: false },
-  { name: 'full-sync', script: 'full-sync.bench.js', args: (n) => ['--enterprises', String(n)], about: 'all five systems into an empty store vs bare COPY: records/s per connector, peak RSS (targets ≤ 120 s, ≤ 3× COPY, ≤ 400 MB)', repeat: false },
+  { name: 'permit-sync', script: 'permit-sync.bench.js', args: (n) => ['--enterprises', String(n)], about: 'permit system sync into an empty store: enterprises/s, peak RSS (target ≤ 30 s)', repeat: true },
+  { name: 'full-sync', script: 'full-sync.bench.js', args: (n) => ['--enterprises', String(n)], about: 'all five systems into an empty store, two connectors at a time as hub sync runs them, vs bare COPY: records/s per connector, peak RSS (targets ≤ 120 s, ≤ 3× COPY, ≤ 400 MB)', repeat: false },
   { name: 'rescore', script: 'rescore.bench.js', args: (n) => ['--enterprises', String(n)], about: 'rescore --all and incremental 1,000-enterprise batches (targets ≤ 10 s, ≤ 200 ms)', repeat: false },
-  { name: 'search', script: 'search.bench.js', args: (n) => ['--enterprises', String(n), '--clients', '8', '--seconds', '15'], about: 'seed search p50/p95/p99 and requests/s vs PostGraphile 4.14.1 (targets p95 ≤ 20 ms, ≥ 1.5×)', repeat: false, needsPostgraphile: true },
+  { name: 'search', script: 'search.bench.js', args: (n) => ['--enterprises', String(n), '--clients', '8', '--seconds', '15'], about: 'seed search p50/p95/p99 (one client; then 8) and requests/s vs PostGraphile 4.14.1 (targets p95 ≤ 20 ms, ≥ 1.5×)', repeat: false, needsPostgraphile: true },
   { name: 'realtime', script: 'realtime.bench.js', args: () => ['--runs', '10', '--subscribers', '5000'], about: 'commit → subscriber latency, 5,000 subscribers (target ≤ 1 s p95)', repeat: true },
 ];
 

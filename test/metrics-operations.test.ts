@@ -156,4 +156,39 @@ describe('operations: /metrics, JSON logs with request ids, graceful shutdown, s
     expect(lines.some((l) => /^sync penalty\s+fetched 1000 .* done\n$/.test(l))).toBe(true);
     expect(lines[lines.length - 1]).toMatch(/^sync monitoring\s+fetched 50 .* done\n$/);
   });
+
+  it('keeps two connectors running side by side apart: one shared line on a terminal, no early "done" elsewhere', () => {
+    let clock = 0;
+    const lines: string[] = [];
+    const plain = createSyncProgress({ stream: { write: (s: string) => lines.push(s) }, lineIntervalMs: 2000, now: () => clock });
+    for (let i = 1; i <= 6; i++) {
+      clock = i * 1000;
+      plain.onPage('permit', { fetched: i * 1000, loaded: i * 1000, quarantined: 0 });
+      plain.onPage('monitoring', { fetched: i * 5000, loaded: i * 5000, quarantined: 0 });
+    }
+    expect(lines.filter((l) => l.includes('done'))).toEqual([]);
+    plain.finish('permit');
+    plain.finishAll();
+    expect(lines.filter((l) => l.includes('done'))).toEqual([
+      expect.stringMatching(/^sync permit\s+fetched 6000 .* 1200\/s .*done\n$/),
+      expect.stringMatching(/^sync monitoring\s+fetched 30000 .* 6000\/s .*done\n$/),
+    ]);
+
+    const chunks: string[] = [];
+    const tty = Object.assign(new PassThrough(), { isTTY: true, columns: 200 });
+    tty.on('data', (c) => chunks.push(String(c)));
+    const bar = createSyncProgress({ stream: tty, expected: { permit: 2000 }, now: () => clock });
+    bar.onPage('permit', { fetched: 1000, loaded: 1000, quarantined: 0 });
+    bar.onPage('monitoring', { fetched: 5000, loaded: 5000, quarantined: 0 });
+    bar.onPage('permit', { fetched: 2000, loaded: 2000, quarantined: 0 });
+    bar.finish('permit');
+    bar.finishAll();
+    const drawn = chunks.join('');
+    expect(drawn).toContain('permit 50%');
+    expect(drawn).toContain(' · monitoring 5000');
+    expect(drawn.split('\n').filter((l) => l.length).map((l) => l.split('\r').pop()!.replace(/\x1b\[K/g, ''))).toEqual([
+      expect.stringMatching(/100% permit\s+fetched 2000/),
+      expect.stringMatching(/monitoring\s+fetched 5000/),
+    ]);
+  });
 });

@@ -56,7 +56,7 @@ async function cmdMigrate(): Promise<number> {
 async function cmdSync(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { connector: { type: 'string', multiple: true } }, strict: true });
   const progress = createSyncProgress({ stream: process.stdout });
-  const hub = await openHub({}, { runner: { onPage: (id, totals) => progress.onPage(id, totals) } });
+  const hub = await openHub({}, { runner: { onPage: (id, totals) => progress.onPage(id, totals), onRunEnd: (id) => progress.finish(id) } });
   try {
     const ids = values.connector?.length ? values.connector : await enabledConnectorIds(hub.db.pool);
     const summaries = await hub.services.runner.syncAll(ids, 'cli').finally(() => progress.finishAll());
@@ -90,7 +90,7 @@ async function cmdStart(): Promise<number> {
   });
   console.log(`simulator of the five source systems on ${sim.url}`);
   const progress = createSyncProgress({ stream: process.stdout });
-  const hub = await openHub({ sourcesUrl: process.env.HUB_SOURCES_URL ?? sim.url }, { jsonLogs: wantsJsonLogs(), runner: { onPage: (id, totals) => progress.onPage(id, totals) } });
+  const hub = await openHub({ sourcesUrl: process.env.HUB_SOURCES_URL ?? sim.url }, { jsonLogs: wantsJsonLogs(), runner: { onPage: (id, totals) => progress.onPage(id, totals), onRunEnd: (id) => progress.finish(id) } });
   hub.onShutdown(() => sim.close());
   await registerShippedConnectors(hub.services);
   const summaries = await hub.services.runner.syncAll(await enabledConnectorIds(hub.db.pool), 'start').finally(() => progress.finishAll());

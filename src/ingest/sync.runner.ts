@@ -29,6 +29,8 @@ export interface SyncRunnerOptions {
   http?: HttpClientOptions;
   /** Called after each committed page (progress display). */
   onPage?: (connectorId: string, totals: { fetched: number; loaded: number; quarantined: number }) => void;
+  /** Called when a run ends, whatever its outcome (progress display). */
+  onRunEnd?: (connectorId: string) => void;
 }
 
 /**
@@ -231,6 +233,7 @@ export class SyncRunner {
         this.log(`[${connectorId}] run ${runId} failed: ${error}`);
       }
       await this.db.pool.query(`update connector_run set status = $2, finished_at = now(), error = $3 where id = $1`, [runId, status, error ?? null]);
+      this.opts.onRunEnd?.(connectorId);
       const summary: RunSummary = { connectorId, runId, status, ...totals, touched: [...touched], error, durationMs: Date.now() - started };
       if (!opts.skipPostSync) await this.afterSync(summary.touched);
       return summary;

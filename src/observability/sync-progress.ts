@@ -26,7 +26,7 @@ export interface SyncProgressOptions {
 /** Progress display of a sync: feed it SyncRunner's `onPage` and call `finish` per connector. */
 export interface SyncProgress {
   onPage(connectorId: string, totals: PageTotals): void;
-  /** Ends a connector's display line (a page of another connector ends the previous one too). */
+  /** Ends a connector's display: its final line (connectors running side by side share the line in place until then). */
   finish(connectorId: string): void;
   /** Ends every open display line (call when the sync is over). */
   finishAll(): void;
@@ -50,7 +50,6 @@ export function createSyncProgress(opts: SyncProgressOptions = {}): SyncProgress
   const interval = opts.lineIntervalMs ?? 2000;
   const state = new Map<string, { started: number; lastLine: number; totals: PageTotals; pages: number; drawn: boolean }>();
   const tty = !!stream.isTTY;
-  let current: string | undefined;
 
   const bar = (id: string, t: PageTotals, pages: number): string => {
     const expected = opts.expected?.[id];
@@ -67,10 +66,27 @@ export function createSyncProgress(opts: SyncProgressOptions = {}): SyncProgress
   const describe = (id: string, t: PageTotals, ms: number): string =>
     `${id.padEnd(12)} fetched ${t.fetched}  loaded ${t.loaded}  quarantined ${t.quarantined}  ${formatRate(t.fetched, ms)}  ${(ms / 1000).toFixed(1)} s`;
 
+  const width = () => (stream.columns ?? 120) - 1;
+  const put = (line: string) => stream.write(`\r${line.slice(0, width())}\x1b[K`);
+  /** The line in place on a terminal: one connector in full, several side by side in brief. */
+  const redraw = () => {
+    const active = [...state.entries()];
+    if (!active.length) return;
+    const t = now();
+    if (active.length === 1) {
+      const [id, s] = active[0];
+      put(`${bar(id, s.totals, s.pages)} ${describe(id, s.totals, t - s.started)}`);
+    } else {
+      put(active.map(([id, s]) => {
+        const expected = opts.expected?.[id];
+        const done = expected ? `${Math.min(100, Math.round((s.totals.fetched / expected) * 100))}%` : `${s.totals.fetched}`;
+        return `${id} ${done} ${formatRate(s.totals.fetched, t - s.started)}`;
+      }).join(' · '));
+    }
+  };
+
   return {
     onPage(connectorId, totals) {
-      if (current && current !== connectorId) this.finish(current);
-      current = connectorId;
       const t = now();
       let s = state.get(connectorId);
       if (!s) {
@@ -80,9 +96,7 @@ export function createSyncProgress(opts: SyncProgressOptions = {}): SyncProgress
       s.pages += 1;
       s.totals = { ...totals };
       if (tty) {
-        const line = `${bar(connectorId, totals, s.pages)} ${describe(connectorId, totals, t - s.started)}`;
-        const width = stream.columns ?? 120;
-        stream.write(`\r${line.slice(0, width - 1).padEnd(Math.min(width - 1, line.length))}\x1b[K`);
+        redraw();
         s.drawn = true;
       } else if (t - s.lastLine >= interval) {
         stream.write(`sync ${describe(connectorId, totals, t - s.started)}\n`);
@@ -92,10 +106,13 @@ export function createSyncProgress(opts: SyncProgressOptions = {}): SyncProgress
     finish(connectorId) {
       const s = state.get(connectorId);
       if (!s) return;
-      if (tty && s.drawn) stream.write('\n');
-      else if (!tty) stream.write(`sync ${describe(connectorId, s.totals, now() - s.started)} done\n`);
       state.delete(connectorId);
-      if (current === connectorId) current = undefined;
+      if (tty && s.drawn) {
+        // The finished connector's final line stays above the others' line.
+        put(`${bar(connectorId, s.totals, s.pages)} ${describe(connectorId, s.totals, now() - s.started)}`);
+        stream.write('\n');
+        redraw();
+      } else if (!tty) stream.write(`sync ${describe(connectorId, s.totals, now() - s.started)} done\n`);
     },
     finishAll() {
       for (const id of [...state.keys()]) this.finish(id);
