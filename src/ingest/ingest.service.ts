@@ -86,13 +86,27 @@ export class IngestService {
     return this.write(client, connectorId, runId, this.prepare(items));
   }
 
-  /** Writes a prepared page inside the caller's transaction. */
+  /** Writes a prepared page inside the caller's transaction (`writeSources`, then `writeRest`). */
   async write(client: PoolClient, connectorId: string, runId: string | null, page: PreparedPage): Promise<PageResult> {
+    return this.writeRest(client, connectorId, runId, page, await this.writeSources(client, connectorId, page));
+  }
+
+  /**
+   * The first half of writing a page: upserts its raw source records (only
+   * new or changed content) and returns the source ids that changed, each
+   * with the credit code it had before. Locks nothing but this connector's
+   * `source_record` rows of the page, so it may run while the previous page's
+   * `writeRest` is still in flight on another connection (see `SyncRunner`).
+   */
+  async writeSources(client: PoolClient, connectorId: string, page: PreparedPage): Promise<Map<string, string | null>> {
+    return page.valid.length ? this.upsertSourceRecords(client, connectorId, page.valid) : new Map();
+  }
+
+  /** The second half: quarantine, the typed tables for what changed, and resolved quarantine entries. */
+  async writeRest(client: PoolClient, connectorId: string, runId: string | null, page: PreparedPage, changed: Map<string, string | null>): Promise<PageResult> {
     const quarantined = await this.quarantine(client, connectorId, runId, page.bad);
     const valid = page.valid;
     if (!valid.length) return { loaded: 0, unchanged: 0, quarantined, touched: [] };
-
-    const changed = await this.upsertSourceRecords(client, connectorId, valid);
     const changedValid = valid.filter((v) => changed.has(v.record.sourceId));
     const touched = new Set<string>();
     for (const v of changedValid) {

@@ -1,4 +1,5 @@
-import { readAhead, retryOnConflict } from './sync.runner';
+import { retryOnConflict } from './page-pipeline';
+import { readAhead } from './sync.runner';
 
 describe('readAhead', () => {
   it('yields pages in order and asks for the next page while the current one is being handled', async () => {

@@ -1,10 +1,10 @@
-import { PoolClient } from 'pg';
 import { HubConfig } from '../config/config';
 import { ConnectorRegistry } from '../connectors/connector.registry';
 import { FetchContext, FetchedPage, MappingError, resolveConfig } from '../connectors/connector.types';
 import { HttpClient, HttpClientOptions } from '../connectors/http.client';
-import { Database, withTransaction } from '../db/database';
+import { Database } from '../db/database';
 import { IngestService, PageItem } from './ingest.service';
+import { PagePipeline } from './page-pipeline';
 
 /** The outcome of one connector run. */
 export interface RunSummary {
@@ -53,22 +53,6 @@ export async function* readAhead<T>(pages: AsyncIterable<T>): AsyncIterable<T> {
   } finally {
     // Stop the source generator when the consumer stops early (failure, abort).
     await it.return?.().catch(() => undefined);
-  }
-}
-
-/** SQLSTATEs after which a transaction can simply run again: deadlock, serialization failure. */
-const RETRYABLE = new Set(['40P01', '40001']);
-
-/** Runs `fn`, again (up to 4 attempts in all) when PostgreSQL aborted it for a deadlock or serialization failure. */
-export async function retryOnConflict<T>(fn: () => Promise<T>, onRetry?: (e: unknown, attempt: number) => void): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (attempt >= 4 || !RETRYABLE.has((e as { code?: string }).code ?? '')) throw e;
-      onRetry?.(e, attempt);
-      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
-    }
   }
 }
 
@@ -203,30 +187,30 @@ export class SyncRunner {
             yield { cursor: page.cursor, fetched: items.length, ready: ingest.prepare(items) };
           }
         };
-        for await (const page of readAhead(prepared(connector.fetch(ctx)))) {
-          if (opts.signal?.aborted) throw new Error(`run stopped: ${String(opts.signal.reason ?? 'aborted')}`);
-          // Connectors run side by side; two pages marking the same enterprises can deadlock,
-          // and PostgreSQL then aborts one of them. The page is written again from scratch.
-          const r = await retryOnConflict(() => withTransaction(this.db.pool, async (client: PoolClient) => {
-            const written = await ingest.write(client, connectorId, runId, page.ready);
-            await client.query(
-              `insert into connector_state (connector_id, cursor, updated_at) values ($1, $2::jsonb, now())
-               on conflict (connector_id) do update set cursor = excluded.cursor, updated_at = now()`,
-              [connectorId, JSON.stringify(page.cursor ?? null)],
-            );
-            await client.query(
-              `update connector_run set fetched = $2, loaded = $3, unchanged = $4, quarantined = $5 where id = $1`,
-              [runId, totals.fetched + page.fetched, totals.loaded + written.loaded, totals.unchanged + written.unchanged, totals.quarantined + written.quarantined],
-            );
-            return written;
-          }), (e, attempt) => this.log(`[${connectorId}] page retried (attempt ${attempt}): ${(e as Error).message}`));
-          totals.fetched += page.fetched;
-          totals.loaded += r.loaded;
-          totals.unchanged += r.unchanged;
-          totals.quarantined += r.quarantined;
-          r.touched.forEach((c) => touched.add(c));
-          this.opts.onPage?.(connectorId, totals);
+        const pipeline = new PagePipeline({
+          pool: this.db.pool, ingest, connectorId, runId, log: this.log,
+          totals: () => totals,
+          onCommitted: (page, r) => {
+            totals.fetched += page.fetched;
+            totals.loaded += r.loaded;
+            totals.unchanged += r.unchanged;
+            totals.quarantined += r.quarantined;
+            r.touched.forEach((c) => touched.add(c));
+            this.opts.onPage?.(connectorId, totals);
+          },
+        });
+        let failure: unknown;
+        try {
+          for await (const page of readAhead(prepared(connector.fetch(ctx)))) {
+            if (opts.signal?.aborted) throw new Error(`run stopped: ${String(opts.signal.reason ?? 'aborted')}`);
+            await pipeline.push(page);
+          }
+        } catch (e) {
+          failure = e;
         }
+        // Whatever stopped the walk, the pages already handed over still commit, in order.
+        await pipeline.finish().catch((e) => { failure ??= e; });
+        if (failure) throw failure;
       } catch (e) {
         status = 'FAILED';
         error = (e as Error).message;

@@ -1,0 +1,169 @@
+import { Pool, PoolClient } from 'pg';
+import { IngestService, PageResult, PreparedPage } from './ingest.service';
+
+/** A page on its way into the store: its prepared records, the cursor to commit with them, how many were fetched. */
+export interface PipelinePage {
+  ready: PreparedPage;
+  cursor: unknown;
+  fetched: number;
+}
+
+/** What a connector run has committed so far (kept by the caller, read when a page's cursor is written). */
+export interface PipelineTotals {
+  fetched: number;
+  loaded: number;
+  unchanged: number;
+  quarantined: number;
+}
+
+export interface PagePipelineOptions {
+  pool: Pool;
+  ingest: IngestService;
+  connectorId: string;
+  runId: string;
+  /** The run's totals of committed pages (updated by `onCommitted`). */
+  totals: () => PipelineTotals;
+  /** Called once per page, in page order, right after its transaction committed. */
+  onCommitted: (page: PipelinePage, result: PageResult) => void;
+  log: (line: string) => void;
+}
+
+/** SQLSTATEs after which a transaction can simply run again: deadlock, serialization failure. */
+const RETRYABLE = new Set(['40P01', '40001']);
+
+function retryable(e: unknown): boolean {
+  return RETRYABLE.has((e as { code?: string })?.code ?? '');
+}
+
+/** Runs `fn`, again (up to 4 attempts in all) when PostgreSQL aborted it for a deadlock or serialization failure. */
+export async function retryOnConflict<T>(fn: () => Promise<T>, onRetry?: (e: unknown, attempt: number) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= 4 || !retryable(e)) throw e;
+      onRetry?.(e, attempt);
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
+    }
+  }
+}
+
+async function rollbackAndRelease(client: PoolClient): Promise<void> {
+  await client.query('rollback').catch(() => undefined);
+  client.release();
+}
+
+/**
+ * Writes a connector's pages in order, each in one transaction with its
+ * cursor, two pages deep: page N+1's raw source records are upserted on a
+ * second connection while page N's typed rows, triggers and cursor are
+ * written and committed, and page N+1 commits only after page N did — so a
+ * cursor never gets ahead of committed data. The overlap cannot deadlock:
+ * the first half of a page (`IngestService.writeSources`) locks only this
+ * connector's `source_record` rows, which the second half of the page before
+ * it never touches. A page aborted by PostgreSQL (a deadlock with another
+ * connector's pages) is written again, whole, and the page after it with it.
+ * Commits do not wait for the WAL flush (`synchronous_commit = off`): a
+ * server crash can lose the last pages, but data and cursor together, and
+ * the next run reads them again.
+ */
+export class PagePipeline {
+  private previous: { page: PipelinePage; done: Promise<void> } | null = null;
+
+  constructor(private readonly opts: PagePipelineOptions) {}
+
+  /** Starts writing `page`; returns once the page before it has committed. */
+  async push(page: PipelinePage): Promise<void> {
+    const client = await this.opts.pool.connect();
+    let changed: Map<string, string | null>;
+    try {
+      await client.query('begin');
+      await client.query('set local synchronous_commit = off');
+      changed = await this.opts.ingest.writeSources(client, this.opts.connectorId, page.ready);
+    } catch (e) {
+      await rollbackAndRelease(client);
+      await this.finish();
+      if (!retryable(e)) throw e;
+      await this.writeWhole(page);
+      return;
+    }
+    const before = this.previous;
+    this.previous = null;
+    if (before) {
+      try {
+        await before.done;
+      } catch (e) {
+        // The page before failed: this one, later in order, must not commit first.
+        await rollbackAndRelease(client);
+        if (!retryable(e)) throw e;
+        await this.writeWhole(before.page);
+        await this.writeWhole(page);
+        return;
+      }
+    }
+    const done = this.complete(client, page, changed);
+    done.catch(() => undefined); // observed by the next push or by finish
+    this.previous = { page, done };
+  }
+
+  /** Waits until every pushed page has committed (writing a page again when PostgreSQL aborted it). */
+  async finish(): Promise<void> {
+    const last = this.previous;
+    this.previous = null;
+    if (!last) return;
+    try {
+      await last.done;
+    } catch (e) {
+      if (!retryable(e)) throw e;
+      await this.writeWhole(last.page);
+    }
+  }
+
+  /** The second half of a page, its cursor and its commit, on the connection that wrote the first half. */
+  private async complete(client: PoolClient, page: PipelinePage, changed: Map<string, string | null>): Promise<void> {
+    let result: PageResult;
+    try {
+      result = await this.opts.ingest.writeRest(client, this.opts.connectorId, this.opts.runId, page.ready, changed);
+      await this.writeCursor(client, page, result);
+      await client.query('commit');
+    } catch (e) {
+      await rollbackAndRelease(client);
+      throw e;
+    }
+    client.release();
+    this.opts.onCommitted(page, result);
+  }
+
+  /** A whole page in one transaction of its own, again after a deadlock. */
+  private async writeWhole(page: PipelinePage): Promise<void> {
+    const result = await retryOnConflict(async () => {
+      const client = await this.opts.pool.connect();
+      try {
+        await client.query('begin');
+        await client.query('set local synchronous_commit = off');
+        const r = await this.opts.ingest.write(client, this.opts.connectorId, this.opts.runId, page.ready);
+        await this.writeCursor(client, page, r);
+        await client.query('commit');
+        client.release();
+        return r;
+      } catch (e) {
+        await rollbackAndRelease(client);
+        throw e;
+      }
+    }, (e, attempt) => this.opts.log(`[${this.opts.connectorId}] page written again (attempt ${attempt + 1}): ${(e as Error).message}`));
+    this.opts.onCommitted(page, result);
+  }
+
+  private async writeCursor(client: PoolClient, page: PipelinePage, r: PageResult): Promise<void> {
+    const t = this.opts.totals();
+    await client.query(
+      `insert into connector_state (connector_id, cursor, updated_at) values ($1, $2::jsonb, now())
+       on conflict (connector_id) do update set cursor = excluded.cursor, updated_at = now()`,
+      [this.opts.connectorId, JSON.stringify(page.cursor ?? null)],
+    );
+    await client.query(
+      `update connector_run set fetched = $2, loaded = $3, unchanged = $4, quarantined = $5 where id = $1`,
+      [this.opts.runId, t.fetched + page.fetched, t.loaded + r.loaded, t.unchanged + r.unchanged, t.quarantined + r.quarantined],
+    );
+  }
+}
