@@ -38,6 +38,7 @@ import { TagCatalogue } from '../src/tags/tag-catalogue';
 import { TagService } from '../src/tags/tag.service';
 import { DivisionDirectory } from '../src/divisions/division-directory';
 import { freshBenchDatabase, machineLine } from './support/bench-env';
+import { countStatements } from './support/statement-count';
 
 type Cell = string | number | boolean | null | string[];
 
@@ -307,6 +308,23 @@ async function main() {
     }
     const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     console.log(`throughput:           hub ${avg(results.hub).toFixed(0)} req/s, PostGraphile ${avg(results.PostGraphile).toFixed(0)} req/s, ratio ${(avg(results.hub) / avg(results.PostGraphile)).toFixed(2)}× (target ≥ 1.5×)`);
+
+    // SQL statements per request: the same server code in this process, where every pg client can be counted.
+    const counted = await startHttpServer(await createHubServices(loadConfig({ DATABASE_URL: bench.url }), bench.db), { port: 0, host: '127.0.0.1' });
+    try {
+      const inProcess: Target = { ...targets[0], url: `http://127.0.0.1:${counted.port}/graphql` };
+      await request(inProcess, null); // warm: prepared statements, caches
+      const perPage: string[] = [];
+      for (const first of [50, 10]) {
+        const q: Target = { ...inProcess, query: HUB_QUERY.replace('first: 50', `first: ${first}`) };
+        const { statements } = await countStatements(() => request(q, q.cursors[1] ?? null));
+        perPage.push(`${statements.length} at first: ${first}`);
+        if (first === 50) console.log(`SQL per request:      ${statements.map((x) => x.split(' ').slice(0, 3).join(' ')).join(' | ')}`);
+      }
+      console.log(`SQL statements/req:   ${perPage.join(', ')} (the same count whatever the page size)`);
+    } finally {
+      await counted.close();
+    }
   } finally {
     for (const c of children) c.kill('SIGTERM');
     agent.destroy();
