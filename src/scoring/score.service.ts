@@ -246,17 +246,19 @@ export class ScoreService {
   }
 
   /**
-   * After a full recompute that rewrote many scores, vacuums `enterprise` at
-   * once instead of waiting for autovacuum: rewritten rows clear the
-   * visibility map, and until it is set again every rank count and every
-   * index-only search visits the table for each index entry.
+   * Housekeeping after a full recompute, instead of waiting for autovacuum:
+   * `deduction` was emptied and refilled, so its statistics are stale (the
+   * planner then scans it whole to delete one batch's rows); `score_dirty`
+   * holds a dead row per enterprise; and when many scores changed, the
+   * rewritten `enterprise` rows cleared the visibility map, so every rank
+   * count and index-only search would visit the table for each index entry.
    */
   private async vacuumAfter(summary: RescoreSummary): Promise<RescoreSummary> {
-    if (summary.changed < Math.max(1000, summary.enterprises * 0.1)) return summary;
     const t = Date.now();
-    await this.pool.query(`vacuum (analyze) enterprise`);
+    const many = summary.changed >= Math.max(1000, summary.enterprises * 0.1);
+    await this.pool.query(`vacuum (analyze) deduction, score_dirty${many ? ', enterprise' : ''}`);
     summary.timings.vacuum = Date.now() - t;
-    this.log(`vacuumed enterprise after ${summary.changed} score changes in ${summary.timings.vacuum} ms`);
+    this.log(`vacuumed deduction, score_dirty${many ? ' and enterprise' : ''} after a full rescore in ${summary.timings.vacuum} ms`);
     return summary;
   }
 
