@@ -10,7 +10,7 @@ const SCORED_TABLES = ['enforcement_record', 'penalty', 'monitoring_day', 'permi
  * enterprise counts in three scopes (province, city, county — deduplicated)
  * and in two credit-code prefix buckets (8 and 11 characters).
  */
-function rankApplySql(deltaSql: string): string[] {
+export function rankApplySql(deltaSql: string): string[] {
   const scoped = `with d as (${deltaSql}),
     s as (select distinct x.scope, d.score, d.credit_code, d.n from d
           cross join lateral (values (left(d.division_code, 2) || '0000'), (left(d.division_code, 4) || '00'), (d.division_code)) as x(scope))`;

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { rankApplySql as twoLevelRankApplySql } from './Migration20261130000200_health-score';
 
 /** The statements that add a delta of enterprises (credit code, division, score, ±1) to the rank histograms. */
 function rankApplySql(deltaSql: string): string[] {
@@ -63,19 +64,6 @@ export class Migration20261130000900RankCountyBuckets extends Migration {
        cross join lateral (values (left(e.division_code, 2) || '0000'), (left(e.division_code, 4) || '00'), (e.division_code)) as x(scope)
        cross join (values (8), (11)) as y(plen)
        group by 1, 2, 3, 4`);
-    const twoLevel = (deltaSql: string) => {
-      const scoped = `with d as (${deltaSql}),
-        s as (select distinct x.scope, d.score, d.credit_code, d.n from d
-              cross join lateral (values (left(d.division_code, 2) || '0000'), (left(d.division_code, 4) || '00'), (d.division_code)) as x(scope))`;
-      return [
-        `${scoped} insert into rank_score (scope, score, n) select scope, score, sum(n) from s group by scope, score having sum(n) <> 0 order by scope, score
-         on conflict (scope, score) do update set n = rank_score.n + excluded.n`,
-        `${scoped} insert into rank_bucket (scope, score, plen, prefix, n)
-         select scope, score, y.plen, left(s.credit_code, y.plen), sum(n) from s cross join (values (8), (11)) as y(plen)
-          group by 1, 2, 3, 4 having sum(n) <> 0 order by 1, 2, 3, 4
-         on conflict (scope, score, plen, prefix) do update set n = rank_bucket.n + excluded.n`,
-      ];
-    };
-    for (const sql of rankFunctions(twoLevel)) this.addSql(sql);
+    for (const sql of rankFunctions(twoLevelRankApplySql)) this.addSql(sql);
   }
 }
