@@ -1,10 +1,10 @@
 import { HubConfig } from '../config/config';
 import { ConnectorRegistry } from '../connectors/connector.registry';
-import { FetchContext, FetchedPage, MappingError, resolveConfig } from '../connectors/connector.types';
+import { ConnectorConfig, FetchContext, FetchedPage, MappingError, SourceConnector, resolveConfig } from '../connectors/connector.types';
 import { HttpClient, HttpClientOptions } from '../connectors/http.client';
 import { Database } from '../db/database';
 import { IngestService, PageItem } from './ingest.service';
-import { PagePipeline } from './page-pipeline';
+import { PagePipeline, PipelinePage } from './page-pipeline';
 
 /** The outcome of one connector run. */
 export interface RunSummary {
@@ -53,6 +53,22 @@ export async function* readAhead<T>(pages: AsyncIterable<T>): AsyncIterable<T> {
   } finally {
     // Stop the source generator when the consumer stops early (failure, abort).
     await it.return?.().catch(() => undefined);
+  }
+}
+
+/** Maps each fetched page (a record that fails mapping keeps its error) and validates and serialises it. */
+async function* preparedPages(connector: SourceConnector, config: ConnectorConfig, ingest: IngestService, pages: AsyncIterable<FetchedPage>): AsyncIterable<PipelinePage> {
+  for await (const page of pages) {
+    const items: PageItem[] = page.items.map((raw) => {
+      try {
+        return { raw, record: connector.map(raw, config) };
+      } catch (e) {
+        return e instanceof MappingError
+          ? { raw, mapError: e.message, identity: e.identity }
+          : { raw, mapError: `mapping failed: ${(e as Error).message}` };
+      }
+    });
+    yield { cursor: page.cursor, fetched: items.length, ready: ingest.prepare(items) };
   }
 }
 
@@ -171,22 +187,6 @@ export class SyncRunner {
       let status: RunSummary['status'] = 'SUCCEEDED';
       let error: string | undefined;
       try {
-        // Mapping, validation and serialisation happen in the read-ahead stage, so the
-        // next page is made ready while the current one is written.
-        const prepared = async function* (pages: AsyncIterable<FetchedPage>) {
-          for await (const page of pages) {
-            const items: PageItem[] = page.items.map((raw) => {
-              try {
-                return { raw, record: connector.map(raw, config) };
-              } catch (e) {
-                return e instanceof MappingError
-                  ? { raw, mapError: e.message, identity: e.identity }
-                  : { raw, mapError: `mapping failed: ${(e as Error).message}` };
-              }
-            });
-            yield { cursor: page.cursor, fetched: items.length, ready: ingest.prepare(items) };
-          }
-        };
         const pipeline = new PagePipeline({
           pool: this.db.pool, ingest, connectorId, runId, log: this.log,
           totals: () => totals,
@@ -201,7 +201,9 @@ export class SyncRunner {
         });
         let failure: unknown;
         try {
-          for await (const page of readAhead(prepared(connector.fetch(ctx)))) {
+          // Mapping, validation and serialisation happen in the read-ahead stage, so the
+          // next page is made ready while the current one is written.
+          for await (const page of readAhead(preparedPages(connector, config, ingest, connector.fetch(ctx)))) {
             if (opts.signal?.aborted) throw new Error(`run stopped: ${String(opts.signal.reason ?? 'aborted')}`);
             await pipeline.push(page);
           }
