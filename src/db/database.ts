@@ -54,7 +54,9 @@ export async function resolveDatabaseUrl(config: HubConfig, log?: (l: string) =>
 export async function openDatabase(config: HubConfig, opts: OpenDatabaseOptions = {}): Promise<Database> {
   const { url, embedded } = await resolveDatabaseUrl(config, opts.log);
   try {
-    return await connectDatabase(url, { statementTimeoutMs: config.statementTimeoutMs, replicaUrl: config.databaseReplicaUrl, ...opts }, embedded);
+    // Each connector run holds a lock connection and writes pages on up to two more.
+    const poolSize = Math.max(10, 3 * config.syncConcurrency + 4);
+    return await connectDatabase(url, { statementTimeoutMs: config.statementTimeoutMs, replicaUrl: config.databaseReplicaUrl, poolSize, ...opts }, embedded);
   } catch (e) {
     await embedded?.stop();
     throw e;
