@@ -73,10 +73,10 @@ async function main() {
   const copyName = `hub_bench_copy_${process.pid}`;
   const copyUrl = (() => { const u = new URL(bench.url); u.pathname = `/${copyName}`; return u.toString(); })();
   try {
-    const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url }), bench.db, {});
+    const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url, HUB_SYNC_CONCURRENCY: process.env.HUB_SYNC_CONCURRENCY }), bench.db, {});
     await services.declarativeConnectors.register(JSON.parse(fs.readFileSync(path.join(projectRoot(), 'connectors', 'credit-rating.declarative.json'), 'utf8')));
     console.log(`server: ${bench.server}\n`);
-    // As `hub sync` runs them: HUB_SYNC_CONCURRENCY connectors at a time (default 2).
+    // As `hub sync` runs them: HUB_SYNC_CONCURRENCY connectors at a time (default 1).
     const concurrency = services.runner.concurrency;
     console.log(`connectors run ${concurrency} at a time (HUB_SYNC_CONCURRENCY), as hub sync runs them\n`);
     console.log(`${'connector'.padEnd(14)} ${'status'.padEnd(9)} ${'records'.padStart(9)} ${'seconds'.padStart(8)} ${'records/s'.padStart(10)}`);

@@ -55,7 +55,7 @@ describe('hub sync killed mid-run', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     expect(first.child.signalCode).toBe('SIGKILL');
-    // Connectors run two at a time: every run in flight at the kill is left RUNNING.
+    // Every run in flight at the kill (one, or more with HUB_SYNC_CONCURRENCY) is left RUNNING.
     const inFlight = (await killed.db.pool.query(`select count(*)::int n from connector_run where status = 'RUNNING'`)).rows[0].n;
     expect(inFlight).toBeGreaterThanOrEqual(1);
 

@@ -12,7 +12,8 @@ async function syncedHub(faults: Parameters<typeof startSimulator>[0]['faults'])
   const tdb = await createTestDatabase();
   const sim = await startSimulator({ port: 0, ...SIM, faults });
   const logs: string[] = [];
-  const services: HubServices = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url }), tdb.db, {
+  // Two connectors side by side: their pages can deadlock on shared rows and must be written again.
+  const services: HubServices = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url, HUB_SYNC_CONCURRENCY: '2' }), tdb.db, {
     log: (l) => logs.push(l),
     runner: { http: { timeoutMs: 300, baseDelayMs: 5, maxDelayMs: 40, maxAttempts: 10 } },
   });

@@ -22,7 +22,7 @@ export interface HubConfig {
   introspection: boolean;
   /** Longest a PostgreSQL statement of an API request may run, in ms. */
   statementTimeoutMs: number;
-  /** How many connectors `hub sync` (and `npm start`) runs at once (HUB_SYNC_CONCURRENCY, default 2). */
+  /** How many connectors `hub sync` (and `npm start`) runs at once (HUB_SYNC_CONCURRENCY, default 1: each run already writes two pages at a time, and on 2 cores two runs side by side were slower than one after the other). */
   syncConcurrency: number;
   /** Log level: debug, info, warn or error. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -82,7 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const timeoutRaw = nonEmpty('HUB_STATEMENT_TIMEOUT_MS') ?? '15000';
   if (!/^\d+$/.test(timeoutRaw) || Number(timeoutRaw) < 100) problems.push(`HUB_STATEMENT_TIMEOUT_MS must be a number of milliseconds ≥ 100, got '${timeoutRaw}'`);
 
-  const concurrencyRaw = nonEmpty('HUB_SYNC_CONCURRENCY') ?? '2';
+  const concurrencyRaw = nonEmpty('HUB_SYNC_CONCURRENCY') ?? '1';
   if (!/^\d+$/.test(concurrencyRaw) || Number(concurrencyRaw) < 1 || Number(concurrencyRaw) > 16) problems.push(`HUB_SYNC_CONCURRENCY must be a whole number from 1 to 16, got '${concurrencyRaw}'`);
 
   if (problems.length) throw new ConfigError(problems);
