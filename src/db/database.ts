@@ -20,8 +20,6 @@ export interface Database {
    * What is read here may trail the primary by the replication lag.
    */
   readPool: Pool;
-  /** The standby's URL when reads go to one. */
-  replicaUrl?: string;
   orm: MikroORM;
   /** Whether this process started the server (embedded) or uses an external one. */
   embedded: boolean;
@@ -87,7 +85,6 @@ export async function connectDatabase(url: string, opts: OpenDatabaseOptions = {
     pool,
     apiPool,
     readPool,
-    replicaUrl: opts.replicaUrl,
     orm,
     embedded: !!embedded,
     async close() {

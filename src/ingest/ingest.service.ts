@@ -1,6 +1,5 @@
 import { PoolClient } from 'pg';
-import { createHash } from 'node:crypto';
-import { contentHash } from './content-hash';
+import { contentHash, contentHashOfJson } from './content-hash';
 import { ValidationContext, validateRecord } from './record-validator';
 import { EnforcementData, EnterpriseData, MonitoringData, PenaltyData, RatingData, RecordKind, UnifiedRecord } from './unified-record';
 
@@ -41,7 +40,7 @@ interface BadRecord { sourceId: string | null; creditCode: string | null; raw: u
 
 /**
  * A page validated and serialised, not yet written: the CPU half of loading,
- * done while the previous page's statements run (see `SyncRunner`).
+ * done while the previous page's statements run (see `SyncRunner` and `PagePipeline`).
  */
 export interface PreparedPage { valid: Valid[]; bad: BadRecord[] }
 
@@ -96,7 +95,7 @@ export class IngestService {
    * new or changed content) and returns the source ids that changed, each
    * with the credit code it had before. Locks nothing but this connector's
    * `source_record` rows of the page, so it may run while the previous page's
-   * `writeRest` is still in flight on another connection (see `SyncRunner`).
+   * `writeRest` is still in flight on another connection (see `PagePipeline`).
    */
   async writeSources(client: PoolClient, connectorId: string, page: PreparedPage): Promise<Map<string, string | null>> {
     return page.valid.length ? this.upsertSourceRecords(client, connectorId, page.valid) : new Map();
@@ -291,8 +290,7 @@ function jsonArray(parts: string[]): string {
 /** Serialises a valid record once: its source row (with the content hash) and its typed rows. */
 function serialise(record: UnifiedRecord, raw: unknown): Valid {
   const json = JSON.stringify(raw) as string | undefined;
-  // The same hash as contentHash(raw), from the one serialisation.
-  const hash = createHash('sha1').update(json ?? 'undefined').digest('hex');
+  const hash = contentHashOfJson(json);
   const payload = json ?? 'null';
   const sourceRow = `{"source_id":${JSON.stringify(record.sourceId)},"kind":${JSON.stringify(record.kind)},"credit_code":${JSON.stringify(record.creditCode)},"content_hash":"${hash}","payload":${payload}}`;
   const c = record.creditCode;
