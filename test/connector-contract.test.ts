@@ -15,12 +15,12 @@ const ROOT = path.join(__dirname, '..', 'connectors');
 const DIVISIONS = new Set(fs.readFileSync(path.join(__dirname, '..', 'data', 'divisions-shandong.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',')[0]));
 
 /** The native records of a connector's recorded fixtures (JSON pages, bare arrays, CSV exports). */
-function fixtureRecords(folder: string): unknown[] {
+async function fixtureRecords(folder: string): Promise<unknown[]> {
   const dir = path.join(ROOT, folder, 'fixtures');
   const out: unknown[] = [];
   for (const f of fs.readdirSync(dir).sort()) {
     const text = fs.readFileSync(path.join(dir, f), 'utf8');
-    if (f.endsWith('.csv')) out.push(...parseCsvObjects(text).rows);
+    if (f.endsWith('.csv')) out.push(...(await parseCsvObjects(text)).rows);
     else {
       const body = JSON.parse(text);
       out.push(...(Array.isArray(body) ? body : body.items ?? body.records ?? body.rows));
@@ -55,8 +55,8 @@ describe.each(ALL)('connector contract: %#', (connector, folder) => {
     expect(fs.existsSync(path.join(ROOT, folder, 'README.md'))).toBe(true);
   });
 
-  it(`${folder}: every recorded fixture maps, deterministically and without touching its input, to a valid unified record`, () => {
-    const records = fixtureRecords(folder);
+  it(`${folder}: every recorded fixture maps, deterministically and without touching its input, to a valid unified record`, async () => {
+    const records = await fixtureRecords(folder);
     expect(records.length).toBeGreaterThan(2);
     for (const native of records) {
       const before = JSON.stringify(native);

@@ -1,24 +1,47 @@
-import { CsvSyntaxError, parseCsv, parseCsvObjects } from './penalty-csv.parser';
+import { CsvEncodingError, CsvSyntaxError, assertUtf8, csvRecords, parseCsvObjects } from './penalty-csv.parser';
 import { mapPenaltyRow } from './penalty.mapper';
+import { PENALTY_HEADERS } from './penalty.types';
 import { MappingError } from '../../src/connectors/connector.types';
 
-describe('RFC 4180 parser', () => {
-  it('drops the BOM and splits CRLF records', () => {
-    expect(parseCsv('\uFEFFa,b\r\n1,2\r\n')).toEqual([['a', 'b'], ['1', '2']]);
+async function parseCsv(text: string | Buffer): Promise<string[][]> {
+  const out: string[][] = [];
+  for await (const r of csvRecords(text)) out.push(r);
+  return out;
+}
+
+describe('RFC 4180 parsing (csv-parse, streaming)', () => {
+  it('drops the BOM and splits CRLF records', async () => {
+    expect(await parseCsv('\uFEFFa,b\r\n1,2\r\n')).toEqual([['a', 'b'], ['1', '2']]);
+    expect(await parseCsv(Buffer.from('\uFEFFa,b\r\n1,2\r\n'))).toEqual([['a', 'b'], ['1', '2']]);
   });
-  it('keeps commas, doubled quotes and line breaks inside quoted fields', () => {
-    expect(parseCsv('"x,y","say ""hi""","line1\r\nline2",z\n')).toEqual([['x,y', 'say "hi"', 'line1\r\nline2', 'z']]);
+  it('keeps commas, doubled quotes and line breaks inside quoted fields', async () => {
+    expect(await parseCsv('"x,y","say ""hi""","line1\r\nline2",z\n')).toEqual([['x,y', 'say "hi"', 'line1\r\nline2', 'z']]);
   });
-  it('keeps empty fields, also at the end, and a last record without a line break', () => {
-    expect(parseCsv('a,,c,\n"",b')).toEqual([['a', '', 'c', ''], ['', 'b']]);
+  it('keeps empty fields, also at the end, and a last record without a line break; accepts LF and CR', async () => {
+    expect(await parseCsv('a,,c,\n"",b')).toEqual([['a', '', 'c', ''], ['', 'b']]);
+    expect(await parseCsv('a\nb\r\nc\rd\n\n')).toEqual([['a'], ['b'], ['c'], ['d']]);
   });
-  it('rejects an unterminated quote and text after a closing quote', () => {
-    expect(() => parseCsv('"abc\n')).toThrow(CsvSyntaxError);
-    expect(() => parseCsv('"a"b,c')).toThrow(CsvSyntaxError);
+  it('rejects an unterminated quote and text after a closing quote', async () => {
+    await expect(parseCsv('"abc\n')).rejects.toThrow(CsvSyntaxError);
+    await expect(parseCsv('"a"b,c')).rejects.toThrow(CsvSyntaxError);
   });
-  it('makes header → cell objects and keeps short and long rows whole', () => {
-    const { rows } = parseCsvObjects('h1,h2\r\n1\r\n1,2,3\r\n');
-    expect(rows).toEqual([{ h1: '1' }, { h1: '1', h2: '2', _extra: '3' }]);
+  it('makes header → cell objects and keeps short and long rows whole, with their cell count', async () => {
+    const { rows } = await parseCsvObjects('h1,h2\r\n1\r\n1,2,3\r\n1,2\r\n');
+    expect(rows).toEqual([{ h1: '1', _cells: '1' }, { h1: '1', h2: '2', _cells: '3', _extra: '3' }, { h1: '1', h2: '2' }]);
+  });
+  it('keeps only the known columns, so a column added by the source leaves the rows as they were', async () => {
+    const { headers, rows } = await parseCsvObjects('h1,new,h2\r\n1,x,2\r\n', ['h1', 'h2']);
+    expect(headers).toEqual(['h1', 'new', 'h2']);
+    expect(rows).toEqual([{ h1: '1', h2: '2' }]);
+  });
+  it('says "wrong encoding" for a GBK body and accepts UTF-8 with or without a BOM', () => {
+    const header = PENALTY_HEADERS.join(',') + '\r\n';
+    // 案件编号 in GBK: B0 B8 BC FE B1 E0 BA C5
+    const gbk = Buffer.from([0xb0, 0xb8, 0xbc, 0xfe, 0xb1, 0xe0, 0xba, 0xc5, 0x2c, 0x41, 0x0d, 0x0a]);
+    expect(() => assertUtf8(gbk, 'penalty export')).toThrow(CsvEncodingError);
+    expect(() => assertUtf8(gbk, 'penalty export')).toThrow(/wrong encoding.*GBK/);
+    expect(() => assertUtf8(Buffer.from(header))).not.toThrow();
+    expect(() => assertUtf8(Buffer.from('\uFEFF' + header))).not.toThrow();
   });
 });
 
@@ -39,5 +62,16 @@ describe('penalty row mapping', () => {
     if (patch.修改时间 === undefined && '修改时间' in patch) delete bad['修改时间'];
     expect(() => mapPenaltyRow(bad)).toThrow(MappingError);
     expect(() => mapPenaltyRow(bad)).toThrow(reason);
+  });
+  it('quarantines a ragged row under its case number, naming the case in the reason', async () => {
+    const header = PENALTY_HEADERS.join(',');
+    for (const line of ['A-9,91370102MA3C4R5X2B,2026-04-10,100.00,否,已执行,2026-04-10T09:00:00+08:00,extra', 'A-9,91370102MA3C4R5X2B,2026-04-10']) {
+      const { rows } = await parseCsvObjects(`${header}\r\n${line}\r\n`, PENALTY_HEADERS);
+      let err: unknown;
+      try { mapPenaltyRow(rows[0]); } catch (e) { err = e; }
+      expect(err).toBeInstanceOf(MappingError);
+      expect((err as MappingError).message).toMatch(/case A-9/);
+      expect((err as MappingError).identity).toEqual({ sourceId: 'A-9', creditCode: '91370102MA3C4R5X2B' });
+    }
   });
 });

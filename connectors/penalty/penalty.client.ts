@@ -1,6 +1,6 @@
 import { FetchContext, FetchedPage } from '../../src/connectors/connector.types';
 import { addDays, chinaDate, isDate, maxDate } from '../../src/connectors/china-date';
-import { parseCsvObjects } from './penalty-csv.parser';
+import { assertUtf8, parseCsvObjects } from './penalty-csv.parser';
 import { PENALTY_HEADERS, PenaltyCursor } from './penalty.types';
 
 /** Path of the CSV export. */
@@ -45,8 +45,9 @@ export async function* fetchPenaltyWindows(ctx: FetchContext): AsyncIterable<Fet
   const cursor = (ctx.cursor ?? null) as PenaltyCursor | null;
   let watermark = cursor?.watermark ?? null;
   for (const w of penaltyWindows(penaltyRunStart(cursor, ctx.config, today), today)) {
-    const text = await ctx.http.getText(`${ctx.baseUrl}${PENALTY_EXPORT_PATH}`, { modifiedFrom: w.from, modifiedTo: w.to });
-    const { headers, rows } = parseCsvObjects(text);
+    const body = await ctx.http.getBytes(`${ctx.baseUrl}${PENALTY_EXPORT_PATH}`, { modifiedFrom: w.from, modifiedTo: w.to });
+    assertUtf8(body, 'penalty export');
+    const { headers, rows } = await parseCsvObjects(body, PENALTY_HEADERS);
     if (headers.length && PENALTY_HEADERS.some((h) => !headers.includes(h))) {
       throw new Error(`penalty export header changed: expected ${PENALTY_HEADERS.join(',')}, got ${headers.join(',')}`);
     }

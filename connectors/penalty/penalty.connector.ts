@@ -1,6 +1,6 @@
 import { FetchContext, SourceConnector } from '../../src/connectors/connector.types';
 import { chinaDate } from '../../src/connectors/china-date';
-import { parseCsvObjects } from './penalty-csv.parser';
+import { assertUtf8, parseCsvObjects } from './penalty-csv.parser';
 import { PENALTY_EXPORT_PATH, fetchPenaltyWindows } from './penalty.client';
 import { mapPenaltyRow } from './penalty.mapper';
 import { PENALTY_HEADERS } from './penalty.types';
@@ -29,11 +29,12 @@ export const penaltyConnector: SourceConnector = {
   async check(ctx: FetchContext) {
     const today = chinaDate(ctx.now);
     try {
-      const text = await ctx.http.getText(`${ctx.baseUrl}${PENALTY_EXPORT_PATH}`, { modifiedFrom: today, modifiedTo: today });
-      const { headers, rows } = parseCsvObjects(text);
+      const body = await ctx.http.getBytes(`${ctx.baseUrl}${PENALTY_EXPORT_PATH}`, { modifiedFrom: today, modifiedTo: today });
+      assertUtf8(body, 'penalty export');
+      const { headers, rows } = await parseCsvObjects(body);
       const missing = PENALTY_HEADERS.filter((h) => !headers.includes(h));
       if (missing.length) return { ok: false, message: `penalty export lacks column(s) ${missing.join(', ')}`, details: { headers } };
-      return { ok: true, message: `penalty export reachable; ${rows.length} case(s) modified today`, details: { bom: text.charCodeAt(0) === 0xfeff, headers } };
+      return { ok: true, message: `penalty export reachable; ${rows.length} case(s) modified today`, details: { bom: body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf, headers } };
     } catch (e) {
       return { ok: false, message: `penalty system unreachable: ${(e as Error).message}` };
     }

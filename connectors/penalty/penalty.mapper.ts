@@ -1,6 +1,6 @@
 import { MappingError } from '../../src/connectors/connector.types';
 import { PenaltyData, UnifiedRecord } from '../../src/ingest/unified-record';
-import { PENALTY_HEADERS, PENALTY_STATUS, PenaltyCsvRow } from './penalty.types';
+import { CELL_COUNT, PENALTY_HEADERS, PENALTY_STATUS, PenaltyCsvRow } from './penalty.types';
 
 const AMOUNT_RE = /^\d+(\.\d{1,2})?$/;
 
@@ -35,11 +35,16 @@ export function parseStatus(text: string | undefined): PenaltyData['status'] {
 export function mapPenaltyRow(native: unknown): UnifiedRecord<'penalty'> {
   if (!native || typeof native !== 'object' || Array.isArray(native)) throw new MappingError('penalty row is not an object of header → cell');
   const row = native as PenaltyCsvRow;
+  // Who the row is about, read first so that every refusal below names the case.
+  const caseNo = typeof row['案件编号'] === 'string' ? row['案件编号'].trim() : '';
+  const creditCode = typeof row['统一社会信用代码'] === 'string' ? row['统一社会信用代码'].trim() : '';
+  const identity = caseNo ? { sourceId: caseNo, ...(creditCode ? { creditCode } : {}) } : undefined;
+  const ofCase = caseNo ? `row of case ${caseNo}` : 'row';
+  if (row[CELL_COUNT] !== undefined) {
+    throw new MappingError(`${ofCase} has ${row[CELL_COUNT]} cells, the header has ${PENALTY_HEADERS.length} (a ragged row)`, identity);
+  }
   const missing = PENALTY_HEADERS.filter((h) => typeof row[h] !== 'string');
-  if (missing.length) throw new MappingError(`row lacks column(s) ${missing.map((m) => `'${m}'`).join(', ')}`);
-  if (row._extra !== undefined) throw new MappingError(`row has more cells than the header (${PENALTY_HEADERS.length})`);
-  const caseNo = row['案件编号'].trim();
-  const creditCode = row['统一社会信用代码'].trim();
+  if (missing.length) throw new MappingError(`${ofCase} lacks column(s) ${missing.map((m) => `'${m}'`).join(', ')}`, identity);
   try {
     return {
       kind: 'penalty',

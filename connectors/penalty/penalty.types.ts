@@ -10,6 +10,11 @@ export type PenaltyHeader = (typeof PENALTY_HEADERS)[number];
  */
 export type PenaltyCsvRow = Record<string, string>;
 
+/** Key of a row's cells past the header's count (kept so the row can be quarantined whole). */
+export const EXTRA_CELLS = '_extra';
+/** Key of the number of cells of a ragged row (one whose cell count differs from the header's). */
+export const CELL_COUNT = '_cells';
+
 /** The export's Chinese statuses and the unified ones. */
 export const PENALTY_STATUS: Record<string, 'FILED' | 'DECIDED' | 'EXECUTED' | 'REVOKED'> = {
   已立案: 'FILED',

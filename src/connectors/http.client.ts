@@ -74,10 +74,10 @@ export class HttpClient {
     return res.data;
   }
 
-  /** GETs `url` and returns the body as UTF-8 text (BOM kept). */
-  async getText(url: string, params?: Record<string, unknown>): Promise<string> {
+  /** GETs `url` and returns the body's bytes, for callers that check the encoding themselves. */
+  async getBytes(url: string, params?: Record<string, unknown>): Promise<Buffer> {
     const res = await this.request<ArrayBuffer>({ method: 'GET', url, params, responseType: 'arraybuffer' });
-    return Buffer.from(res.data).toString('utf8');
+    return Buffer.from(res.data);
   }
 
   async request<T>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
