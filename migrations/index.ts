@@ -8,6 +8,7 @@ import { Migration20261130000700QuarantineScope } from './Migration2026113000070
 import { Migration20261130000800SearchIndexes } from './Migration20261130000800_search-indexes';
 import { Migration20261130000900RankCountyBuckets } from './Migration20261130000900_rank-county-buckets';
 import { Migration20261130001000SourceRecordLean } from './Migration20261130001000_source-record-lean';
+import { Migration20261201000100SourceRecordVersion } from './Migration20261201000100_source-record-version';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -25,4 +26,5 @@ export const migrationsList = [
   { name: 'Migration20261130000800_search-indexes', class: Migration20261130000800SearchIndexes },
   { name: 'Migration20261130000900_rank-county-buckets', class: Migration20261130000900RankCountyBuckets },
   { name: 'Migration20261130001000_source-record-lean', class: Migration20261130001000SourceRecordLean },
+  { name: 'Migration20261201000100_source-record-version', class: Migration20261201000100SourceRecordVersion },
 ];

@@ -1,7 +1,9 @@
 import { PoolClient } from 'pg';
 import { contentHash, contentHashOfJson } from './content-hash';
 import { ValidationContext, validateRecord } from './record-validator';
-import { EnforcementData, EnterpriseData, MonitoringData, PenaltyData, RatingData, RecordKind, UnifiedRecord } from './unified-record';
+import { RecordDescriptor, descriptorOf } from './record-descriptors';
+import { RecordKind, UnifiedRecord } from './unified-record';
+import { replaceChildrenSql, upsertSql } from './upsert-sql';
 
 /** One fetched source record: its raw payload and what the connector's mapper made of it. */
 export interface PageItem {
@@ -30,9 +32,13 @@ interface Valid {
   record: UnifiedRecord;
   /** The `source_record` row as JSON (payload included). */
   sourceRow: string;
-  /** The typed row as JSON, and for enterprises the permit rows. */
+  /** The typed row as JSON, and the rows of its children (an enterprise's permits). */
   typedRow: string;
-  permitRows?: string[];
+  /** For a kind with children: the parent's key and version, and the children's rows. */
+  parentRow?: string;
+  childRows?: string[];
+  /** The record's version as its source stamps it (see `RecordDescriptor.version`). */
+  version: string | null;
 }
 
 /** A record that failed mapping or validation, on its way to quarantine. */
@@ -73,9 +79,12 @@ export class IngestService {
         });
         continue;
       }
-      // The same record twice in one page (repeats, change feeds): the later one wins.
+      // The same record twice in one page (repeats, change feeds): the later one wins, unless it is of an older version.
+      const next = serialise(item.record, item.raw);
+      const before = bySource.get(item.record.sourceId);
+      if (before && olderVersion(next.version, before.version)) continue;
       bySource.delete(item.record.sourceId);
-      bySource.set(item.record.sourceId, serialise(item.record, item.raw));
+      bySource.set(item.record.sourceId, next);
     }
     return { valid: [...bySource.values()], bad };
   }
@@ -147,27 +156,34 @@ export class IngestService {
   private async upsertSourceRecords(client: PoolClient, connectorId: string, valid: Valid[]): Promise<Map<string, string | null>> {
     // One statement: read what is stored, write only new or changed records, and refresh
     // last_seen_at of unchanged ones at most once a day so re-syncs do not rewrite rows.
+    // Latest wins: a record of an older version than the stored one is not written, and the
+    // conflict clause checks that again against the row as committed, so it holds when this
+    // statement runs while the previous page, not yet committed, writes the same record.
     const res = await client.query<{ source_id: string; prev_credit_code: string | null }>(
       `with incoming as (
-         select * from jsonb_to_recordset($2::jsonb) as x(source_id text, kind text, credit_code text, payload jsonb, content_hash text)
+         select * from jsonb_to_recordset($2::jsonb)
+           as x(source_id text, kind text, credit_code text, payload jsonb, content_hash text, source_version timestamptz)
        ), prev as (
-         select s.source_id, s.credit_code, s.content_hash, s.last_seen_at
+         select s.source_id, s.credit_code, s.content_hash, s.source_version, s.last_seen_at
            from source_record s join incoming i using (source_id) where s.connector_id = $1
        ), up as (
-         insert into source_record (connector_id, source_id, kind, credit_code, payload, content_hash)
-         select $1, i.source_id, i.kind, i.credit_code, i.payload, i.content_hash
+         insert into source_record (connector_id, source_id, kind, credit_code, payload, content_hash, source_version)
+         select $1, i.source_id, i.kind, i.credit_code, i.payload, i.content_hash, i.source_version
            from incoming i left join prev p using (source_id)
-          where p.source_id is null or p.content_hash <> i.content_hash
+          where p.source_id is null
+             or (p.content_hash <> i.content_hash and coalesce(i.source_version >= p.source_version, true))
          on conflict (connector_id, source_id) do update
            set kind = excluded.kind, credit_code = excluded.credit_code, payload = excluded.payload,
-               content_hash = excluded.content_hash, last_seen_at = now(), changed_at = now()
+               content_hash = excluded.content_hash, source_version = excluded.source_version,
+               last_seen_at = now(), changed_at = now()
            where source_record.content_hash <> excluded.content_hash
+             and coalesce(excluded.source_version >= source_record.source_version, true)
          returning source_id
        ), seen as (
-         update source_record s set last_seen_at = now()
+         update source_record s set last_seen_at = now(), source_version = coalesce(s.source_version, p.source_version, i.source_version)
            from prev p join incoming i using (source_id)
-          where s.connector_id = $1 and s.source_id = p.source_id
-            and p.content_hash = i.content_hash and p.last_seen_at < now() - interval '1 day'
+          where s.connector_id = $1 and s.source_id = p.source_id and p.content_hash = i.content_hash
+            and (p.last_seen_at < now() - interval '1 day' or (p.source_version is null and i.source_version is not null))
        )
        select up.source_id, prev.credit_code as prev_credit_code from up left join prev using (source_id)`,
       [connectorId, jsonArray(valid.map((v) => v.sourceRow))],
@@ -175,6 +191,7 @@ export class IngestService {
     return new Map(res.rows.map((r) => [r.source_id, r.prev_credit_code]));
   }
 
+  /** The typed rows of what changed: per kind one upsert generated from its descriptor (and one for its children). */
   private async upsertTyped(client: PoolClient, connectorId: string, records: Valid[]): Promise<void> {
     const byKind = new Map<RecordKind, Valid[]>();
     for (const r of records) {
@@ -184,102 +201,48 @@ export class IngestService {
       else byKind.set(r.record.kind, [r]);
     }
     for (const [kind, recs] of byKind) {
-      const rows = jsonArray(recs.map((r) => r.typedRow));
-      switch (kind) {
-        case 'enterprise': await this.upsertEnterprises(client, recs, rows); break;
-        case 'enforcement': await this.upsertEnforcement(client, rows); break;
-        case 'penalty': await this.upsertPenalties(client, rows); break;
-        case 'monitoring': await this.upsertMonitoring(client, rows); break;
-        case 'rating': await this.upsertRatings(client, connectorId, rows); break;
+      const sql = statementsOf(kind);
+      const d = descriptorOf(kind);
+      await client.query(sql.upsert, d.connectorColumn ? [jsonArray(recs.map((r) => r.typedRow)), connectorId] : [jsonArray(recs.map((r) => r.typedRow))]);
+      if (sql.children) {
+        await client.query(sql.children, [jsonArray(recs.map((r) => r.parentRow!)), jsonArray(recs.flatMap((r) => r.childRows ?? []))]);
       }
     }
   }
+}
 
-  private async upsertEnterprises(client: PoolClient, recs: Valid[], rows: string): Promise<void> {
-    await client.query(
-      `insert into enterprise (credit_code, name, division_code, address, longitude, latitude, industry_code,
-          supervision_level, management_class, basin, pollution_types, air_sources, monitoring_facilities, source_updated_at)
-       select credit_code, name, division_code, address, longitude, latitude, industry_code,
-          supervision_level, management_class, basin, pollution_types, air_sources, monitoring_facilities, source_updated_at
-         from jsonb_to_recordset($1::jsonb) as x(credit_code text, name text, division_code text, address text,
-          longitude float8, latitude float8, industry_code text, supervision_level text, management_class text, basin text,
-          pollution_types text[], air_sources text[], monitoring_facilities text[], source_updated_at timestamptz)
-       on conflict (credit_code) do update set
-         name = excluded.name, division_code = excluded.division_code, address = excluded.address,
-         longitude = excluded.longitude, latitude = excluded.latitude, industry_code = excluded.industry_code,
-         supervision_level = excluded.supervision_level, management_class = excluded.management_class,
-         basin = excluded.basin, pollution_types = excluded.pollution_types, air_sources = excluded.air_sources,
-         monitoring_facilities = excluded.monitoring_facilities, source_updated_at = excluded.source_updated_at,
-         updated_at = now()`,
-      [rows],
-    );
-    // The permit list of a changed enterprise is replaced by the one the source sends now:
-    // one statement deletes the permits it no longer lists and upserts the ones it does.
-    await client.query(
-      `with x as materialized (
-         select distinct on (credit_code, permit_no) credit_code, permit_no, valid_from, valid_to, status
-           from jsonb_to_recordset($2::jsonb) as x(credit_code text, permit_no text, valid_from date, valid_to date, status text)
-       ), gone as (
-         delete from permit p where p.credit_code = any($1::text[])
-            and not exists (select 1 from x where x.credit_code = p.credit_code and x.permit_no = p.permit_no)
-       )
-       insert into permit (credit_code, permit_no, valid_from, valid_to, status)
-       select credit_code, permit_no, valid_from, valid_to, status from x
-       on conflict (credit_code, permit_no) do update
-         set valid_from = excluded.valid_from, valid_to = excluded.valid_to, status = excluded.status
-         where (permit.valid_from, permit.valid_to, permit.status) is distinct from (excluded.valid_from, excluded.valid_to, excluded.status)`,
-      [recs.map((r) => r.record.creditCode), jsonArray(recs.flatMap((r) => r.permitRows ?? []))],
-    );
-  }
+/** The generated statements of each kind, built once. */
+const STATEMENTS = new Map<RecordKind, { upsert: string; children?: string }>();
 
-  private async upsertEnforcement(client: PoolClient, rows: string): Promise<void> {
-    await client.query(
-      `insert into enforcement_record (record_id, credit_code, kind, event_date, finding, measure_type, status, modified_at)
-       select record_id, credit_code, kind, event_date, finding, measure_type, status, modified_at
-         from jsonb_to_recordset($1::jsonb) as x(record_id text, credit_code text, kind text, event_date date, finding text,
-              measure_type text, status text, modified_at timestamptz)
-       on conflict (record_id) do update set credit_code = excluded.credit_code, kind = excluded.kind,
-         event_date = excluded.event_date, finding = excluded.finding, measure_type = excluded.measure_type,
-         status = excluded.status, modified_at = excluded.modified_at`,
-      [rows],
-    );
+function statementsOf(kind: RecordKind): { upsert: string; children?: string } {
+  let s = STATEMENTS.get(kind);
+  if (!s) {
+    const d = descriptorOf(kind) as RecordDescriptor;
+    s = { upsert: upsertSql(d), children: d.children ? replaceChildrenSql(d, d.children) : undefined };
+    STATEMENTS.set(kind, s);
   }
+  return s;
+}
 
-  private async upsertPenalties(client: PoolClient, rows: string): Promise<void> {
-    await client.query(
-      `insert into penalty (case_no, credit_code, decision_date, amount, daily_consecutive, status, modified_at)
-       select case_no, credit_code, decision_date, amount, daily_consecutive, status, modified_at
-         from jsonb_to_recordset($1::jsonb) as x(case_no text, credit_code text, decision_date date, amount numeric,
-              daily_consecutive boolean, status text, modified_at timestamptz)
-       on conflict (case_no) do update set credit_code = excluded.credit_code, decision_date = excluded.decision_date,
-         amount = excluded.amount, daily_consecutive = excluded.daily_consecutive, status = excluded.status,
-         modified_at = excluded.modified_at`,
-      [rows],
-    );
+/**
+ * True when `next` holds a record without a source version that `previous`
+ * holds too. Such a record's "changed?" check in `next` would read the store
+ * before `previous` commits, and no version can tell which write is the
+ * later, so `PagePipeline` lets `previous` commit before `next` starts.
+ */
+export function sharesUnversionedRecord(previous: PreparedPage, next: PreparedPage): boolean {
+  let ids: Set<string> | undefined;
+  for (const v of next.valid) {
+    if (v.version !== null) continue;
+    ids ??= new Set(previous.valid.filter((p) => p.version === null).map((p) => p.record.sourceId));
+    if (ids.has(v.record.sourceId)) return true;
   }
+  return false;
+}
 
-  private async upsertMonitoring(client: PoolClient, rows: string): Promise<void> {
-    await client.query(
-      `insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours, daily_mean, limit_value, unit)
-       select credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours, daily_mean, limit_value, unit
-         from jsonb_to_recordset($1::jsonb) as x(credit_code text, outlet_code text, pollutant_code text, day date,
-              valid_hours smallint, exceed_hours smallint, daily_mean float8, limit_value float8, unit text)
-       on conflict (credit_code, outlet_code, pollutant_code, day) do update set valid_hours = excluded.valid_hours,
-         exceed_hours = excluded.exceed_hours, daily_mean = excluded.daily_mean, limit_value = excluded.limit_value, unit = excluded.unit`,
-      [rows],
-    );
-  }
-
-  private async upsertRatings(client: PoolClient, connectorId: string, rows: string): Promise<void> {
-    await client.query(
-      `insert into credit_rating (credit_code, connector_id, level, rated_on, source_updated_at)
-       select credit_code, $1, level, rated_on, source_updated_at
-         from jsonb_to_recordset($2::jsonb) as x(credit_code text, level text, rated_on date, source_updated_at timestamptz)
-       on conflict (credit_code, connector_id) do update set level = excluded.level, rated_on = excluded.rated_on,
-         source_updated_at = excluded.source_updated_at`,
-      [connectorId, rows],
-    );
-  }
+/** True when both versions are known and `a` is older than `b`. */
+function olderVersion(a: string | null, b: string | null): boolean {
+  return a !== null && b !== null && Date.parse(a) < Date.parse(b);
 }
 
 /** A JSON array from already serialised elements. */
@@ -287,52 +250,21 @@ function jsonArray(parts: string[]): string {
   return `[${parts.join(',')}]`;
 }
 
-/** Serialises a valid record once: its source row (with the content hash) and its typed rows. */
+/** Serialises a valid record once: its source row (with the content hash and version) and its typed rows. */
 function serialise(record: UnifiedRecord, raw: unknown): Valid {
   const json = JSON.stringify(raw) as string | undefined;
   const hash = contentHashOfJson(json);
   const payload = json ?? 'null';
-  const sourceRow = `{"source_id":${JSON.stringify(record.sourceId)},"kind":${JSON.stringify(record.kind)},"credit_code":${JSON.stringify(record.creditCode)},"content_hash":"${hash}","payload":${payload}}`;
-  const c = record.creditCode;
-  switch (record.kind) {
-    case 'enterprise': {
-      const d = record.data as EnterpriseData;
-      return {
-        record, sourceRow,
-        typedRow: JSON.stringify({
-          credit_code: c, name: d.name, division_code: d.divisionCode, address: d.address ?? null,
-          longitude: d.longitude ?? null, latitude: d.latitude ?? null, industry_code: d.industryCode ?? null,
-          supervision_level: d.supervisionLevel ?? null, management_class: d.managementClass ?? null, basin: d.basin ?? null,
-          pollution_types: d.pollutionTypes, air_sources: d.airSources, monitoring_facilities: d.monitoringFacilities,
-          source_updated_at: d.updatedAt ?? null,
-        }),
-        permitRows: d.permits.map((p) => JSON.stringify({ credit_code: c, permit_no: p.permitNo, valid_from: p.validFrom, valid_to: p.validTo, status: p.status })),
-      };
-    }
-    case 'enforcement': {
-      const d = record.data as EnforcementData;
-      return { record, sourceRow, typedRow: JSON.stringify({
-        record_id: d.recordId, credit_code: c, kind: d.kind, event_date: d.date, finding: d.finding ?? null,
-        measure_type: d.measureType ?? null, status: d.status, modified_at: d.modifiedAt,
-      }) };
-    }
-    case 'penalty': {
-      const d = record.data as PenaltyData;
-      return { record, sourceRow, typedRow: JSON.stringify({
-        case_no: d.caseNo, credit_code: c, decision_date: d.decisionDate, amount: d.amount,
-        daily_consecutive: d.dailyConsecutive, status: d.status, modified_at: d.modifiedAt,
-      }) };
-    }
-    case 'monitoring': {
-      const d = record.data as MonitoringData;
-      return { record, sourceRow, typedRow: JSON.stringify({
-        credit_code: c, outlet_code: d.outletCode, pollutant_code: d.pollutantCode, day: d.date,
-        valid_hours: d.validHours, exceed_hours: d.exceedHours, daily_mean: d.dailyMean ?? null, limit_value: d.limit ?? null, unit: d.unit ?? null,
-      }) };
-    }
-    case 'rating': {
-      const d = record.data as RatingData;
-      return { record, sourceRow, typedRow: JSON.stringify({ credit_code: c, level: d.level, rated_on: d.ratedOn, source_updated_at: d.updatedAt ?? null }) };
-    }
-  }
+  const d = descriptorOf(record.kind) as RecordDescriptor;
+  const version = d.version(record);
+  const row = d.row(record);
+  const sourceRow = `{"source_id":${JSON.stringify(record.sourceId)},"kind":${JSON.stringify(record.kind)},"credit_code":${JSON.stringify(record.creditCode)},"content_hash":"${hash}","source_version":${JSON.stringify(version)},"payload":${payload}}`;
+  return {
+    record, sourceRow, version,
+    typedRow: JSON.stringify(row),
+    ...(d.children && {
+      parentRow: JSON.stringify({ key: row[d.conflictKey[0]], version }),
+      childRows: d.children.rows(record).map((r) => JSON.stringify(r)),
+    }),
+  };
 }

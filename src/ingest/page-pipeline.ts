@@ -1,5 +1,5 @@
 import { Pool, PoolClient } from 'pg';
-import { IngestService, PageResult, PreparedPage } from './ingest.service';
+import { IngestService, PageResult, PreparedPage, sharesUnversionedRecord } from './ingest.service';
 
 /** A page on its way into the store: its prepared records, the cursor to commit with them, how many were fetched. */
 export interface PipelinePage {
@@ -61,7 +61,10 @@ async function rollbackAndRelease(client: PoolClient): Promise<void> {
  * cursor never gets ahead of committed data. The overlap cannot deadlock:
  * the first half of a page (`IngestService.writeSources`) locks only this
  * connector's `source_record` rows, which the second half of the page before
- * it never touches. A page aborted by PostgreSQL (a deadlock with another
+ * it never touches. Latest wins whatever the overlap: the source upsert never
+ * replaces a record with an older version, re-checked against the committed
+ * row, and a page sharing a record without a version with the page in flight
+ * waits for that page to commit. A page aborted by PostgreSQL (a deadlock with another
  * connector's pages) is written again, whole, and the page after it with it.
  * Commits do not wait for the WAL flush (`synchronous_commit = off`): a
  * server crash can lose the last pages, but data and cursor together, and
@@ -74,6 +77,9 @@ export class PagePipeline {
 
   /** Starts writing `page`; returns once the page before it has committed. */
   async push(page: PipelinePage): Promise<void> {
+    // Latest wins: versioned records are ordered by the upsert itself; a record without a
+    // version in both pages waits for the page before to commit.
+    if (this.previous && sharesUnversionedRecord(this.previous.page.ready, page.ready)) await this.finish();
     const client = await this.opts.pool.connect();
     let changed: Map<string, string | null>;
     try {

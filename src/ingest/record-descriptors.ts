@@ -1,0 +1,219 @@
+import { EnforcementData, EnterpriseData, MonitoringData, PenaltyData, RatingData, RecordKind, UnifiedRecord } from './unified-record';
+
+/**
+ * A column of a typed table as a page's JSON rows carry it: its name, the SQL
+ * type it is read as, and — for text the store indexes — the most UTF-8 bytes
+ * it may hold (see `INDEXED_TEXT_MAX_BYTES`), with the unified field it comes from
+ * so a refusal names that field.
+ */
+export interface ColumnSpec {
+  name: string;
+  type: string;
+  /** At most this many UTF-8 bytes (the column is part of an index). */
+  maxBytes?: number;
+  /** The unified record's field the column holds (for messages); defaults to the column's name. */
+  field?: string;
+}
+
+/** Rows of a child table that a record's row replaces as a whole (the permits an enterprise holds). */
+export interface ChildDescriptor<K extends RecordKind> {
+  table: string;
+  columns: readonly ColumnSpec[];
+  conflictKey: readonly string[];
+  /** The child's column naming its parent (the parent's one-column conflict key). */
+  parentColumn: string;
+  /** Where in the unified record the children sit (for messages), e.g. `permits`. */
+  field: string;
+  rows(record: UnifiedRecord<K>): Record<string, unknown>[];
+}
+
+/**
+ * How one kind of unified record is stored: its typed table, the columns,
+ * the conflict key, the column holding the source's version, and the pure
+ * row mapper. `IngestService` generates its set-based upserts (one statement
+ * per page and kind, see `upsert-sql.ts`) from these; adding a record kind
+ * means adding a descriptor, not a statement.
+ */
+export interface RecordDescriptor<K extends RecordKind = RecordKind> {
+  kind: K;
+  table: string;
+  columns: readonly ColumnSpec[];
+  conflictKey: readonly string[];
+  /**
+   * The timestamptz column holding the source's version of the row: an
+   * incoming row never replaces a stored one of a newer version (latest wins
+   * whatever order pages arrive or commit in). Absent: the source has no version.
+   */
+  versionColumn?: string;
+  /** The column bound to the connector writing the page, not to the record. */
+  connectorColumn?: string;
+  /** Extra assignment made when a row is updated, e.g. `updated_at = now()`. */
+  onUpdate?: string;
+  /** The record's version as its source stamps it (ISO 8601 with zone), or null. */
+  version(record: UnifiedRecord<K>): string | null;
+  /** The typed row (column → value; the connector column is not part of it). */
+  row(record: UnifiedRecord<K>): Record<string, unknown>;
+  children?: ChildDescriptor<K>;
+}
+
+/**
+ * The most UTF-8 bytes a text value of a btree index may have here. A btree
+ * entry holds at most 2,704 bytes (PostgreSQL 15, 8 kB pages, including its
+ * header and the other key columns); incompressible text longer than this
+ * makes the server refuse the row ("index row size … exceeds btree version 4
+ * maximum 2704"). Identifiers get far less room: keys combine several of them.
+ */
+export const INDEXED_TEXT_MAX_BYTES = { name: 2_600, identifier: 500 } as const;
+
+const ID = INDEXED_TEXT_MAX_BYTES.identifier;
+
+const enterprise: RecordDescriptor<'enterprise'> = {
+  kind: 'enterprise',
+  table: 'enterprise',
+  columns: [
+    { name: 'credit_code', type: 'text', maxBytes: ID, field: 'creditCode' },
+    { name: 'name', type: 'text', maxBytes: INDEXED_TEXT_MAX_BYTES.name },
+    { name: 'division_code', type: 'text', maxBytes: ID, field: 'divisionCode' },
+    { name: 'address', type: 'text' },
+    { name: 'longitude', type: 'float8' },
+    { name: 'latitude', type: 'float8' },
+    { name: 'industry_code', type: 'text' },
+    { name: 'supervision_level', type: 'text' },
+    { name: 'management_class', type: 'text' },
+    { name: 'basin', type: 'text' },
+    { name: 'pollution_types', type: 'text[]' },
+    { name: 'air_sources', type: 'text[]' },
+    { name: 'monitoring_facilities', type: 'text[]' },
+    { name: 'source_updated_at', type: 'timestamptz' },
+  ],
+  conflictKey: ['credit_code'],
+  versionColumn: 'source_updated_at',
+  onUpdate: 'updated_at = now()',
+  version: (r) => r.data.updatedAt ?? null,
+  row: (r) => {
+    const d: EnterpriseData = r.data;
+    return {
+      credit_code: r.creditCode, name: d.name, division_code: d.divisionCode, address: d.address ?? null,
+      longitude: d.longitude ?? null, latitude: d.latitude ?? null, industry_code: d.industryCode ?? null,
+      supervision_level: d.supervisionLevel ?? null, management_class: d.managementClass ?? null, basin: d.basin ?? null,
+      pollution_types: d.pollutionTypes, air_sources: d.airSources, monitoring_facilities: d.monitoringFacilities,
+      source_updated_at: d.updatedAt ?? null,
+    };
+  },
+  children: {
+    table: 'permit',
+    columns: [
+      { name: 'credit_code', type: 'text', maxBytes: ID, field: 'creditCode' },
+      { name: 'permit_no', type: 'text', maxBytes: ID, field: 'permitNo' },
+      { name: 'valid_from', type: 'date' },
+      { name: 'valid_to', type: 'date' },
+      { name: 'status', type: 'text' },
+    ],
+    conflictKey: ['credit_code', 'permit_no'],
+    parentColumn: 'credit_code',
+    field: 'permits',
+    rows: (r) => r.data.permits.map((p) => ({ credit_code: r.creditCode, permit_no: p.permitNo, valid_from: p.validFrom, valid_to: p.validTo, status: p.status })),
+  },
+};
+
+const enforcement: RecordDescriptor<'enforcement'> = {
+  kind: 'enforcement',
+  table: 'enforcement_record',
+  columns: [
+    { name: 'record_id', type: 'text', maxBytes: ID, field: 'recordId' },
+    { name: 'credit_code', type: 'text', maxBytes: ID, field: 'creditCode' },
+    { name: 'kind', type: 'text' },
+    { name: 'event_date', type: 'date' },
+    { name: 'finding', type: 'text' },
+    { name: 'measure_type', type: 'text' },
+    { name: 'status', type: 'text' },
+    { name: 'modified_at', type: 'timestamptz' },
+  ],
+  conflictKey: ['record_id'],
+  versionColumn: 'modified_at',
+  version: (r) => r.data.modifiedAt,
+  row: (r) => {
+    const d: EnforcementData = r.data;
+    return {
+      record_id: d.recordId, credit_code: r.creditCode, kind: d.kind, event_date: d.date, finding: d.finding ?? null,
+      measure_type: d.measureType ?? null, status: d.status, modified_at: d.modifiedAt,
+    };
+  },
+};
+
+const penalty: RecordDescriptor<'penalty'> = {
+  kind: 'penalty',
+  table: 'penalty',
+  columns: [
+    { name: 'case_no', type: 'text', maxBytes: ID, field: 'caseNo' },
+    { name: 'credit_code', type: 'text', maxBytes: ID, field: 'creditCode' },
+    { name: 'decision_date', type: 'date' },
+    { name: 'amount', type: 'numeric' },
+    { name: 'daily_consecutive', type: 'boolean' },
+    { name: 'status', type: 'text' },
+    { name: 'modified_at', type: 'timestamptz' },
+  ],
+  conflictKey: ['case_no'],
+  versionColumn: 'modified_at',
+  version: (r) => r.data.modifiedAt,
+  row: (r) => {
+    const d: PenaltyData = r.data;
+    return {
+      case_no: d.caseNo, credit_code: r.creditCode, decision_date: d.decisionDate, amount: d.amount,
+      daily_consecutive: d.dailyConsecutive, status: d.status, modified_at: d.modifiedAt,
+    };
+  },
+};
+
+const monitoring: RecordDescriptor<'monitoring'> = {
+  kind: 'monitoring',
+  table: 'monitoring_day',
+  columns: [
+    { name: 'credit_code', type: 'text', maxBytes: ID, field: 'creditCode' },
+    { name: 'outlet_code', type: 'text', maxBytes: ID, field: 'outletCode' },
+    { name: 'pollutant_code', type: 'text', maxBytes: ID, field: 'pollutantCode' },
+    { name: 'day', type: 'date' },
+    { name: 'valid_hours', type: 'smallint' },
+    { name: 'exceed_hours', type: 'smallint' },
+    { name: 'daily_mean', type: 'float8' },
+    { name: 'limit_value', type: 'float8' },
+    { name: 'unit', type: 'text' },
+  ],
+  conflictKey: ['credit_code', 'outlet_code', 'pollutant_code', 'day'],
+  version: () => null,
+  row: (r) => {
+    const d: MonitoringData = r.data;
+    return {
+      credit_code: r.creditCode, outlet_code: d.outletCode, pollutant_code: d.pollutantCode, day: d.date,
+      valid_hours: d.validHours, exceed_hours: d.exceedHours, daily_mean: d.dailyMean ?? null, limit_value: d.limit ?? null, unit: d.unit ?? null,
+    };
+  },
+};
+
+const rating: RecordDescriptor<'rating'> = {
+  kind: 'rating',
+  table: 'credit_rating',
+  columns: [
+    { name: 'credit_code', type: 'text', maxBytes: ID, field: 'creditCode' },
+    { name: 'connector_id', type: 'text' },
+    { name: 'level', type: 'text' },
+    { name: 'rated_on', type: 'date' },
+    { name: 'source_updated_at', type: 'timestamptz' },
+  ],
+  conflictKey: ['credit_code', 'connector_id'],
+  connectorColumn: 'connector_id',
+  versionColumn: 'source_updated_at',
+  version: (r) => r.data.updatedAt ?? null,
+  row: (r) => {
+    const d: RatingData = r.data;
+    return { credit_code: r.creditCode, level: d.level, rated_on: d.ratedOn, source_updated_at: d.updatedAt ?? null };
+  },
+};
+
+/** The descriptor of every record kind the unified store holds. */
+export const RECORD_DESCRIPTORS: { [K in RecordKind]: RecordDescriptor<K> } = { enterprise, enforcement, penalty, monitoring, rating };
+
+/** The descriptor of `kind`. */
+export function descriptorOf<K extends RecordKind>(kind: K): RecordDescriptor<K> {
+  return RECORD_DESCRIPTORS[kind];
+}
