@@ -151,6 +151,18 @@ export function parseHj212Segment(segment: string): Hj212Packet {
   };
 }
 
+/** Writes a packet's header fields and `CP` back as a data segment (used for reassembled messages). */
+export function formatHj212Segment(p: Pick<Hj212Packet, 'qn' | 'st' | 'cn' | 'pw' | 'mn' | 'flag' | 'cpText'>): string {
+  const head: string[] = [];
+  if (p.qn !== null) head.push(`QN=${p.qn}`);
+  if (p.st !== null) head.push(`ST=${p.st}`);
+  if (p.cn !== null) head.push(`CN=${p.cn}`);
+  if (p.pw !== null) head.push(`PW=${p.pw}`);
+  if (p.mn !== null) head.push(`MN=${p.mn}`);
+  if (p.flag !== null) head.push(`Flag=${p.flag}`);
+  return `${head.join(';')};CP=&&${p.cpText}&&`;
+}
+
 /** Wraps a data segment into a packet: `##`, length, segment, CRC, `\r\n`. */
 export function encodeHj212Packet(segment: string, options: { lowercaseCrc?: boolean; crc?: string } = {}): Buffer {
   const seg = Buffer.from(segment, 'utf8');

@@ -1,4 +1,4 @@
-import { parseHj212Segment, type Hj212Packet } from './hj212-packet';
+import { formatHj212Segment, parseHj212Segment, type Hj212Packet } from './hj212-packet';
 
 interface PendingMessage {
   parts: Map<number, Hj212Packet>;
@@ -56,16 +56,7 @@ export class Hj212Reassembler {
     const cpText = ordered.map((p) => p.cpText).filter((t) => t !== '').join(';');
     const first = ordered[0];
     // Re-read the joined CP so items, DataTime and pollutants cover every part.
-    const flag = (first.flag ?? 0) & ~2;
-    const head = [
-      first.qn !== null ? `QN=${first.qn}` : null,
-      first.st !== null ? `ST=${first.st}` : null,
-      first.cn !== null ? `CN=${first.cn}` : null,
-      first.pw !== null ? `PW=${first.pw}` : null,
-      first.mn !== null ? `MN=${first.mn}` : null,
-      `Flag=${flag}`,
-    ].filter((x): x is string => x !== null);
-    const whole = parseHj212Segment(`${head.join(';')};CP=&&${cpText}&&`);
+    const whole = parseHj212Segment(formatHj212Segment({ ...first, flag: (first.flag ?? 0) & ~2, cpText }));
     return { ...whole, wantsAnswer: ordered.some((p) => p.wantsAnswer) };
   }
 

@@ -1,0 +1,263 @@
+import net from 'node:net';
+import { Hj212ClientConnection } from '../src/gateway/hj212-client';
+import { Hj212Gateway } from '../src/gateway/hj212-gateway.server';
+import { encodeHj212Packet } from '../src/gateway/hj212-packet';
+import { chinaDay, ensureHj212Partition, maintainHj212Partitions, PgHj212Store, type Hj212HourWritten } from '../src/gateway/hj212.store';
+import { bindMonitoringDeviceRows, listMonitoringDevices } from '../src/gateway/monitoring-device.store';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+/**
+ * The HJ 212 gateway against real sockets and the real PostgreSQL store: framing across TCP
+ * writes, answers, CRC errors, repeats, unbound MNs, hourly values and provisional daily facts.
+ */
+
+const CREDIT = '91370102MA3C4R5X2A';
+const MN = '3702110001DA0010000000A1';
+const PW = '123456';
+let qnSeq = 0;
+const nextQn = () => `20261130${String(1_000_000_000 + ++qnSeq).slice(1)}`;
+/** A distinct sampling time per request id (seconds after 2026-11-30 00:00). */
+const timeOf = (qn: string) => {
+  const n = Number(qn.slice(8));
+  const two = (x: number) => String(x).padStart(2, '0');
+  return `20261130${two(Math.floor(n / 3600))}${two(Math.floor(n / 60) % 60)}${two(n % 60)}`;
+};
+
+function rtd(qn: string, mn = MN, pw = PW, flag = 5, dataTime = timeOf(qn)): string {
+  return `QN=${qn};ST=31;CN=2011;PW=${pw};MN=${mn};Flag=${flag};CP=&&DataTime=${dataTime};a21026-Rtd=38.2,a21026-Flag=N&&`;
+}
+
+function hourly(hour: string, values: Array<[string, number, string]>, mn = MN, qn = nextQn()): string {
+  const cp = values.map(([code, avg, flag]) => `${code}-Avg=${avg},${code}-Min=${avg - 1},${code}-Max=${avg + 1},${code}-Flag=${flag}`).join(';');
+  return `QN=${qn};ST=31;CN=2061;PW=${PW};MN=${mn};Flag=5;CP=&&DataTime=${hour};${cp}&&`;
+}
+
+describe('HJ 212 gateway over TCP', () => {
+  let t: TestDatabase;
+  let store: PgHj212Store;
+  let gateway: Hj212Gateway;
+  let port: number;
+  const hoursSeen: Hj212HourWritten[] = [];
+  const peers: Hj212ClientConnection[] = [];
+  const connect = async () => {
+    const c = await Hj212ClientConnection.connect('127.0.0.1', port);
+    peers.push(c);
+    return c;
+  };
+  const stored = async (where: string, params: unknown[] = []) =>
+    Number((await t.db.pool.query(`select count(*) as n from hj212_packet where ${where}`, params)).rows[0].n);
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await maintainHj212Partitions(t.db.pool);
+    store = new PgHj212Store(t.db.pool, { onHoursWritten: (h) => hoursSeen.push(...h), directoryCacheMs: 0 });
+    await bindMonitoringDeviceRows(t.db.pool, { mn: MN, creditCode: CREDIT, outletCode: 'DA001', password: PW, limits: [{ pollutantCode: 'a21026', limit: 50, unit: 'mg/m3' }] }, 'test');
+    gateway = new Hj212Gateway({ directory: store, sink: store });
+    port = await gateway.listen(0, '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await Promise.all(peers.map((p) => p.close()));
+    await gateway.close();
+    await t.drop();
+  });
+
+  it('answers one packet delivered in three writes with 9014 and its QN, and stores it', async () => {
+    const c = await connect();
+    const qn = nextQn();
+    const wire = encodeHj212Packet(rtd(qn));
+    await c.write(wire.subarray(0, 4));
+    await c.write(wire.subarray(4, 60));
+    await c.write(wire.subarray(60));
+    const [a] = await c.waitForAnswers(1);
+    expect(a).toMatchObject({ cn: '9014', st: '91', flag: 4, qn, mn: MN, cpText: '' });
+    expect(await stored(`qn = $1 and status = 'ACCEPTED'`, [qn])).toBe(1);
+  });
+
+  it('answers three packets delivered in one write, in order', async () => {
+    const c = await connect();
+    const qns = [nextQn(), nextQn(), nextQn()];
+    await c.write(Buffer.concat(qns.map((q) => encodeHj212Packet(rtd(q)))));
+    const answers = await c.waitForAnswers(3);
+    expect(answers.map((a) => [a.cn, a.qn])).toEqual(qns.map((q) => ['9014', q]));
+    expect(await stored(`qn = any($1)`, [qns])).toBe(3);
+  });
+
+  it('skips garbage before a packet and accepts a lowercase CRC', async () => {
+    const c = await connect();
+    const qn = nextQn();
+    const wire = encodeHj212Packet(rtd(qn), { lowercaseCrc: true });
+    const crc = wire.toString('latin1').slice(-6, -2);
+    expect(crc).toBe(encodeHj212Packet(rtd(qn)).toString('latin1').slice(-6, -2).toLowerCase());
+    await c.write(Buffer.concat([Buffer.from('\x00\xffGET / HTTP/1.0\r\n##12x'), wire]));
+    const [a] = await c.waitForAnswers(1);
+    expect(a.qn).toBe(qn);
+    expect(await stored(`qn = $1`, [qn])).toBe(1);
+    expect(gateway.stats.garbageBytes).toBeGreaterThan(0);
+  });
+
+  it('answers a bad CRC with 9011 QnRtn=9 and does not store the packet', async () => {
+    const c = await connect();
+    const qn = nextQn();
+    await c.write(encodeHj212Packet(rtd(qn), { crc: 'ABCD' }));
+    const [a] = await c.waitForAnswers(1);
+    expect(a).toMatchObject({ cn: '9011', qn });
+    expect(a.items).toEqual([[['QnRtn', '9']]]);
+    // The next packet on the same connection is handled after it, so the bad one is settled.
+    const next = nextQn();
+    await c.write(encodeHj212Packet(rtd(next)));
+    await c.waitForAnswers(2);
+    expect(await stored(`qn = $1`, [qn])).toBe(0);
+    expect(await stored(`qn = $1`, [next])).toBe(1);
+  });
+
+  it('stores a repeat once (same MN + QN; same MN + CN + DataTime under a fresh QN) and answers each copy', async () => {
+    const c = await connect();
+    const qn = nextQn();
+    const seg = rtd(qn, MN, PW, 5, '20261130083000');
+    await c.write(encodeHj212Packet(seg));
+    await c.waitForAnswers(1);
+    // The DAU missed the answer and sends the same packet again, on a new connection.
+    const again = await connect();
+    await again.write(encodeHj212Packet(seg));
+    await again.write(encodeHj212Packet(rtd(nextQn(), MN, PW, 5, '20261130083000')));
+    const answers = await again.waitForAnswers(2);
+    expect(answers.map((a) => a.cn)).toEqual(['9014', '9014']);
+    expect(await stored(`mn = $1 and data_time = '2026-11-30T00:30:00Z'`, [MN])).toBe(1);
+  });
+
+  it('keeps the packets of an unknown MN (answered QnRtn=4), refuses a wrong password (QnRtn=3), and ingests the MN once bound', async () => {
+    const c = await connect();
+    const stranger = 'LD130133000015';
+    await c.write(encodeHj212Packet(hourly('20261130020000', [['a21026', 80, 'N']], stranger)));
+    await c.write(encodeHj212Packet(hourly('20261130030000', [['a21026', 90, 'N']], stranger)));
+    await c.write(encodeHj212Packet(rtd(nextQn(), MN, '000000')));
+    const answers = await c.waitForAnswers(3);
+    expect(answers.map((a) => a.items[0]?.[0]?.[1])).toEqual(['4', '4', '3']);
+    expect(await stored(`mn = $1 and status = 'UNBOUND'`, [stranger])).toBe(2);
+    expect(await stored(`mn = $1 and status = 'WRONG_PASSWORD'`, [MN])).toBe(1);
+    const unbound = await listMonitoringDevices(t.db.pool, { bound: false });
+    expect(unbound).toEqual([expect.objectContaining({ mn: stranger, bound: false, packets: 2, lastStatus: 'UNBOUND' })]);
+
+    const result = await bindMonitoringDeviceRows(t.db.pool, { mn: stranger, creditCode: CREDIT, outletCode: 'DA002', password: PW, limits: [{ pollutantCode: 'a21026', limit: 85 }] }, 'test');
+    expect(result).toMatchObject({ packetsAccepted: 2, packetsWrongPassword: 0 });
+    const day = (await t.db.pool.query(`select valid_hours, exceed_hours, daily_mean, limit_value, provisional from monitoring_day where outlet_code = 'DA002'`)).rows;
+    expect(day).toEqual([{ valid_hours: 2, exceed_hours: 1, daily_mean: 85, limit_value: 85, provisional: true }]);
+    expect((await listMonitoringDevices(t.db.pool, { bound: true })).map((d) => d.mn).sort()).toEqual([MN, stranger].sort());
+  });
+
+  it('turns hourly packets into hourly values and a provisional daily summary where C-flagged hours never count', async () => {
+    const c = await connect();
+    const hours: Array<[string, number, string]> = [
+      ['20261201090000', 40, 'N'],
+      ['20261201100000', 60, 'N'],
+      ['20261201110000', 70, 'C'],
+      ['20261201120000', 80, 'M'],
+      ['20261201130000', 55, 'N'],
+    ];
+    await c.write(Buffer.concat(hours.map(([h, v, f]) => encodeHj212Packet(hourly(h, [['a21026', v, f], ['a00000', 1000, 'N']])))));
+    await c.waitForAnswers(hours.length);
+    const rows = (await t.db.pool.query(`select flag, avg from monitoring_hour where outlet_code = 'DA001' and pollutant_code = 'a21026' order by hour`)).rows;
+    expect(rows).toEqual(hours.map(([, avg, flag]) => ({ flag, avg })));
+    const day = (await t.db.pool.query(`select pollutant_code, valid_hours, exceed_hours, daily_mean, provisional from monitoring_day where outlet_code = 'DA001' and day = '2026-12-01'`)).rows;
+    // Flow (a00000) has no bound limit and is not summarised.
+    expect(day).toEqual([{ pollutant_code: 'a21026', valid_hours: 3, exceed_hours: 2, daily_mean: (40 + 60 + 55) / 3, provisional: true }]);
+    expect(hoursSeen.filter((h) => h.outletCode === 'DA001' && h.pollutantCode === 'a21026').length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('lets the platform summary of the same outlet, pollutant and date supersede the provisional one', async () => {
+    await t.db.pool.query(
+      `insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours, daily_mean, limit_value)
+       values ($1, 'DA001', 'a21026', '2026-12-01', 24, 0, 30, 50)
+       on conflict (credit_code, outlet_code, pollutant_code, day) do update set valid_hours = excluded.valid_hours,
+         exceed_hours = excluded.exceed_hours, daily_mean = excluded.daily_mean`,
+      [CREDIT],
+    );
+    const c = await connect();
+    await c.write(encodeHj212Packet(hourly('20261201140000', [['a21026', 99, 'N']])));
+    await c.waitForAnswers(1);
+    const day = (await t.db.pool.query(`select valid_hours, exceed_hours, provisional from monitoring_day where outlet_code = 'DA001' and day = '2026-12-01'`)).rows;
+    expect(day).toEqual([{ valid_hours: 24, exceed_hours: 0, provisional: false }]);
+    expect(Number((await t.db.pool.query(`select count(*) as n from monitoring_hour where outlet_code = 'DA001' and hour = '2026-12-01T06:00:00Z'`)).rows[0].n)).toBe(1);
+  });
+
+  it('reassembles a split message (PNUM/PNO) before storing it, answering each part', async () => {
+    const c = await connect();
+    const qn = nextQn();
+    const part = (pno: number, cp: string) => `QN=${qn};ST=31;CN=2061;PW=${PW};MN=${MN};Flag=7;PNUM=2;PNO=${pno};CP=&&${cp}&&`;
+    await c.write(encodeHj212Packet(part(1, 'DataTime=20261202010000')));
+    await c.write(encodeHj212Packet(part(2, 'a21026-Avg=12,a21026-Flag=N')));
+    await c.waitForAnswers(2);
+    const rows = (await t.db.pool.query(`select avg, flag from monitoring_hour where outlet_code = 'DA001' and hour = '2026-12-01T17:00:00Z'`)).rows;
+    expect(rows).toEqual([{ avg: 12, flag: 'N' }]);
+    expect(await stored(`qn = $1`, [qn])).toBe(1);
+  });
+
+  it('answers a 2005-dialect packet and translates its pollutant codes', async () => {
+    const c = await connect();
+    const qn = nextQn();
+    await c.write(encodeHj212Packet(`QN=${qn};ST=31;CN=2061;PW=${PW};MN=${MN};Flag=1;CP=&&DataTime=20261202020000;02-Avg=20,02-Flag=N&&`));
+    await c.waitForAnswers(1);
+    expect((await t.db.pool.query(`select dialect from hj212_packet where qn = $1`, [qn])).rows).toEqual([{ dialect: '2005' }]);
+    expect((await t.db.pool.query(`select avg from monitoring_hour where pollutant_code = 'a21026' and hour = '2026-12-01T18:00:00Z'`)).rows).toEqual([{ avg: 20 }]);
+  });
+
+  it('keeps serving others while a peer dribbles a packet, and closes that peer after the partial-packet timeout', async () => {
+    const g = new Hj212Gateway({ directory: store, sink: store, partialPacketTimeoutMs: 300 });
+    const p = await g.listen(0, '127.0.0.1');
+    try {
+      const hostile = await Hj212ClientConnection.connect('127.0.0.1', p);
+      await hostile.write('##1024QN=1;ST=31');
+      const good = await Hj212ClientConnection.connect('127.0.0.1', p);
+      const qn = nextQn();
+      await good.write(encodeHj212Packet(rtd(qn)));
+      expect((await good.waitForAnswers(1))[0].qn).toBe(qn);
+      await hostile.closed;
+      expect(g.stats.closedSlow).toBe(1);
+      await good.close();
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('closes an idle connection and refuses connections beyond the cap', async () => {
+    const g = new Hj212Gateway({ directory: store, sink: store, idleTimeoutMs: 200, maxConnections: 2 });
+    const p = await g.listen(0, '127.0.0.1');
+    try {
+      const a = await Hj212ClientConnection.connect('127.0.0.1', p);
+      const b = await Hj212ClientConnection.connect('127.0.0.1', p);
+      const third = await Hj212ClientConnection.connect('127.0.0.1', p);
+      await third.closed;
+      await Promise.all([a.closed, b.closed]);
+      expect(g.stats.closedIdle).toBe(2);
+      expect(g.stats.connectionsTotal).toBe(2);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('creates partitions ahead and drops those past the retention', async () => {
+    const now = new Date();
+    const old = new Date(now.getTime() - 20 * 86_400_000);
+    await ensureHj212Partition(t.db.pool, chinaDay(old));
+    const dropped = await maintainHj212Partitions(t.db.pool, { now, aheadDays: 3, retentionDays: 14 });
+    expect(dropped).toEqual([`hj212_packet_p${chinaDay(old).replace(/-/g, '')}`]);
+    const names = (await t.db.pool.query(`select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'hj212_packet'::regclass order by 1`)).rows.map((r) => r.relname);
+    expect(names).toContain(`hj212_packet_p${chinaDay(new Date(now.getTime() + 3 * 86_400_000)).replace(/-/g, '')}`);
+    expect(await stored('true')).toBeGreaterThan(0);
+  });
+
+  it('bounds what a flooding peer can make the gateway hold', async () => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    await new Promise((r) => s.once('connect', r));
+    const chunk = Buffer.alloc(64 * 1024, 0x41);
+    for (let i = 0; i < 64; i++) s.write(chunk);
+    await new Promise<void>((r) => s.write(Buffer.alloc(0), () => r()));
+    // Still framing: a valid packet after 4 MiB of garbage is answered.
+    const qn = nextQn();
+    const c = new Promise<Buffer>((resolve) => s.once('data', resolve));
+    s.write(encodeHj212Packet(rtd(qn)));
+    expect((await c).toString('latin1')).toContain(`QN=${qn};ST=91;CN=9014`);
+    s.destroy();
+  });
+});
