@@ -4,6 +4,9 @@ import { Hj212Gateway } from '../src/gateway/hj212-gateway.server';
 import { encodeHj212Packet } from '../src/gateway/hj212-packet';
 import { chinaDay, ensureHj212Partition, maintainHj212Partitions, PgHj212Store, type Hj212HourWritten } from '../src/gateway/hj212.store';
 import { bindMonitoringDeviceRows, listMonitoringDevices } from '../src/gateway/monitoring-device.store';
+import { withCheckChar } from '../src/domain/credit-code';
+import { withTransaction } from '../src/db/database';
+import { IngestService } from '../src/ingest/ingest.service';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
@@ -11,7 +14,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
  * writes, answers, CRC errors, repeats, unbound MNs, hourly values and provisional daily facts.
  */
 
-const CREDIT = '91370102MA3C4R5X2A';
+const CREDIT = withCheckChar('91370102MA3C4R5X2');
 const MN = '3702110001DA0010000000A1';
 const PW = '123456';
 let qnSeq = 0;
@@ -166,13 +169,16 @@ describe('HJ 212 gateway over TCP', () => {
   });
 
   it('lets the platform summary of the same outlet, pollutant and date supersede the provisional one', async () => {
-    await t.db.pool.query(
-      `insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours, daily_mean, limit_value)
-       values ($1, 'DA001', 'a21026', '2026-12-01', 24, 0, 30, 50)
-       on conflict (credit_code, outlet_code, pollutant_code, day) do update set valid_hours = excluded.valid_hours,
-         exceed_hours = excluded.exceed_hours, daily_mean = excluded.daily_mean`,
-      [CREDIT],
+    // The monitoring connector's page of the same outlet, pollutant and date, through the real ingest path.
+    const record = {
+      kind: 'monitoring' as const, creditCode: CREDIT, sourceId: `${CREDIT}:DA001:a21026:2026-12-01`,
+      data: { outletCode: 'DA001', pollutantCode: 'a21026', date: '2026-12-01', validHours: 24, exceedHours: 0, dailyMean: 30, limit: 50, unit: 'mg/m3' },
+    };
+    const result = await withTransaction(t.db.pool, (client) =>
+      new IngestService({ divisionCodes: new Set(['370102']) }).ingestPage(client, 'monitoring', null, [{ raw: record.data, record }]),
     );
+    expect(result).toMatchObject({ quarantined: 0 });
+    expect((await t.db.pool.query(`select valid_hours, provisional from monitoring_day where outlet_code = 'DA001' and day = '2026-12-01'`)).rows).toEqual([{ valid_hours: 24, provisional: false }]);
     const c = await connect();
     await c.write(encodeHj212Packet(hourly('20261201140000', [['a21026', 99, 'N']])));
     await c.waitForAnswers(1);
