@@ -6,7 +6,7 @@ import { HttpClient } from '../src/connectors/http.client';
 import { createDeclarativeConnector } from '../src/connectors/declarative/declarative.connector';
 import { validateDeclarativeInput } from '../src/connectors/declarative/declarative-definition.validator';
 import { validateRecord } from '../src/ingest/record-validator';
-import { RECORD_KINDS } from '../src/ingest/unified-record';
+import { RECORD_KINDS } from '../src/connectors/unified-record';
 import { parseCsvObjects } from '../connectors/penalty/penalty-csv.parser';
 import { startSimulator } from '../simulator/sim.server';
 import creditDefinition from '../connectors/credit-rating.declarative.json';

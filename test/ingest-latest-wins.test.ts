@@ -2,7 +2,7 @@ import { PoolClient } from 'pg';
 import { withCheckChar } from '../src/domain/credit-code';
 import { IngestService, PageItem, PageResult, PreparedPage } from '../src/ingest/ingest.service';
 import { PagePipeline } from '../src/ingest/page-pipeline';
-import { UnifiedRecord } from '../src/ingest/unified-record';
+import { UnifiedRecord } from '../src/connectors/unified-record';
 import { TestHub, startTestHub } from './support/test-hub';
 
 /**

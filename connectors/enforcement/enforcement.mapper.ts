@@ -1,5 +1,5 @@
 import { MappingError } from '../../src/connectors/connector.types';
-import { EnforcementData, UnifiedRecord } from '../../src/ingest/unified-record';
+import { EnforcementData, UnifiedRecord } from '../../src/connectors/unified-record';
 import { EnforcementNativeRecord } from './enforcement.types';
 
 /**

@@ -1,5 +1,5 @@
 import { MappingError } from '../../src/connectors/connector.types';
-import { PenaltyData, UnifiedRecord } from '../../src/ingest/unified-record';
+import { PenaltyData, UnifiedRecord } from '../../src/connectors/unified-record';
 import { CELL_COUNT, PENALTY_HEADERS, PENALTY_STATUS, PenaltyCsvRow } from './penalty.types';
 
 const AMOUNT_RE = /^\d+(\.\d{1,2})?$/;

@@ -1,5 +1,5 @@
 import { MappingError } from '../../src/connectors/connector.types';
-import { UnifiedRecord } from '../../src/ingest/unified-record';
+import { UnifiedRecord } from '../../src/connectors/unified-record';
 import { PermitNativeRecord } from './permit.types';
 
 /**

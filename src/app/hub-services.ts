@@ -7,7 +7,7 @@ import { EnterpriseSearchService } from '../enterprises/enterprise-search.servic
 import { SyncRunner, SyncRunnerOptions } from '../ingest/sync.runner';
 import { ScoringServices, createScoringServices } from '../scoring/scoring.module';
 import { codeConnectors } from '../../connectors';
-import { ConnectorAdminService } from '../connectors/connector-admin.service';
+import { ConnectorAdminService } from '../ingest/connector-admin.service';
 import { createDeclarativeConnector } from '../connectors/declarative/declarative.connector';
 import { DeclarativeConnectorService } from '../connectors/declarative/declarative-connector.service';
 import { TagService } from '../tags/tag.service';

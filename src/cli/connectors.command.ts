@@ -5,7 +5,7 @@ import { projectRoot } from '../config/project-root';
 import { resolveConfig } from '../connectors/connector.types';
 import { HttpClient } from '../connectors/http.client';
 import { DeclarativeDefinitionError } from '../connectors/declarative/declarative-definition.validator';
-import { HubRuntime } from './hub-runtime';
+import { HubRuntime } from '../app/hub-runtime';
 
 /** Declarative connectors the project ships as examples; `hub start` registers them so the demo has every system. */
 export const SHIPPED_DECLARATIVE_FILES = ['connectors/credit-rating.declarative.json'];

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { HubServices } from '../app/hub-services';
 import { ApiKeyError } from '../auth/api-key.service';
-import { openHub } from './hub-runtime';
+import { openHub } from '../app/hub-runtime';
 
 /** `hub keys create --name NAME --division CODE --role ROLE | list | revoke ID` */
 export async function runKeysCommand(args: string[]): Promise<number> {

@@ -11,7 +11,7 @@ import { startSimulator } from '../../simulator/sim.server';
 import { createSyncProgress } from '../observability/sync-progress';
 import { wantsJsonLogs } from '../observability/log-format';
 import { formatRunSummaries } from './summary';
-import { openHub } from './hub-runtime';
+import { openHub } from '../app/hub-runtime';
 import { applyMemoryBudget } from '../app/memory-budget';
 import { runRescoreCommand } from './rescore.command';
 import { createDemoKeys, runKeysCommand } from './keys.command';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { HubRuntime, openHub } from './hub-runtime';
+import { HubRuntime, openHub } from '../app/hub-runtime';
 import { RescoreSummary } from '../scoring/score.service';
 
 /** Usage of `hub rescore`. */

@@ -1,5 +1,5 @@
 import { HttpClient } from './http.client';
-import { RecordKind, UnifiedRecord } from '../ingest/unified-record';
+import { RecordKind, UnifiedRecord } from './unified-record';
 
 /** A configuration field a connector declares in its manifest. */
 export interface ConfigField {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { hubAuthChecker } from '../auth/auth-checker';
+import { hubAuthChecker } from './auth-checker';
 import { ConnectorResolver } from './resolvers/connector.resolver';
 import { DivisionResolver } from './resolvers/division.resolver';
 import { EnterpriseConnectionResolver, EnterpriseResolver } from './resolvers/enterprise.resolver';

@@ -2,7 +2,7 @@ import { PoolClient } from 'pg';
 import { contentHash, contentHashOfJson } from './content-hash';
 import { ValidationContext, validateRecord } from './record-validator';
 import { RecordDescriptor, descriptorOf } from './record-descriptors';
-import { RecordKind, UnifiedRecord } from './unified-record';
+import { RecordKind, UnifiedRecord } from '../connectors/unified-record';
 import { replaceChildrenSql, upsertSql } from './upsert-sql';
 
 /** One fetched source record: its raw payload and what the connector's mapper made of it. */

@@ -1,4 +1,4 @@
-import { EnforcementData, EnterpriseData, MonitoringData, PenaltyData, RatingData, RecordKind, UnifiedRecord } from './unified-record';
+import { EnforcementData, EnterpriseData, MonitoringData, PenaltyData, RatingData, RecordKind, UnifiedRecord } from '../connectors/unified-record';
 
 /**
  * A column of a typed table as a page's JSON rows carry it: its name, the SQL

@@ -1,6 +1,6 @@
 import { withCheckChar } from '../domain/credit-code';
 import { isCalendarDate, isZonedDateTime, validateRecord } from './record-validator';
-import { UnifiedRecord } from './unified-record';
+import { UnifiedRecord } from '../connectors/unified-record';
 
 const code = withCheckChar('91370102MA3C4R5X2');
 const ctx = { divisionCodes: new Set(['370102']) };

@@ -1,5 +1,5 @@
 import { creditCodeProblem } from '../domain/credit-code';
-import { RECORD_KINDS, UnifiedRecord } from './unified-record';
+import { RECORD_KINDS, UnifiedRecord } from '../connectors/unified-record';
 
 /** What the validator needs to know about the world: the division codes that exist. */
 export interface ValidationContext {

@@ -1,5 +1,5 @@
 import { ChildDescriptor, ColumnSpec, RecordDescriptor } from './record-descriptors';
-import { RecordKind } from './unified-record';
+import { RecordKind } from '../connectors/unified-record';
 
 /** `x(a text, b date, …)`: the record type a page's JSON rows are read as. */
 function recordType(columns: readonly ColumnSpec[]): string {

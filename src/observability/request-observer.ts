@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { HubServices } from '../app/hub-services';
-import { Logger } from '../server/logger';
+import { Logger } from './logger';
 import { hubMetrics } from './hub-metrics';
 
 /** Routes that probes and scrapers call all the time: logged at debug level only. */

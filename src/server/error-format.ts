@@ -1,8 +1,8 @@
 import { RuleSetDefinitionSyntaxError } from '../graphql/resolvers/rule-set.resolver';
 import { ApiKeyError } from '../auth/api-key.service';
-import { ForbiddenError } from '../auth/auth-checker';
+import { ForbiddenError } from '../graphql/auth-checker';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { UnknownConnectorError } from '../connectors/connector-admin.service';
+import { UnknownConnectorError } from '../ingest/connector-admin.service';
 import { DeclarativeDefinitionError } from '../connectors/declarative/declarative-definition.validator';
 import { ConnectorBusyError } from '../ingest/sync.runner';
 import { UnknownDivisionError } from '../divisions/division-directory';

@@ -17,7 +17,7 @@ import { graphiqlPage } from './graphiql.page';
 import { graphqlRoute } from './graphql.route';
 import { HttpError, HttpRoute, sendJson } from './http-route';
 import { featureRoutes } from './route-table';
-import { attachSubscriptions } from '../realtime/subscription.server';
+import { attachSubscriptions } from './subscription.server';
 
 /** A running HTTP server of the hub. */
 export interface RunningServer {

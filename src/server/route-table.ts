@@ -1,7 +1,7 @@
 import { HubServices } from '../app/hub-services';
 import { HttpRoute } from './http-route';
-import { enterpriseExportRoute } from '../search/enterprise-export.route';
-import { reportRoutes } from '../report/report.routes';
+import { enterpriseExportRoute } from './enterprise-export.route';
+import { reportRoutes } from './report.routes';
 import { graphiqlAssetRoute } from './graphiql.page';
 import { metricsRoute } from './metrics.route';
 

@@ -1,5 +1,5 @@
 import { HubServices } from '../app/hub-services';
-import { HubRuntime } from '../cli/hub-runtime';
+import { HubRuntime } from '../app/hub-runtime';
 import { HubScheduler, startHubScheduler } from '../scheduling/hub.scheduler';
 import { registerScoringTasks } from '../scoring/scoring-schedule';
 

@@ -1,4 +1,4 @@
-import { RecordKind } from '../../ingest/unified-record';
+import { RecordKind } from '../unified-record';
 
 /** How a declarative source pages its answers. */
 export type DeclarativePagination =

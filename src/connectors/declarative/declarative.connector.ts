@@ -1,5 +1,5 @@
 import { ConfigField, ConnectorConfig, FetchContext, FetchedPage, MappingError, SourceConnector } from '../connector.types';
-import { UnifiedRecord } from '../../ingest/unified-record';
+import { UnifiedRecord } from '../unified-record';
 import { DECLARATIVE_TARGETS, DeclarativeConnectorDefinition } from './declarative-definition.types';
 import { headerConfigKey } from './declarative-definition.validator';
 

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { ForbiddenError } from '../../auth/auth-checker';
-import { ConnectorAdminService } from '../../connectors/connector-admin.service';
+import { ForbiddenError } from '../auth-checker';
+import { ConnectorAdminService } from '../../ingest/connector-admin.service';
 import { HubContext } from '../context';
 import { DeclarativeConnectorInput } from '../types/connector-input.type';
 import { Connector, ConnectorRun, QuarantinedRecord, QuarantinedRecordPage } from '../types/connector.type';

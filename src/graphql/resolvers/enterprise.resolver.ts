@@ -1,6 +1,6 @@
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
-import { prefetchPageExtras } from '../../search/page-prefetch';
+import { prefetchPageExtras } from '../page-prefetch';
 import { HubContext } from '../context';
 import { Division } from '../types/division.type';
 import { EnterpriseConnection, EnterpriseFilter } from '../types/enterprise-connection.type';

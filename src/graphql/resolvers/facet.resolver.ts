@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { BadFilterError } from '../../enterprises/enterprise-search.service';
 import { EnterpriseFacetsService } from '../../search/enterprise-facets.service';
-import { MAX_RECENT_HISTORY, recentHistoryLoader } from '../../search/recent-history.loader';
+import { MAX_RECENT_HISTORY, recentHistoryLoader } from '../recent-history.loader';
 import { HubContext } from '../context';
 import { EnterpriseFilter } from '../types/enterprise-connection.type';
 import { Enterprise } from '../types/enterprise.type';

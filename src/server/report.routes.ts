@@ -1,10 +1,10 @@
 import http from 'node:http';
 import { HubServices } from '../app/hub-services';
-import { HttpRoute } from '../server/http-route';
-import { ReportDataService, publicReportUrl } from './report-data.service';
-import { reportLang } from './report-i18n';
-import { REPORT_PAGE_HEADERS, renderNotFoundPage, renderReportPage } from './report-page.view';
-import { QR_CONTENT_TYPES, QrFormat, renderQrCode } from './report-qr.service';
+import { HttpRoute } from './http-route';
+import { ReportDataService, publicReportUrl } from '../report/report-data.service';
+import { reportLang } from '../report/report-i18n';
+import { REPORT_PAGE_HEADERS, renderNotFoundPage, renderReportPage } from '../report/report-page.view';
+import { QR_CONTENT_TYPES, QrFormat, renderQrCode } from '../report/report-qr.service';
 
 function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;

@@ -1,10 +1,10 @@
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { Database, withTransaction } from '../db/database';
-import { IngestService } from '../ingest/ingest.service';
-import { ValidationContext, validateRecord } from '../ingest/record-validator';
-import { UnifiedRecord } from '../ingest/unified-record';
-import { ConnectorRegistry } from './connector.registry';
-import { ConnectorConfig, MappingError, redactConfig, resolveConfig } from './connector.types';
+import { IngestService } from './ingest.service';
+import { ValidationContext, validateRecord } from './record-validator';
+import { UnifiedRecord } from '../connectors/unified-record';
+import { ConnectorRegistry } from '../connectors/connector.registry';
+import { ConnectorConfig, MappingError, redactConfig, resolveConfig } from '../connectors/connector.types';
 
 /** A connector as stewards see it; secrets in `config` are replaced by `***`. */
 export interface ConnectorView {

@@ -1,6 +1,6 @@
 import { AuthChecker } from 'type-graphql';
-import { HubContext } from '../graphql/context';
-import { Role, hasRole } from './caller.model';
+import { HubContext } from './context';
+import { Role, hasRole } from '../auth/caller.model';
 
 /** A caller asked for something its role does not allow. */
 export class ForbiddenError extends Error {}

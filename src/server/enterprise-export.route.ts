@@ -4,7 +4,7 @@ import { UnknownDivisionError } from '../divisions/division-directory';
 import { BadFilterError } from '../enterprises/enterprise-search.service';
 import { EnterpriseFilterInput, EnterpriseOrderKey } from '../enterprises/enterprise.model';
 import { Scope, SqlParams } from '../jurisdiction/scope';
-import { HttpError, HttpRoute } from '../server/http-route';
+import { HttpError, HttpRoute } from './http-route';
 import { UnknownTagError } from '../tags/tag.errors';
 import { UTF8_BOM, csvRecord } from './csv';
 

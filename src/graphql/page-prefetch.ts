@@ -1,6 +1,6 @@
 import { FieldNode, GraphQLResolveInfo, Kind, SelectionSetNode, getArgumentValues, getNamedType, isObjectType } from 'graphql';
-import { HubContext } from '../graphql/context';
-import { tagLoaders } from '../graphql/resolvers/tag.resolver';
+import { HubContext } from './context';
+import { tagLoaders } from './resolvers/tag.resolver';
 import { ScorePointData } from '../scoring/health-report.service';
 import { EnterpriseTagsRow, TAGS_OF_ENTERPRISES_SQL } from '../tags/tag.service';
 import { MAX_RECENT_HISTORY, recentHistoryLoader } from './recent-history.loader';

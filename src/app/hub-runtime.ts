@@ -1,8 +1,8 @@
-import { HubServices, createHubServices } from '../app/hub-services';
+import { HubServices, createHubServices } from './hub-services';
 import { HubConfig, loadConfig } from '../config/config';
 import { Database, openDatabase } from '../db/database';
 import { SyncRunnerOptions } from '../ingest/sync.runner';
-import { Logger, createLogger } from '../server/logger';
+import { Logger, createLogger } from '../observability/logger';
 
 /** An opened hub: configuration, database and services, with one way to shut it all down. */
 export interface HubRuntime {
