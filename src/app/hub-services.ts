@@ -13,11 +13,31 @@ import { DeclarativeConnectorService } from '../connectors/declarative/declarati
 import { TagService } from '../tags/tag.service';
 import { createTagService } from '../tags/tags.module';
 import { ChangeFeed } from '../realtime/change-feed';
-import { WarningServices, createChangeFeed, createWarningServices } from '../warnings/warnings.module';
+import { hubPubSub } from '../realtime/hub-pubsub';
+import { WarningDetectionService } from '../warnings/warning-detection.service';
+import { WarningService } from '../warnings/warning.service';
+import { WebhookDeliveryWorker } from '../webhooks/webhook-delivery.worker';
+import { WebhookService } from '../webhooks/webhook.service';
+import { postSyncPipeline } from './post-sync.pipeline';
+
+/** The early-warning services of a hub process (see `HubServices.warnings`). */
+export interface WarningServices {
+  /** The six detectors: after every sync (a step of the post-sync pipeline) and the daily pass. */
+  detection: WarningDetectionService;
+  /** Lists, counts and the OPEN → ACKNOWLEDGED → RESOLVED workflow, inside a caller's jurisdiction. */
+  workflow: WarningService;
+  /** Webhook registrations and their delivery log. */
+  webhooks: WebhookService;
+  /** Sends queued webhook deliveries with retries (started with the scheduler). */
+  deliveries: WebhookDeliveryWorker;
+}
 
 /**
- * The long-lived services of one hub process, wired once at start-up and
- * shared by the GraphQL layer, the CLI and the scheduler.
+ * The long-lived services of one hub process, wired once at start-up by
+ * {@link createHubServices} — the one place that builds them. Lower floors
+ * never see this whole object: each declares the narrow part it uses
+ * (`ApiServices` in graphql, `ServerServices` in server, `SchedulerDeps`,
+ * `MetricsSource`, `ReportSources`), which this object satisfies.
  */
 export interface HubServices {
   config: HubConfig;
@@ -43,19 +63,28 @@ export interface HubServices {
   log: (line: string) => void;
 }
 
-/** Wires the services on an open, migrated database. */
+/**
+ * Wires the services on an open, migrated database. The runner gets the
+ * post-sync pipeline of {@link postSyncPipeline} (rescore → retag → detect),
+ * so the order is declared in one list, not by the order of construction.
+ */
 export async function createHubServices(config: HubConfig, db: Database, opts: { log?: (l: string) => void; runner?: SyncRunnerOptions } = {}): Promise<HubServices> {
   const log = opts.log ?? (() => undefined);
   const divisions = await DivisionDirectory.load(db.pool);
   const connectors = new ConnectorRegistry(codeConnectors);
   connectors.useDeclarativeFactory(createDeclarativeConnector);
   await connectors.ensureRegistered(db);
-  const runner = new SyncRunner(db, config, connectors, { log, ...opts.runner });
   const scoring = createScoringServices(db, { log });
-  runner.addPostSyncStep(scoring.scores.postSyncStep());
   const enterprises = new EnterpriseSearchService(db.readPool, divisions);
-  const tags = await createTagService(db, divisions, enterprises, runner);
-  const warnings = createWarningServices(db, divisions, runner, { log });
+  const tags = await createTagService(db, divisions, enterprises);
+  const warnings: WarningServices = {
+    detection: new WarningDetectionService(db.pool, { log }),
+    workflow: new WarningService(db.apiPool, divisions),
+    webhooks: new WebhookService(db.apiPool, divisions),
+    deliveries: new WebhookDeliveryWorker(db.pool, { log }),
+  };
+  const postSync = postSyncPipeline({ scores: scoring.scores, tags, detection: warnings.detection });
+  const runner = new SyncRunner(db, config, connectors, { log, ...opts.runner, postSync: [...postSync, ...(opts.runner?.postSync ?? [])] });
   return {
     config,
     db,
@@ -69,7 +98,7 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
     tags,
     apiKeys: new ApiKeyService(db.pool, divisions),
     warnings,
-    realtime: createChangeFeed(db, { log }),
+    realtime: new ChangeFeed(db.url, db.pool, hubPubSub, { log }),
     log,
   };
 }

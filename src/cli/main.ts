@@ -16,7 +16,7 @@ import { applyMemoryBudget } from '../app/memory-budget';
 import { runRescoreCommand } from './rescore.command';
 import { createDemoKeys, runKeysCommand } from './keys.command';
 import { cmdRegisterConnector, registerShippedConnectors } from './connectors.command';
-import { startSchedulerWithWarnings } from '../warnings/warning-schedule';
+import { startScheduler } from '../app/scheduled-tasks';
 
 const USAGE = `hub — environmental enforcement data hub
 
@@ -77,7 +77,7 @@ async function cmdServe(args: string[]): Promise<number> {
   const hub = await openHub(values.port ? { port: Number(values.port) } : {}, { jsonLogs: wantsJsonLogs() });
   const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection });
   hub.onShutdown(() => server.close());
-  await startSchedulerWithWarnings(hub);
+  await startScheduler(hub);
   console.log(`hub serving GraphQL on ${server.url}`);
   return new Promise<number>(() => undefined);
 }
@@ -97,7 +97,7 @@ async function cmdStart(): Promise<number> {
   console.log(formatRunSummaries(summaries));
   const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection });
   hub.onShutdown(() => server.close());
-  await startSchedulerWithWarnings(hub);
+  await startScheduler(hub);
   const keys = await createDemoKeys(hub.services);
   console.log(`\nhub ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: GraphQL on ${server.url}\n`);
   console.log('demo API keys (new at every start; send as "Authorization: Bearer <key>"):');

@@ -1,12 +1,44 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { HubServices } from '../app/hub-services';
 import { Caller } from '../auth/caller.model';
+import { HubConfig } from '../config/config';
+import { DeclarativeConnectorService } from '../connectors/declarative/declarative-connector.service';
+import { Database } from '../db/database';
+import { DivisionDirectory } from '../divisions/division-directory';
+import { EnterpriseSearchService } from '../enterprises/enterprise-search.service';
+import { ConnectorAdminService } from '../ingest/connector-admin.service';
+import { SyncRunner } from '../ingest/sync.runner';
 import { Scope } from '../jurisdiction/scope';
+import { ScoringServices } from '../scoring/scoring.module';
+import { TagService } from '../tags/tag.service';
+import { WarningService } from '../warnings/warning.service';
+import { WebhookService } from '../webhooks/webhook.service';
 import { Loaders, createLoaders } from './loaders';
+
+/**
+ * The services the GraphQL layer calls — exactly these, so the API depends on
+ * the floors below it and never on the composition root (`src/app` builds
+ * them and passes its `HubServices`, which has every one of them).
+ */
+export interface ApiServices {
+  config: Pick<HubConfig, 'publicUrl'>;
+  db: Pick<Database, 'orm' | 'pool' | 'readPool' | 'apiPool'>;
+  divisions: DivisionDirectory;
+  enterprises: EnterpriseSearchService;
+  /** Steward view of connectors: runs, quarantine, re-processing. */
+  connectorAdmin: ConnectorAdminService;
+  /** Registration of stewards' declarative connectors. */
+  declarativeConnectors: DeclarativeConnectorService;
+  /** `runConnector`: one run, then the post-sync pipeline over what it touched. */
+  runner: Pick<SyncRunner, 'run' | 'afterSync'>;
+  scoring: ScoringServices;
+  tags: TagService;
+  warnings: { workflow: WarningService; webhooks: WebhookService };
+  log: (line: string) => void;
+}
 
 /** What every resolver receives: the services, this request's EntityManager and loaders, and who is asking. */
 export interface HubContext {
-  services: HubServices;
+  services: ApiServices;
   em: EntityManager;
   loaders: Loaders;
   caller: Caller;
@@ -18,7 +50,7 @@ export interface HubContext {
 }
 
 /** A fresh context for one request of `caller`. */
-export function createContext(services: HubServices, caller: Caller, requestId: string, clientAddress?: string): HubContext {
+export function createContext(services: ApiServices, caller: Caller, requestId: string, clientAddress?: string): HubContext {
   const em = services.db.orm.em.fork() as EntityManager;
   return { services, em, loaders: createLoaders(em), caller, scope: caller.scope, requestId, clientAddress };
 }

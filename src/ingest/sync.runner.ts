@@ -26,6 +26,8 @@ export type PostSyncStep = { name: string; run(db: Database, touched: string[], 
 
 export interface SyncRunnerOptions {
   log?: (line: string) => void;
+  /** The post-sync pipeline, run in this order after syncs (the composition root declares it: rescore → retag → detect). */
+  postSync?: readonly PostSyncStep[];
   http?: HttpClientOptions;
   /** Called after each committed page (progress display). */
   onPage?: (connectorId: string, totals: { fetched: number; loaded: number; quarantined: number }) => void;
@@ -84,10 +86,11 @@ export class ConnectorBusyError extends Error {}
 export class SyncRunner {
   private ingest?: IngestService;
   private readonly log: (line: string) => void;
-  private readonly steps: PostSyncStep[] = [];
+  private readonly steps: PostSyncStep[];
 
   constructor(private readonly db: Database, private readonly config: HubConfig, private readonly registry: ConnectorRegistry, private readonly opts: SyncRunnerOptions = {}) {
     this.log = opts.log ?? (() => undefined);
+    this.steps = [...(opts.postSync ?? [])];
   }
 
   /** How many connectors `syncAll` runs at once. */
@@ -95,7 +98,7 @@ export class SyncRunner {
     return this.config.syncConcurrency;
   }
 
-  /** Adds a step to run after syncs with the touched enterprises. */
+  /** Appends a step after the pipeline given at construction (benchmarks use it to time the end of a pipeline). */
   addPostSyncStep(step: PostSyncStep): void {
     this.steps.push(step);
   }

@@ -2,7 +2,12 @@ import http from 'node:http';
 import { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLObjectType, GraphQLSchema, defaultFieldResolver } from 'graphql';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { HubServices } from '../app/hub-services';
+import { Pool } from 'pg';
+
+/** What the metrics read: the database, for the connector, quarantine, risk and warning gauges. */
+export interface MetricsSource {
+  db: { pool: Pool };
+}
 
 /** Buckets for request and operation durations, in seconds (1 ms … 30 s). */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -51,7 +56,7 @@ export class HubMetrics {
   private readonly operationNames = new Set<string>();
   private snapshot?: { at: number; value: Promise<DbSnapshot> };
 
-  constructor(private readonly services: HubServices) {
+  constructor(private readonly services: MetricsSource) {
     const registers = [this.registry];
     this.httpRequests = new Counter({ name: 'hub_http_requests_total', help: 'HTTP requests answered, by route, method and status', labelNames: ['route', 'method', 'status'], registers });
     this.httpDuration = new Histogram({ name: 'hub_http_request_duration_seconds', help: 'HTTP request durations, by route, method and status', labelNames: ['route', 'method', 'status'], buckets: DURATION_BUCKETS, registers });
@@ -304,7 +309,7 @@ function resolvedFields(schema: GraphQLSchema): Set<string> {
   return set;
 }
 
-async function readDbSnapshot(services: HubServices): Promise<DbSnapshot> {
+async function readDbSnapshot(services: MetricsSource): Promise<DbSnapshot> {
   const pool = services.db.pool;
   try {
     const [runs, last, quarantine, enterprises, dirty, warningTable] = await Promise.all([
@@ -335,10 +340,10 @@ async function readDbSnapshot(services: HubServices): Promise<DbSnapshot> {
   }
 }
 
-const registries = new WeakMap<HubServices, HubMetrics>();
+const registries = new WeakMap<MetricsSource, HubMetrics>();
 
 /** The metrics of a hub process (one per set of services, created on first use). */
-export function hubMetrics(services: HubServices): HubMetrics {
+export function hubMetrics(services: MetricsSource): HubMetrics {
   let m = registries.get(services);
   if (!m) {
     m = new HubMetrics(services);

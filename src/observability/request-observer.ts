@@ -1,13 +1,15 @@
 import http from 'node:http';
-import { HubServices } from '../app/hub-services';
 import { Logger } from './logger';
-import { hubMetrics } from './hub-metrics';
+import { MetricsSource, hubMetrics } from './hub-metrics';
+
+/** What a request observation uses: the metrics' source and the hub's log. */
+export type ObservedServices = MetricsSource & { log: (line: string) => void };
 
 /** Routes that probes and scrapers call all the time: logged at debug level only. */
 const QUIET_ROUTES = new Set(['healthz', 'readyz', 'metrics', 'graphiql-assets']);
 
 /** The structured side of a hub log function, when it has one (`createLogger` loggers do). */
-function structured(log: HubServices['log']): Logger['at'] | undefined {
+function structured(log: ObservedServices['log']): Logger['at'] | undefined {
   const at = (log as Partial<Logger>).at;
   return typeof at === 'function' ? at : undefined;
 }
@@ -17,7 +19,7 @@ function structured(log: HubServices['log']): Logger['at'] | undefined {
  * (route, method, status, duration) and writes one access-log entry with its
  * request id when the response is done — a JSON object when the hub logs JSON.
  */
-export function observeHttpRequest(services: HubServices, req: http.IncomingMessage, res: http.ServerResponse, route: string, requestId: string): void {
+export function observeHttpRequest(services: ObservedServices, req: http.IncomingMessage, res: http.ServerResponse, route: string, requestId: string): void {
   const at = structured(services.log);
   hubMetrics(services).observeRequest(req, res, route, (status, seconds) => {
     const path = (req.url ?? '/').split('?')[0];

@@ -1,8 +1,22 @@
-import { HubServices } from '../app/hub-services';
+import { Pool } from 'pg';
+import { HubConfig } from '../config/config';
+import { DivisionDirectory } from '../divisions/division-directory';
+import { EnterpriseSearchService } from '../enterprises/enterprise-search.service';
 import { isValidCreditCode } from '../domain/credit-code';
 import { Scope } from '../jurisdiction/scope';
 import { DeductionItem, ScorePointData } from '../scoring/health-report.service';
 import { RiskLevelValue } from '../scoring/rule-set.model';
+import { ScoringServices } from '../scoring/scoring.module';
+
+/** What the report pages read: the public URL, the division tree, enterprises, scores and (when wired) tags. */
+export interface ReportSources {
+  config: Pick<HubConfig, 'publicUrl'>;
+  db: { pool: Pool };
+  divisions: DivisionDirectory;
+  enterprises: Pick<EnterpriseSearchService, 'findOne'>;
+  scoring: Pick<ScoringServices, 'reports' | 'ruleSets'>;
+  tags?: unknown;
+}
 
 /** A tag as the public report shows it: its label in both languages, nothing about who attached it or why. */
 export interface ReportTag {
@@ -58,8 +72,8 @@ export function publicReportUrl(publicUrl: string, creditCode: string): string {
 }
 
 /** The tag source of a hub, when its services carry one (see {@link ReportTagSource}). */
-export function tagSourceOf(services: HubServices): ReportTagSource | undefined {
-  const candidate = (services as HubServices & { tags?: Partial<ReportTagSource> }).tags;
+export function tagSourceOf(services: ReportSources): ReportTagSource | undefined {
+  const candidate = (services as { tags?: Partial<ReportTagSource> }).tags;
   return candidate && typeof candidate.tagsOf === 'function' ? (candidate as ReportTagSource) : undefined;
 }
 
@@ -70,7 +84,7 @@ export function tagSourceOf(services: HubServices): ReportTagSource | undefined 
  * out: the page shows what a public enforcement notice shows.
  */
 export class ReportDataService {
-  constructor(private readonly services: HubServices, private readonly tags: ReportTagSource | undefined = tagSourceOf(services)) {}
+  constructor(private readonly services: ReportSources, private readonly tags: ReportTagSource | undefined = tagSourceOf(services)) {}
 
   /** The province the hub serves, as a scope. */
   private provinceScope(): Scope {

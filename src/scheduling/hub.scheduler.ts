@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import cron, { ScheduledTask, TaskContext } from 'node-cron';
-import { HubServices } from '../app/hub-services';
-import { ConnectorBusyError } from '../ingest/sync.runner';
+import { Pool } from 'pg';
+import { ConnectorBusyError, SyncRunner } from '../ingest/sync.runner';
 import { ScheduledTaskDefinition } from './scheduled-task.types';
 import { TaskLeaseRepository } from './task-lease.repository';
 
@@ -21,8 +21,12 @@ export interface HubSchedulerOptions {
   log?: (line: string) => void;
 }
 
-/** The daily task's default slot: 02:30 China time, after the night's syncs. */
-export const DAILY_TASK_SCHEDULE = '30 2 * * *';
+/** What the scheduler uses: the database (leases, connector schedules), the runner (connector tasks) and the log. */
+export interface SchedulerDeps {
+  db: { pool: Pool };
+  runner: Pick<SyncRunner, 'run'>;
+  log: (line: string) => void;
+}
 
 interface Running {
   def: ScheduledTaskDefinition;
@@ -32,8 +36,8 @@ interface Running {
 /**
  * Runs scheduled work in every `hub serve` process: one task per enabled
  * connector with a schedule (re-read periodically, so stewards' changes and
- * new declarative connectors are picked up), plus tasks other modules add
- * (the `daily` task runs the registered daily steps, e.g. warning detectors).
+ * new declarative connectors are picked up), plus the tasks the composition
+ * root lists (`src/app/scheduled-tasks.ts`: the daily task, webhook deliveries).
  * node-cron fires each slot in every process; the database lease lets exactly
  * one process run it, with `preventOverlap` and a timeout.
  */
@@ -42,14 +46,13 @@ export class HubScheduler {
   private readonly leases: TaskLeaseRepository;
   private readonly tasks = new Map<string, Running>();
   private readonly extra: ScheduledTaskDefinition[] = [];
-  private readonly dailySteps: { name: string; run(signal: AbortSignal): Promise<void> }[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly controllers = new Set<AbortController>();
   private refreshTimer?: NodeJS.Timeout;
   private stopped = false;
   private readonly log: (line: string) => void;
 
-  constructor(private readonly services: HubServices, private readonly opts: HubSchedulerOptions = {}) {
+  constructor(private readonly services: SchedulerDeps, private readonly opts: HubSchedulerOptions = {}) {
     this.holder = opts.holder ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.leases = new TaskLeaseRepository(services.db.pool);
     this.log = opts.log ?? services.log;
@@ -62,27 +65,9 @@ export class HubScheduler {
     if (this.refreshTimer) this.install(def);
   }
 
-  /** Adds a step to the daily task (later detectors hook in here). */
-  addDailyStep(name: string, run: (signal: AbortSignal) => Promise<void>): void {
-    this.dailySteps.push({ name, run });
-  }
-
   /** Starts the tasks and the periodic refresh of connector schedules. */
   async start(): Promise<void> {
     this.stopped = false;
-    this.addTask({
-      id: 'daily',
-      schedule: DAILY_TASK_SCHEDULE,
-      timeoutMs: 2 * 3_600_000,
-      preventOverlap: true,
-      run: async (signal) => {
-        for (const step of this.dailySteps) {
-          if (signal.aborted) throw new Error('daily task timed out');
-          await step.run(signal);
-        }
-        return `${this.dailySteps.length} daily step(s): ${this.dailySteps.map((s) => s.name).join(', ') || 'none registered'}`;
-      },
-    });
     await this.refresh();
     this.refreshTimer = setInterval(() => void this.refresh().catch((e) => this.log(`scheduler refresh failed: ${(e as Error).message}`)), this.opts.refreshMs ?? 60_000);
     this.refreshTimer.unref();
@@ -191,11 +176,15 @@ export class HubScheduler {
   }
 }
 
-/** Starts the scheduler of a serving hub process (env HUB_SCHEDULE_OVERRIDE replaces connector schedules). */
-export async function startHubScheduler(services: HubServices, opts: HubSchedulerOptions = {}): Promise<HubScheduler> {
+/**
+ * Starts the scheduler of a serving hub process with `tasks` besides the
+ * connector schedules (env HUB_SCHEDULE_OVERRIDE replaces connector schedules).
+ */
+export async function startHubScheduler(services: SchedulerDeps, tasks: readonly ScheduledTaskDefinition[], opts: HubSchedulerOptions = {}): Promise<HubScheduler> {
   const override = opts.scheduleOverride ?? (process.env.HUB_SCHEDULE_OVERRIDE || undefined);
   if (override && !cron.validate(override)) throw new Error(`HUB_SCHEDULE_OVERRIDE '${override}' is not a cron expression`);
   const scheduler = new HubScheduler(services, { ...opts, scheduleOverride: override });
+  for (const task of tasks) scheduler.addTask(task);
   await scheduler.start();
   return scheduler;
 }

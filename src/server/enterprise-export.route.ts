@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { HubServices } from '../app/hub-services';
+import { ServerServices } from './server-services.types';
 import { UnknownDivisionError } from '../divisions/division-directory';
 import { BadFilterError } from '../enterprises/enterprise-search.service';
 import { EnterpriseFilterInput, EnterpriseOrderKey } from '../enterprises/enterprise.model';
@@ -70,7 +70,7 @@ export function parseExportFilter(raw: string | null): EnterpriseFilterInput & R
   return obj as EnterpriseFilterInput & Record<string, unknown>;
 }
 
-function ancestorsOf(services: HubServices, code: string): string[] {
+function ancestorsOf(services: ServerServices, code: string): string[] {
   const out: string[] = [];
   for (let d = services.divisions.get(code); d; d = d.parentCode ? services.divisions.get(d.parentCode) : undefined) out.push(d.code);
   return out;
@@ -82,7 +82,7 @@ function ancestorsOf(services: HubServices, code: string): string[] {
  * server-side cursor in a read-only snapshot so memory stays flat whatever
  * the size, and the download is consistent.
  */
-export async function streamEnterpriseCsv(services: HubServices, scope: Scope, filter: EnterpriseFilterInput & Record<string, unknown>,
+export async function streamEnterpriseCsv(services: ServerServices, scope: Scope, filter: EnterpriseFilterInput & Record<string, unknown>,
   order: EnterpriseOrderKey, res: http.ServerResponse, isClosed: () => boolean): Promise<number> {
   const params = new SqlParams();
   let where: string;

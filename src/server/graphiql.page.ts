@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { HubServices } from '../app/hub-services';
+import { ServerServices } from './server-services.types';
 import { HttpError, HttpRoute } from './http-route';
 
 /**
@@ -77,7 +77,7 @@ query HealthReport($code: String! = ${JSON.stringify(ex.creditCode)}) {
 }
 
 /** Sample values for the examples: the riskiest enterprise, its city, and a fragment of its name. */
-async function loadExamples(services: HubServices): Promise<GraphiqlExamples> {
+async function loadExamples(services: ServerServices): Promise<GraphiqlExamples> {
   const res = await services.db.pool.query<{ credit_code: string; city_code: string | null; name: string }>(
     `select credit_code, city_code, name from enterprise order by score, credit_code limit 1`,
   );
@@ -178,7 +178,7 @@ export function graphiqlAssetRoute(): HttpRoute {
  * text/html) gets GraphiQL with a headers editor prefilled with
  * `{"Authorization": "Bearer <paste key>"}` and example tabs for the search.
  */
-export function graphiqlPage(services: HubServices): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> {
+export function graphiqlPage(services: ServerServices): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> {
   return async (req, res) => {
     const html = Buffer.from(renderGraphiqlHtml(await loadExamples(services)), 'utf8');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(html.length), 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });

@@ -1,10 +1,10 @@
 import http from 'node:http';
-import { HubServices } from '../app/hub-services';
+import { ServerServices } from './server-services.types';
 import { Caller } from '../auth/caller.model';
 
 /** What a route handler gets besides the request and response. */
 export interface RouteContext {
-  services: HubServices;
+  services: ServerServices;
   url: URL;
   requestId: string;
   /** The authenticated caller; null on public routes. */

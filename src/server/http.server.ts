@@ -3,7 +3,7 @@ import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLFormattedError } from 'graphql';
-import { HubServices } from '../app/hub-services';
+import { ServerServices } from './server-services.types';
 import { pendingMigrations } from '../db/database';
 import { HubContext } from '../graphql/context';
 import { DEFAULT_QUERY_LIMITS, QueryLimits, queryLimitsPlugin } from '../graphql/limits/query-limits.plugin';
@@ -66,7 +66,7 @@ function probeRoutes(): HttpRoute[] {
  * directly, no web framework), /healthz, /readyz and the feature routes.
  * Routes that serve enterprise data require an API key.
  */
-export async function startHttpServer(services: HubServices, opts: ServerOptions): Promise<RunningServer> {
+export async function startHttpServer(services: ServerServices, opts: ServerOptions): Promise<RunningServer> {
   const schema = await buildHubSchema();
   const limits = { ...DEFAULT_QUERY_LIMITS, ...opts.limits };
   const apollo = new ApolloServer<HubContext>({

@@ -1,9 +1,9 @@
-import { HubServices } from '../app/hub-services';
+import { ServerServices } from './server-services.types';
 import { hubMetrics } from '../observability/hub-metrics';
 import { HttpRoute } from './http-route';
 
 /** `GET /metrics`: the hub's metrics in the Prometheus text format (public, like the probes; keep it behind the network edge). */
-export function metricsRoute(services: HubServices): HttpRoute {
+export function metricsRoute(services: ServerServices): HttpRoute {
   return {
     name: 'metrics',
     methods: ['GET'],

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { HubServices } from '../app/hub-services';
+import { ServerServices } from './server-services.types';
 import { HttpRoute } from './http-route';
 import { ReportDataService, publicReportUrl } from '../report/report-data.service';
 import { reportLang } from '../report/report-i18n';
@@ -27,7 +27,7 @@ function decodeSegment(segment: string): string {
  * (`HUB_PUBLIC_URL` + `/report/<code>`) in the risk colour.
  * Unknown or malformed codes get a 404 page.
  */
-export function reportRoutes(services: HubServices): HttpRoute[] {
+export function reportRoutes(services: ServerServices): HttpRoute[] {
   const data = new ReportDataService(services);
   return [
     {

@@ -1,4 +1,4 @@
-import { HubServices } from '../app/hub-services';
+import { ServerServices } from './server-services.types';
 import { HttpRoute } from './http-route';
 import { enterpriseExportRoute } from './enterprise-export.route';
 import { reportRoutes } from './report.routes';
@@ -9,7 +9,7 @@ import { metricsRoute } from './metrics.route';
  * HTTP routes beyond GraphQL and the probes, contributed by other concerns
  * (report pages, QR codes, exports, metrics). Add a route module's factory here.
  */
-export function featureRoutes(services: HubServices): HttpRoute[] {
+export function featureRoutes(services: ServerServices): HttpRoute[] {
   return [
     enterpriseExportRoute(),
     ...reportRoutes(services),

@@ -6,7 +6,7 @@ import {
 } from 'graphql';
 import { CloseCode, makeServer } from 'graphql-ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import { HubServices } from '../app/hub-services';
+import { ServerServices } from './server-services.types';
 import { Caller } from '../auth/caller.model';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { HubContext } from '../graphql/context';
@@ -82,7 +82,7 @@ function mapStream<T, R>(source: AsyncIterable<T>, fn: (v: T) => Promise<R> | R)
  * fork and its loaders are made only if a field of the event needs them, so
  * fanning one event out to thousands of subscribers costs no fork per subscriber.
  */
-function eventContext(services: HubServices, caller: Caller, requestId: string, clientAddress?: string): HubContext {
+function eventContext(services: ServerServices, caller: Caller, requestId: string, clientAddress?: string): HubContext {
   let em: EntityManager | undefined;
   let loaders: Loaders | undefined;
   return {
@@ -114,7 +114,7 @@ function eventContext(services: HubServices, caller: Caller, requestId: string, 
  * - Starts the process's change feed, which turns PostgreSQL notifications
  *   into events; each subscription filters them to the caller's jurisdiction.
  */
-export async function attachSubscriptions(httpServer: http.Server, services: HubServices, schema: GraphQLSchema, opts: SubscriptionServerOptions = {}): Promise<SubscriptionServer> {
+export async function attachSubscriptions(httpServer: http.Server, services: ServerServices, schema: GraphQLSchema, opts: SubscriptionServerOptions = {}): Promise<SubscriptionServer> {
   const path = opts.path ?? '/graphql';
   const limits = opts.limits ?? DEFAULT_QUERY_LIMITS;
   const maxOps = opts.maxSubscriptionsPerConnection ?? 50;

@@ -1,0 +1,26 @@
+import { PostSyncStep } from '../ingest/sync.runner';
+import { ScoreService } from '../scoring/score.service';
+import { TagService } from '../tags/tag.service';
+import { WarningDetectionService } from '../warnings/warning-detection.service';
+
+/** The services whose steps make up the post-sync pipeline. */
+export interface PostSyncSources {
+  scores: Pick<ScoreService, 'postSyncStep'>;
+  tags: Pick<TagService, 'postSyncStep'>;
+  detection: Pick<WarningDetectionService, 'postSyncStep'>;
+}
+
+/**
+ * What runs after connectors load data, over the enterprises they touched, in
+ * this order — each step reads what the one before wrote:
+ *
+ * 1. rescore (deductions → score, risk, rank, history);
+ * 2. retag (derivation rules read scores and risk levels);
+ * 3. detect warnings (detectors read scores, risk levels and tags).
+ *
+ * A new derived concern (e.g. supervision tasks from warnings) adds its step
+ * here, at the place its inputs are ready.
+ */
+export function postSyncPipeline(s: PostSyncSources): PostSyncStep[] {
+  return [s.scores.postSyncStep(), s.tags.postSyncStep(), s.detection.postSyncStep()];
+}

@@ -1,0 +1,95 @@
+import { HubScheduler, startHubScheduler } from '../scheduling/hub.scheduler';
+import { ScheduledTaskDefinition } from '../scheduling/scheduled-task.types';
+import { HubRuntime } from './hub-runtime';
+import { HubServices } from './hub-services';
+
+/** The daily task's slot: 02:30 China time, after the night's syncs. */
+export const DAILY_TASK_SCHEDULE = '30 2 * * *';
+
+/** How often queued webhook deliveries (and their due retries) are sent, across all replicas (a leased task). */
+export const WEBHOOK_DELIVERY_SCHEDULE = '*/10 * * * * *';
+
+/** One step of the daily task. */
+export interface DailyStep {
+  name: string;
+  run(signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * The steps of the daily task, in order. Scores move with the calendar alone
+ * (a deduction leaves the three-year window, a permit stops being valid), so
+ * the enterprises due for it are rescored first; then the detectors run over
+ * every enterprise (DATA_GAP, PERMIT_EXPIRING and FORECAST_HIGH change with
+ * the calendar alone; the others are re-checked too) and read those scores.
+ */
+export function dailySteps(services: Pick<HubServices, 'scoring' | 'warnings' | 'log'>): DailyStep[] {
+  return [
+    {
+      name: 'rescore due enterprises',
+      async run() {
+        const summary = await services.scoring.scores.rescoreDue();
+        services.log(`daily rescore: ${summary.enterprises} enterprises, ${summary.changed} changed`);
+      },
+    },
+    {
+      name: 'warning detectors',
+      async run() {
+        await services.warnings.detection.detectAll();
+      },
+    },
+  ];
+}
+
+/**
+ * Every scheduled task of a serving hub besides the connector schedules
+ * (which the scheduler reads from the `connector` table): id, cron schedule,
+ * timeout and `preventOverlap`, each firing run once across replicas.
+ */
+export function scheduledTasks(services: Pick<HubServices, 'scoring' | 'warnings' | 'log'>): ScheduledTaskDefinition[] {
+  const steps = dailySteps(services);
+  return [
+    {
+      id: 'daily',
+      schedule: DAILY_TASK_SCHEDULE,
+      timeoutMs: 2 * 3_600_000,
+      preventOverlap: true,
+      run: async (signal) => {
+        for (const step of steps) {
+          if (signal.aborted) throw new Error('daily task timed out');
+          await step.run(signal);
+        }
+        return `${steps.length} daily step(s): ${steps.map((s) => s.name).join(', ')}`;
+      },
+    },
+    {
+      id: 'webhook-deliveries',
+      schedule: WEBHOOK_DELIVERY_SCHEDULE,
+      timeoutMs: 5 * 60_000,
+      preventOverlap: true,
+      run: async () => {
+        const r = await services.warnings.deliveries.deliverDue();
+        return r.attempted ? `${r.attempted} attempted, ${r.delivered} delivered, ${r.failed} failed` : undefined;
+      },
+    },
+  ];
+}
+
+/**
+ * `hub serve` / `hub start`: the scheduler with {@link scheduledTasks}, and
+ * the change feed, on which every replica sends new webhook deliveries at once
+ * when it hears of new warnings (claims keep each attempt on one process).
+ * All of it stops on shutdown.
+ */
+export async function startScheduler(hub: HubRuntime): Promise<HubScheduler> {
+  const { services } = hub;
+  const scheduler = await startHubScheduler(services, scheduledTasks(services), { log: (l) => hub.log(l) });
+  hub.onShutdown(() => scheduler.stop());
+  await services.realtime.start();
+  services.realtime.on('warnings', () => void services.warnings.deliveries.deliverDue().catch((e) => services.log(`webhooks: ${(e as Error).message}`)));
+  hub.onShutdown(async () => {
+    await services.warnings.deliveries.drain();
+    await services.realtime.stop();
+  });
+  console.log(`scheduler: ${scheduler.installed().map((t) => `${t.id} (${t.schedule})`).join(', ')}`);
+  return scheduler;
+}
