@@ -10,7 +10,7 @@ import { runSimCommand } from '../../simulator/sim.command';
 import { startSimulator } from '../../simulator/sim.server';
 import { createSyncProgress } from '../observability/sync-progress';
 import { wantsJsonLogs } from '../observability/log-format';
-import { formatRunSummaries } from './summary';
+import { formatRunSummaries, syncExitStatus } from './summary';
 import { openHub } from '../app/hub-runtime';
 import { applyMemoryBudget } from '../app/memory-budget';
 import { runRescoreCommand } from './rescore.command';
@@ -61,7 +61,7 @@ async function cmdSync(args: string[]): Promise<number> {
     const ids = values.connector?.length ? values.connector : await enabledConnectorIds(hub.db.pool);
     const summaries = await hub.services.runner.syncAll(ids, 'cli').finally(() => progress.finishAll());
     console.log(formatRunSummaries(summaries));
-    return summaries.every((s) => s.status === 'SUCCEEDED') ? 0 : 1;
+    return syncExitStatus(summaries);
   } finally {
     await hub.shutdown();
   }

@@ -167,9 +167,12 @@ export class PagePipeline {
        on conflict (connector_id) do update set cursor = excluded.cursor, updated_at = now()`,
       [this.opts.connectorId, JSON.stringify(page.cursor ?? null)],
     );
-    await client.query(
-      `update connector_run set fetched = $2, loaded = $3, unchanged = $4, quarantined = $5 where id = $1`,
+    // The run id is the fencing token: a run marked abandoned (its process lost
+    // its lock, and another may have started) commits nothing more.
+    const fenced = await client.query(
+      `update connector_run set fetched = $2, loaded = $3, unchanged = $4, quarantined = $5 where id = $1 and status = 'RUNNING'`,
       [this.opts.runId, t.fetched + page.fetched, t.loaded + r.loaded, t.unchanged + r.unchanged, t.quarantined + r.quarantined],
     );
+    if (fenced.rowCount !== 1) throw new Error(`run ${this.opts.runId} of '${this.opts.connectorId}' was marked abandoned; its page is not committed`);
   }
 }

@@ -3,6 +3,7 @@ import { ConnectorRegistry } from '../connectors/connector.registry';
 import { ConnectorConfig, FetchContext, FetchedPage, MappingError, SourceConnector, resolveConfig } from '../connectors/connector.types';
 import { HttpClient, HttpClientOptions } from '../connectors/http.client';
 import { Database } from '../db/database';
+import { CONNECTOR_RUN_LOCK } from './abandoned-runs';
 import { IngestService, PageItem } from './ingest.service';
 import { PagePipeline, PipelinePage } from './page-pipeline';
 
@@ -10,7 +11,8 @@ import { PagePipeline, PipelinePage } from './page-pipeline';
 export interface RunSummary {
   connectorId: string;
   runId: string;
-  status: 'SUCCEEDED' | 'FAILED';
+  /** SKIPPED: the connector was already running elsewhere (another `hub sync`, a schedule); nothing was done. */
+  status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
   fetched: number;
   loaded: number;
   unchanged: number;
@@ -87,6 +89,7 @@ export class SyncRunner {
   private ingest?: IngestService;
   private readonly log: (line: string) => void;
   private readonly steps: PostSyncStep[];
+  private readonly pendingOutcomes = new Map<string, { status: 'FAILED'; error: string | null }>();
 
   constructor(private readonly db: Database, private readonly config: HubConfig, private readonly registry: ConnectorRegistry, private readonly opts: SyncRunnerOptions = {}) {
     this.log = opts.log ?? (() => undefined);
@@ -109,6 +112,36 @@ export class SyncRunner {
       this.ingest = new IngestService({ divisionCodes: new Set(res.rows.map((r) => r.code)) });
     }
     return this.ingest;
+  }
+
+  /**
+   * Writes how a run ended. When the database cannot take it (an outage cut
+   * the run off), the outcome is kept and written by {@link recordPendingOutcomes}
+   * once the database is back, so the run does not stay RUNNING.
+   */
+  private async recordOutcome(runId: string, status: RunSummary['status'], error: string | null): Promise<void> {
+    try {
+      await this.db.pool.query(`update connector_run set status = $2, finished_at = now(), error = $3 where id = $1 and status = 'RUNNING'`, [runId, status, error]);
+    } catch (e) {
+      this.pendingOutcomes.set(runId, { status: 'FAILED', error: status === 'FAILED' ? error : `the database went away at the end of the run: ${(e as Error).message}` });
+      throw e;
+    }
+  }
+
+  /** Writes the outcomes of runs an outage cut off (see {@link recordOutcome}); returns how many were written. */
+  async recordPendingOutcomes(): Promise<number> {
+    let n = 0;
+    for (const [runId, o] of [...this.pendingOutcomes]) {
+      await this.db.pool.query(
+        `update connector_run set status = $2, finished_at = coalesce(finished_at, now()),
+                error = case when status = 'RUNNING' then $3 else error || '; ' || $3 end
+          where id = $1 and (status = 'RUNNING' or error like 'abandoned:%')`,
+        [runId, o.status, `cut off by a database outage: ${o.error ?? 'unknown cause'}`],
+      );
+      this.pendingOutcomes.delete(runId);
+      n++;
+    }
+    return n;
   }
 
   /** Runs the post-sync steps for `touched` enterprises. */
@@ -149,7 +182,12 @@ export class SyncRunner {
     const results = new Map<string, RunSummary>();
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        results.set(id, await this.run(id, trigger, { skipPostSync: true }));
+        results.set(id, await this.run(id, trigger, { skipPostSync: true }).catch((e) => {
+          // A busy connector is another process's run: skip it and go on with the rest.
+          if (!(e instanceof ConnectorBusyError)) throw e;
+          this.log(`[${id}] skipped: ${e.message}`);
+          return { connectorId: id, runId: '', status: 'SKIPPED', fetched: 0, loaded: 0, unchanged: 0, quarantined: 0, touched: [], error: e.message, durationMs: 0 } satisfies RunSummary;
+        }));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.config.syncConcurrency, ids.length) }, worker));
@@ -167,9 +205,14 @@ export class SyncRunner {
     const lockClient = await this.db.pool.connect();
     let locked = false;
     try {
-      const lock = await lockClient.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtext('connector-run'), hashtext($1)) as ok`, [connectorId]);
+      const lock = await lockClient.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtext('${CONNECTOR_RUN_LOCK}'), hashtext($1)) as ok`, [connectorId]);
       locked = lock.rows[0].ok;
-      if (!locked) throw new ConnectorBusyError(`connector '${connectorId}' is already running`);
+      if (!locked) {
+        const other = await this.db.pool.query<{ id: string; trigger: string; started_at: Date }>(
+          `select id, trigger, started_at from connector_run where connector_id = $1 and status = 'RUNNING' order by started_at desc limit 1`, [connectorId]);
+        const r = other.rows[0];
+        throw new ConnectorBusyError(`connector '${connectorId}' is already running${r ? ` (run ${r.id}, ${r.trigger}, started ${r.started_at.toISOString()})` : ''}`);
+      }
       const started = Date.now();
       // Holding the lock, any run still marked RUNNING belongs to a process that died.
       await this.db.pool.query(`update connector_run set status = 'FAILED', finished_at = now(), error = 'abandoned: the process running it stopped' where connector_id = $1 and status = 'RUNNING'`, [connectorId]);
@@ -221,14 +264,15 @@ export class SyncRunner {
         error = (e as Error).message;
         this.log(`[${connectorId}] run ${runId} failed: ${error}`);
       }
-      await this.db.pool.query(`update connector_run set status = $2, finished_at = now(), error = $3 where id = $1`, [runId, status, error ?? null]);
+      await this.recordOutcome(runId, status, error ?? null);
       this.opts.onRunEnd?.(connectorId);
       const summary: RunSummary = { connectorId, runId, status, ...totals, touched: [...touched], error, durationMs: Date.now() - started };
       if (!opts.skipPostSync) await this.afterSync(summary.touched);
       return summary;
     } finally {
-      if (locked) await lockClient.query(`select pg_advisory_unlock(hashtext('connector-run'), hashtext($1))`, [connectorId]).catch(() => undefined);
-      lockClient.release();
+      let broken: Error | undefined;
+      if (locked) await lockClient.query(`select pg_advisory_unlock(hashtext('${CONNECTOR_RUN_LOCK}'), hashtext($1))`, [connectorId]).catch((e) => { broken = e; });
+      lockClient.release(broken);
     }
   }
 }

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import cron, { ScheduledTask, TaskContext } from 'node-cron';
 import { Pool } from 'pg';
+import { markAbandonedRuns } from '../ingest/abandoned-runs';
 import { ConnectorBusyError, SyncRunner } from '../ingest/sync.runner';
 import { ScheduledTaskDefinition } from './scheduled-task.types';
-import { TaskLeaseRepository } from './task-lease.repository';
+import { TaskClaim, TaskLeaseRepository } from './task-lease.repository';
 
 /** Options of {@link HubScheduler}. */
 export interface HubSchedulerOptions {
@@ -16,6 +17,8 @@ export interface HubSchedulerOptions {
   connectorTimeoutMs?: number;
   /** How often the connector list is re-read for new or changed schedules (default 60 s). */
   refreshMs?: number;
+  /** How often work left by dead processes (runs, firings) is looked for (default 5 s). */
+  sweepMs?: number;
   /** Cron time zone (default Asia/Shanghai). */
   timezone?: string;
   log?: (line: string) => void;
@@ -24,7 +27,7 @@ export interface HubSchedulerOptions {
 /** What the scheduler uses: the database (leases, connector schedules), the runner (connector tasks) and the log. */
 export interface SchedulerDeps {
   db: { pool: Pool };
-  runner: Pick<SyncRunner, 'run'>;
+  runner: Pick<SyncRunner, 'run' | 'recordPendingOutcomes'>;
   log: (line: string) => void;
 }
 
@@ -38,8 +41,11 @@ interface Running {
  * connector with a schedule (re-read periodically, so stewards' changes and
  * new declarative connectors are picked up), plus the tasks the composition
  * root lists (`src/app/scheduled-tasks.ts`: the daily task, webhook deliveries).
- * node-cron fires each slot in every process; the database lease lets exactly
- * one process run it, with `preventOverlap` and a timeout.
+ * node-cron fires each slot in every process; the database claim lets exactly
+ * one process run it, with `preventOverlap` (a session-bound lock, free again
+ * as soon as a holder dies) and a timeout. Every few seconds it marks the
+ * connector runs and firings whose process is gone as abandoned, and writes
+ * the outcomes of runs a database outage cut off.
  */
 export class HubScheduler {
   readonly holder: string;
@@ -49,6 +55,7 @@ export class HubScheduler {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly controllers = new Set<AbortController>();
   private refreshTimer?: NodeJS.Timeout;
+  private sweepTimer?: NodeJS.Timeout;
   private stopped = false;
   private readonly log: (line: string) => void;
 
@@ -68,10 +75,25 @@ export class HubScheduler {
   /** Starts the tasks and the periodic refresh of connector schedules. */
   async start(): Promise<void> {
     this.stopped = false;
+    await this.sweep();
     await this.refresh();
+    this.sweepTimer = setInterval(() => void this.sweep(), this.opts.sweepMs ?? 5_000);
+    this.sweepTimer.unref();
     this.refreshTimer = setInterval(() => void this.refresh().catch((e) => this.log(`scheduler refresh failed: ${(e as Error).message}`)), this.opts.refreshMs ?? 60_000);
     this.refreshTimer.unref();
     this.log(`scheduler started as ${this.holder} with ${this.tasks.size} task(s)`);
+  }
+
+  /** Marks work left by dead processes as abandoned (logged); failures wait for the next sweep (e.g. during an outage). */
+  async sweep(): Promise<void> {
+    try {
+      const written = await this.services.runner.recordPendingOutcomes();
+      if (written) this.log(`scheduler: recorded the outcome of ${written} run(s) cut off by a database outage`);
+      for (const r of await markAbandonedRuns(this.services.db.pool)) this.log(`scheduler: run ${r.id} of '${r.connectorId}' abandoned (its process is gone)`);
+      for (const f of await this.leases.sweepAbandoned()) this.log(`scheduler: task ${f.taskId} slot ${f.slot.toISOString()} abandoned by ${f.holder}`);
+    } catch (e) {
+      this.log(`scheduler: sweep failed: ${(e as Error).message}`);
+    }
   }
 
   /** The tasks currently installed, with their schedules. */
@@ -134,9 +156,9 @@ export class HubScheduler {
     const slot = new Date(Math.floor(when.getTime() / 1000) * 1000);
     const p = (async () => {
       if (this.stopped) return;
-      let claimed = false;
+      let claimed: TaskClaim | null;
       try {
-        claimed = await this.leases.claim(def.id, slot, this.holder, def.timeoutMs + 60_000, def.preventOverlap);
+        claimed = await this.leases.claim(def.id, slot, this.holder, def.preventOverlap);
       } catch (e) {
         this.log(`task ${def.id} slot ${slot.toISOString()}: could not claim: ${(e as Error).message}`);
         return;
@@ -157,7 +179,7 @@ export class HubScheduler {
         this.controllers.delete(ac);
       }
       this.log(`task ${def.id} slot ${slot.toISOString()}: ${status}${detail ? ` — ${detail}` : ''}`);
-      await this.leases.finish(def.id, slot, this.holder, status, detail).catch((e) => this.log(`task ${def.id}: could not record the firing: ${(e as Error).message}`));
+      await claimed.finish(status, detail).catch((e) => this.log(`task ${def.id}: could not record the firing: ${(e as Error).message}`));
     })();
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p));
@@ -168,6 +190,7 @@ export class HubScheduler {
   async stop(graceMs = 10_000): Promise<void> {
     this.stopped = true;
     if (this.refreshTimer) clearInterval(this.refreshTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const { task } of this.tasks.values()) await task.destroy();
     this.tasks.clear();
     // Running work stops after its current page (each page is committed whole).
