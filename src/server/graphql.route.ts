@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { HubContext, createContext } from '../graphql/context';
-import { precheckDocument } from '../graphql/limits/document-precheck';
-import { QueryLimits } from '../graphql/limits/query-limits.plugin';
+import { PrecheckLimits, precheckDocument } from '../graphql/limits/document-precheck';
+
 import { authenticateRequest } from './bearer-auth';
 import { HttpError, HttpRoute, readBody } from './http-route';
 
@@ -11,7 +11,7 @@ export interface GraphqlRouteOptions {
   /** Largest request body in bytes. */
   maxBodyBytes: number;
   /** Depth and alias limits checked on the syntax before validation. */
-  limits: Pick<QueryLimits, 'maxDepth' | 'maxAliases'>;
+  limits: PrecheckLimits;
   /** Answers a GET from a browser (Accept: text/html) instead of GraphQL, e.g. with GraphiQL. */
   browserPage?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
 }

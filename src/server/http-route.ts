@@ -39,25 +39,26 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   res.end(text);
 }
 
-/** Reads a request body up to `limit` bytes, refusing larger ones with 413 naming the limit. */
+/**
+ * Reads a request body up to `limit` bytes, refusing larger ones with 413
+ * naming the limit. The refusal carries `Connection: close`: the server
+ * answers and closes the connection instead of reading the rest of the
+ * upload (a chunked body has no length to skip).
+ */
 export function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const tooLarge = (message: string) => {
+      req.removeAllListeners('data');
+      req.pause();
+      reject(new HttpError(413, message, 'BODY_TOO_LARGE', { connection: 'close' }));
+    };
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      req.resume();
-      reject(new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limit} bytes`, 'BODY_TOO_LARGE'));
-      return;
-    }
+    if (declared > limit) return tooLarge(`request body of ${declared} bytes exceeds the limit of ${limit} bytes`);
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new HttpError(413, `request body exceeds the limit of ${limit} bytes`, 'BODY_TOO_LARGE'));
-        return;
-      }
+      if (size > limit) return tooLarge(`request body exceeds the limit of ${limit} bytes`);
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));

@@ -18,6 +18,7 @@ import { graphqlRoute } from './graphql.route';
 import { HttpError, HttpRoute, sendJson } from './http-route';
 import { featureRoutes } from './route-table';
 import { attachSubscriptions } from './subscription.server';
+import { SubscriptionCaps } from '../graphql/limits/subscription-limits';
 
 /** A running HTTP server of the hub. */
 export interface RunningServer {
@@ -37,6 +38,8 @@ export interface ServerOptions {
   introspection?: boolean;
   /** Query limits (defaults in DEFAULT_QUERY_LIMITS). */
   limits?: Partial<QueryLimits>;
+  /** Caps on open subscriptions per API key and per connection (defaults in DEFAULT_SUBSCRIPTION_CAPS). */
+  subscriptionCaps?: Partial<SubscriptionCaps>;
 }
 
 function probeRoutes(): HttpRoute[] {
@@ -97,6 +100,8 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
     } catch (e) {
       const err = e instanceof HttpError ? e : new HttpError(500, 'internal error; the hub logged the details', 'INTERNAL_SERVER_ERROR');
       if (!(e instanceof HttpError)) services.log(`request ${requestId} ${req.method} ${url.pathname} failed: ${(e as Error).stack ?? e}`);
+      // A refusal that leaves a request unread (413) closes the connection once answered.
+      if (err.headers.connection === 'close') res.once('finish', () => req.socket.destroy());
       if (!res.headersSent) sendJson(res, err.status, { errors: [{ message: err.message, extensions: { ...err.extensions, code: err.code } }] }, { 'x-request-id': requestId, ...err.headers });
       else res.end();
     }
@@ -105,7 +110,7 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
   });
-  const subscriptions = await attachSubscriptions(server, services, schema);
+  const subscriptions = await attachSubscriptions(server, services, schema, { limits, caps: opts.subscriptionCaps });
   const port = (server.address() as { port: number }).port;
   return {
     url: `http://localhost:${port}/graphql`,

@@ -12,7 +12,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { HubContext } from '../graphql/context';
 import { Loaders, createLoaders } from '../graphql/loaders';
 import { precheckDocument } from '../graphql/limits/document-precheck';
-import { DEFAULT_QUERY_LIMITS, QueryLimits } from '../graphql/limits/query-limits.plugin';
+import { DEFAULT_QUERY_LIMITS, QueryLimits, checkOperationLimits } from '../graphql/limits/query-limits.plugin';
+import { DEFAULT_SUBSCRIPTION_CAPS, SubscriptionCaps, SubscriptionQuota } from '../graphql/limits/subscription-limits';
 
 /** The WebSocket side of a running hub server. */
 export interface SubscriptionServer {
@@ -28,9 +29,10 @@ export interface SubscriptionServerOptions {
   path?: string;
   /** Ping interval; a connection that misses a pong for this long is dropped (default 12 s). */
   keepAliveMs?: number;
-  /** Most operations one connection may run at once (default 50). */
-  maxSubscriptionsPerConnection?: number;
-  limits?: Pick<QueryLimits, 'maxDepth' | 'maxAliases'>;
+  /** Most subscriptions open at once per connection and per API key (defaults in DEFAULT_SUBSCRIPTION_CAPS). */
+  caps?: Partial<SubscriptionCaps>;
+  /** Query limits; a subscription's cost per event is held to `maxSubscriptionCost`. */
+  limits?: QueryLimits;
 }
 
 interface ConnectionExtra {
@@ -117,7 +119,7 @@ function eventContext(services: ServerServices, caller: Caller, requestId: strin
 export async function attachSubscriptions(httpServer: http.Server, services: ServerServices, schema: GraphQLSchema, opts: SubscriptionServerOptions = {}): Promise<SubscriptionServer> {
   const path = opts.path ?? '/graphql';
   const limits = opts.limits ?? DEFAULT_QUERY_LIMITS;
-  const maxOps = opts.maxSubscriptionsPerConnection ?? 50;
+  const quota = new SubscriptionQuota({ ...DEFAULT_SUBSCRIPTION_CAPS, ...opts.caps });
   await services.realtime.start();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
 
@@ -139,7 +141,6 @@ export async function attachSubscriptions(httpServer: http.Server, services: Ser
     },
     onSubscribe(ctx, _id, payload) {
       const caller = ctx.extra.caller!;
-      if (Object.keys(ctx.subscriptions).length > maxOps) return [new GraphQLError(`at most ${maxOps} operations may run on one connection`)];
       const refused = precheckDocument(payload.query, limits);
       if (refused) return [refused];
       let document;
@@ -155,13 +156,25 @@ export async function attachSubscriptions(httpServer: http.Server, services: Ser
       if (op.operation !== OperationTypeNode.SUBSCRIPTION) {
         return [new GraphQLError(`only subscriptions run over WebSocket; send ${op.operation}s with HTTP POST ${path}`)];
       }
-      const contextValue = eventContext(services, caller, `ws-${ctx.extra.connectionId}-${_id}`);
+      const tooMuch = checkOperationLimits(schema, document, op, payload.variables ?? {}, limits);
+      if (tooMuch) return [tooMuch];
+      const overCap = quota.acquire(caller.keyId, ctx.extra.connectionId, _id);
+      if (overCap) return [overCap];
+      const contextValue = eventContext(services, caller, `ws-${ctx.extra.connectionId.slice(0, 8)}-${_id}`);
       return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue } satisfies ExecutionArgs;
     },
+    // A slot is freed when its operation completes (however it ends: graphql-ws calls
+    // onComplete after a result, an error or the client's complete) or its connection closes.
+    onComplete(ctx, id) {
+      quota.release(ctx.extra.connectionId, id);
+    },
+    onClose(ctx) {
+      quota.releaseConnection(ctx.extra.connectionId);
+    },
     async subscribe(args) {
+      const base = args.contextValue as HubContext;
       const stream = await createSourceEventStream(args);
       if (!isAsyncIterable(stream)) return stream;
-      const base = args.contextValue as HubContext;
       let n = 0;
       return mapStream(stream, (payload) =>
         execute({ ...args, rootValue: payload, contextValue: eventContext(services, base.caller, `${base.requestId}-${++n}`, base.clientAddress) }),
@@ -182,9 +195,9 @@ export async function attachSubscriptions(httpServer: http.Server, services: Ser
 
   const keepAliveMs = opts.keepAliveMs ?? 12_000;
   wss.on('connection', (socket: WebSocket) => {
-    const extra: ConnectionExtra = { socket, connectionId: randomUUID().slice(0, 8) };
+    const extra: ConnectionExtra = { socket, connectionId: randomUUID() };
     socket.on('error', (err) => {
-      services.log(`websocket ${extra.connectionId}: ${err.message}`);
+      services.log(`websocket ${extra.connectionId.slice(0, 8)}: ${err.message}`);
       socket.close(CloseCode.InternalServerError, 'internal error');
     });
     let alive = true;
@@ -209,7 +222,7 @@ export async function attachSubscriptions(httpServer: http.Server, services: Ser
             try {
               await cb(String(data));
             } catch (e) {
-              services.log(`websocket ${extra.connectionId}: message failed: ${(e as Error).message}`);
+              services.log(`websocket ${extra.connectionId.slice(0, 8)}: message failed: ${(e as Error).message}`);
               socket.close(CloseCode.InternalServerError, 'internal error');
             }
           }),
