@@ -110,7 +110,7 @@ function eventContext(services: ServerServices, caller: Caller, requestId: strin
  *   `{"Authorization": "Bearer <API key>"}` as connection params; an unknown,
  *   revoked or missing key closes it with 4403 and a reason.
  * - Only subscription operations run here (queries and mutations go to HTTP,
- *   where limits and the audit log apply); depth and alias limits are checked.
+ *   where limits and the audit log apply); the query limits, the cost per event and the caps per key and per connection (SubscriptionQuota) apply.
  * - Every event is executed with a fresh request context (fresh DataLoaders),
  *   so a long-lived subscription never serves cached rows from an earlier event.
  * - Starts the process's change feed, which turns PostgreSQL notifications
