@@ -10,6 +10,7 @@ import { Migration20261130000900RankCountyBuckets } from './Migration20261130000
 import { Migration20261130001000SourceRecordLean } from './Migration20261130001000_source-record-lean';
 import { Migration20261201000100SourceRecordVersion } from './Migration20261201000100_source-record-version';
 import { Migration20261201000500Hj212Gateway } from './Migration20261201000500_hj212-gateway';
+import { Migration20261201000600DeriveMarks } from './Migration20261201000600_derive-marks';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -29,4 +30,5 @@ export const migrationsList = [
   { name: 'Migration20261130001000_source-record-lean', class: Migration20261130001000SourceRecordLean },
   { name: 'Migration20261201000100_source-record-version', class: Migration20261201000100SourceRecordVersion },
   { name: 'Migration20261201000500_hj212-gateway', class: Migration20261201000500Hj212Gateway },
+  { name: 'Migration20261201000600_derive-marks', class: Migration20261201000600DeriveMarks },
 ];

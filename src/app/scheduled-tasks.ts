@@ -16,14 +16,23 @@ export interface DailyStep {
 }
 
 /**
- * The steps of the daily task, in order. Scores move with the calendar alone
+ * The steps of the daily task, in order. First the post-sync pipeline runs
+ * over the enterprises still marked for a derived product (a crash's
+ * leftovers, see docs/derived-products.md). Scores move with the calendar alone
  * (a deduction leaves the three-year window, a permit stops being valid), so
  * the enterprises due for it are rescored first; then the detectors run over
  * every enterprise (DATA_GAP, PERMIT_EXPIRING and FORECAST_HIGH change with
  * the calendar alone; the others are re-checked too) and read those scores.
  */
-export function dailySteps(services: Pick<HubServices, 'scoring' | 'warnings' | 'log'>): DailyStep[] {
+export function dailySteps(services: Pick<HubServices, 'scoring' | 'warnings' | 'runner' | 'log'>): DailyStep[] {
   return [
+    {
+      // What a crash left marked (score_dirty, derive_dirty): every post-sync step drains its marks first.
+      name: 'derive marked enterprises',
+      async run() {
+        await services.runner.afterSync([]);
+      },
+    },
     {
       name: 'rescore due enterprises',
       async run() {
@@ -45,7 +54,7 @@ export function dailySteps(services: Pick<HubServices, 'scoring' | 'warnings' | 
  * (which the scheduler reads from the `connector` table): id, cron schedule,
  * timeout and `preventOverlap`, each firing run once across replicas.
  */
-export function scheduledTasks(services: Pick<HubServices, 'scoring' | 'warnings' | 'log'>): ScheduledTaskDefinition[] {
+export function scheduledTasks(services: Pick<HubServices, 'scoring' | 'warnings' | 'runner' | 'log'>): ScheduledTaskDefinition[] {
   const steps = dailySteps(services);
   return [
     {

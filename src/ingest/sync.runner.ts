@@ -160,6 +160,8 @@ export class SyncRunner {
    * in the order of `ids`.
    */
   async syncAll(ids: string[], trigger = 'manual', opts: { skipPostSync?: boolean } = {}): Promise<RunSummary[]> {
+    // First what an earlier crash left marked (score_dirty, derive_dirty): derived before new data arrives.
+    if (!opts.skipPostSync) await this.afterSync([]);
     const last = await this.db.pool.query<{ connector_id: string; ms: number }>(
       `select distinct on (connector_id) connector_id, extract(epoch from finished_at - started_at) * 1000 as ms
          from connector_run where connector_id = any($1::text[]) and status = 'SUCCEEDED'

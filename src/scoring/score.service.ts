@@ -58,9 +58,13 @@ function riskSql(scoreExpr: string, rs: StoredRuleSet): string {
  * A rescoring runs in one transaction (serialised by an advisory lock):
  * it drops the dirty marks of its targets, replaces their materialised
  * deductions with one `INSERT … SELECT` per rule family (over all targets at
- * once, never a loop per enterprise), aggregates `fullMarks − Σ points`,
+ * once, never a loop per enterprise; a full recompute derives into a
+ * temporary table and writes only the rows that differ, so it takes no lock
+ * a reader waits on), aggregates `fullMarks − Σ points`,
  * appends a history point for every enterprise whose score or risk changed
- * (or that is scored for the first time), writes changed scores back to
+ * (or that is scored for the first time; the point is a *baseline* when it is
+ * the first or its change came with records of a connector's first load, see
+ * `score_dirty.first_load`), writes changed scores back to
  * `enterprise` and records the scoring date and rule-set version in
  * `score_state`. The incremental path (a list of credit codes) and the full
  * path (`all`) run the same statements; only the target predicate differs,
@@ -124,14 +128,22 @@ export class ScoreService {
     const codeArgs = full ? [] : [codes];
 
     // Marks dropped first: a change committed after this point marks its enterprise again.
-    await client.query(`delete from score_dirty where ${codeFilter('credit_code', '$1')}`, codeArgs);
-    if (full) await client.query(`truncate deduction`);
+    // Those whose change came with a connector's first load are kept to write baseline history points.
+    await client.query(`create temp table score_first_load (credit_code text primary key) on commit drop`);
+    await client.query(
+      `with d as (delete from score_dirty where ${codeFilter('credit_code', '$1')} returning credit_code, first_load)
+       insert into score_first_load (credit_code) select credit_code from d where first_load`,
+      codeArgs,
+    );
+    // A full recompute derives into a temporary table and then changes only the rows that differ
+    // (no TRUNCATE: readers of deduction and score_state never wait on it nor deadlock with it).
+    if (full) await client.query(`create temp table deduction_new (like deduction) on commit drop`);
     else await client.query(`delete from deduction where credit_code = any($1::text[])`, codeArgs);
     lap('clear');
 
     const spec: DerivationSpec = { version: rs.version, asOf, windowDays: rs.windowDays, targets };
     for (const family of FAMILIES) {
-      const q = insertFamilySql(family, spec, 'deduction');
+      const q = insertFamilySql(family, spec, full ? 'deduction_new' : 'deduction');
       // Over all outlets the (credit_code, outlet_code, day) index already gives the order MON_MISSING needs;
       // the planner underestimates the groups and would hash and re-sort them instead (3-5x slower).
       const ordered = full && family === 'MONITORING_MISSING';
@@ -139,6 +151,11 @@ export class ScoreService {
       await client.query(q.sql, q.values);
       if (ordered) await client.query(`set local enable_hashagg = on`);
       lap(family);
+    }
+
+    if (full) {
+      await this.applyDeductionChanges(client);
+      lap('swap');
     }
 
     await client.query(`create temp table score_new (credit_code text not null, score integer not null, risk_level text not null) on commit drop`);
@@ -155,8 +172,9 @@ export class ScoreService {
     lap('aggregate');
 
     const history = await client.query(
-      `insert into score_history (credit_code, at, score, risk_level, previous_score, previous_risk_level, rule_set_version, cause, cause_ref)
-       select n.credit_code, now(), n.score, n.risk_level, s.score, s.risk_level, $1, $2, $3
+      `insert into score_history (credit_code, at, score, risk_level, previous_score, previous_risk_level, rule_set_version, cause, cause_ref, baseline)
+       select n.credit_code, now(), n.score, n.risk_level, s.score, s.risk_level, $1, $2, $3,
+              s.credit_code is null or exists (select 1 from score_first_load f where f.credit_code = n.credit_code)
          from score_new n left join score_state s using (credit_code)
         where s.credit_code is null or s.score <> n.score or s.risk_level <> n.risk_level`,
       [rs.version, req.cause, req.causeRef ?? runId],
@@ -171,12 +189,16 @@ export class ScoreService {
     lap('enterprise');
 
     if (full) {
-      await client.query(`truncate score_state`);
       await client.query(
         `insert into score_state (credit_code, score, risk_level, rule_set_version, as_of)
-         select credit_code, score, risk_level, $1, $2 from score_new`,
+         select credit_code, score, risk_level, $1, $2 from score_new order by credit_code
+         on conflict (credit_code) do update set score = excluded.score, risk_level = excluded.risk_level,
+           rule_set_version = excluded.rule_set_version, as_of = excluded.as_of, computed_at = now()
+         where (score_state.score, score_state.risk_level, score_state.rule_set_version, score_state.as_of)
+               is distinct from (excluded.score, excluded.risk_level, excluded.rule_set_version, excluded.as_of)`,
         [rs.version, asOf],
       );
+      await client.query(`delete from score_state s where not exists (select 1 from score_new n where n.credit_code = s.credit_code)`);
       await client.query(`delete from rank_score where n = 0`);
       await client.query(`delete from rank_bucket where n = 0`);
     } else {
@@ -195,6 +217,29 @@ export class ScoreService {
       [runId, enterprises, history.rowCount ?? 0, durationMs]);
     this.log(`rescore ${full ? 'all' : 'incremental'} (${req.cause}): ${enterprises} enterprises, ${history.rowCount ?? 0} changed, as of ${asOf} under ${rs.version}, ${durationMs} ms`);
     return { runId, full, asOf, ruleSetVersion: rs.version, enterprises, changed: history.rowCount ?? 0, durationMs, timings };
+  }
+
+  /**
+   * Makes `deduction` equal to `deduction_new` (a full recompute) by changing
+   * only what differs, as a multiset: the distinct rows present in one and not
+   * the other (with their multiplicity) are the changed keys; every stored row
+   * of a changed key is deleted and every new row of it inserted. Plain DML
+   * under row locks, so readers keep reading the previous rows until commit.
+   */
+  private async applyDeductionChanges(client: PoolClient): Promise<void> {
+    const cols = `credit_code, rule_code, points, event_date, system, record_id, in_window, rule_set_version`;
+    const key = (a: string, b: string) => cols.split(', ').map((c) => `${a}.${c} = ${b}.${c}`).join(' and ');
+    await client.query(`analyze deduction_new`);
+    await client.query(`create temp table deduction_changed on commit drop as
+      select distinct * from ((select ${cols} from deduction except all select ${cols} from deduction_new)
+                              union all
+                              (select ${cols} from deduction_new except all select ${cols} from deduction)) x`);
+    const n = await client.query<{ n: number }>(`select count(*)::int as n from deduction_changed`);
+    if (!n.rows[0].n) return;
+    await client.query(`analyze deduction_changed`);
+    await client.query(`delete from deduction d using deduction_changed k where ${key('d', 'k')}`);
+    await client.query(`insert into deduction (${cols}) select ${cols} from deduction_new n
+      where exists (select 1 from deduction_changed k where ${key('n', 'k')}) order by credit_code`);
   }
 
   /**
@@ -247,8 +292,9 @@ export class ScoreService {
 
   /**
    * Housekeeping after a full recompute, instead of waiting for autovacuum:
-   * `deduction` was emptied and refilled, so its statistics are stale (the
-   * planner then scans it whole to delete one batch's rows); `score_dirty`
+   * the rows of `deduction` that changed (all of them under a new rule-set
+   * version) left dead versions and stale statistics (the planner then scans
+   * it whole to delete one batch's rows); `score_dirty`
    * holds a dead row per enterprise; and when many scores changed, the
    * rewritten `enterprise` rows cleared the visibility map, so every rank
    * count and index-only search would visit the table for each index entry.

@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import { Caller, hasRole } from '../auth/caller.model';
 import { Database, withTransaction } from '../db/database';
+import { takeDeriveMarks } from '../db/derive-marks';
 import { DivisionDirectory } from '../divisions/division-directory';
 import { PostSyncStep } from '../ingest/sync.runner';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
@@ -72,31 +73,56 @@ export class TagService {
     return this.db.pool;
   }
 
-  /** Re-derives the tags of the given enterprises in one statement. */
+  /** Re-derives the tags of the given enterprises in one statement (their marks are consumed with it). */
   async retag(creditCodes: readonly string[]): Promise<RetagSummary> {
     const t = Date.now();
     if (!creditCodes.length) return { enterprises: 0, changed: 0, durationMs: 0 };
-    const r = await this.pool.query<{ enterprises: number; changed: number }>(retagSql('touched'), [[...new Set(creditCodes)]]);
-    return { ...r.rows[0], durationMs: Date.now() - t };
+    return withTransaction(this.pool, async (client) => {
+      const codes = [...new Set(creditCodes)];
+      await takeDeriveMarks(client, 'tags', codes);
+      const r = await client.query<{ enterprises: number; changed: number }>(retagSql('touched'), [codes]);
+      return { ...r.rows[0], durationMs: Date.now() - t };
+    });
   }
 
-  /** Re-derives the tags of every enterprise (after a change of the rules, or to repair). */
+  /**
+   * Re-derives the tags of every enterprise marked in `derive_dirty` (product
+   * `tags`) plus `extra`, consuming the marks in the transaction that writes
+   * the tags: after a crash anywhere, the marks are still there and the next
+   * call derives them.
+   */
+  async retagMarked(extra: readonly string[] = []): Promise<RetagSummary> {
+    const t = Date.now();
+    return withTransaction(this.pool, async (client) => {
+      await client.query(`select pg_advisory_xact_lock(hashtext('hub-retag'))`);
+      const codes = [...new Set([...extra, ...(await takeDeriveMarks(client, 'tags'))])];
+      if (!codes.length) return { enterprises: 0, changed: 0, durationMs: Date.now() - t };
+      const r = await client.query<{ enterprises: number; changed: number }>(retagSql('touched'), [codes]);
+      // A mark of a deleted enterprise removes its tags.
+      await client.query(`${pruneTagsSql} and t.credit_code = any($1::text[])`, [codes]);
+      return { ...r.rows[0], durationMs: Date.now() - t };
+    });
+  }
+
+  /** Re-derives the tags of every enterprise (after a change of the rules, or to repair); every mark is consumed. */
   async retagAll(): Promise<RetagSummary> {
     const t = Date.now();
     return withTransaction(this.pool, async (client) => {
+      await client.query(`select pg_advisory_xact_lock(hashtext('hub-retag'))`);
+      await takeDeriveMarks(client, 'tags');
       const r = await client.query<{ enterprises: number; changed: number }>(retagSql('all'));
       await client.query(pruneTagsSql);
       return { ...r.rows[0], durationMs: Date.now() - t };
     });
   }
 
-  /** The post-sync step: retag the enterprises a sync touched. */
+  /** The post-sync step: retag the enterprises a sync touched and every one still marked (a crash's leftovers). */
   postSyncStep(): PostSyncStep {
     return {
       name: 'retag',
       run: async (_db, touched, log) => {
-        const s = await this.retag(touched);
-        if (touched.length) log(`retag: ${s.enterprises} enterprises, ${s.changed} changed`);
+        const s = await this.retagMarked(touched);
+        if (s.enterprises) log(`retag: ${s.enterprises} enterprises, ${s.changed} changed`);
       },
     };
   }

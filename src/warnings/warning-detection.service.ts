@@ -1,5 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { withTransaction } from '../db/database';
+import { takeDeriveMarks } from '../db/derive-marks';
 import { PostSyncStep } from '../ingest/sync.runner';
 import { chinaToday, requireDate } from '../scoring/score-dates';
 import { CLEARED_REASON_SQL, DetectionSpec, DetectionTargets, detectorStatements } from './warning-detectors.query';
@@ -46,6 +47,10 @@ export interface DetectionSummary {
  * 4. a webhook delivery is queued for each new warning and each enabled
  *    webhook whose division contains the enterprise.
  *
+ * Enterprises marked in `derive_dirty` (product `warnings`) join the targets and
+ * their marks are deleted in the same transaction, so a crash before or during
+ * a pass leaves them for the next one.
+ *
  * The `warning` insert trigger NOTIFYs the new ids at commit, so subscribers on
  * every replica hear them. Passes are serialised with rescoring (advisory
  * locks), so the score-history watermark never skips a row committed late.
@@ -77,6 +82,13 @@ export class WarningDetectionService {
     );
     const { hw, top } = mark.rows[0] ?? { hw: '0', top: '0' };
     let targets = req.targets;
+    // A pass of every detector consumes the durable marks it covers (all of them for a pass over every
+    // enterprise); the marked enterprises join a pass over codes, so a crash's leftovers are detected too.
+    const everyType = WARNING_TYPES.every((t) => types.includes(t));
+    if (everyType && targets.kind === 'all') await takeDeriveMarks(client, 'warnings');
+    if (everyType && targets.kind === 'codes') {
+      targets = { kind: 'codes', codes: [...new Set([...targets.codes, ...(await takeDeriveMarks(client, 'warnings'))])] };
+    }
     if (targets.kind === 'codes' && req.includeScoreChanges) {
       const changed = await client.query<{ credit_code: string }>(`select distinct credit_code from score_history where id > $1 and id <= $2`, [hw, top]);
       targets = { kind: 'codes', codes: [...new Set([...targets.codes, ...changed.rows.map((r) => r.credit_code)])] };
@@ -172,7 +184,8 @@ export class WarningDetectionService {
 
   /**
    * The post-sync step (registered after rescoring): every detector over the
-   * enterprises the sync touched plus those whose score changed since the last pass.
+   * enterprises the sync touched, those still marked, and those whose score
+   * changed since the last pass.
    */
   postSyncStep(): PostSyncStep {
     return {

@@ -50,7 +50,21 @@ const RISK_RANK = (x: string) => `array_position(array['LOW', 'MEDIUM', 'HIGH'],
 
 const HOLD_COLUMNS = `insert into warning_hold (type, credit_code, subject, severity, message, details, fresh)`;
 
-/** RISK_UP: the enterprise's latest change of risk level made it worse. */
+/**
+ * The latest baseline point of each target enterprise's history: its first
+ * score, or a score whose change came with records of a connector's first
+ * load (`score_history.baseline`). History before it is not compared with.
+ */
+function lastBaseline(spec: DetectionSpec, p: SqlParams): string {
+  return `last_baseline as (select credit_code, max(id) as id from score_history where baseline and ${target(spec, p, 'credit_code')} group by credit_code)`;
+}
+
+/**
+ * RISK_UP: the enterprise's latest change of risk level made it worse. A
+ * change written as a baseline (it came with a first load of a source, see
+ * {@link lastBaseline}) is not a worsening: loading a source for the first
+ * time, in one run or split across many in any order, raises no RISK_UP.
+ */
 function riskUp(spec: DetectionSpec): DetectorStatement {
   const p = new SqlParams();
   const sql = `${HOLD_COLUMNS}
@@ -59,26 +73,33 @@ function riskUp(spec: DetectionSpec): DetectorStatement {
            format('risk level worsened from %s to %s (score %s → %s)', h.previous_risk_level, h.risk_level, h.previous_score, h.score),
            jsonb_build_object('from', h.previous_risk_level, 'to', h.risk_level, 'previousScore', h.previous_score, 'score', h.score, 'changedAt', h.at),
            h.at >= now() - make_interval(days => ${p.add(DETECTION_RULES.riskUpFreshDays)}::int)
-      from (select distinct on (credit_code) credit_code, at, score, risk_level, previous_score, previous_risk_level
+      from (select distinct on (credit_code) credit_code, at, score, risk_level, previous_score, previous_risk_level, baseline
               from score_history
              where previous_risk_level is not null and previous_risk_level <> risk_level and ${target(spec, p, 'credit_code')}
              order by credit_code, at desc, id desc) h
-     where ${RISK_RANK('h.risk_level')} > ${RISK_RANK('h.previous_risk_level')}`;
+      join enterprise e using (credit_code)
+     where not h.baseline and ${RISK_RANK('h.risk_level')} > ${RISK_RANK('h.previous_risk_level')}`;
   return { type: 'RISK_UP', sql, values: p.values };
 }
 
-/** SCORE_DROP: current score at least 20 below the highest score in effect during the last 30 days. */
+/**
+ * SCORE_DROP: current score at least 20 below the highest score in effect
+ * during the last 30 days, counting only scores from the enterprise's latest
+ * baseline point on (a first load of a source is not a drop).
+ */
 function scoreDrop(spec: DetectionSpec): DetectorStatement {
   const p = new SqlParams();
   const since = `(now() - make_interval(days => ${p.add(DETECTION_RULES.scoreDropWindowDays)}::int))`;
   const points = p.add(DETECTION_RULES.scoreDropPoints);
   const sql = `${HOLD_COLUMNS}
-    with pts as (
-      select credit_code, score from score_history where at > ${since} and ${target(spec, p, 'credit_code')}
+    with ${lastBaseline(spec, p)}, pts as (
+      select h.credit_code, h.score from score_history h left join last_baseline b using (credit_code)
+       where h.at > ${since} and h.id >= coalesce(b.id, 0) and ${target(spec, p, 'h.credit_code')}
       union all
-      select credit_code, score from (
-        select distinct on (credit_code) credit_code, score from score_history
-         where at <= ${since} and ${target(spec, p, 'credit_code')} order by credit_code, at desc, id desc) before_window
+      select w.credit_code, w.score from (
+        select distinct on (credit_code) credit_code, score, id from score_history
+         where at <= ${since} and ${target(spec, p, 'credit_code')} order by credit_code, at desc, id desc) w
+        left join last_baseline b using (credit_code) where w.id >= coalesce(b.id, 0)
     ), peak as (select credit_code, max(score) as peak from pts group by credit_code)
     select 'SCORE_DROP', e.credit_code, '',
            case when k.peak - e.score >= 2 * ${points}::int then 'HIGH' else 'MEDIUM' end,
@@ -90,7 +111,7 @@ function scoreDrop(spec: DetectionSpec): DetectorStatement {
   return { type: 'SCORE_DROP', sql, values: p.values };
 }
 
-/** EXCEED_TREND: per outlet and pollutant, exceedance days in the last 7 days ≥ 3 and ≥ 2× the 7 days before. */
+/** EXCEED_TREND (of enterprises in the store; monitoring of an unknown credit code waits for its enterprise): per outlet and pollutant, exceedance days in the last 7 days ≥ 3 and ≥ 2× the 7 days before. */
 function exceedTrend(spec: DetectionSpec): DetectorStatement {
   const p = new SqlParams();
   const today = `${p.add(spec.today)}::date`;
@@ -111,11 +132,12 @@ function exceedTrend(spec: DetectionSpec): DetectorStatement {
              where day > ${today} - 2 * ${win} and day <= ${today} and exceed_hours >= ${p.add(spec.minExceedHours)}::int
                and ${target(spec, p, 'credit_code')}
              group by credit_code, outlet_code, pollutant_code) x
+      join enterprise e using (credit_code)
      where x.recent >= ${minDays} and x.recent >= ${factor} * x.previous`;
   return { type: 'EXCEED_TREND', sql, values: p.values };
 }
 
-/** DATA_GAP: an outlet the monitoring system reports has no row at all on the last 2 (or more) whole days before today. */
+/** DATA_GAP (of enterprises in the store only): an outlet the monitoring system reports has no row at all on the last 2 (or more) whole days before today. */
 function dataGap(spec: DetectionSpec): DetectorStatement {
   const p = new SqlParams();
   const today = `${p.add(spec.today)}::date`;
@@ -127,6 +149,7 @@ function dataGap(spec: DetectionSpec): DetectorStatement {
            true
       from (select credit_code, outlet_code, max(day) as last_day from monitoring_day
              where day <= ${today} and ${target(spec, p, 'credit_code')} group by credit_code, outlet_code) o
+      join enterprise e using (credit_code)
      where ${today} - o.last_day - 1 >= ${p.add(DETECTION_RULES.dataGapWholeDays)}::int`;
   return { type: 'DATA_GAP', sql, values: p.values };
 }
@@ -157,7 +180,8 @@ function permitExpiring(spec: DetectionSpec): DetectorStatement {
  * (Σt, Σt², Σy, Σty over consecutive integers t), so no row per day is made.
  * With t = day − today, the fitted score on day k after today is a + b·k; the
  * condition holds when b < 0, the enterprise is not HIGH, and the first k ≥ 1
- * with a + b·k below the MEDIUM band's minimum is ≤ 30. Exact `numeric`
+ * with a + b·k below the MEDIUM band's minimum is ≤ 30. Days before the
+ * enterprise's latest baseline point are not sampled. Exact `numeric`
  * arithmetic keeps the day-30/day-31 edge exact.
  */
 function forecastHigh(spec: DetectionSpec): DetectorStatement {
@@ -168,15 +192,17 @@ function forecastHigh(spec: DetectionSpec): DetectorStatement {
   const horizon = `${p.add(DETECTION_RULES.forecastHorizonDays)}::int`;
   const m = `${p.add(spec.riskMediumMin)}::numeric`;
   const sql = `${HOLD_COLUMNS}
-    with moving as (
+    with ${lastBaseline(spec, p)}, moving as (
       select distinct credit_code from score_history where at >= ${start} and ${target(spec, p, 'credit_code')}
     ), pts as (
       select h.credit_code, greatest((h.at at time zone 'Asia/Shanghai')::date, ${first}) as d, h.score, h.at, h.id
-        from score_history h join moving using (credit_code) where h.at >= ${start}
+        from score_history h join moving using (credit_code) left join last_baseline b using (credit_code)
+       where h.at >= ${start} and h.id >= coalesce(b.id, 0)
       union all
-      select * from (select distinct on (h.credit_code) h.credit_code, ${first}, h.score, h.at, h.id
+      select w.* from (select distinct on (h.credit_code) h.credit_code, ${first}, h.score, h.at, h.id
                        from score_history h join moving using (credit_code) where h.at < ${start}
-                      order by h.credit_code, h.at desc, h.id desc) before_window
+                      order by h.credit_code, h.at desc, h.id desc) w
+        left join last_baseline b using (credit_code) where w.id >= coalesce(b.id, 0)
     ), daily as (
       select distinct on (credit_code, d) credit_code, d, score from pts where d <= ${today} order by credit_code, d, at desc, id desc
     ), seg as (

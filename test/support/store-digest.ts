@@ -18,3 +18,26 @@ export async function typedStoreDigest(db: Database): Promise<Record<string, str
   }
   return out;
 }
+
+/** Count and md5 of every derived product: deductions, scores, ranks' inputs and tags (no hub timestamps). */
+export async function derivedDigest(db: Database): Promise<Record<string, string>> {
+  const tables: Record<string, string> = {
+    deduction: `select credit_code, rule_code, points, event_date, system, record_id, in_window, rule_set_version from deduction`,
+    score_state: `select credit_code, score, risk_level, rule_set_version, as_of from score_state`,
+    enterprise_score: `select credit_code, score, risk_level from enterprise`,
+    enterprise_tags: `select credit_code, tag_ids, derived_tag_ids, derived_rule_ids from enterprise_tags`,
+  };
+  const out: Record<string, string> = {};
+  for (const [t, sql] of Object.entries(tables)) {
+    const r = await db.pool.query(`select count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from (${sql}) x`);
+    out[t] = `${r.rows[0].n} ${r.rows[0].h}`;
+  }
+  return out;
+}
+
+/** Every warning as `type credit_code subject status holds`, sorted (no ids, no timestamps). */
+export async function warningDigest(db: Database): Promise<string[]> {
+  const r = await db.pool.query<{ w: string }>(
+    `select concat_ws(' ', type, credit_code, subject, status, condition_holds) as w from warning order by 1`);
+  return r.rows.map((x) => x.w);
+}
