@@ -1,6 +1,6 @@
 import { PoolClient } from 'pg';
 import { contentHash, contentHashOfJson } from './content-hash';
-import { ValidationContext, validateRecord } from './record-validator';
+import { ValidationContext, storablePayload, storableText, storageProblems, validateRecord } from './record-validator';
 import { RecordDescriptor, descriptorOf } from './record-descriptors';
 import { RecordKind, UnifiedRecord } from '../connectors/unified-record';
 import { replaceChildrenSql, upsertSql } from './upsert-sql';
@@ -30,6 +30,8 @@ export interface PageResult {
 /** A valid record ready to write: its source row and typed rows already serialised. */
 interface Valid {
   record: UnifiedRecord;
+  /** The native record as fetched (quarantined as such if the database refuses the record). */
+  raw: unknown;
   /** The `source_record` row as JSON (payload included). */
   sourceRow: string;
   /** The typed row as JSON, and the rows of its children (an enterprise's permits). */
@@ -70,17 +72,14 @@ export class IngestService {
         continue;
       }
       const problems = validateRecord(item.record, this.ctx);
-      if (problems.length) {
-        bad.push({
-          sourceId: typeof item.record.sourceId === 'string' ? item.record.sourceId : null,
-          creditCode: typeof item.record.creditCode === 'string' ? item.record.creditCode.slice(0, 64) : null,
-          raw: item.raw,
-          reason: problems.join('; '),
-        });
+      // What passes the domain's rules may still be text the store cannot hold (NUL, a lone
+      // surrogate, longer than its index allows): refused here, that record alone is quarantined.
+      const next = problems.length ? undefined : serialise(item.record, item.raw, problems);
+      if (!next) {
+        bad.push(badRecord(item.record, item.raw, problems.join('; ')));
         continue;
       }
       // The same record twice in one page (repeats, change feeds): the later one wins, unless it is of an older version.
-      const next = serialise(item.record, item.raw);
       const before = bySource.get(item.record.sourceId);
       if (before && olderVersion(next.version, before.version)) continue;
       bySource.delete(item.record.sourceId);
@@ -131,12 +130,57 @@ export class IngestService {
     return { loaded: changedValid.length, unchanged: valid.length - changedValid.length, quarantined, touched: [...touched] };
   }
 
+  /**
+   * Writes a page PostgreSQL refused for its data (a constraint, a limit
+   * the validator does not know): bisects its records with savepoints until
+   * each refused record stands alone, quarantines those with the database's
+   * reason, and writes the rest — in the caller's transaction, so the page's
+   * cursor moves with it and no record can block its connector. Costs about
+   * 2·log2(n) statements per refused record.
+   */
+  async writeIsolating(client: PoolClient, connectorId: string, runId: string | null, page: PreparedPage): Promise<PageResult> {
+    const refused: BadRecord[] = [];
+    const total: PageResult = { loaded: 0, unchanged: 0, quarantined: 0, touched: [] };
+    const attempt = async (valid: Valid[]): Promise<void> => {
+      await client.query('savepoint isolate_records');
+      try {
+        const part: PreparedPage = { valid, bad: [] };
+        const r = await this.writeRest(client, connectorId, runId, part, await this.writeSources(client, connectorId, part));
+        await client.query('release savepoint isolate_records');
+        total.loaded += r.loaded;
+        total.unchanged += r.unchanged;
+        for (const c of r.touched) total.touched.push(c);
+      } catch (e) {
+        await client.query('rollback to savepoint isolate_records');
+        await client.query('release savepoint isolate_records');
+        if (!isDataError(e)) throw e;
+        if (valid.length === 1) {
+          const err = e as { message: string; code: string; detail?: string };
+          refused.push(badRecord(valid[0].record, valid[0].raw,
+            `the database refused the record: ${err.message}${err.detail ? ` (${err.detail})` : ''} [SQLSTATE ${err.code}]`));
+          return;
+        }
+        const mid = valid.length >> 1;
+        await attempt(valid.slice(0, mid));
+        await attempt(valid.slice(mid));
+      }
+    };
+    if (page.valid.length) await attempt(page.valid);
+    total.quarantined = await this.quarantine(client, connectorId, runId, [...page.bad, ...refused]);
+    total.touched = [...new Set(total.touched)];
+    return total;
+  }
+
   private async quarantine(client: PoolClient, connectorId: string, runId: string | null, bad: BadRecord[]): Promise<number> {
     if (!bad.length) return 0;
     const rows = new Map<string, object>();
     for (const b of bad) {
       const hash = contentHash(b.raw);
-      rows.set(hash, { source_id: b.sourceId, credit_code: b.creditCode, payload: b.raw === undefined ? null : b.raw, payload_hash: hash, reason: b.reason });
+      // Quarantine must hold whatever the store refused: text it cannot hold becomes U+FFFD, identities are cut short.
+      rows.set(hash, {
+        source_id: identity(b.sourceId, 160), credit_code: identity(b.creditCode, 64),
+        payload: b.raw === undefined ? null : storablePayload(b.raw), payload_hash: hash, reason: storableText(b.reason),
+      });
     }
     await client.query(
       `insert into quarantine (connector_id, run_id, source_id, credit_code, payload, payload_hash, reason)
@@ -250,21 +294,49 @@ function jsonArray(parts: string[]): string {
   return `[${parts.join(',')}]`;
 }
 
-/** Serialises a valid record once: its source row (with the content hash and version) and its typed rows. */
-function serialise(record: UnifiedRecord, raw: unknown): Valid {
+/**
+ * Serialises a valid record once: its source row (with the content hash and
+ * version) and its typed rows — or, adding to `problems`, nothing when the
+ * store cannot hold it (see `storageProblems`).
+ */
+function serialise(record: UnifiedRecord, raw: unknown, problems: string[]): Valid | undefined {
   const json = JSON.stringify(raw) as string | undefined;
+  const d = descriptorOf(record.kind) as RecordDescriptor;
+  const row = d.row(record);
+  const children = d.children?.rows(record);
+  problems.push(...storageProblems(d, record.sourceId, row, children, raw, json));
+  if (problems.length) return undefined;
   const hash = contentHashOfJson(json);
   const payload = json ?? 'null';
-  const d = descriptorOf(record.kind) as RecordDescriptor;
   const version = d.version(record);
-  const row = d.row(record);
   const sourceRow = `{"source_id":${JSON.stringify(record.sourceId)},"kind":${JSON.stringify(record.kind)},"credit_code":${JSON.stringify(record.creditCode)},"content_hash":"${hash}","source_version":${JSON.stringify(version)},"payload":${payload}}`;
   return {
-    record, sourceRow, version,
+    record, raw, sourceRow, version,
     typedRow: JSON.stringify(row),
-    ...(d.children && {
+    ...(children && {
       parentRow: JSON.stringify({ key: row[d.conflictKey[0]], version }),
-      childRows: d.children.rows(record).map((r) => JSON.stringify(r)),
+      childRows: children.map((r) => JSON.stringify(r)),
     }),
   };
+}
+
+/** A mapped record on its way to quarantine, with what identifies it. */
+function badRecord(record: UnifiedRecord, raw: unknown, reason: string): BadRecord {
+  return {
+    sourceId: typeof record.sourceId === 'string' ? record.sourceId : null,
+    creditCode: typeof record.creditCode === 'string' ? record.creditCode : null,
+    raw,
+    reason,
+  };
+}
+
+/** SQLSTATE classes of a row PostgreSQL refuses for its data: data exception, integrity constraint, program limit (index row size). */
+export function isDataError(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code.startsWith('54'));
+}
+
+/** At most `max` characters of `s`, made storable (quarantine's indexed identity columns). */
+function identity(s: string | null, max: number): string | null {
+  return s === null ? null : storableText(s.length > max ? s.slice(0, max) : s);
 }

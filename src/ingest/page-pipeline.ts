@@ -1,5 +1,5 @@
 import { Pool, PoolClient } from 'pg';
-import { IngestService, PageResult, PreparedPage, sharesUnversionedRecord } from './ingest.service';
+import { IngestService, PageResult, PreparedPage, isDataError, sharesUnversionedRecord } from './ingest.service';
 
 /** A page on its way into the store: its prepared records, the cursor to commit with them, how many were fetched. */
 export interface PipelinePage {
@@ -64,7 +64,9 @@ async function rollbackAndRelease(client: PoolClient): Promise<void> {
  * it never touches. Latest wins whatever the overlap: the source upsert never
  * replaces a record with an older version, re-checked against the committed
  * row, and a page sharing a record without a version with the page in flight
- * waits for that page to commit. A page aborted by PostgreSQL (a deadlock with another
+ * waits for that page to commit. A page PostgreSQL refuses for its data
+ * is written again with the refused records isolated and quarantined, so
+ * one record never blocks its connector. A page aborted by PostgreSQL (a deadlock with another
  * connector's pages) is written again, whole, and the page after it with it.
  * Commits do not wait for the WAL flush (`synchronous_commit = off`): a
  * server crash can lose the last pages, but data and cursor together, and
@@ -89,8 +91,8 @@ export class PagePipeline {
     } catch (e) {
       await rollbackAndRelease(client);
       await this.finish();
-      if (!retryable(e)) throw e;
-      await this.writeWhole(page);
+      if (!retryable(e) && !isDataError(e)) throw e;
+      await this.writeWhole(page, isDataError(e));
       return;
     }
     const before = this.previous;
@@ -101,8 +103,8 @@ export class PagePipeline {
       } catch (e) {
         // The page before failed: this one, later in order, must not commit first.
         await rollbackAndRelease(client);
-        if (!retryable(e)) throw e;
-        await this.writeWhole(before.page);
+        if (!retryable(e) && !isDataError(e)) throw e;
+        await this.writeWhole(before.page, isDataError(e));
         await this.writeWhole(page);
         return;
       }
@@ -120,8 +122,8 @@ export class PagePipeline {
     try {
       await last.done;
     } catch (e) {
-      if (!retryable(e)) throw e;
-      await this.writeWhole(last.page);
+      if (!retryable(e) && !isDataError(e)) throw e;
+      await this.writeWhole(last.page, isDataError(e));
     }
   }
 
@@ -140,14 +142,35 @@ export class PagePipeline {
     this.opts.onCommitted(page, result);
   }
 
-  /** A whole page in one transaction of its own, again after a deadlock. */
-  private async writeWhole(page: PipelinePage): Promise<void> {
+  /**
+   * A whole page in one transaction of its own, again after a deadlock — or,
+   * once PostgreSQL refused the page for its data (`isolate`), with the
+   * refused records isolated and quarantined (`IngestService.writeIsolating`)
+   * so the rest loads and the cursor moves.
+   */
+  private async writeWhole(page: PipelinePage, isolate = false): Promise<void> {
     const result = await retryOnConflict(async () => {
       const client = await this.opts.pool.connect();
-      try {
+      const begin = async () => {
         await client.query('begin');
         await client.query('set local synchronous_commit = off');
-        const r = await this.opts.ingest.write(client, this.opts.connectorId, this.opts.runId, page.ready);
+      };
+      try {
+        await begin();
+        let r: PageResult;
+        if (isolate) r = await this.opts.ingest.writeIsolating(client, this.opts.connectorId, this.opts.runId, page.ready);
+        else {
+          try {
+            r = await this.opts.ingest.write(client, this.opts.connectorId, this.opts.runId, page.ready);
+          } catch (e) {
+            if (!isDataError(e)) throw e;
+            isolate = true;
+            await client.query('rollback');
+            await begin();
+            r = await this.opts.ingest.writeIsolating(client, this.opts.connectorId, this.opts.runId, page.ready);
+          }
+        }
+        if (isolate) this.opts.log(`[${this.opts.connectorId}] page refused by the database: ${r.quarantined - page.ready.bad.length} record(s) isolated and quarantined, the rest loaded`);
         await this.writeCursor(client, page, r);
         await client.query('commit');
         client.release();

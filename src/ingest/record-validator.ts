@@ -1,4 +1,5 @@
 import { creditCodeProblem } from '../domain/credit-code';
+import { INDEXED_TEXT_MAX_BYTES, RecordDescriptor } from './record-descriptors';
 import { RECORD_KINDS, UnifiedRecord } from '../connectors/unified-record';
 
 /** What the validator needs to know about the world: the division codes that exist. */
@@ -22,6 +23,9 @@ const ENUMS = {
   ratingLevel: ['green', 'blue', 'yellow', 'red', 'black'],
 } as const;
 
+/** The largest amount `penalty.amount` (numeric(16, 2)) holds, in whole yuan (doubles carry no exact cents up there). */
+export const PENALTY_AMOUNT_MAX = 99_999_999_999_999;
+
 /** True when `s` is a real calendar date written YYYY-MM-DD. */
 export function isCalendarDate(s: unknown): s is string {
   if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
@@ -30,6 +34,7 @@ export function isCalendarDate(s: unknown): s is string {
   const m = +s.slice(5, 7);
   const d = +s.slice(8, 10);
   if (m < 1 || m > 12 || d < 1) return false;
+  if (y < 1) return false; // PostgreSQL has no year 0000
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   return d <= (m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
 }
@@ -140,7 +145,7 @@ export function validateRecord(rec: UnifiedRecord, ctx: ValidationContext): stri
     case 'penalty': {
       p.string('caseNo', d.caseNo);
       p.date('decisionDate', d.decisionDate);
-      p.number('amount', d.amount, { min: 0 });
+      p.number('amount', d.amount, { min: 0, max: PENALTY_AMOUNT_MAX });
       p.boolean('dailyConsecutive', d.dailyConsecutive);
       p.oneOf('status', d.status, ENUMS.penaltyStatus);
       p.dateTime('modifiedAt', d.modifiedAt);
@@ -165,4 +170,97 @@ export function validateRecord(rec: UnifiedRecord, ctx: ValidationContext): stri
     }
   }
   return p.list;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Why PostgreSQL cannot store the text `s`, or null: text there holds any
+ * Unicode scalar value except NUL; a lone surrogate (half of a UTF-16 pair)
+ * is no character at all and cannot be written as UTF-8 or in jsonb.
+ */
+export function unstorableText(s: string): string | null {
+  if (s.includes('\u0000')) return 'contains a NUL character (U+0000), which the store cannot hold';
+  const m = LONE_SURROGATE.exec(s);
+  if (m) return `contains a lone surrogate (U+${m[0].charCodeAt(0).toString(16).toUpperCase()}) at character ${m.index}, which is not a character`;
+  return null;
+}
+
+function camel(column: string): string {
+  return column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function checkText(problems: string[], field: string, v: unknown, maxBytes?: number): void {
+  const values = Array.isArray(v) ? v : [v];
+  for (const x of values) {
+    if (typeof x !== 'string') continue;
+    const why = unstorableText(x);
+    if (why) problems.push(`field '${field}' ${why}`);
+    else if (maxBytes !== undefined && x.length > maxBytes / 3) {
+      const bytes = Buffer.byteLength(x, 'utf8');
+      if (bytes > maxBytes) problems.push(`field '${field}' is ${bytes} bytes in UTF-8; the store's index holds at most ${maxBytes}`);
+    }
+  }
+}
+
+/** Paths (`a.b[2]`, keys included) of the strings of a raw payload the store cannot hold, with why. */
+function payloadProblems(raw: unknown, path: string, out: string[]): void {
+  if (out.length >= 5) return;
+  if (typeof raw === 'string') {
+    const why = unstorableText(raw);
+    if (why) out.push(`payload field '${path || '(the payload)'}' ${why}`);
+  } else if (Array.isArray(raw)) {
+    raw.forEach((x, i) => payloadProblems(x, `${path}[${i}]`, out));
+  } else if (raw && typeof raw === 'object') {
+    for (const [k, x] of Object.entries(raw)) {
+      const why = unstorableText(k);
+      if (why) out.push(`payload key ${JSON.stringify(k)} ${why}`);
+      payloadProblems(x, path ? `${path}.${k}` : k, out);
+    }
+  }
+}
+
+/**
+ * Checks what the store cannot hold, after the domain's rules passed: text
+ * with NUL or a lone surrogate in the typed row, its children or the raw
+ * payload (kept as jsonb), and indexed text longer in UTF-8 bytes than its
+ * index allows (the descriptor's `maxBytes`, the source id included). Each
+ * problem names the field. `rawJson` is the payload as `JSON.stringify`
+ * wrote it, which escapes exactly these characters (`\u0000`, `\udxxx`), so
+ * clean payloads are recognised without walking them.
+ */
+export function storageProblems(
+  d: RecordDescriptor,
+  sourceId: string,
+  row: Record<string, unknown>,
+  childRows: Record<string, unknown>[] | undefined,
+  raw: unknown,
+  rawJson: string | undefined,
+): string[] {
+  const problems: string[] = [];
+  checkText(problems, 'sourceId', sourceId, INDEXED_TEXT_MAX_BYTES.identifier);
+  for (const c of d.columns) checkText(problems, c.field ?? camel(c.name), row[c.name], c.maxBytes);
+  if (d.children && childRows) {
+    childRows.forEach((child, i) => {
+      for (const c of d.children!.columns) {
+        if (c.name === d.children!.parentColumn) continue;
+        checkText(problems, `${d.children!.field}[${i}].${c.field ?? camel(c.name)}`, child[c.name], c.maxBytes);
+      }
+    });
+  }
+  if (rawJson !== undefined && (rawJson.includes('\\u0000') || /\\ud[89a-f]/i.test(rawJson))) payloadProblems(raw, '', problems);
+  return problems;
+}
+
+/** `s` with what the store cannot hold replaced by U+FFFD (for quarantining a refused record's payload). */
+export function storableText(s: string): string {
+  return unstorableText(s) === null ? s : s.replace(/\u0000/g, '\uFFFD').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
+}
+
+/** A deep copy of `raw` with every string (keys included) made storable; `raw` itself when nothing needs it. */
+export function storablePayload(raw: unknown): unknown {
+  if (typeof raw === 'string') return storableText(raw);
+  if (Array.isArray(raw)) return raw.map(storablePayload);
+  if (raw && typeof raw === 'object') return Object.fromEntries(Object.entries(raw).map(([k, v]) => [storableText(k), storablePayload(v)]));
+  return raw;
 }
