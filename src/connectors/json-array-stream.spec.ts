@@ -27,7 +27,7 @@ describe('jsonArrayElements', () => {
 
   it('names what is wrong with a body that is not one JSON array', async () => {
     await expect(collect(['{"items":[]}'])).rejects.toThrow(/expected a JSON array, the body starts with '\{'/);
-    await expect(collect(['[{"a":1},'])).rejects.toThrow(/ended before the closing \]/);
+    await expect(collect(['[{"a":1},'])).rejects.toThrow(/truncated JSON: the body ended before the closing \]/);
     await expect(collect([''])).rejects.toThrow(/empty/);
     await expect(collect(['[{"a":1}] x'])).rejects.toThrow(/after the closing \]/);
     await expect(collect(['[{"a":tru}]'])).rejects.toBeInstanceOf(JsonArrayStreamError);

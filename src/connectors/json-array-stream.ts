@@ -81,5 +81,5 @@ export async function* jsonArrayElements(chunks: AsyncIterable<Buffer | string>)
     yield* out;
   }
   if (!started) throw new JsonArrayStreamError('the body is empty, expected a JSON array');
-  if (!ended) throw new JsonArrayStreamError('the body ended before the closing ] of the array', true);
+  if (!ended) throw new JsonArrayStreamError('truncated JSON: the body ended before the closing ] of the array', true);
 }

@@ -224,7 +224,7 @@ export class SyncRunner {
       const config = resolveConfig(connector.manifest, row.config);
       const cursorRow = await this.db.pool.query<{ cursor: unknown }>('select cursor from connector_state where connector_id = $1', [connectorId]);
       const ctx: FetchContext = {
-        http: new HttpClient({ log: (l) => this.log(`[${connectorId}] ${l}`), ...this.opts.http }),
+        http: new HttpClient({ log: (l) => this.log(`[${connectorId}] ${l}`), signal: opts.signal, ...this.opts.http }),
         baseUrl: String(config.baseUrl ?? this.config.sourcesUrl).replace(/\/+$/, ''),
         config,
         cursor: cursorRow.rows[0]?.cursor ?? null,

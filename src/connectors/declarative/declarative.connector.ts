@@ -77,9 +77,7 @@ function headersOf(def: DeclarativeConnectorDefinition, config: ConnectorConfig)
 }
 
 async function getBody(ctx: FetchContext, def: DeclarativeConnectorDefinition, params: Record<string, unknown>): Promise<unknown> {
-  const res = await ctx.http.request<unknown>({ method: 'GET', url: `${ctx.baseUrl}${def.path}`, params: { ...def.query, ...params }, headers: headersOf(def, ctx.config), responseType: 'json' });
-  if (typeof res.data === 'string') throw new Error(`${def.id}: expected JSON from ${def.path}, got text`);
-  return res.data;
+  return ctx.http.getJson<unknown>(`${ctx.baseUrl}${def.path}`, { ...def.query, ...params }, headersOf(def, ctx.config));
 }
 
 function itemsOf(def: DeclarativeConnectorDefinition, body: unknown): unknown[] {
