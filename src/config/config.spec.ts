@@ -24,4 +24,23 @@ describe('loadConfig', () => {
       expect(problems.join('\n')).toMatch(/LOG_LEVEL must be one of/);
     }
   });
+
+  it('never prints the password of an invalid DATABASE_URL', () => {
+    for (const value of ['postgres://hub:s3cr3t-pw@db.example:5432:bad/hub', 'postgres://hub:s3cr3t-pw@[bad']) {
+      let message = '';
+      try {
+        loadConfig({ DATABASE_URL: value });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/DATABASE_URL is not a valid URL: 'postgres:\/\/hub:\*\*\*@/);
+      expect(message).not.toContain('s3cr3t-pw');
+    }
+  });
+
+  it('reads every setting', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://a@h/db', PORT: '4555', LOG_LEVEL: 'debug', HUB_INTROSPECTION: 'OFF', HUB_STATEMENT_TIMEOUT_MS: '2000', HUB_SYNC_CONCURRENCY: '2', HUB_SOURCES_URL: 'http://s:1/', PORT_EXTRA: 'x' });
+    expect(c).toMatchObject({ databaseUrl: 'postgres://a@h/db', port: 4555, publicUrl: 'http://localhost:4555', logLevel: 'debug', introspection: false, statementTimeoutMs: 2000, syncConcurrency: 2, sourcesUrl: 'http://s:1' });
+    expect(() => loadConfig({ HUB_SYNC_CONCURRENCY: '17', HUB_STATEMENT_TIMEOUT_MS: '50', HUB_INTROSPECTION: 'maybe' })).toThrow(/HUB_INTROSPECTION[\s\S]*HUB_STATEMENT_TIMEOUT_MS[\s\S]*HUB_SYNC_CONCURRENCY|HUB_SYNC_CONCURRENCY/);
+  });
 });

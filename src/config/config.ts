@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { z } from 'zod';
 
 /** Settings the hub reads from its environment. */
 export interface HubConfig {
@@ -38,65 +39,78 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
-function parseUrl(name: string, value: string, protocols: string[], problems: string[]): string | undefined {
-  try {
-    const url = new URL(value);
-    if (!protocols.includes(url.protocol)) {
-      problems.push(`${name} must use ${protocols.map((p) => p.replace(':', '')).join(' or ')}, got '${url.protocol.replace(':', '')}'`);
-      return undefined;
-    }
-    return value;
-  } catch {
-    problems.push(`${name} is not a valid URL: '${value}'`);
-    return undefined;
-  }
+/** `postgres://user:secret@host` → `postgres://user:***@host`, also in text that is not a valid URL. */
+export function redactUrlPassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, '$1:***@');
 }
 
-function parsePort(name: string, value: string, problems: string[]): number | undefined {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
-    problems.push(`${name} must be a port number from 1 to 65535, got '${value}'`);
-    return undefined;
-  }
-  return Number(value);
-}
+type Ctx = z.RefinementCtx;
+const fail = (ctx: Ctx, message: string) => {
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
+};
+
+/** An environment variable: absent or empty means "not set". */
+const env = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (v === '' ? undefined : v), inner);
+
+/** A URL of one of `protocols`; the message never shows a password. */
+const url = (name: string, protocols: string[]) =>
+  z.string().transform((value, ctx) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      return fail(ctx, `${name} is not a valid URL: '${redactUrlPassword(value)}'`);
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      return fail(ctx, `${name} must use ${protocols.map((p) => p.replace(':', '')).join(' or ')}, got '${parsed.protocol.replace(':', '')}'`);
+    }
+    return value;
+  });
+
+const wholeNumber = (message: (v: string) => string, ok: (n: number) => boolean) =>
+  z.string().transform((v, ctx) => (/^\d+$/.test(v) && ok(Number(v)) ? Number(v) : fail(ctx, message(v))));
+
+/** The environment the hub reads, as a zod schema: each variable's default, type and message. */
+const EnvSchema = z.object({
+  DATABASE_URL: env(url('DATABASE_URL', ['postgres:', 'postgresql:']).optional()),
+  DATABASE_REPLICA_URL: env(url('DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']).optional()),
+  HUB_SOURCES_URL: env(url('HUB_SOURCES_URL', ['http:', 'https:']).default('http://127.0.0.1:4100')),
+  PORT: env(wholeNumber((v) => `PORT must be a port number from 1 to 65535, got '${v}'`, (n) => n >= 1 && n <= 65535).default(4000)),
+  HUB_DATA_DIR: env(z.string().default('.hub-data')),
+  LOG_LEVEL: env(
+    z.string().default('info').transform((v, ctx) => ((LOG_LEVELS as readonly string[]).includes(v) ? (v as HubConfig['logLevel']) : fail(ctx, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${v}'`))),
+  ),
+  HUB_PUBLIC_URL: env(url('HUB_PUBLIC_URL', ['http:', 'https:']).optional()),
+  HUB_INTROSPECTION: env(
+    z.string().default('on').transform((raw, ctx) => {
+      const v = raw.toLowerCase();
+      return ['on', 'true', '1'].includes(v) ? true : ['off', 'false', '0'].includes(v) ? false : fail(ctx, `HUB_INTROSPECTION must be on or off, got '${v}'`);
+    }),
+  ),
+  HUB_STATEMENT_TIMEOUT_MS: env(wholeNumber((v) => `HUB_STATEMENT_TIMEOUT_MS must be a number of milliseconds ≥ 100, got '${v}'`, (n) => n >= 100).default(15000)),
+  HUB_SYNC_CONCURRENCY: env(wholeNumber((v) => `HUB_SYNC_CONCURRENCY must be a whole number from 1 to 16, got '${v}'`, (n) => n >= 1 && n <= 16).default(1)),
+});
 
 /**
  * Reads and validates the hub's configuration from `env` (default `process.env`).
  * Throws {@link ConfigError} listing every problem found, not just the first.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
-  const problems: string[] = [];
-  const nonEmpty = (k: string) => (env[k] !== undefined && env[k] !== '' ? env[k] : undefined);
-
-  const databaseUrl = nonEmpty('DATABASE_URL') && parseUrl('DATABASE_URL', env.DATABASE_URL!, ['postgres:', 'postgresql:'], problems);
-  const databaseReplicaUrl = nonEmpty('DATABASE_REPLICA_URL') && parseUrl('DATABASE_REPLICA_URL', env.DATABASE_REPLICA_URL!, ['postgres:', 'postgresql:'], problems);
-  const sourcesUrl = parseUrl('HUB_SOURCES_URL', nonEmpty('HUB_SOURCES_URL') ?? 'http://127.0.0.1:4100', ['http:', 'https:'], problems);
-  const port = parsePort('PORT', nonEmpty('PORT') ?? '4000', problems);
-  const dataDir = path.resolve(nonEmpty('HUB_DATA_DIR') ?? '.hub-data');
-  const logLevel = (nonEmpty('LOG_LEVEL') ?? 'info') as HubConfig['logLevel'];
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
-  const publicUrl = parseUrl('HUB_PUBLIC_URL', nonEmpty('HUB_PUBLIC_URL') ?? `http://localhost:${port ?? 4000}`, ['http:', 'https:'], problems);
-
-  const introspectionRaw = (nonEmpty('HUB_INTROSPECTION') ?? 'on').toLowerCase();
-  if (!['on', 'off', 'true', 'false', '1', '0'].includes(introspectionRaw)) problems.push(`HUB_INTROSPECTION must be on or off, got '${introspectionRaw}'`);
-  const timeoutRaw = nonEmpty('HUB_STATEMENT_TIMEOUT_MS') ?? '15000';
-  if (!/^\d+$/.test(timeoutRaw) || Number(timeoutRaw) < 100) problems.push(`HUB_STATEMENT_TIMEOUT_MS must be a number of milliseconds ≥ 100, got '${timeoutRaw}'`);
-
-  const concurrencyRaw = nonEmpty('HUB_SYNC_CONCURRENCY') ?? '1';
-  if (!/^\d+$/.test(concurrencyRaw) || Number(concurrencyRaw) < 1 || Number(concurrencyRaw) > 16) problems.push(`HUB_SYNC_CONCURRENCY must be a whole number from 1 to 16, got '${concurrencyRaw}'`);
-
-  if (problems.length) throw new ConfigError(problems);
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
+  const parsed = EnvSchema.safeParse(environment);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => (i.code === 'custom' ? i.message : `${i.path.join('.')}: ${i.message}`)));
+  const e = parsed.data;
   return {
-    databaseUrl: databaseUrl || undefined,
-    databaseReplicaUrl: databaseReplicaUrl || undefined,
-    sourcesUrl: sourcesUrl!.replace(/\/+$/, ''),
-    port: port!,
-    dataDir,
-    publicUrl: publicUrl!.replace(/\/+$/, ''),
-    logLevel,
-    introspection: ['on', 'true', '1'].includes(introspectionRaw),
-    statementTimeoutMs: Number(timeoutRaw),
-    syncConcurrency: Number(concurrencyRaw),
+    databaseUrl: e.DATABASE_URL,
+    databaseReplicaUrl: e.DATABASE_REPLICA_URL,
+    sourcesUrl: e.HUB_SOURCES_URL.replace(/\/+$/, ''),
+    port: e.PORT,
+    dataDir: path.resolve(e.HUB_DATA_DIR),
+    publicUrl: (e.HUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    introspection: e.HUB_INTROSPECTION,
+    statementTimeoutMs: e.HUB_STATEMENT_TIMEOUT_MS,
+    syncConcurrency: e.HUB_SYNC_CONCURRENCY,
     ...overrides,
   };
 }
