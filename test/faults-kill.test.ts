@@ -3,7 +3,7 @@ import { loadConfig } from '../src/config/config';
 import { startSimulator } from '../simulator/sim.server';
 import { spawnHub } from './support/hub-process';
 import { TestDatabase, createTestDatabase } from './support/test-database';
-import { typedStoreDigest } from './support/store-digest';
+import { derivedDigest, typedStoreDigest, warningDigest } from './support/store-digest';
 import creditDefinition from '../connectors/credit-rating.declarative.json';
 
 /** Small pages so a sync is many transactions long. */
@@ -17,9 +17,48 @@ async function prepare(tdb: TestDatabase, simUrl: string, smallPages: boolean) {
 }
 
 /**
- * `hub sync` killed with SIGKILL in the middle of a run, then run again, ends
- * with the store of an uninterrupted sync; at the kill no cursor was ahead of
- * the data committed with it.
+ * Kills `hub sync` (SIGKILL) while a derivation step holds its transaction open:
+ * a session of the test holds `table` in SHARE mode, so the step's first write
+ * to it waits; once the hub's session is seen waiting there, the process is
+ * killed and its orphaned backend ended (as the server does when it notices).
+ */
+async function killDuring(tdb: TestDatabase, env: Record<string, string>, table: string): Promise<void> {
+  const holder = await tdb.db.pool.connect();
+  try {
+    await holder.query('begin');
+    await holder.query(`lock table ${table} in share mode`);
+    const hub = spawnHub(['sync'], env);
+    const started = Date.now();
+    let pid: number | undefined;
+    while (pid === undefined) {
+      const r = await tdb.db.pool.query<{ pid: number }>(
+        `select pid from pg_locks where not granted and relation = $1::regclass and database = (select oid from pg_database where datname = current_database())`,
+        [table]);
+      pid = r.rows[0]?.pid;
+      const exited = await Promise.race([hub.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 20))]);
+      if (exited) throw new Error(`hub sync finished before it wrote to ${table}: ${hub.output()}`);
+      if (Date.now() - started > 60_000) {
+        const act = await tdb.db.pool.query(`select pid, state, wait_event_type, wait_event, left(query, 120) q from pg_stat_activity where datname = current_database()`);
+        hub.child.kill('SIGKILL');
+        throw new Error(`no write to ${table} waited within 60 s: ${JSON.stringify(act.rows)}\n${hub.output()}`);
+      }
+    }
+    hub.child.kill('SIGKILL');
+    await hub.exited;
+    expect(hub.child.signalCode).toBe('SIGKILL');
+    await tdb.db.pool.query(`select pg_terminate_backend($1)`, [pid]);
+    await holder.query('rollback');
+  } finally {
+    holder.release();
+  }
+}
+
+/**
+ * `hub sync` killed with SIGKILL in the middle of a run, then killed during
+ * the rescore, the retag and the warning detection that follow, then run
+ * again after the enforcement feed is re-read from its start, ends with the
+ * store of an uninterrupted sync — records, deductions, scores, tags and
+ * warnings; at the first kill no cursor was ahead of the data committed with it.
  */
 describe('hub sync killed mid-run', () => {
   let sim: Awaited<ReturnType<typeof startSimulator>>;
@@ -39,6 +78,8 @@ describe('hub sync killed mid-run', () => {
     const refServices = await prepare(reference, sim.url, false);
     for (const s of await refServices.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring', 'credit-rating'])) expect(s.status).toBe('SUCCEEDED');
     const expected = await typedStoreDigest(reference.db);
+    const expectedDerived = await derivedDigest(reference.db);
+    const expectedWarnings = await warningDigest(reference.db);
 
     await prepare(killed, sim.url, true);
     const env = { DATABASE_URL: killed.url, HUB_SOURCES_URL: sim.url, LOG_LEVEL: 'warn' };
@@ -87,11 +128,26 @@ describe('hub sync killed mid-run', () => {
     }
     expect(state.size).toBeGreaterThan(0);
 
+    // Each later sync first derives what the kill left marked: killed there, mid-transaction.
+    await killDuring(killed, env, 'score_history');
+    await killDuring(killed, env, 'enterprise_tags');
+    await killDuring(killed, env, 'warning');
     const second = spawnHub(['sync'], env);
     expect([await second.exited, second.output()]).toEqual([0, expect.any(String)]);
     expect(await typedStoreDigest(killed.db)).toEqual(expected);
+    expect(await derivedDigest(killed.db)).toEqual(expectedDerived);
+    expect(await warningDigest(killed.db)).toEqual(expectedWarnings);
+    expect((await killed.db.pool.query(`select count(*)::int n from derive_dirty`)).rows[0].n).toBe(0);
+
+    // A replay of the enforcement feed from its start changes nothing.
+    await killed.db.pool.query(`update connector_state set cursor = null where connector_id = 'enforcement'`);
+    const replay = spawnHub(['sync', '--connector', 'enforcement'], env);
+    expect([await replay.exited, replay.output()]).toEqual([0, expect.any(String)]);
+    expect(await typedStoreDigest(killed.db)).toEqual(expected);
+    expect(await derivedDigest(killed.db)).toEqual(expectedDerived);
+    expect(await warningDigest(killed.db)).toEqual(expectedWarnings);
     const abandoned = (await killed.db.pool.query(`select count(*)::int n from connector_run where error like 'abandoned%'`)).rows[0].n;
     expect(abandoned).toBe(inFlight);
     expect((await killed.db.pool.query(`select count(*)::int n from connector_run where status = 'RUNNING'`)).rows[0].n).toBe(0);
-  }, 120_000);
+  }, 240_000);
 });
