@@ -99,6 +99,6 @@ export async function startScheduler(hub: HubRuntime): Promise<HubScheduler> {
     await services.warnings.deliveries.drain();
     await services.realtime.stop();
   });
-  console.log(`scheduler: ${scheduler.installed().map((t) => `${t.id} (${t.schedule})`).join(', ')}`);
+  hub.log(`scheduler: ${scheduler.installed().map((t) => `${t.id} (${t.schedule})`).join(', ')}`);
   return scheduler;
 }
