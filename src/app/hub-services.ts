@@ -19,6 +19,7 @@ import { WarningService } from '../warnings/warning.service';
 import { WebhookDeliveryWorker } from '../webhooks/webhook-delivery.worker';
 import { WebhookService } from '../webhooks/webhook.service';
 import { postSyncPipeline } from './post-sync.pipeline';
+import { createHj212Services, type Hj212Services } from './hj212-gateway.module';
 
 /** The early-warning services of a hub process (see `HubServices.warnings`). */
 export interface WarningServices {
@@ -60,6 +61,8 @@ export interface HubServices {
   warnings: WarningServices;
   /** Database change events (LISTEN/NOTIFY) feeding subscriptions and webhook delivery on this process. */
   realtime: ChangeFeed;
+  /** HJ 212: packets from monitoring equipment, bound devices, hourly values (the gateway itself starts with `hub serve`). */
+  hj212: Hj212Services;
   log: (line: string) => void;
 }
 
@@ -99,6 +102,7 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
     apiKeys: new ApiKeyService(db.pool, divisions),
     warnings,
     realtime: new ChangeFeed(db.url, db.pool, hubPubSub, { log }),
+    hj212: createHj212Services(config, db, log),
     log,
   };
 }

@@ -9,6 +9,9 @@ export const DAILY_TASK_SCHEDULE = '30 2 * * *';
 /** How often queued webhook deliveries (and their due retries) are sent, across all replicas (a leased task). */
 export const WEBHOOK_DELIVERY_SCHEDULE = '*/10 * * * * *';
 
+/** HJ 212 partition upkeep: every hour at minute 7. */
+export const HJ212_PARTITION_SCHEDULE = '0 7 * * * *';
+
 /** One step of the daily task. */
 export interface DailyStep {
   name: string;
@@ -54,7 +57,7 @@ export function dailySteps(services: Pick<HubServices, 'scoring' | 'warnings' | 
  * (which the scheduler reads from the `connector` table): id, cron schedule,
  * timeout and `preventOverlap`, each firing run once across replicas.
  */
-export function scheduledTasks(services: Pick<HubServices, 'scoring' | 'warnings' | 'runner' | 'log'>): ScheduledTaskDefinition[] {
+export function scheduledTasks(services: Pick<HubServices, 'scoring' | 'warnings' | 'runner' | 'log'> & Partial<Pick<HubServices, 'hj212'>>): ScheduledTaskDefinition[] {
   const steps = dailySteps(services);
   return [
     {
@@ -80,7 +83,22 @@ export function scheduledTasks(services: Pick<HubServices, 'scoring' | 'warnings
         return r.attempted ? `${r.attempted} attempted, ${r.delivered} delivered, ${r.failed} failed` : undefined;
       },
     },
+    ...(services.hj212 ? [hj212PartitionTask(services.hj212)] : []),
   ];
+}
+
+/** HJ 212 raw packets: partitions for the coming days created, those past the retention dropped (hourly). */
+function hj212PartitionTask(hj212: NonNullable<HubServices['hj212']>): ScheduledTaskDefinition {
+  return {
+    id: 'hj212-partitions',
+    schedule: HJ212_PARTITION_SCHEDULE,
+    timeoutMs: 10 * 60_000,
+    preventOverlap: true,
+    run: async () => {
+      const dropped = await hj212.maintain();
+      return dropped.length ? `dropped ${dropped.join(', ')}` : undefined;
+    },
+  };
 }
 
 /**

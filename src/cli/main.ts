@@ -17,13 +17,18 @@ import { runRescoreCommand } from './rescore.command';
 import { createDemoKeys, runKeysCommand } from './keys.command';
 import { cmdRegisterConnector, registerShippedConnectors } from './connectors.command';
 import { startScheduler } from '../app/scheduled-tasks';
+import { startHj212Gateway } from '../app/hj212-gateway.module';
+import { runDevicesCommand } from './devices.command';
+import { runDauSimCommand } from '../../simulator/dau/dau-sim.command';
 
 const USAGE = `hub — environmental enforcement data hub
 
 usage:
   hub start                         embedded database (unless DATABASE_URL), simulator with a demo province,
                                     first sync, then the server on http://localhost:4000/graphql
-  hub serve [--port N]              GraphQL over HTTP on /graphql, /healthz, /readyz
+  hub serve [--port N] [--hj212-port N]
+                                    GraphQL over HTTP on /graphql, /healthz, /readyz; HJ 212 gateway over TCP
+                                    (default 4212, 0 = off)
   hub migrate                       apply pending migrations
   hub sim [--data DIR | --enterprises N --seed S] [--port N] [fault flags]
                                     serve the five source systems (default port 4100)
@@ -31,13 +36,18 @@ usage:
   hub connectors list               connectors with their last run
   hub connectors run ID             run one connector
   hub connectors register FILE      register a declarative connector from a JSON file
+  hub devices bind --file F         bind HJ 212 DAUs (MN) to enterprise outlets with their limits
+  hub devices list [--bound|--unbound]
+                                    bound DAUs and unbound senders with packet counts
+  hub dau-sim --target HOST:PORT --enterprises N --seed S [--print-bindings] [fault flags]
+                                    play the DAUs of hub sim's province against an HJ 212 gateway
   hub retag                         re-derive every enterprise's tags from the current rules and data
   hub schema [--out FILE]           write the GraphQL schema (default schema/schema.graphql)
   hub keys create --name NAME --division CODE --role BUREAU|PARTNER|STEWARD|ADMIN
                                     print a new API key (stored hashed); hub keys list | revoke ID
   hub rescore [--all]               recompute scores (dirty/due ones, or all); --load FILE, --preview V, --activate V for rule sets
 
-environment: DATABASE_URL, DATABASE_REPLICA_URL, HUB_SOURCES_URL, HUB_SYNC_CONCURRENCY, HUB_HEAP_GROWING_PERCENT, PORT, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json|text; default json when not on a terminal), HUB_INTROSPECTION`;
+environment: DATABASE_URL, DATABASE_REPLICA_URL, HUB_SOURCES_URL, HUB_SYNC_CONCURRENCY, HUB_HJ212_PORT, HUB_HJ212_RETENTION_DAYS, HUB_HEAP_GROWING_PERCENT, PORT, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json|text; default json when not on a terminal), HUB_INTROSPECTION`;
 
 const DEMO_QUERY = `{ enterprises(first: 5) { totalCount edges { node { creditCode name score riskLevel division { name } } } } }`;
 
@@ -73,10 +83,17 @@ async function enabledConnectorIds(pool: import('pg').Pool): Promise<string[]> {
 }
 
 async function cmdServe(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
-  const hub = await openHub(values.port ? { port: Number(values.port) } : {}, { jsonLogs: wantsJsonLogs() });
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, 'hj212-port': { type: 'string' } }, strict: true });
+  const hj212 = values['hj212-port'];
+  if (hj212 !== undefined && (!/^\d+$/.test(hj212) || Number(hj212) > 65535)) throw new UsageError(`--hj212-port must be a port number (0 = off), got '${hj212}'`);
+  const hub = await openHub({ ...(values.port ? { port: Number(values.port) } : {}), ...(hj212 !== undefined ? { hj212Port: Number(hj212) } : {}) }, { jsonLogs: wantsJsonLogs() });
   const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection });
   hub.onShutdown(() => server.close());
+  if (hub.config.hj212Port > 0) {
+    const { gateway, port } = await startHj212Gateway(hub.services.hj212, hub.config.hj212Port, (l) => hub.log(l));
+    hub.onShutdown(() => gateway.close());
+    console.log(`hub HJ 212 gateway on tcp port ${port}`);
+  }
   await startScheduler(hub);
   console.log(`hub serving GraphQL on ${server.url}`);
   return new Promise<number>(() => undefined);
@@ -164,7 +181,7 @@ class UsageError extends Error {}
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...args] = argv;
   // The simulator stands in for other systems; only the hub keeps the tighter heap.
-  if (cmd !== 'sim') applyMemoryBudget();
+  if (cmd !== 'sim' && cmd !== 'dau-sim') applyMemoryBudget();
   try {
     switch (cmd) {
       case 'start': return await cmdStart();
@@ -177,6 +194,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'keys': return await runKeysCommand(args);
       case 'rescore': return await runRescoreCommand(args);
       case 'retag': return await cmdRetag();
+      case 'devices': return await runDevicesCommand(args);
+      case 'dau-sim': await runDauSimCommand(args); return 0;
       case undefined: case 'help': case '--help': case '-h': console.log(USAGE); return 0;
       default: throw new UsageError(`unknown command '${cmd}'`);
     }

@@ -25,6 +25,10 @@ export interface HubConfig {
   statementTimeoutMs: number;
   /** How many connectors `hub sync` (and `npm start`) runs at once (HUB_SYNC_CONCURRENCY, default 1: each run already writes two pages at a time, and on 2 cores two runs side by side were slower than one after the other). */
   syncConcurrency: number;
+  /** TCP port of the HJ 212 gateway of `hub serve` (HUB_HJ212_PORT, default 4212; 0 = no gateway). */
+  hj212Port: number;
+  /** Days raw HJ 212 packets are kept (HUB_HJ212_RETENTION_DAYS, default 14); older day partitions are dropped. */
+  hj212RetentionDays: number;
   /** Log level: debug, info, warn or error. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -90,6 +94,8 @@ const EnvSchema = z.object({
   ),
   HUB_STATEMENT_TIMEOUT_MS: env(wholeNumber((v) => `HUB_STATEMENT_TIMEOUT_MS must be a number of milliseconds ≥ 100, got '${v}'`, (n) => n >= 100).default(15000)),
   HUB_SYNC_CONCURRENCY: env(wholeNumber((v) => `HUB_SYNC_CONCURRENCY must be a whole number from 1 to 16, got '${v}'`, (n) => n >= 1 && n <= 16).default(1)),
+  HUB_HJ212_PORT: env(wholeNumber((v) => `HUB_HJ212_PORT must be a port number from 0 (off) to 65535, got '${v}'`, (n) => n <= 65535).default(4212)),
+  HUB_HJ212_RETENTION_DAYS: env(wholeNumber((v) => `HUB_HJ212_RETENTION_DAYS must be a whole number of days from 1 to 366, got '${v}'`, (n) => n >= 1 && n <= 366).default(14)),
 });
 
 /**
@@ -111,6 +117,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     introspection: e.HUB_INTROSPECTION,
     statementTimeoutMs: e.HUB_STATEMENT_TIMEOUT_MS,
     syncConcurrency: e.HUB_SYNC_CONCURRENCY,
+    hj212Port: e.HUB_HJ212_PORT,
+    hj212RetentionDays: e.HUB_HJ212_RETENTION_DAYS,
     ...overrides,
   };
 }

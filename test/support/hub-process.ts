@@ -15,7 +15,8 @@ export interface HubProcess {
 
 /** Starts `node bin/hub.js ...args` with `env` added to this process's environment. */
 export function spawnHub(args: string[], env: Record<string, string | undefined>): HubProcess {
-  const child = spawn(process.execPath, [HUB_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Tests never take the HJ 212 gateway's fixed default port (4212): off unless the test asks for one.
+  const child = spawn(process.execPath, [HUB_BIN, ...args], { env: { HUB_HJ212_PORT: '0', ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
