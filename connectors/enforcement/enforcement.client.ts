@@ -1,4 +1,4 @@
-import { FetchContext, FetchedPage } from '../../src/connectors/connector.types';
+import { FetchContext, FetchedPage, SourceResetError } from '../../src/connectors/connector.types';
 import { EnforcementBatch, EnforcementCursor, EnforcementNativeRecord } from './enforcement.types';
 
 /** Path of the change feed. */
@@ -41,11 +41,29 @@ export async function* fetchEnforcementBatches(ctx: FetchContext): AsyncIterable
   const limit = Number(ctx.config.limit ?? 2000);
   let feed = ((ctx.cursor ?? { feed: null }) as EnforcementCursor).feed ?? null;
   for (;;) {
-    const body = await ctx.http.getJson<EnforcementBatch>(`${ctx.baseUrl}${ENFORCEMENT_FEED_PATH}`, { cursor: feed ?? '', limit });
+    const body = await ctx.http.getJson<EnforcementBatch>(`${ctx.baseUrl}${ENFORCEMENT_FEED_PATH}`, { cursor: feed ?? '', limit }).catch((e) => {
+      throw feed !== null ? asFeedReset(e) ?? e : e;
+    });
     if (!body || !Array.isArray(body.records)) throw new Error('enforcement system answered without a records array');
     if (typeof body.next_cursor !== 'string' || body.next_cursor === '') throw new Error('enforcement system answered without next_cursor');
     feed = body.next_cursor;
     yield { items: latestPerRecord(body.records), cursor: { feed } satisfies EnforcementCursor };
     if (body.has_more !== true) return;
   }
+}
+
+/**
+ * The feed answers HTTP 400 naming the cursor when it no longer knows a cursor
+ * it issued (it was reset or regenerated, so the saved position points past its
+ * end or into another feed): a reset, said in plain words with the source's own
+ * explanation. Anything else is not a reset (undefined).
+ */
+function asFeedReset(e: unknown): SourceResetError | undefined {
+  const res = ((e as { cause?: { response?: { status?: number; data?: unknown } } })?.cause)?.response;
+  if (res?.status !== 400) return undefined;
+  const said = typeof res.data === 'object' && res.data !== null && typeof (res.data as { error?: unknown }).error === 'string' ? (res.data as { error: string }).error : String(res.data ?? '');
+  if (!/cursor/i.test(said)) return undefined;
+  return new SourceResetError(
+    `the enforcement system no longer recognises the position the hub saved in its change feed, so the feed was reset or regenerated (it answered HTTP 400: ${said}); the hub reads the feed again from its start at the next run (records it already holds stay as they are)`,
+  );
 }

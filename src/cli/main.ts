@@ -10,6 +10,7 @@ import { runSimCommand } from '../../simulator/sim.command';
 import { startSimulator } from '../../simulator/sim.server';
 import { createSyncProgress } from '../observability/sync-progress';
 import { wantsJsonLogs } from '../observability/log-format';
+import { ConnectorBusyError, RunSummary } from '../ingest/sync.runner';
 import { formatRunSummaries, syncExitStatus } from './summary';
 import { openHub } from '../app/hub-runtime';
 import { applyMemoryBudget } from '../app/memory-budget';
@@ -35,6 +36,7 @@ usage:
   hub sync [--connector ID ...]     run connectors once, then rescore/retag/warn what changed
   hub connectors list               connectors with their last run
   hub connectors run ID             run one connector
+  hub connectors reset ID           re-read a connector's source from its start (after the source was reset)
   hub connectors register FILE      register a declarative connector from a JSON file
   hub devices bind --file F         bind HJ 212 DAUs (MN) to enterprise outlets with their limits
   hub devices list [--bound|--unbound]
@@ -129,6 +131,21 @@ async function cmdConnectors(args: string[]): Promise<number> {
     if (!rest[0]) throw new UsageError('hub connectors run needs a connector id');
     return cmdSync(['--connector', rest[0]]);
   }
+  if (sub === 'reset') {
+    if (!rest[0]) throw new UsageError('hub connectors reset needs a connector id');
+    const hub = await openHub();
+    try {
+      await hub.services.connectorAdmin.get(rest[0]);
+      const s = await hub.services.runner.run(rest[0], 'reset', { fromStart: true }).catch((e) => {
+        if (!(e instanceof ConnectorBusyError)) throw e;
+        return { connectorId: rest[0], runId: '', status: 'SKIPPED', fetched: 0, loaded: 0, unchanged: 0, quarantined: 0, touched: [], error: e.message, durationMs: 0 } satisfies RunSummary;
+      });
+      console.log(formatRunSummaries([s]));
+      return syncExitStatus([s]);
+    } finally {
+      await hub.shutdown();
+    }
+  }
   if (sub === 'register') {
     if (!rest[0]) throw new UsageError('hub connectors register needs a JSON file');
     const hub = await openHub();
@@ -138,16 +155,17 @@ async function cmdConnectors(args: string[]): Promise<number> {
       await hub.shutdown();
     }
   }
-  if (sub !== 'list') throw new UsageError(`unknown connectors subcommand '${sub ?? ''}'; use list, run ID or register FILE`);
+  if (sub !== 'list') throw new UsageError(`unknown connectors subcommand '${sub ?? ''}'; use list, run ID, reset ID or register FILE`);
   const hub = await openHub();
   try {
     const res = await hub.db.pool.query(
-      `select c.id, c.kind, c.schedule, c.enabled, r.status, r.started_at, r.loaded, r.quarantined
+      `select c.id, c.kind, c.schedule, c.enabled, c.attention, r.status, r.started_at, r.loaded, r.quarantined
          from connector c left join lateral (select * from connector_run where connector_id = c.id order by started_at desc limit 1) r on true
         order by c.id`,
     );
     for (const r of res.rows) {
       console.log(`${r.id.padEnd(16)} ${r.kind.padEnd(11)} ${(r.schedule ?? '-').padEnd(14)} ${r.enabled ? 'enabled ' : 'disabled'} last run: ${r.status ? `${r.status} ${r.started_at.toISOString()} loaded ${r.loaded} quarantined ${r.quarantined}` : 'never'}`);
+      if (r.attention) console.log(`${''.padEnd(16)} attention: ${r.attention}`);
     }
     return 0;
   } finally {

@@ -90,6 +90,19 @@ export class MappingError extends Error {
   }
 }
 
+/**
+ * Thrown by `fetch` when the source no longer recognises the cursor the hub
+ * saved (its change feed was reset or regenerated). The message says so in
+ * plain words; the runner clears the cursor, so the next run re-reads the
+ * source from its start, and tells the steward on the connector.
+ */
+export class SourceResetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceResetError';
+  }
+}
+
 /** Applies the manifest's defaults to stored configuration values. */
 export function resolveConfig(manifest: ConnectorManifest, stored: Record<string, unknown> = {}): ConnectorConfig {
   const out: ConnectorConfig = {};

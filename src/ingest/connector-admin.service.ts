@@ -18,6 +18,9 @@ export interface ConnectorView {
   definition: unknown;
   quarantined: number;
   cursor: unknown;
+  /** What the steward must know now, in plain words (e.g. its source was reset); null when all is well. */
+  attention: string | null;
+  attentionAt: Date | null;
 }
 
 /** One recorded connector run. */
@@ -81,8 +84,8 @@ export class ConnectorAdminService {
     const params = new SqlParams();
     const idsParam = params.add(ids ?? null);
     const inScope = quarantineScopePredicate(scope, params);
-    const res = await this.db.pool.query<{ id: string; kind: string; title: string; owner: string | null; schedule: string | null; enabled: boolean; config: Record<string, unknown>; definition: unknown; quarantined: number; cursor: unknown }>(
-      `select c.id, c.kind, c.title, c.owner, c.schedule, c.enabled, c.config, c.definition, s.cursor,
+    const res = await this.db.pool.query<{ id: string; kind: string; title: string; owner: string | null; schedule: string | null; enabled: boolean; config: Record<string, unknown>; definition: unknown; quarantined: number; cursor: unknown; attention: string | null; attentionAt: Date | null }>(
+      `select c.id, c.kind, c.title, c.owner, c.schedule, c.enabled, c.config, c.definition, s.cursor, c.attention, c.attention_at as "attentionAt",
               (select count(*)::int from quarantine q where q.connector_id = c.id and q.status = 'OPEN' and ${inScope}) as quarantined
          from connector c left join connector_state s on s.connector_id = c.id
         where ${idsParam}::text[] is null or c.id = any(${idsParam}::text[])

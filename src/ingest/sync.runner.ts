@@ -1,6 +1,6 @@
 import { HubConfig } from '../config/config';
 import { ConnectorRegistry } from '../connectors/connector.registry';
-import { ConnectorConfig, FetchContext, FetchedPage, MappingError, SourceConnector, resolveConfig } from '../connectors/connector.types';
+import { ConnectorConfig, FetchContext, FetchedPage, MappingError, SourceConnector, SourceResetError, resolveConfig } from '../connectors/connector.types';
 import { HttpClient, HttpClientOptions } from '../connectors/http.client';
 import { Database } from '../db/database';
 import { CONNECTOR_RUN_LOCK } from './abandoned-runs';
@@ -128,6 +128,26 @@ export class SyncRunner {
     }
   }
 
+  /**
+   * The source forgot the saved cursor (its feed was reset): the cursor is
+   * dropped, so the next run reads the source from its start, and the
+   * connector tells the steward why until a run succeeds.
+   */
+  private async noteSourceReset(connectorId: string, explanation: string): Promise<void> {
+    const client = await this.db.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(`delete from connector_state where connector_id = $1`, [connectorId]);
+      await client.query(`update connector set attention = $2, attention_at = now() where id = $1`, [connectorId, `source reset: ${explanation}`]);
+      await client.query('commit');
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
   /** Writes the outcomes of runs an outage cut off (see {@link recordOutcome}); returns how many were written. */
   async recordPendingOutcomes(): Promise<number> {
     let n = 0;
@@ -201,8 +221,14 @@ export class SyncRunner {
     return summaries;
   }
 
-  /** Runs one connector to completion. A failure is recorded and returned, not thrown. */
-  async run(connectorId: string, trigger = 'manual', opts: { skipPostSync?: boolean; signal?: AbortSignal } = {}): Promise<RunSummary> {
+  /**
+   * Runs one connector to completion. A failure is recorded and returned, not
+   * thrown; a connector already running elsewhere throws {@link ConnectorBusyError}.
+   * `fromStart` ignores the saved cursor and re-reads the source from its
+   * start (the steward's reset; the store ends as it was when the source did
+   * not change, since ingest keeps the latest version of every record).
+   */
+  async run(connectorId: string, trigger = 'manual', opts: { skipPostSync?: boolean; signal?: AbortSignal; fromStart?: boolean } = {}): Promise<RunSummary> {
     const { connector, row } = await this.registry.resolve(this.db, connectorId);
     const lockClient = await this.db.pool.connect();
     let locked = false;
@@ -227,13 +253,14 @@ export class SyncRunner {
         http: new HttpClient({ log: (l) => this.log(`[${connectorId}] ${l}`), signal: opts.signal, ...this.opts.http }),
         baseUrl: String(config.baseUrl ?? this.config.sourcesUrl).replace(/\/+$/, ''),
         config,
-        cursor: cursorRow.rows[0]?.cursor ?? null,
+        cursor: opts.fromStart ? null : cursorRow.rows[0]?.cursor ?? null,
         log: (l) => this.log(`[${connectorId}] ${l}`),
         now: new Date(),
       };
       const ingest = await this.ingestService();
       let status: RunSummary['status'] = 'SUCCEEDED';
       let error: string | undefined;
+      let reset = false;
       try {
         const pipeline = new PagePipeline({
           pool: this.db.pool, ingest, connectorId, runId, log: this.log,
@@ -264,9 +291,12 @@ export class SyncRunner {
       } catch (e) {
         status = 'FAILED';
         error = (e as Error).message;
+        reset = e instanceof SourceResetError;
         this.log(`[${connectorId}] run ${runId} failed: ${error}`);
       }
       await this.recordOutcome(runId, status, error ?? null);
+      if (reset) await this.noteSourceReset(connectorId, error!);
+      else if (status === 'SUCCEEDED') await this.db.pool.query(`update connector set attention = null, attention_at = null where id = $1 and attention is not null`, [connectorId]);
       this.opts.onRunEnd?.(connectorId);
       const summary: RunSummary = { connectorId, runId, status, ...totals, touched: [...touched], error, durationMs: Date.now() - started };
       if (!opts.skipPostSync) await this.afterSync(summary.touched);

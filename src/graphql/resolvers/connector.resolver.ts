@@ -87,6 +87,18 @@ export class ConnectorResolver {
   }
 
   @Authorized('STEWARD')
+  @Mutation(() => ConnectorRun, {
+    description: 'Re-reads a connector\'s source from its start (after the source was reset or regenerated) and returns the run; idempotent: re-reading an unchanged source leaves the store as it was. STEWARD of the province',
+  })
+  async resetConnector(@Arg('id', () => String) id: string, @Ctx() ctx: HubContext) {
+    requireProvince(ctx, 'resetConnector');
+    const admin = stewardConnectors(ctx);
+    await admin.get(id);
+    const summary = await ctx.services.runner.run(id, 'reset', { fromStart: true });
+    return admin.run(summary.runId);
+  }
+
+  @Authorized('STEWARD')
   @Mutation(() => QuarantinedRecord, { description: 'Re-runs a quarantined record through map and validation (or marks it resolved when its source sent a good version since); STEWARD' })
   async reprocessQuarantined(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) {
     const { record, touched } = await stewardConnectors(ctx).reprocess(id, ctx.scope);

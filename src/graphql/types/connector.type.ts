@@ -11,7 +11,7 @@ export class ConnectorRun {
   @Field()
   connectorId!: string;
 
-  @Field({ description: 'What started it: manual, api, cli, schedule, start' })
+  @Field({ description: 'What started it: manual, api, cli, schedule, start, reset' })
   trigger!: string;
 
   @Field(() => DateTimeScalar)
@@ -118,4 +118,10 @@ export class Connector {
 
   @Field(() => JSONResolver, { nullable: true, description: 'The committed cursor / watermark' })
   cursor!: unknown;
+
+  @Field(() => String, { nullable: true, description: 'What a steward must know about this connector now, in plain words (e.g. that its source was reset and the hub re-reads it from its start); null when all is well. Cleared by the next run that succeeds.' })
+  attention!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When `attention` was noticed' })
+  attentionAt!: Date | null;
 }
