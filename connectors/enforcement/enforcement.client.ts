@@ -61,9 +61,25 @@ export async function* fetchEnforcementBatches(ctx: FetchContext): AsyncIterable
 function asFeedReset(e: unknown): SourceResetError | undefined {
   const res = ((e as { cause?: { response?: { status?: number; data?: unknown } } })?.cause)?.response;
   if (res?.status !== 400) return undefined;
-  const said = typeof res.data === 'object' && res.data !== null && typeof (res.data as { error?: unknown }).error === 'string' ? (res.data as { error: string }).error : String(res.data ?? '');
+  const said = sourceExplanation(res.data);
   if (!/cursor/i.test(said)) return undefined;
   return new SourceResetError(
     `the enforcement system no longer recognises the position the hub saved in its change feed, so the feed was reset or regenerated (it answered HTTP 400: ${said}); the hub reads the feed again from its start at the next run (records it already holds stay as they are)`,
   );
+}
+
+/** The `error` of a JSON error body (parsed or as text), else the body as text. */
+function sourceExplanation(data: unknown): string {
+  let body = data;
+  if (Buffer.isBuffer(body)) body = body.toString('utf8');
+  if (typeof body === 'string') {
+    const text = body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  const error = (body as { error?: unknown } | null)?.error;
+  return typeof error === 'string' ? error : JSON.stringify(body);
 }
