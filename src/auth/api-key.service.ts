@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { DivisionDirectory } from '../divisions/division-directory';
 import { Caller, ROLES, Role } from './caller.model';
+import { ClientError } from '../domain/client-error';
 
 /** A stored API key as listed to operators (never the key itself). */
 export interface ApiKeyInfo {
@@ -15,7 +16,7 @@ export interface ApiKeyInfo {
   revokedAt: Date | null;
 }
 
-export class ApiKeyError extends Error {}
+export class ApiKeyError extends ClientError {}
 
 function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');

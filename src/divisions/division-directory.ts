@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { ClientError } from '../domain/client-error';
 
 /** A division as the hub knows it. */
 export interface DivisionInfo {
@@ -44,4 +45,4 @@ export class DivisionDirectory {
   }
 }
 
-export class UnknownDivisionError extends Error {}
+export class UnknownDivisionError extends ClientError {}

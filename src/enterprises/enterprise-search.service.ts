@@ -5,6 +5,7 @@ import { DivisionDirectory } from '../divisions/division-directory';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { decodeCursor, encodeCursor } from './enterprise-cursor';
 import { ENTERPRISE_COLUMNS, EnterpriseFilterInput, EnterpriseOrderKey, EnterpriseRow } from './enterprise.model';
+import { ClientError } from '../domain/client-error';
 
 /** A page of enterprises in Relay form, with the total computed only when asked for. */
 export type EnterprisePage = KeysetPage<EnterpriseRow>;
@@ -15,7 +16,7 @@ export const MAX_PAGE_SIZE = 500;
 /** Longest name substring a filter may ask for. */
 export const MAX_NAME_FILTER = 100;
 
-export class BadFilterError extends Error {}
+export class BadFilterError extends ClientError {}
 
 /** Builds WHERE clauses for a filter; other concerns (tags) add theirs through `extraClauses`. */
 export type FilterClauseBuilder = (filter: Record<string, unknown>, params: SqlParams, scope: Scope) => Promise<string[]> | string[];

@@ -1,9 +1,12 @@
 import { AuthChecker } from 'type-graphql';
 import { HubContext } from './context';
 import { Role, hasRole } from '../auth/caller.model';
+import { ClientError } from '../domain/client-error';
 
 /** A caller asked for something its role does not allow. */
-export class ForbiddenError extends Error {}
+export class ForbiddenError extends ClientError {
+  override readonly code = 'FORBIDDEN';
+}
 
 /**
  * type-graphql's check for `@Authorized(...roles)`: ADMIN may do everything,

@@ -5,6 +5,7 @@ import { ValidationContext, validateRecord } from './record-validator';
 import { UnifiedRecord } from '../connectors/unified-record';
 import { ConnectorRegistry } from '../connectors/connector.registry';
 import { ConnectorConfig, MappingError, redactConfig, resolveConfig } from '../connectors/connector.types';
+import { ClientError, isBigintId } from '../domain/client-error';
 
 /** A connector as stewards see it; secrets in `config` are replaced by `***`. */
 export interface ConnectorView {
@@ -62,7 +63,7 @@ export function quarantineScopePredicate(scope: Scope | undefined, params: SqlPa
 }
 
 /** Thrown for a connector or quarantined record id that does not exist (a client mistake). */
-export class UnknownConnectorError extends Error {}
+export class UnknownConnectorError extends ClientError {}
 
 const RUN_COLUMNS = `id::text as id, connector_id as "connectorId", trigger, started_at as "startedAt", finished_at as "finishedAt",
   status, fetched, loaded, unchanged, quarantined, error`;
@@ -133,7 +134,7 @@ export class ConnectorAdminService {
   /** Quarantined records, newest first, paged by id (`after` is the last id seen). */
   async quarantined(opts: { connectorId?: string | null; status?: string | null; first: number; after?: string | null; scope?: Scope }): Promise<{ items: QuarantinedRecordView[]; hasNextPage: boolean; totalCount: number }> {
     const first = Math.max(0, Math.min(opts.first, 500));
-    if (opts.after !== undefined && opts.after !== null && !/^\d+$/.test(opts.after)) throw new UnknownConnectorError(`after '${opts.after}' is not a quarantine cursor (the id of a record)`);
+    if (opts.after !== undefined && opts.after !== null && !isBigintId(opts.after)) throw new UnknownConnectorError(`after '${opts.after}' is not a quarantine cursor (the id of a record)`, { argument: 'after' });
     const params = new SqlParams();
     const connector = params.add(opts.connectorId ?? null);
     const status = params.add(opts.status ?? null);
@@ -168,7 +169,7 @@ export class ConnectorAdminService {
    * it now passes (e.g. after a value map was fixed) or keeps its new reason.
    */
   async reprocess(quarantineId: string, scope?: Scope): Promise<{ record: QuarantinedRecordView; touched: string[] }> {
-    if (!/^\d+$/.test(quarantineId)) throw new UnknownConnectorError(`quarantined record id '${quarantineId}' is not a number`);
+    if (!isBigintId(quarantineId)) throw new UnknownConnectorError(`quarantined record id '${quarantineId}' is not a number`, { argument: 'id' });
     const params = new SqlParams();
     const idParam = params.add(quarantineId);
     const found = await this.db.pool.query<QuarantinedRecordView>(`select ${QUARANTINE_COLUMNS} from quarantine q where id = ${idParam} and ${quarantineScopePredicate(scope, params)}`, params.values);

@@ -6,6 +6,7 @@ import { Database } from '../db/database';
 import { CONNECTOR_RUN_LOCK } from './abandoned-runs';
 import { IngestService, PageItem } from './ingest.service';
 import { PagePipeline, PipelinePage } from './page-pipeline';
+import { ClientError } from '../domain/client-error';
 
 /** The outcome of one connector run. */
 export interface RunSummary {
@@ -77,7 +78,9 @@ async function* preparedPages(connector: SourceConnector, config: ConnectorConfi
 }
 
 /** Thrown when a connector is already running somewhere (this or another process). */
-export class ConnectorBusyError extends Error {}
+export class ConnectorBusyError extends ClientError {
+  override readonly code = 'CONNECTOR_BUSY';
+}
 
 /**
  * Runs connectors: records the run, pulls pages through `fetch`, maps them,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../config/project-root';
+import { ClientError } from '../domain/client-error';
 
 /**
  * The families of triggers the scoring engine knows. A rule set chooses, per
@@ -73,7 +74,7 @@ export type RiskLevelValue = 'LOW' | 'MEDIUM' | 'HIGH';
 export const DEFAULT_RULE_SET_VERSION = 'SD-2021';
 
 /** Thrown for an invalid rule-set definition; the message lists every problem. */
-export class RuleSetValidationError extends Error {}
+export class RuleSetValidationError extends ClientError {}
 
 const ENFORCEMENT_STATUSES = ['ACTIVE', 'WITHDRAWN'];
 const MEASURE_TYPES = ['SUSPEND_PRODUCTION', 'SEAL_SEIZE', 'RESTRICT_PRODUCTION', 'ORDER_CORRECTION', 'TRANSFER_DETENTION', 'TRANSFER_CRIMINAL', 'NO_PERMIT'];

@@ -1,5 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { RuleDefinition, RuleSetDefinition, RuleSetValidationError, validateRuleSet } from './rule-set.model';
+import { ClientError } from '../domain/client-error';
 
 /** A stored rule set with its state. */
 export interface StoredRuleSet {
@@ -15,7 +16,7 @@ export interface StoredRuleSet {
 }
 
 /** Thrown when a rule-set version does not exist. */
-export class UnknownRuleSetError extends Error {}
+export class UnknownRuleSetError extends ClientError {}
 
 type Queryable = Pool | PoolClient;
 

@@ -1,3 +1,5 @@
+import { ClientError } from '../domain/client-error';
+
 /**
  * Calendar dates of the score: China Standard Time (UTC+8), `YYYY-MM-DD`.
  * Pure helpers; the SQL does the same arithmetic on `date` values.
@@ -8,7 +10,7 @@ const CHINA_OFFSET_MS = 8 * 3_600_000;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Thrown for a date a client gave that is not a real calendar date. */
-export class InvalidDateError extends Error {}
+export class InvalidDateError extends ClientError {}
 
 /** The China-time calendar date of an instant. */
 export function chinaDateOf(instant: Date | number): string {

@@ -1,11 +1,9 @@
 import http from 'node:http';
+import { ClientError, nulPath } from '../domain/client-error';
 import { ServerServices } from './server-services.types';
-import { UnknownDivisionError } from '../divisions/division-directory';
-import { BadFilterError } from '../enterprises/enterprise-search.service';
 import { EnterpriseFilterInput, EnterpriseOrderKey } from '../enterprises/enterprise.model';
 import { Scope, SqlParams } from '../jurisdiction/scope';
 import { HttpError, HttpRoute } from './http-route';
-import { UnknownTagError } from '../tags/tag.errors';
 import { UTF8_BOM, csvRecord } from './csv';
 
 /** Rows fetched from the server-side cursor per round trip. */
@@ -43,6 +41,8 @@ export function parseExportFilter(raw: string | null): EnterpriseFilterInput & R
     throw new HttpError(400, `filter is not JSON: pass an EnterpriseFilter like {"tags":{"all":["黄标","固废危废"]}}`, 'BAD_USER_INPUT');
   }
   if (!f || typeof f !== 'object' || Array.isArray(f)) throw new HttpError(400, 'filter must be a JSON object (an EnterpriseFilter)', 'BAD_USER_INPUT');
+  const nul = nulPath(f, 'filter');
+  if (nul) throw new HttpError(400, `${nul} contains a NUL character (\\u0000), which no text in the hub holds`, 'BAD_USER_INPUT', {}, { argument: nul });
   const obj = f as Record<string, unknown>;
   const unknown = Object.keys(obj).filter((k) => !FILTER_KEYS.has(k));
   if (unknown.length) throw new HttpError(400, `filter has unknown field(s) ${unknown.join(', ')}; allowed: ${[...FILTER_KEYS].join(', ')}`, 'BAD_USER_INPUT');
@@ -89,7 +89,7 @@ export async function streamEnterpriseCsv(services: ServerServices, scope: Scope
   try {
     where = await services.enterprises.whereClause(scope, filter, params);
   } catch (e) {
-    if (e instanceof BadFilterError || e instanceof UnknownTagError || e instanceof UnknownDivisionError) throw new HttpError(400, e.message, 'BAD_USER_INPUT');
+    if (e instanceof ClientError) throw new HttpError(400, e.message, e.code, {}, { ...e.details });
     throw e;
   }
   const visible = params.add(ancestorsOf(services, scope.divisionCode));
@@ -139,7 +139,8 @@ export function enterpriseExportRoute(): HttpRoute {
       if (!ctx.caller) throw new HttpError(401, 'an API key is required', 'UNAUTHENTICATED');
       const filter = parseExportFilter(ctx.url.searchParams.get('filter'));
       const order = (ctx.url.searchParams.get('orderBy') ?? 'SCORE_ASC') as EnterpriseOrderKey;
-      if (!(order in ORDERS)) throw new HttpError(400, `orderBy must be one of ${Object.keys(ORDERS).join(', ')}`, 'BAD_USER_INPUT');
+      // Own keys only: `toString` is `in` every object.
+      if (!Object.hasOwn(ORDERS, order)) throw new HttpError(400, `orderBy must be one of ${Object.keys(ORDERS).join(', ')}`, 'BAD_USER_INPUT', {}, { argument: 'orderBy' });
       let closed = false;
       res.once('close', () => (closed = true));
       const t = Date.now();

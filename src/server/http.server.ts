@@ -10,7 +10,8 @@ import { DEFAULT_QUERY_LIMITS, QueryLimits, queryLimitsPlugin } from '../graphql
 import { buildHubSchema } from '../graphql/schema';
 import { auditPlugin } from '../audit/audit.plugin';
 import { authenticateRequest } from './bearer-auth';
-import { formatHubError } from './error-format';
+import { debugErrors, formatHubError, logUnexpected } from './error-format';
+import { ClientError } from '../domain/client-error';
 import { hubMetrics } from '../observability/hub-metrics';
 import { observeHttpRequest } from '../observability/request-observer';
 import { graphiqlPage } from './graphiql.page';
@@ -75,6 +76,8 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
   const apollo = new ApolloServer<HubContext>({
     schema,
     introspection: opts.introspection ?? true,
+    // Stack traces (with the server's paths) only when asked for: Apollo's default includes them unless NODE_ENV=production.
+    includeStacktraceInErrorResponses: debugErrors(),
     // No cache hints are used; Apollo's default cache-control plugin would otherwise run a hook for every field of every response.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(limits), auditPlugin(), hubMetrics(services).apolloPlugin()],
     formatError: (formatted: GraphQLFormattedError, error: unknown) => formatHubError(formatted, error, services.log),
@@ -98,8 +101,10 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
       const caller = route.auth === 'caller' ? await authenticateRequest(req, services.apiKeys) : null;
       await route.handle(req, res, { services, url, requestId, caller, params: (match ?? []).slice(1) });
     } catch (e) {
-      const err = e instanceof HttpError ? e : new HttpError(500, 'internal error; the hub logged the details', 'INTERNAL_SERVER_ERROR');
-      if (!(e instanceof HttpError)) services.log(`request ${requestId} ${req.method} ${url.pathname} failed: ${(e as Error).stack ?? e}`);
+      const err = e instanceof HttpError ? e
+        : e instanceof ClientError ? new HttpError(e.code === 'FORBIDDEN' ? 403 : e.code === 'NOT_FOUND' ? 404 : 400, e.message, e.code, {}, { ...e.details })
+        : new HttpError(500, 'internal error; the hub logged the details', 'INTERNAL_SERVER_ERROR');
+      if (!(e instanceof HttpError) && !(e instanceof ClientError)) logUnexpected(services.log, `request ${requestId} ${req.method} ${url.pathname} failed: ${(e as Error).stack ?? e}`);
       // A refusal that leaves a request unread (413) closes the connection once answered.
       if (err.headers.connection === 'close') res.once('finish', () => req.socket.destroy());
       if (!res.headersSent) sendJson(res, err.status, { errors: [{ message: err.message, extensions: { ...err.extensions, code: err.code } }] }, { 'x-request-id': requestId, ...err.headers });

@@ -12,6 +12,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { HubContext } from '../graphql/context';
 import { Loaders, createLoaders } from '../graphql/loaders';
 import { precheckDocument } from '../graphql/limits/document-precheck';
+import { nulInputError } from '../graphql/limits/input-check';
 import { DEFAULT_QUERY_LIMITS, QueryLimits, checkOperationLimits } from '../graphql/limits/query-limits.plugin';
 import { DEFAULT_SUBSCRIPTION_CAPS, SubscriptionCaps, SubscriptionQuota } from '../graphql/limits/subscription-limits';
 
@@ -156,6 +157,8 @@ export async function attachSubscriptions(httpServer: http.Server, services: Ser
       if (op.operation !== OperationTypeNode.SUBSCRIPTION) {
         return [new GraphQLError(`only subscriptions run over WebSocket; send ${op.operation}s with HTTP POST ${path}`)];
       }
+      const badInput = nulInputError(document, payload.variables ?? {});
+      if (badInput) return [badInput];
       const tooMuch = checkOperationLimits(schema, document, op, payload.variables ?? {}, limits);
       if (tooMuch) return [tooMuch];
       const overCap = quota.acquire(caller.keyId, ctx.extra.connectionId, _id);

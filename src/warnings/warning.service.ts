@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { bigintId, isBigintId } from '../domain/client-error';
 import { Caller } from '../auth/caller.model';
 import { DivisionDirectory } from '../divisions/division-directory';
 import { ENTERPRISE_COLUMNS, EnterpriseRow } from '../enterprises/enterprise.model';
@@ -39,8 +40,8 @@ export function encodeWarningCursor(id: string): string {
 
 function decodeWarningCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith(CURSOR_PREFIX) || !/^\d{1,19}$/.test(text.slice(CURSOR_PREFIX.length))) {
-    throw new WarningFilterError(`'after' is not a cursor of a warnings page: pass the endCursor or an edge cursor you received`);
+  if (!text.startsWith(CURSOR_PREFIX) || !isBigintId(text.slice(CURSOR_PREFIX.length))) {
+    throw new WarningFilterError(`'after' is not a cursor of a warnings page: pass the endCursor or an edge cursor you received`, { argument: 'after' });
   }
   return text.slice(CURSOR_PREFIX.length);
 }
@@ -149,6 +150,7 @@ export class WarningService {
   }
 
   private async step(caller: Caller, id: string, note: string | null | undefined, from: WarningStatusValue[], to: WarningStatusValue, set: string): Promise<WarningRow> {
+    bigintId(id, 'id');
     if (!/^\d{1,19}$/.test(id)) throw new WarningNotFoundError(`no warning '${id}' in your jurisdiction`);
     if (note != null && note.length > 2000) throw new WarningFilterError(`note has ${note.length} characters; the limit is 2000`);
     const params = new SqlParams();

@@ -1,3 +1,5 @@
+import { ClientError } from '../domain/client-error';
+
 /**
  * The six warning types of domain.md §6, in the order the detectors run.
  *
@@ -52,10 +54,12 @@ export const WARNING_COLUMNS = `w.id::text as id, w.type, w.credit_code as "cred
   w.resolved_at as "resolvedAt", w.resolved_by as "resolvedBy", w.resolve_note as "resolveNote", w.resolution`;
 
 /** A client asked for a warning that does not exist or lies outside its jurisdiction. */
-export class WarningNotFoundError extends Error {}
+export class WarningNotFoundError extends ClientError {
+  override readonly code = 'NOT_FOUND';
+}
 
 /** A workflow step that does not apply to the warning's current status. */
-export class WarningStateError extends Error {}
+export class WarningStateError extends ClientError {}
 
 /** A filter value a client gave that the hub cannot use. */
-export class WarningFilterError extends Error {}
+export class WarningFilterError extends ClientError {}

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { isBigintId } from '../domain/client-error';
 import { Caller } from '../auth/caller.model';
 import { DivisionDirectory } from '../divisions/division-directory';
 import { Scope } from '../jurisdiction/scope';
@@ -67,7 +68,7 @@ export class WebhookService {
 
   /** One webhook inside `scope`, or an error naming the id. */
   async get(scope: Scope, id: string): Promise<WebhookRow> {
-    if (!/^\d{1,19}$/.test(id)) throw new WebhookInputError(`no webhook '${id}' in your jurisdiction`);
+    if (!isBigintId(id)) throw new WebhookInputError(`no webhook '${id}' in your jurisdiction`, { argument: 'id' });
     const values: unknown[] = [id];
     const res = await this.pool.query<WebhookRow>(`select ${WEBHOOK_COLUMNS} from webhook h where h.id = $1::bigint and ${webhookInScope(scope, values)}`, values);
     if (!res.rows.length) throw new WebhookInputError(`no webhook '${id}' in your jurisdiction`);

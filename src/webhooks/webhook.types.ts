@@ -1,3 +1,5 @@
+import { ClientError } from '../domain/client-error';
+
 /** A registered webhook as the API shows it. The secret is write-only: it is never read back, listed or logged. */
 export interface WebhookRow {
   id: string;
@@ -46,4 +48,4 @@ export interface WebhookAttemptRow {
 }
 
 /** A webhook registration the hub cannot accept, or a webhook outside the caller's jurisdiction. */
-export class WebhookInputError extends Error {}
+export class WebhookInputError extends ClientError {}

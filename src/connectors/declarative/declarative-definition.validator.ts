@@ -1,8 +1,9 @@
 import cron from 'node-cron';
 import { DECLARATIVE_TARGETS, DeclarativeConnectorDefinition, DeclarativeConnectorInputShape, DeclarativeFieldMapping, DeclarativeHeader, DeclarativePagination } from './declarative-definition.types';
+import { ClientError } from '../../domain/client-error';
 
 /** A declarative definition a steward submitted is invalid; every problem names its field. */
-export class DeclarativeDefinitionError extends Error {
+export class DeclarativeDefinitionError extends ClientError {
   constructor(readonly problems: string[]) {
     super(`invalid connector definition: ${problems.join('; ')}`);
     this.name = 'DeclarativeDefinitionError';

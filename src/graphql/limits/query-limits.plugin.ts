@@ -1,6 +1,7 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, OperationTypeNode } from 'graphql';
 import { HubContext } from '../context';
+import { nulInputError } from './input-check';
 import { OperationMeasure, measureOperation } from './query-cost';
 
 /** Limits on what one GraphQL operation may ask for. */
@@ -63,6 +64,8 @@ export function queryLimitsPlugin(limits: QueryLimits = DEFAULT_QUERY_LIMITS): A
       return {
         async didResolveOperation({ document, operation, schema, request }) {
           if (!operation) return;
+          const badInput = nulInputError(document, request.variables ?? {});
+          if (badInput) throw badInput;
           const refused = checkOperationLimits(schema, document, operation, request.variables ?? {}, limits);
           if (refused) throw refused;
         },

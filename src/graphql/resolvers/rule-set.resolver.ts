@@ -4,7 +4,7 @@ import { StoredRuleSet } from '../../scoring/rule-set.repository';
 import { HubContext } from '../context';
 import { RuleSet, RuleSetPreview } from '../types/rule-set.type';
 import { RiskLevel } from '../types/enums';
-import { asClientErrors } from './score.resolver';
+import { ClientError } from '../../domain/client-error';
 
 /** A stored rule set in its GraphQL shape. */
 export function ruleSetView(rs: StoredRuleSet): RuleSet {
@@ -46,33 +46,29 @@ export class RuleSetResolver {
   }
 
   @Query(() => RuleSetPreview, { description: 'What activating a loaded rule-set version would change in your jurisdiction (how many enterprises change risk level, and which); changes nothing' })
-  ruleSetPreview(@Ctx() ctx: HubContext, @Arg('version') version: string, @Arg('first', () => Int, { defaultValue: 50 }) first: number) {
-    return asClientErrors(async () => previewView(await ctx.services.scoring.reports.preview(version, ctx.scope, first)));
+  async ruleSetPreview(@Ctx() ctx: HubContext, @Arg('version') version: string, @Arg('first', () => Int, { defaultValue: 50 }) first: number) {
+    return previewView(await ctx.services.scoring.reports.preview(version, ctx.scope, first));
   }
 
   @Authorized('ADMIN')
   @Mutation(() => RuleSet, { description: 'Loads a new rule-set version (JSON in the format of src/scoring/rule-sets/SD-2021.json), not yet active; ADMIN' })
-  loadRuleSet(@Ctx() ctx: HubContext, @Arg('definition', { description: 'The rule set as a JSON document' }) definition: string) {
-    return asClientErrors(async () => {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(definition);
-      } catch (e) {
-        throw new RuleSetDefinitionSyntaxError(`definition is not valid JSON: ${(e as Error).message}`);
-      }
-      return ruleSetView(await ctx.services.scoring.ruleSets.load(parsed));
-    });
+  async loadRuleSet(@Ctx() ctx: HubContext, @Arg('definition', { description: 'The rule set as a JSON document' }) definition: string) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(definition);
+    } catch (e) {
+      throw new RuleSetDefinitionSyntaxError(`definition is not valid JSON: ${(e as Error).message}`, { argument: 'definition' });
+    }
+    return ruleSetView(await ctx.services.scoring.ruleSets.load(parsed));
   }
 
   @Authorized('ADMIN')
   @Mutation(() => RuleSet, { description: 'Activates a loaded rule-set version and rescores every enterprise under it (history notes the activation); ADMIN' })
-  activateRuleSet(@Ctx() ctx: HubContext, @Arg('version') version: string) {
-    return asClientErrors(async () => {
-      await ctx.services.scoring.scores.activateRuleSet(version);
-      return ruleSetView(await ctx.services.scoring.ruleSets.get(version));
-    });
+  async activateRuleSet(@Ctx() ctx: HubContext, @Arg('version') version: string) {
+    await ctx.services.scoring.scores.activateRuleSet(version);
+    return ruleSetView(await ctx.services.scoring.ruleSets.get(version));
   }
 }
 
 /** A rule-set document that is not JSON at all. */
-export class RuleSetDefinitionSyntaxError extends Error {}
+export class RuleSetDefinitionSyntaxError extends ClientError {}

@@ -1,27 +1,12 @@
-import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { UnknownDivisionError } from '../../divisions/division-directory';
 import { HealthReportData } from '../../scoring/health-report.service';
-import { RuleSetValidationError } from '../../scoring/rule-set.model';
-import { UnknownRuleSetError } from '../../scoring/rule-set.repository';
-import { InvalidDateError, dateArg } from '../../scoring/score-dates';
+import { dateArg } from '../../scoring/score-dates';
 import { scoreLoaders } from '../../scoring/score.loaders';
 import { HubContext } from '../context';
 import { DateScalar, DateTimeScalar } from '../scalars';
 import { Enterprise } from '../types/enterprise.type';
 import { HealthReport, ScorePoint } from '../types/health-report.type';
-
-const CLIENT_ERRORS = [InvalidDateError, RuleSetValidationError, UnknownRuleSetError, UnknownDivisionError];
-
-/** Runs a resolver body, turning the scoring's client errors into BAD_USER_INPUT with their message. */
-export async function asClientErrors<T>(fn: () => Promise<T> | T): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (CLIENT_ERRORS.some((c) => e instanceof c)) throw new GraphQLError((e as Error).message, { extensions: { code: 'BAD_USER_INPUT' } });
-    throw e;
-  }
-}
 
 /** The rank scope for `rankInDivision`: the given division (inside the caller's) or the caller's own. */
 function divisionScope(ctx: HubContext, divisionCode?: string | null): string {
@@ -43,7 +28,7 @@ export class ScoreResolver {
 
   @FieldResolver(() => Int, { nullable: true, description: 'Rank within a division (default: your jurisdiction; a city or county inside it); null when the enterprise lies outside it' })
   rankInDivision(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('divisionCode', () => String, { nullable: true }) divisionCode?: string | null) {
-    return asClientErrors(() => scoreLoaders(ctx, ctx.services.scoring).rank.load({ creditCode: e.creditCode, scope: divisionScope(ctx, divisionCode) }));
+    return scoreLoaders(ctx, ctx.services.scoring).rank.load({ creditCode: e.creditCode, scope: divisionScope(ctx, divisionCode) });
   }
 
   @FieldResolver(() => HealthReport, { description: 'Health report as of a date (default today, China time); past dates are recomputed from the records as known then' })
@@ -53,7 +38,7 @@ export class ScoreResolver {
     @Arg('asOf', () => DateScalar, { nullable: true }) asOf?: Date | null,
     @Arg('knownAt', () => DateTimeScalar, { nullable: true, description: 'Use the records as the hub knew them at this instant (audit)' }) knownAt?: Date | null,
   ): Promise<HealthReportData> {
-    return asClientErrors(() => scoreLoaders(ctx, ctx.services.scoring).report.load({ creditCode: e.creditCode, asOf: dateArg(asOf), knownAt: knownAt ?? undefined }));
+    return scoreLoaders(ctx, ctx.services.scoring).report.load({ creditCode: e.creditCode, asOf: dateArg(asOf), knownAt: knownAt ?? undefined });
   }
 
   @FieldResolver(() => [ScorePoint], { description: 'Every change of score or risk level with its time and cause, oldest first' })
