@@ -41,6 +41,8 @@ describe('latest version wins', () => {
     sources: (await pool().query(`select source_id, payload from source_record where connector_id = 'enforcement' order by source_id`)).rows,
     deductions: (await pool().query(`select credit_code, rule_code, points, event_date::text, system, record_id
       from deduction order by credit_code, rule_code, event_date, record_id`)).rows,
+    scores: (await pool().query(`select credit_code, score, risk_level from enterprise order by credit_code`)).rows,
+    tags: (await pool().query(`select credit_code, tag_ids from enterprise_tags order by credit_code`)).rows,
   });
 
   it('a replay of the enforcement feed from its start leaves every record at its latest version', async () => {
@@ -81,9 +83,11 @@ describe('latest version wins', () => {
     }
     for (const r of picked) expect(replayed.records.find((x) => x.record_id === r.record_id)!.status).toBe(r.status);
 
-    // Deductions equal a fresh full recompute.
+    // Deductions and scores equal a fresh full recompute.
     await hub.services.scoring.scores.rescoreAll();
-    expect((await snapshot()).deductions).toEqual(replayed.deductions);
+    const recomputed = await snapshot();
+    expect([recomputed.deductions, recomputed.scores]).toEqual([replayed.deductions, replayed.scores]);
+    expect(replayed.tags.length).toBeGreaterThan(0);
   }, 240_000);
 
   const code = withCheckChar('91370102MA3C4R5X2');
