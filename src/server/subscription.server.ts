@@ -4,8 +4,9 @@ import type { Duplex } from 'node:stream';
 import {
   ExecutionArgs, GraphQLError, GraphQLSchema, OperationTypeNode, createSourceEventStream, execute, getOperationAST, parse, validate,
 } from 'graphql';
-import { CloseCode, makeServer } from 'graphql-ws';
-import { WebSocket, WebSocketServer } from 'ws';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import { ServerServices } from './server-services.types';
 import { Caller } from '../auth/caller.model';
 import { EntityManager } from '@mikro-orm/postgresql';
@@ -36,9 +37,9 @@ export interface SubscriptionServerOptions {
   limits?: QueryLimits;
 }
 
-interface ConnectionExtra {
-  socket: WebSocket;
-  caller?: Caller;
+/** What the hub keeps on a graphql-ws connection besides its socket and upgrade request (set once authenticated). */
+interface ConnectionExtra extends Record<PropertyKey, unknown> {
+  caller: Caller;
   connectionId: string;
 }
 
@@ -104,8 +105,8 @@ function eventContext(services: ServerServices, caller: Caller, requestId: strin
 }
 
 /**
- * GraphQL subscriptions over graphql-ws on the hub's own HTTP server, at
- * `/graphql` beside the HTTP endpoint.
+ * GraphQL subscriptions over graphql-ws (its `useServer` on a `ws` server) on
+ * the hub's own HTTP server, at `/graphql` beside the HTTP endpoint.
  *
  * - A connection authenticates once, in `connection_init`, with
  *   `{"Authorization": "Bearer <API key>"}` as connection params; an unknown,
@@ -123,9 +124,12 @@ export async function attachSubscriptions(httpServer: http.Server, services: Ser
   const quota = new SubscriptionQuota({ ...DEFAULT_SUBSCRIPTION_CAPS, ...opts.caps });
   await services.realtime.start();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  wss.on('connection', (socket) => socket.on('error', (err) => services.log(`websocket: ${err.message}`)));
 
-  const gql = makeServer<Record<string, unknown> | undefined, ConnectionExtra>({
+  const served = useServer<Record<string, unknown> | undefined, ConnectionExtra>({
     schema,
+    // Internal errors close a socket with a generic reason; the details go to the hub's log only.
+    isProd: true,
     async onConnect(ctx) {
       const key = bearer(ctx.connectionParams);
       if (!key) {
@@ -138,6 +142,7 @@ export async function attachSubscriptions(httpServer: http.Server, services: Ser
         return false;
       }
       ctx.extra.caller = caller;
+      ctx.extra.connectionId = randomUUID();
       return true;
     },
     onSubscribe(ctx, _id, payload) {
@@ -161,18 +166,18 @@ export async function attachSubscriptions(httpServer: http.Server, services: Ser
       if (badInput) return [badInput];
       const tooMuch = checkOperationLimits(schema, document, op, payload.variables ?? {}, limits);
       if (tooMuch) return [tooMuch];
-      const overCap = quota.acquire(caller.keyId, ctx.extra.connectionId, _id);
+      const overCap = quota.acquire(caller.keyId, ctx.extra.connectionId!, _id);
       if (overCap) return [overCap];
-      const contextValue = eventContext(services, caller, `ws-${ctx.extra.connectionId.slice(0, 8)}-${_id}`);
+      const contextValue = eventContext(services, caller, `ws-${ctx.extra.connectionId!.slice(0, 8)}-${_id}`);
       return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue } satisfies ExecutionArgs;
     },
     // A slot is freed when its operation completes (however it ends: graphql-ws calls
     // onComplete after a result, an error or the client's complete) or its connection closes.
     onComplete(ctx, id) {
-      quota.release(ctx.extra.connectionId, id);
+      quota.release(ctx.extra.connectionId!, id);
     },
     onClose(ctx) {
-      quota.releaseConnection(ctx.extra.connectionId);
+      if (ctx.extra.connectionId) quota.releaseConnection(ctx.extra.connectionId);
     },
     async subscribe(args) {
       const base = args.contextValue as HubContext;
@@ -183,7 +188,7 @@ export async function attachSubscriptions(httpServer: http.Server, services: Ser
         execute({ ...args, rootValue: payload, contextValue: eventContext(services, base.caller, `${base.requestId}-${++n}`, base.clientAddress) }),
       );
     },
-  });
+  }, wss, opts.keepAliveMs ?? 12_000);
 
   const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -196,56 +201,14 @@ export async function attachSubscriptions(httpServer: http.Server, services: Ser
   };
   httpServer.on('upgrade', upgrade);
 
-  const keepAliveMs = opts.keepAliveMs ?? 12_000;
-  wss.on('connection', (socket: WebSocket) => {
-    const extra: ConnectionExtra = { socket, connectionId: randomUUID() };
-    socket.on('error', (err) => {
-      services.log(`websocket ${extra.connectionId.slice(0, 8)}: ${err.message}`);
-      socket.close(CloseCode.InternalServerError, 'internal error');
-    });
-    let alive = true;
-    socket.on('pong', () => (alive = true));
-    const ping = setInterval(() => {
-      if (!alive) return socket.terminate();
-      alive = false;
-      if (socket.readyState === WebSocket.OPEN) socket.ping();
-    }, keepAliveMs);
-    ping.unref();
-    const closed = gql.opened(
-      {
-        protocol: socket.protocol,
-        send: (data) =>
-          new Promise<void>((resolve, reject) => {
-            if (socket.readyState !== WebSocket.OPEN) return resolve();
-            socket.send(data, (err) => (err ? reject(err) : resolve()));
-          }),
-        close: (code, reason) => socket.close(code, reason),
-        onMessage: (cb) =>
-          socket.on('message', async (data) => {
-            try {
-              await cb(String(data));
-            } catch (e) {
-              services.log(`websocket ${extra.connectionId.slice(0, 8)}: message failed: ${(e as Error).message}`);
-              socket.close(CloseCode.InternalServerError, 'internal error');
-            }
-          }),
-      },
-      extra,
-    );
-    socket.once('close', (code, reason) => {
-      clearInterval(ping);
-      void closed(code, String(reason));
-    });
-  });
-
   return {
     wss,
     connections: () => wss.clients.size,
     async close() {
       httpServer.off('upgrade', upgrade);
-      for (const c of wss.clients) c.close(1001, 'server shutting down');
+      // dispose() closes every connection with 1001 and the server once they are gone; stragglers are cut after a second.
       for (const c of wss.clients) setTimeout(() => c.terminate(), 1000).unref();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await served.dispose();
       await services.realtime.stop();
     },
   };
