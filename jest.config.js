@@ -1,11 +1,28 @@
-/** Jest: unit tests sit beside their code (*.spec.ts), integration tests in test/ (*.test.ts). */
-module.exports = {
+/**
+ * Jest, in two projects: `unit` — the specs beside their code (*.spec.ts in src/,
+ * connectors/, simulator/), which need no database, so no PostgreSQL is started
+ * for them (`npm run test:unit`); and `integration` — test/*.test.ts, whose global
+ * setup finds or starts a PostgreSQL and builds the migrated template database.
+ * `npm test` runs both.
+ */
+const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/connectors/**/*.spec.ts', '<rootDir>/simulator/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+module.exports = {
   maxWorkers: 2,
+  testTimeout: 60000,
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/connectors/**/*.spec.ts', '<rootDir>/simulator/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
 };
