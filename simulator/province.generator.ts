@@ -248,7 +248,10 @@ function enforcementFor(r: Rng, b: Builder, code: string, profile: Profile, perm
       if (r.chance(0.6)) addMeasures(1, 'SUSPEND_PRODUCTION');
       if (r.chance(0.4)) addMeasures(1, 'SEAL_SEIZE');
       if (r.chance(0.5)) addMeasures(1, 'RESTRICT_PRODUCTION');
-      if (r.chance(0.1)) (r.chance(0.5) ? addInsp(1, 'NO_PERMIT') : addMeasures(1, 'NO_PERMIT'));
+      if (r.chance(0.1)) {
+        if (r.chance(0.5)) addInsp(1, 'NO_PERMIT');
+        else addMeasures(1, 'NO_PERMIT');
+      }
       if (r.chance(0.05)) addMeasures(1, 'TRANSFER_DETENTION');
       for (let k = r.int(1, 2); k > 0; k--) penaltyPlans.push({ band: r.chance(0.7) ? 'M' : 'L', daily: r.chance(0.2) });
       break;

@@ -1,7 +1,7 @@
 import { HubServices, createHubServices } from '../src/app/hub-services';
 import { loadConfig } from '../src/config/config';
 import { startSimulator } from '../simulator/sim.server';
-import { TestDatabase, createTestDatabase } from './support/test-database';
+import { createTestDatabase } from './support/test-database';
 import creditDefinition from '../connectors/credit-rating.declarative.json';
 import { typedStoreDigest } from './support/store-digest';
 

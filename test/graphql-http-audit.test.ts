@@ -24,7 +24,6 @@ describe('GraphQL over HTTP audit (graphql-http serverAudits)', () => {
   afterAll(async () => {
     const line = (r: AuditResult) => `${r.status === 'ok' ? 'ok  ' : r.status === 'warn' ? 'WARN' : 'FAIL'} ${r.name}${r.status === 'ok' ? '' : ` — ${r.reason}`}`;
     const notMust = results.filter((r) => !r.name.startsWith('MUST'));
-    // eslint-disable-next-line no-console
     console.log(`graphql-http audit: ${results.filter((r) => r.status === 'ok').length}/${results.length} ok\n` +
       `SHOULD/MAY results:\n${notMust.map(line).join('\n')}`);
     await hub?.close();

@@ -186,6 +186,7 @@ describe('operations: /metrics, JSON logs with request ids, graceful shutdown, s
     const drawn = chunks.join('');
     expect(drawn).toContain('permit 50%');
     expect(drawn).toContain(' · monitoring 5000');
+    // eslint-disable-next-line no-control-regex -- the progress display's erase-line escape (ESC [ K)
     expect(drawn.split('\n').filter((l) => l.length).map((l) => l.split('\r').pop()!.replace(/\x1b\[K/g, ''))).toEqual([
       expect.stringMatching(/100% permit\s+fetched 2000/),
       expect.stringMatching(/monitoring\s+fetched 5000/),

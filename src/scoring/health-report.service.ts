@@ -244,7 +244,7 @@ export class HealthReportService {
     const derived = selectDeductionsSql(spec, params);
     const t = candidate.riskThresholds;
     const limit = params.add(Math.max(0, Math.min(first, 1000)));
-    const res = await readQuery<any>(this.pool,
+    const res = await readQuery<{ enterprises: number; score_changes: number; risk_changes: number; transitions: Record<string, number>; changes: RiskChangeData[] }>(this.pool,
       `with x as materialized (
          select e.credit_code, e.name, e.score as current_score, e.risk_level as current_risk,
                 ${candidate.fullMarks} - coalesce(t.total, 0) as new_score

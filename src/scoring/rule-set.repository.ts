@@ -23,7 +23,10 @@ type Queryable = Pool | PoolClient;
 const COLUMNS = `version, title, full_marks as "fullMarks", window_days as "windowDays", risk_low_min as "low",
   risk_medium_min as "medium", definition, active, loaded_at as "loadedAt", activated_at as "activatedAt"`;
 
-function toStored(r: any): StoredRuleSet {
+/** A `rule_set` row as {@link COLUMNS} selects it. */
+type RuleSetRow = Omit<StoredRuleSet, 'riskThresholds' | 'rules'> & { low: number; medium: number; definition: unknown };
+
+function toStored(r: RuleSetRow): StoredRuleSet {
   const def = r.definition as RuleSetDefinition;
   return {
     version: r.version,
@@ -42,7 +45,7 @@ function toStored(r: any): StoredRuleSet {
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().filter((k) => (v as any)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson((v as any)[k])}`).join(',')}}`;
+    return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(v);
 }
