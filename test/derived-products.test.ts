@@ -3,7 +3,6 @@ import { loadConfig } from '../src/config/config';
 import { Database } from '../src/db/database';
 import { withCheckChar } from '../src/domain/credit-code';
 import { addDays, chinaToday } from '../src/scoring/score-dates';
-import { startSimulator } from '../simulator/sim.server';
 import { derivedDigest, warningDigest } from './support/store-digest';
 import { TestDatabase, createTestDatabase } from './support/test-database';
 import { TestHub, startTestHub } from './support/test-hub';

@@ -254,6 +254,7 @@ export function storageProblems(
 
 /** `s` with what the store cannot hold replaced by U+FFFD (for quarantining a refused record's payload). */
 export function storableText(s: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL text cannot hold
   return unstorableText(s) === null ? s : s.replace(/\u0000/g, '\uFFFD').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
 }
 
