@@ -12,8 +12,9 @@ const FLOORS = [
   ['domain', 'config', 'observability', 'db'],
   // reference data every concern reads: the division tree, the jurisdiction predicate, callers (API keys), the enterprise read model
   ['divisions', 'jurisdiction', 'auth', 'enterprises'],
-  // source systems: pull connectors (and the code connectors in /connectors) and the HJ 212 gateway
-  ['connectors', 'gateway'],
+  // source systems: pull connectors (and the code connectors in /connectors), the HJ 212 gateway,
+  // and the binding of its monitoring devices to enterprises
+  ['connectors', 'gateway', 'monitoring'],
   ['resolution'],
   ['ingest'],
   // derived data and background work over it
