@@ -7,7 +7,7 @@ const tseslint = require('typescript-eslint');
 const nodeGlobals = Object.fromEntries(['require', 'module', 'exports', '__dirname', '__filename', 'process', 'console'].map((g) => [g, 'readonly']));
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'client/dist/**', 'client/src/generated/**', 'src/generated/**', 'bench/postgraphile/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'client/dist/**', 'client/src/generated/**', 'bench/postgraphile/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

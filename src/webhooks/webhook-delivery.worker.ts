@@ -55,7 +55,6 @@ export class WebhookDeliveryWorker {
   private readonly log: (line: string) => void;
   private running: Promise<DeliveryRound> | null = null;
   private again = false;
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly pool: Pool, opts: WebhookDeliveryOptions = {}) {
     this.o = {
@@ -100,18 +99,6 @@ export class WebhookDeliveryWorker {
       return total;
     })();
     return this.running;
-  }
-
-  /** Starts a timer that runs {@link deliverDue} every `everyMs` (retries come due by themselves). */
-  startPolling(everyMs: number): void {
-    this.stopPolling();
-    this.timer = setInterval(() => void this.deliverDue().catch((e) => this.log(`webhooks: round failed: ${(e as Error).message}`)), everyMs);
-    this.timer.unref();
-  }
-
-  stopPolling(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
   }
 
   /** Waits for a running round (shutdown). */

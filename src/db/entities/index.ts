@@ -1,10 +1,8 @@
-import { ConnectorRunEntity } from './connector-run.entity';
 import { ConnectorEntity } from './connector.entity';
 import { DivisionEntity } from './division.entity';
-import { EnterpriseEntity } from './enterprise.entity';
 import { PermitEntity } from './permit.entity';
 
-export { ConnectorEntity, ConnectorRunEntity, DivisionEntity, EnterpriseEntity, PermitEntity };
+export { ConnectorEntity, DivisionEntity, PermitEntity };
 
-/** Every entity the ORM knows. */
-export const entities = [DivisionEntity, EnterpriseEntity, PermitEntity, ConnectorEntity, ConnectorRunEntity];
+/** Every entity the ORM knows: the object-graph reads that go through MikroORM (bulk work is raw SQL). */
+export const entities = [DivisionEntity, PermitEntity, ConnectorEntity];
