@@ -80,7 +80,7 @@ export async function prefetchPageExtras(ctx: HubContext, info: GraphQLResolveIn
   const wanted = pageExtrasWanted(info);
   if (!wanted) return;
   const codes = [...new Set(creditCodes)];
-  const res = await ctx.services.db.pool.query<Partial<EnterpriseTagsRow> & { code: string; points: PointJson[] }>({
+  const res = await ctx.services.db.apiPool.query<Partial<EnterpriseTagsRow> & { code: string; points: PointJson[] }>({
     name: 'tags-and-recent-history-of-enterprises',
     text: TAGS_AND_RECENT_HISTORY_SQL,
     values: [codes, wanted.last],
@@ -88,7 +88,7 @@ export async function prefetchPageExtras(ctx: HubContext, info: GraphQLResolveIn
   const tagRows = res.rows.filter((r) => r.credit_code != null) as unknown as EnterpriseTagsRow[];
   const views = await ctx.services.tags.viewsOf(codes, tagRows, ctx.scope);
   const tags = tagLoaders(ctx).tags;
-  const history = recentHistoryLoader(ctx, ctx.services.db.pool);
+  const history = recentHistoryLoader(ctx, ctx.services.db.apiPool);
   const points = new Map(res.rows.map((r) => [r.code, r.points.map((p): ScorePointData => ({ ...p, at: new Date(p.at) }))]));
   codes.forEach((code, i) => {
     tags.prime(code, views[i]);

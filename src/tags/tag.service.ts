@@ -219,7 +219,7 @@ export class TagService {
 
   /** The tags of many enterprises as `scope` may see them, in one statement (a DataLoader batch). */
   async tagsOf(creditCodes: readonly string[], scope: Pick<Scope, 'divisionCode'>): Promise<EnterpriseTagView[][]> {
-    const res = await this.pool.query<EnterpriseTagsRow>({ name: 'tags-of-enterprises', text: TAGS_OF_ENTERPRISES_SQL, values: [[...new Set(creditCodes)]] });
+    const res = await this.db.apiPool.query<EnterpriseTagsRow>({ name: 'tags-of-enterprises', text: TAGS_OF_ENTERPRISES_SQL, values: [[...new Set(creditCodes)]] });
     return this.viewsOf(creditCodes, res.rows, scope);
   }
 

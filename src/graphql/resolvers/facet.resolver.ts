@@ -36,6 +36,6 @@ export class EnterpriseSearchFieldsResolver {
   @FieldResolver(() => [ScorePoint], { description: 'The last `last` points of the score history (default 12), oldest first; one statement for a whole page' })
   recentHistory(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('last', () => Int, { defaultValue: 12 }) last: number) {
     if (!Number.isInteger(last) || last < 1 || last > MAX_RECENT_HISTORY) throw new BadFilterError(`'last' must be between 1 and ${MAX_RECENT_HISTORY}, got ${last}`);
-    return recentHistoryLoader(ctx, ctx.services.db.pool).load({ creditCode: e.creditCode, last });
+    return recentHistoryLoader(ctx, ctx.services.db.apiPool).load({ creditCode: e.creditCode, last });
   }
 }
