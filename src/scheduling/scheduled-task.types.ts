@@ -1,7 +1,7 @@
 /**
  * A piece of scheduled work (Vendure-style): an id, a cron schedule, a
  * timeout, and whether a firing may start while the previous one still runs.
- * Every hub process registers the same tasks; the database lease makes each
+ * Every hub process registers the same tasks; the database claim makes each
  * firing run on exactly one of them.
  */
 export interface ScheduledTaskDefinition {
