@@ -34,7 +34,7 @@ describe('a replica killed with SIGKILL while it runs a scheduled connector', ()
   it('marks the dead run and firing abandoned and runs the next slot on the survivor', async () => {
     const env = { DATABASE_URL: tdb.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '*/2 * * * * *', LOG_LEVEL: 'info', LOG_FORMAT: 'text' };
     hubs.push(spawnHub(['serve', '--port', '0'], env), spawnHub(['serve', '--port', '0'], env));
-    await Promise.all(hubs.map((h) => h.waitFor(/scheduler:/, 30_000)));
+    await Promise.all(hubs.map((h) => h.waitFor(/scheduler:/, 120_000)));
     const q = async (sql: string, values: unknown[] = []) => (await tdb.db.pool.query(sql, values)).rows;
 
     // A scheduled run with pages committed, and the firing (holder host:pid:tag) that runs it.
@@ -71,5 +71,5 @@ describe('a replica killed with SIGKILL while it runs a scheduled connector', ()
     expect(await survivor.exited).toBe(0);
     // Nothing is left RUNNING once the survivor stopped cleanly.
     expect(await q(`select id from connector_run where status = 'RUNNING'`)).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 });
