@@ -63,6 +63,8 @@ export interface HubServices {
   realtime: ChangeFeed;
   /** HJ 212: packets from monitoring equipment, bound devices, hourly values (the gateway itself starts with `hub serve`). */
   hj212: Hj212Services;
+  /** The same device service as `hj212.devices`, under the name the API reads. */
+  monitoringDevices: Hj212Services['devices'];
   log: (line: string) => void;
 }
 
@@ -86,6 +88,7 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
     webhooks: new WebhookService(db.apiPool, divisions),
     deliveries: new WebhookDeliveryWorker(db.pool, { log }),
   };
+  const hj212 = createHj212Services(config, db, log);
   const postSync = postSyncPipeline({ scores: scoring.scores, tags, detection: warnings.detection });
   const runner = new SyncRunner(db, config, connectors, { log, ...opts.runner, postSync: [...postSync, ...(opts.runner?.postSync ?? [])] });
   return {
@@ -102,7 +105,8 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
     apiKeys: new ApiKeyService(db.pool, divisions),
     warnings,
     realtime: new ChangeFeed(db.url, db.pool, hubPubSub, { log }),
-    hj212: createHj212Services(config, db, log),
+    hj212,
+    monitoringDevices: hj212.devices,
     log,
   };
 }

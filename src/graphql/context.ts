@@ -8,6 +8,7 @@ import { EnterpriseSearchService } from '../enterprises/enterprise-search.servic
 import { ConnectorAdminService } from '../ingest/connector-admin.service';
 import { SyncRunner } from '../ingest/sync.runner';
 import { Scope } from '../jurisdiction/scope';
+import type { MonitoringDeviceService } from '../monitoring/monitoring-device.service';
 import { ScoringServices } from '../scoring/scoring.module';
 import { TagService } from '../tags/tag.service';
 import { WarningService } from '../warnings/warning.service';
@@ -33,6 +34,8 @@ export interface ApiServices {
   scoring: ScoringServices;
   tags: TagService;
   warnings: { workflow: WarningService; webhooks: WebhookService };
+  /** HJ 212 devices: binding, the device list, hourly values. */
+  monitoringDevices: MonitoringDeviceService;
   log: (line: string) => void;
 }
 

@@ -13,10 +13,11 @@ import { EnterpriseSearchFieldsResolver, FacetResolver } from './resolvers/facet
 import { EnterpriseWarningsResolver, WarningConnectionResolver, WarningResolver } from './resolvers/warning.resolver';
 import { WebhookDeliveryResolver, WebhookResolver } from './resolvers/webhook.resolver';
 import { hubPubSub } from '../realtime/hub-pubsub';
+import { EnterpriseMonitoringHoursResolver, MonitoringDeviceResolver } from './resolvers/monitoring-device.resolver';
 
 /** Every resolver class of the API. */
 export const resolvers = [EnterpriseResolver, EnterpriseConnectionResolver, DivisionResolver, ConnectorResolver, ScoreResolver, RuleSetResolver, TagResolver, EnterpriseTagResolver, FacetResolver, EnterpriseSearchFieldsResolver,
-  WarningResolver, EnterpriseWarningsResolver, WarningConnectionResolver, WebhookResolver, WebhookDeliveryResolver] as const;
+  WarningResolver, EnterpriseWarningsResolver, WarningConnectionResolver, WebhookResolver, WebhookDeliveryResolver, MonitoringDeviceResolver, EnterpriseMonitoringHoursResolver] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
 

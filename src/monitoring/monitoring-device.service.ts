@@ -61,24 +61,28 @@ export class MonitoringDeviceService {
     });
   }
 
-  /** Hourly values of one enterprise from `from` (inclusive) to `to` (exclusive), oldest first. */
-  async hours(creditCode: string, from: Date, to: Date, pollutantCode?: string | null): Promise<MonitoringHourRow[]> {
+  /** Hourly values of enterprises from `from` (inclusive) to `to` (exclusive), oldest first, per credit code (at most 5,000 each). */
+  async hours(creditCodes: readonly string[], from: Date, to: Date, pollutantCode?: string | null): Promise<MonitoringHourRow[][]> {
     const { rows } = await this.readPool.query(
-      `select h.hour, h.outlet_code, h.pollutant_code, h.avg, h.min, h.max, h.flag, l.limit_value,
+      `select h.credit_code, h.hour, h.outlet_code, h.pollutant_code, h.avg, h.min, h.max, h.flag, l.limit_value,
               (h.flag = 'N' and h.avg > l.limit_value) as exceeds,
               not exists (select 1 from monitoring_day m where m.credit_code = h.credit_code and m.outlet_code = h.outlet_code
                              and m.pollutant_code = h.pollutant_code and m.day = (h.hour at time zone 'Asia/Shanghai')::date and not m.provisional) as provisional
-         from monitoring_hour h
+         from unnest($1::text[]) as c(code)
+         cross join lateral (select * from monitoring_hour h where h.credit_code = c.code and h.hour >= $2 and h.hour < $3
+                               and ($4::text is null or h.pollutant_code = $4) order by h.hour, h.outlet_code, h.pollutant_code limit 5000) h
          left join monitoring_device d on d.credit_code = h.credit_code and d.outlet_code = h.outlet_code
          left join monitoring_device_limit l on l.mn = d.mn and l.pollutant_code = h.pollutant_code
-        where h.credit_code = $1 and h.hour >= $2 and h.hour < $3 and ($4::text is null or h.pollutant_code = $4)
-        order by h.hour, h.outlet_code, h.pollutant_code
-        limit 5000`,
-      [creditCode, from, to, pollutantCode ?? null],
+        order by h.credit_code, h.hour, h.outlet_code, h.pollutant_code`,
+      [creditCodes, from, to, pollutantCode ?? null],
     );
-    return rows.map((r) => ({
-      at: r.hour, outletCode: r.outlet_code, pollutantCode: r.pollutant_code, avg: r.avg, min: r.min, max: r.max, flag: r.flag,
-      limit: r.limit_value, exceeds: r.exceeds === true, provisional: r.provisional,
-    }));
+    const by = new Map<string, MonitoringHourRow[]>(creditCodes.map((c) => [c, []]));
+    for (const r of rows) {
+      by.get(r.credit_code)?.push({
+        at: r.hour, outletCode: r.outlet_code, pollutantCode: r.pollutant_code, avg: r.avg, min: r.min, max: r.max, flag: r.flag,
+        limit: r.limit_value, exceeds: r.exceeds === true, provisional: r.provisional,
+      });
+    }
+    return creditCodes.map((c) => by.get(c) ?? []);
   }
 }
