@@ -26,8 +26,16 @@ describe('PagePipeline', () => {
     runId = (await tdb.db.pool.query(`insert into connector_run (connector_id, trigger) values ('permit', 'test') returning id`)).rows[0].id;
   });
 
-  /** An ingest stand-in writing probe rows; `failRest(page, attempt)` may throw. */
-  function stubIngest(events: string[], failRest: (page: number, attempt: number) => Error | undefined = () => undefined) {
+  /** Resolves once `event` is in `events` (checked every few milliseconds, for at most 10 s). */
+  async function eventSeen(events: string[], event: string): Promise<void> {
+    for (let waited = 0; !events.includes(event) && waited < 10_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /**
+   * An ingest stand-in writing probe rows; `holdFor(page, attempt)` says which second halves wait
+   * for the next page's first half to start; `failRest(page, attempt)` may throw.
+   */
+  function stubIngest(events: string[], holdFor: (page: number, attempt: number) => boolean, failRest: (page: number, attempt: number) => Error | undefined = () => undefined) {
     const attempts = new Map<number, number>();
     const pageNo = (p: PreparedPage) => (p as unknown as { n: number }).n;
     const writeSources = async (client: PoolClient, _c: string, p: PreparedPage) => {
@@ -41,7 +49,9 @@ describe('PagePipeline', () => {
     const writeRest = async (client: PoolClient, _c: string, _r: string | null, p: PreparedPage): Promise<PageResult> => {
       const n = pageNo(p);
       events.push(`rest ${n} start`);
-      await new Promise((r) => setTimeout(r, 30)); // long enough for the next page's first half to start
+      // Hold this page's second half until the next page's first half has started (the overlap
+      // under test), however loaded the machine.
+      if (holdFor(n, attempts.get(n)!)) await eventSeen(events, `sources ${n + 1}`);
       const fail = failRest(n, attempts.get(n)!);
       if (fail) throw fail;
       await client.query(`insert into pipeline_probe values ($1, 'rest', $2)`, [n, attempts.get(n)]);
@@ -77,7 +87,7 @@ describe('PagePipeline', () => {
 
   it('overlaps a page with the next one and commits them in order with their cursors', async () => {
     const events: string[] = [];
-    const { p, committed } = pipeline(events, stubIngest(events));
+    const { p, committed } = pipeline(events, stubIngest(events, (n) => n < 3));
     for (const n of [1, 2, 3]) await p.push(page(n));
     await p.finish();
     expect(committed).toEqual([1, 2, 3]);
@@ -92,7 +102,7 @@ describe('PagePipeline', () => {
   it('writes a page PostgreSQL aborted again, whole, and the page after it too', async () => {
     const events: string[] = [];
     const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
-    const { p, committed } = pipeline(events, stubIngest(events, (n, attempt) => (n === 2 && attempt === 1 ? deadlock : undefined)));
+    const { p, committed } = pipeline(events, stubIngest(events, (n, attempt) => n === 2 && attempt === 1, (n, attempt) => (n === 2 && attempt === 1 ? deadlock : undefined)));
     for (const n of [1, 2, 3, 4]) await p.push(page(n));
     await p.finish();
     expect(committed).toEqual([1, 2, 3, 4]);
@@ -109,7 +119,7 @@ describe('PagePipeline', () => {
 
   it('stops at a page that fails for good: the pages before it committed, none after it', async () => {
     const events: string[] = [];
-    const { p, committed } = pipeline(events, stubIngest(events, (n) => (n === 2 ? new Error('value too long for type character varying') : undefined)));
+    const { p, committed } = pipeline(events, stubIngest(events, (n) => n === 2, (n) => (n === 2 ? new Error('value too long for type character varying') : undefined)));
     let error: unknown;
     try {
       for (const n of [1, 2, 3, 4]) await p.push(page(n));

@@ -76,9 +76,13 @@ describe('search: paging, nested pages, facets, export', () => {
       creditCode score riskLevel rank division { name } tags { code } recentHistory(last: 12) { score } } } } }`;
     const run = async (n: number) => {
       await hub.graphql(Q, { n });
-      const { result, statements } = await countStatements(() => hub.graphql(Q, { n }));
+      const counted = await countStatements(() => hub.graphql(Q, { n }));
+      const { result } = counted;
       expect(result.errors).toBeUndefined();
       expect(result.data.enterprises.edges).toHaveLength(n);
+      // The key's lookup is cached for a few seconds: on a slow machine it can expire between the
+      // two runs and add one statement per request (not per row), so it is left out of the count.
+      const statements = counted.statements.filter((x) => !/\bapi_key\b/.test(x));
       return { statements, data: result.data };
     };
     const small = await run(5);
