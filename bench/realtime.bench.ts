@@ -28,7 +28,7 @@ import { createHubServices } from '../src/app/hub-services';
 import { loadConfig } from '../src/config/config';
 import { projectRoot } from '../src/config/project-root';
 import { withCheckChar } from '../src/domain/credit-code';
-import { addDays, chinaToday } from '../src/scoring/score-dates';
+import { addDays, chinaToday } from '../src/domain/china-date';
 import { startSimulator } from '../simulator/sim.server';
 import { freshBenchDatabase, machineLine } from './support/bench-env';
 

@@ -1,7 +1,7 @@
 import { createHubServices } from '../src/app/hub-services';
 import { loadConfig } from '../src/config/config';
 import { withCheckChar } from '../src/domain/credit-code';
-import { addDays, chinaToday } from '../src/scoring/score-dates';
+import { addDays, chinaToday } from '../src/domain/china-date';
 import { startSimulator } from '../simulator/sim.server';
 import { sourceCounts, storeCounts } from './support/drill-kit';
 import { spawnHub } from './support/hub-process';

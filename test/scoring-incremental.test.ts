@@ -1,5 +1,5 @@
 import { Rng } from '../simulator/prng';
-import { addDays, chinaToday } from '../src/scoring/score-dates';
+import { addDays, chinaToday } from '../src/domain/china-date';
 import { TestHub, startTestHub } from './support/test-hub';
 
 /**

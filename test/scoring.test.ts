@@ -1,5 +1,5 @@
 import { withCheckChar } from '../src/domain/credit-code';
-import { addDays, chinaToday } from '../src/scoring/score-dates';
+import { addDays, chinaToday } from '../src/domain/china-date';
 import { TestHub, startTestHub } from './support/test-hub';
 
 /**

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { createHubServices } from '../src/app/hub-services';
 import { loadConfig } from '../src/config/config';
 import { withCheckChar } from '../src/domain/credit-code';
-import { addDays, chinaToday } from '../src/scoring/score-dates';
+import { addDays, chinaToday } from '../src/domain/china-date';
 import { startSimulator } from '../simulator/sim.server';
 import { HubProcess, spawnHub } from './support/hub-process';
 import { TestDatabase, createTestDatabase } from './support/test-database';

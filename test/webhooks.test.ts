@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { withCheckChar } from '../src/domain/credit-code';
-import { addDays, chinaToday } from '../src/scoring/score-dates';
+import { addDays, chinaToday } from '../src/domain/china-date';
 import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, verifyWebhookSignature } from '../src/webhooks/webhook-signature';
 import { TestHub, startTestHub } from './support/test-hub';
@@ -187,6 +187,6 @@ describe('warnings over GraphQL', () => {
     const foreign = await hub.graphqlAs(jinan, `mutation($id: ID!) { resolveWarning(id: $id) { status } }`, { id });
     expect(foreign.errors?.[0].extensions.code).toBe('NOT_FOUND');
     const bad = await hub.graphql(PAGE, { filter: { types: ['NOPE'] } });
-    expect(bad.errors?.[0].message).toMatch(/unknown warning type 'NOPE'/);
+    expect(bad.errors?.[0].message).toMatch(/Value "NOPE" does not exist in "WarningType" enum/);
   });
 });

@@ -1,14 +1,16 @@
+import { EnforcementKind, EnforcementStatus, Finding } from '../../src/domain/vocabulary';
+
 /** A record of the enforcement system (环境执法) as its change feed sends it (snake_case). */
 export interface EnforcementNativeRecord {
   record_id: string;
-  kind: 'INSPECTION' | 'MEASURE';
+  kind: EnforcementKind;
   credit_code: string;
   date: string;
   /** Set for inspections. */
-  finding?: 'NONE' | 'VIOLATION' | 'NO_PERMIT';
+  finding?: Finding;
   /** Set for measures. */
   measure_type?: string;
-  status: 'ACTIVE' | 'WITHDRAWN';
+  status: EnforcementStatus;
   modified_at: string;
 }
 

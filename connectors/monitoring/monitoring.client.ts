@@ -1,5 +1,5 @@
 import { FetchContext, FetchedPage } from '../../src/connectors/connector.types';
-import { addDays, chinaDate, maxDate } from '../../src/connectors/china-date';
+import { addDays, chinaDateOf, maxDate } from '../../src/domain/china-date';
 import { MonitoringCursor, MonitoringPage } from './monitoring.types';
 
 /** Path of the daily summaries. */
@@ -29,7 +29,7 @@ export async function* fetchMonitoringDays(ctx: FetchContext): AsyncIterable<Fet
   const size = Number(ctx.config.pageSize ?? 5000);
   const cursor = (ctx.cursor ?? null) as MonitoringCursor | null;
   let lastComplete = cursor?.lastComplete ?? null;
-  for (const date of monitoringDates(cursor, ctx.config, chinaDate(ctx.now))) {
+  for (const date of monitoringDates(cursor, ctx.config, chinaDateOf(ctx.now))) {
     for (let page = 1; ; page++) {
       const body = await ctx.http.getJson<MonitoringPage>(`${ctx.baseUrl}${MONITORING_DAILY_PATH}`, { date, page, size });
       if (!body || !Array.isArray(body.rows) || typeof body.total !== 'number') throw new Error(`monitoring platform answered without rows/total (date ${date}, page ${page})`);

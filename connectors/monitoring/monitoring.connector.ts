@@ -1,5 +1,5 @@
 import { FetchContext, SourceConnector } from '../../src/connectors/connector.types';
-import { addDays, chinaDate } from '../../src/connectors/china-date';
+import { addDays, chinaDateOf } from '../../src/domain/china-date';
 import { MONITORING_DAILY_PATH, fetchMonitoringDays } from './monitoring.client';
 import { mapMonitoringRow } from './monitoring.mapper';
 import { MonitoringPage } from './monitoring.types';
@@ -25,7 +25,7 @@ export const monitoringConnector: SourceConnector = {
     ],
   },
   async check(ctx: FetchContext) {
-    const yesterday = addDays(chinaDate(ctx.now), -1);
+    const yesterday = addDays(chinaDateOf(ctx.now), -1);
     try {
       const body = await ctx.http.getJson<MonitoringPage>(`${ctx.baseUrl}${MONITORING_DAILY_PATH}`, { date: yesterday, page: 1, size: 1 });
       if (typeof body?.total !== 'number') return { ok: false, message: 'monitoring platform answered without a total' };

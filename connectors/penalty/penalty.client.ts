@@ -1,5 +1,5 @@
 import { FetchContext, FetchedPage } from '../../src/connectors/connector.types';
-import { addDays, chinaDate, isDate, maxDate } from '../../src/connectors/china-date';
+import { addDays, chinaDateOf, isCalendarDate, maxDate } from '../../src/domain/china-date';
 import { assertUtf8, parseCsvObjects } from './penalty-csv.parser';
 import { PENALTY_HEADERS, PenaltyCursor } from './penalty.types';
 
@@ -27,7 +27,7 @@ export function penaltyRunStart(cursor: PenaltyCursor | null, config: FetchConte
   if (cursor?.watermark) return addDays(cursor.watermark, -Number(config.overlapDays ?? 1));
   const configured = config.startDate;
   if (typeof configured === 'string' && configured !== '') {
-    if (!isDate(configured)) throw new Error(`penalty config 'startDate' is not a date YYYY-MM-DD: ${JSON.stringify(configured)}`);
+    if (!isCalendarDate(configured)) throw new Error(`penalty config 'startDate' is not a date YYYY-MM-DD: ${JSON.stringify(configured)}`);
     return configured;
   }
   return addDays(today, -Number(config.lookbackDays ?? 1130));
@@ -41,7 +41,7 @@ export function penaltyRunStart(cursor: PenaltyCursor | null, config: FetchConte
  */
 export async function* fetchPenaltyWindows(ctx: FetchContext): AsyncIterable<FetchedPage> {
   const chunk = Number(ctx.config.chunkSize ?? 5000);
-  const today = chinaDate(ctx.now);
+  const today = chinaDateOf(ctx.now);
   const cursor = (ctx.cursor ?? null) as PenaltyCursor | null;
   let watermark = cursor?.watermark ?? null;
   for (const w of penaltyWindows(penaltyRunStart(cursor, ctx.config, today), today)) {

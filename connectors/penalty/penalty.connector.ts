@@ -1,5 +1,5 @@
 import { FetchContext, SourceConnector } from '../../src/connectors/connector.types';
-import { chinaDate } from '../../src/connectors/china-date';
+import { chinaDateOf } from '../../src/domain/china-date';
 import { assertUtf8, parseCsvObjects } from './penalty-csv.parser';
 import { PENALTY_EXPORT_PATH, fetchPenaltyWindows } from './penalty.client';
 import { mapPenaltyRow } from './penalty.mapper';
@@ -27,7 +27,7 @@ export const penaltyConnector: SourceConnector = {
     ],
   },
   async check(ctx: FetchContext) {
-    const today = chinaDate(ctx.now);
+    const today = chinaDateOf(ctx.now);
     try {
       const body = await ctx.http.getBytes(`${ctx.baseUrl}${PENALTY_EXPORT_PATH}`, { modifiedFrom: today, modifiedTo: today });
       assertUtf8(body, 'penalty export');

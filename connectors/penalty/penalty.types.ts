@@ -1,3 +1,5 @@
+import { PenaltyStatus } from '../../src/domain/vocabulary';
+
 /** The header row of the penalty export, in order (案件编号 … 修改时间). */
 export const PENALTY_HEADERS = ['案件编号', '统一社会信用代码', '决定日期', '罚款金额', '按日连续处罚', '状态', '修改时间'] as const;
 
@@ -16,7 +18,7 @@ export const EXTRA_CELLS = '_extra';
 export const CELL_COUNT = '_cells';
 
 /** The export's Chinese statuses and the unified ones. */
-export const PENALTY_STATUS: Record<string, 'FILED' | 'DECIDED' | 'EXECUTED' | 'REVOKED'> = {
+export const PENALTY_STATUS: Record<string, PenaltyStatus> = {
   已立案: 'FILED',
   已决定: 'DECIDED',
   已执行: 'EXECUTED',

@@ -4,6 +4,8 @@
  * stores them. Field names are the hub's, not any source system's.
  */
 
+import { CreditLevel, EnforcementKind, EnforcementStatus, Finding, Basin, ManagementClass, PenaltyStatus, PermitStatus, SupervisionLevel } from '../domain/vocabulary';
+
 /** The kinds of record the unified store holds. */
 export type RecordKind = 'enterprise' | 'enforcement' | 'penalty' | 'monitoring' | 'rating';
 
@@ -14,7 +16,7 @@ export interface PermitData {
   permitNo: string;
   validFrom: string;
   validTo: string;
-  status: 'VALID' | 'EXPIRED' | 'REVOKED';
+  status: PermitStatus;
 }
 
 /** Enterprise master data (permit system). */
@@ -25,9 +27,9 @@ export interface EnterpriseData {
   longitude?: number | null;
   latitude?: number | null;
   industryCode?: string | null;
-  supervisionLevel?: 'NATIONAL_KEY' | 'PROVINCIAL_KEY' | 'CITY_KEY' | 'GENERAL' | null;
-  managementClass?: 'KEY' | 'SIMPLIFIED' | 'REGISTRATION' | null;
-  basin?: 'YELLOW_RIVER' | 'HUAI_RIVER' | 'HAI_RIVER' | 'XIAOQING_RIVER' | 'PENINSULA' | null;
+  supervisionLevel?: SupervisionLevel | null;
+  managementClass?: ManagementClass | null;
+  basin?: Basin | null;
   pollutionTypes: string[];
   airSources: string[];
   monitoringFacilities: string[];
@@ -39,11 +41,11 @@ export interface EnterpriseData {
 /** An inspection or an enforcement measure (enforcement system). */
 export interface EnforcementData {
   recordId: string;
-  kind: 'INSPECTION' | 'MEASURE';
+  kind: EnforcementKind;
   date: string;
-  finding?: 'NONE' | 'VIOLATION' | 'NO_PERMIT' | null;
+  finding?: Finding | null;
   measureType?: string | null;
-  status: 'ACTIVE' | 'WITHDRAWN';
+  status: EnforcementStatus;
   modifiedAt: string;
 }
 
@@ -54,7 +56,7 @@ export interface PenaltyData {
   /** Amount in yuan. */
   amount: number;
   dailyConsecutive: boolean;
-  status: 'FILED' | 'DECIDED' | 'EXECUTED' | 'REVOKED';
+  status: PenaltyStatus;
   modifiedAt: string;
 }
 
@@ -72,7 +74,7 @@ export interface MonitoringData {
 
 /** A credit evaluation rating (credit colour). */
 export interface RatingData {
-  level: 'green' | 'blue' | 'yellow' | 'red' | 'black';
+  level: CreditLevel;
   ratedOn: string;
   updatedAt?: string | null;
 }

@@ -1,11 +1,12 @@
 import { Pool } from 'pg';
 import { ClientError } from '../domain/client-error';
+import { DivisionLevel, inSubtree } from '../domain/jurisdiction';
 
 /** A division as the hub knows it. */
 export interface DivisionInfo {
   code: string;
   name: string;
-  level: 'PROVINCE' | 'CITY' | 'COUNTY';
+  level: DivisionLevel;
   parentCode: string | null;
 }
 
@@ -36,12 +37,10 @@ export class DivisionDirectory {
     return [...this.byCode.values()].filter((d) => d.parentCode === parentCode).sort((a, b) => a.code.localeCompare(b.code));
   }
 
-  /** True when `code` is `ancestor` or lies inside it. */
+  /** True when the known division `code` is `ancestor` or lies inside it (the rule of `src/domain/jurisdiction.ts`). */
   contains(ancestor: string, code: string): boolean {
-    for (let d = this.byCode.get(code); d; d = d.parentCode ? this.byCode.get(d.parentCode) : undefined) {
-      if (d.code === ancestor) return true;
-    }
-    return false;
+    const a = this.byCode.get(ancestor);
+    return !!a && this.byCode.has(code) && inSubtree({ divisionCode: a.code, level: a.level }, code);
   }
 }
 

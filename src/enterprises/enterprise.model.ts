@@ -1,3 +1,5 @@
+import { RiskLevelValue } from '../domain/risk-band';
+
 /** An enterprise row as services hand it to the API. */
 export interface EnterpriseRow {
   creditCode: string;
@@ -14,7 +16,7 @@ export interface EnterpriseRow {
   airSources: string[];
   monitoringFacilities: string[];
   score: number;
-  riskLevel: 'LOW' | 'MEDIUM' | 'HIGH';
+  riskLevel: RiskLevelValue;
   sourceUpdatedAt: Date | null;
 }
 
@@ -30,7 +32,7 @@ export type EnterpriseOrderKey = 'SCORE_ASC' | 'SCORE_DESC' | 'NAME_ASC' | 'CRED
 /** The filter of `enterprises` (see EnterpriseFilter in the GraphQL schema). */
 export interface EnterpriseFilterInput {
   divisionCode?: string | null;
-  riskLevels?: ('LOW' | 'MEDIUM' | 'HIGH')[] | null;
+  riskLevels?: RiskLevelValue[] | null;
   scoreMin?: number | null;
   scoreMax?: number | null;
   nameContains?: string | null;

@@ -1,24 +1,15 @@
 import { withCheckChar } from '../domain/credit-code';
+import { isCalendarDate } from '../domain/china-date';
 import { descriptorOf } from './record-descriptors';
-import { isCalendarDate, isZonedDateTime, storablePayload, storageProblems, unstorableText, validateRecord } from './record-validator';
+import { isZonedDateTime, storablePayload, storageProblems, unstorableText, validateRecord } from './record-validator';
 import { UnifiedRecord } from '../connectors/unified-record';
 
 const code = withCheckChar('91370102MA3C4R5X2');
 const ctx = { divisionCodes: new Set(['370102']) };
 
 describe('record validator', () => {
-  it('knows real calendar dates and zoned times', () => {
-    expect(isCalendarDate('2024-02-29')).toBe(true);
-    expect(isCalendarDate('2026-02-29')).toBe(false);
-    expect(isCalendarDate('2026-02-30')).toBe(false);
-    expect(isCalendarDate('2026-2-3')).toBe(false);
-    expect(isCalendarDate('2000-02-29')).toBe(true);
-    expect(isCalendarDate('1900-02-29')).toBe(false);
-    expect(isCalendarDate('2026-04-31')).toBe(false);
-    expect(isCalendarDate('2026-12-31')).toBe(true);
-    expect(isCalendarDate('2026-13-01')).toBe(false);
-    expect(isCalendarDate('2026-00-10')).toBe(false);
-    expect(isCalendarDate('2026-01-00')).toBe(false);
+  it('knows zoned times on real calendar dates', () => {
+    expect(isZonedDateTime('2026-02-30T10:00:00+08:00')).toBe(false);
     expect(isZonedDateTime('2026-03-02T10:00:00+08:00')).toBe(true);
     expect(isZonedDateTime('2026-03-02T10:00:00')).toBe(false);
   });

@@ -1,4 +1,7 @@
+import { isCalendarDate } from '../domain/china-date';
 import { creditCodeProblem } from '../domain/credit-code';
+import { AIR_SOURCES, BASINS, CREDIT_LEVELS, ENFORCEMENT_KINDS, ENFORCEMENT_STATUSES, FINDINGS, MANAGEMENT_CLASSES, MEASURE_TYPES, MONITORING_FACILITIES, PENALTY_STATUSES,
+  PERMIT_STATUSES, POLLUTION_TYPES, SUPERVISION_LEVELS } from '../domain/vocabulary';
 import { INDEXED_TEXT_MAX_BYTES, RecordDescriptor } from './record-descriptors';
 import { RECORD_KINDS, UnifiedRecord } from '../connectors/unified-record';
 
@@ -8,36 +11,23 @@ export interface ValidationContext {
 }
 
 const ENUMS = {
-  supervisionLevel: ['NATIONAL_KEY', 'PROVINCIAL_KEY', 'CITY_KEY', 'GENERAL'],
-  managementClass: ['KEY', 'SIMPLIFIED', 'REGISTRATION'],
-  basin: ['YELLOW_RIVER', 'HUAI_RIVER', 'HAI_RIVER', 'XIAOQING_RIVER', 'PENINSULA'],
-  pollutionTypes: ['AIR', 'WATER', 'SOLID_HAZARDOUS_WASTE', 'NOISE'],
-  airSources: ['VOCS', 'KILN', 'COAL_BOILER', 'DUST'],
-  monitoringFacilities: ['ONLINE', 'VIDEO', 'POWER'],
-  permitStatus: ['VALID', 'EXPIRED', 'REVOKED'],
-  enforcementKind: ['INSPECTION', 'MEASURE'],
-  finding: ['NONE', 'VIOLATION', 'NO_PERMIT'],
-  measureType: ['SUSPEND_PRODUCTION', 'SEAL_SEIZE', 'RESTRICT_PRODUCTION', 'ORDER_CORRECTION', 'TRANSFER_DETENTION', 'TRANSFER_CRIMINAL', 'NO_PERMIT'],
-  enforcementStatus: ['ACTIVE', 'WITHDRAWN'],
-  penaltyStatus: ['FILED', 'DECIDED', 'EXECUTED', 'REVOKED'],
-  ratingLevel: ['green', 'blue', 'yellow', 'red', 'black'],
+  supervisionLevel: SUPERVISION_LEVELS,
+  managementClass: MANAGEMENT_CLASSES,
+  basin: BASINS,
+  pollutionTypes: POLLUTION_TYPES,
+  airSources: AIR_SOURCES,
+  monitoringFacilities: MONITORING_FACILITIES,
+  permitStatus: PERMIT_STATUSES,
+  enforcementKind: ENFORCEMENT_KINDS,
+  finding: FINDINGS,
+  measureType: MEASURE_TYPES,
+  enforcementStatus: ENFORCEMENT_STATUSES,
+  penaltyStatus: PENALTY_STATUSES,
+  ratingLevel: CREDIT_LEVELS,
 } as const;
 
 /** The largest amount `penalty.amount` (numeric(16, 2)) holds, in whole yuan (doubles carry no exact cents up there). */
 export const PENALTY_AMOUNT_MAX = 99_999_999_999_999;
-
-/** True when `s` is a real calendar date written YYYY-MM-DD. */
-export function isCalendarDate(s: unknown): s is string {
-  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  // Arithmetic, not Date: this runs for every date of every record.
-  const y = +s.slice(0, 4);
-  const m = +s.slice(5, 7);
-  const d = +s.slice(8, 10);
-  if (m < 1 || m > 12 || d < 1) return false;
-  if (y < 1) return false; // PostgreSQL has no year 0000
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  return d <= (m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
-}
 
 /** True when `s` is an ISO 8601 date-time with a zone (Z or ±hh:mm). */
 export function isZonedDateTime(s: unknown): s is string {

@@ -5,7 +5,7 @@ import { EnterpriseSearchService } from '../enterprises/enterprise-search.servic
 import { isValidCreditCode } from '../domain/credit-code';
 import { Scope } from '../jurisdiction/scope';
 import { DeductionItem, ScorePointData } from '../scoring/health-report.service';
-import { RiskLevelValue } from '../scoring/rule-set.model';
+import { RiskLevelValue } from '../domain/risk-band';
 import { ScoringServices } from '../scoring/scoring.module';
 
 /** What the report pages read: the public URL, the division tree, enterprises, scores and (when wired) tags. */

@@ -1,4 +1,4 @@
-import { RiskLevelValue } from '../scoring/rule-set.model';
+import { RiskLevelValue } from '../domain/risk-band';
 
 /** Languages of the public report page: Chinese by default, English on `?lang=en`. */
 export type ReportLang = 'zh' | 'en';

@@ -1,4 +1,4 @@
-import { chinaDateOf } from '../scoring/score-dates';
+import { chinaDateOf } from '../domain/china-date';
 import { escapeHtml as h } from './html-escape';
 import { PublicReport } from './report-data.service';
 import { RISK_COLOURS, ReportLang, TEXTS, ruleLabel } from './report-i18n';

@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { RiskLevelValue } from '../scoring/rule-set.model';
+import { RiskLevelValue } from '../domain/risk-band';
 import { RISK_COLOURS } from './report-i18n';
 
 /** Image formats of the QR code route. */

@@ -1,4 +1,4 @@
-import { RiskLevelValue } from '../scoring/rule-set.model';
+import { RiskLevelValue } from '../domain/risk-band';
 import { RISK_COLOURS } from './report-i18n';
 import { escapeXml } from './html-escape';
 

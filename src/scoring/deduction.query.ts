@@ -1,5 +1,5 @@
 import { SqlParams } from '../jurisdiction/scope';
-import { RuleFamily } from './rule-set.model';
+import { RuleFamily } from '../domain/vocabulary';
 
 /**
  * Which enterprises a derivation covers: all of them, a list of credit codes,

@@ -2,9 +2,11 @@ import { Pool, QueryResult, QueryResultRow } from 'pg';
 import { withTransaction } from '../db/database';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { DerivationSpec, selectDeductionsSql } from './deduction.query';
-import { RiskLevelValue, SourceSystem, riskOf } from './rule-set.model';
+import { RiskLevelValue, riskLevelSql, riskOf } from '../domain/risk-band';
+import { SourceSystem } from '../domain/vocabulary';
 import { RuleSetRepository, StoredRuleSet } from './rule-set.repository';
-import { chinaToday, endOfChinaDay, requireDate } from './score-dates';
+import { chinaToday, endOfChinaDay, requireDate } from '../domain/china-date';
+import { ancestorCodesSql } from '../domain/jurisdiction';
 
 /** One deduction of a health report: which rule, how many points, when, and the source record that caused it. */
 export interface DeductionItem {
@@ -216,12 +218,12 @@ export class HealthReportService {
     const res = await readQuery<{ credit_code: string; rank: number }>(this.pool,
       `with k as (
          select e.credit_code as c, e.score as s from enterprise e
-          where e.credit_code = any($1::text[]) and $2 in (left(e.division_code, 2) || '0000', e.city_code, e.division_code))
+          where e.credit_code = any($1::text[]) and $2 in (${ancestorCodesSql('e.division_code').join(', ')}))
        select k.c as credit_code, (1
          + coalesce((select sum(n) from rank_score r where r.scope = $2 and r.score < k.s), 0)
          + coalesce((select sum(n) from rank_bucket b where b.scope = $2 and b.score = k.s and b.plen = 8 and b.prefix < left(k.c, 8)), 0)
          + (select count(*) from enterprise x where x.score = k.s and x.credit_code >= left(k.c, 8) and x.credit_code < k.c
-               and $2 in (left(x.division_code, 2) || '0000', left(x.division_code, 4) || '00', x.division_code)))::int as rank
+               and $2 in (${ancestorCodesSql('x.division_code').join(', ')})))::int as rank
          from k`,
       [[...new Set(codes)], scopeCode],
     );
@@ -242,7 +244,6 @@ export class HealthReportService {
     const where = divisionPredicate(scope, params, 'e');
     const spec: DerivationSpec = { version, asOf, windowDays: candidate.windowDays, targets: { kind: 'enterprises', where } };
     const derived = selectDeductionsSql(spec, params);
-    const t = candidate.riskThresholds;
     const limit = params.add(Math.max(0, Math.min(first, 1000)));
     const res = await readQuery<{ enterprises: number; score_changes: number; risk_changes: number; transitions: Record<string, number>; changes: RiskChangeData[] }>(this.pool,
       `with x as materialized (
@@ -251,7 +252,7 @@ export class HealthReportService {
            from enterprise e
            left join (select credit_code, sum(points)::int as total from (${derived}) d group by credit_code) t using (credit_code)
           where ${where}),
-       y as (select x.*, case when new_score >= ${t.low} then 'LOW' when new_score >= ${t.medium} then 'MEDIUM' else 'HIGH' end as new_risk from x)
+       y as (select x.*, ${riskLevelSql('new_score', candidate.riskThresholds)} as new_risk from x)
        select (select count(*)::int from y) as enterprises,
               (select count(*)::int from y where new_score <> current_score) as score_changes,
               (select count(*)::int from y where new_risk <> current_risk) as risk_changes,

@@ -1,4 +1,5 @@
-import { readBundledRuleSet, riskOf, validateRuleSet } from './rule-set.model';
+import { riskOf } from '../domain/risk-band';
+import { readBundledRuleSet, validateRuleSet } from './rule-set.model';
 
 describe('rule sets', () => {
   const sd = readBundledRuleSet();

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../config/project-root';
 import { ClientError } from '../domain/client-error';
+import { RiskThresholds } from '../domain/risk-band';
+import { ENFORCEMENT_STATUSES, FINDINGS, MEASURE_TYPES, PENALTY_STATUSES, PERMIT_STATUSES, RULE_FAMILIES, RuleFamily } from '../domain/vocabulary';
 
 /**
  * The families of triggers the scoring engine knows. A rule set chooses, per
@@ -23,12 +25,6 @@ import { ClientError } from '../domain/client-error';
  *   `validStatuses` with `validFrom ≤ asOf ≤ validTo`; dated at the latest
  *   `validTo`; counted once.
  */
-export const RULE_FAMILIES = ['ENFORCEMENT', 'PENALTY', 'MONITORING_EXCEED', 'MONITORING_MISSING', 'PERMIT_EXPIRED'] as const;
-/** One of {@link RULE_FAMILIES}. */
-export type RuleFamily = (typeof RULE_FAMILIES)[number];
-
-/** The source system a deduction's record comes from. */
-export type SourceSystem = 'permit' | 'enforcement' | 'penalty' | 'monitoring';
 
 /** The trigger of a rule: its family and that family's parameters. */
 export interface RuleTrigger {
@@ -62,13 +58,11 @@ export interface RuleSetDefinition {
   fullMarks: number;
   /** Rolling window in days: an event on day d counts at asOf when asOf − windowDays < d ≤ asOf. */
   windowDays: number;
-  /** LOW for score ≥ low, MEDIUM for medium ≤ score < low, HIGH below medium. */
-  riskThresholds: { low: number; medium: number };
+  /** LOW for score ≥ low, MEDIUM for medium ≤ score < low, HIGH below medium (the bands of `src/domain/risk-band.ts`). */
+  riskThresholds: RiskThresholds;
   rules: RuleDefinition[];
 }
 
-/** Risk level of a score. */
-export type RiskLevelValue = 'LOW' | 'MEDIUM' | 'HIGH';
 
 /** The version seeded by the migrations and active on a new hub. */
 export const DEFAULT_RULE_SET_VERSION = 'SD-2021';
@@ -76,24 +70,12 @@ export const DEFAULT_RULE_SET_VERSION = 'SD-2021';
 /** Thrown for an invalid rule-set definition; the message lists every problem. */
 export class RuleSetValidationError extends ClientError {}
 
-const ENFORCEMENT_STATUSES = ['ACTIVE', 'WITHDRAWN'];
-const MEASURE_TYPES = ['SUSPEND_PRODUCTION', 'SEAL_SEIZE', 'RESTRICT_PRODUCTION', 'ORDER_CORRECTION', 'TRANSFER_DETENTION', 'TRANSFER_CRIMINAL', 'NO_PERMIT'];
-const FINDINGS = ['NONE', 'VIOLATION', 'NO_PERMIT'];
-const PENALTY_STATUSES = ['FILED', 'DECIDED', 'EXECUTED', 'REVOKED'];
-const PERMIT_STATUSES = ['VALID', 'EXPIRED', 'REVOKED'];
-
-/** Risk level of `score` under thresholds (pure; the SQL applies the same comparison). */
-export function riskOf(score: number, t: RuleSetDefinition['riskThresholds']): RiskLevelValue {
-  if (score >= t.low) return 'LOW';
-  if (score >= t.medium) return 'MEDIUM';
-  return 'HIGH';
-}
 
 function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v);
 }
 
-function checkList(problems: string[], where: string, value: unknown, allowed: string[], required: boolean): void {
+function checkList(problems: string[], where: string, value: unknown, allowed: readonly string[], required: boolean): void {
   if (value === undefined) {
     if (required) problems.push(`${where} is required`);
     return;

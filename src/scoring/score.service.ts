@@ -3,7 +3,8 @@ import { Database, withTransaction } from '../db/database';
 import { PostSyncStep } from '../ingest/sync.runner';
 import { DerivationSpec, DerivationTargets, FAMILIES, insertFamilySql } from './deduction.query';
 import { RuleSetRepository, StoredRuleSet } from './rule-set.repository';
-import { chinaToday, requireDate } from './score-dates';
+import { chinaToday, requireDate } from '../domain/china-date';
+import { riskLevelSql } from '../domain/risk-band';
 
 /** Why scores were recomputed; stored with every history point. */
 export type ScoreCause = 'SYNC' | 'RESCORE' | 'RULE_SET_ACTIVATION';
@@ -46,10 +47,6 @@ export interface ScoreServiceOptions {
    * full recompute (same result, cheaper plan). Default 0.25.
    */
   fullThreshold?: number;
-}
-
-function riskSql(scoreExpr: string, rs: StoredRuleSet): string {
-  return `case when ${scoreExpr} >= ${rs.riskThresholds.low} then 'LOW' when ${scoreExpr} >= ${rs.riskThresholds.medium} then 'MEDIUM' else 'HIGH' end`;
 }
 
 /**
@@ -161,7 +158,7 @@ export class ScoreService {
     await client.query(`create temp table score_new (credit_code text not null, score integer not null, risk_level text not null) on commit drop`);
     await client.query(
       `insert into score_new (credit_code, score, risk_level)
-       select e.credit_code, ${rs.fullMarks} - coalesce(d.total, 0), ${riskSql(`${rs.fullMarks} - coalesce(d.total, 0)`, rs)}
+       select e.credit_code, ${rs.fullMarks} - coalesce(d.total, 0), ${riskLevelSql(`${rs.fullMarks} - coalesce(d.total, 0)`, rs.riskThresholds)}
          from enterprise e
          left join (select credit_code, sum(points)::int as total from deduction where ${codeFilter('credit_code', '$1')} group by credit_code) d
            using (credit_code)

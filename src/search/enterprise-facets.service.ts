@@ -4,13 +4,14 @@ import { BadFilterError, EnterpriseSearchService } from '../enterprises/enterpri
 import { EnterpriseFilterInput } from '../enterprises/enterprise.model';
 import { Scope, SqlParams } from '../jurisdiction/scope';
 import { TagCatalogue, TagRecord } from '../tags/tag-catalogue';
+import { RISK_LEVELS, RiskLevelValue } from '../domain/risk-band';
 
 /** Dashboard numbers for one filter inside one jurisdiction. */
 export interface EnterpriseFacetsData {
   totalCount: number;
   /** Every tag the caller can see, with the number of matching enterprises carrying it (catalogue order). */
   tags: { tag: TagRecord; count: number }[];
-  riskLevels: { riskLevel: 'LOW' | 'MEDIUM' | 'HIGH'; count: number }[];
+  riskLevels: { riskLevel: RiskLevelValue; count: number }[];
   /** The division broken down (the filter's division when inside the caller's, else the caller's) and its children's counts. */
   breakdownDivision: DivisionInfo;
   divisions: { division: DivisionInfo; count: number }[];
@@ -58,7 +59,7 @@ export class EnterpriseFacetsService {
     return {
       totalCount: get('total')[0]?.n ?? 0,
       tags: this.catalogue.list(scope).map((tag) => ({ tag, count: tagCounts.get(tag.id) ?? 0 })),
-      riskLevels: (['HIGH', 'MEDIUM', 'LOW'] as const).map((riskLevel) => ({ riskLevel, count: risk.get(riskLevel) ?? 0 })),
+      riskLevels: [...RISK_LEVELS].reverse().map((riskLevel) => ({ riskLevel, count: risk.get(riskLevel) ?? 0 })),
       breakdownDivision: breakdown,
       divisions: children.map((division) => ({ division, count: divCounts.get(division.code) ?? 0 })),
       scoreHistogram: get('score').map((r) => ({ from: Number(r.key), to: Number(r.key) + bucketWidth, count: r.n })).sort((a, b) => a.from - b.from),

@@ -5,6 +5,7 @@ import { EnterpriseFilterInput, EnterpriseOrderKey } from '../enterprises/enterp
 import { Scope, SqlParams } from '../jurisdiction/scope';
 import { HttpError, HttpRoute } from './http-route';
 import { UTF8_BOM, csvRecord } from './csv';
+import { RISK_LEVELS } from '../domain/risk-band';
 
 /** Rows fetched from the server-side cursor per round trip. */
 const FETCH_ROWS = 2000;
@@ -57,7 +58,7 @@ export function parseExportFilter(raw: string | null): EnterpriseFilterInput & R
     if (obj[k] != null && !Number.isInteger(obj[k])) throw new HttpError(400, `filter.${k} must be an integer`, 'BAD_USER_INPUT');
   }
   strList(obj.riskLevels, 'filter.riskLevels');
-  if (Array.isArray(obj.riskLevels) && obj.riskLevels.some((r) => !['LOW', 'MEDIUM', 'HIGH'].includes(r as string))) {
+  if (Array.isArray(obj.riskLevels) && obj.riskLevels.some((r) => !(RISK_LEVELS as readonly unknown[]).includes(r))) {
     throw new HttpError(400, 'filter.riskLevels takes LOW, MEDIUM, HIGH', 'BAD_USER_INPUT');
   }
   if (obj.tags != null) {

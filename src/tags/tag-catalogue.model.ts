@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../config/project-root';
+import { TAG_CATEGORIES, TagCategoryCode } from '../domain/vocabulary';
 
-/** The tag categories of domain.md §4, plus LOCAL for the local tags of a city or county. */
-export const TAG_CATEGORIES = ['SUPERVISION', 'INDUSTRY', 'PERMIT_CLASS', 'BASIN', 'POLLUTION', 'AIR', 'CREDIT', 'MONITORING', 'LOCAL'] as const;
-export type TagCategoryCode = (typeof TAG_CATEGORIES)[number];
 
 /**
  * Facts a derivation rule can test. Scalar facts hold one value, array facts

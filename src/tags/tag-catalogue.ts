@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { DivisionDirectory } from '../divisions/division-directory';
 import { Scope } from '../jurisdiction/scope';
-import { TagCategoryCode } from './tag-catalogue.model';
+import { TagCategoryCode } from '../domain/vocabulary';
 import { UnknownTagError } from './tag.errors';
 
 /** A tag of the catalogue as the hub holds it. */

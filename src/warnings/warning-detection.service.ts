@@ -1,10 +1,11 @@
 import { Pool, PoolClient } from 'pg';
+import { ancestorCodesSql } from '../domain/jurisdiction';
 import { withTransaction } from '../db/database';
 import { takeDeriveMarks } from '../db/derive-marks';
 import { PostSyncStep } from '../ingest/sync.runner';
-import { chinaToday, requireDate } from '../scoring/score-dates';
+import { chinaToday, requireDate } from '../domain/china-date';
 import { CLEARED_REASON_SQL, DetectionSpec, DetectionTargets, detectorStatements } from './warning-detectors.query';
-import { WARNING_TYPES, WarningType } from './warning.types';
+import { WARNING_TYPES, WarningType } from '../domain/vocabulary';
 
 /** What to run detectors on. */
 export interface DetectionRequest {
@@ -156,7 +157,7 @@ export class WarningDetectionService {
                   'raisedAt', w.raised_at))
            from warning w join enterprise e using (credit_code)
            join webhook wh on wh.enabled
-                and wh.division_code in (e.division_code, e.city_code, left(e.division_code, 2) || '0000')
+                and wh.division_code in (${ancestorCodesSql('e.division_code').join(', ')})
                 and (wh.types is null or w.type = any(wh.types))
           where w.id = any($1::bigint[])
          on conflict do nothing`,

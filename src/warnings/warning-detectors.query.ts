@@ -1,5 +1,6 @@
 import { SqlParams } from '../jurisdiction/scope';
-import { WarningType } from './warning.types';
+import { WarningType } from '../domain/vocabulary';
+import { riskRankSql } from '../domain/risk-band';
 
 /** Which enterprises a detection pass looks at. */
 export type DetectionTargets = { kind: 'all' } | { kind: 'codes'; codes: string[] };
@@ -46,7 +47,7 @@ function target(spec: DetectionSpec, params: SqlParams, column: string): string 
   return spec.targets.kind === 'all' ? 'true' : `${column} = any(${params.add(spec.targets.codes)}::text[])`;
 }
 
-const RISK_RANK = (x: string) => `array_position(array['LOW', 'MEDIUM', 'HIGH'], ${x})`;
+const RISK_RANK = riskRankSql;
 
 const HOLD_COLUMNS = `insert into warning_hold (type, credit_code, subject, severity, message, details, fresh)`;
 

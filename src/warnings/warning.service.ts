@@ -4,7 +4,8 @@ import { Caller } from '../auth/caller.model';
 import { DivisionDirectory } from '../divisions/division-directory';
 import { ENTERPRISE_COLUMNS, EnterpriseRow } from '../enterprises/enterprise.model';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
-import { WARNING_COLUMNS, WARNING_TYPES, WarningFilterError, WarningNotFoundError, WarningRow, WarningStateError, WarningStatusValue } from './warning.types';
+import { WARNING_TYPES, WarningStatusValue } from '../domain/vocabulary';
+import { WARNING_COLUMNS, WarningFilterError, WarningNotFoundError, WarningRow, WarningStateError } from './warning.types';
 import { KeysetPage, keysetPage } from '../db/keyset-page';
 
 /** Conditions on warnings (the `WarningFilter` of the API); all given conditions must hold. */

@@ -1,25 +1,5 @@
 import { ClientError } from '../domain/client-error';
-
-/**
- * The six warning types of domain.md §6, in the order the detectors run.
- *
- * - `RISK_UP`: the latest change of risk level was a worsening (LOW→MEDIUM, MEDIUM→HIGH, LOW→HIGH).
- * - `SCORE_DROP`: the score fell by 20 points or more from its highest value of the last 30 days.
- * - `EXCEED_TREND`: per outlet and pollutant, exceedance days in the last 7 days ≥ 3 and ≥ twice those of the 7 days before.
- * - `DATA_GAP`: an online-monitored outlet has reported nothing for 2 or more whole days.
- * - `PERMIT_EXPIRING`: a valid permit expires within 30 days and no later valid permit exists.
- * - `FORECAST_HIGH`: a least-squares line through the daily scores of the last 90 days reaches the HIGH band within 30 days.
- */
-export const WARNING_TYPES = ['RISK_UP', 'SCORE_DROP', 'EXCEED_TREND', 'DATA_GAP', 'PERMIT_EXPIRING', 'FORECAST_HIGH'] as const;
-
-/** One of {@link WARNING_TYPES}. */
-export type WarningType = (typeof WARNING_TYPES)[number];
-
-/** Workflow state of a warning: OPEN → ACKNOWLEDGED → RESOLVED (or OPEN → RESOLVED). */
-export type WarningStatusValue = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
-
-/** How a resolved warning was resolved: by a bureau (`MANUAL`) or by the detectors when its condition cleared. */
-export type WarningResolution = 'MANUAL' | 'CONDITION_CLEARED';
+import { WarningResolution, WarningSeverity, WarningStatusValue, WarningType } from '../domain/vocabulary';
 
 /** A warning as services hand it to the API, the subscriptions and the webhooks. */
 export interface WarningRow {
@@ -30,7 +10,7 @@ export interface WarningRow {
   divisionCode: string;
   /** What the warning concerns inside the enterprise ('' for the enterprise as a whole): `outlet/pollutant`, outlet, permit number. */
   subject: string;
-  severity: 'LOW' | 'MEDIUM' | 'HIGH';
+  severity: WarningSeverity;
   status: WarningStatusValue;
   message: string;
   details: Record<string, unknown>;

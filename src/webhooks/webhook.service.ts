@@ -2,8 +2,9 @@ import { Pool } from 'pg';
 import { isBigintId } from '../domain/client-error';
 import { Caller } from '../auth/caller.model';
 import { DivisionDirectory } from '../divisions/division-directory';
+import { SqlParams, subtreeSql } from '../domain/jurisdiction';
 import { Scope } from '../jurisdiction/scope';
-import { WARNING_TYPES } from '../warnings/warning.types';
+import { WARNING_TYPES } from '../domain/vocabulary';
 import { WEBHOOK_COLUMNS, WebhookAttemptRow, WebhookDeliveryRow, WebhookInputError, WebhookRow } from './webhook.types';
 
 /** What a bureau registers. */
@@ -20,10 +21,8 @@ export interface WebhookInput {
 }
 
 /** SQL predicate: webhook `h` belongs to a division inside `scope`. */
-function webhookInScope(scope: Scope, values: unknown[]): string {
-  values.push(scope.level === 'PROVINCE' ? scope.divisionCode.slice(0, 2) : scope.level === 'CITY' ? scope.divisionCode.slice(0, 4) : scope.divisionCode);
-  const p = `$${values.length}`;
-  return scope.level === 'COUNTY' ? `h.division_code = ${p}` : `left(h.division_code, ${scope.level === 'PROVINCE' ? 2 : 4}) = ${p}`;
+function webhookInScope(scope: Scope, params: SqlParams): string {
+  return subtreeSql(scope, params, { code: 'h.division_code' });
 }
 
 /**
@@ -61,16 +60,16 @@ export class WebhookService {
 
   /** Webhooks of divisions inside `scope`. */
   async list(scope: Scope): Promise<WebhookRow[]> {
-    const values: unknown[] = [];
-    const res = await this.pool.query<WebhookRow>(`select ${WEBHOOK_COLUMNS} from webhook h where ${webhookInScope(scope, values)} order by h.id`, values);
+    const params = new SqlParams();
+    const res = await this.pool.query<WebhookRow>(`select ${WEBHOOK_COLUMNS} from webhook h where ${webhookInScope(scope, params)} order by h.id`, params.values);
     return res.rows;
   }
 
   /** One webhook inside `scope`, or an error naming the id. */
   async get(scope: Scope, id: string): Promise<WebhookRow> {
     if (!isBigintId(id)) throw new WebhookInputError(`no webhook '${id}' in your jurisdiction`, { argument: 'id' });
-    const values: unknown[] = [id];
-    const res = await this.pool.query<WebhookRow>(`select ${WEBHOOK_COLUMNS} from webhook h where h.id = $1::bigint and ${webhookInScope(scope, values)}`, values);
+    const params = new SqlParams();
+    const res = await this.pool.query<WebhookRow>(`select ${WEBHOOK_COLUMNS} from webhook h where h.id = ${params.add(id)}::bigint and ${webhookInScope(scope, params)}`, params.values);
     if (!res.rows.length) throw new WebhookInputError(`no webhook '${id}' in your jurisdiction`);
     return res.rows[0];
   }

@@ -81,8 +81,8 @@ export type WarningFilter = {
   /** LOW, MEDIUM, HIGH */
   severities?: Array<string> | null | undefined;
   status?: Array<WarningStatus> | null | undefined;
-  /** Warning types, e.g. ["RISK_UP", "DATA_GAP"] */
-  types?: Array<string> | null | undefined;
+  /** Warning types, e.g. [RISK_UP, DATA_GAP] */
+  types?: Array<WarningType> | null | undefined;
 };
 
 /** Workflow of a warning: OPEN → ACKNOWLEDGED → RESOLVED */
@@ -94,6 +94,21 @@ export type WarningStatus =
   /** Closed by a bureau, or by the hub when its condition cleared (see resolution) */
   | 'RESOLVED';
 
+/** Type of an early warning (预警类型) */
+export type WarningType =
+  /** 数据中断 an online-monitored outlet has reported nothing for whole days */
+  | 'DATA_GAP'
+  /** 超标趋势 exceedance days of an outlet and pollutant are rising */
+  | 'EXCEED_TREND'
+  /** 高风险预测 the score trend reaches the HIGH band soon */
+  | 'FORECAST_HIGH'
+  /** 许可证即将到期 a permit expires soon and no later valid permit exists */
+  | 'PERMIT_EXPIRING'
+  /** 风险等级上升 the risk level worsened (LOW→MEDIUM, MEDIUM→HIGH, LOW→HIGH) */
+  | 'RISK_UP'
+  /** 得分骤降 the score fell by a set number of points within a set number of days */
+  | 'SCORE_DROP';
+
 /** A webhook to register */
 export type WebhookInput = {
   description?: string | null | undefined;
@@ -102,7 +117,7 @@ export type WebhookInput = {
   /** Shared secret for the signature (16-200 characters); write-only */
   secret: string;
   /** Warning types to send (default all) */
-  types?: Array<string> | null | undefined;
+  types?: Array<WarningType> | null | undefined;
   /** http(s) URL the hub POSTs to */
   url: string;
 };
@@ -215,7 +230,7 @@ export type CreateLocalTagMutationVariables = Exact<{
 
 export type CreateLocalTagMutation = { createLocalTag: { code: string, label: string, labelEn: string, divisionCode: string | null } };
 
-export type WarningFieldsFragment = { id: string, type: string, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } };
+export type WarningFieldsFragment = { id: string, type: WarningType, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } };
 
 export type WarningPageQueryVariables = Exact<{
   filter?: WarningFilter | null | undefined;
@@ -224,14 +239,14 @@ export type WarningPageQueryVariables = Exact<{
 }>;
 
 
-export type WarningPageQuery = { warnings: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, type: string, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type WarningPageQuery = { warnings: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, type: WarningType, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type WarningCountsQueryVariables = Exact<{
   filter?: WarningFilter | null | undefined;
 }>;
 
 
-export type WarningCountsQuery = { warningCounts: Array<{ type: string, status: WarningStatus, count: number }> };
+export type WarningCountsQuery = { warningCounts: Array<{ type: WarningType, status: WarningStatus, count: number }> };
 
 export type EnterpriseWarningsQueryVariables = Exact<{
   creditCode: string;
@@ -239,7 +254,7 @@ export type EnterpriseWarningsQueryVariables = Exact<{
 }>;
 
 
-export type EnterpriseWarningsQuery = { enterprise: { creditCode: string, warnings: Array<{ id: string, type: string, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } }> } | null };
+export type EnterpriseWarningsQuery = { enterprise: { creditCode: string, warnings: Array<{ id: string, type: WarningType, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } }> } | null };
 
 export type AcknowledgeWarningMutationVariables = Exact<{
   id: string | number;
@@ -247,7 +262,7 @@ export type AcknowledgeWarningMutationVariables = Exact<{
 }>;
 
 
-export type AcknowledgeWarningMutation = { acknowledgeWarning: { id: string, type: string, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } } };
+export type AcknowledgeWarningMutation = { acknowledgeWarning: { id: string, type: WarningType, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } } };
 
 export type ResolveWarningMutationVariables = Exact<{
   id: string | number;
@@ -255,14 +270,14 @@ export type ResolveWarningMutationVariables = Exact<{
 }>;
 
 
-export type ResolveWarningMutation = { resolveWarning: { id: string, type: string, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } } };
+export type ResolveWarningMutation = { resolveWarning: { id: string, type: WarningType, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } } };
 
 export type WarningRaisedSubscriptionVariables = Exact<{
   filter?: WarningFilter | null | undefined;
 }>;
 
 
-export type WarningRaisedSubscription = { warningRaised: { id: string, type: string, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } } };
+export type WarningRaisedSubscription = { warningRaised: { id: string, type: WarningType, subject: string | null, severity: string, status: WarningStatus, message: string, details: unknown, conditionHolds: boolean, raisedAt: string, acknowledgedAt: string | null, acknowledgedBy: string | null, acknowledgeNote: string | null, resolvedAt: string | null, resolvedBy: string | null, resolveNote: string | null, resolution: string | null, enterprise: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string, name: string } } } };
 
 export type ScoreChangedSubscriptionVariables = Exact<{
   divisionCode?: string | null | undefined;
@@ -271,28 +286,28 @@ export type ScoreChangedSubscriptionVariables = Exact<{
 
 export type ScoreChangedSubscription = { scoreChanged: { creditCode: string, name: string, score: number, riskLevel: RiskLevel, division: { code: string } } };
 
-export type WebhookFieldsFragment = { id: string, divisionCode: string, url: string, types: Array<string> | null, description: string | null, enabled: boolean, disabledAt: string | null, disabledReason: string | null, consecutiveFailures: number, createdAt: string, createdBy: string };
+export type WebhookFieldsFragment = { id: string, divisionCode: string, url: string, types: Array<WarningType> | null, description: string | null, enabled: boolean, disabledAt: string | null, disabledReason: string | null, consecutiveFailures: number, createdAt: string, createdBy: string };
 
 export type WebhooksQueryVariables = Exact<{
   last?: number | null | undefined;
 }>;
 
 
-export type WebhooksQuery = { webhooks: Array<{ id: string, divisionCode: string, url: string, types: Array<string> | null, description: string | null, enabled: boolean, disabledAt: string | null, disabledReason: string | null, consecutiveFailures: number, createdAt: string, createdBy: string, deliveries: Array<{ id: string, warningId: string, event: string, status: string, attempts: number, nextAttemptAt: string, lastStatusCode: number | null, lastError: string | null, createdAt: string, deliveredAt: string | null, attemptLog: Array<{ attempt: number, at: string, statusCode: number | null, error: string | null, durationMs: number }> }> }> };
+export type WebhooksQuery = { webhooks: Array<{ id: string, divisionCode: string, url: string, types: Array<WarningType> | null, description: string | null, enabled: boolean, disabledAt: string | null, disabledReason: string | null, consecutiveFailures: number, createdAt: string, createdBy: string, deliveries: Array<{ id: string, warningId: string, event: string, status: string, attempts: number, nextAttemptAt: string, lastStatusCode: number | null, lastError: string | null, createdAt: string, deliveredAt: string | null, attemptLog: Array<{ attempt: number, at: string, statusCode: number | null, error: string | null, durationMs: number }> }> }> };
 
 export type RegisterWebhookMutationVariables = Exact<{
   input: WebhookInput;
 }>;
 
 
-export type RegisterWebhookMutation = { registerWebhook: { id: string, divisionCode: string, url: string, types: Array<string> | null, description: string | null, enabled: boolean, disabledAt: string | null, disabledReason: string | null, consecutiveFailures: number, createdAt: string, createdBy: string } };
+export type RegisterWebhookMutation = { registerWebhook: { id: string, divisionCode: string, url: string, types: Array<WarningType> | null, description: string | null, enabled: boolean, disabledAt: string | null, disabledReason: string | null, consecutiveFailures: number, createdAt: string, createdBy: string } };
 
 export type EnableWebhookMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type EnableWebhookMutation = { enableWebhook: { id: string, divisionCode: string, url: string, types: Array<string> | null, description: string | null, enabled: boolean, disabledAt: string | null, disabledReason: string | null, consecutiveFailures: number, createdAt: string, createdBy: string } };
+export type EnableWebhookMutation = { enableWebhook: { id: string, divisionCode: string, url: string, types: Array<WarningType> | null, description: string | null, enabled: boolean, disabledAt: string | null, disabledReason: string | null, consecutiveFailures: number, createdAt: string, createdBy: string } };
 
 export type RemoveWebhookMutationVariables = Exact<{
   id: string | number;

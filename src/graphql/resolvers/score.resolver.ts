@@ -1,7 +1,8 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { UnknownDivisionError } from '../../divisions/division-directory';
 import { HealthReportData } from '../../scoring/health-report.service';
-import { dateArg } from '../../scoring/score-dates';
+import { dateArg } from '../../domain/china-date';
+import { divisionAt } from '../../domain/jurisdiction';
 import { scoreLoaders } from '../../scoring/score.loaders';
 import { HubContext } from '../context';
 import { DateScalar, DateTimeScalar } from '../scalars';
@@ -23,7 +24,7 @@ function divisionScope(ctx: HubContext, divisionCode?: string | null): string {
 export class ScoreResolver {
   @FieldResolver(() => Int, { description: 'Province-wide rank by score ascending (1 = lowest score, riskiest); ties by credit code' })
   async rank(@Root() e: Enterprise, @Ctx() ctx: HubContext): Promise<number> {
-    return (await scoreLoaders(ctx, ctx.services.scoring).rank.load({ creditCode: e.creditCode, scope: `${e.divisionCode.slice(0, 2)}0000` }))!;
+    return (await scoreLoaders(ctx, ctx.services.scoring).rank.load({ creditCode: e.creditCode, scope: divisionAt(e.divisionCode, 'PROVINCE') }))!;
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Rank within a division (default: your jurisdiction; a city or county inside it); null when the enterprise lies outside it' })

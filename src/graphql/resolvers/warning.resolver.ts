@@ -1,15 +1,16 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { inSubtree } from '../../domain/jurisdiction';
 import { EnterpriseRow } from '../../enterprises/enterprise.model';
 import { ScoreChangeEvent, WarningRaisedEvent } from '../../realtime/change-feed';
 import { TOPICS, filterStream, hubPubSub, scopedTopic } from '../../realtime/hub-pubsub';
-import { scopeContains } from '../../realtime/scope-match';
 import { WarningFilterInput } from '../../warnings/warning.service';
-import { WARNING_TYPES, WarningRow } from '../../warnings/warning.types';
+import { WARNING_TYPES, WarningType } from '../../domain/vocabulary';
+import { WarningRow } from '../../warnings/warning.types';
 import { HubContext } from '../context';
 import { Enterprise } from '../types/enterprise.type';
-import { Warning, WarningConnection, WarningCount, WarningFilter, WarningStatus } from '../types/warning.type';
+import { Warning, WarningConnection, WarningCount, WarningFilter, WarningStatus, WarningTypeEnum } from '../types/warning.type';
 
 interface WarningLoaders {
   enterprise: DataLoader<string, EnterpriseRow | null>;
@@ -70,8 +71,8 @@ export class WarningResolver {
     return ctx.services.warnings.workflow.counts(ctx.scope, filterOf(filter));
   }
 
-  @Query(() => [String], { description: 'The warning types the hub detects' })
-  warningTypes(): string[] {
+  @Query(() => [WarningTypeEnum], { description: 'The warning types the hub detects' })
+  warningTypes(): WarningType[] {
     return [...WARNING_TYPES];
   }
 
@@ -110,7 +111,7 @@ export class WarningResolver {
       // The feed publishes to this key only what the caller's jurisdiction selects in SQL; the rest is the caller's own filter.
       return filterStream(hubPubSub.subscribe(scopedTopic(TOPICS.warningRaised, ctx.scope)), (e) => {
         const w = (e as WarningRaisedEvent).warning;
-        return (!division || scopeContains(division, w.divisionCode))
+        return (!division || inSubtree(division, w.divisionCode))
           && (!f?.types?.length || f.types.includes(w.type))
           && (!f?.status?.length || f.status.includes(w.status as WarningStatus))
           && (!f?.severities?.length || f.severities.includes(w.severity))
@@ -130,7 +131,7 @@ export class WarningResolver {
       // The feed publishes to this key only what the caller's jurisdiction selects in SQL; the rest is the caller's own filter.
       return filterStream(hubPubSub.subscribe(scopedTopic(TOPICS.scoreChanged, ctx.scope)), (e) => {
         const d = (e as ScoreChangeEvent).enterprise.divisionCode;
-        return !division || scopeContains(division, d);
+        return !division || inSubtree(division, d);
       });
     },
   })

@@ -1,11 +1,10 @@
 import { registerEnumType } from 'type-graphql';
+import { RISK_LEVELS, RiskLevelValue } from '../../domain/risk-band';
+import { enumObject } from '../../domain/vocabulary';
 
-/** Risk level from the score: LOW ≥ 85, MEDIUM 60–84, HIGH < 60 (thresholds are rule-set data). */
-export enum RiskLevel {
-  LOW = 'LOW',
-  MEDIUM = 'MEDIUM',
-  HIGH = 'HIGH',
-}
+/** Risk level from the score: LOW ≥ 85, MEDIUM 60–84, HIGH < 60 in SD-2021 (the bands of `src/domain/risk-band.ts`; thresholds are rule-set data). */
+export const RiskLevel = enumObject(RISK_LEVELS);
+export type RiskLevel = RiskLevelValue;
 registerEnumType(RiskLevel, { name: 'RiskLevel', description: 'Risk level derived from the health score' });
 
 /** Orderings of `enterprises`. */

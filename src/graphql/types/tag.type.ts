@@ -1,32 +1,14 @@
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { TAG_CATEGORIES, TAG_CATEGORY_INFO, TagCategoryCode, enumObject } from '../../domain/vocabulary';
 import { DateTimeScalar } from '../scalars';
 
 /** The tag categories of the catalogue (domain.md §4), plus LOCAL for the local tags of a city or county. */
-export enum TagCategory {
-  SUPERVISION = 'SUPERVISION',
-  INDUSTRY = 'INDUSTRY',
-  PERMIT_CLASS = 'PERMIT_CLASS',
-  BASIN = 'BASIN',
-  POLLUTION = 'POLLUTION',
-  AIR = 'AIR',
-  CREDIT = 'CREDIT',
-  MONITORING = 'MONITORING',
-  LOCAL = 'LOCAL',
-}
+export const TagCategory = enumObject(TAG_CATEGORIES);
+export type TagCategory = TagCategoryCode;
 registerEnumType(TagCategory, {
   name: 'TagCategory',
   description: 'Category of a tag (标签类别)',
-  valuesConfig: {
-    SUPERVISION: { description: '监管级别 supervision level' },
-    INDUSTRY: { description: '行业类型 industry' },
-    PERMIT_CLASS: { description: '排污许可管理 permit management class' },
-    BASIN: { description: '所属流域 river basin' },
-    POLLUTION: { description: '污染类型 pollution type' },
-    AIR: { description: '涉气类 air sources' },
-    CREDIT: { description: '信用评价等级 credit rating (latest)' },
-    MONITORING: { description: '监测监控管理 monitoring' },
-    LOCAL: { description: '专属标签 local tags of a city or county, visible only inside it' },
-  },
+  valuesConfig: Object.fromEntries(TAG_CATEGORIES.map((c) => [c, { description: TAG_CATEGORY_INFO[c] }])),
 });
 
 /** How an enterprise came to carry a tag. */

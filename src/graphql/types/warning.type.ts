@@ -1,15 +1,13 @@
 import { JSONObjectResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { WARNING_STATUSES, WARNING_TYPES, WARNING_TYPE_INFO, WarningStatusValue, WarningType, enumObject } from '../../domain/vocabulary';
 import { WarningRow } from '../../warnings/warning.types';
 import { DateTimeScalar } from '../scalars';
 import { PageInfo } from './enterprise-connection.type';
 
 /** Workflow state of a warning. */
-export enum WarningStatus {
-  OPEN = 'OPEN',
-  ACKNOWLEDGED = 'ACKNOWLEDGED',
-  RESOLVED = 'RESOLVED',
-}
+export const WarningStatus = enumObject(WARNING_STATUSES);
+export type WarningStatus = WarningStatusValue;
 registerEnumType(WarningStatus, {
   name: 'WarningStatus',
   description: 'Workflow of a warning: OPEN → ACKNOWLEDGED → RESOLVED',
@@ -20,17 +18,22 @@ registerEnumType(WarningStatus, {
   },
 });
 
-/**
- * An early warning (预警) about an enterprise. `type` is one of RISK_UP,
- * SCORE_DROP, EXCEED_TREND, DATA_GAP, PERMIT_EXPIRING, FORECAST_HIGH.
- */
+/** The warning types the hub detects (the list of `src/domain/vocabulary.ts`). */
+export const WarningTypeEnum = enumObject(WARNING_TYPES);
+registerEnumType(WarningTypeEnum, {
+  name: 'WarningType',
+  description: 'Type of an early warning (预警类型)',
+  valuesConfig: Object.fromEntries(WARNING_TYPES.map((t) => [t, { description: WARNING_TYPE_INFO[t] }])),
+});
+
+/** An early warning (预警) about an enterprise; `type` is one of {@link WARNING_TYPES}. */
 @ObjectType({ description: 'An early warning (预警) about an enterprise; the enterprise field resolves inside your jurisdiction' })
 export class Warning implements Partial<WarningRow> {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => String, { description: 'RISK_UP, SCORE_DROP, EXCEED_TREND, DATA_GAP, PERMIT_EXPIRING or FORECAST_HIGH' })
-  type!: WarningRow['type'];
+  @Field(() => WarningTypeEnum, { description: 'What was detected (one of the WarningType values)' })
+  type!: WarningType;
 
   creditCode!: string;
   divisionCode!: string;
@@ -104,8 +107,8 @@ export class WarningConnection {
 
 @InputType({ description: 'Conditions on warnings; all given conditions must hold (always inside your jurisdiction)' })
 export class WarningFilter {
-  @Field(() => [String], { nullable: true, description: 'Warning types, e.g. ["RISK_UP", "DATA_GAP"]' })
-  types?: string[] | null;
+  @Field(() => [WarningTypeEnum], { nullable: true, description: 'Warning types, e.g. [RISK_UP, DATA_GAP]' })
+  types?: WarningType[] | null;
 
   @Field(() => [WarningStatus], { nullable: true })
   status?: WarningStatus[] | null;
@@ -122,8 +125,8 @@ export class WarningFilter {
 
 @ObjectType({ description: 'How many warnings of a type are in a status (dashboards)' })
 export class WarningCount {
-  @Field()
-  type!: string;
+  @Field(() => WarningTypeEnum)
+  type!: WarningType;
 
   @Field(() => WarningStatus)
   status!: WarningStatus;

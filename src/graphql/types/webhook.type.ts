@@ -1,4 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { WarningType } from '../../domain/vocabulary';
+import { WarningTypeEnum } from './warning.type';
 import { WebhookAttemptRow, WebhookDeliveryRow, WebhookRow } from '../../webhooks/webhook.types';
 import { DateTimeScalar } from '../scalars';
 
@@ -71,8 +73,8 @@ export class Webhook implements WebhookRow {
   @Field()
   url!: string;
 
-  @Field(() => [String], { nullable: true, description: 'Warning types sent (null: all)' })
-  types!: string[] | null;
+  @Field(() => [WarningTypeEnum], { nullable: true, description: 'Warning types sent (null: all)' })
+  types!: WarningType[] | null;
 
   @Field(() => String, { nullable: true })
   description!: string | null;
@@ -107,8 +109,8 @@ export class WebhookInput {
   @Field({ description: 'Shared secret for the signature (16-200 characters); write-only' })
   secret!: string;
 
-  @Field(() => [String], { nullable: true, description: 'Warning types to send (default all)' })
-  types?: string[] | null;
+  @Field(() => [WarningTypeEnum], { nullable: true, description: 'Warning types to send (default all)' })
+  types?: WarningType[] | null;
 
   @Field(() => String, { nullable: true })
   description?: string | null;
