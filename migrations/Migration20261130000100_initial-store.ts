@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Migration } from '@mikro-orm/migrations';
-import { projectRoot } from '../src/config/project-root';
+import { DIVISIONS_SHANDONG_SQL } from './frozen/divisions-shandong.sql';
 
 /**
  * The unified store: divisions, enterprises and permits, the typed records of the
@@ -178,16 +176,9 @@ export class Migration20261130000100InitialStore extends Migration {
     this.loadDivisions();
   }
 
-  /** Shandong's divisions from the data file the project ships (parents first). */
+  /** Shandong's divisions as the project shipped them when this migration was written (parents first). */
   private loadDivisions(): void {
-    const csv = fs.readFileSync(path.join(projectRoot(), 'data', 'divisions-shandong.csv'), 'utf8');
-    const rows = csv.trim().split(/\r?\n/).slice(1).map((line) => line.split(','));
-    const order = { PROVINCE: 0, CITY: 1, COUNTY: 2 } as Record<string, number>;
-    rows.sort((a, b) => order[a[2]] - order[b[2]]);
-    const values = rows
-      .map(([code, name, level, parent]) => `('${code}', '${name.replace(/'/g, "''")}', '${level}', ${parent ? `'${parent}'` : 'null'})`)
-      .join(',\n');
-    this.addSql(`insert into division (code, name, level, parent_code) values ${values}`);
+    this.addSql(DIVISIONS_SHANDONG_SQL);
   }
 
   override async down(): Promise<void> {

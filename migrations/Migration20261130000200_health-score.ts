@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { readBundledRuleSet } from '../src/scoring/rule-set.model';
+import { SD_2021_JSON, SD_2021_VERSION } from './frozen/sd-2021.rule-set';
 
 /** The typed source tables whose rows feed deductions; each gets a `recorded_at` and kept versions. */
 const SCORED_TABLES = ['enforcement_record', 'penalty', 'monitoring_day', 'permit'];
@@ -31,8 +31,8 @@ export function rankApplySql(deltaSql: string): string[] {
  * The health score's store (issue 4):
  *
  * - `rule_set` / `rule` / `rule_set_activation`: versioned rule sets (rules are
- *   data), loaded by `load_rule_set(jsonb)`; SD-2021 is seeded from
- *   `src/scoring/rule-sets/SD-2021.json` and activated.
+ *   data), loaded by `load_rule_set(jsonb)`; SD-2021 is seeded from the frozen
+ *   copy in `frozen/sd-2021.rule-set.ts` and activated.
  * - `deduction`: the materialised current deductions (derived, replaced on every rescore).
  * - `score_state`: per enterprise the stored score, risk, the rule-set version that made it and the date it
  *   was computed for; `enterprise.score/risk_level` carry the same for search and `enterprise.scored_at`
@@ -107,10 +107,9 @@ export class Migration20261130000200HealthScore extends Migration {
           cross join lateral (select x.r->'trigger' as t) tt;
         return v;
       end $fn$`);
-    const sd = readBundledRuleSet();
-    this.addSql(`select load_rule_set($rs$${JSON.stringify(sd)}$rs$::jsonb)`);
-    this.addSql(`update rule_set set active = true, activated_at = now() where version = '${sd.version}'`);
-    this.addSql(`insert into rule_set_activation (version) values ('${sd.version}')`);
+    this.addSql(`select load_rule_set($rs$${SD_2021_JSON}$rs$::jsonb)`);
+    this.addSql(`update rule_set set active = true, activated_at = now() where version = '${SD_2021_VERSION}'`);
+    this.addSql(`insert into rule_set_activation (version) values ('${SD_2021_VERSION}')`);
 
     this.addSql(`create table deduction (
       credit_code text not null,

@@ -1,12 +1,11 @@
 import { Migration } from '@mikro-orm/migrations';
-import { catalogueSeedSql, readBundledTagCatalogue } from '../src/tags/tag-catalogue.model';
-import { retagSql } from '../src/tags/tag-derivation.query';
+import { RETAG_ALL_2021_SQL, TAG_CATALOGUE_2021_SEED_SQL } from './frozen/tag-catalogue-2021.sql';
 
 /**
  * Tags (issue 5, domain.md §4):
  *
  * - `tag_category`, `tag`: the catalogue (code `CATEGORY/slug`, Chinese and English labels); local tags
- *   (`LOCAL/<division>-<slug>`) carry the city or county that owns them. Seeded from `src/tags/tag-catalogue.json`.
+ *   (`LOCAL/<division>-<slug>`) carry the city or county that owns them. Seeded from the frozen copy in `frozen/tag-catalogue-2021.sql.ts`.
  * - `tag_rule`: the derivation rules as data (match / prefix / fallback over an enterprise's facts).
  * - `tag_manual`: the standing manual decision per enterprise and tag: ATTACH, or DETACH (a suppression of a
  *   derived tag that sticks until re-attached), with who, when and why.
@@ -86,8 +85,8 @@ export class Migration20261130000500Tags extends Migration {
       updated_at timestamptz not null default now()
     ) with (fillfactor = 90)`);
     this.addSql(`create index enterprise_tags_gin_idx on enterprise_tags using gin (tag_ids)`);
-    for (const sql of catalogueSeedSql(readBundledTagCatalogue())) this.addSql(sql);
-    this.addSql(retagSql('all'));
+    for (const sql of TAG_CATALOGUE_2021_SEED_SQL) this.addSql(sql);
+    this.addSql(RETAG_ALL_2021_SQL);
   }
 
   override async down(): Promise<void> {

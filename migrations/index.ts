@@ -11,6 +11,7 @@ import { Migration20261130001000SourceRecordLean } from './Migration202611300010
 import { Migration20261201000100SourceRecordVersion } from './Migration20261201000100_source-record-version';
 import { Migration20261201000500Hj212Gateway } from './Migration20261201000500_hj212-gateway';
 import { Migration20261201000600DeriveMarks } from './Migration20261201000600_derive-marks';
+import { Migration20261201094500RulesAsData } from './Migration20261201094500_rules-as-data';
 import { Migration20261201100000ConnectorAttention } from './Migration20261201100000_connector-attention';
 
 /**
@@ -32,5 +33,6 @@ export const migrationsList = [
   { name: 'Migration20261201000100_source-record-version', class: Migration20261201000100SourceRecordVersion },
   { name: 'Migration20261201000500_hj212-gateway', class: Migration20261201000500Hj212Gateway },
   { name: 'Migration20261201000600_derive-marks', class: Migration20261201000600DeriveMarks },
+  { name: 'Migration20261201094500_rules-as-data', class: Migration20261201094500RulesAsData },
   { name: 'Migration20261201100000_connector-attention', class: Migration20261201100000ConnectorAttention },
 ];

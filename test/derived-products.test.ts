@@ -2,7 +2,7 @@ import { HubServices, createHubServices } from '../src/app/hub-services';
 import { loadConfig } from '../src/config/config';
 import { Database } from '../src/db/database';
 import { withCheckChar } from '../src/domain/credit-code';
-import { addDays, chinaToday } from '../src/scoring/score-dates';
+import { addDays, chinaToday } from '../src/domain/china-date';
 import { derivedDigest, warningDigest } from './support/store-digest';
 import { TestDatabase, createTestDatabase } from './support/test-database';
 import { TestHub, startTestHub } from './support/test-hub';

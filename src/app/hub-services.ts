@@ -15,16 +15,20 @@ import { createTagService } from '../tags/tags.module';
 import { ChangeFeed } from '../realtime/change-feed';
 import { hubPubSub } from '../realtime/hub-pubsub';
 import { WarningDetectionService } from '../warnings/warning-detection.service';
+import { WarningParameterRepository } from '../warnings/warning-parameter.repository';
 import { WarningService } from '../warnings/warning.service';
 import { WebhookDeliveryWorker } from '../webhooks/webhook-delivery.worker';
 import { WebhookService } from '../webhooks/webhook.service';
 import { postSyncPipeline } from './post-sync.pipeline';
 import { createHj212Services, type Hj212Services } from './hj212-gateway.module';
+import { loadBundledRules } from './seed-data';
 
 /** The early-warning services of a hub process (see `HubServices.warnings`). */
 export interface WarningServices {
   /** The six detectors: after every sync (a step of the post-sync pipeline) and the daily pass. */
   detection: WarningDetectionService;
+  /** The versioned detector parameters and severities (load, activate, the active one). */
+  parameters: WarningParameterRepository;
   /** Lists, counts and the OPEN → ACKNOWLEDGED → RESOLVED workflow, inside a caller's jurisdiction. */
   workflow: WarningService;
   /** Webhook registrations and their delivery log. */
@@ -75,6 +79,7 @@ export interface HubServices {
  */
 export async function createHubServices(config: HubConfig, db: Database, opts: { log?: (l: string) => void; runner?: SyncRunnerOptions } = {}): Promise<HubServices> {
   const log = opts.log ?? (() => undefined);
+  await loadBundledRules(db.pool);
   const divisions = await DivisionDirectory.load(db.pool);
   const connectors = new ConnectorRegistry(codeConnectors);
   connectors.useDeclarativeFactory(createDeclarativeConnector);
@@ -82,8 +87,10 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
   const scoring = createScoringServices(db, { log });
   const enterprises = new EnterpriseSearchService(db.readPool, divisions);
   const tags = await createTagService(db, divisions, enterprises);
+  const parameters = new WarningParameterRepository(db.pool);
   const warnings: WarningServices = {
-    detection: new WarningDetectionService(db.pool, { log }),
+    detection: new WarningDetectionService(db.pool, { log, parameters }),
+    parameters,
     workflow: new WarningService(db.apiPool, divisions),
     webhooks: new WebhookService(db.apiPool, divisions),
     deliveries: new WebhookDeliveryWorker(db.pool, { log }),

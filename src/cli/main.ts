@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config/config';
 import { projectRoot } from '../config/project-root';
 import { migrate, openDatabase } from '../db/database';
 import { writeSchemaFile } from '../graphql/schema';
+import { loadBundledRules } from '../app/seed-data';
 import { startHttpServer } from '../server/http.server';
 import { runSimCommand } from '../../simulator/sim.command';
 import { startSimulator } from '../../simulator/sim.server';
@@ -15,6 +16,7 @@ import { formatRunSummaries, syncExitStatus } from './summary';
 import { openHub } from '../app/hub-runtime';
 import { applyMemoryBudget } from '../app/memory-budget';
 import { runRescoreCommand } from './rescore.command';
+import { RULES_DATA_USAGE, runTagsCommand, runWarningsCommand } from './rules-data.command';
 import { createDemoKeys, runKeysCommand } from './keys.command';
 import { cmdRegisterConnector, registerShippedConnectors } from './connectors.command';
 import { startScheduler } from '../app/scheduled-tasks';
@@ -48,6 +50,7 @@ usage:
   hub keys create --name NAME --division CODE --role BUREAU|PARTNER|STEWARD|ADMIN
                                     print a new API key (stored hashed); hub keys list | revoke ID
   hub rescore [--all]               recompute scores (dirty/due ones, or all); --load FILE, --preview V, --activate V for rule sets
+${RULES_DATA_USAGE}
 
 environment: DATABASE_URL, DATABASE_REPLICA_URL, HUB_SOURCES_URL, HUB_SYNC_CONCURRENCY, HUB_HJ212_PORT, HUB_HJ212_RETENTION_DAYS, HUB_HEAP_GROWING_PERCENT, PORT, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json|text; default json when not on a terminal), HUB_INTROSPECTION`;
 
@@ -59,6 +62,8 @@ async function cmdMigrate(): Promise<number> {
   try {
     const applied = await migrate(db.orm);
     console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'no pending migrations');
+    await loadBundledRules(db.pool);
+    console.log('bundled rule sets, tag catalogue and warning parameters loaded');
     return 0;
   } finally {
     await db.close();
@@ -214,6 +219,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'retag': return await cmdRetag();
       case 'devices': return await runDevicesCommand(args);
       case 'dau-sim': await runDauSimCommand(args); return 0;
+      case 'tags': return await runTagsCommand(args);
+      case 'warnings': return await runWarningsCommand(args);
       case undefined: case 'help': case '--help': case '-h': console.log(USAGE); return 0;
       default: throw new UsageError(`unknown command '${cmd}'`);
     }

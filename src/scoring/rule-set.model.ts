@@ -155,8 +155,14 @@ export function validateRuleSet(input: unknown): RuleSetDefinition {
   return d as RuleSetDefinition;
 }
 
+const bundledDir = () => path.join(projectRoot(), 'src', 'scoring', 'rule-sets');
+
 /** The repository's copy of a bundled rule set (`src/scoring/rule-sets/<version>.json`). */
 export function readBundledRuleSet(version = DEFAULT_RULE_SET_VERSION): RuleSetDefinition {
-  const file = path.join(projectRoot(), 'src', 'scoring', 'rule-sets', `${version}.json`);
-  return validateRuleSet(JSON.parse(fs.readFileSync(file, 'utf8')));
+  return validateRuleSet(JSON.parse(fs.readFileSync(path.join(bundledDir(), `${version}.json`), 'utf8')));
+}
+
+/** The versions of the rule sets the hub ships, by file name. */
+export function bundledRuleSetVersions(): string[] {
+  return fs.readdirSync(bundledDir()).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
 }

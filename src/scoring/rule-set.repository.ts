@@ -1,5 +1,5 @@
 import { Pool, PoolClient } from 'pg';
-import { RuleDefinition, RuleSetDefinition, RuleSetValidationError, validateRuleSet } from './rule-set.model';
+import { RuleDefinition, RuleSetDefinition, RuleSetValidationError, bundledRuleSetVersions, readBundledRuleSet, validateRuleSet } from './rule-set.model';
 import { ClientError } from '../domain/client-error';
 
 /** A stored rule set with its state. */
@@ -98,6 +98,15 @@ export class RuleSetRepository {
     }
     await this.pool.query(`select load_rule_set($1::jsonb)`, [JSON.stringify(def)]);
     return this.get(def.version);
+  }
+
+  /**
+   * The start-up loader (idempotent): stores every rule set the hub ships
+   * (`src/scoring/rule-sets/*.json`) that is not loaded yet. Activation stays an
+   * operation (`hub rescore --activate`); the migrations activated SD-2021.
+   */
+  async seedBundled(): Promise<void> {
+    for (const version of bundledRuleSetVersions()) await this.load(readBundledRuleSet(version));
   }
 
   /** Makes `version` the active one (inside the caller's transaction) and records the activation. */

@@ -6,6 +6,7 @@ import { DivisionDirectory } from '../divisions/division-directory';
 import { PostSyncStep } from '../ingest/sync.runner';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { TagCatalogue, TagRecord, TagRuleRecord } from './tag-catalogue';
+import { TagCatalogueLoadSummary, TagCatalogueRepository } from './tag-catalogue.repository';
 import { pruneTagsSql, retagSql } from './tag-derivation.query';
 import { TagForbiddenError, TagInputError } from './tag.errors';
 
@@ -114,6 +115,17 @@ export class TagService {
       await client.query(pruneTagsSql);
       return { ...r.rows[0], durationMs: Date.now() - t };
     });
+  }
+
+  /**
+   * Loads a tag catalogue version and makes it active (`hub tags load FILE`):
+   * tags and rules replaced in one transaction with a full re-derivation, then
+   * this process's in-memory catalogue is reloaded.
+   */
+  async loadCatalogue(input: unknown): Promise<TagCatalogueLoadSummary> {
+    const summary = await new TagCatalogueRepository(this.pool).load(input);
+    await this.catalogue.reload();
+    return summary;
   }
 
   /** The post-sync step: retag the enterprises a sync touched and every one still marked (a crash's leftovers). */

@@ -4,7 +4,8 @@ import { withTransaction } from '../db/database';
 import { takeDeriveMarks } from '../db/derive-marks';
 import { PostSyncStep } from '../ingest/sync.runner';
 import { chinaToday, requireDate } from '../domain/china-date';
-import { CLEARED_REASON_SQL, DetectionSpec, DetectionTargets, detectorStatements } from './warning-detectors.query';
+import { DetectionSpec, DetectionTargets, clearedReasonSql, detectorStatements } from './warning-detectors.query';
+import { WarningParameterRepository } from './warning-parameter.repository';
 import { WARNING_TYPES, WarningType } from '../domain/vocabulary';
 
 /** What to run detectors on. */
@@ -22,6 +23,8 @@ export interface DetectionRequest {
 /** What one detection pass did. */
 export interface DetectionSummary {
   today: string;
+  /** The warning parameter set the pass ran under. */
+  parameterVersion: string | null;
   /** Enterprises looked at (null: all). */
   enterprises: number | null;
   /** Conditions found true, per type. */
@@ -60,9 +63,12 @@ export class WarningDetectionService {
   private readonly log: (line: string) => void;
   private readonly now: () => Date;
 
-  constructor(private readonly pool: Pool, opts: { log?: (l: string) => void; now?: () => Date } = {}) {
+  private readonly parameters: WarningParameterRepository;
+
+  constructor(private readonly pool: Pool, opts: { log?: (l: string) => void; now?: () => Date; parameters?: WarningParameterRepository } = {}) {
     this.log = opts.log ?? (() => undefined);
     this.now = opts.now ?? (() => new Date());
+    this.parameters = opts.parameters ?? new WarningParameterRepository(pool);
   }
 
   /** Runs a detection pass in its own transaction. */
@@ -74,9 +80,11 @@ export class WarningDetectionService {
   async detectIn(client: PoolClient, req: DetectionRequest): Promise<DetectionSummary> {
     const started = Date.now();
     const today = requireDate(req.today ?? chinaToday(this.now()), 'today');
-    const types = req.types ?? WARNING_TYPES;
     await client.query(`select pg_advisory_xact_lock(hashtext('hub-rescore'))`);
     await client.query(`select pg_advisory_xact_lock(hashtext('hub-warnings'))`);
+    const active = await this.parameters.active(client);
+    // A type the active parameter set does not configure neither raises nor clears warnings.
+    const types = (req.types ?? WARNING_TYPES).filter((t) => active.detectors[t]);
     await client.query(`set local jit = off`);
     const mark = await client.query<{ hw: string; top: string }>(
       `select history_watermark::text as hw, coalesce((select max(id) from score_history), 0)::text as top from warning_detection_state`,
@@ -95,7 +103,7 @@ export class WarningDetectionService {
       targets = { kind: 'codes', codes: [...new Set([...targets.codes, ...changed.rows.map((r) => r.credit_code)])] };
     }
     await client.query(`update warning_detection_state set history_watermark = greatest(history_watermark, $1), updated_at = now()`, [top]);
-    const empty: DetectionSummary = { today, enterprises: 0, holding: {}, raised: [], resolved: 0, deliveriesQueued: 0, durationMs: 0 };
+    const empty: DetectionSummary = { today, parameterVersion: active.version, enterprises: 0, holding: {}, raised: [], resolved: 0, deliveriesQueued: 0, durationMs: 0 };
     if (targets.kind === 'codes' && !targets.codes.length) return { ...empty, durationMs: Date.now() - started };
 
     const rs = await client.query<{ low: number; medium: number; exceed: number | null }>(
@@ -104,7 +112,9 @@ export class WarningDetectionService {
          from rule_set r where r.active`,
     );
     if (!rs.rows.length) throw new Error('no active rule set: the detectors need its risk thresholds');
-    const spec: DetectionSpec = { targets, today, riskLowMin: rs.rows[0].low, riskMediumMin: rs.rows[0].medium, minExceedHours: rs.rows[0].exceed ?? 1 };
+    const spec: DetectionSpec = {
+      targets, today, riskLowMin: rs.rows[0].low, riskMediumMin: rs.rows[0].medium, minExceedHours: rs.rows[0].exceed ?? 1, parameters: active.detectors,
+    };
 
     await client.query(`create temp table if not exists warning_hold (
       type text not null, credit_code text not null, subject text not null, severity text not null,
@@ -124,19 +134,20 @@ export class WarningDetectionService {
           and (w.severity <> h.severity or w.details <> h.details)`,
     );
     const raised = await client.query<{ id: string }>(
-      `insert into warning (type, credit_code, subject, severity, message, details)
-       select h.type, h.credit_code, h.subject, h.severity, h.message, h.details from warning_hold h
+      `insert into warning (type, credit_code, subject, severity, message, details, parameter_version)
+       select h.type, h.credit_code, h.subject, h.severity, h.message, h.details, $1::text from warning_hold h
         where h.fresh and not exists (select 1 from warning w where w.condition_holds and w.type = h.type and w.credit_code = h.credit_code and w.subject = h.subject)
         order by h.type, h.credit_code, h.subject
        on conflict do nothing
        returning id::text`,
+      [active.version],
     );
     const targetSql = targets.kind === 'all' ? 'true' : 'w.credit_code = any($3::text[])';
     const cleared = await client.query(
       `update warning w set condition_holds = false, updated_at = now(),
               status = 'RESOLVED', resolved_at = coalesce(w.resolved_at, now()),
               resolved_by = coalesce(w.resolved_by, 'hub detectors'),
-              resolve_note = case when w.status = 'RESOLVED' then w.resolve_note else ${CLEARED_REASON_SQL} end,
+              resolve_note = case when w.status = 'RESOLVED' then w.resolve_note else ${clearedReasonSql(active.detectors)} end,
               resolution = coalesce(w.resolution, 'CONDITION_CLEARED'),
               details = w.details || jsonb_build_object('conditionClearedAt', now(), 'conditionClearedOn', $1::date)
          from enterprise e
@@ -167,6 +178,7 @@ export class WarningDetectionService {
     }
     const summary: DetectionSummary = {
       today,
+      parameterVersion: active.version,
       enterprises: targets.kind === 'all' ? null : targets.codes.length,
       holding,
       raised: ids,

@@ -1,6 +1,8 @@
-import { SqlParams } from '../jurisdiction/scope';
-import { WarningType } from '../domain/vocabulary';
+import { CHINA_TIME_ZONE } from '../domain/china-date';
 import { riskRankSql } from '../domain/risk-band';
+import { WarningType } from '../domain/vocabulary';
+import { SqlParams } from '../jurisdiction/scope';
+import { DetectorParameterMap, DetectorParameters } from './warning-parameters.model';
 
 /** Which enterprises a detection pass looks at. */
 export type DetectionTargets = { kind: 'all' } | { kind: 'codes'; codes: string[] };
@@ -16,25 +18,9 @@ export interface DetectionSpec {
   riskMediumMin: number;
   /** Exceedance hours that make a monitoring day an exceedance day (the MON_EXCEED rule's trigger). */
   minExceedHours: number;
+  /** The detectors' numbers and severities: the active warning parameter set (data, versioned). */
+  parameters: Partial<DetectorParameterMap>;
 }
-
-/**
- * The fixed parameters of the conditions (domain.md §6). Exported so tests and
- * documentation name the same numbers the SQL uses.
- */
-export const DETECTION_RULES = {
-  scoreDropPoints: 20,
-  scoreDropWindowDays: 30,
-  exceedWindowDays: 7,
-  exceedMinDays: 3,
-  exceedGrowthFactor: 2,
-  dataGapWholeDays: 2,
-  permitExpiringDays: 30,
-  forecastHistoryDays: 90,
-  forecastHorizonDays: 30,
-  /** A worsening of risk older than this does not open a RISK_UP warning (it still keeps an open one open). */
-  riskUpFreshDays: 30,
-} as const;
 
 /** A statement filling `warning_hold` with the conditions that hold, for one warning type. */
 export interface DetectorStatement {
@@ -47,7 +33,11 @@ function target(spec: DetectionSpec, params: SqlParams, column: string): string 
   return spec.targets.kind === 'all' ? 'true' : `${column} = any(${params.add(spec.targets.codes)}::text[])`;
 }
 
-const RISK_RANK = riskRankSql;
+/** SQL choosing a detector's escalated severity when `escalate` holds, else its base severity. */
+function severitySql(d: DetectorParameters, p: SqlParams, escalate: string): string {
+  const base = `${p.add(d.severity)}::text`;
+  return d.escalatedSeverity ? `case when ${escalate} then ${p.add(d.escalatedSeverity)}::text else ${base} end` : base;
+}
 
 const HOLD_COLUMNS = `insert into warning_hold (type, credit_code, subject, severity, message, details, fresh)`;
 
@@ -66,32 +56,33 @@ function lastBaseline(spec: DetectionSpec, p: SqlParams): string {
  * {@link lastBaseline}) is not a worsening: loading a source for the first
  * time, in one run or split across many in any order, raises no RISK_UP.
  */
-function riskUp(spec: DetectionSpec): DetectorStatement {
+function riskUp(spec: DetectionSpec, d: DetectorParameterMap['RISK_UP']): DetectorStatement {
   const p = new SqlParams();
   const sql = `${HOLD_COLUMNS}
     select 'RISK_UP', h.credit_code, '',
-           case when h.risk_level = 'HIGH' then 'HIGH' else 'MEDIUM' end,
+           ${severitySql(d, p, `h.risk_level = 'HIGH'`)},
            format('risk level worsened from %s to %s (score %s → %s)', h.previous_risk_level, h.risk_level, h.previous_score, h.score),
            jsonb_build_object('from', h.previous_risk_level, 'to', h.risk_level, 'previousScore', h.previous_score, 'score', h.score, 'changedAt', h.at),
-           h.at >= now() - make_interval(days => ${p.add(DETECTION_RULES.riskUpFreshDays)}::int)
+           h.at >= now() - make_interval(days => ${p.add(d.freshDays)}::int)
       from (select distinct on (credit_code) credit_code, at, score, risk_level, previous_score, previous_risk_level, baseline
               from score_history
              where previous_risk_level is not null and previous_risk_level <> risk_level and ${target(spec, p, 'credit_code')}
              order by credit_code, at desc, id desc) h
       join enterprise e using (credit_code)
-     where not h.baseline and ${RISK_RANK('h.risk_level')} > ${RISK_RANK('h.previous_risk_level')}`;
+     where not h.baseline and ${riskRankSql('h.risk_level')} > ${riskRankSql('h.previous_risk_level')}`;
   return { type: 'RISK_UP', sql, values: p.values };
 }
 
 /**
- * SCORE_DROP: current score at least 20 below the highest score in effect
- * during the last 30 days, counting only scores from the enterprise's latest
+ * SCORE_DROP: current score at least `points` below the highest score in
+ * effect during the last `windowDays` days, counting only scores from the enterprise's latest
  * baseline point on (a first load of a source is not a drop).
  */
-function scoreDrop(spec: DetectionSpec): DetectorStatement {
+function scoreDrop(spec: DetectionSpec, d: DetectorParameterMap['SCORE_DROP']): DetectorStatement {
   const p = new SqlParams();
-  const since = `(now() - make_interval(days => ${p.add(DETECTION_RULES.scoreDropWindowDays)}::int))`;
-  const points = p.add(DETECTION_RULES.scoreDropPoints);
+  const win = `${p.add(d.windowDays)}::int`;
+  const since = `(now() - make_interval(days => ${win}))`;
+  const points = p.add(d.points);
   const sql = `${HOLD_COLUMNS}
     with ${lastBaseline(spec, p)}, pts as (
       select h.credit_code, h.score from score_history h left join last_baseline b using (credit_code)
@@ -103,8 +94,8 @@ function scoreDrop(spec: DetectionSpec): DetectorStatement {
         left join last_baseline b using (credit_code) where w.id >= coalesce(b.id, 0)
     ), peak as (select credit_code, max(score) as peak from pts group by credit_code)
     select 'SCORE_DROP', e.credit_code, '',
-           case when k.peak - e.score >= 2 * ${points}::int then 'HIGH' else 'MEDIUM' end,
-           format('score fell by %s points within 30 days (from %s to %s)', k.peak - e.score, k.peak, e.score),
+           ${severitySql(d, p, `k.peak - e.score >= ${p.add(d.escalateAtPoints)}::int`)},
+           format('score fell by %s points within %s days (from %s to %s)', k.peak - e.score, ${win}, k.peak, e.score),
            jsonb_build_object('peak', k.peak, 'score', e.score, 'drop', k.peak - e.score),
            true
       from peak k join enterprise e using (credit_code)
@@ -112,17 +103,17 @@ function scoreDrop(spec: DetectionSpec): DetectorStatement {
   return { type: 'SCORE_DROP', sql, values: p.values };
 }
 
-/** EXCEED_TREND (of enterprises in the store; monitoring of an unknown credit code waits for its enterprise): per outlet and pollutant, exceedance days in the last 7 days ≥ 3 and ≥ 2× the 7 days before. */
-function exceedTrend(spec: DetectionSpec): DetectorStatement {
+/** EXCEED_TREND (of enterprises in the store; monitoring of an unknown credit code waits for its enterprise): per outlet and pollutant, exceedance days in the last `windowDays` ≥ `minDays` and ≥ `growthFactor` × the `windowDays` before. */
+function exceedTrend(spec: DetectionSpec, d: DetectorParameterMap['EXCEED_TREND']): DetectorStatement {
   const p = new SqlParams();
   const today = `${p.add(spec.today)}::date`;
-  const win = `${p.add(DETECTION_RULES.exceedWindowDays)}::int`;
-  const minDays = `${p.add(DETECTION_RULES.exceedMinDays)}::int`;
-  const factor = `${p.add(DETECTION_RULES.exceedGrowthFactor)}::int`;
+  const win = `${p.add(d.windowDays)}::int`;
+  const minDays = `${p.add(d.minDays)}::int`;
+  const factor = `${p.add(d.growthFactor)}::numeric`;
   const sql = `${HOLD_COLUMNS}
     select 'EXCEED_TREND', x.credit_code, x.outlet_code || '/' || x.pollutant_code,
-           case when x.recent >= 2 * ${minDays} then 'HIGH' else 'MEDIUM' end,
-           format('outlet %s, pollutant %s: %s exceedance days in the last 7 days against %s in the 7 days before', x.outlet_code, x.pollutant_code, x.recent, x.previous),
+           ${severitySql(d, p, `x.recent >= ${p.add(d.escalateAtDays)}::int`)},
+           format('outlet %s, pollutant %s: %s exceedance days in the last %s days against %s in the %s days before', x.outlet_code, x.pollutant_code, x.recent, ${win}, x.previous, ${win}),
            jsonb_build_object('outlet', x.outlet_code, 'pollutant', x.pollutant_code, 'recentDays', x.recent, 'previousDays', x.previous,
                               'recentFrom', ${today} - (${win} - 1), 'recentTo', ${today}),
            true
@@ -138,36 +129,36 @@ function exceedTrend(spec: DetectionSpec): DetectorStatement {
   return { type: 'EXCEED_TREND', sql, values: p.values };
 }
 
-/** DATA_GAP (of enterprises in the store only): an outlet the monitoring system reports has no row at all on the last 2 (or more) whole days before today. */
-function dataGap(spec: DetectionSpec): DetectorStatement {
+/** DATA_GAP (of enterprises in the store only): an outlet the monitoring system reports has no row at all on the last `wholeDays` (or more) whole days before today. */
+function dataGap(spec: DetectionSpec, d: DetectorParameterMap['DATA_GAP']): DetectorStatement {
   const p = new SqlParams();
   const today = `${p.add(spec.today)}::date`;
   const sql = `${HOLD_COLUMNS}
     select 'DATA_GAP', o.credit_code, o.outlet_code,
-           case when ${today} - o.last_day - 1 >= 7 then 'HIGH' else 'MEDIUM' end,
+           ${severitySql(d, p, `${today} - o.last_day - 1 >= ${p.add(d.escalateAtDays)}::int`)},
            format('outlet %s has reported nothing for %s whole days (last report %s)', o.outlet_code, ${today} - o.last_day - 1, o.last_day),
            jsonb_build_object('outlet', o.outlet_code, 'lastReportedDay', o.last_day, 'wholeDaysMissing', ${today} - o.last_day - 1),
            true
       from (select credit_code, outlet_code, max(day) as last_day from monitoring_day
              where day <= ${today} and ${target(spec, p, 'credit_code')} group by credit_code, outlet_code) o
       join enterprise e using (credit_code)
-     where ${today} - o.last_day - 1 >= ${p.add(DETECTION_RULES.dataGapWholeDays)}::int`;
+     where ${today} - o.last_day - 1 >= ${p.add(d.wholeDays)}::int`;
   return { type: 'DATA_GAP', sql, values: p.values };
 }
 
-/** PERMIT_EXPIRING: a VALID permit whose last valid day is 0–30 days away, with no VALID permit reaching later. */
-function permitExpiring(spec: DetectionSpec): DetectorStatement {
+/** PERMIT_EXPIRING: a VALID permit whose last valid day is 0–`withinDays` days away, with no VALID permit reaching later. */
+function permitExpiring(spec: DetectionSpec, d: DetectorParameterMap['PERMIT_EXPIRING']): DetectorStatement {
   const p = new SqlParams();
   const today = `${p.add(spec.today)}::date`;
   const sql = `${HOLD_COLUMNS}
     select 'PERMIT_EXPIRING', pm.credit_code, pm.permit_no,
-           case when pm.valid_to - ${today} <= 7 then 'HIGH' else 'MEDIUM' end,
+           ${severitySql(d, p, `pm.valid_to - ${today} <= ${p.add(d.escalateWithinDays)}::int`)},
            format('permit %s expires on %s (in %s days) and no later valid permit exists', pm.permit_no, pm.valid_to, pm.valid_to - ${today}),
            jsonb_build_object('permitNo', pm.permit_no, 'validTo', pm.valid_to, 'daysLeft', pm.valid_to - ${today}),
            true
       from permit pm
      where pm.status = 'VALID' and pm.valid_from <= ${today} and pm.valid_to >= ${today}
-       and pm.valid_to <= ${today} + ${p.add(DETECTION_RULES.permitExpiringDays)}::int
+       and pm.valid_to <= ${today} + ${p.add(d.withinDays)}::int
        and ${target(spec, p, 'pm.credit_code')}
        and not exists (select 1 from permit q where q.credit_code = pm.credit_code and q.permit_no <> pm.permit_no
                           and q.status = 'VALID' and q.valid_to > pm.valid_to)`;
@@ -175,28 +166,30 @@ function permitExpiring(spec: DetectionSpec): DetectorStatement {
 }
 
 /**
- * FORECAST_HIGH: least squares over one sample per China day of the last 90
- * days (the score in effect at the end of that day, from the history). Each
+ * FORECAST_HIGH: least squares over one sample per China day of the last
+ * `historyDays` days (the score in effect at the end of that day, from the history). Each
  * stretch of days with a constant score contributes its sums in closed form
  * (Σt, Σt², Σy, Σty over consecutive integers t), so no row per day is made.
  * With t = day − today, the fitted score on day k after today is a + b·k; the
  * condition holds when b < 0, the enterprise is not HIGH, and the first k ≥ 1
- * with a + b·k below the MEDIUM band's minimum is ≤ 30. Days before the
+ * with a + b·k below the MEDIUM band's minimum is ≤ `horizonDays`. Days before the
  * enterprise's latest baseline point are not sampled. Exact `numeric`
  * arithmetic keeps the day-30/day-31 edge exact.
  */
-function forecastHigh(spec: DetectionSpec): DetectorStatement {
+function forecastHigh(spec: DetectionSpec, d: DetectorParameterMap['FORECAST_HIGH']): DetectorStatement {
   const p = new SqlParams();
+  const zone = `${p.add(CHINA_TIME_ZONE)}::text`;
   const today = `${p.add(spec.today)}::date`;
-  const first = `(${today} - (${p.add(DETECTION_RULES.forecastHistoryDays)}::int - 1))`;
-  const start = `(${first}::timestamp at time zone 'Asia/Shanghai')`;
-  const horizon = `${p.add(DETECTION_RULES.forecastHorizonDays)}::int`;
+  const history = `${p.add(d.historyDays)}::int`;
+  const first = `(${today} - (${history} - 1))`;
+  const start = `(${first}::timestamp at time zone ${zone})`;
+  const horizon = `${p.add(d.horizonDays)}::int`;
   const m = `${p.add(spec.riskMediumMin)}::numeric`;
   const sql = `${HOLD_COLUMNS}
     with ${lastBaseline(spec, p)}, moving as (
       select distinct credit_code from score_history where at >= ${start} and ${target(spec, p, 'credit_code')}
     ), pts as (
-      select h.credit_code, greatest((h.at at time zone 'Asia/Shanghai')::date, ${first}) as d, h.score, h.at, h.id
+      select h.credit_code, greatest((h.at at time zone ${zone})::date, ${first}) as d, h.score, h.at, h.id
         from score_history h join moving using (credit_code) left join last_baseline b using (credit_code)
        where h.at >= ${start} and h.id >= coalesce(b.id, 0)
       union all
@@ -226,8 +219,8 @@ function forecastHigh(spec: DetectionSpec): DetectorStatement {
     ), reach as (
       select credit_code, n, a, b, greatest(1, floor((a - ${m}) / (-b)) + 1)::int as k from line
     )
-    select 'FORECAST_HIGH', r.credit_code, '', 'MEDIUM',
-           format('score trend %s points a day over 90 days reaches the HIGH band in %s days (score now %s)', round(r.b, 2), r.k, e.score),
+    select 'FORECAST_HIGH', r.credit_code, '', ${severitySql(d, p, 'false')},
+           format('score trend %s points a day over %s days reaches the HIGH band in %s days (score now %s)', round(r.b, 2), ${history}, r.k, e.score),
            jsonb_build_object('slopePerDay', round(r.b, 4), 'fittedToday', round(r.a, 2), 'reachesHighInDays', r.k, 'days', r.n, 'score', e.score),
            true
       from reach r join enterprise e using (credit_code)
@@ -235,30 +228,51 @@ function forecastHigh(spec: DetectionSpec): DetectorStatement {
   return { type: 'FORECAST_HIGH', sql, values: p.values };
 }
 
-/** The detector statements of the given types, in the order of {@link WARNING_TYPES}. */
+/** Each type's detector; a new warning type adds its detector here (and its parameters to the parameter set). */
+const DETECTORS: { [T in WarningType]: (spec: DetectionSpec, d: DetectorParameterMap[T]) => DetectorStatement } = {
+  RISK_UP: riskUp,
+  SCORE_DROP: scoreDrop,
+  EXCEED_TREND: exceedTrend,
+  DATA_GAP: dataGap,
+  PERMIT_EXPIRING: permitExpiring,
+  FORECAST_HIGH: forecastHigh,
+};
+
+/**
+ * The detector statements of the given types, in the order of `WARNING_TYPES`;
+ * a type the active parameter set does not configure does not run.
+ */
 export function detectorStatements(spec: DetectionSpec, types: readonly WarningType[]): DetectorStatement[] {
-  const all: Record<WarningType, (s: DetectionSpec) => DetectorStatement> = {
-    RISK_UP: riskUp,
-    SCORE_DROP: scoreDrop,
-    EXCEED_TREND: exceedTrend,
-    DATA_GAP: dataGap,
-    PERMIT_EXPIRING: permitExpiring,
-    FORECAST_HIGH: forecastHigh,
+  const run = <T extends WarningType>(t: T) => {
+    const d = spec.parameters[t];
+    return d ? DETECTORS[t](spec, d) : null;
   };
-  return types.map((t) => all[t](spec));
+  return types.map(run).filter((s): s is DetectorStatement => s !== null);
 }
 
-/** Why a condition counts as cleared, per type (kept as the resolve note of an automatically resolved warning). */
-export const CLEARED_REASON_SQL = `case w.type
-    when 'RISK_UP' then format('condition cleared: risk level improved to %s (score %s)', e.risk_level, e.score)
-    when 'SCORE_DROP' then format('condition cleared: score %s is no longer 20 or more below its highest of the last 30 days', e.score)
-    when 'EXCEED_TREND' then 'condition cleared: exceedance days of the last 7 days are below 3 or below twice those of the 7 days before'
-    when 'DATA_GAP' then 'condition cleared: the outlet reports again'
-    when 'PERMIT_EXPIRING' then coalesce((select case when pm.status <> 'VALID' then format('condition cleared: permit %s is now %s', pm.permit_no, pm.status)
+/**
+ * Why a condition counts as cleared, per type (kept as the resolve note of an
+ * automatically resolved warning), written from the same parameters as the
+ * detectors. `$1` is the detection date; the numbers are validated parameters.
+ */
+export function clearedReasonSql(parameters: Partial<DetectorParameterMap>): string {
+  const { SCORE_DROP: drop, EXCEED_TREND: trend, FORECAST_HIGH: forecast } = parameters;
+  const reasons: Record<WarningType, string> = {
+    RISK_UP: `format('condition cleared: risk level improved to %s (score %s)', e.risk_level, e.score)`,
+    SCORE_DROP: drop
+      ? `format('condition cleared: score %s is no longer ${drop.points} or more below its highest of the last ${drop.windowDays} days', e.score)`
+      : `'condition cleared'`,
+    EXCEED_TREND: trend
+      ? `'condition cleared: exceedance days of the last ${trend.windowDays} days are below ${trend.minDays} or below ${trend.growthFactor} times those of the ${trend.windowDays} days before'`
+      : `'condition cleared'`,
+    DATA_GAP: `'condition cleared: the outlet reports again'`,
+    PERMIT_EXPIRING: `coalesce((select case when pm.status <> 'VALID' then format('condition cleared: permit %s is now %s', pm.permit_no, pm.status)
                                                  when pm.valid_to < $1::date then format('condition cleared: permit %s expired on %s', pm.permit_no, pm.valid_to)
                                                  else format('condition cleared: a later valid permit exists or the permit now runs to %s', pm.valid_to) end
                                             from permit pm where pm.credit_code = w.credit_code and pm.permit_no = w.subject),
-                                         'condition cleared: the permit is no longer listed')
-    when 'FORECAST_HIGH' then case when e.risk_level = 'HIGH' then 'condition cleared: the enterprise is HIGH now (no longer a forecast)'
-                                   else 'condition cleared: the 90-day score trend no longer reaches the HIGH band within 30 days' end
-  end`;
+                                         'condition cleared: the permit is no longer listed')`,
+    FORECAST_HIGH: `case when e.risk_level = 'HIGH' then 'condition cleared: the enterprise is HIGH now (no longer a forecast)'
+                                   else 'condition cleared: the ${forecast ? `${forecast.historyDays}-day score trend no longer reaches the HIGH band within ${forecast.horizonDays} days` : 'score trend no longer reaches the HIGH band'}' end`,
+  };
+  return `case w.type${Object.entries(reasons).map(([t, r]) => `\n    when '${t}' then ${r}`).join('')}\n  end`;
+}
