@@ -2,12 +2,13 @@ import net from 'node:net';
 import { Hj212ClientConnection } from '../src/gateway/hj212-client';
 import { Hj212Gateway } from '../src/gateway/hj212-gateway.server';
 import { encodeHj212Packet } from '../src/gateway/hj212-packet';
-import { chinaDay, ensureHj212Partition, maintainHj212Partitions, PgHj212Store, type Hj212HourWritten } from '../src/gateway/hj212.store';
+import { ensureHj212Partition, maintainHj212Partitions, PgHj212Store, type Hj212HourWritten } from '../src/gateway/hj212.store';
 import { bindMonitoringDeviceRows, listMonitoringDevices } from '../src/gateway/monitoring-device.store';
 import { withCheckChar } from '../src/domain/credit-code';
 import { withTransaction } from '../src/db/database';
 import { IngestService } from '../src/ingest/ingest.service';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { chinaDateOf } from '../src/domain/china-date';
 
 /**
  * The HJ 212 gateway against real sockets and the real PostgreSQL store: framing across TCP
@@ -245,11 +246,11 @@ describe('HJ 212 gateway over TCP', () => {
   it('creates partitions ahead and drops those past the retention', async () => {
     const now = new Date();
     const old = new Date(now.getTime() - 20 * 86_400_000);
-    await ensureHj212Partition(t.db.pool, chinaDay(old));
+    await ensureHj212Partition(t.db.pool, chinaDateOf(old));
     const dropped = await maintainHj212Partitions(t.db.pool, { now, aheadDays: 3, retentionDays: 14 });
-    expect(dropped).toEqual([`hj212_packet_p${chinaDay(old).replace(/-/g, '')}`]);
+    expect(dropped).toEqual([`hj212_packet_p${chinaDateOf(old).replace(/-/g, '')}`]);
     const names = (await t.db.pool.query(`select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'hj212_packet'::regclass order by 1`)).rows.map((r) => r.relname);
-    expect(names).toContain(`hj212_packet_p${chinaDay(new Date(now.getTime() + 3 * 86_400_000)).replace(/-/g, '')}`);
+    expect(names).toContain(`hj212_packet_p${chinaDateOf(new Date(now.getTime() + 3 * 86_400_000)).replace(/-/g, '')}`);
     expect(await stored('true')).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from '../db/database';
+import { CHINA_TIME_ZONE, chinaDateOf } from '../domain/china-date';
 import { hj212DataTimeToDate, type Hj212Packet } from './hj212-packet';
 
 /** What the gateway knows of a bound DAU when a packet arrives. */
@@ -52,12 +53,6 @@ export interface PgHj212StoreOptions {
   log?: (line: string) => void;
 }
 
-const CHINA_OFFSET_MS = 8 * 3600_000;
-
-/** The China date (`YYYY-MM-DD`) of an instant. */
-export function chinaDay(at: Date): string {
-  return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
 
 /**
  * The key a repeat shares with its original: `MN` + `QN`, or `MN` + `CN` + `DataTime` when there
@@ -135,7 +130,7 @@ export class PgHj212Store implements Hj212PacketSink, Hj212DeviceDirectory {
     if (!p.mn) return Promise.reject(new Error('a packet without MN cannot be stored'));
     const dataTime = hj212DataTimeToDate(p.dataTime);
     const row = {
-      received_on: chinaDay(received.receivedAt),
+      received_on: chinaDateOf(received.receivedAt),
       received_at: received.receivedAt.toISOString(),
       mn: p.mn,
       qn: p.qn,
@@ -287,7 +282,7 @@ export async function deriveHours(client: PoolClient, packetPredicate: string, p
     rows.map((r) => r.credit_code),
     rows.map((r) => r.outlet_code),
     rows.map((r) => r.pollutant_code),
-    rows.map((r) => chinaDay(r.hour)),
+    rows.map((r) => chinaDateOf(r.hour)),
   );
   return rows.map((r) => ({ creditCode: r.credit_code, outletCode: r.outlet_code, pollutantCode: r.pollutant_code, hour: r.hour }));
 }
@@ -313,7 +308,7 @@ export async function summariseDays(client: PoolClient, creditCodes: string[], o
        join monitoring_device d on d.credit_code = k.credit_code and d.outlet_code = k.outlet_code
        join monitoring_device_limit l on l.mn = d.mn and l.pollutant_code = k.pollutant_code
        join monitoring_hour h on h.credit_code = k.credit_code and h.outlet_code = k.outlet_code and h.pollutant_code = k.pollutant_code
-        and h.hour >= (k.day::timestamp at time zone 'Asia/Shanghai') and h.hour < ((k.day + 1)::timestamp at time zone 'Asia/Shanghai')
+        and h.hour >= (k.day::timestamp at time zone '${CHINA_TIME_ZONE}') and h.hour < ((k.day + 1)::timestamp at time zone '${CHINA_TIME_ZONE}')
       group by k.credit_code, k.outlet_code, k.pollutant_code, k.day, l.limit_value, l.unit
       order by 1, 2, 3, 4
      on conflict (credit_code, outlet_code, pollutant_code, day) do update set valid_hours = excluded.valid_hours,
@@ -349,8 +344,8 @@ export async function maintainHj212Partitions(pool: Pool, opts: { now?: Date; ah
   const now = opts.now ?? new Date();
   const ahead = opts.aheadDays ?? 2;
   const retention = opts.retentionDays ?? 14;
-  for (let i = 0; i <= ahead; i++) await ensureHj212Partition(pool, chinaDay(new Date(now.getTime() + i * 86_400_000)));
-  const oldest = chinaDay(new Date(now.getTime() - (retention - 1) * 86_400_000)).replace(/-/g, '');
+  for (let i = 0; i <= ahead; i++) await ensureHj212Partition(pool, chinaDateOf(new Date(now.getTime() + i * 86_400_000)));
+  const oldest = chinaDateOf(new Date(now.getTime() - (retention - 1) * 86_400_000)).replace(/-/g, '');
   const { rows } = await pool.query<{ name: string }>(
     `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
       where p.relname = 'hj212_packet' order by 1`,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import cron, { ScheduledTask, TaskContext } from 'node-cron';
 import { Pool } from 'pg';
+import { CHINA_TIME_ZONE } from '../domain/china-date';
 import { markAbandonedRuns } from '../ingest/abandoned-runs';
 import { ConnectorBusyError, SyncRunner } from '../ingest/sync.runner';
 import { ScheduledTaskDefinition } from './scheduled-task.types';
@@ -145,7 +146,7 @@ export class HubScheduler {
     const task = cron.createTask(def.schedule, (ctx: TaskContext) => this.fire(def, ctx.date), {
       name: def.id,
       noOverlap: def.preventOverlap,
-      timezone: this.opts.timezone ?? 'Asia/Shanghai',
+      timezone: this.opts.timezone ?? CHINA_TIME_ZONE,
     });
     this.tasks.set(def.id, { def, task });
     void task.start();
