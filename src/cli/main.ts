@@ -7,6 +7,7 @@ import { migrate, openDatabase } from '../db/database';
 import { writeSchemaFile } from '../graphql/schema';
 import { loadBundledRules } from '../app/seed-data';
 import { startHttpServer } from '../server/http.server';
+import { DEMO_CORS_ORIGINS } from '../server/cors';
 import { runSimCommand } from '../../simulator/sim.command';
 import { startSimulator } from '../../simulator/sim.server';
 import { createSyncProgress } from '../observability/sync-progress';
@@ -94,7 +95,7 @@ async function cmdServe(args: string[]): Promise<number> {
   const hj212 = values['hj212-port'];
   if (hj212 !== undefined && (!/^\d+$/.test(hj212) || Number(hj212) > 65535)) throw new UsageError(`--hj212-port must be a port number (0 = off), got '${hj212}'`);
   const hub = await openHub({ ...(values.port ? { port: Number(values.port) } : {}), ...(hj212 !== undefined ? { hj212Port: Number(hj212) } : {}) }, { jsonLogs: wantsJsonLogs() });
-  const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection });
+  const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection, corsOrigins: hub.config.corsOrigins });
   hub.onShutdown(() => server.close());
   if (hub.config.hj212Port > 0) {
     const { gateway, port } = await startHj212Gateway(hub.services.hj212, hub.config.hj212Port, (l) => hub.log(l));
@@ -119,7 +120,7 @@ async function cmdStart(): Promise<number> {
   await registerShippedConnectors(hub.services);
   const summaries = await hub.services.runner.syncAll(await enabledConnectorIds(hub.db.pool), 'start').finally(() => progress.finishAll());
   console.log(formatRunSummaries(summaries));
-  const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection });
+  const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection, corsOrigins: hub.config.corsOrigins ?? DEMO_CORS_ORIGINS });
   hub.onShutdown(() => server.close());
   await startScheduler(hub);
   const keys = await createDemoKeys(hub.services);

@@ -29,6 +29,8 @@ export interface HubConfig {
   hj212Port: number;
   /** Days raw HJ 212 packets are kept (HUB_HJ212_RETENTION_DAYS, default 14); older day partitions are dropped. */
   hj212RetentionDays: number;
+  /** Browser origins allowed to call /graphql, /export, /qr and the WebSocket (HUB_CORS_ORIGINS, comma-separated; `http://localhost:*` allows any port; unset = none, `npm start` allows local dev servers). */
+  corsOrigins?: string[];
   /** Log level: debug, info, warn or error. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -95,6 +97,14 @@ const EnvSchema = z.object({
   HUB_STATEMENT_TIMEOUT_MS: env(wholeNumber((v) => `HUB_STATEMENT_TIMEOUT_MS must be a number of milliseconds ≥ 100, got '${v}'`, (n) => n >= 100).default(15000)),
   HUB_SYNC_CONCURRENCY: env(wholeNumber((v) => `HUB_SYNC_CONCURRENCY must be a whole number from 1 to 16, got '${v}'`, (n) => n >= 1 && n <= 16).default(1)),
   HUB_HJ212_PORT: env(wholeNumber((v) => `HUB_HJ212_PORT must be a port number from 0 (off) to 65535, got '${v}'`, (n) => n <= 65535).default(4212)),
+  HUB_CORS_ORIGINS: env(
+    z.string().optional().transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const list = v.split(/[\s,]+/).filter(Boolean);
+      const bad = list.filter((o) => o !== '*' && !/^https?:\/\/[^/\s]+?(:(\d{1,5}|\*))?$/i.test(o));
+      return bad.length ? fail(ctx, `HUB_CORS_ORIGINS must list origins like https://app.example.cn or http://localhost:*, got '${bad.join("', '")}'`) : list;
+    }),
+  ),
   HUB_HJ212_RETENTION_DAYS: env(wholeNumber((v) => `HUB_HJ212_RETENTION_DAYS must be a whole number of days from 1 to 366, got '${v}'`, (n) => n >= 1 && n <= 366).default(14)),
 });
 
@@ -119,6 +129,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     syncConcurrency: e.HUB_SYNC_CONCURRENCY,
     hj212Port: e.HUB_HJ212_PORT,
     hj212RetentionDays: e.HUB_HJ212_RETENTION_DAYS,
+    corsOrigins: e.HUB_CORS_ORIGINS,
     ...overrides,
   };
 }

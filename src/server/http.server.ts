@@ -19,6 +19,7 @@ import { graphqlRoute } from './graphql.route';
 import { HttpError, HttpRoute, sendJson } from './http-route';
 import { featureRoutes } from './route-table';
 import { attachSubscriptions } from './subscription.server';
+import { CorsPolicy } from './cors';
 import { SubscriptionCaps } from '../graphql/limits/subscription-limits';
 
 /** A running HTTP server of the hub. */
@@ -41,6 +42,8 @@ export interface ServerOptions {
   limits?: Partial<QueryLimits>;
   /** Caps on open subscriptions per API key and per connection (defaults in DEFAULT_SUBSCRIPTION_CAPS). */
   subscriptionCaps?: Partial<SubscriptionCaps>;
+  /** Browser origins allowed on /graphql, /export and /qr and for the WebSocket (HUB_CORS_ORIGINS; default none). */
+  corsOrigins?: readonly string[];
 }
 
 function probeRoutes(): HttpRoute[] {
@@ -89,10 +92,12 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
     ...featureRoutes(services),
   ];
 
+  const cors = new CorsPolicy(opts.corsOrigins ?? []);
   const server = http.createServer(async (req, res) => {
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
+      if (cors.handle(req, res, url.pathname)) return;
       let match: RegExpExecArray | null = null;
       const route = routes.find((r) => (match = r.pattern.exec(url.pathname)) !== null);
       observeHttpRequest(services, req, res, route?.name ?? 'unmatched', requestId);
@@ -115,7 +120,7 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
   });
-  const subscriptions = await attachSubscriptions(server, services, schema, { limits, caps: opts.subscriptionCaps });
+  const subscriptions = await attachSubscriptions(server, services, schema, { limits, caps: opts.subscriptionCaps, cors });
   const port = (server.address() as { port: number }).port;
   return {
     url: `http://localhost:${port}/graphql`,

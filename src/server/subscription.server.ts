@@ -8,6 +8,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ServerServices } from './server-services.types';
+import { CorsPolicy } from './cors';
 import { Caller } from '../auth/caller.model';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { HubContext } from '../graphql/context';
@@ -35,6 +36,8 @@ export interface SubscriptionServerOptions {
   caps?: Partial<SubscriptionCaps>;
   /** Query limits; a subscription's cost per event is held to `maxSubscriptionCost`. */
   limits?: QueryLimits;
+  /** Origins a browser's upgrade may come from (other origins get 403; no Origin header is fine). */
+  cors?: CorsPolicy;
 }
 
 /** What the hub keeps on a graphql-ws connection besides its socket and upgrade request (set once authenticated). */
@@ -194,6 +197,11 @@ export async function attachSubscriptions(httpServer: http.Server, services: Ser
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.replace(/\/$/, '') !== path) {
       socket.write('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    if (opts.cors && !opts.cors.allowsUpgrade(req)) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\norigin not allowed; add it to HUB_CORS_ORIGINS\n');
       socket.destroy();
       return;
     }

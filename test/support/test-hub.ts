@@ -1,6 +1,6 @@
 import { HubServices, createHubServices } from '../../src/app/hub-services';
 import { loadConfig } from '../../src/config/config';
-import { RunningServer, startHttpServer } from '../../src/server/http.server';
+import { RunningServer, ServerOptions, startHttpServer } from '../../src/server/http.server';
 import { startSimulator } from '../../simulator/sim.server';
 import { TestDatabase, createTestDatabase } from './test-database';
 
@@ -29,7 +29,7 @@ export interface TestHub {
  * Starts a database, a simulator on an ephemeral port (generated province or
  * a data folder) and the hub's services pointed at it over HTTP.
  */
-export async function startTestHub(opts: { sim?: SimOptions; server?: boolean } = {}): Promise<TestHub> {
+export async function startTestHub(opts: { sim?: SimOptions; server?: boolean; serverOptions?: Partial<ServerOptions> } = {}): Promise<TestHub> {
   const tdb = await createTestDatabase();
   const sim = await startSimulator({ port: 0, enterprises: 0, ...opts.sim });
   const logs: string[] = [];
@@ -38,7 +38,7 @@ export async function startTestHub(opts: { sim?: SimOptions; server?: boolean } 
     log: (l) => logs.push(l),
     runner: { http: { baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 2000 } },
   });
-  const server = opts.server === false ? undefined : await startHttpServer(services, { port: 0, host: '127.0.0.1' });
+  const server = opts.server === false ? undefined : await startHttpServer(services, { port: 0, host: '127.0.0.1', ...opts.serverOptions });
   const createKey: TestHub['createKey'] = async (divisionCode, role = 'BUREAU') =>
     (await services.apiKeys.create({ name: `test ${role} ${divisionCode}`, divisionCode, role })).key;
   const adminKey = await createKey('370000', 'ADMIN');
