@@ -142,7 +142,7 @@ describe('a browser app on another origin', () => {
         try {
           await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
           return 'read';
-        } catch (e) {
+        } catch {
           return 'blocked';
         }
       }, `http://127.0.0.1:${strict.server!.port}/graphql`);
