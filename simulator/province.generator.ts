@@ -5,6 +5,7 @@
  * enterprises clean, a long tail well below zero.
  */
 import { withCheckChar, CREDIT_CODE_ALPHABET } from '../src/domain/credit-code';
+import { orgCodeCheckChar } from '../src/resolution/org-code';
 import { Rng, combine32, hashString } from './prng';
 import { addYears, chinaInstant, dateToDay, dayToDate, isoChina, todayInChina } from './china-time';
 import { loadDivisions, type County } from './shandong-divisions';
@@ -89,7 +90,7 @@ class Builder {
     this.batchStamps = [1, 2, 3].map(() => chinaInstant(today - r.int(20, 300), r.int(1, 5) * 3600));
   }
 
-  /** A unique, valid credit code registered in `registrar`. */
+  /** A unique, valid credit code registered in `registrar`, embedding a valid organisation code. */
   creditCode(r: Rng, registrar: string, government: boolean): string {
     for (;;) {
       const head = government ? '12' : r.weightedPairs<string>([['91', 93], ['92', 5], ['93', 2]]);
@@ -101,6 +102,9 @@ class Builder {
         for (let k = 0; k < 8; k++) org += String(r.int(0, 9));
         org += CREDIT_CODE_ALPHABET[r.int(0, 30)];
       }
+      // Positions 9–17 are a GB 11714 organisation code: the drawn 9th character
+      // gives way to its check character (the draws stay, so the rest of the province does not move).
+      org = org.slice(0, 8) + orgCodeCheckChar(org.slice(0, 8));
       const code = withCheckChar(head + registrar + org);
       if (!this.usedCodes.has(code)) {
         this.usedCodes.add(code);
