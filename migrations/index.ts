@@ -12,6 +12,7 @@ import { Migration20261201000100SourceRecordVersion } from './Migration202612010
 import { Migration20261201000500Hj212Gateway } from './Migration20261201000500_hj212-gateway';
 import { Migration20261201000600DeriveMarks } from './Migration20261201000600_derive-marks';
 import { Migration20261201094500RulesAsData } from './Migration20261201094500_rules-as-data';
+import { Migration20261201110000SupervisionPlans } from './Migration20261201110000_supervision-plans';
 import { Migration20261201100000ConnectorAttention } from './Migration20261201100000_connector-attention';
 
 /**
@@ -35,4 +36,5 @@ export const migrationsList = [
   { name: 'Migration20261201000600_derive-marks', class: Migration20261201000600DeriveMarks },
   { name: 'Migration20261201094500_rules-as-data', class: Migration20261201094500RulesAsData },
   { name: 'Migration20261201100000_connector-attention', class: Migration20261201100000ConnectorAttention },
+  { name: 'Migration20261201110000_supervision-plans', class: Migration20261201110000SupervisionPlans },
 ];

@@ -20,6 +20,7 @@ import { WarningService } from '../warnings/warning.service';
 import { WebhookDeliveryWorker } from '../webhooks/webhook-delivery.worker';
 import { WebhookService } from '../webhooks/webhook.service';
 import { postSyncPipeline } from './post-sync.pipeline';
+import { InspectionPlanService } from '../supervision/inspection-plan.service';
 import { createHj212Services, type Hj212Services } from './hj212-gateway.module';
 import { loadBundledRules } from './seed-data';
 
@@ -69,6 +70,8 @@ export interface HubServices {
   hj212: Hj212Services;
   /** The same device service as `hj212.devices`, under the name the API reads. */
   monitoringDevices: Hj212Services['devices'];
+  /** Supervision: the inspector roster, random-inspection policies, drawn plans and their verification. */
+  inspectionPlans: InspectionPlanService;
   log: (line: string) => void;
 }
 
@@ -114,6 +117,7 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
     realtime: new ChangeFeed(db.url, db.pool, hubPubSub, { log }),
     hj212,
     monitoringDevices: hj212.devices,
+    inspectionPlans: new InspectionPlanService(db.pool, divisions),
     log,
   };
 }

@@ -23,6 +23,7 @@ import { cmdRegisterConnector, registerShippedConnectors } from './connectors.co
 import { startScheduler } from '../app/scheduled-tasks';
 import { startHj212Gateway } from '../app/hj212-gateway.module';
 import { runDevicesCommand } from './devices.command';
+import { runInspectorsCommand, runPlanCommand } from './plan.command';
 import { runDauSimCommand } from '../../simulator/dau/dau-sim.command';
 
 const USAGE = `hub — environmental enforcement data hub
@@ -46,6 +47,12 @@ usage:
                                     bound DAUs and unbound senders with packet counts
   hub dau-sim --target HOST:PORT --enterprises N --seed S [--print-bindings] [fault flags]
                                     play the DAUs of hub sim's province against an HJ 212 gateway
+  hub inspectors import FILE        the inspector roster (CSV: id,name,divisionCode,capacityPerQuarter,conflicts)
+  hub plan draw --quarter Q --division D --seed S [--replaces ID]
+                                    draw a random-inspection plan (双随机) under the active policy
+  hub plan verify PLAN_ID | --file F
+                                    recompute a plan from its stored inputs, or from its export alone
+  hub plan export PLAN_ID [--out F] the plan's published export (inputs and items)
   hub retag                         re-derive every enterprise's tags from the current rules and data
   hub schema [--out FILE]           write the GraphQL schema (default schema/schema.graphql)
   hub keys create --name NAME --division CODE --role BUREAU|PARTNER|STEWARD|ADMIN
@@ -219,6 +226,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'rescore': return await runRescoreCommand(args);
       case 'retag': return await cmdRetag();
       case 'devices': return await runDevicesCommand(args);
+      case 'inspectors': return await runInspectorsCommand(args);
+      case 'plan': return await runPlanCommand(args);
       case 'dau-sim': await runDauSimCommand(args); return 0;
       case 'tags': return await runTagsCommand(args);
       case 'warnings': return await runWarningsCommand(args);
