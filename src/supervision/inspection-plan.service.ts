@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Pool, PoolClient } from 'pg';
-import { chinaDate } from '../connectors/china-date';
+import { chinaDateOf as chinaDate } from '../domain/china-date';
 import { DivisionDirectory, DivisionInfo } from '../divisions/division-directory';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { CountyDrawReport, DrawInput, DrawItem, PoolEntry, RosterEntry, drawInspectionPlan } from './inspection-draw';
