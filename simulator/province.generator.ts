@@ -11,6 +11,7 @@ import { addYears, chinaInstant, dateToDay, dayToDate, isoChina, todayInChina } 
 import { loadDivisions, type County } from './shandong-divisions';
 import { INDUSTRIES, NAME_CHARS, type IndustryProfile } from './industry-catalog';
 import { MonitoringGenerator, type MonitoringChannel } from './monitoring.generator';
+import { applyIdentityNoise, type TruthEntry } from './identity-noise';
 import type {
   CreditRating, EnforcementRecord, MeasureType, PenaltyRecord, PermitEntry, PermitRecord,
 } from './source-record.types';
@@ -25,6 +26,14 @@ export interface ProvinceOptions {
   today?: string;
   /** Days of monitoring history ending yesterday (default 30). */
   monitoringDays?: number;
+  /**
+   * Identity noise (`identity-noise.ts`): the share of enforcement records and penalty
+   * cases naming their enterprise without a valid credit code. Default 0: none, and
+   * the province is exactly the one generated without this option.
+   */
+  identityNoise?: number;
+  /** Seed of the identity noise (default: `seed`). */
+  identityNoiseSeed?: number;
 }
 
 /** A generated province: records per system, enforcement already in change-log order. */
@@ -37,6 +46,8 @@ export interface GeneratedProvince {
   credit: CreditRating[];
   /** Monitoring rows, derived per date on demand. */
   monitoring: MonitoringGenerator;
+  /** The enterprise each noisy record really names (empty without identity noise). */
+  truth: TruthEntry[];
 }
 
 type Profile = 'clean' | 'minor' | 'moderate' | 'bad' | 'worst';
@@ -457,12 +468,17 @@ export function generateProvince(opts: ProvinceOptions): GeneratedProvince {
     x.creditCode < y.creditCode ? -1 : x.creditCode > y.creditCode ? 1
       : x.outletCode < y.outletCode ? -1 : x.outletCode > y.outletCode ? 1
         : x.pollutantCode < y.pollutantCode ? -1 : x.pollutantCode > y.pollutantCode ? 1 : 0);
+  const enforcement = b.enforcement.map((e) => e.rec);
+  const noise = opts.identityNoise ?? 0;
+  if (!(noise >= 0 && noise <= 1)) throw new Error('identityNoise must be a share between 0 and 1');
+  const truth = applyIdentityNoise(b.permit, enforcement, b.penalty, { rate: noise, seed: opts.identityNoiseSeed ?? seed });
   return {
     today: dayToDate(today),
     permit: b.permit,
-    enforcement: b.enforcement.map((e) => e.rec),
+    enforcement,
     penalty: b.penalty,
     credit: b.credit,
     monitoring: new MonitoringGenerator(b.channels, today - monitoringDays, monitoringDays),
+    truth,
   };
 }

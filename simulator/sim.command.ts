@@ -4,7 +4,7 @@
  * `hub sim [--data DIR | --enterprises N --seed S] [--port N] [--host H] [--today D]
  *  [--monitoring-days N] [--fault-500 R] [--fault-timeout R] [--fault-timeout-ms MS]
  *  [--fault-malformed R] [--fault-duplicate R] [--fault-drop R] [--fault-retry-after S]
- *  [--fault-seed S] [--omit-malformed]`
+ *  [--fault-seed S] [--omit-malformed] [--identity-noise R] [--identity-noise-seed S]`
  */
 import type { FaultConfig } from './fault-injection';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from './sim.server';
@@ -28,6 +28,8 @@ const FLAGS: Record<string, FlagSpec> = {
   '--fault-retry-after': { key: 'retryAfterSeconds', kind: 'int', fault: 'retryAfterSeconds' },
   '--fault-seed': { key: 'seed', kind: 'int', fault: 'seed' },
   '--omit-malformed': { key: 'omitMalformed', kind: 'bool', fault: 'omitMalformed' },
+  '--identity-noise': { key: 'identityNoise', kind: 'rate' },
+  '--identity-noise-seed': { key: 'identityNoiseSeed', kind: 'int' },
 };
 
 /** Usage text of `hub sim`. */

@@ -32,6 +32,10 @@ export interface SimulatorOptions {
   today?: string;
   /** Days of generated monitoring history (default 30). */
   monitoringDays?: number;
+  /** Share of generated enforcement records and penalty cases with identity noise (default 0; `identity-noise.ts`). */
+  identityNoise?: number;
+  /** Seed of the identity noise (default: `seed`). */
+  identityNoiseSeed?: number;
   /** Faults at start (all off by default). */
   faults?: Partial<FaultConfig>;
   /** A prepared store (overrides dataDir and generation). */
@@ -90,6 +94,7 @@ export function storeFromOptions(opts: SimulatorOptions): SourceDataStore {
   if (opts.dataDir) return SourceDataStore.fromDataDir(opts.dataDir);
   return SourceDataStore.fromGenerated(generateProvince({
     enterprises: opts.enterprises ?? 2000, seed: opts.seed ?? 1, today: opts.today, monitoringDays: opts.monitoringDays,
+    identityNoise: opts.identityNoise, identityNoiseSeed: opts.identityNoiseSeed,
   }));
 }
 

@@ -5,6 +5,7 @@
  * by updatedAt. Loaded from a data folder (fixture format) or from the generator;
  * changed at run time through upserts (the admin API).
  */
+import type { TruthEntry } from './identity-noise';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chinaInstant, dateToDay, nowIsoChina, parseInstant } from './china-time';
@@ -125,6 +126,9 @@ export class SourceDataStore {
   private readonly monitoringOverlay = new Map<string, Map<string, MonitoringRow>>();
   private readonly monitoringCache = new Map<string, MonitoringRow[]>();
   /** Incremented on every change of a system's data (views derived from it are cached by version). */
+  /** The enterprise each noisy record of a generated province really names (`GET /admin/truth`). */
+  truth: readonly TruthEntry[] = [];
+  private partyNames = false;
   readonly versions: Record<SystemName, number> = { permit: 0, enforcement: 0, penalty: 0, monitoring: 0, credit: 0 };
 
   /** An empty store. */
@@ -156,6 +160,7 @@ export class SourceDataStore {
   /** Wraps a generated province (monitoring stays lazy). */
   static fromGenerated(p: GeneratedProvince): SourceDataStore {
     const store = new SourceDataStore();
+    store.truth = p.truth;
     store.load('permit', p.permit);
     store.load('enforcement', p.enforcement);
     store.load('penalty', p.penalty);
@@ -182,6 +187,7 @@ export class SourceDataStore {
       case 'permit':
         return this.permits.put(r as unknown as PermitRecord);
       case 'penalty':
+        if (typeof r.partyName === 'string' && r.partyName !== '') this.partyNames = true;
         return this.penalties.put(r as unknown as PenaltyRecord);
       case 'credit':
         return this.credits.put(r as unknown as CreditRating);
@@ -247,6 +253,11 @@ export class SourceDataStore {
   /** The enforcement change log (creates and changes, oldest first). Do not mutate. */
   enforcementView(): readonly EnforcementRecord[] {
     return this.enforcementLog;
+  }
+
+  /** True once any case carries a party name: the export then has its 当事人名称 column. */
+  penaltyHasPartyNames(): boolean {
+    return this.partyNames;
   }
 
   /** Penalties ordered by (modifiedAt, caseNo). */

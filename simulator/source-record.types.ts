@@ -56,6 +56,14 @@ export interface EnforcementRecord {
   measure_type?: MeasureType;
   status: 'ACTIVE' | 'WITHDRAWN';
   modified_at: string;
+  /** The enterprise's name as the enforcement office typed it (older records; optional). */
+  enterprise_name?: string;
+  /** The 9-character organisation code (GB 11714), possibly written `XXXXXXXX-X` (older records; optional). */
+  org_code?: string;
+  /** An emission permit number (HJ 608-2017) instead of a credit code (optional). */
+  permit_no?: string;
+  /** The county of the enforcement office that filed a record naming its enterprise only by name (optional). */
+  division_code?: string;
 }
 
 /** Penalty system (行政处罚) case. */
@@ -67,6 +75,8 @@ export interface PenaltyRecord {
   dailyConsecutive: boolean;
   status: 'FILED' | 'DECIDED' | 'EXECUTED' | 'REVOKED';
   modifiedAt: string;
+  /** 当事人名称: the party's name as the case file has it (optional; the credit-code column may then be blank or an organisation code). */
+  partyName?: string;
 }
 
 /** Online monitoring platform (在线监测) daily summary of one outlet and pollutant. */

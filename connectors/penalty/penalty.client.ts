@@ -1,7 +1,7 @@
 import { FetchContext, FetchedPage } from '../../src/connectors/connector.types';
 import { addDays, chinaDateOf, isCalendarDate, maxDate } from '../../src/domain/china-date';
 import { assertUtf8, parseCsvObjects } from './penalty-csv.parser';
-import { PENALTY_HEADERS, PenaltyCursor } from './penalty.types';
+import { PENALTY_HEADERS, PENALTY_OPTIONAL_HEADERS, PenaltyCursor } from './penalty.types';
 
 /** Path of the CSV export. */
 export const PENALTY_EXPORT_PATH = '/penalty/export.csv';
@@ -47,7 +47,7 @@ export async function* fetchPenaltyWindows(ctx: FetchContext): AsyncIterable<Fet
   for (const w of penaltyWindows(penaltyRunStart(cursor, ctx.config, today), today)) {
     const body = await ctx.http.getBytes(`${ctx.baseUrl}${PENALTY_EXPORT_PATH}`, { modifiedFrom: w.from, modifiedTo: w.to });
     assertUtf8(body, 'penalty export');
-    const { headers, rows } = await parseCsvObjects(body, PENALTY_HEADERS);
+    const { headers, rows } = await parseCsvObjects(body, [...PENALTY_HEADERS, ...PENALTY_OPTIONAL_HEADERS]);
     if (headers.length && PENALTY_HEADERS.some((h) => !headers.includes(h))) {
       throw new Error(`penalty export header changed: expected ${PENALTY_HEADERS.join(',')}, got ${headers.join(',')}`);
     }

@@ -3,6 +3,13 @@ import { PenaltyStatus } from '../../src/domain/vocabulary';
 /** The header row of the penalty export, in order (案件编号 … 修改时间). */
 export const PENALTY_HEADERS = ['案件编号', '统一社会信用代码', '决定日期', '罚款金额', '按日连续处罚', '状态', '修改时间'] as const;
 
+/**
+ * Columns the export may carry besides {@link PENALTY_HEADERS}, kept in the stored row
+ * when present: 当事人名称 (the party's name; with it the credit-code column may be blank
+ * or hold a 9-character organisation code).
+ */
+export const PENALTY_OPTIONAL_HEADERS = ['当事人名称'] as const;
+
 /** One header of the export. */
 export type PenaltyHeader = (typeof PENALTY_HEADERS)[number];
 

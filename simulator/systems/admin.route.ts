@@ -5,6 +5,8 @@
  * - `GET /admin/stats` → record counts per system and the fault configuration
  * - `GET /admin/faults`, `PUT /admin/faults` (replace), `PATCH /admin/faults` (merge)
  * - `GET /admin/malformed` → ids of the records currently served malformed, per system
+ * - `GET /admin/truth` → `{records: [{system, recordId, creditCode, variant}]}`: the enterprise each
+ *   record made noisy by `--identity-noise` really names (empty without noise)
  */
 import { BadRequest, json, type RouteContext, type SimResponse } from '../http-kit';
 import { SYSTEM_NAMES, recordId, type SystemName } from '../source-record.types';
@@ -59,5 +61,6 @@ export function adminRoute(ctx: RouteContext): SimResponse | null {
     return json(405, { error: 'use GET, PUT or PATCH on /admin/faults' }, { allow: 'GET, PUT, PATCH' });
   }
   if (path === '/admin/malformed' && method === 'GET') return json(200, malformedIds(ctx));
+  if (path === '/admin/truth' && method === 'GET') return json(200, { records: store.truth });
   return null;
 }

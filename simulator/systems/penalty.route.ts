@@ -13,6 +13,9 @@ export const PENALTY_PATH = '/penalty/export.csv';
 /** Header row of the export. */
 export const PENALTY_CSV_HEADER = '案件编号,统一社会信用代码,决定日期,罚款金额,按日连续处罚,状态,修改时间';
 
+/** The party-name column, appended to the header when any case in the system carries a party name. */
+export const PENALTY_PARTY_NAME_HEADER = '当事人名称';
+
 /** Longest window, in days (inclusive of both ends). */
 export const PENALTY_MAX_WINDOW_DAYS = 31;
 
@@ -27,12 +30,14 @@ function text(v: unknown): string {
   return v === undefined || v === null ? '' : String(v);
 }
 
-/** One CSV line (without line break) of a penalty record as served. */
-export function penaltyCsvLine(r: Record<string, unknown>): string {
+/** One CSV line (without line break) of a penalty record as served; `withPartyName` adds the 当事人名称 cell. */
+export function penaltyCsvLine(r: Record<string, unknown>, withPartyName = false): string {
   const amount = typeof r.amount === 'number' ? r.amount.toFixed(2) : text(r.amount);
   const daily = r.dailyConsecutive === true ? '是' : r.dailyConsecutive === false ? '否' : text(r.dailyConsecutive);
   const status = STATUS_LABEL[text(r.status)] ?? text(r.status);
-  return [text(r.caseNo), text(r.creditCode), text(r.decisionDate), amount, daily, status, text(r.modifiedAt)].map(csvField).join(',');
+  const cells = [text(r.caseNo), text(r.creditCode), text(r.decisionDate), amount, daily, status, text(r.modifiedAt)];
+  if (withPartyName) cells.push(text(r.partyName));
+  return cells.map(csvField).join(',');
 }
 
 function dateParam(q: URLSearchParams, name: string): number {
@@ -57,8 +62,9 @@ export const penaltyRoute: RouteHandler = ({ url, store, faults }) => {
   const [startMs, endMs] = chinaDayRange(from, to);
   const rows = view.records.slice(lowerBound(view.keys, startMs), lowerBound(view.keys, endMs));
   const repeated = rows.filter((r) => faults.isDuplicated('penalty', r.caseNo));
-  const lines = [PENALTY_CSV_HEADER];
-  for (const r of [...rows, ...repeated]) lines.push(penaltyCsvLine(faults.serve('penalty', r) as unknown as Record<string, unknown>));
+  const withPartyName = store.penaltyHasPartyNames();
+  const lines = [withPartyName ? `${PENALTY_CSV_HEADER},${PENALTY_PARTY_NAME_HEADER}` : PENALTY_CSV_HEADER];
+  for (const r of [...rows, ...repeated]) lines.push(penaltyCsvLine(faults.serve('penalty', r) as unknown as Record<string, unknown>, withPartyName));
   return {
     status: 200,
     headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="penalty-export.csv"' },
