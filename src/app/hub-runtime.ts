@@ -23,7 +23,7 @@ export interface HubRuntime {
 export async function openHub(overrides: Partial<HubConfig> = {}, opts: { migrate?: boolean; jsonLogs?: boolean; runner?: SyncRunnerOptions } = {}): Promise<HubRuntime> {
   const config = loadConfig(process.env, overrides);
   const log = createLogger(config.logLevel, { json: opts.jsonLogs });
-  const db = await openDatabase(config, { migrate: opts.migrate, log: (l) => log.at('debug', `postgres: ${l}`) });
+  const db = await openDatabase(config, { migrate: opts.migrate, log: (l) => log.at('debug', `postgres: ${l}`), notice: (l) => log.at('warn', l) });
   if (db.embedded) log(`embedded PostgreSQL at ${db.url.replace(/:[^:@/]+@/, ':***@')} (data in ${config.dataDir})`);
   const cleanups: (() => Promise<void> | void)[] = [];
   let shuttingDown: Promise<void> | undefined;

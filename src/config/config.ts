@@ -17,6 +17,8 @@ export interface HubConfig {
   port: number;
   /** Folder of the embedded database and other local state. */
   dataDir: string;
+  /** First port tried for the embedded PostgreSQL (HUB_EMBEDDED_PORT, default 54329; the next free one is used when taken). */
+  embeddedPort: number;
   /** Public base URL used in report links and QR codes. */
   publicUrl: string;
   /** Whether GraphQL introspection is allowed (HUB_INTROSPECTION=off in production). */
@@ -84,6 +86,7 @@ const EnvSchema = z.object({
   HUB_SOURCES_URL: env(url('HUB_SOURCES_URL', ['http:', 'https:']).default('http://127.0.0.1:4100')),
   PORT: env(wholeNumber((v) => `PORT must be a port number from 1 to 65535, got '${v}'`, (n) => n >= 1 && n <= 65535).default(4000)),
   HUB_DATA_DIR: env(z.string().default('.hub-data')),
+  HUB_EMBEDDED_PORT: env(wholeNumber((v) => `HUB_EMBEDDED_PORT must be a port number from 1 to 65535, got '${v}'`, (n) => n >= 1 && n <= 65535).default(54329)),
   LOG_LEVEL: env(
     z.string().default('info').transform((v, ctx) => ((LOG_LEVELS as readonly string[]).includes(v) ? (v as HubConfig['logLevel']) : fail(ctx, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${v}'`))),
   ),
@@ -122,7 +125,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     sourcesUrl: e.HUB_SOURCES_URL.replace(/\/+$/, ''),
     port: e.PORT,
     dataDir: path.resolve(e.HUB_DATA_DIR),
-    publicUrl: (e.HUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    embeddedPort: e.HUB_EMBEDDED_PORT,
+    // Without HUB_PUBLIC_URL, links and QR codes follow the port the server is told to use (--port too).
+    publicUrl: (e.HUB_PUBLIC_URL ?? `http://localhost:${overrides.port ?? e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     introspection: e.HUB_INTROSPECTION,
     statementTimeoutMs: e.HUB_STATEMENT_TIMEOUT_MS,

@@ -36,21 +36,23 @@ export interface OpenDatabaseOptions {
   /** URL of a hot standby for read-only API queries (and MikroORM's read replica). */
   replicaUrl?: string;
   log?: (line: string) => void;
+  /** Lines an operator should see (the embedded server restarted, a running hub's server used). */
+  notice?: (line: string) => void;
 }
 
 /**
  * Resolves the database URL: `config.databaseUrl` when set, otherwise an
  * embedded PostgreSQL started in `config.dataDir`.
  */
-export async function resolveDatabaseUrl(config: HubConfig, log?: (l: string) => void): Promise<{ url: string; embedded?: EmbeddedPostgresHandle }> {
+export async function resolveDatabaseUrl(config: HubConfig, log?: (l: string) => void, notice?: (l: string) => void): Promise<{ url: string; embedded?: EmbeddedPostgresHandle }> {
   if (config.databaseUrl) return { url: config.databaseUrl };
-  const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
+  const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPort, log, notice });
   return { url: embedded.url, embedded };
 }
 
 /** Opens the database (starting an embedded one when needed) and migrates it. */
 export async function openDatabase(config: HubConfig, opts: OpenDatabaseOptions = {}): Promise<Database> {
-  const { url, embedded } = await resolveDatabaseUrl(config, opts.log);
+  const { url, embedded } = await resolveDatabaseUrl(config, opts.log, opts.notice);
   try {
     // Each connector run holds a lock connection and writes pages on up to two more.
     const poolSize = Math.max(10, 3 * config.syncConcurrency + 4);
