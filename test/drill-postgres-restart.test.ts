@@ -72,6 +72,9 @@ describe('fault drill: PostgreSQL restarted while the hub serves and syncs', () 
     expect(cut.errors?.length ?? 0).toBeGreaterThan(0);
     const down = await gql(serve.port, steward, '{ enterprises(first: 1) { totalCount } }');
     expect(down.errors?.length ?? 0).toBeGreaterThan(0);
+    // Said as an outage (issue 14 item 13), not a generic internal error.
+    expect([down.status, down.errors![0].extensions?.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    expect(down.errors![0].message).toMatch(/database is unavailable/);
     await new Promise((r) => setTimeout(r, 1500)); // the change feed's reconnect attempts fail meanwhile
     expect(serve.child.exitCode).toBeNull();
 

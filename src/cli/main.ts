@@ -25,6 +25,8 @@ import { startHj212Gateway } from '../app/hj212-gateway.module';
 import { runDevicesCommand } from './devices.command';
 import { runInspectorsCommand, runPlanCommand } from './plan.command';
 import { runDauSimCommand } from '../../simulator/dau/dau-sim.command';
+import { assertPortFree } from '../server/port-probe';
+import { userErrorMessage } from './cli-errors';
 
 const USAGE = `hub — environmental enforcement data hub
 
@@ -101,9 +103,13 @@ async function cmdServe(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, 'hj212-port': { type: 'string' } }, strict: true });
   const hj212 = values['hj212-port'];
   if (hj212 !== undefined && (!/^\d+$/.test(hj212) || Number(hj212) > 65535)) throw new UsageError(`--hj212-port must be a port number (0 = off), got '${hj212}'`);
+  if (values.port !== undefined && (!/^\d+$/.test(values.port) || Number(values.port) > 65535)) throw new UsageError(`--port must be a port number (0 = any free port), got '${values.port}'`);
+  // A hub already serving here keeps its database: refuse before opening anything.
+  await assertPortFree(values.port !== undefined ? Number(values.port) : loadConfig(process.env).port);
   const hub = await openHub({ ...(values.port ? { port: Number(values.port) } : {}), ...(hj212 !== undefined ? { hj212Port: Number(hj212) } : {}) }, { jsonLogs: wantsJsonLogs() });
   const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection, corsOrigins: hub.config.corsOrigins });
   hub.onShutdown(() => server.close());
+  followServerPort(hub.config, server.port);
   if (hub.config.hj212Port > 0) {
     const { gateway, port } = await startHj212Gateway(hub.services.hj212, hub.config.hj212Port, (l) => hub.log(l));
     hub.onShutdown(() => gateway.close());
@@ -114,21 +120,29 @@ async function cmdServe(args: string[]): Promise<number> {
   return new Promise<number>(() => undefined);
 }
 
+/** With `--port 0` and no HUB_PUBLIC_URL, report links and QR codes name the port the server got. */
+function followServerPort(config: { port: number; publicUrl: string }, port: number): void {
+  if (config.port === 0 && !process.env.HUB_PUBLIC_URL) config.publicUrl = `http://localhost:${port}`;
+}
+
 async function cmdStart(): Promise<number> {
   const t0 = Date.now();
+  // A second `npm start` must not touch the running hub's database, simulator or port.
+  await assertPortFree(loadConfig(process.env).port);
   const sim = await startSimulator({ port: 4100, enterprises: Number(process.env.HUB_DEMO_ENTERPRISES ?? 3000), seed: 1 }).catch(async (e) => {
     if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
     return startSimulator({ port: 0, enterprises: Number(process.env.HUB_DEMO_ENTERPRISES ?? 3000), seed: 1 });
   });
   console.log(`simulator of the five source systems on ${sim.url}`);
   const progress = createSyncProgress({ stream: process.stdout });
-  const hub = await openHub({ sourcesUrl: process.env.HUB_SOURCES_URL ?? sim.url }, { jsonLogs: wantsJsonLogs(), runner: { onPage: (id, totals) => progress.onPage(id, totals), onRunEnd: (id) => progress.finish(id) } });
+  const hub = await openHub({ sourcesUrl: process.env.HUB_SOURCES_URL || sim.url }, { jsonLogs: wantsJsonLogs(), runner: { onPage: (id, totals) => progress.onPage(id, totals), onRunEnd: (id) => progress.finish(id) } });
   hub.onShutdown(() => sim.close());
   await registerShippedConnectors(hub.services);
   const summaries = await hub.services.runner.syncAll(await enabledConnectorIds(hub.db.pool), 'start').finally(() => progress.finishAll());
   console.log(formatRunSummaries(summaries));
   const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection, corsOrigins: hub.config.corsOrigins ?? DEMO_CORS_ORIGINS });
   hub.onShutdown(() => server.close());
+  followServerPort(hub.config, server.port);
   await startScheduler(hub);
   const keys = await createDemoKeys(hub.services);
   console.log(`\nhub ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: GraphQL on ${server.url}\n`);
@@ -240,7 +254,8 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`${(e as Error).message}\n\n${USAGE}`);
       return 2;
     }
-    console.error(`hub ${cmd}: ${(e as Error).stack ?? e}`);
+    const message = userErrorMessage(e, process.env.DATABASE_URL || undefined);
+    console.error(message !== null ? `hub ${cmd}: ${message}` : `hub ${cmd}: ${(e as Error).stack ?? e}`);
     return 1;
   }
 }

@@ -1,6 +1,12 @@
 import { Database } from '../db/database';
 import { ConnectorEntity } from '../db/entities';
 import { SourceConnector } from './connector.types';
+import { ClientError } from '../domain/client-error';
+
+/** No connector is registered under the id asked for (`hub sync --connector X`, `runConnector(id)`). */
+export class NoSuchConnectorError extends ClientError {
+  override readonly code = 'NOT_FOUND';
+}
 
 /** Builds a runnable connector from a stored declarative definition. */
 export type DeclarativeFactory = (id: string, definition: unknown) => SourceConnector;
@@ -42,7 +48,7 @@ export class ConnectorRegistry {
     const em = db.orm.em.fork();
     // From the primary: a connector registered a moment ago must already run.
     const row = await em.findOne(ConnectorEntity, { id }, { connectionType: 'write' });
-    if (!row) throw new Error(`no connector with id '${id}'; known: ${(await this.listIds(db)).join(', ')}`);
+    if (!row) throw new NoSuchConnectorError(`no connector with id '${id}'; known: ${(await this.listIds(db)).join(', ')}`, { value: id });
     return { connector: this.connectorOf(row), row };
   }
 

@@ -1,5 +1,6 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ClientError } from '../domain/client-error';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/database-errors';
 
 /** Whether error responses may carry stack traces: only with `HUB_DEBUG_ERRORS=1`, never by default. */
 export function debugErrors(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -26,6 +27,8 @@ export function formatHubError(formatted: GraphQLFormattedError, error: unknown,
   if (original instanceof ClientError) return { ...formatted, message: original.message, extensions: { ...formatted.extensions, ...original.details, code: original.code } };
   const code = (formatted.extensions?.code as string | undefined) ?? 'INTERNAL_SERVER_ERROR';
   if (code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  // An outage, not a fault: the graphql route answers such a response with HTTP 503.
+  if (isDatabaseUnavailable(original)) return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: 'SERVICE_UNAVAILABLE' } };
   logUnexpected(log, `unexpected error at ${formatted.path?.join('.') ?? '?'}: ${original.stack ?? original.message}`);
   const extensions: Record<string, unknown> = { code };
   if (formatted.extensions?.stacktrace) extensions.stacktrace = formatted.extensions.stacktrace;

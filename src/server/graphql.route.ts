@@ -63,7 +63,9 @@ export function graphqlRoute(apollo: ApolloServer<HubContext>, opts: GraphqlRout
         // Encoded once, with its length: a string body would be measured and encoded separately (chunked).
         const bytes = Buffer.from(response.body.string, 'utf8');
         out['content-length'] = String(bytes.length);
-        res.writeHead(response.status ?? 200, out);
+        // A field that failed because the database is down makes the whole answer a 503 (retry later), not a 200.
+        const unavailable = response.body.string.includes('"SERVICE_UNAVAILABLE"') && (response.status ?? 200) === 200;
+        res.writeHead(unavailable ? 503 : (response.status ?? 200), out);
         res.end(bytes);
       } else {
         res.writeHead(response.status ?? 200, out);

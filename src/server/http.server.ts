@@ -12,6 +12,7 @@ import { auditPlugin } from '../audit/audit.plugin';
 import { authenticateRequest } from './bearer-auth';
 import { debugErrors, formatHubError, logUnexpected } from './error-format';
 import { ClientError } from '../domain/client-error';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/database-errors';
 import { hubMetrics } from '../observability/hub-metrics';
 import { observeHttpRequest } from '../observability/request-observer';
 import { graphiqlPage } from './graphiql.page';
@@ -108,8 +109,9 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
     } catch (e) {
       const err = e instanceof HttpError ? e
         : e instanceof ClientError ? new HttpError(e.code === 'FORBIDDEN' ? 403 : e.code === 'NOT_FOUND' ? 404 : 400, e.message, e.code, {}, { ...e.details })
+        : isDatabaseUnavailable(e) ? new HttpError(503, DATABASE_UNAVAILABLE_MESSAGE, 'SERVICE_UNAVAILABLE')
         : new HttpError(500, 'internal error; the hub logged the details', 'INTERNAL_SERVER_ERROR');
-      if (!(e instanceof HttpError) && !(e instanceof ClientError)) logUnexpected(services.log, `request ${requestId} ${req.method} ${url.pathname} failed: ${(e as Error).stack ?? e}`);
+      if (err.status === 500) logUnexpected(services.log, `request ${requestId} ${req.method} ${url.pathname} failed: ${(e as Error).stack ?? e}`);
       // A refusal that leaves a request unread (413) closes the connection once answered.
       if (err.headers.connection === 'close') res.once('finish', () => req.socket.destroy());
       if (!res.headersSent) sendJson(res, err.status, { errors: [{ message: err.message, extensions: { ...err.extensions, code: err.code } }] }, { 'x-request-id': requestId, ...err.headers });
