@@ -62,7 +62,7 @@ usage:
   hub rescore [--all]               recompute scores (dirty/due ones, or all); --load FILE, --preview V, --activate V for rule sets
 ${RULES_DATA_USAGE}
 
-environment: DATABASE_URL, DATABASE_REPLICA_URL, HUB_SOURCES_URL, HUB_SYNC_CONCURRENCY, HUB_HJ212_PORT, HUB_HJ212_RETENTION_DAYS, HUB_HEAP_GROWING_PERCENT, PORT, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json|text; default json when not on a terminal), HUB_INTROSPECTION`;
+environment: DATABASE_URL, DATABASE_REPLICA_URL, HUB_EMBEDDED_PORT, HUB_SOURCES_URL, HUB_SYNC_CONCURRENCY, HUB_HJ212_PORT, HUB_HJ212_RETENTION_DAYS, HUB_HEAP_GROWING_PERCENT, PORT, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json|text; default json when not on a terminal), HUB_INTROSPECTION`;
 
 const DEMO_QUERY = `{ enterprises(first: 5) { totalCount edges { node { creditCode name score riskLevel division { name } } } } }`;
 

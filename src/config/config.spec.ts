@@ -43,4 +43,10 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ databaseUrl: 'postgres://a@h/db', port: 4555, publicUrl: 'http://localhost:4555', logLevel: 'debug', introspection: false, statementTimeoutMs: 2000, syncConcurrency: 2, sourcesUrl: 'http://s:1' });
     expect(() => loadConfig({ HUB_SYNC_CONCURRENCY: '17', HUB_STATEMENT_TIMEOUT_MS: '50', HUB_INTROSPECTION: 'maybe' })).toThrow(/HUB_INTROSPECTION[\s\S]*HUB_STATEMENT_TIMEOUT_MS[\s\S]*HUB_SYNC_CONCURRENCY|HUB_SYNC_CONCURRENCY/);
   });
+
+  it('report links and QR codes follow --port when HUB_PUBLIC_URL is unset (issue 14 item 14)', () => {
+    expect(loadConfig({}, { port: 4711 }).publicUrl).toBe('http://localhost:4711');
+    expect(loadConfig({ PORT: '4555' }, { port: 4711 }).publicUrl).toBe('http://localhost:4711');
+    expect(loadConfig({ HUB_PUBLIC_URL: 'https://hub.example.gov.cn/' }, { port: 4711 }).publicUrl).toBe('https://hub.example.gov.cn');
+  });
 });
