@@ -8,8 +8,8 @@
  * Run: `npm run lint:layers` (also in .ci/run, before the tests).
  */
 const FLOORS = [
-  // vocabulary, configuration, the database, logs and metrics: under everything
-  ['domain', 'config', 'observability', 'db'],
+  // vocabulary, configuration, logs and metrics, the job queue (graphile-worker), the database: under everything
+  ['domain', 'config', 'observability', 'jobs', 'db'],
   // reference data every concern reads: the division tree, the jurisdiction predicate, callers (API keys), the enterprise read model
   ['divisions', 'jurisdiction', 'auth', 'enterprises'],
   // source systems: pull connectors (and the code connectors in /connectors), the HJ 212 gateway,

@@ -1,15 +1,18 @@
 import http from 'node:http';
 import { withCheckChar } from '../src/domain/credit-code';
 import { addDays, chinaToday } from '../src/domain/china-date';
-import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker';
+import { JOB_SCHEMA, JobQueue, WEBHOOK_DELIVERY_JOB } from '../src/jobs/job-queue';
+import { webhookDeliveryTask } from '../src/webhooks/webhook-delivery.task';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, verifyWebhookSignature } from '../src/webhooks/webhook-signature';
+import { until } from './support/drill-kit';
 import { TestHub, startTestHub } from './support/test-hub';
 
 /**
  * Webhooks against a local receiver: registration through GraphQL (the secret
  * never comes back), a signed JSON body the receiver verifies, a retry after
- * a 500, and a webhook disabled after repeated failures with the reason
- * visible; the warnings workflow and listing over GraphQL ride along.
+ * a 500 (a job of the job queue, retried after its backoff), and a webhook
+ * disabled after repeated failures with the reason visible; the warnings
+ * workflow and listing over GraphQL ride along.
  */
 const T = chinaToday();
 const SECRET = 'webhook-test-secret-0123456789';
@@ -36,12 +39,21 @@ function receiver(answer: (n: number) => number) {
 }
 
 let hub: TestHub;
+let jobs: JobQueue;
 beforeAll(async () => {
   hub = await startTestHub();
+  jobs = await JobQueue.start(hub.tdb.db.pool, { [WEBHOOK_DELIVERY_JOB]: webhookDeliveryTask(hub.tdb.db.pool, { disableAfterFailures: 4 }) }, { pollInterval: 100 });
 });
 afterAll(async () => {
+  await jobs?.stop();
   await hub?.close();
 });
+
+/** Delivery jobs still queued (waiting, retrying or running). */
+async function queuedJobs(): Promise<number> {
+  const r = await hub.tdb.db.pool.query(`select count(*)::int as n from ${JOB_SCHEMA}.jobs where task_identifier = $1`, [WEBHOOK_DELIVERY_JOB]);
+  return r.rows[0].n;
+}
 
 async function expiringPermit(county: string): Promise<string> {
   const c = code(county);
@@ -73,15 +85,10 @@ describe('webhooks', () => {
       const detected = await hub.services.warnings.detection.detectAll();
       expect(detected.deliveriesQueued).toBe(1);
 
-      const worker = new WebhookDeliveryWorker(hub.tdb.db.pool, { baseDelayMs: 100, maxAttempts: 5, disableAfterFailures: 5 });
-      const first = await worker.deliverDue();
-      expect(first).toMatchObject({ attempted: 1, delivered: 0, failed: 1 });
-      expect(worker.retryDelayMs(1)).toBe(100);
-      expect(worker.retryDelayMs(3)).toBe(400);
-      expect((await worker.deliverDue()).attempted).toBe(0); // not due yet: backoff
-      await new Promise((r) => setTimeout(r, 150));
-      expect(await worker.deliverDue()).toMatchObject({ attempted: 1, delivered: 1 });
-
+      // The job fails on the 500 and is retried after the queue's backoff (e¹ s), then delivered.
+      await until(async () => (await queuedJobs()) === 0 && rx.hits.length >= 2, 30_000, 'the delivery retried and delivered');
+      const at = await hub.tdb.db.pool.query(`select extract(epoch from max(at) - min(at)) * 1000 as ms from webhook_attempt`);
+      expect(Number(at.rows[0].ms)).toBeGreaterThanOrEqual(2_700);
       expect(rx.hits).toHaveLength(2);
       for (const h of rx.hits) {
         expect(verifyWebhookSignature(SECRET, h.body, h.headers[SIGNATURE_HEADER] as string)).toBe(true);
@@ -115,13 +122,11 @@ describe('webhooks', () => {
       expect(reg.errors).toBeUndefined();
       for (let i = 0; i < 3; i++) await expiringPermit('370302');
       await hub.services.warnings.detection.detectAll();
-      const worker = new WebhookDeliveryWorker(hub.tdb.db.pool, { baseDelayMs: 20, maxAttempts: 10, disableAfterFailures: 4 });
-      const started = Date.now();
       let disabled: string[] = [];
-      while (!disabled.length && Date.now() - started < 10_000) {
-        disabled = (await worker.deliverDue()).disabledWebhooks;
-        await new Promise((r) => setTimeout(r, 40));
-      }
+      await until(async () => {
+        disabled = (await hub.tdb.db.pool.query(`select id::text from webhook where not enabled`)).rows.map((r) => r.id);
+        return disabled.length > 0;
+      }, 60_000, 'the webhook disabled', 100);
       expect(disabled).toEqual([reg.data.registerWebhook.id]);
       const list = await hub.graphqlAs(bureau, LIST);
       const w = list.data.webhooks[0];
@@ -130,8 +135,8 @@ describe('webhooks', () => {
       expect(w.deliveries.every((d: { status: string }) => d.status === 'FAILED')).toBe(true);
       const hitsAtDisable = rx.hits.length;
       expect(hitsAtDisable).toBe(4);
-      await new Promise((r) => setTimeout(r, 100));
-      expect((await worker.deliverDue()).attempted).toBe(0);
+      // The jobs of its other deliveries run out without a request.
+      await until(async () => (await queuedJobs()) === 0, 60_000, 'the remaining jobs to end', 100);
       expect(rx.hits).toHaveLength(hitsAtDisable);
 
       const enabled = await hub.graphqlAs(bureau, `mutation($id: ID!) { enableWebhook(id: $id) { enabled disabledReason consecutiveFailures } }`, { id: w.id });

@@ -1,3 +1,4 @@
+import { Task } from 'graphile-worker';
 import { ApiKeyService } from '../auth/api-key.service';
 import { HubConfig } from '../config/config';
 import { ConnectorRegistry } from '../connectors/connector.registry';
@@ -17,7 +18,7 @@ import { hubPubSub } from '../realtime/hub-pubsub';
 import { WarningDetectionService } from '../warnings/warning-detection.service';
 import { WarningParameterRepository } from '../warnings/warning-parameter.repository';
 import { WarningService } from '../warnings/warning.service';
-import { WebhookDeliveryWorker } from '../webhooks/webhook-delivery.worker';
+import { webhookDeliveryTask } from '../webhooks/webhook-delivery.task';
 import { WebhookService } from '../webhooks/webhook.service';
 import { postSyncPipeline } from './post-sync.pipeline';
 import { InspectionPlanService } from '../supervision/inspection-plan.service';
@@ -34,8 +35,8 @@ export interface WarningServices {
   workflow: WarningService;
   /** Webhook registrations and their delivery log. */
   webhooks: WebhookService;
-  /** Sends queued webhook deliveries with retries (started with the scheduler). */
-  deliveries: WebhookDeliveryWorker;
+  /** The job that sends one webhook delivery; the job queue started with the scheduler runs it, with retries. */
+  deliveries: Task;
 }
 
 /**
@@ -96,7 +97,7 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
     parameters,
     workflow: new WarningService(db.apiPool, divisions),
     webhooks: new WebhookService(db.apiPool, divisions),
-    deliveries: new WebhookDeliveryWorker(db.pool, { log }),
+    deliveries: webhookDeliveryTask(db.pool, { log }),
   };
   const hj212 = createHj212Services(config, db, log);
   const postSync = postSyncPipeline({ scores: scoring.scores, tags, detection: warnings.detection });

@@ -1,3 +1,4 @@
+import { JobQueue, WEBHOOK_DELIVERY_JOB } from '../jobs/job-queue';
 import { HubScheduler, startHubScheduler } from '../scheduling/hub.scheduler';
 import { ScheduledTaskDefinition } from '../scheduling/scheduled-task.types';
 import { HubRuntime } from './hub-runtime';
@@ -5,9 +6,6 @@ import { HubServices } from './hub-services';
 
 /** The daily task's slot: 02:30 China time, after the night's syncs. */
 export const DAILY_TASK_SCHEDULE = '30 2 * * *';
-
-/** How often queued webhook deliveries (and their due retries) are sent, across all replicas (a leased task). */
-export const WEBHOOK_DELIVERY_SCHEDULE = '*/10 * * * * *';
 
 /** HJ 212 partition upkeep: every hour at minute 7. */
 export const HJ212_PARTITION_SCHEDULE = '0 7 * * * *';
@@ -73,16 +71,6 @@ export function scheduledTasks(services: Pick<HubServices, 'scoring' | 'warnings
         return `${steps.length} daily step(s): ${steps.map((s) => s.name).join(', ')}`;
       },
     },
-    {
-      id: 'webhook-deliveries',
-      schedule: WEBHOOK_DELIVERY_SCHEDULE,
-      timeoutMs: 5 * 60_000,
-      preventOverlap: true,
-      run: async () => {
-        const r = await services.warnings.deliveries.deliverDue();
-        return r.attempted ? `${r.attempted} attempted, ${r.delivered} delivered, ${r.failed} failed` : undefined;
-      },
-    },
     ...(services.hj212 ? [hj212PartitionTask(services.hj212)] : []),
   ];
 }
@@ -102,21 +90,21 @@ function hj212PartitionTask(hj212: NonNullable<HubServices['hj212']>): Scheduled
 }
 
 /**
- * `hub serve` / `hub start`: the scheduler with {@link scheduledTasks}, and
- * the change feed, on which every replica sends new webhook deliveries at once
- * when it hears of new warnings (claims keep each attempt on one process).
- * All of it stops on shutdown.
+ * `hub serve` / `hub start`: the scheduler with {@link scheduledTasks}, the
+ * change feed, and the job queue running webhook deliveries (every replica
+ * takes jobs; each job runs on one process at a time). All of it stops on
+ * shutdown.
  */
 export async function startScheduler(hub: HubRuntime): Promise<HubScheduler> {
   const { services } = hub;
   const scheduler = await startHubScheduler(services, scheduledTasks(services), { log: (l) => hub.log(l) });
   hub.onShutdown(() => scheduler.stop());
   await services.realtime.start();
-  services.realtime.on('warnings', () => void services.warnings.deliveries.deliverDue().catch((e) => services.log(`webhooks: ${(e as Error).message}`)));
+  const jobs = await JobQueue.start(services.db.pool, { [WEBHOOK_DELIVERY_JOB]: services.warnings.deliveries }, { log: (l) => hub.log(l) });
   hub.onShutdown(async () => {
-    await services.warnings.deliveries.drain();
+    await jobs.stop();
     await services.realtime.stop();
   });
-  hub.log(`scheduler: ${scheduler.installed().map((t) => `${t.id} (${t.schedule})`).join(', ')}`);
+  hub.log(`scheduler: ${scheduler.installed().map((t) => `${t.id} (${t.schedule})`).join(', ')}; job queue: ${WEBHOOK_DELIVERY_JOB}`);
   return scheduler;
 }

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Pool, PoolClient } from 'pg';
 import { HubConfig } from '../config/config';
+import { migrateJobQueue } from '../jobs/job-queue';
 import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded-postgres';
 import { initOrm } from './orm.config';
 
@@ -80,7 +81,11 @@ export async function connectDatabase(url: string, opts: OpenDatabaseOptions = {
   }
   // MikroORM reads through the standby too (its read replica), except where a caller asks for the primary.
   const orm = await initOrm(url, opts.replicaUrl ? { replicas: [{ clientUrl: opts.replicaUrl }] } : {});
-  if (opts.migrate !== false) await migrate(orm);
+  if (opts.migrate !== false) {
+    await migrate(orm);
+    // The job queue's schema (graphile_worker) comes from its own migrations.
+    await migrateJobQueue(pool, opts.log);
+  }
   let closed = false;
   return {
     url,

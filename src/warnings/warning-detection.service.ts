@@ -2,6 +2,7 @@ import { Pool, PoolClient } from 'pg';
 import { ancestorCodesSql } from '../domain/jurisdiction';
 import { withTransaction } from '../db/database';
 import { takeDeriveMarks } from '../db/derive-marks';
+import { JOB_SCHEMA, WEBHOOK_DELIVERY_JOB, WEBHOOK_DELIVERY_MAX_ATTEMPTS } from '../jobs/job-queue';
 import { PostSyncStep } from '../ingest/sync.runner';
 import { chinaToday, requireDate } from '../domain/china-date';
 import { DetectionSpec, DetectionTargets, clearedReasonSql, detectorStatements } from './warning-detectors.query';
@@ -160,7 +161,8 @@ export class WarningDetectionService {
     let deliveriesQueued = 0;
     if (ids.length) {
       const q = await client.query(
-        `insert into webhook_delivery (webhook_id, warning_id, event, payload)
+        `with queued as (
+         insert into webhook_delivery (webhook_id, warning_id, event, payload)
          select wh.id, w.id, 'warning.raised',
                 jsonb_build_object('event', 'warning.raised', 'warning', jsonb_build_object(
                   'id', w.id::text, 'type', w.type, 'creditCode', w.credit_code, 'enterpriseName', e.name, 'divisionCode', e.division_code,
@@ -171,8 +173,13 @@ export class WarningDetectionService {
                 and wh.division_code in (${ancestorCodesSql('e.division_code').join(', ')})
                 and (wh.types is null or w.type = any(wh.types))
           where w.id = any($1::bigint[])
-         on conflict do nothing`,
-        [ids],
+         on conflict do nothing
+         returning id, webhook_id)
+         -- One job per delivery, in the same transaction; one serial queue per webhook keeps its deliveries in order.
+         select ${JOB_SCHEMA}.add_job($2, json_build_object('deliveryId', id::text), queue_name => 'webhook:' || webhook_id,
+                                      max_attempts => $3, job_key => 'webhook-delivery:' || id)
+           from queued`,
+        [ids, WEBHOOK_DELIVERY_JOB, WEBHOOK_DELIVERY_MAX_ATTEMPTS],
       );
       deliveriesQueued = q.rowCount ?? 0;
     }
