@@ -46,8 +46,8 @@ export interface JobQueueOptions {
 }
 
 /**
- * Runs jobs of `tasks` on this process until {@link stop}. Every worker holds a
- * session-level advisory lock for its life, on a connection of this process:
+ * Runs jobs of `tasks` on this process until {@link stop}. Its worker pool (in
+ * whose name graphile-worker locks jobs) holds a session-level advisory lock for its life, on a connection of this process:
  * when the process dies (`kill -9`, a crash, a lost network) its session ends
  * and the lock with it. Every process sweeps every few seconds and hands the
  * jobs of workers whose lock is gone back to the queue (`forceUnlockWorkers`),
@@ -71,10 +71,11 @@ export class JobQueue {
     const events: WorkerEvents = new EventEmitter();
     // One query at a time on the lock connection.
     let chain: Promise<unknown> = Promise.resolve();
-    events.on('worker:create', ({ worker }) => {
-      chain = chain.then(() => lockClient.query(`select pg_advisory_lock(hashtext('${WORKER_LOCK}'), hashtext($1))`, [worker.workerId]))
-        .then(() => log(`job queue: worker ${worker.workerId} started (pid ${process.pid})`))
-        .catch((e) => log(`job queue: worker lock of ${worker.workerId} failed: ${(e as Error).message}`));
+    // graphile-worker locks jobs and queues in the name of the worker pool (one per process).
+    events.on('pool:create', ({ workerPool }) => {
+      chain = chain.then(() => lockClient.query(`select pg_advisory_lock(hashtext('${WORKER_LOCK}'), hashtext($1))`, [workerPool.id]))
+        .then(() => log(`job queue: worker pool ${workerPool.id} started (pid ${process.pid})`))
+        .catch((e) => log(`job queue: worker lock of ${workerPool.id} failed: ${(e as Error).message}`));
     });
     let runner: Runner;
     try {
