@@ -1,9 +1,9 @@
 import http from 'node:http';
 import { createHubServices } from '../src/app/hub-services';
 import { loadConfig } from '../src/config/config';
+import { addDays, chinaToday } from '../src/domain/china-date';
 import { withCheckChar } from '../src/domain/credit-code';
 import { JOB_SCHEMA, WEBHOOK_DELIVERY_JOB } from '../src/jobs/job-queue';
-import { addDays, chinaToday } from '../src/scoring/score-dates';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, verifyWebhookSignature } from '../src/webhooks/webhook-signature';
 import { until } from './support/drill-kit';
 import { HubProcess, spawnHub } from './support/hub-process';
