@@ -52,8 +52,8 @@ export interface HubContext {
   clientAddress?: string;
 }
 
-/** A fresh context for one request of `caller`. */
+/** A fresh context for one request of `caller`: its EntityManager fork and every DataLoader of the API (`createLoaders`). */
 export function createContext(services: ApiServices, caller: Caller, requestId: string, clientAddress?: string): HubContext {
   const em = services.db.orm.em.fork() as EntityManager;
-  return { services, em, loaders: createLoaders(em), caller, scope: caller.scope, requestId, clientAddress };
+  return { services, em, loaders: createLoaders(services, caller.scope, () => em), caller, scope: caller.scope, requestId, clientAddress };
 }

@@ -1,9 +1,8 @@
 import { FieldNode, GraphQLResolveInfo, Kind, SelectionSetNode, getArgumentValues, getNamedType, isObjectType } from 'graphql';
 import { HubContext } from './context';
-import { tagLoaders } from './resolvers/tag.resolver';
 import { ScorePointData } from '../scoring/health-report.service';
 import { EnterpriseTagsRow, TAGS_OF_ENTERPRISES_SQL } from '../tags/tag.service';
-import { MAX_RECENT_HISTORY, recentHistoryLoader } from './recent-history.loader';
+import { MAX_RECENT_HISTORY } from './recent-history.loader';
 
 /**
  * Tags and the last `$2` score-history points (oldest first, as JSON) of the
@@ -87,8 +86,8 @@ export async function prefetchPageExtras(ctx: HubContext, info: GraphQLResolveIn
   });
   const tagRows = res.rows.filter((r) => r.credit_code != null) as unknown as EnterpriseTagsRow[];
   const views = await ctx.services.tags.viewsOf(codes, tagRows, ctx.scope);
-  const tags = tagLoaders(ctx).tags;
-  const history = recentHistoryLoader(ctx, ctx.services.db.apiPool);
+  const tags = ctx.loaders.tags;
+  const history = ctx.loaders.recentHistory;
   const points = new Map(res.rows.map((r) => [r.code, r.points.map((p): ScorePointData => ({ ...p, at: new Date(p.at) }))]));
   codes.forEach((code, i) => {
     tags.prime(code, views[i]);

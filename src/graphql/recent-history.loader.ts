@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import { Pool } from 'pg';
 import { ScorePointData } from '../scoring/health-report.service';
 
@@ -26,25 +25,4 @@ export async function recentHistories(pool: Pool, codes: readonly string[], last
     by.set(creditCode, list);
   }
   return codes.map((c) => (by.get(c) ?? []).reverse());
-}
-
-const perRequest = new WeakMap<object, DataLoader<{ creditCode: string; last: number }, ScorePointData[], string>>();
-
-/** The request's loader of recent history: one statement per distinct `last` per query level. */
-export function recentHistoryLoader(requestContext: object, pool: Pool): DataLoader<{ creditCode: string; last: number }, ScorePointData[], string> {
-  let l = perRequest.get(requestContext);
-  if (!l) {
-    l = new DataLoader(async (keys) => {
-      const out: ScorePointData[][] = new Array(keys.length);
-      const groups = new Map<number, number[]>();
-      keys.forEach((k, i) => groups.set(k.last, [...(groups.get(k.last) ?? []), i]));
-      for (const [last, idx] of groups) {
-        const rows = await recentHistories(pool, idx.map((i) => keys[i].creditCode), last);
-        idx.forEach((i, j) => (out[i] = rows[j]));
-      }
-      return out;
-    }, { cacheKeyFn: (k) => `${k.creditCode}|${k.last}` });
-    perRequest.set(requestContext, l);
-  }
-  return l;
 }

@@ -102,7 +102,7 @@ function eventContext(services: ServerServices, caller: Caller, requestId: strin
       return (em ??= services.db.orm.em.fork() as EntityManager);
     },
     get loaders() {
-      return (loaders ??= createLoaders(this.em));
+      return (loaders ??= createLoaders(services, caller.scope, () => this.em));
     },
   };
 }

@@ -1,14 +1,14 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { BadFilterError } from '../../enterprises/enterprise-search.service';
 import { EnterpriseFacetsService } from '../../search/enterprise-facets.service';
-import { MAX_RECENT_HISTORY, recentHistoryLoader } from '../recent-history.loader';
+import { MAX_RECENT_HISTORY } from '../recent-history.loader';
 import { HubContext } from '../context';
 import { EnterpriseFilter } from '../types/enterprise-connection.type';
 import { Enterprise } from '../types/enterprise.type';
 import { EnterpriseFacets } from '../types/facet.type';
 import { ScorePoint } from '../types/health-report.type';
 import { RiskLevel } from '../types/enums';
-import { catalogueTag } from './tag.resolver';
+import { catalogueTag } from '../views';
 
 /** Facets and statistics of a filter, for dashboards. */
 @Resolver(() => EnterpriseFacets)
@@ -24,7 +24,7 @@ export class FacetResolver {
       .facets(ctx.scope, (filter ?? {}) as EnterpriseFilter & Record<string, unknown>, scoreBucketWidth ?? 10);
     return {
       ...f,
-      tags: f.tags.map((t) => ({ tag: catalogueTag(ctx, t.tag), count: t.count })),
+      tags: f.tags.map((t) => ({ tag: catalogueTag(ctx.services.tags.catalogue, t.tag), count: t.count })),
       riskLevels: f.riskLevels.map((r) => ({ riskLevel: r.riskLevel as RiskLevel, count: r.count })),
     };
   }
@@ -36,6 +36,6 @@ export class EnterpriseSearchFieldsResolver {
   @FieldResolver(() => [ScorePoint], { description: 'The last `last` points of the score history (default 12), oldest first; one statement for a whole page' })
   recentHistory(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('last', () => Int, { defaultValue: 12 }) last: number) {
     if (!Number.isInteger(last) || last < 1 || last > MAX_RECENT_HISTORY) throw new BadFilterError(`'last' must be between 1 and ${MAX_RECENT_HISTORY}, got ${last}`);
-    return recentHistoryLoader(ctx, ctx.services.db.apiPool).load({ creditCode: e.creditCode, last });
+    return ctx.loaders.recentHistory.load({ creditCode: e.creditCode, last });
   }
 }

@@ -1,13 +1,10 @@
-import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { MonitoringBindingError, type MonitoringHourRow } from '../../monitoring/monitoring-device.service';
+import { MonitoringBindingError } from '../../monitoring/monitoring-device.service';
 import { HubContext } from '../context';
 import { DateTimeScalar } from '../scalars';
 import { Enterprise } from '../types/enterprise.type';
 import { BindMonitoringDeviceInput, MonitoringBindResult, MonitoringDevice, MonitoringHour } from '../types/monitoring-device.type';
-
-const perRequest = new WeakMap<object, Map<string, DataLoader<string, MonitoringHourRow[]>>>();
 
 /** HJ 212 devices: binding (STEWARD, enterprise inside the caller's jurisdiction) and the device list. */
 @Resolver(() => MonitoringDevice)
@@ -43,11 +40,6 @@ export class EnterpriseMonitoringHoursResolver {
     @Arg('to', () => DateTimeScalar) to: Date,
     @Arg('pollutantCode', () => String, { nullable: true }) pollutantCode?: string | null,
   ) {
-    let byArgs = perRequest.get(ctx);
-    if (!byArgs) perRequest.set(ctx, (byArgs = new Map()));
-    const key = `${from.toISOString()}|${to.toISOString()}|${pollutantCode ?? ''}`;
-    let loader = byArgs.get(key);
-    if (!loader) byArgs.set(key, (loader = new DataLoader((codes) => ctx.services.monitoringDevices.hours(codes, from, to, pollutantCode))));
-    return loader.load(e.creditCode);
+    return ctx.loaders.monitoringHours.of({ from, to, pollutantCode }).load(e.creditCode);
   }
 }

@@ -1,36 +1,8 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { RuleSetPreviewData } from '../../scoring/health-report.service';
-import { StoredRuleSet } from '../../scoring/rule-set.repository';
 import { HubContext } from '../context';
 import { RuleSet, RuleSetPreview } from '../types/rule-set.type';
-import { RiskLevel } from '../types/enums';
+import { previewView, ruleSetView } from '../views';
 import { ClientError } from '../../domain/client-error';
-
-/** A stored rule set in its GraphQL shape. */
-export function ruleSetView(rs: StoredRuleSet): RuleSet {
-  return {
-    version: rs.version,
-    title: rs.title,
-    windowDays: rs.windowDays,
-    fullMarks: rs.fullMarks,
-    riskThresholds: [rs.riskThresholds.low, rs.riskThresholds.medium],
-    active: rs.active,
-    activatedAt: rs.activatedAt,
-    rules: rs.rules.map((r) => ({ code: r.code, points: r.points, description: r.description, family: r.trigger.family, trigger: JSON.stringify(r.trigger) })),
-  };
-}
-
-/** A preview in its GraphQL shape. */
-export function previewView(p: RuleSetPreviewData): RuleSetPreview {
-  return {
-    ...p,
-    changes: p.changes as RuleSetPreview['changes'],
-    transitions: Object.entries(p.transitions).map(([k, count]) => {
-      const [from, to] = k.split('->') as [RiskLevel, RiskLevel];
-      return { from, to, count };
-    }),
-  };
-}
 
 /** Rule sets: the active one, every loaded version, and what-if previews of a candidate. */
 @Resolver(() => RuleSet)

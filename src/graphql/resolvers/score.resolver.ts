@@ -3,7 +3,6 @@ import { UnknownDivisionError } from '../../divisions/division-directory';
 import { HealthReportData } from '../../scoring/health-report.service';
 import { dateArg } from '../../domain/china-date';
 import { divisionAt } from '../../domain/jurisdiction';
-import { scoreLoaders } from '../../scoring/score.loaders';
 import { HubContext } from '../context';
 import { DateScalar, DateTimeScalar } from '../scalars';
 import { Enterprise } from '../types/enterprise.type';
@@ -24,12 +23,12 @@ function divisionScope(ctx: HubContext, divisionCode?: string | null): string {
 export class ScoreResolver {
   @FieldResolver(() => Int, { description: 'Province-wide rank by score ascending (1 = lowest score, riskiest); ties by credit code' })
   async rank(@Root() e: Enterprise, @Ctx() ctx: HubContext): Promise<number> {
-    return (await scoreLoaders(ctx, ctx.services.scoring).rank.load({ creditCode: e.creditCode, scope: divisionAt(e.divisionCode, 'PROVINCE') }))!;
+    return (await ctx.loaders.rank.load({ creditCode: e.creditCode, scope: divisionAt(e.divisionCode, 'PROVINCE') }))!;
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Rank within a division (default: your jurisdiction; a city or county inside it); null when the enterprise lies outside it' })
   rankInDivision(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('divisionCode', () => String, { nullable: true }) divisionCode?: string | null) {
-    return scoreLoaders(ctx, ctx.services.scoring).rank.load({ creditCode: e.creditCode, scope: divisionScope(ctx, divisionCode) });
+    return ctx.loaders.rank.load({ creditCode: e.creditCode, scope: divisionScope(ctx, divisionCode) });
   }
 
   @FieldResolver(() => HealthReport, { description: 'Health report as of a date (default today, China time); past dates are recomputed from the records as known then' })
@@ -39,7 +38,7 @@ export class ScoreResolver {
     @Arg('asOf', () => DateScalar, { nullable: true }) asOf?: Date | null,
     @Arg('knownAt', () => DateTimeScalar, { nullable: true, description: 'Use the records as the hub knew them at this instant (audit)' }) knownAt?: Date | null,
   ): Promise<HealthReportData> {
-    return scoreLoaders(ctx, ctx.services.scoring).report.load({ creditCode: e.creditCode, asOf: dateArg(asOf), knownAt: knownAt ?? undefined });
+    return ctx.loaders.scoreReport.load({ creditCode: e.creditCode, asOf: dateArg(asOf), knownAt: knownAt ?? undefined });
   }
 
   @FieldResolver(() => [ScorePoint], { description: 'Every change of score or risk level with its time and cause, oldest first' })
@@ -49,6 +48,6 @@ export class ScoreResolver {
     @Arg('from', () => DateTimeScalar, { nullable: true }) from?: Date | null,
     @Arg('to', () => DateTimeScalar, { nullable: true }) to?: Date | null,
   ) {
-    return scoreLoaders(ctx, ctx.services.scoring).history.load({ creditCode: e.creditCode, from, to });
+    return ctx.loaders.scoreHistory.load({ creditCode: e.creditCode, from, to });
   }
 }

@@ -1,42 +1,9 @@
-import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Scope } from '../../jurisdiction/scope';
-import { TagRecord } from '../../tags/tag-catalogue';
-import { EnterpriseTagView, TagChangeView, TagService } from '../../tags/tag.service';
+import { TagChangeView } from '../../tags/tag.service';
 import { HubContext } from '../context';
 import { Enterprise } from '../types/enterprise.type';
-import { Tag, TagCategory, TagChange, TagSourceKind } from '../types/tag.type';
-
-interface TagLoaders {
-  tags: DataLoader<string, EnterpriseTagView[]>;
-  changes: DataLoader<string, TagChangeView[]>;
-}
-
-const perRequest = new WeakMap<object, TagLoaders>();
-
-/** The request's tag loaders: one statement per query level for all enterprises of a page. */
-export function tagLoaders(ctx: HubContext): TagLoaders {
-  let l = perRequest.get(ctx);
-  if (!l) {
-    const svc: TagService = ctx.services.tags;
-    const scope: Scope = ctx.scope;
-    l = {
-      tags: new DataLoader((codes) => svc.tagsOf(codes, scope)),
-      changes: new DataLoader((codes) => svc.changesOf(codes, scope)),
-    };
-    perRequest.set(ctx, l);
-  }
-  return l;
-}
-
-/** A catalogue tag as the API shows it. */
-export function catalogueTag(ctx: HubContext, t: TagRecord): Tag {
-  const cat = ctx.services.tags.catalogue.category(t.category);
-  const source = t.divisionCode
-    ? `local tag of ${t.divisionCode}${t.createdBy ? `, created by ${t.createdBy}` : ''}`
-    : `derived from ${cat?.derivedFrom ?? t.category}`;
-  return { ...t, category: t.category as TagCategory, source, sourceKind: TagSourceKind.CATALOGUE, attachedBy: null, attachedAt: null, reason: null };
-}
+import { Tag, TagCategory, TagChange } from '../types/tag.type';
+import { catalogueTag, enterpriseTags } from '../views';
 
 /** The tag catalogue, manual tags and local tags. */
 @Resolver(() => Tag)
@@ -44,7 +11,7 @@ export class TagResolver {
   @Query(() => [Tag], { description: 'The tag catalogue you can see (every shipped tag, and the local tags of your division), optionally of one category' })
   async tags(@Ctx() ctx: HubContext, @Arg('category', () => TagCategory, { nullable: true }) category?: TagCategory | null): Promise<Tag[]> {
     await ctx.services.tags.catalogue.reload();
-    return ctx.services.tags.catalogue.list(ctx.scope, category).map((t) => catalogueTag(ctx, t));
+    return ctx.services.tags.catalogue.list(ctx.scope, category).map((t) => catalogueTag(ctx.services.tags.catalogue, t));
   }
 
   @Authorized('BUREAU')
@@ -71,7 +38,7 @@ export class TagResolver {
     @Arg('labelEn') labelEn: string,
   ): Promise<Tag> {
     const t = await ctx.services.tags.createLocalTag(ctx.caller, { divisionCode, slug, label, labelEn }, ctx.requestId);
-    return catalogueTag(ctx, t);
+    return catalogueTag(ctx.services.tags.catalogue, t);
   }
 }
 
@@ -80,13 +47,12 @@ export class TagResolver {
 export class EnterpriseTagResolver {
   @FieldResolver(() => [Tag], { description: 'Tags the enterprise carries (derived and manual; local tags only inside their division), optionally of one category' })
   async tags(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('category', () => TagCategory, { nullable: true }) category?: TagCategory | null): Promise<Tag[]> {
-    // The views already have the API's shape (the enums' values are the same strings); they are shared, so never changed here.
-    const views = (await tagLoaders(ctx).tags.load(e.creditCode)) as unknown as Tag[];
+    const views = enterpriseTags(await ctx.loaders.tags.load(e.creditCode));
     return category ? views.filter((v) => v.category === category) : views;
   }
 
   @FieldResolver(() => [TagChange], { description: 'Manual tag changes of this enterprise (who, when, why), oldest first' })
   tagChanges(@Root() e: Enterprise, @Ctx() ctx: HubContext): Promise<TagChangeView[]> {
-    return tagLoaders(ctx).changes.load(e.creditCode);
+    return ctx.loaders.tagChanges.load(e.creditCode);
   }
 }

@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { inSubtree } from '../../domain/jurisdiction';
@@ -7,35 +6,10 @@ import { ScoreChangeEvent, WarningRaisedEvent } from '../../realtime/change-feed
 import { TOPICS, filterStream, hubPubSub, scopedTopic } from '../../realtime/hub-pubsub';
 import { WarningFilterInput } from '../../warnings/warning.service';
 import { WARNING_TYPES, WarningType } from '../../domain/vocabulary';
-import { WarningRow } from '../../warnings/warning.types';
 import { HubContext } from '../context';
 import { Enterprise } from '../types/enterprise.type';
 import { Warning, WarningConnection, WarningCount, WarningFilter, WarningStatus, WarningTypeEnum } from '../types/warning.type';
-
-interface WarningLoaders {
-  enterprise: DataLoader<string, EnterpriseRow | null>;
-  ofEnterprise: Map<string, DataLoader<string, WarningRow[]>>;
-}
-
-const perRequest = new WeakMap<object, WarningLoaders>();
-
-/** The request's warning loaders (one statement per query level), tied to its context. */
-function loaders(ctx: HubContext): WarningLoaders {
-  let l = perRequest.get(ctx);
-  if (!l) {
-    l = {
-      // Enterprises of warnings, read inside the caller's jurisdiction (SQL), one statement per level.
-      enterprise: new DataLoader((codes) => ctx.services.warnings.workflow.enterprisesOf(ctx.scope, codes)),
-      ofEnterprise: new Map(),
-    };
-    perRequest.set(ctx, l);
-  }
-  return l;
-}
-
-function toWarning(r: WarningRow): Warning {
-  return r as unknown as Warning;
-}
+import { warningView } from '../views';
 
 function filterOf(f?: WarningFilter | null): WarningFilterInput {
   return { types: f?.types, status: f?.status as WarningFilterInput['status'], divisionCode: f?.divisionCode, creditCode: f?.creditCode, severities: f?.severities };
@@ -63,7 +37,7 @@ export class WarningResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<WarningConnection> {
     const page = await ctx.services.warnings.workflow.list(ctx.scope, filterOf(filter), first, after);
-    return { edges: page.edges.map((e) => ({ cursor: e.cursor, node: toWarning(e.node) })), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor }, count: page.totalCount };
+    return { edges: page.edges.map((e) => ({ cursor: e.cursor, node: warningView(e.node) })), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor }, count: page.totalCount };
   }
 
   @Query(() => [WarningCount], { description: 'Warnings per type and status inside your jurisdiction (pairs with none are left out)' })
@@ -79,18 +53,18 @@ export class WarningResolver {
   @Authorized('BUREAU')
   @Mutation(() => Warning, { description: 'OPEN → ACKNOWLEDGED, with your key name, the time and a note (BUREAU, inside your jurisdiction)' })
   async acknowledgeWarning(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note?: string | null) {
-    return toWarning(await ctx.services.warnings.workflow.acknowledge(ctx.caller, id, note));
+    return warningView(await ctx.services.warnings.workflow.acknowledge(ctx.caller, id, note));
   }
 
   @Authorized('BUREAU')
   @Mutation(() => Warning, { description: 'OPEN or ACKNOWLEDGED → RESOLVED, with your key name, the time and a note (BUREAU, inside your jurisdiction)' })
   async resolveWarning(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note?: string | null) {
-    return toWarning(await ctx.services.warnings.workflow.resolve(ctx.caller, id, note));
+    return warningView(await ctx.services.warnings.workflow.resolve(ctx.caller, id, note));
   }
 
   @FieldResolver(() => Enterprise)
   async enterprise(@Root() w: Warning, @Ctx() ctx: HubContext) {
-    const e = await loaders(ctx).enterprise.load(w.creditCode);
+    const e = await ctx.loaders.warningEnterprise.load(w.creditCode);
     if (!e) throw new GraphQLError(`warning ${w.id} concerns an enterprise outside your jurisdiction`, { extensions: { code: 'FORBIDDEN' } });
     return e;
   }
@@ -120,7 +94,7 @@ export class WarningResolver {
     },
   })
   warningRaised(@Root() event: WarningRaisedEvent, @Arg('filter', () => WarningFilter, { nullable: true }) _filter?: WarningFilter | null): Warning {
-    return toWarning(event.warning);
+    return warningView(event.warning);
   }
 
   @Subscription(() => Enterprise, {
@@ -148,14 +122,7 @@ export class WarningResolver {
 export class EnterpriseWarningsResolver {
   @FieldResolver(() => [Warning], { description: 'Warnings of this enterprise, newest first, optionally in one status' })
   async warnings(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('status', () => WarningStatus, { nullable: true }) status?: WarningStatus | null) {
-    const l = loaders(ctx);
-    const key = status ?? '';
-    let loader = l.ofEnterprise.get(key);
-    if (!loader) {
-      loader = new DataLoader((codes) => ctx.services.warnings.workflow.ofEnterprises(ctx.scope, codes, status ?? null));
-      l.ofEnterprise.set(key, loader);
-    }
-    return (await loader.load(e.creditCode)).map(toWarning);
+    return (await ctx.loaders.enterpriseWarnings.of(status ?? null).load(e.creditCode)).map(warningView);
   }
 }
 

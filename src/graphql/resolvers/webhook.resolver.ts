@@ -1,19 +1,6 @@
-import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { WebhookAttemptRow, WebhookDeliveryRow } from '../../webhooks/webhook.types';
 import { HubContext } from '../context';
 import { Webhook, WebhookAttempt, WebhookDelivery, WebhookInput } from '../types/webhook.type';
-
-const perRequest = new WeakMap<object, { deliveries: Map<number, DataLoader<string, WebhookDeliveryRow[]>>; attempts: DataLoader<string, WebhookAttemptRow[]> }>();
-
-function loaders(ctx: HubContext) {
-  let l = perRequest.get(ctx);
-  if (!l) {
-    l = { deliveries: new Map(), attempts: new DataLoader((ids) => ctx.services.warnings.webhooks.attempts(ids)) };
-    perRequest.set(ctx, l);
-  }
-  return l;
-}
 
 /** Webhooks per division: registration and administration (BUREAU or ADMIN), delivery log. */
 @Resolver(() => Webhook)
@@ -45,10 +32,7 @@ export class WebhookResolver {
   @FieldResolver(() => [WebhookDelivery], { description: 'The latest deliveries, newest first' })
   deliveries(@Root() w: Webhook, @Ctx() ctx: HubContext, @Arg('last', () => Int, { defaultValue: 20 }) last: number) {
     const n = Math.max(1, Math.min(last, 200));
-    const l = loaders(ctx);
-    let loader = l.deliveries.get(n);
-    if (!loader) l.deliveries.set(n, (loader = new DataLoader((ids) => ctx.services.warnings.webhooks.deliveries(ids, n))));
-    return loader.load(w.id);
+    return ctx.loaders.webhookDeliveries.of(n).load(w.id);
   }
 }
 
@@ -57,6 +41,6 @@ export class WebhookResolver {
 export class WebhookDeliveryResolver {
   @FieldResolver(() => [WebhookAttempt], { description: 'Every HTTP attempt, oldest first' })
   attemptLog(@Root() d: WebhookDelivery, @Ctx() ctx: HubContext) {
-    return loaders(ctx).attempts.load(d.id);
+    return ctx.loaders.webhookAttempts.load(d.id);
   }
 }
