@@ -6,7 +6,7 @@ import { HttpClient } from '../src/connectors/http.client';
 import { createDeclarativeConnector } from '../src/connectors/declarative/declarative.connector';
 import { validateDeclarativeInput } from '../src/connectors/declarative/declarative-definition.validator';
 import { validateRecord } from '../src/ingest/record-validator';
-import { RECORD_KINDS } from '../src/connectors/unified-record';
+import { connectorManifestSchema } from '../src/connectors/connector-manifest.schema';
 import { parseCsvObjects } from '../connectors/penalty/penalty-csv.parser';
 import { startSimulator } from '../simulator/sim.server';
 import creditDefinition from '../connectors/credit-rating.declarative.json';
@@ -38,20 +38,7 @@ describe.each(ALL)('connector contract: %#', (connector, folder) => {
   const config: ConnectorConfig = resolveConfig(m, {});
 
   it(`${folder}: manifest is well formed`, () => {
-    expect(m.id).toMatch(/^[a-z][a-z0-9-]{1,62}$/);
-    expect(m.title.length).toBeGreaterThan(3);
-    expect(m.owner.length).toBeGreaterThan(3);
-    expect(m.produces.length).toBeGreaterThan(0);
-    for (const k of m.produces) expect(RECORD_KINDS).toContain(k);
-    if (m.schedule !== null) expect(require('node-cron').validate(m.schedule)).toBe(true);
-    const names = m.config.map((f) => f.name);
-    expect(new Set(names).size).toBe(names.length);
-    expect(names).toContain('baseUrl');
-    for (const f of m.config) {
-      expect(['string', 'url', 'integer', 'boolean']).toContain(f.type);
-      expect(f.description.length).toBeGreaterThan(5);
-      if (f.default !== undefined) expect(typeof f.default).toBe(f.type === 'integer' ? 'number' : f.type === 'boolean' ? 'boolean' : 'string');
-    }
+    expect(connectorManifestSchema.safeParse(m).error?.issues ?? []).toEqual([]);
     expect(fs.existsSync(path.join(ROOT, folder, 'README.md'))).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import { Database } from '../db/database';
 import { ConnectorEntity } from '../db/entities';
+import { checkManifest } from './connector-manifest.schema';
 import { SourceConnector } from './connector.types';
 import { ClientError } from '../domain/client-error';
 
@@ -19,8 +20,9 @@ export class ConnectorRegistry {
   private readonly code = new Map<string, SourceConnector>();
   private declarativeFactory?: DeclarativeFactory;
 
+  /** Throws `ConnectorManifestError` when a code connector's manifest breaks the contract (`connectorManifestSchema`). */
   constructor(codeConnectors: SourceConnector[]) {
-    for (const c of codeConnectors) this.code.set(c.manifest.id, c);
+    for (const c of codeConnectors) this.code.set(checkManifest(c.manifest).id, c);
   }
 
   /** Installs the factory that turns declarative definitions into connectors. */
