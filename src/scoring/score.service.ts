@@ -2,7 +2,7 @@ import { Pool, PoolClient } from 'pg';
 import { Database, withTransaction } from '../db/database';
 import { PostSyncStep } from '../ingest/sync.runner';
 import { DerivationSpec, DerivationTargets, FAMILIES, insertFamilySql } from './deduction.query';
-import { RuleSetRepository, StoredRuleSet } from './rule-set.repository';
+import { RuleSetRepository } from './rule-set.repository';
 import { chinaToday, requireDate } from '../domain/china-date';
 import { riskLevelSql } from '../domain/risk-band';
 
