@@ -14,6 +14,7 @@ import { Migration20261201000600DeriveMarks } from './Migration20261201000600_de
 import { Migration20261201094500RulesAsData } from './Migration20261201094500_rules-as-data';
 import { Migration20261201110000SupervisionPlans } from './Migration20261201110000_supervision-plans';
 import { Migration20261201100000ConnectorAttention } from './Migration20261201100000_connector-attention';
+import { Migration20261201113000EntityResolution } from './Migration20261201113000_entity-resolution';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -37,4 +38,5 @@ export const migrationsList = [
   { name: 'Migration20261201094500_rules-as-data', class: Migration20261201094500RulesAsData },
   { name: 'Migration20261201100000_connector-attention', class: Migration20261201100000ConnectorAttention },
   { name: 'Migration20261201110000_supervision-plans', class: Migration20261201110000SupervisionPlans },
+  { name: 'Migration20261201113000_entity-resolution', class: Migration20261201113000EntityResolution },
 ];
