@@ -1,8 +1,9 @@
-import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { HubContext } from '../context';
 import { RuleSet, RuleSetPreview } from '../types/rule-set.type';
 import { previewView, ruleSetView } from '../views';
 import { ClientError } from '../../domain/client-error';
+import { ProvinceWide } from '../auth-checker';
 
 /** Rule sets: the active one, every loaded version, and what-if previews of a candidate. */
 @Resolver(() => RuleSet)
@@ -22,8 +23,8 @@ export class RuleSetResolver {
     return previewView(await ctx.services.scoring.reports.preview(version, ctx.scope, first));
   }
 
-  @Authorized('ADMIN')
-  @Mutation(() => RuleSet, { description: 'Loads a new rule-set version (JSON in the format of src/scoring/rule-sets/SD-2021.json), not yet active; ADMIN' })
+  @ProvinceWide('ADMIN')
+  @Mutation(() => RuleSet, { description: 'Loads a new rule-set version (JSON in the format of src/scoring/rule-sets/SD-2021.json), not yet active; ADMIN with a province-level key' })
   async loadRuleSet(@Ctx() ctx: HubContext, @Arg('definition', { description: 'The rule set as a JSON document' }) definition: string) {
     let parsed: unknown;
     try {
@@ -34,8 +35,8 @@ export class RuleSetResolver {
     return ruleSetView(await ctx.services.scoring.ruleSets.load(parsed));
   }
 
-  @Authorized('ADMIN')
-  @Mutation(() => RuleSet, { description: 'Activates a loaded rule-set version and rescores every enterprise under it (history notes the activation); ADMIN' })
+  @ProvinceWide('ADMIN')
+  @Mutation(() => RuleSet, { description: 'Activates a loaded rule-set version and rescores every enterprise under it (history notes the activation); ADMIN with a province-level key' })
   async activateRuleSet(@Ctx() ctx: HubContext, @Arg('version') version: string) {
     await ctx.services.scoring.scores.activateRuleSet(version);
     return ruleSetView(await ctx.services.scoring.ruleSets.get(version));
