@@ -19,6 +19,7 @@ import { WarningDetectionService } from '../warnings/warning-detection.service';
 import { WarningParameterRepository } from '../warnings/warning-parameter.repository';
 import { WarningService } from '../warnings/warning.service';
 import { webhookDeliveryTask } from '../webhooks/webhook-delivery.task';
+import { OutboundTargetPolicy } from '../connectors/outbound-target.policy';
 import { WebhookService } from '../webhooks/webhook.service';
 import { postSyncPipeline } from './post-sync.pipeline';
 import { InspectionPlanService } from '../supervision/inspection-plan.service';
@@ -92,16 +93,18 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
   const enterprises = new EnterpriseSearchService(db.readPool, divisions);
   const tags = await createTagService(db, divisions, enterprises);
   const parameters = new WarningParameterRepository(db.pool);
+  // Webhooks and declarative connectors go where API callers point them: internal addresses only when the operator allows them.
+  const targets = new OutboundTargetPolicy({ allowPrivate: config.allowPrivateTargets, trustedOrigins: [config.sourcesUrl, ...config.allowedTargets] });
   const warnings: WarningServices = {
     detection: new WarningDetectionService(db.pool, { log, parameters }),
     parameters,
     workflow: new WarningService(db.apiPool, divisions),
-    webhooks: new WebhookService(db.apiPool, divisions),
-    deliveries: webhookDeliveryTask(db.pool, { log }),
+    webhooks: new WebhookService(db.apiPool, divisions, { targets, perDivision: config.webhooksPerDivision }),
+    deliveries: webhookDeliveryTask(db.pool, { log, targets }),
   };
   const hj212 = createHj212Services(config, db, log);
   const postSync = postSyncPipeline({ scores: scoring.scores, tags, detection: warnings.detection });
-  const runner = new SyncRunner(db, config, connectors, { log, ...opts.runner, postSync: [...postSync, ...(opts.runner?.postSync ?? [])] });
+  const runner = new SyncRunner(db, config, connectors, { log, targets, ...opts.runner, postSync: [...postSync, ...(opts.runner?.postSync ?? [])] });
   return {
     config,
     db,

@@ -2,6 +2,7 @@ import axios, { AxiosError, AxiosInstance, AxiosRequestConfig, AxiosResponse } f
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { JsonArrayStreamError, jsonArrayElements } from './json-array-stream';
+import { ForbiddenTargetError, OutboundTargetPolicy } from './outbound-target.policy';
 
 /** Retry and timeout policy of the shared HTTP client. */
 export interface HttpClientOptions {
@@ -27,6 +28,12 @@ export interface HttpClientOptions {
   log?: (line: string) => void;
   /** Source of randomness for jitter (tests make it deterministic). */
   random?: () => number;
+  /**
+   * Where requests may go: internal addresses refused (on the URL, after name
+   * resolution and on every redirect) unless the operator allows them. Absent:
+   * no check (connectors that only read operator-configured sources).
+   */
+  targets?: OutboundTargetPolicy;
 }
 
 /** A response body that is not the JSON it should be; `truncated` when it was cut short (worth asking again). */
@@ -50,11 +57,19 @@ export class RunStoppedError extends Error {
  * after an HTTP 200: the status came, the body did not), 429 and 5xx.
  */
 export function isRetryable(err: unknown): boolean {
-  if (err instanceof RunStoppedError) return false;
+  if (err instanceof RunStoppedError || isForbiddenTarget(err)) return false;
   if (err instanceof JsonArrayStreamError || err instanceof JsonBodyError) return err.truncated;
   const e = err as AxiosError;
   if (e?.response) return e.response.status < 400 || e.response.status === 429 || e.response.status >= 500;
   return true;
+}
+
+/** A request refused by the {@link OutboundTargetPolicy} (possibly wrapped by axios). */
+function isForbiddenTarget(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e instanceof ForbiddenTargetError || e.code === 'EFORBIDDENTARGET') return true;
+  }
+  return false;
 }
 
 function retryAfterMs(err: unknown): number | undefined {
@@ -90,7 +105,8 @@ export function parseJsonBody(body: Buffer, url: string): unknown {
     if (/end of JSON input|Unterminated string/.test(msg) || (at && Number(at[1]) >= trimmed.length)) {
       if (trimmed !== '') throw new JsonBodyError(`truncated JSON from ${url}: the body ended after ${body.length} bytes`, true);
     }
-    if (/^\s*[[{"]/.test(text)) throw new JsonBodyError(`invalid JSON from ${url}: ${msg}`, false);
+    // The position only: the parser's message quotes the body, and a run error must never echo what a remote sent.
+    if (/^\s*[[{"]/.test(text)) throw new JsonBodyError(`invalid JSON from ${url}${at ? ` at position ${at[1]}` : ''} (${body.length} bytes)`, false);
     throw new JsonBodyError(`expected JSON from ${url}, got text`, false);
   }
 }
@@ -104,7 +120,7 @@ export function parseJsonBody(body: Buffer, url: string): unknown {
  */
 export class HttpClient {
   private readonly axios: AxiosInstance;
-  private readonly opts: Required<Omit<HttpClientOptions, 'log' | 'signal' | 'deadline'>> & Pick<HttpClientOptions, 'signal' | 'deadline'> & { log: (l: string) => void };
+  private readonly opts: Required<Omit<HttpClientOptions, 'log' | 'signal' | 'deadline' | 'targets'>> & Pick<HttpClientOptions, 'signal' | 'deadline' | 'targets'> & { log: (l: string) => void };
 
   constructor(options: HttpClientOptions = {}) {
     this.opts = {
@@ -117,6 +133,7 @@ export class HttpClient {
       random: options.random ?? Math.random,
       signal: options.signal,
       deadline: options.deadline,
+      targets: options.targets,
       log: options.log ?? (() => undefined),
     };
     this.axios = axios.create({
@@ -149,7 +166,7 @@ export class HttpClient {
       const deadline = AbortSignal.timeout(this.opts.timeoutMs);
       try {
         this.throwIfStopped();
-        const res = await this.axios.request<T>({ ...config, timeout: this.opts.timeoutMs, signal: this.withRun(deadline) });
+        const res = await this.axios.request<T>({ ...this.guarded(config), timeout: this.opts.timeoutMs, signal: this.withRun(deadline) });
         return read(res);
       } catch (err) {
         lastErr = this.explain(err, deadline, `no complete response within ${this.opts.timeoutMs} ms`);
@@ -185,7 +202,7 @@ export class HttpClient {
         const headersWait = new AbortController();
         const timer = setTimeout(() => headersWait.abort(new Error(`no response within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
         const res = await this.axios
-          .request<Readable>({ ...config, responseType: 'stream', timeout: 0, signal: AbortSignal.any([signal, headersWait.signal]) })
+          .request<Readable>({ ...this.guarded(config), responseType: 'stream', timeout: 0, signal: AbortSignal.any([signal, headersWait.signal]) })
           .finally(() => clearTimeout(timer));
         body = res.data;
         if (signal.aborted) cut();
@@ -213,6 +230,25 @@ export class HttpClient {
       }
     }
     throw this.failure(config, lastErr, Math.min(attempt, this.opts.maxAttempts));
+  }
+
+  /**
+   * `config` with the target policy applied: the URL checked now, the
+   * resolved address checked before the socket connects, and each redirect's
+   * URL checked before it is followed.
+   */
+  private guarded(config: AxiosRequestConfig): AxiosRequestConfig {
+    const policy = this.opts.targets;
+    if (!policy || !config.url) return config;
+    let trusted = policy.isTrusted(policy.checkUrl(config.url));
+    return {
+      ...config,
+      lookup: policy.lookupFor(() => trusted) as AxiosRequestConfig['lookup'],
+      beforeRedirect: (options: Record<string, any>) => {
+        const next = policy.checkUrl(options.href ?? `${options.protocol}//${options.host ?? options.hostname}${options.path ?? ''}`);
+        trusted = policy.isTrusted(next);
+      },
+    };
   }
 
   /** The request's own deadline joined with the run's signal. */

@@ -34,7 +34,7 @@ export async function* jsonArrayElements(chunks: AsyncIterable<Buffer | string>)
       try {
         out.push(JSON.parse(text));
       } catch (e) {
-        throw new JsonArrayStreamError(`element ${text.slice(0, 80)}… is not valid JSON: ${(e as Error).message}`);
+        throw new JsonArrayStreamError(`an element of ${text.length} characters is not valid JSON`);
       }
       elementStart = -1;
     };

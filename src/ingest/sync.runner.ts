@@ -2,6 +2,7 @@ import { HubConfig } from '../config/config';
 import { ConnectorRegistry } from '../connectors/connector.registry';
 import { ConnectorConfig, FetchContext, FetchedPage, MappingError, SourceConnector, SourceResetError, resolveConfig } from '../connectors/connector.types';
 import { HttpClient, HttpClientOptions } from '../connectors/http.client';
+import { OutboundTargetPolicy } from '../connectors/outbound-target.policy';
 import { Database } from '../db/database';
 import { CONNECTOR_RUN_LOCK } from './abandoned-runs';
 import { IngestService, PageItem } from './ingest.service';
@@ -32,6 +33,13 @@ export interface SyncRunnerOptions {
   /** The post-sync pipeline, run in this order after syncs (the composition root declares it: rescore → retag → detect). */
   postSync?: readonly PostSyncStep[];
   http?: HttpClientOptions;
+  /**
+   * Where declarative connectors (registered through the API) may send
+   * requests: internal addresses only when the operator allows them
+   * (HUB_SOURCES_URL is always allowed). Code connectors read the sources the
+   * operator configured and are not checked.
+   */
+  targets?: OutboundTargetPolicy;
   /** Called after each committed page (progress display). */
   onPage?: (connectorId: string, totals: { fetched: number; loaded: number; quarantined: number }) => void;
   /** Called when a run ends, whatever its outcome (progress display). */
@@ -253,7 +261,7 @@ export class SyncRunner {
       const config = resolveConfig(connector.manifest, row.config);
       const cursorRow = await this.db.pool.query<{ cursor: unknown }>('select cursor from connector_state where connector_id = $1', [connectorId]);
       const ctx: FetchContext = {
-        http: new HttpClient({ log: (l) => this.log(`[${connectorId}] ${l}`), signal: opts.signal, ...this.opts.http }),
+        http: new HttpClient({ log: (l) => this.log(`[${connectorId}] ${l}`), signal: opts.signal, targets: row.kind === 'code' ? undefined : this.opts.targets, ...this.opts.http }),
         baseUrl: String(config.baseUrl ?? this.config.sourcesUrl).replace(/\/+$/, ''),
         config,
         cursor: opts.fromStart ? null : cursorRow.rows[0]?.cursor ?? null,

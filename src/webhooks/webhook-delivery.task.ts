@@ -1,5 +1,8 @@
 import { Task } from 'graphile-worker';
+import http from 'node:http';
+import https from 'node:https';
 import { Pool } from 'pg';
+import { ForbiddenTargetError, OutboundTargetPolicy } from '../connectors/outbound-target.policy';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhookBody } from './webhook-signature';
 
 /** Policy of webhook delivery attempts (retries and their backoff are the job queue's, see src/jobs). */
@@ -8,7 +11,44 @@ export interface WebhookDeliveryOptions {
   disableAfterFailures?: number;
   /** Timeout of one HTTP attempt (default 10 s). */
   timeoutMs?: number;
+  /** Where deliveries may go: internal addresses refused after name resolution unless the operator allows them (default: no check). */
+  targets?: OutboundTargetPolicy;
   log?: (line: string) => void;
+}
+
+/**
+ * POSTs `body` and resolves with the status code (the answer's body is read
+ * and dropped; a redirect is an answer like any other and is not followed).
+ * The target is checked on the URL and, after name resolution, on the
+ * address the socket connects to.
+ */
+function postWebhook(targets: OutboundTargetPolicy, target: string, body: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let url: URL;
+    try {
+      url = targets.checkUrl(target);
+    } catch (e) {
+      return reject(e);
+    }
+    const trusted = targets.isTrusted(url);
+    const lib = url.protocol === 'https:' ? https : http;
+    const timedOut = () => Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+    const req = lib.request(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      lookup: targets.lookupFor(() => trusted),
+      agent: false,
+      signal,
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    const deadline = setTimeout(() => req.destroy(timedOut()), timeoutMs);
+    req.on('error', reject);
+    req.on('close', () => clearTimeout(deadline));
+    req.end(body);
+  });
 }
 
 interface Claimed {
@@ -42,6 +82,7 @@ export function webhookDeliveryTask(pool: Pool, opts: WebhookDeliveryOptions = {
   const disableAfterFailures = opts.disableAfterFailures ?? 10;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const log = opts.log ?? (() => undefined);
+  const targets = opts.targets ?? OutboundTargetPolicy.allowAll();
   return async (payload, helpers) => {
     const deliveryId = String((payload as { deliveryId?: unknown }).deliveryId ?? '');
     const claimed = await pool.query<Claimed>(
@@ -62,25 +103,18 @@ export function webhookDeliveryTask(pool: Pool, opts: WebhookDeliveryOptions = {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(d.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), helpers.abortSignal]),
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'user-agent': 'enforcement-data-hub-webhooks/1',
-          [SIGNATURE_HEADER]: signWebhookBody(d.secret, body),
-          [EVENT_HEADER]: d.event,
-          [DELIVERY_HEADER]: d.id,
-        },
-        body,
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
+      status = await postWebhook(targets, d.url, body, {
+        'content-type': 'application/json; charset=utf-8',
+        'user-agent': 'enforcement-data-hub-webhooks/1',
+        [SIGNATURE_HEADER]: signWebhookBody(d.secret, body),
+        [EVENT_HEADER]: d.event,
+        [DELIVERY_HEADER]: d.id,
+      }, timeoutMs, helpers.abortSignal);
       if (status < 200 || status >= 300) error = `HTTP ${status}`;
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string; message?: string } };
-      error = err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${err.cause?.code ?? err.name}: ${err.cause?.message ?? err.message}`;
+      const err = e as Error & { code?: string };
+      // Only what the hub itself saw: never the receiver's body.
+      error = err instanceof ForbiddenTargetError ? err.message : err.code === 'ETIMEDOUT' ? `no answer within ${timeoutMs} ms` : `${err.code ?? err.name}: ${err.message}`;
     }
     const ms = Date.now() - started;
     await pool.query(`insert into webhook_attempt (delivery_id, attempt, status_code, error, duration_ms) values ($1, $2, $3, $4, $5)`, [d.id, d.attempts, status, error, ms]);

@@ -5,6 +5,7 @@ import { DivisionDirectory } from '../divisions/division-directory';
 import { SqlParams, subtreeSql } from '../domain/jurisdiction';
 import { Scope } from '../jurisdiction/scope';
 import { WARNING_TYPES } from '../domain/vocabulary';
+import { ForbiddenTargetError, OutboundTargetPolicy } from '../connectors/outbound-target.policy';
 import { WEBHOOK_COLUMNS, WebhookAttemptRow, WebhookDeliveryRow, WebhookInputError, WebhookRow } from './webhook.types';
 
 /** What a bureau registers. */
@@ -31,7 +32,12 @@ function webhookInScope(scope: Scope, params: SqlParams): string {
  * Sending is the {@link WebhookDeliveryWorker}'s job.
  */
 export class WebhookService {
-  constructor(private readonly pool: Pool, private readonly divisions: DivisionDirectory) {}
+  /**
+   * @param targets where webhooks may point (internal addresses refused unless the operator allows them)
+   * @param perDivision most webhooks one division may have (HUB_WEBHOOKS_PER_DIVISION)
+   */
+  constructor(private readonly pool: Pool, private readonly divisions: DivisionDirectory,
+    private readonly opts: { targets?: OutboundTargetPolicy; perDivision?: number } = {}) {}
 
   async register(caller: Caller, input: WebhookInput): Promise<WebhookRow> {
     const problems: string[] = [];
@@ -45,17 +51,40 @@ export class WebhookService {
       problems.push(`url '${input.url}' is not a URL`);
     }
     if (url && !['http:', 'https:'].includes(url.protocol)) problems.push(`url must be http or https, got ${url.protocol}`);
+    else if (url && this.opts.targets) {
+      try {
+        this.opts.targets.checkUrl(url);
+      } catch (e) {
+        if (!(e instanceof ForbiddenTargetError)) throw e;
+        problems.push(`url: ${e.message}`);
+      }
+    }
     if (input.url.length > 2000) problems.push('url is longer than 2000 characters');
     if (typeof input.secret !== 'string' || input.secret.length < 16 || input.secret.length > 200) problems.push('secret must have 16 to 200 characters');
     const unknown = (input.types ?? []).filter((t) => !(WARNING_TYPES as readonly string[]).includes(t));
     if (unknown.length) problems.push(`types: unknown warning type ${unknown.join(', ')}; the types are ${WARNING_TYPES.join(', ')}`);
     if (problems.length) throw new WebhookInputError(problems.join('; '));
-    const res = await this.pool.query<WebhookRow>(
-      `insert into webhook as h (division_code, url, secret, types, description, created_by, created_key_id)
-       values ($1, $2, $3, $4, $5, $6, $7) returning ${WEBHOOK_COLUMNS}`,
-      [input.divisionCode, input.url, input.secret, input.types?.length ? input.types : null, input.description ?? null, caller.name, caller.keyId],
-    );
-    return res.rows[0];
+    const cap = this.opts.perDivision ?? 20;
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      // One registration per division at a time, so the cap holds under concurrent requests.
+      await client.query(`select pg_advisory_xact_lock(hashtext('webhook-cap'), hashtext($1))`, [input.divisionCode]);
+      const n = (await client.query<{ n: number }>(`select count(*)::int as n from webhook where division_code = $1`, [input.divisionCode])).rows[0].n;
+      if (n >= cap) throw new WebhookInputError(`division ${input.divisionCode} already has ${n} webhooks, the most one division may have (HUB_WEBHOOKS_PER_DIVISION=${cap}); remove one first`, { limit: cap });
+      const res = await client.query<WebhookRow>(
+        `insert into webhook as h (division_code, url, secret, types, description, created_by, created_key_id)
+         values ($1, $2, $3, $4, $5, $6, $7) returning ${WEBHOOK_COLUMNS}`,
+        [input.divisionCode, input.url, input.secret, input.types?.length ? input.types : null, input.description ?? null, caller.name, caller.keyId],
+      );
+      await client.query('commit');
+      return res.rows[0];
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
   }
 
   /** Webhooks of divisions inside `scope`. */

@@ -29,11 +29,12 @@ export interface TestHub {
  * Starts a database, a simulator on an ephemeral port (generated province or
  * a data folder) and the hub's services pointed at it over HTTP.
  */
-export async function startTestHub(opts: { sim?: SimOptions; server?: boolean; serverOptions?: Partial<ServerOptions> } = {}): Promise<TestHub> {
+export async function startTestHub(opts: { sim?: SimOptions; server?: boolean; serverOptions?: Partial<ServerOptions>; env?: Record<string, string> } = {}): Promise<TestHub> {
   const tdb = await createTestDatabase();
   const sim = await startSimulator({ port: 0, enterprises: 0, ...opts.sim });
   const logs: string[] = [];
-  const config = loadConfig({ HUB_SOURCES_URL: sim.url, HUB_PUBLIC_URL: 'http://hub.test' });
+  // Receivers and mirrors of the tests run on loopback: allowed explicitly, as an operator would (refused by default, test/outbound-targets.test.ts).
+  const config = loadConfig({ HUB_SOURCES_URL: sim.url, HUB_PUBLIC_URL: 'http://hub.test', HUB_ALLOW_PRIVATE_TARGETS: 'on', ...opts.env });
   const services = await createHubServices(config, tdb.db, {
     log: (l) => logs.push(l),
     runner: { http: { baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 2000 } },
