@@ -33,9 +33,9 @@ const USAGE = `hub — environmental enforcement data hub
 usage:
   hub start                         embedded database (unless DATABASE_URL), simulator with a demo province,
                                     first sync, then the server on http://localhost:4000/graphql
-  hub serve [--port N] [--hj212-port N]
-                                    GraphQL over HTTP on /graphql, /healthz, /readyz; HJ 212 gateway over TCP
-                                    (default 4212, 0 = off)
+  hub serve [--host H] [--port N] [--hj212-port N]
+                                    GraphQL over HTTP on /graphql, /healthz, /readyz, listening on HUB_HOST / --host
+                                    (default 127.0.0.1; 0.0.0.0 in production); HJ 212 gateway over TCP (default 4212, 0 = off)
   hub migrate                       apply pending migrations
   hub sim [--data DIR | --enterprises N --seed S] [--port N] [fault flags]
                                     serve the five source systems (default port 4100)
@@ -62,7 +62,7 @@ usage:
   hub rescore [--all]               recompute scores (dirty/due ones, or all); --load FILE, --preview V, --activate V for rule sets
 ${RULES_DATA_USAGE}
 
-environment: DATABASE_URL, DATABASE_REPLICA_URL, HUB_EMBEDDED_PORT, HUB_SOURCES_URL, HUB_SYNC_CONCURRENCY, HUB_HJ212_PORT, HUB_HJ212_RETENTION_DAYS, HUB_HEAP_GROWING_PERCENT, PORT, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json|text; default json when not on a terminal), HUB_INTROSPECTION`;
+environment: DATABASE_URL, DATABASE_REPLICA_URL, HUB_EMBEDDED_PORT, HUB_SOURCES_URL, HUB_SYNC_CONCURRENCY, HUB_HJ212_PORT, HUB_HJ212_RETENTION_DAYS, HUB_HEAP_GROWING_PERCENT, HUB_HOST, PORT, HUB_ALLOW_PRIVATE_TARGETS, HUB_ALLOWED_TARGETS, HUB_WEBHOOKS_PER_DIVISION, HUB_METRICS_TOKEN, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json|text; default json when not on a terminal), HUB_INTROSPECTION`;
 
 const DEMO_QUERY = `{ enterprises(first: 5) { totalCount edges { node { creditCode name score riskLevel division { name } } } } }`;
 
@@ -100,14 +100,14 @@ async function enabledConnectorIds(pool: import('pg').Pool): Promise<string[]> {
 }
 
 async function cmdServe(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, 'hj212-port': { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args, options: { host: { type: 'string' }, port: { type: 'string' }, 'hj212-port': { type: 'string' } }, strict: true });
   const hj212 = values['hj212-port'];
   if (hj212 !== undefined && (!/^\d+$/.test(hj212) || Number(hj212) > 65535)) throw new UsageError(`--hj212-port must be a port number (0 = off), got '${hj212}'`);
   if (values.port !== undefined && (!/^\d+$/.test(values.port) || Number(values.port) > 65535)) throw new UsageError(`--port must be a port number (0 = any free port), got '${values.port}'`);
   // A hub already serving here keeps its database: refuse before opening anything.
   await assertPortFree(values.port !== undefined ? Number(values.port) : loadConfig(process.env).port);
-  const hub = await openHub({ ...(values.port ? { port: Number(values.port) } : {}), ...(hj212 !== undefined ? { hj212Port: Number(hj212) } : {}) }, { jsonLogs: wantsJsonLogs() });
-  const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection, corsOrigins: hub.config.corsOrigins });
+  const hub = await openHub({ ...(values.host ? { host: values.host } : {}), ...(values.port ? { port: Number(values.port) } : {}), ...(hj212 !== undefined ? { hj212Port: Number(hj212) } : {}) }, { jsonLogs: wantsJsonLogs() });
+  const server = await startHttpServer(hub.services, { port: hub.config.port, host: hub.config.host, introspection: hub.config.introspection, metricsToken: hub.config.metricsToken, corsOrigins: hub.config.corsOrigins });
   hub.onShutdown(() => server.close());
   followServerPort(hub.config, server.port);
   if (hub.config.hj212Port > 0) {
@@ -140,7 +140,7 @@ async function cmdStart(): Promise<number> {
   await registerShippedConnectors(hub.services);
   const summaries = await hub.services.runner.syncAll(await enabledConnectorIds(hub.db.pool), 'start').finally(() => progress.finishAll());
   console.log(formatRunSummaries(summaries));
-  const server = await startHttpServer(hub.services, { port: hub.config.port, introspection: hub.config.introspection, corsOrigins: hub.config.corsOrigins ?? DEMO_CORS_ORIGINS });
+  const server = await startHttpServer(hub.services, { port: hub.config.port, host: hub.config.host, introspection: hub.config.introspection, metricsToken: hub.config.metricsToken, corsOrigins: hub.config.corsOrigins ?? DEMO_CORS_ORIGINS });
   hub.onShutdown(() => server.close());
   followServerPort(hub.config, server.port);
   await startScheduler(hub);

@@ -33,6 +33,16 @@ export interface HubConfig {
   hj212RetentionDays: number;
   /** Browser origins allowed to call /graphql, /export, /qr and the WebSocket (HUB_CORS_ORIGINS, comma-separated; `http://localhost:*` allows any port; unset = none, `npm start` allows local dev servers). */
   corsOrigins?: string[];
+  /** Interface `hub serve` listens on (HUB_HOST / --host, default 127.0.0.1: a demo is never reachable from other machines by accident; 0.0.0.0 in production behind the firewall). */
+  host: string;
+  /** Whether webhooks and declarative connectors may reach loopback, private, link-local and other internal addresses (HUB_ALLOW_PRIVATE_TARGETS, default off). */
+  allowPrivateTargets: boolean;
+  /** Origins (`http://host:port`) webhooks and declarative connectors may reach even when internal (HUB_ALLOWED_TARGETS, comma-separated); HUB_SOURCES_URL is always allowed. */
+  allowedTargets: string[];
+  /** Most webhooks one division may have (HUB_WEBHOOKS_PER_DIVISION, default 20). */
+  webhooksPerDivision: number;
+  /** When set, `/metrics` answers only with `Authorization: Bearer <token>` (HUB_METRICS_TOKEN). */
+  metricsToken?: string;
   /** Log level: debug, info, warn or error. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -79,6 +89,13 @@ const url = (name: string, protocols: string[]) =>
 const wholeNumber = (message: (v: string) => string, ok: (n: number) => boolean) =>
   z.string().transform((v, ctx) => (/^\d+$/.test(v) && ok(Number(v)) ? Number(v) : fail(ctx, message(v))));
 
+/** An on/off switch. */
+const onOff = (name: string, fallback: 'on' | 'off') =>
+  z.string().default(fallback).transform((raw, ctx) => {
+    const v = raw.toLowerCase();
+    return ['on', 'true', '1'].includes(v) ? true : ['off', 'false', '0'].includes(v) ? false : fail(ctx, `${name} must be on or off, got '${v}'`);
+  });
+
 /** The environment the hub reads, as a zod schema: each variable's default, type and message. */
 const EnvSchema = z.object({
   DATABASE_URL: env(url('DATABASE_URL', ['postgres:', 'postgresql:']).optional()),
@@ -109,6 +126,25 @@ const EnvSchema = z.object({
     }),
   ),
   HUB_HJ212_RETENTION_DAYS: env(wholeNumber((v) => `HUB_HJ212_RETENTION_DAYS must be a whole number of days from 1 to 366, got '${v}'`, (n) => n >= 1 && n <= 366).default(14)),
+  HUB_HOST: env(z.string().default('127.0.0.1').transform((v, ctx) => (/^[\w.:-]+$/.test(v) ? v : fail(ctx, `HUB_HOST must be a host name or IP address (0.0.0.0 for every interface), got '${v}'`)))),
+  HUB_ALLOW_PRIVATE_TARGETS: env(onOff('HUB_ALLOW_PRIVATE_TARGETS', 'off')),
+  HUB_ALLOWED_TARGETS: env(
+    z.string().default('').transform((raw, ctx) => {
+      const out: string[] = [];
+      for (const item of raw.split(',').map((x) => x.trim()).filter(Boolean)) {
+        try {
+          const u = new URL(item);
+          if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+          out.push(u.origin);
+        } catch {
+          return fail(ctx, `HUB_ALLOWED_TARGETS takes comma-separated origins like http://10.1.2.3:8080, got '${item}'`);
+        }
+      }
+      return out;
+    }),
+  ),
+  HUB_WEBHOOKS_PER_DIVISION: env(wholeNumber((v) => `HUB_WEBHOOKS_PER_DIVISION must be a whole number from 1 to 1000, got '${v}'`, (n) => n >= 1 && n <= 1000).default(20)),
+  HUB_METRICS_TOKEN: env(z.string().min(16, 'HUB_METRICS_TOKEN must have at least 16 characters').optional()),
 });
 
 /**
@@ -135,6 +171,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     hj212Port: e.HUB_HJ212_PORT,
     hj212RetentionDays: e.HUB_HJ212_RETENTION_DAYS,
     corsOrigins: e.HUB_CORS_ORIGINS,
+    host: e.HUB_HOST,
+    allowPrivateTargets: e.HUB_ALLOW_PRIVATE_TARGETS,
+    allowedTargets: e.HUB_ALLOWED_TARGETS,
+    webhooksPerDivision: e.HUB_WEBHOOKS_PER_DIVISION,
+    metricsToken: e.HUB_METRICS_TOKEN,
     ...overrides,
   };
 }

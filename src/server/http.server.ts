@@ -34,6 +34,7 @@ export interface RunningServer {
 
 export interface ServerOptions {
   port: number;
+  /** Interface to listen on (default 127.0.0.1; `hub serve` passes HUB_HOST / --host, 0.0.0.0 in production). */
   host?: string;
   /** Largest request body accepted, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
@@ -41,6 +42,8 @@ export interface ServerOptions {
   introspection?: boolean;
   /** Query limits (defaults in DEFAULT_QUERY_LIMITS). */
   limits?: Partial<QueryLimits>;
+  /** When set, `/metrics` requires `Authorization: Bearer <token>` (HUB_METRICS_TOKEN). */
+  metricsToken?: string;
   /** Caps on open subscriptions per API key and per connection (defaults in DEFAULT_SUBSCRIPTION_CAPS). */
   subscriptionCaps?: Partial<SubscriptionCaps>;
   /** Browser origins allowed on /graphql, /export and /qr and for the WebSocket (HUB_CORS_ORIGINS; default none). */
@@ -90,7 +93,7 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
   const routes: HttpRoute[] = [
     graphqlRoute(apollo, { maxBodyBytes: opts.maxBodyBytes ?? 1024 * 1024, limits, browserPage: graphiqlPage(services) }),
     ...probeRoutes(),
-    ...featureRoutes(services),
+    ...featureRoutes(services, { metricsToken: opts.metricsToken }),
   ];
 
   const cors = new CorsPolicy(opts.corsOrigins ?? []);
@@ -120,7 +123,7 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
   });
   const subscriptions = await attachSubscriptions(server, services, schema, { limits, caps: opts.subscriptionCaps, cors });
   const port = (server.address() as { port: number }).port;

@@ -9,11 +9,11 @@ import { metricsRoute } from './metrics.route';
  * HTTP routes beyond GraphQL and the probes, contributed by other concerns
  * (report pages, QR codes, exports, metrics). Add a route module's factory here.
  */
-export function featureRoutes(services: ServerServices): HttpRoute[] {
+export function featureRoutes(services: ServerServices, opts: { metricsToken?: string } = {}): HttpRoute[] {
   return [
     enterpriseExportRoute(),
     ...reportRoutes(services),
     graphiqlAssetRoute(),
-    metricsRoute(services),
+    metricsRoute(services, opts.metricsToken),
   ];
 }
