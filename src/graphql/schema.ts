@@ -3,7 +3,7 @@ import path from 'node:path';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { hubAuthChecker } from './auth-checker';
-import { ConnectorResolver } from './resolvers/connector.resolver';
+import { ConnectorResolver, ConnectorRunResolver } from './resolvers/connector.resolver';
 import { DivisionResolver } from './resolvers/division.resolver';
 import { EnterpriseConnectionResolver, EnterpriseResolver } from './resolvers/enterprise.resolver';
 import { RuleSetResolver } from './resolvers/rule-set.resolver';
@@ -16,7 +16,7 @@ import { hubPubSub } from '../realtime/hub-pubsub';
 import { EnterpriseMonitoringHoursResolver, MonitoringDeviceResolver } from './resolvers/monitoring-device.resolver';
 
 /** Every resolver class of the API. */
-export const resolvers = [EnterpriseResolver, EnterpriseConnectionResolver, DivisionResolver, ConnectorResolver, ScoreResolver, RuleSetResolver, TagResolver, EnterpriseTagResolver, FacetResolver, EnterpriseSearchFieldsResolver,
+export const resolvers = [EnterpriseResolver, EnterpriseConnectionResolver, DivisionResolver, ConnectorResolver, ConnectorRunResolver, ScoreResolver, RuleSetResolver, TagResolver, EnterpriseTagResolver, FacetResolver, EnterpriseSearchFieldsResolver,
   WarningResolver, EnterpriseWarningsResolver, WarningConnectionResolver, WebhookResolver, WebhookDeliveryResolver, MonitoringDeviceResolver, EnterpriseMonitoringHoursResolver] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;

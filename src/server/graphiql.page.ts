@@ -76,16 +76,16 @@ query HealthReport($code: String! = ${JSON.stringify(ex.creditCode)}) {
   ];
 }
 
-/** Sample values for the examples: the riskiest enterprise, its city, and a fragment of its name. */
-async function loadExamples(services: ServerServices): Promise<GraphiqlExamples> {
-  const res = await services.db.pool.query<{ credit_code: string; city_code: string | null; name: string }>(
-    `select credit_code, city_code, name from enterprise order by score, credit_code limit 1`,
-  );
-  const row = res.rows[0];
-  const name = row?.name ?? '化工';
-  // The part of the name after the city and county, e.g. "化工" out of "济南某某化工有限公司".
-  const fragment = /(化工|钢铁|电力|水泥|造纸|制药|纺织|环保|热电|建材|石化|食品|印染|焦化|陶瓷|机械|科技)/.exec(name)?.[1] ?? name.slice(2, 4);
-  return { creditCode: row?.credit_code ?? '91370100000000000X', cityCode: row?.city_code ?? '370100', nameFragment: fragment };
+/**
+ * Sample values for the examples, without reading any enterprise: the page is
+ * served without a key, so it carries nothing the API would refuse to an
+ * anonymous caller. The city is the province's first (an administrative code,
+ * public); the enterprise is a placeholder to replace.
+ */
+export function staticExamples(services: Pick<ServerServices, 'divisions'>): GraphiqlExamples {
+  const province = services.divisions.children(null)[0];
+  const city = province ? services.divisions.children(province.code)[0] : undefined;
+  return { creditCode: '<credit code of an enterprise in your jurisdiction>', cityCode: city?.code ?? '370100', nameFragment: '化工' };
 }
 
 /** The HTML of the GraphiQL page: assets from the hub, configuration as JSON read by the init script. */
@@ -180,7 +180,7 @@ export function graphiqlAssetRoute(): HttpRoute {
  */
 export function graphiqlPage(services: ServerServices): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> {
   return async (req, res) => {
-    const html = Buffer.from(renderGraphiqlHtml(await loadExamples(services)), 'utf8');
+    const html = Buffer.from(renderGraphiqlHtml(staticExamples(services)), 'utf8');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(html.length), 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
     res.end(req.method === 'HEAD' ? undefined : html);
   };

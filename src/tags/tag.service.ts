@@ -209,7 +209,12 @@ export class TagService {
     if (!labelEn || labelEn.length > 80) throw new TagInputError('labelEn must be 1–80 characters');
     await this.catalogue.reload();
     const clash = this.catalogue.list({ divisionCode: d.code }).find((t) => t.label === label);
-    if (clash) throw new TagInputError(`label '${label}' is already used by ${clash.code}; choose another`);
+    if (clash) {
+      // Name the clashing tag only when the caller may see it: a county's local tags are not the city's to learn.
+      throw new TagInputError(this.catalogue.visible(clash, caller.scope)
+        ? `label '${label}' is already used by ${clash.code}; choose another`
+        : `label '${label}' is already taken in ${d.code}; choose another`);
+    }
     const code = `LOCAL/${d.code}-${input.slug}`;
     const created = await withTransaction(this.pool, async (client) => {
       const ins = await client.query<TagRecord>(

@@ -1,7 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { ForbiddenError } from '../auth-checker';
+import { ProvinceWide } from '../auth-checker';
 import { ConnectorAdminService } from '../../ingest/connector-admin.service';
 import { HubContext } from '../context';
+import { hasRole } from '../../auth/caller.model';
 import { DeclarativeConnectorInput } from '../types/connector-input.type';
 import { Connector, ConnectorRun, QuarantinedRecord, QuarantinedRecordPage } from '../types/connector.type';
 
@@ -10,9 +11,27 @@ function stewardConnectors(ctx: HubContext): ConnectorAdminService {
   return ctx.services.connectorAdmin;
 }
 
-/** Connectors feed the whole province: changing or running one is a province steward's work. */
-function requireProvince(ctx: HubContext, action: string): void {
-  if (ctx.scope.level !== 'PROVINCE') throw new ForbiddenError(`${action} needs a province-level key; yours is for ${ctx.scope.divisionCode}`);
+/** Roles that read quarantine counts (the quarantine itself is STEWARD or BUREAU, inside the jurisdiction). */
+const QUARANTINE_READERS = ['STEWARD', 'BUREAU'] as const;
+
+/** A run's error as `ctx`'s caller may read it: the raw text (database messages included) for STEWARD and ADMIN only. */
+function runErrorFor(ctx: HubContext, error: string | null): string | null {
+  if (error === null || hasRole(ctx.caller, ['STEWARD'])) return error;
+  return 'the run failed; a STEWARD or ADMIN key can read why';
+}
+
+/** Run fields some roles do not read: raw errors and quarantine counts. */
+@Resolver(() => ConnectorRun)
+export class ConnectorRunResolver {
+  @FieldResolver(() => String, { nullable: true, description: 'Why the run failed. The database\'s own text reaches STEWARD and ADMIN keys only; other keys read that it failed and who can see why' })
+  error(@Root() run: ConnectorRun, @Ctx() ctx: HubContext) {
+    return runErrorFor(ctx, run.error);
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Records put in quarantine; null for PARTNER keys (quarantine is for stewards and bureaus)' })
+  quarantined(@Root() run: ConnectorRun, @Ctx() ctx: HubContext) {
+    return hasRole(ctx.caller, [...QUARANTINE_READERS]) ? run.quarantined : null;
+  }
 }
 
 /** Stewards' view and control of connectors: list, runs, quarantine, registration. */
@@ -42,6 +61,11 @@ export class ConnectorResolver {
     return { ...page, endCursor: page.items.length ? page.items[page.items.length - 1].id : null };
   }
 
+  @FieldResolver(() => Int, { nullable: true, description: 'Open quarantined records; null for PARTNER keys (quarantine is for stewards and bureaus)' })
+  quarantined(@Root() c: Connector, @Ctx() ctx: HubContext) {
+    return hasRole(ctx.caller, [...QUARANTINE_READERS]) ? c.quarantined : null;
+  }
+
   @FieldResolver(() => ConnectorRun, { nullable: true })
   async lastRun(@Root() c: Connector, @Ctx() ctx: HubContext) {
     const [runs] = await stewardConnectors(ctx).runsOf([c.id], 1);
@@ -67,31 +91,28 @@ export class ConnectorResolver {
     return { ...page, endCursor: page.items.length ? page.items[page.items.length - 1].id : null };
   }
 
-  @Authorized('STEWARD')
+  @ProvinceWide('STEWARD')
   @Mutation(() => Connector, { description: 'Registers (or updates) a declarative connector; STEWARD of the province' })
   async registerConnector(@Arg('input', () => DeclarativeConnectorInput) input: DeclarativeConnectorInput, @Ctx() ctx: HubContext) {
-    requireProvince(ctx, 'registerConnector');
     const admin = stewardConnectors(ctx);
     const { id } = await ctx.services.declarativeConnectors.register(input);
     return admin.get(id);
   }
 
-  @Authorized('STEWARD')
+  @ProvinceWide('STEWARD')
   @Mutation(() => ConnectorRun, { description: 'Runs a connector now and returns its run; STEWARD of the province' })
   async runConnector(@Arg('id') id: string, @Ctx() ctx: HubContext) {
-    requireProvince(ctx, 'runConnector');
     const admin = stewardConnectors(ctx);
     await admin.get(id);
     const summary = await ctx.services.runner.run(id, 'api');
     return admin.run(summary.runId);
   }
 
-  @Authorized('STEWARD')
+  @ProvinceWide('STEWARD')
   @Mutation(() => ConnectorRun, {
     description: 'Re-reads a connector\'s source from its start (after the source was reset or regenerated) and returns the run; idempotent: re-reading an unchanged source leaves the store as it was. STEWARD of the province',
   })
   async resetConnector(@Arg('id', () => String) id: string, @Ctx() ctx: HubContext) {
-    requireProvince(ctx, 'resetConnector');
     const admin = stewardConnectors(ctx);
     await admin.get(id);
     const summary = await ctx.services.runner.run(id, 'reset', { fromStart: true });

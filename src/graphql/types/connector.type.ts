@@ -32,10 +32,10 @@ export class ConnectorRun {
   @Field(() => Int, { description: 'Valid records already stored unchanged' })
   unchanged!: number;
 
-  @Field(() => Int, { description: 'Records put in quarantine' })
-  quarantined!: number;
+  @Field(() => Int, { nullable: true, description: 'Records put in quarantine; null for PARTNER keys (quarantine is for stewards and bureaus)' })
+  quarantined!: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why the run failed. The database\'s own text reaches STEWARD and ADMIN keys only; other keys read that it failed and who can see why' })
   error!: string | null;
 }
 
@@ -107,8 +107,8 @@ export class Connector {
   @Field()
   enabled!: boolean;
 
-  @Field(() => Int, { description: 'Open quarantined records' })
-  quarantined!: number;
+  @Field(() => Int, { nullable: true, description: 'Open quarantined records; null for PARTNER keys (quarantine is for stewards and bureaus)' })
+  quarantined!: number | null;
 
   @Field(() => JSONResolver, { description: 'Configuration with defaults applied; secrets shown as ***' })
   config!: unknown;
