@@ -174,6 +174,46 @@ describe('security hardening (issue 13)', () => {
     });
   });
 
+  describe('item 8: errors and fields reveal nothing the caller cannot see', () => {
+    const CREATE = 'mutation($d: String!, $s: String!, $l: String!) { createLocalTag(divisionCode: $d, slug: $s, label: $l, labelEn: "watch") { code } }';
+
+    it("createLocalTag does not name a county's local tag to its city", async () => {
+      const county = await hub.createKey('370102', 'BUREAU');
+      const city = await hub.createKey('370100', 'BUREAU');
+      expect((await hub.graphqlAs(county, CREATE, { d: '370102', s: 'night-shift', l: '夜间重点' })).data.createLocalTag.code).toBe('LOCAL/370102-night-shift');
+      const clash = await hub.graphqlAs(city, CREATE, { d: '370102', s: 'other', l: '夜间重点' });
+      expect(clash.errors?.[0]).toMatchObject({ message: "label '夜间重点' is already taken in 370102; choose another", extensions: { code: 'BAD_USER_INPUT' } });
+      // The county itself, which sees the tag, is told which one.
+      const own = await hub.graphqlAs(county, CREATE, { d: '370102', s: 'again', l: '夜间重点' });
+      expect(own.errors?.[0].message).toBe("label '夜间重点' is already used by LOCAL/370102-night-shift; choose another");
+    });
+
+    it('raw run errors reach STEWARD and ADMIN only; PARTNER keys read no quarantine counts', async () => {
+      const RAW = 'duplicate key value violates unique constraint "permit_pkey"';
+      await hub.tdb.db.pool.query(`insert into connector_run (connector_id, trigger, status, finished_at, quarantined, error) values ('penalty', 'cli', 'FAILED', now(), 7, $1)`, [RAW]);
+      const Q = '{ connectors { id quarantined runs(first: 1) { error quarantined } } }';
+      const view = async (key: string) => (await hub.graphqlAs(key, Q)).data.connectors.find((c: any) => c.id === 'penalty');
+      const partner = await view(await hub.createKey('370000', 'PARTNER'));
+      expect(partner).toEqual({ id: 'penalty', quarantined: null, runs: [{ error: 'the run failed; a STEWARD or ADMIN key can read why', quarantined: null }] });
+      const bureau = await view(await hub.createKey('370000', 'BUREAU'));
+      expect(bureau.runs).toEqual([{ error: 'the run failed; a STEWARD or ADMIN key can read why', quarantined: 7 }]);
+      const steward = await view(await hub.createKey('370000', 'STEWARD'));
+      expect(steward.runs).toEqual([{ error: RAW, quarantined: 7 }]);
+      expect(typeof steward.quarantined).toBe('number');
+    });
+
+    it('the GraphiQL page served without a key embeds no enterprise', async () => {
+      await hub.tdb.db.pool.query(`insert into enterprise (credit_code, name, division_code, score) values ('91370102MA00LOW001', '最低分化工有限公司', '370102', 1) on conflict do nothing`);
+      const res = await fetch(`http://127.0.0.1:${hub.server!.port}/graphql`, { headers: { accept: 'text/html' } });
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      const codes = (await hub.tdb.db.pool.query(`select credit_code, name from enterprise`)).rows;
+      expect(codes.length).toBeGreaterThan(0);
+      expect(codes.filter((r) => html.includes(r.credit_code) || html.includes(r.name))).toEqual([]);
+      expect(html).toContain('370100');
+    });
+  });
+
   describe('must show: the bind address and /metrics behind a token', () => {
     it('binds to 127.0.0.1 unless HUB_HOST says otherwise', async () => {
       expect(loadConfig({}).host).toBe('127.0.0.1');
