@@ -244,7 +244,7 @@ export class HttpClient {
     return {
       ...config,
       lookup: policy.lookupFor(() => trusted) as AxiosRequestConfig['lookup'],
-      beforeRedirect: (options: Record<string, any>) => {
+      beforeRedirect: (options: Record<string, string | undefined>) => {
         const next = policy.checkUrl(options.href ?? `${options.protocol}//${options.host ?? options.hostname}${options.path ?? ''}`);
         trusted = policy.isTrusted(next);
       },

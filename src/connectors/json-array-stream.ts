@@ -33,7 +33,7 @@ export async function* jsonArrayElements(chunks: AsyncIterable<Buffer | string>)
       const text = buf.toString('utf8', elementStart, end).trim();
       try {
         out.push(JSON.parse(text));
-      } catch (e) {
+      } catch {
         throw new JsonArrayStreamError(`an element of ${text.length} characters is not valid JSON`);
       }
       elementStart = -1;
