@@ -95,9 +95,10 @@ describe('security hardening (issue 13)', () => {
       const { rows } = await hub.tdb.db.pool.query(`insert into webhook (division_code, url, secret, created_by) values ('370200', $1, 'a-webhook-secret-0123', 'test') returning id`, [`http://localhost:${rx.port}/hook`]);
       await hub.tdb.db.pool.query(`insert into enterprise (credit_code, name, division_code) values ('91370202MA00SSRF01', 'ssrf', '370202') on conflict do nothing`);
       const wid = (await hub.tdb.db.pool.query(`insert into warning (type, credit_code, severity, message) values ('PERMIT_EXPIRING', '91370202MA00SSRF01', 'MEDIUM', 'test') returning id`)).rows[0].id;
-      await hub.tdb.db.pool.query(`insert into webhook_delivery (webhook_id, warning_id, event, payload) values ($1, $2, 'warning.created', '{}'::jsonb)`, [rows[0].id, wid]);
-      const round = await hub.services.warnings.deliveries.deliverDue();
-      expect(round).toMatchObject({ attempted: 1, delivered: 0, failed: 1 });
+      const delivery = await hub.tdb.db.pool.query(`insert into webhook_delivery (webhook_id, warning_id, event, payload) values ($1, $2, 'warning.created', '{}'::jsonb) returning id`, [rows[0].id, wid]);
+      // The hub's own delivery job (with its target policy), run once as the job queue would run its first attempt.
+      const job = hub.services.warnings.deliveries as unknown as (payload: unknown, helpers: unknown) => Promise<void>;
+      await expect(job({ deliveryId: delivery.rows[0].id }, { abortSignal: new AbortController().signal, job: { attempts: 1, max_attempts: 5 } })).rejects.toThrow(/internal address/);
       expect(rx.hits()).toBe(0);
       const attempt = await hub.tdb.db.pool.query(`select error from webhook_attempt a join webhook_delivery d on d.id = a.delivery_id where d.webhook_id = $1`, [rows[0].id]);
       expect(attempt.rows.map((r) => r.error)).toEqual([expect.stringMatching(/^target localhost resolves to an internal address \((127\.0\.0\.1|::1)\)/)]);
