@@ -1,5 +1,4 @@
 import { Database } from '../db/database';
-import { ConnectorEntity } from '../db/entities';
 import { checkManifest } from './connector-manifest.schema';
 import { SourceConnector } from './connector.types';
 import { ClientError } from '../domain/client-error';
@@ -7,6 +6,24 @@ import { ClientError } from '../domain/client-error';
 /** No connector is registered under the id asked for (`hub sync --connector X`, `runConnector(id)`). */
 export class NoSuchConnectorError extends ClientError {
   override readonly code = 'NOT_FOUND';
+}
+
+/** A row of `connector` as the runner and the steward's view read it. */
+export interface ConnectorRow {
+  id: string;
+  /** `code` or `declarative`. */
+  kind: string;
+  title: string;
+  owner: string | null;
+  /** Cron expression (node-cron syntax), or null for manual runs only. */
+  schedule: string | null;
+  enabled: boolean;
+  /** The declarative definition (declarative connectors only). */
+  definition: unknown;
+  /** Connector configuration; secrets are kept here but never returned by the API. */
+  config: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 /** Builds a runnable connector from a stored declarative definition. */
@@ -46,16 +63,20 @@ export class ConnectorRegistry {
   }
 
   /** The runnable connector with this id and its stored row; throws when unknown. */
-  async resolve(db: Database, id: string): Promise<{ connector: SourceConnector; row: ConnectorEntity }> {
-    const em = db.orm.em.fork();
+  async resolve(db: Pick<Database, 'pool'>, id: string): Promise<{ connector: SourceConnector; row: ConnectorRow }> {
     // From the primary: a connector registered a moment ago must already run.
-    const row = await em.findOne(ConnectorEntity, { id }, { connectionType: 'write' });
+    const res = await db.pool.query<ConnectorRow>({
+      name: 'connector-by-id',
+      text: `select id, kind, title, owner, schedule, enabled, definition, config, created_at as "createdAt", updated_at as "updatedAt" from connector where id = $1`,
+      values: [id],
+    });
+    const row = res.rows[0];
     if (!row) throw new NoSuchConnectorError(`no connector with id '${id}'; known: ${(await this.listIds(db)).join(', ')}`, { value: id });
     return { connector: this.connectorOf(row), row };
   }
 
   /** The runnable connector of a stored row already read (no query). */
-  connectorOf(row: Pick<ConnectorEntity, 'id' | 'kind' | 'definition'>): SourceConnector {
+  connectorOf(row: Pick<ConnectorRow, 'id' | 'kind' | 'definition'>): SourceConnector {
     if (row.kind === 'code') {
       const c = this.code.get(row.id);
       if (!c) throw new Error(`connector '${row.id}' is registered as code but this build has no such connector`);
@@ -65,7 +86,7 @@ export class ConnectorRegistry {
     return this.declarativeFactory(row.id, row.definition);
   }
 
-  async listIds(db: Database): Promise<string[]> {
+  async listIds(db: Pick<Database, 'pool'>): Promise<string[]> {
     const res = await db.pool.query<{ id: string }>('select id from connector order by id');
     return res.rows.map((r) => r.id);
   }

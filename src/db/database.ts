@@ -34,7 +34,7 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** statement_timeout of the API pool in ms (default 15 000). */
   statementTimeoutMs?: number;
-  /** URL of a hot standby for read-only API queries (and MikroORM's read replica). */
+  /** URL of a hot standby for read-only API queries (`readPool`). */
   replicaUrl?: string;
   log?: (line: string) => void;
   /** Lines an operator should see (the embedded server restarted, a running hub's server used). */
@@ -79,8 +79,8 @@ export async function connectDatabase(url: string, opts: OpenDatabaseOptions = {
     // client is broken from then on; the pool discards it when it is released.
     p.on('connect', (client) => client.on('error', (err) => opts.log?.(`database connection lost while in use: ${err.message}`)));
   }
-  // MikroORM reads through the standby too (its read replica), except where a caller asks for the primary.
-  const orm = await initOrm(url, opts.replicaUrl ? { replicas: [{ clientUrl: opts.replicaUrl }] } : {});
+  // MikroORM runs the migrations only, on the primary.
+  const orm = await initOrm(url);
   if (opts.migrate !== false) {
     await migrate(orm);
     // The job queue's schema (graphile_worker) comes from its own migrations.

@@ -1,16 +1,17 @@
 import { MikroORM, Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations';
-import { entities } from './entities';
 
 /**
- * Starts MikroORM on `clientUrl`. Tests pass overrides (pool size, debug);
+ * Starts MikroORM on `clientUrl` for its migrator alone: the hub has no
+ * entities and reads and writes through pg pools (docs/architecture.md,
+ * "Database access"). Tests pass overrides (pool size, debug);
  * schema changes only ever come from the migrations in migrations/.
  */
 export async function initOrm(clientUrl: string, overrides: Partial<Options> = {}): Promise<MikroORM> {
   return MikroORM.init({
     clientUrl,
-    entities,
+    entities: [],
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },
     migrations: {

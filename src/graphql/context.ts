@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Caller } from '../auth/caller.model';
 import { HubConfig } from '../config/config';
 import { DeclarativeConnectorService } from '../connectors/declarative/declarative-connector.service';
@@ -22,7 +21,7 @@ import { Loaders, createLoaders } from './loaders';
  */
 export interface ApiServices {
   config: Pick<HubConfig, 'publicUrl'>;
-  db: Pick<Database, 'orm' | 'pool' | 'readPool' | 'apiPool'>;
+  db: Pick<Database, 'pool' | 'readPool' | 'apiPool'>;
   divisions: DivisionDirectory;
   enterprises: EnterpriseSearchService;
   /** Steward view of connectors: runs, quarantine, re-processing. */
@@ -39,10 +38,9 @@ export interface ApiServices {
   log: (line: string) => void;
 }
 
-/** What every resolver receives: the services, this request's EntityManager and loaders, and who is asking. */
+/** What every resolver receives: the services, this request's loaders, and who is asking. */
 export interface HubContext {
   services: ApiServices;
-  em: EntityManager;
   loaders: Loaders;
   caller: Caller;
   /** The caller's jurisdiction; every enterprise query puts it in its WHERE clause. */
@@ -52,8 +50,7 @@ export interface HubContext {
   clientAddress?: string;
 }
 
-/** A fresh context for one request of `caller`: its EntityManager fork and every DataLoader of the API (`createLoaders`). */
+/** A fresh context for one request of `caller`, with every DataLoader of the API (`createLoaders`). */
 export function createContext(services: ApiServices, caller: Caller, requestId: string, clientAddress?: string): HubContext {
-  const em = services.db.orm.em.fork() as EntityManager;
-  return { services, em, loaders: createLoaders(services, caller.scope, () => em), caller, scope: caller.scope, requestId, clientAddress };
+  return { services, loaders: createLoaders(services, caller.scope), caller, scope: caller.scope, requestId, clientAddress };
 }

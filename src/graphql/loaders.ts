@@ -1,6 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { DivisionEntity, PermitEntity } from '../db/entities';
 import { EnterpriseRow } from '../enterprises/enterprise.model';
 import { Scope } from '../jurisdiction/scope';
 import type { MonitoringDeviceService, MonitoringHourRow } from '../monitoring/monitoring-device.service';
@@ -68,11 +66,30 @@ export class LoaderFamily<A, K, V> {
 
 /** What the loaders read through (a part of the request's `ApiServices`). */
 export interface LoaderServices {
-  db: Pick<Database, 'apiPool'>;
+  db: Pick<Database, 'apiPool' | 'readPool'>;
   scoring: ScoringServices;
   tags: TagService;
   warnings: { workflow: WarningService; webhooks: WebhookService };
   monitoringDevices: MonitoringDeviceService;
+}
+
+/** A division as the `Division` type reads it. */
+export interface DivisionRow {
+  code: string;
+  name: string;
+  /** PROVINCE, CITY or COUNTY. */
+  level: string;
+  parentCode: string | null;
+}
+
+/** A permit as the `Permit` type reads it (dates as YYYY-MM-DD). */
+export interface PermitRow {
+  creditCode: string;
+  permitNo: string;
+  validFrom: string;
+  validTo: string;
+  /** VALID, EXPIRED or REVOKED. */
+  status: string;
 }
 
 /** A key of `Enterprise.recentHistory(last)`. */
@@ -86,21 +103,32 @@ export interface RecentHistoryKey {
  * `createContext`: every nested field fetches for all its parents in one
  * statement per query level, and nothing is shared between requests (or
  * between the events of a subscription). Jurisdiction-bound loaders carry the
- * caller's scope into their SQL. `em` is called only when an ORM-backed loader
- * first runs, so a context that never reads divisions or permits forks no
- * EntityManager.
+ * caller's scope into their SQL. Every loader is plain SQL through the pools
+ * (the hub's one way to read; see docs/architecture.md, "Database access").
  */
-export function createLoaders(services: LoaderServices, scope: Scope, em: () => EntityManager) {
+export function createLoaders(services: LoaderServices, scope: Scope) {
   const { scoring, tags, warnings, monitoringDevices } = services;
   return {
-    division: new DataLoader<string, DivisionEntity | null>(async (codes) => {
-      const rows = await em().find(DivisionEntity, { code: { $in: [...codes] } });
-      const byCode = new Map(rows.map((r) => [r.code, r]));
+    /** Divisions by code (read pool: a standby when there is one). */
+    division: new DataLoader<string, DivisionRow | null>(async (codes) => {
+      const res = await services.db.readPool.query<DivisionRow>({
+        name: 'divisions-by-code',
+        text: 'select code, name, level, parent_code as "parentCode" from division where code = any($1::text[])',
+        values: [[...codes]],
+      });
+      const byCode = new Map(res.rows.map((r) => [r.code, r]));
       return codes.map((c) => byCode.get(c) ?? null);
     }),
-    permits: new DataLoader<string, PermitEntity[]>(async (codes) => {
-      const rows = await em().find(PermitEntity, { creditCode: { $in: [...codes] } }, { orderBy: { creditCode: 'asc', validFrom: 'asc', permitNo: 'asc' } });
-      return groupBy(codes, rows, (r) => r.creditCode);
+    /** Permits of enterprises, oldest first (read pool). */
+    permits: new DataLoader<string, PermitRow[]>(async (codes) => {
+      const res = await services.db.readPool.query<PermitRow>({
+        name: 'permits-of-enterprises',
+        text: `select credit_code as "creditCode", permit_no as "permitNo", to_char(valid_from, 'YYYY-MM-DD') as "validFrom",
+                      to_char(valid_to, 'YYYY-MM-DD') as "validTo", status
+                 from permit where credit_code = any($1::text[]) order by credit_code, valid_from, permit_no`,
+        values: [[...codes]],
+      });
+      return groupBy(codes, res.rows, (r) => r.creditCode);
     }),
 
     /** Tags an enterprise carries, as the caller's jurisdiction sees them (API pool). */

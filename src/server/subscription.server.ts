@@ -10,7 +10,6 @@ import { WebSocketServer } from 'ws';
 import { ServerServices } from './server-services.types';
 import { CorsPolicy } from './cors';
 import { Caller } from '../auth/caller.model';
-import { EntityManager } from '@mikro-orm/postgresql';
 import { HubContext } from '../graphql/context';
 import { Loaders, createLoaders } from '../graphql/loaders';
 import { precheckDocument } from '../graphql/limits/document-precheck';
@@ -85,12 +84,11 @@ function mapStream<T, R>(source: AsyncIterable<T>, fn: (v: T) => Promise<R> | R)
 }
 
 /**
- * The context of one pushed event: like a request's, but the EntityManager
- * fork and its loaders are made only if a field of the event needs them, so
- * fanning one event out to thousands of subscribers costs no fork per subscriber.
+ * The context of one pushed event: like a request's, but its loaders are
+ * made only if a field of the event needs them, so fanning one event out to
+ * thousands of subscribers builds no loaders for those that need none.
  */
 function eventContext(services: ServerServices, caller: Caller, requestId: string, clientAddress?: string): HubContext {
-  let em: EntityManager | undefined;
   let loaders: Loaders | undefined;
   return {
     services,
@@ -98,11 +96,8 @@ function eventContext(services: ServerServices, caller: Caller, requestId: strin
     scope: caller.scope,
     requestId,
     clientAddress,
-    get em() {
-      return (em ??= services.db.orm.em.fork() as EntityManager);
-    },
     get loaders() {
-      return (loaders ??= createLoaders(services, caller.scope, () => this.em));
+      return (loaders ??= createLoaders(services, caller.scope));
     },
   };
 }
