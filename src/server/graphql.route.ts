@@ -64,7 +64,7 @@ export function graphqlRoute(apollo: ApolloServer<HubContext>, opts: GraphqlRout
         const bytes = Buffer.from(response.body.string, 'utf8');
         out['content-length'] = String(bytes.length);
         // A field that failed because the database is down makes the whole answer a 503 (retry later), not a 200.
-        const unavailable = response.body.string.includes('"SERVICE_UNAVAILABLE"') && (response.status ?? 200) === 200;
+        const unavailable = (response.status ?? 200) === 200 && reportsDatabaseUnavailable(response.body.string);
         res.writeHead(unavailable ? 503 : (response.status ?? 200), out);
         res.end(bytes);
       } else {
@@ -74,4 +74,15 @@ export function graphqlRoute(apollo: ApolloServer<HubContext>, opts: GraphqlRout
       }
     },
   };
+}
+
+/**
+ * True when one of the answer's errors says the database is unavailable. The body is parsed
+ * only when the code appears in it at all, so a normal answer costs one substring search, and
+ * a data value that happens to read "SERVICE_UNAVAILABLE" does not turn the answer into a 503.
+ */
+export function reportsDatabaseUnavailable(body: string): boolean {
+  if (!body.includes('"SERVICE_UNAVAILABLE"')) return false;
+  const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
+  return (parsed.errors ?? []).some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
 }
