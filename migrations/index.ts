@@ -15,6 +15,7 @@ import { Migration20261201094500RulesAsData } from './Migration20261201094500_ru
 import { Migration20261201110000SupervisionPlans } from './Migration20261201110000_supervision-plans';
 import { Migration20261201100000ConnectorAttention } from './Migration20261201100000_connector-attention';
 import { Migration20261201113000EntityResolution } from './Migration20261201113000_entity-resolution';
+import { Migration20261201113000RealtimeExceed } from './Migration20261201113000_realtime-exceed';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -39,4 +40,5 @@ export const migrationsList = [
   { name: 'Migration20261201100000_connector-attention', class: Migration20261201100000ConnectorAttention },
   { name: 'Migration20261201110000_supervision-plans', class: Migration20261201110000SupervisionPlans },
   { name: 'Migration20261201113000_entity-resolution', class: Migration20261201113000EntityResolution },
+  { name: 'Migration20261201113000_realtime-exceed', class: Migration20261201113000RealtimeExceed },
 ];

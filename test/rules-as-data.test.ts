@@ -7,7 +7,7 @@ import { withCheckChar } from '../src/domain/credit-code';
 import { addDays, chinaToday } from '../src/domain/china-date';
 import { WARNING_TYPES } from '../src/domain/vocabulary';
 import { readBundledTagCatalogue } from '../src/tags/tag-catalogue.model';
-import { WarningParameterValidationError, readBundledWarningParameters } from '../src/warnings/warning-parameters.model';
+import { DEFAULT_WARNING_PARAMETERS_VERSION, WarningParameterValidationError, readBundledWarningParameters } from '../src/warnings/warning-parameters.model';
 import { TestHub, startTestHub } from './support/test-hub';
 
 const run = promisify(execFile);
@@ -41,17 +41,20 @@ describe('warning parameters as versioned data', () => {
   }
 
   it('the start-up loader stored the shipped version, active, and the warning types of the vocabulary', async () => {
-    expect(await q(`select version, active from warning_parameter_set`)).toEqual([{ version: 'SD-WARN-2021', active: true }]);
+    expect(await q(`select version, active from warning_parameter_set order by version`)).toEqual([
+      { version: 'SD-WARN-2021', active: false },
+      { version: DEFAULT_WARNING_PARAMETERS_VERSION, active: true },
+    ]);
     expect((await q(`select code from warning_type order by position`)).map((r) => r.code)).toEqual(WARNING_TYPES);
     await expect(q(`insert into warning (type, credit_code, severity, message) values ('NO_SUCH_TYPE', $1, 'LOW', 'x')`, [code()])).rejects.toThrow(/foreign key|violates/);
   });
 
   it('a new version changes detection, severities and the message text; versions are immutable', async () => {
     const c = code();
-    // 2 exceedance days within the last 3 days, none in the 3 before; under SD-WARN-2021 (3 in 7) no warning.
+    // 2 exceedance days within the last 3 days, none in the 3 before; under the shipped version (3 in 7) no warning.
     await exceedDays(c, [0, 2]);
     const before = await hub.services.warnings.detection.detect({ targets: { kind: 'codes', codes: [c] }, today: T });
-    expect(before.parameterVersion).toBe('SD-WARN-2021');
+    expect(before.parameterVersion).toBe(DEFAULT_WARNING_PARAMETERS_VERSION);
     expect(await q(`select * from warning where credit_code = $1`, [c])).toHaveLength(0);
 
     const base = readBundledWarningParameters();
@@ -83,7 +86,7 @@ describe('warning parameters as versioned data', () => {
     ]);
 
     // Back to the shipped version: 3 days in 7 still hold there, with its severity and its numbers in the message.
-    await repo.activate('SD-WARN-2021');
+    await repo.activate(DEFAULT_WARNING_PARAMETERS_VERSION);
     await hub.services.warnings.detection.detect({ targets: { kind: 'codes', codes: [c] }, today: T });
     expect(await q(`select status, severity, message from warning where credit_code = $1`, [c])).toEqual([
       { status: 'OPEN', severity: 'MEDIUM', message: 'outlet DA001, pollutant a21026: 3 exceedance days in the last 7 days against 0 in the 7 days before' },
@@ -106,7 +109,7 @@ describe('warning parameters as versioned data', () => {
     expect(stdout).toMatch(/warning parameters TEST-WARN-CLI active/);
     expect(await q(`select version from warning_parameter_set where active`)).toEqual([{ version: 'TEST-WARN-CLI' }]);
     expect((await hub.services.warnings.parameters.active()).detectors.SCORE_DROP.points).toBe(15);
-    await hub.services.warnings.parameters.activate('SD-WARN-2021');
+    await hub.services.warnings.parameters.activate(DEFAULT_WARNING_PARAMETERS_VERSION);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,6 @@
 import { Hj212Gateway } from '../gateway/hj212-gateway.server';
-import { maintainHj212Partitions, PgHj212Store, type Hj212HourWritten } from '../gateway/hj212.store';
+import { maintainHj212Partitions, pruneHj212Hours, PgHj212Store, type Hj212HourWritten } from '../gateway/hj212.store';
+import { boundCreditCodes } from '../gateway/monitoring-device.store';
 import { MonitoringDeviceService } from '../monitoring/monitoring-device.service';
 import type { Database } from '../db/database';
 import type { HubConfig } from '../config/config';
@@ -10,8 +11,10 @@ export interface Hj212Services {
   devices: MonitoringDeviceService;
   /** Listeners told of every commit that wrote hourly values (real-time warnings hook in here). */
   onHoursWritten(fn: (hours: Hj212HourWritten[]) => void): void;
-  /** Partition upkeep: today's and the next days' partitions, older than the retention dropped. */
-  maintain(): Promise<string[]>;
+  /** Upkeep: today's and the next days' packet partitions, those past the retention dropped; hourly values past theirs deleted. */
+  maintain(): Promise<{ dropped: string[]; hoursDeleted: number }>;
+  /** Credit codes of the enterprises with a bound device (the targets of the DATA_GAP check of silent devices). */
+  boundCreditCodes(): Promise<string[]>;
 }
 
 /** Builds the HJ 212 services on an open database. */
@@ -22,7 +25,11 @@ export function createHj212Services(config: HubConfig, db: Database, log: (l: st
     store,
     devices: new MonitoringDeviceService(db.pool, db.readPool, store),
     onHoursWritten: (fn) => listeners.push(fn),
-    maintain: () => maintainHj212Partitions(db.pool, { retentionDays: config.hj212RetentionDays }),
+    maintain: async () => ({
+      dropped: await maintainHj212Partitions(db.pool, { retentionDays: config.hj212RetentionDays }),
+      hoursDeleted: await pruneHj212Hours(db.pool, { retentionDays: config.hj212HourRetentionDays }),
+    }),
+    boundCreditCodes: () => boundCreditCodes(db.pool),
   };
 }
 

@@ -18,6 +18,7 @@ import { hubPubSub } from '../realtime/hub-pubsub';
 import { WarningDetectionService } from '../warnings/warning-detection.service';
 import { WarningParameterRepository } from '../warnings/warning-parameter.repository';
 import { WarningService } from '../warnings/warning.service';
+import { RealtimeExceedTrigger } from '../warnings/realtime-exceed.trigger';
 import { webhookDeliveryTask } from '../webhooks/webhook-delivery.task';
 import { OutboundTargetPolicy } from '../connectors/outbound-target.policy';
 import { WebhookService } from '../webhooks/webhook.service';
@@ -38,6 +39,8 @@ export interface WarningServices {
   webhooks: WebhookService;
   /** The job that sends one webhook delivery; the job queue started with the scheduler runs it, with retries. */
   deliveries: Task;
+  /** REALTIME_EXCEED passes run right after each commit of hourly values by the HJ 212 gateway. */
+  realtimeExceed: RealtimeExceedTrigger;
 }
 
 /**
@@ -95,14 +98,17 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
   const parameters = new WarningParameterRepository(db.pool);
   // Webhooks and declarative connectors go where API callers point them: internal addresses only when the operator allows them.
   const targets = new OutboundTargetPolicy({ allowPrivate: config.allowPrivateTargets, trustedOrigins: [config.sourcesUrl, ...config.allowedTargets] });
+  const detection = new WarningDetectionService(db.pool, { log, parameters });
   const warnings: WarningServices = {
-    detection: new WarningDetectionService(db.pool, { log, parameters }),
+    detection,
     parameters,
     workflow: new WarningService(db.apiPool, divisions),
     webhooks: new WebhookService(db.apiPool, divisions, { targets, perDivision: config.webhooksPerDivision }),
     deliveries: webhookDeliveryTask(db.pool, { log, targets }),
+    realtimeExceed: new RealtimeExceedTrigger(detection, log),
   };
   const hj212 = createHj212Services(config, db, log);
+  hj212.onHoursWritten(warnings.realtimeExceed.onHours);
   const postSync = postSyncPipeline({ scores: scoring.scores, tags, detection: warnings.detection });
   const runner = new SyncRunner(db, config, connectors, { log, targets, ...opts.runner, postSync: [...postSync, ...(opts.runner?.postSync ?? [])] });
   return {

@@ -10,6 +10,9 @@ export const DAILY_TASK_SCHEDULE = '30 2 * * *';
 /** HJ 212 partition upkeep: every hour at minute 7. */
 export const HJ212_PARTITION_SCHEDULE = '0 7 * * * *';
 
+/** HJ 212 devices checked for silence (DATA_GAP after 2 hours without a packet): every 5 minutes. */
+export const HJ212_SILENCE_SCHEDULE = '0 */5 * * * *';
+
 /** One step of the daily task. */
 export interface DailyStep {
   name: string;
@@ -71,11 +74,30 @@ export function scheduledTasks(services: Pick<HubServices, 'scoring' | 'warnings
         return `${steps.length} daily step(s): ${steps.map((s) => s.name).join(', ')}`;
       },
     },
-    ...(services.hj212 ? [hj212PartitionTask(services.hj212)] : []),
+    ...(services.hj212 ? [hj212PartitionTask(services.hj212), hj212SilenceTask(services.hj212, services.warnings)] : []),
   ];
 }
 
-/** HJ 212 raw packets: partitions for the coming days created, those past the retention dropped (hourly). */
+/**
+ * DATA_GAP of a bound HJ 212 device silent for 2 hours: the DATA_GAP detector over the enterprises
+ * with a bound device, every 5 minutes (it also clears the warning of a device that reports again).
+ */
+export function hj212SilenceTask(hj212: Pick<NonNullable<HubServices['hj212']>, 'boundCreditCodes'>, warnings: Pick<HubServices['warnings'], 'detection'>): ScheduledTaskDefinition {
+  return {
+    id: 'hj212-silent-devices',
+    schedule: HJ212_SILENCE_SCHEDULE,
+    timeoutMs: 5 * 60_000,
+    preventOverlap: true,
+    run: async () => {
+      const codes = await hj212.boundCreditCodes();
+      if (!codes.length) return undefined;
+      const s = await warnings.detection.detect({ targets: { kind: 'codes', codes }, types: ['DATA_GAP'] });
+      return s.raised.length || s.resolved ? `DATA_GAP: ${s.raised.length} raised, ${s.resolved} cleared over ${codes.length} enterprises` : undefined;
+    },
+  };
+}
+
+/** HJ 212 raw packets: partitions for the coming days created, those past the retention dropped; hourly values past theirs deleted (hourly). */
 function hj212PartitionTask(hj212: NonNullable<HubServices['hj212']>): ScheduledTaskDefinition {
   return {
     id: 'hj212-partitions',
@@ -83,8 +105,9 @@ function hj212PartitionTask(hj212: NonNullable<HubServices['hj212']>): Scheduled
     timeoutMs: 10 * 60_000,
     preventOverlap: true,
     run: async () => {
-      const dropped = await hj212.maintain();
-      return dropped.length ? `dropped ${dropped.join(', ')}` : undefined;
+      const { dropped, hoursDeleted } = await hj212.maintain();
+      const done = [dropped.length ? `dropped ${dropped.join(', ')}` : '', hoursDeleted ? `${hoursDeleted} hourly values deleted` : ''].filter(Boolean);
+      return done.length ? done.join('; ') : undefined;
     },
   };
 }

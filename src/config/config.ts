@@ -43,6 +43,8 @@ export interface HubConfig {
   webhooksPerDivision: number;
   /** When set, `/metrics` answers only with `Authorization: Bearer <token>` (HUB_METRICS_TOKEN). */
   metricsToken?: string;
+  /** Days hourly values from HJ 212 (`monitoring_hour`) are kept (HUB_HJ212_HOUR_RETENTION_DAYS, default 400); older hours are deleted by the partition task. */
+  hj212HourRetentionDays: number;
   /** Log level: debug, info, warn or error. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -145,6 +147,7 @@ const EnvSchema = z.object({
   ),
   HUB_WEBHOOKS_PER_DIVISION: env(wholeNumber((v) => `HUB_WEBHOOKS_PER_DIVISION must be a whole number from 1 to 1000, got '${v}'`, (n) => n >= 1 && n <= 1000).default(20)),
   HUB_METRICS_TOKEN: env(z.string().min(16, 'HUB_METRICS_TOKEN must have at least 16 characters').optional()),
+  HUB_HJ212_HOUR_RETENTION_DAYS: env(wholeNumber((v) => `HUB_HJ212_HOUR_RETENTION_DAYS must be a whole number of days from 1 to 3660, got '${v}'`, (n) => n >= 1 && n <= 3660).default(400)),
 });
 
 /**
@@ -176,6 +179,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     allowedTargets: e.HUB_ALLOWED_TARGETS,
     webhooksPerDivision: e.HUB_WEBHOOKS_PER_DIVISION,
     metricsToken: e.HUB_METRICS_TOKEN,
+    hj212HourRetentionDays: e.HUB_HJ212_HOUR_RETENTION_DAYS,
     ...overrides,
   };
 }

@@ -94,6 +94,7 @@ export const WARNING_TYPE_INFO = {
   DATA_GAP: '数据中断 an online-monitored outlet has reported nothing for whole days',
   PERMIT_EXPIRING: '许可证即将到期 a permit expires soon and no later valid permit exists',
   FORECAST_HIGH: '高风险预测 the score trend reaches the HIGH band soon',
+  REALTIME_EXCEED: '实时超标 consecutive valid hourly averages of an outlet and pollutant above the limit (HJ 212 gateway)',
 } as const;
 export type WarningType = keyof typeof WARNING_TYPE_INFO;
 export const WARNING_TYPES = Object.keys(WARNING_TYPE_INFO) as WarningType[];

@@ -360,3 +360,23 @@ export async function maintainHj212Partitions(pool: Pool, opts: { now?: Date; ah
   }
   return dropped;
 }
+
+/**
+ * Hourly values (`monitoring_hour`) older than `retentionDays` (default 400) deleted, in batches
+ * so no one statement holds many locks. Returns the number deleted. The daily summaries made of
+ * them stay in `monitoring_day`.
+ */
+export async function pruneHj212Hours(pool: Pool, opts: { now?: Date; retentionDays?: number; batch?: number } = {}): Promise<number> {
+  const now = opts.now ?? new Date();
+  const cutoff = new Date(now.getTime() - (opts.retentionDays ?? 400) * 86_400_000).toISOString();
+  const batch = opts.batch ?? 10_000;
+  let total = 0;
+  for (;;) {
+    const r = await pool.query(
+      `delete from monitoring_hour where ctid = any(array(select ctid from monitoring_hour where hour < $1::timestamptz limit $2))`,
+      [cutoff, batch],
+    );
+    total += r.rowCount ?? 0;
+    if ((r.rowCount ?? 0) < batch) return total;
+  }
+}

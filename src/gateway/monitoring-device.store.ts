@@ -128,3 +128,9 @@ export async function listMonitoringDevices(
     limits: r.limits,
   }));
 }
+
+/** Credit codes of the enterprises with at least one bound device. */
+export async function boundCreditCodes(pool: Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ c: string }>(`select distinct credit_code as c from monitoring_device order by 1`);
+  return rows.map((r) => r.c);
+}

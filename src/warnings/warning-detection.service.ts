@@ -9,11 +9,14 @@ import { DetectionSpec, DetectionTargets, clearedReasonSql, detectorStatements }
 import { WarningParameterRepository } from './warning-parameter.repository';
 import { WARNING_TYPES, WarningType } from '../domain/vocabulary';
 
+/** The types whose conditions read scores and their history (passes of them are serialised with rescoring). */
+const SCORE_TYPES: readonly WarningType[] = ['RISK_UP', 'SCORE_DROP', 'FORECAST_HIGH'];
+
 /** What to run detectors on. */
 export interface DetectionRequest {
   /** Every enterprise (the daily run), or these credit codes (after a sync). */
   targets: DetectionTargets;
-  /** Detector types to run (default: all six). */
+  /** Detector types to run (default: all of them). */
   types?: readonly WarningType[];
   /** Detection date, China time (default: today). */
   today?: string;
@@ -81,7 +84,11 @@ export class WarningDetectionService {
   async detectIn(client: PoolClient, req: DetectionRequest): Promise<DetectionSummary> {
     const started = Date.now();
     const today = requireDate(req.today ?? chinaToday(this.now()), 'today');
-    await client.query(`select pg_advisory_xact_lock(hashtext('hub-rescore'))`);
+    const now = this.now();
+    // Only passes that read scores wait for rescoring (and move the score-history watermark): the
+    // HJ 212 passes (REALTIME_EXCEED, DATA_GAP of a silent device) must not sit behind a long rescore.
+    const readsScores = req.includeScoreChanges || (req.types ?? WARNING_TYPES).some((t) => SCORE_TYPES.includes(t));
+    if (readsScores) await client.query(`select pg_advisory_xact_lock(hashtext('hub-rescore'))`);
     await client.query(`select pg_advisory_xact_lock(hashtext('hub-warnings'))`);
     const active = await this.parameters.active(client);
     // A type the active parameter set does not configure neither raises nor clears warnings.
@@ -103,7 +110,7 @@ export class WarningDetectionService {
       const changed = await client.query<{ credit_code: string }>(`select distinct credit_code from score_history where id > $1 and id <= $2`, [hw, top]);
       targets = { kind: 'codes', codes: [...new Set([...targets.codes, ...changed.rows.map((r) => r.credit_code)])] };
     }
-    await client.query(`update warning_detection_state set history_watermark = greatest(history_watermark, $1), updated_at = now()`, [top]);
+    if (readsScores) await client.query(`update warning_detection_state set history_watermark = greatest(history_watermark, $1), updated_at = now()`, [top]);
     const empty: DetectionSummary = { today, parameterVersion: active.version, enterprises: 0, holding: {}, raised: [], resolved: 0, deliveriesQueued: 0, durationMs: 0 };
     if (targets.kind === 'codes' && !targets.codes.length) return { ...empty, durationMs: Date.now() - started };
 
@@ -114,7 +121,7 @@ export class WarningDetectionService {
     );
     if (!rs.rows.length) throw new Error('no active rule set: the detectors need its risk thresholds');
     const spec: DetectionSpec = {
-      targets, today, riskLowMin: rs.rows[0].low, riskMediumMin: rs.rows[0].medium, minExceedHours: rs.rows[0].exceed ?? 1, parameters: active.detectors,
+      targets, today, riskLowMin: rs.rows[0].low, riskMediumMin: rs.rows[0].medium, minExceedHours: rs.rows[0].exceed ?? 1, parameters: active.detectors, now,
     };
 
     await client.query(`create temp table if not exists warning_hold (

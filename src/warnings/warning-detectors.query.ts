@@ -20,6 +20,8 @@ export interface DetectionSpec {
   minExceedHours: number;
   /** The detectors' numbers and severities: the active warning parameter set (data, versioned). */
   parameters: Partial<DetectorParameterMap>;
+  /** The pass's instant (the hour-based conditions, REALTIME_EXCEED and a device's silence, measure from it). */
+  now: Date;
 }
 
 /** A statement filling `warning_hold` with the conditions that hold, for one warning type. */
@@ -129,20 +131,45 @@ function exceedTrend(spec: DetectionSpec, d: DetectorParameterMap['EXCEED_TREND'
   return { type: 'EXCEED_TREND', sql, values: p.values };
 }
 
-/** DATA_GAP (of enterprises in the store only): an outlet the monitoring system reports has no row at all on the last `wholeDays` (or more) whole days before today. */
+/**
+ * DATA_GAP (of enterprises in the store only), per outlet: the monitoring system has no row of it at all
+ * on the last `wholeDays` (or more) whole days before today, or — when the set gives `silentHours` —
+ * the HJ 212 device bound to it has sent nothing for `silentHours` (since its last packet, or since its
+ * binding when it never sent one). Both are the same condition of the outlet: one warning stands for
+ * either. A silent device escalates after a day.
+ */
 function dataGap(spec: DetectionSpec, d: DetectorParameterMap['DATA_GAP']): DetectorStatement {
   const p = new SqlParams();
   const today = `${p.add(spec.today)}::date`;
+  const days = `
+      select 'DATA_GAP'::text as type, o.credit_code, o.outlet_code,
+             ${severitySql(d, p, `${today} - o.last_day - 1 >= ${p.add(d.escalateAtDays)}::int`)} as severity,
+             format('outlet %s has reported nothing for %s whole days (last report %s)', o.outlet_code, ${today} - o.last_day - 1, o.last_day) as message,
+             jsonb_build_object('outlet', o.outlet_code, 'lastReportedDay', o.last_day, 'wholeDaysMissing', ${today} - o.last_day - 1) as details,
+             0 as pick
+        from (select credit_code, outlet_code, max(day) as last_day from monitoring_day
+               where day <= ${today} and ${target(spec, p, 'credit_code')} group by credit_code, outlet_code) o
+       where ${today} - o.last_day - 1 >= ${p.add(d.wholeDays)}::int`;
+  let silent = '';
+  if (d.silentHours !== undefined) {
+    const now = `${p.add(spec.now.toISOString())}::timestamptz`;
+    const last = 'coalesce(s.last_packet_at, m.bound_at)';
+    const hours = `floor(extract(epoch from ${now} - ${last}) / 3600)::int`;
+    silent = `
+      union all
+      select 'DATA_GAP', m.credit_code, m.outlet_code,
+             ${severitySql(d, p, `${now} - ${last} >= interval '1 day'`)},
+             format('HJ 212 device %s of outlet %s has sent nothing for %s hours (last packet %s)', m.mn, m.outlet_code, ${hours}, coalesce(s.last_packet_at::text, 'never')),
+             jsonb_build_object('outlet', m.outlet_code, 'mn', m.mn, 'lastPacketAt', s.last_packet_at, 'boundAt', m.bound_at, 'silentHours', ${hours}),
+             1
+        from monitoring_device m left join hj212_sender s on s.mn = m.mn
+       where ${last} <= ${now} - make_interval(hours => ${p.add(d.silentHours)}::int) and ${target(spec, p, 'm.credit_code')}`;
+  }
   const sql = `${HOLD_COLUMNS}
-    select 'DATA_GAP', o.credit_code, o.outlet_code,
-           ${severitySql(d, p, `${today} - o.last_day - 1 >= ${p.add(d.escalateAtDays)}::int`)},
-           format('outlet %s has reported nothing for %s whole days (last report %s)', o.outlet_code, ${today} - o.last_day - 1, o.last_day),
-           jsonb_build_object('outlet', o.outlet_code, 'lastReportedDay', o.last_day, 'wholeDaysMissing', ${today} - o.last_day - 1),
-           true
-      from (select credit_code, outlet_code, max(day) as last_day from monitoring_day
-             where day <= ${today} and ${target(spec, p, 'credit_code')} group by credit_code, outlet_code) o
+    select distinct on (g.credit_code, g.outlet_code) g.type, g.credit_code, g.outlet_code, g.severity, g.message, g.details, true
+      from (${days}${silent}) g
       join enterprise e using (credit_code)
-     where ${today} - o.last_day - 1 >= ${p.add(d.wholeDays)}::int`;
+     order by g.credit_code, g.outlet_code, g.pick`;
   return { type: 'DATA_GAP', sql, values: p.values };
 }
 
@@ -228,6 +255,48 @@ function forecastHigh(spec: DetectionSpec, d: DetectorParameterMap['FORECAST_HIG
   return { type: 'FORECAST_HIGH', sql, values: p.values };
 }
 
+/**
+ * REALTIME_EXCEED (of enterprises in the store), per outlet and pollutant with a bound limit: the
+ * `hours` latest hourly values from the HJ 212 gateway are consecutive hours, all valid (flag `N`;
+ * an hour under `C`, `M` or any other flag never counts) and all above the limit. A newer hour that
+ * is not a valid exceedance clears it. A condition whose latest hour is older than `freshHours` opens
+ * no warning (late or re-sent data) but keeps an open one open. Escalated when the latest average is
+ * at least `escalateAtRatio` times the limit.
+ */
+function realtimeExceed(spec: DetectionSpec, d: DetectorParameterMap['REALTIME_EXCEED']): DetectorStatement {
+  const p = new SqlParams();
+  const now = `${p.add(spec.now.toISOString())}::timestamptz`;
+  const n = `${p.add(d.hours)}::int`;
+  const sql = `${HOLD_COLUMNS}
+    with lim as (
+      select m.credit_code, m.outlet_code, l.pollutant_code, l.limit_value, l.unit
+        from monitoring_device m join monitoring_device_limit l on l.mn = m.mn
+       where ${target(spec, p, 'm.credit_code')}
+    ), latest as (
+      select lim.*, h.hour, h.avg, h.flag
+        from lim cross join lateral (
+          select hour, avg, flag from monitoring_hour x
+           where x.credit_code = lim.credit_code and x.outlet_code = lim.outlet_code and x.pollutant_code = lim.pollutant_code
+           order by hour desc limit ${n}) h
+    ), runs as (
+      select credit_code, outlet_code, pollutant_code, limit_value, unit, max(hour) as last_hour, min(hour) as first_hour,
+             array_agg(avg order by hour) as avgs, count(*) as hours
+        from latest
+       where flag = 'N' and avg > limit_value
+       group by credit_code, outlet_code, pollutant_code, limit_value, unit
+    )
+    select 'REALTIME_EXCEED', r.credit_code, r.outlet_code || '/' || r.pollutant_code,
+           ${severitySql(d, p, `r.avgs[array_upper(r.avgs, 1)] >= ${p.add(d.escalateAtRatio)}::float8 * r.limit_value`)},
+           format('outlet %s, pollutant %s: %s consecutive valid hourly averages above the limit %s %s (%s), latest hour %s',
+                  r.outlet_code, r.pollutant_code, r.hours, r.limit_value, coalesce(r.unit, ''), array_to_string(r.avgs, ', '), r.last_hour),
+           jsonb_build_object('outlet', r.outlet_code, 'pollutant', r.pollutant_code, 'limit', r.limit_value, 'unit', r.unit,
+                              'hourlyAverages', to_jsonb(r.avgs), 'fromHour', r.first_hour, 'toHour', r.last_hour),
+           r.last_hour >= ${now} - make_interval(hours => ${p.add(d.freshHours)}::int)
+      from runs r join enterprise e using (credit_code)
+     where r.hours = ${n} and r.last_hour - r.first_hour = make_interval(hours => ${n} - 1)`;
+  return { type: 'REALTIME_EXCEED', sql, values: p.values };
+}
+
 /** Each type's detector; a new warning type adds its detector here (and its parameters to the parameter set). */
 const DETECTORS: { [T in WarningType]: (spec: DetectionSpec, d: DetectorParameterMap[T]) => DetectorStatement } = {
   RISK_UP: riskUp,
@@ -236,6 +305,7 @@ const DETECTORS: { [T in WarningType]: (spec: DetectionSpec, d: DetectorParamete
   DATA_GAP: dataGap,
   PERMIT_EXPIRING: permitExpiring,
   FORECAST_HIGH: forecastHigh,
+  REALTIME_EXCEED: realtimeExceed,
 };
 
 /**
@@ -266,6 +336,7 @@ export function clearedReasonSql(parameters: Partial<DetectorParameterMap>): str
       ? `'condition cleared: exceedance days of the last ${trend.windowDays} days are below ${trend.minDays} or below ${trend.growthFactor} times those of the ${trend.windowDays} days before'`
       : `'condition cleared'`,
     DATA_GAP: `'condition cleared: the outlet reports again'`,
+    REALTIME_EXCEED: `'condition cleared: a newer hourly value of the outlet and pollutant is not a valid exceedance'`,
     PERMIT_EXPIRING: `coalesce((select case when pm.status <> 'VALID' then format('condition cleared: permit %s is now %s', pm.permit_no, pm.status)
                                                  when pm.valid_to < $1::date then format('condition cleared: permit %s expired on %s', pm.permit_no, pm.valid_to)
                                                  else format('condition cleared: a later valid permit exists or the permit now runs to %s', pm.valid_to) end

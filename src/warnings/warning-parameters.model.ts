@@ -24,22 +24,46 @@ export interface DetectorParameters {
  * - `SCORE_DROP`: the score fell by `points` or more below its highest of the last `windowDays`; escalated at `escalateAtPoints`.
  * - `EXCEED_TREND`: per outlet and pollutant, exceedance days in the last `windowDays` ≥ `minDays` and ≥ `growthFactor` × those
  *   of the `windowDays` before; escalated at `escalateAtDays`.
- * - `DATA_GAP`: an outlet reported nothing for `wholeDays` whole days or more; escalated at `escalateAtDays`.
+ * - `DATA_GAP`: an outlet reported nothing for `wholeDays` whole days or more; escalated at `escalateAtDays`; with `silentHours`
+ *   (optional), also when the outlet's bound HJ 212 device sent nothing for that many hours.
  * - `PERMIT_EXPIRING`: a valid permit ends within `withinDays` with no later valid permit; escalated within `escalateWithinDays`.
  * - `FORECAST_HIGH`: a least-squares line through the daily scores of the last `historyDays` reaches HIGH within `horizonDays`.
+ * - `REALTIME_EXCEED`: the `hours` latest hourly values of an outlet and pollutant are consecutive, valid and above the limit;
+ *   opened only while the latest is at most `freshHours` old; escalated when it is `escalateAtRatio` × the limit or more.
+ *
+ * A number marked `optional` may be left out (its part of the condition is then not checked). A type
+ * of {@link OPTIONAL_DETECTOR_TYPES} may be left out of a set (it then neither raises nor clears).
  */
 export const DETECTOR_NUMBERS = {
   RISK_UP: { freshDays: { min: 1, max: 3650, integer: true } },
   SCORE_DROP: { points: { min: 1, max: 1000, integer: true }, windowDays: { min: 1, max: 3650, integer: true }, escalateAtPoints: { min: 1, max: 10000, integer: true } },
   EXCEED_TREND: { windowDays: { min: 1, max: 365, integer: true }, minDays: { min: 1, max: 365, integer: true }, growthFactor: { min: 0, max: 100, integer: false },
     escalateAtDays: { min: 1, max: 365, integer: true } },
-  DATA_GAP: { wholeDays: { min: 1, max: 365, integer: true }, escalateAtDays: { min: 1, max: 3650, integer: true } },
+  DATA_GAP: { wholeDays: { min: 1, max: 365, integer: true }, escalateAtDays: { min: 1, max: 3650, integer: true },
+    silentHours: { min: 1, max: 720, integer: true, optional: true } },
   PERMIT_EXPIRING: { withinDays: { min: 0, max: 3650, integer: true }, escalateWithinDays: { min: 0, max: 3650, integer: true } },
   FORECAST_HIGH: { historyDays: { min: 2, max: 3650, integer: true }, horizonDays: { min: 1, max: 3650, integer: true } },
-} as const satisfies Record<WarningType, Record<string, { min: number; max: number; integer: boolean }>>;
+  REALTIME_EXCEED: { hours: { min: 1, max: 48, integer: true }, freshHours: { min: 1, max: 720, integer: true }, escalateAtRatio: { min: 1, max: 100, integer: false } },
+} as const satisfies Record<WarningType, Record<string, NumberBound>>;
+
+interface NumberBound {
+  min: number;
+  max: number;
+  integer: boolean;
+  optional?: boolean;
+}
+
+/** Types added after parameter sets were first written: a set may leave them out (SD-WARN-2021 predates REALTIME_EXCEED). */
+export const OPTIONAL_DETECTOR_TYPES: readonly WarningType[] = ['REALTIME_EXCEED'];
+
+type Numbers<T extends WarningType> = (typeof DETECTOR_NUMBERS)[T];
+type RequiredKeys<T extends WarningType> = { [K in keyof Numbers<T>]: Numbers<T>[K] extends { optional: true } ? never : K }[keyof Numbers<T>];
+type OptionalKeys<T extends WarningType> = Exclude<keyof Numbers<T>, RequiredKeys<T>>;
 
 /** The parameters of every detector type: severities plus its numbers of {@link DETECTOR_NUMBERS}. */
-export type DetectorParameterMap = { [T in WarningType]: DetectorParameters & { [K in keyof (typeof DETECTOR_NUMBERS)[T]]: number } };
+export type DetectorParameterMap = {
+  [T in WarningType]: DetectorParameters & { [K in RequiredKeys<T>]: number } & { [K in OptionalKeys<T>]?: number };
+};
 
 /** A versioned set of warning parameters, as stored in `src/warnings/warning-parameters/*.json` and in `warning_parameter_set`. */
 export interface WarningParameterSetDefinition {
@@ -49,7 +73,7 @@ export interface WarningParameterSetDefinition {
 }
 
 /** The version the hub ships and activates on a database that has none. */
-export const DEFAULT_WARNING_PARAMETERS_VERSION = 'SD-WARN-2021';
+export const DEFAULT_WARNING_PARAMETERS_VERSION = 'SD-WARN-2026';
 
 /** Thrown for an invalid parameter set; the message lists every problem. */
 export class WarningParameterValidationError extends ClientError {}
@@ -71,11 +95,12 @@ export function validateWarningParameters(input: unknown): WarningParameterSetDe
   for (const type of WARNING_TYPES) {
     const p = detectors[type];
     const at = `detectors.${type}`;
+    if (p === undefined && OPTIONAL_DETECTOR_TYPES.includes(type)) continue;
     if (!p || typeof p !== 'object') {
       problems.push(`${at} is required`);
       continue;
     }
-    const numbers = DETECTOR_NUMBERS[type] as Record<string, { min: number; max: number; integer: boolean }>;
+    const numbers = DETECTOR_NUMBERS[type] as Record<string, NumberBound>;
     if (!(WARNING_SEVERITIES as readonly unknown[]).includes(p.severity)) problems.push(`${at}.severity must be one of ${WARNING_SEVERITIES.join(', ')}`);
     if (p.escalatedSeverity !== undefined && !(WARNING_SEVERITIES as readonly unknown[]).includes(p.escalatedSeverity)) {
       problems.push(`${at}.escalatedSeverity must be one of ${WARNING_SEVERITIES.join(', ')}`);
@@ -83,6 +108,7 @@ export function validateWarningParameters(input: unknown): WarningParameterSetDe
     for (const k of Object.keys(p)) if (k !== 'severity' && k !== 'escalatedSeverity' && !(k in numbers)) problems.push(`${at}.${k} is not a parameter of ${type}`);
     for (const [k, b] of Object.entries(numbers)) {
       const v = p[k];
+      if (v === undefined && b.optional) continue;
       if (typeof v !== 'number' || !Number.isFinite(v) || (b.integer && !Number.isInteger(v)) || v < b.min || v > b.max) {
         problems.push(`${at}.${k} must be ${b.integer ? 'an integer' : 'a number'} from ${b.min} to ${b.max}`);
       }
