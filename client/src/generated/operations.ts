@@ -104,6 +104,8 @@ export type WarningType =
   | 'FORECAST_HIGH'
   /** 许可证即将到期 a permit expires soon and no later valid permit exists */
   | 'PERMIT_EXPIRING'
+  /** 实时超标 consecutive valid hourly averages of an outlet and pollutant above the limit (HJ 212 gateway) */
+  | 'REALTIME_EXCEED'
   /** 风险等级上升 the risk level worsened (LOW→MEDIUM, MEDIUM→HIGH, LOW→HIGH) */
   | 'RISK_UP'
   /** 得分骤降 the score fell by a set number of points within a set number of days */
