@@ -22,7 +22,7 @@ let conflicted: string;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-plans-'));
 
 beforeAll(async () => {
-  hub = await startTestHub({ sim: { enterprises: 1500, seed: 19, today: '2026-11-30' }, server: false });
+  hub = await startTestHub({ sim: { enterprises: 1500, seed: 19, today: '2026-11-30' } });
   await hub.services.declarativeConnectors.register(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'connectors', 'credit-rating.declarative.json'), 'utf8')));
   const runs = await hub.services.runner.syncAll(['permit', 'monitoring', 'credit-rating', 'enforcement', 'penalty']);
   expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
@@ -184,5 +184,31 @@ describe('random-inspection plans', () => {
     const inCounty = (await hub.tdb.db.pool.query<{ n: number }>(`select count(*)::int as n from inspection_plan_item where plan_id = $1 and division_code = $2`, [planId, counties[1]])).rows[0].n;
     expect(page.totalCount).toBe(inCounty);
     expect(page.rows.every((r) => r.divisionCode === counties[1])).toBe(true);
+  });
+
+  it('answers in GraphQL inside the jurisdiction and publishes /plans/<id> without inspectors', async () => {
+    const county = counties[1];
+    const key = await hub.createKey(county, 'BUREAU');
+    const q = `query($id: ID!) { inspectionPlan(id: $id) { id quarter digest items(first: 500) { totalCount edges { node { class status enterprise { creditCode } inspectors { id name } } } } } }`;
+    const r = await hub.graphqlAs(key, q, { id: planId });
+    expect(r.errors).toBeUndefined();
+    const inCounty = (await hub.tdb.db.pool.query<{ n: number }>(`select count(*)::int as n from inspection_plan_item where plan_id = $1 and division_code = $2`, [planId, county])).rows[0].n;
+    expect(r.data.inspectionPlan.items.totalCount).toBe(inCounty);
+    expect(r.data.inspectionPlan.items.edges).toHaveLength(inCounty);
+    for (const e of r.data.inspectionPlan.items.edges) {
+      expect(e.node.inspectors).toHaveLength(2);
+      expect(e.node.inspectors[0].name).toMatch(/^检查员/);
+    }
+    const draw = await hub.graphqlAs(key, `mutation { drawInspectionPlan(input: { quarter: "2027Q1", divisionCode: "${city}", seed: "s" }) { id } }`);
+    expect(draw.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const other = (await hub.tdb.db.pool.query<{ code: string }>(`select code from division where level = 'COUNTY' and substr(code, 1, 4) <> substr($1, 1, 4) order by code limit 1`, [city])).rows[0].code;
+    const outside = await hub.graphqlAs(await hub.createKey(other, 'BUREAU'), q, { id: planId });
+    expect(outside.data.inspectionPlan).toBeNull();
+    const page = await fetch(`http://127.0.0.1:${hub.server!.port}/plans/${planId}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const all = (await hub.tdb.db.pool.query<{ credit_code: string }>(`select credit_code from inspection_plan_item where plan_id = $1`, [planId])).rows;
+    for (const row of all) expect(html).toContain(row.credit_code);
+    expect(html).not.toMatch(/检查员|I37\d{4}-\d/);
   });
 });

@@ -1,3 +1,4 @@
+import { InspectionPlanService } from '../supervision/inspection-plan.service';
 import { Caller } from '../auth/caller.model';
 import { HubConfig } from '../config/config';
 import { DeclarativeConnectorService } from '../connectors/declarative/declarative-connector.service';
@@ -35,6 +36,8 @@ export interface ApiServices {
   warnings: { workflow: WarningService; webhooks: WebhookService };
   /** HJ 212 devices: binding, the device list, hourly values. */
   monitoringDevices: MonitoringDeviceService;
+  /** Supervision: inspector roster, random-inspection policies and plans. */
+  inspectionPlans: InspectionPlanService;
   log: (line: string) => void;
 }
 

@@ -15,10 +15,12 @@ import { EnterpriseWarningsResolver, WarningConnectionResolver, WarningResolver 
 import { WebhookDeliveryResolver, WebhookResolver } from './resolvers/webhook.resolver';
 import { hubPubSub } from '../realtime/hub-pubsub';
 import { EnterpriseMonitoringHoursResolver, MonitoringDeviceResolver } from './resolvers/monitoring-device.resolver';
+import { InspectionPlanItemResolver, InspectionPlanResolver } from './resolvers/inspection-plan.resolver';
 
 /** Every resolver class of the API. */
 export const resolvers = [EnterpriseResolver, EnterpriseConnectionResolver, DivisionResolver, ConnectorResolver, ConnectorRunResolver, ScoreResolver, RuleSetResolver, TagResolver, EnterpriseTagResolver, FacetResolver, EnterpriseSearchFieldsResolver,
-  WarningResolver, EnterpriseWarningsResolver, WarningConnectionResolver, WebhookResolver, WebhookDeliveryResolver, MonitoringDeviceResolver, EnterpriseMonitoringHoursResolver] as const;
+  WarningResolver, EnterpriseWarningsResolver, WarningConnectionResolver, WebhookResolver, WebhookDeliveryResolver, MonitoringDeviceResolver, EnterpriseMonitoringHoursResolver,
+  InspectionPlanResolver, InspectionPlanItemResolver] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
 

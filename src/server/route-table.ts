@@ -4,6 +4,7 @@ import { enterpriseExportRoute } from './enterprise-export.route';
 import { reportRoutes } from './report.routes';
 import { graphiqlAssetRoute } from './graphiql.page';
 import { metricsRoute } from './metrics.route';
+import { planPageRoute } from './plan-page.route';
 
 /**
  * HTTP routes beyond GraphQL and the probes, contributed by other concerns
@@ -15,5 +16,6 @@ export function featureRoutes(services: ServerServices, opts: { metricsToken?: s
     ...reportRoutes(services),
     graphiqlAssetRoute(),
     metricsRoute(services, opts.metricsToken),
+    planPageRoute(),
   ];
 }

@@ -59,6 +59,8 @@ export interface InspectionPlanItemRow {
   inspectorIds: string[];
   status: 'PLANNED' | 'DONE';
   inspectionRecordId: string | null;
+  inspectionDate: string | null;
+  inspectionFinding: string | null;
 }
 
 /** A draw's arguments. */
@@ -76,7 +78,7 @@ const PLAN_COLUMNS = `p.id::text as id, p.quarter, p.division_code as "divisionC
   to_char(p.plan_date, 'YYYY-MM-DD') as "planDate", p.replaces::text as replaces, p.digest, p.item_count as "itemCount",
   p.counties, p.created_by as "createdBy", p.created_at as "createdAt"`;
 const ITEM_COLUMNS = `i.plan_id::text as "planId", i.position, i.credit_code as "creditCode", i.division_code as "divisionCode",
-  i.class_code as "classCode", i.inspector_ids as "inspectorIds", i.status, i.inspection_record_id as "inspectionRecordId"`;
+  i.class_code as "classCode", i.inspector_ids as "inspectorIds"`;
 
 /** Canonical JSON (sorted keys) to compare policy definitions. */
 function canonical(v: unknown): string {
@@ -324,6 +326,14 @@ export class InspectionPlanService {
   // ---- reading ----
 
   /** Plans visible to the caller: inside its jurisdiction, or covering it. */
+  /** Inspector names by id inside a jurisdiction (never for the public). */
+  async inspectorNames(scope: Scope, ids: readonly string[]): Promise<(string | null)[]> {
+    const p = new SqlParams();
+    const res = await this.pool.query<{ id: string; name: string }>(`select i.id, i.name from inspector i where i.id = any(${p.add([...ids])}::text[]) and ${this.roster.predicate(scope, p)}`, p.values);
+    const by = new Map(res.rows.map((r) => [r.id, r.name]));
+    return ids.map((id) => by.get(id) ?? null);
+  }
+
   async plans(scope: Scope, filter: { divisionCode?: string | null; quarter?: string | null } = {}): Promise<InspectionPlanRow[]> {
     const res = await this.pool.query<InspectionPlanRow>(
       `select ${PLAN_COLUMNS} from inspection_plan p where p.digest is not null
@@ -345,14 +355,24 @@ export class InspectionPlanService {
     return p;
   }
 
-  /** A plan's items by position, restricted in SQL to the caller's jurisdiction (all for the public page). */
+  /**
+   * A plan's items by position, restricted in SQL to the caller's
+   * jurisdiction (all for the public page), each with its outcome: the first
+   * inspection of the enterprise the enforcement system reported on or after
+   * the plan date (status DONE once there is one).
+   */
   async items(planId: string, scope: Scope | null, first: number, after: number | null): Promise<{ rows: InspectionPlanItemRow[]; hasNextPage: boolean; totalCount: number }> {
     const p = new SqlParams();
     const id = p.add(planId);
     const pred = scope ? divisionPredicate(scope, p, 'e') : 'true';
     const afterClause = after !== null ? `and i.position > ${p.add(after)}` : '';
     const rows = await this.pool.query<InspectionPlanItemRow>(
-      `select ${ITEM_COLUMNS} from inspection_plan_item i join enterprise e on e.credit_code = i.credit_code
+      `select ${ITEM_COLUMNS}, case when r.record_id is null then 'PLANNED' else 'DONE' end as status,
+              r.record_id as "inspectionRecordId", to_char(r.event_date, 'YYYY-MM-DD') as "inspectionDate", r.finding as "inspectionFinding"
+         from inspection_plan_item i join inspection_plan pl on pl.id = i.plan_id join enterprise e on e.credit_code = i.credit_code
+         left join lateral (select x.record_id, x.event_date, x.finding from enforcement_record x
+                             where x.credit_code = i.credit_code and x.kind = 'INSPECTION' and x.status = 'ACTIVE' and x.event_date >= pl.plan_date
+                             order by x.event_date, x.record_id limit 1) r on true
         where i.plan_id = ${id} and ${pred} ${afterClause} order by i.position limit ${p.add(first + 1)}`,
       p.values,
     );
