@@ -16,6 +16,7 @@ import { Migration20261201110000SupervisionPlans } from './Migration202612011100
 import { Migration20261201100000ConnectorAttention } from './Migration20261201100000_connector-attention';
 import { Migration20261201113000EntityResolution } from './Migration20261201113000_entity-resolution';
 import { Migration20261201113000RealtimeExceed } from './Migration20261201113000_realtime-exceed';
+import { Migration20261201120000ResultSnapshots } from './Migration20261201120000_result-snapshots';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -41,4 +42,5 @@ export const migrationsList = [
   { name: 'Migration20261201110000_supervision-plans', class: Migration20261201110000SupervisionPlans },
   { name: 'Migration20261201113000_entity-resolution', class: Migration20261201113000EntityResolution },
   { name: 'Migration20261201113000_realtime-exceed', class: Migration20261201113000RealtimeExceed },
+  { name: 'Migration20261201120000_result-snapshots', class: Migration20261201120000ResultSnapshots },
 ];

@@ -59,10 +59,10 @@ describe('connectors over GraphQL', () => {
     expect(run.data.runConnector).toMatchObject({ status: 'SUCCEEDED', fetched: hub.sim.store.counts().credit, quarantined: black });
     expect(hub.logs.join('\n')).not.toContain('top-secret-key');
 
-    const list = await hub.graphql(`{ connectors { id kind quarantined lastRun { status loaded } runs(first: 5) { status } } }`);
-    const credit = list.data.connectors.find((c: { id: string }) => c.id === 'credit-rating');
+    const list = await hub.graphql(`{ connectors { connectorId kind quarantined lastRun { status loaded } runs(first: 5) { status } } }`);
+    const credit = list.data.connectors.find((c: { connectorId: string }) => c.connectorId === 'credit-rating');
     expect(credit).toMatchObject({ kind: 'declarative', quarantined: black, lastRun: { status: 'SUCCEEDED' } });
-    expect(list.data.connectors.map((c: { id: string }) => c.id)).toEqual(['credit-rating', 'enforcement', 'monitoring', 'penalty', 'permit']);
+    expect(list.data.connectors.map((c: { connectorId: string }) => c.connectorId)).toEqual(['credit-rating', 'enforcement', 'monitoring', 'penalty', 'permit']);
 
     const page1 = await hub.graphql(`{ quarantinedRecords(connectorId: "credit-rating", first: 2) { totalCount hasNextPage endCursor items { id sourceId reason payload } } }`);
     const q = page1.data.quarantinedRecords;

@@ -84,7 +84,7 @@ describe('replicas: subscribers on either hub serve process get every event', ()
     const seen = subs.map((s) => ({
       errors: s.got.errors,
       scores: s.got.scores.map((v) => v.data.scoreChanged),
-      warnings: s.got.warnings.map((v) => v.data.warningRaised).sort((a, b) => Number(a.id) - Number(b.id)),
+      warnings: s.got.warnings.map((v) => v.data.warningRaised).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     }));
     expect(seen[0].errors).toEqual([]);
     expect(seen[0].scores).toEqual([expect.objectContaining({ creditCode: CODE, riskLevel: 'HIGH' })]);

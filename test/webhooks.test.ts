@@ -149,7 +149,7 @@ describe('webhooks', () => {
 
 describe('warnings over GraphQL', () => {
   const PAGE = `query($filter: WarningFilter, $first: Int, $after: String) { warnings(filter: $filter, first: $first, after: $after) {
-    totalCount edges { cursor node { id type subject status enterprise { creditCode } } } pageInfo { hasNextPage endCursor } } }`;
+    totalCount edges { cursor node { id warningId type subject status enterprise { creditCode } } } pageInfo { hasNextPage endCursor } } }`;
 
   it('pages newest first inside the jurisdiction, counts per type and status, and runs the workflow with who/when/note', async () => {
     const qingdao = await hub.createKey('370200', 'BUREAU');
@@ -161,7 +161,7 @@ describe('warnings over GraphQL', () => {
     let after: string | null = null;
     do {
       const page: any = await hub.graphql(PAGE, { filter: { types: ['PERMIT_EXPIRING'] }, first: 2, after });
-      ids.push(...page.data.warnings.edges.map((e: any) => e.node.id));
+      ids.push(...page.data.warnings.edges.map((e: any) => e.node.warningId));
       after = page.data.warnings.pageInfo.hasNextPage ? page.data.warnings.pageInfo.endCursor : null;
     } while (after);
     expect(ids).toHaveLength(total);

@@ -93,7 +93,7 @@ export async function createHubServices(config: HubConfig, db: Database, opts: {
   connectors.useDeclarativeFactory(createDeclarativeConnector);
   await connectors.ensureRegistered(db);
   const scoring = createScoringServices(db, { log });
-  const enterprises = new EnterpriseSearchService(db.readPool, divisions);
+  const enterprises = new EnterpriseSearchService(db.readPool, divisions, db.pool);
   const tags = await createTagService(db, divisions, enterprises);
   const parameters = new WarningParameterRepository(db.pool);
   // Webhooks and declarative connectors go where API callers point them: internal addresses only when the operator allows them.

@@ -1,14 +1,34 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { KeysetPage, keysetPage } from '../db/keyset-page';
 import { DivisionDirectory } from '../divisions/division-directory';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
-import { decodeCursor, encodeCursor } from './enterprise-cursor';
+import { InvalidCursorError, decodeCursor, encodeCursor } from './enterprise-cursor';
 import { ENTERPRISE_COLUMNS, EnterpriseFilterInput, EnterpriseOrderKey, EnterpriseRow } from './enterprise.model';
 import { ClientError } from '../domain/client-error';
 
-/** A page of enterprises in Relay form, with the total computed only when asked for. */
-export type EnterprisePage = KeysetPage<EnterpriseRow>;
+/** A page of enterprises in Relay form, read from a result snapshot. */
+export interface EnterprisePage {
+  edges: { cursor: string; node: EnterpriseRow }[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+  /** The snapshot the cursors point into. */
+  snapshotId: string;
+  /** Enterprises in the result snapshot (as of its first page). */
+  totalCount(): Promise<number>;
+}
+
+/** Relay paging arguments: `first` rows after `after`, or `last` rows before `before`. */
+export interface EnterprisePaging {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+/** How long a result snapshot (and so its cursors) is kept: 30 minutes. */
+export const ENTERPRISE_SNAPSHOT_TTL_MS = 30 * 60 * 1000;
 
 /** Most rows one page may ask for. */
 export const MAX_PAGE_SIZE = 500;
@@ -55,7 +75,11 @@ function statementName(sql: string): string {
 export class EnterpriseSearchService {
   private readonly extra: FilterClauseBuilder[] = [];
 
-  constructor(private readonly pool: Pool, private readonly divisions: DivisionDirectory) {}
+  /**
+   * @param pool where searches read (the replica when there is one)
+   * @param snapshots where result snapshots are written and read (the primary; defaults to `pool`)
+   */
+  constructor(private readonly pool: Pool, private readonly divisions: DivisionDirectory, private readonly snapshots: Pool = pool) {}
 
   /** Lets another concern (e.g. tags) contribute WHERE clauses for its filter fields. */
   addFilterClauses(builder: FilterClauseBuilder): void {
@@ -96,32 +120,111 @@ export class EnterpriseSearchService {
     return clauses.join(' and ');
   }
 
-  async search(scope: Scope, filter: EnterpriseFilterInput = {}, order: EnterpriseOrderKey = 'SCORE_ASC', first = 50, after?: string | null): Promise<EnterprisePage> {
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-      throw new BadFilterError(`'first' must be between 0 and ${MAX_PAGE_SIZE}, got ${first}`);
+  /**
+   * A page of a filtered, ordered list, read from a result snapshot: the first
+   * request (no cursor) stores the ordered credit codes of the whole result
+   * (`result_snapshot`, on the primary) and every cursor names that snapshot
+   * and a position in it. Paging on with `first/after` or back with
+   * `last/before` therefore shows each enterprise of the result as it was when
+   * the first page was read exactly once, however scores change meanwhile
+   * (rows show their current values; one that left the caller's jurisdiction
+   * is left out). Snapshots are kept {@link ENTERPRISE_SNAPSHOT_TTL_MS}; an
+   * older cursor is refused with a message saying to restart paging.
+   */
+  async search(scope: Scope, filter: EnterpriseFilterInput = {}, order: EnterpriseOrderKey = 'SCORE_ASC', paging: EnterprisePaging = {}): Promise<EnterprisePage> {
+    const { after, before } = paging;
+    const backward = paging.last != null || (before != null && paging.first == null);
+    const size = backward ? paging.last ?? 50 : paging.first ?? 50;
+    const name = backward ? 'last' : 'first';
+    if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+      throw new BadFilterError(`'${name}' must be between 0 and ${MAX_PAGE_SIZE}, got ${size}`, { argument: name });
     }
-    const o = ORDER[order];
+    if (paging.first != null && paging.last != null) throw new BadFilterError(`pass either 'first' (with 'after') or 'last' (with 'before'), not both`, { argument: 'last' });
+    const cursorPos = after ? decodeCursor(after, 'after') : before ? decodeCursor(before, 'before') : null;
+    if (after && before) {
+      const b = decodeCursor(before, 'before');
+      if (b.snapshotId !== cursorPos!.snapshotId) throw new InvalidCursorError(`'after' and 'before' come from different results`, { argument: 'before' });
+    }
+    let snapshotId: string;
+    let codes: string[];
+    let length: number;
+    let lo: number; // 1-based position of the page's first row
+    if (!cursorPos) {
+      const o = ORDER[order];
+      const params = new SqlParams();
+      const where = await this.whereClause(scope, filter as EnterpriseFilterInput & Record<string, unknown>, params);
+      const orderBy = o.column === 'e.credit_code' ? 'e.credit_code asc' : `${o.column} ${o.dir}, e.credit_code asc`;
+      const sql = `select coalesce(array_agg(e.credit_code order by ${orderBy}), '{}') as codes from enterprise e where ${where}`;
+      const all = (await this.pool.query<{ codes: string[] }>({ name: statementName(sql), text: sql, values: params.values })).rows[0].codes;
+      snapshotId = randomUUID();
+      await this.snapshots.query(`insert into result_snapshot (id, scope_code, order_key, codes) values ($1, $2, $3, $4)`, [snapshotId, scope.divisionCode, order, all]);
+      this.expireSnapshots();
+      length = all.length;
+      lo = backward ? Math.max(1, length - size + 1) : 1;
+      codes = all.slice(lo - 1, backward ? length : size);
+    } else {
+      snapshotId = cursorPos.snapshotId;
+      let hi: number;
+      if (after && before) {
+        lo = cursorPos.position + 1;
+        hi = decodeCursor(before, 'before').position - 1;
+        if (backward) lo = Math.max(lo, hi - size + 1);
+        else hi = Math.min(hi, lo + size - 1);
+      } else if (after) {
+        lo = cursorPos.position + 1;
+        hi = cursorPos.position + size;
+      } else {
+        hi = cursorPos.position - 1;
+        lo = Math.max(1, cursorPos.position - size);
+      }
+      const res = await this.snapshots.query<{ codes: string[]; length: number; scope_code: string; order_key: string }>(
+        `select codes[$2::int:$3::int] as codes, cardinality(codes) as length, scope_code, order_key from result_snapshot
+          where id = $1 and created_at > now() - make_interval(secs => $4::double precision / 1000)`,
+        [snapshotId, lo, Math.max(hi, lo - 1), ENTERPRISE_SNAPSHOT_TTL_MS],
+      );
+      const snap = res.rows[0];
+      const argument = after ? 'after' : 'before';
+      if (!snap) throw new InvalidCursorError(`'${argument}' belongs to a result read more than ${ENTERPRISE_SNAPSHOT_TTL_MS / 60000} minutes ago (or never issued); restart paging without a cursor`, { argument });
+      if (snap.scope_code !== scope.divisionCode || snap.order_key !== order) {
+        throw new InvalidCursorError(`'${argument}' was issued for another ${snap.order_key !== order ? `ordering (${snap.order_key}, not ${order})` : 'API key'}; restart paging without a cursor`, { argument });
+      }
+      codes = hi >= lo ? snap.codes ?? [] : [];
+      length = snap.length;
+    }
+    const rows = codes.length ? await this.rowsOf(scope, codes) : new Map<string, EnterpriseRow>();
+    const edges = codes
+      .map((code, i) => ({ code, position: lo + i }))
+      .filter((c) => rows.has(c.code))
+      .map((c) => ({ cursor: encodeCursor({ snapshotId, position: c.position }), node: rows.get(c.code)! }));
+    const first = codes.length ? lo : null;
+    const last = codes.length ? lo + codes.length - 1 : null;
+    return {
+      edges,
+      hasPreviousPage: first != null ? first > 1 : lo > 1 && length > 0,
+      hasNextPage: last != null ? last < length : lo <= length,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+      snapshotId,
+      totalCount: async () => length,
+    };
+  }
+
+  /** Current rows of these enterprises inside `scope`, by credit code. */
+  private async rowsOf(scope: Scope, codes: string[]): Promise<Map<string, EnterpriseRow>> {
     const params = new SqlParams();
-    const where = await this.whereClause(scope, filter as EnterpriseFilterInput & Record<string, unknown>, params);
-    const countParams = [...params.values];
-    let keyset = '';
-    if (after) {
-      const pos = decodeCursor(after, order);
-      const v = params.add(o.numeric ? Number(pos.value) : String(pos.value));
-      const c = params.add(pos.creditCode);
-      keyset = o.dir === 'asc'
-        ? ` and (${o.column}, e.credit_code) > (${v}, ${c})`
-        : ` and (${o.column} < ${v} or (${o.column} = ${v} and e.credit_code > ${c}))`;
-    }
-    const orderBy = o.column === 'e.credit_code' ? 'e.credit_code asc' : `${o.column} ${o.dir}, e.credit_code asc`;
-    const sql = `select ${ENTERPRISE_COLUMNS} from enterprise e where ${where}${keyset} order by ${orderBy} limit ${params.add(first + 1)}`;
+    const sql = `select ${ENTERPRISE_COLUMNS} from enterprise e where e.credit_code = any(${params.add(codes)}::text[]) and ${divisionPredicate(scope, params)}`;
     const res = await this.pool.query<EnterpriseRow>({ name: statementName(sql), text: sql, values: params.values });
-    const valueOf = (r: EnterpriseRow) => (order.startsWith('SCORE') ? r.score : order === 'NAME_ASC' ? r.name : r.creditCode);
-    return keysetPage(
-      res.rows,
-      first,
-      (node) => encodeCursor({ order, value: valueOf(node), creditCode: node.creditCode }),
-      () => this.pool.query<{ n: number }>(`select count(*)::int as n from enterprise e where ${where}`, countParams).then((r) => r.rows[0].n),
-    );
+    return new Map(res.rows.map((r) => [r.creditCode, r]));
+  }
+
+  private lastExpiry = 0;
+
+  /** Drops expired snapshots, at most once a minute per process, without holding up the request. */
+  private expireSnapshots(): void {
+    if (Date.now() - this.lastExpiry < 60_000) return;
+    this.lastExpiry = Date.now();
+    this.snapshots
+      .query(`delete from result_snapshot where created_at < now() - make_interval(secs => $1::double precision / 1000)`, [ENTERPRISE_SNAPSHOT_TTL_MS])
+      .catch(() => undefined);
   }
 }

@@ -5,6 +5,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { hubAuthChecker } from './auth-checker';
 import { ConnectorResolver, ConnectorRunResolver } from './resolvers/connector.resolver';
+import { NodeResolver } from './resolvers/node.resolver';
 import { DivisionResolver } from './resolvers/division.resolver';
 import { EnterpriseConnectionResolver, EnterpriseResolver } from './resolvers/enterprise.resolver';
 import { RuleSetResolver } from './resolvers/rule-set.resolver';
@@ -20,7 +21,7 @@ import { InspectionPlanItemResolver, InspectionPlanResolver } from './resolvers/
 /** Every resolver class of the API. */
 export const resolvers = [EnterpriseResolver, EnterpriseConnectionResolver, DivisionResolver, ConnectorResolver, ConnectorRunResolver, ScoreResolver, RuleSetResolver, TagResolver, EnterpriseTagResolver, FacetResolver, EnterpriseSearchFieldsResolver,
   WarningResolver, EnterpriseWarningsResolver, WarningConnectionResolver, WebhookResolver, WebhookDeliveryResolver, MonitoringDeviceResolver, EnterpriseMonitoringHoursResolver,
-  InspectionPlanResolver, InspectionPlanItemResolver] as const;
+  InspectionPlanResolver, InspectionPlanItemResolver, NodeResolver] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
 

@@ -3,6 +3,7 @@ import { ProvinceWide } from '../auth-checker';
 import { ConnectorAdminService } from '../../ingest/connector-admin.service';
 import { HubContext } from '../context';
 import { hasRole } from '../../auth/caller.model';
+import { keyOf, toGlobalId } from '../relay/global-id';
 import { DeclarativeConnectorInput } from '../types/connector-input.type';
 import { Connector, ConnectorRun, QuarantinedRecord, QuarantinedRecordPage } from '../types/connector.type';
 
@@ -32,6 +33,16 @@ export class ConnectorRunResolver {
   quarantined(@Root() run: ConnectorRun, @Ctx() ctx: HubContext) {
     return hasRole(ctx.caller, [...QUARANTINE_READERS]) ? run.quarantined : null;
   }
+
+  @FieldResolver(() => ID, { description: 'Global, opaque id of this run; pass it to node(id)' })
+  id(@Root() r: ConnectorRun): string {
+    return toGlobalId('ConnectorRun', r.id);
+  }
+
+  @FieldResolver(() => ID, { description: 'The run\'s own id in the hub (as in `hub connectors list` and the logs)' })
+  runId(@Root() r: ConnectorRun): string {
+    return r.id;
+  }
 }
 
 /** Stewards' view and control of connectors: list, runs, quarantine, registration. */
@@ -43,8 +54,8 @@ export class ConnectorResolver {
   }
 
   @Query(() => Connector, { nullable: true, description: 'One connector by id' })
-  async connector(@Arg('id') id: string, @Ctx() ctx: HubContext) {
-    const [c] = await stewardConnectors(ctx).list([id], ctx.scope);
+  async connector(@Arg('id', { description: 'The connector id (e.g. permit) or its global id' }) id: string, @Ctx() ctx: HubContext) {
+    const [c] = await stewardConnectors(ctx).list([keyOf(id, 'Connector')], ctx.scope);
     return c ?? null;
   }
 
@@ -59,6 +70,16 @@ export class ConnectorResolver {
   ) {
     const page = await stewardConnectors(ctx).quarantined({ connectorId, status, first: first ?? 50, after, scope: ctx.scope });
     return { ...page, endCursor: page.items.length ? page.items[page.items.length - 1].id : null };
+  }
+
+  @FieldResolver(() => ID, { description: 'Global, opaque id of this connector; pass it to node(id)' })
+  id(@Root() c: Connector): string {
+    return toGlobalId('Connector', c.id);
+  }
+
+  @FieldResolver(() => String, { description: 'The connector id (kebab-case, e.g. permit, credit-rating) that runConnector, resetConnector and the CLI take' })
+  connectorId(@Root() c: Connector): string {
+    return c.id;
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Open quarantined records; null for PARTNER keys (quarantine is for stewards and bureaus)' })
@@ -101,7 +122,8 @@ export class ConnectorResolver {
 
   @ProvinceWide('STEWARD')
   @Mutation(() => ConnectorRun, { description: 'Runs a connector now and returns its run; STEWARD of the province' })
-  async runConnector(@Arg('id') id: string, @Ctx() ctx: HubContext) {
+  async runConnector(@Arg('id') rawId: string, @Ctx() ctx: HubContext) {
+    const id = keyOf(rawId, 'Connector');
     const admin = stewardConnectors(ctx);
     await admin.get(id);
     const summary = await ctx.services.runner.run(id, 'api');
@@ -112,7 +134,8 @@ export class ConnectorResolver {
   @Mutation(() => ConnectorRun, {
     description: 'Re-reads a connector\'s source from its start (after the source was reset or regenerated) and returns the run; idempotent: re-reading an unchanged source leaves the store as it was. STEWARD of the province',
   })
-  async resetConnector(@Arg('id', () => String) id: string, @Ctx() ctx: HubContext) {
+  async resetConnector(@Arg('id', () => String) rawId: string, @Ctx() ctx: HubContext) {
+    const id = keyOf(rawId, 'Connector');
     const admin = stewardConnectors(ctx);
     await admin.get(id);
     const summary = await ctx.services.runner.run(id, 'reset', { fromStart: true });
@@ -127,3 +150,4 @@ export class ConnectorResolver {
     return record;
   }
 }
+

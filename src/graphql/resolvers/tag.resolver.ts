@@ -1,5 +1,6 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { TagChangeView } from '../../tags/tag.service';
+import { toGlobalId } from '../relay/global-id';
 import { HubContext } from '../context';
 import { Enterprise } from '../types/enterprise.type';
 import { Tag, TagCategory, TagChange } from '../types/tag.type';
@@ -8,6 +9,11 @@ import { catalogueTag, enterpriseTags } from '../views';
 /** The tag catalogue, manual tags and local tags. */
 @Resolver(() => Tag)
 export class TagResolver {
+  @FieldResolver(() => ID, { description: 'Global, opaque id of this tag (from its code); pass it to node(id)' })
+  id(@Root() t: Tag): string {
+    return toGlobalId('Tag', t.code);
+  }
+
   @Query(() => [Tag], { description: 'The tag catalogue you can see (every shipped tag, and the local tags of your division), optionally of one category' })
   async tags(@Ctx() ctx: HubContext, @Arg('category', () => TagCategory, { nullable: true }) category?: TagCategory | null): Promise<Tag[]> {
     await ctx.services.tags.catalogue.reload();

@@ -7,6 +7,7 @@ import { TOPICS, filterStream, hubPubSub, scopedTopic } from '../../realtime/hub
 import { WarningFilterInput } from '../../warnings/warning.service';
 import { WARNING_TYPES, WarningType } from '../../domain/vocabulary';
 import { HubContext } from '../context';
+import { keyOf, toGlobalId } from '../relay/global-id';
 import { Enterprise } from '../types/enterprise.type';
 import { Warning, WarningConnection, WarningCount, WarningFilter, WarningStatus, WarningTypeEnum } from '../types/warning.type';
 import { warningView } from '../views';
@@ -37,7 +38,7 @@ export class WarningResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<WarningConnection> {
     const page = await ctx.services.warnings.workflow.list(ctx.scope, filterOf(filter), first, after);
-    return { edges: page.edges.map((e) => ({ cursor: e.cursor, node: warningView(e.node) })), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor }, count: page.totalCount };
+    return { edges: page.edges.map((e) => ({ cursor: e.cursor, node: warningView(e.node) })), pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: !!after, startCursor: page.edges[0]?.cursor ?? null, endCursor: page.endCursor }, count: page.totalCount };
   }
 
   @Query(() => [WarningCount], { description: 'Warnings per type and status inside your jurisdiction (pairs with none are left out)' })
@@ -53,13 +54,23 @@ export class WarningResolver {
   @Authorized('BUREAU')
   @Mutation(() => Warning, { description: 'OPEN → ACKNOWLEDGED, with your key name, the time and a note (BUREAU, inside your jurisdiction)' })
   async acknowledgeWarning(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note?: string | null) {
-    return warningView(await ctx.services.warnings.workflow.acknowledge(ctx.caller, id, note));
+    return warningView(await ctx.services.warnings.workflow.acknowledge(ctx.caller, keyOf(id, 'Warning'), note));
   }
 
   @Authorized('BUREAU')
   @Mutation(() => Warning, { description: 'OPEN or ACKNOWLEDGED → RESOLVED, with your key name, the time and a note (BUREAU, inside your jurisdiction)' })
   async resolveWarning(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note?: string | null) {
-    return warningView(await ctx.services.warnings.workflow.resolve(ctx.caller, id, note));
+    return warningView(await ctx.services.warnings.workflow.resolve(ctx.caller, keyOf(id, 'Warning'), note));
+  }
+
+  @FieldResolver(() => ID, { description: 'Global, opaque id of this warning; pass it to node(id)' })
+  id(@Root() w: Warning): string {
+    return toGlobalId('Warning', w.id);
+  }
+
+  @FieldResolver(() => ID, { description: 'The warning\'s number in the hub (increasing: newer warnings have larger numbers); acknowledgeWarning and resolveWarning take it or the global id' })
+  warningId(@Root() w: Warning): string {
+    return w.id;
   }
 
   @FieldResolver(() => Enterprise)

@@ -1,11 +1,12 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { JSONResolver } from 'graphql-scalars';
 import { DateTimeScalar } from '../scalars';
+import { Node } from './node.type';
 
 /** One recorded run of a connector. */
-@ObjectType({ description: 'One run of a connector: when, how it ended, and what it did' })
+@ObjectType({ description: 'One run of a connector: when, how it ended, and what it did', implements: Node })
 export class ConnectorRun {
-  @Field(() => ID)
+  /** The run's own id (`runId` in the API; `id` is the global id). */
   id!: string;
 
   @Field()
@@ -87,9 +88,9 @@ export class QuarantinedRecordPage {
 }
 
 /** A source integration as stewards manage it. */
-@ObjectType({ description: 'A connector: a code connector or a steward’s declarative one' })
+@ObjectType({ description: 'A connector: a code connector or a steward’s declarative one', implements: Node })
 export class Connector {
-  @Field()
+  /** The connector's own id (`connectorId` in the API; `id` is the global id). */
   id!: string;
 
   @Field({ description: 'code or declarative' })

@@ -5,12 +5,18 @@ import { TagFilter } from './tag.type';
 
 // simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
 // (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
-@ObjectType({ description: 'Relay page information', simpleResolvers: true })
+@ObjectType({ description: 'Relay page information (分页信息): where this page lies in the result', simpleResolvers: true })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'Whether rows follow this page (page on with `first` and `after: endCursor`)' })
   hasNextPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field({ description: 'Whether rows come before this page (page back with `last` and `before: startCursor`)' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first row of this page; null when the page is empty' })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last row of this page; null when the page is empty' })
   endCursor!: string | null;
 }
 
@@ -18,7 +24,7 @@ export class PageInfo {
 // (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
 @ObjectType({ simpleResolvers: true })
 export class EnterpriseEdge {
-  @Field({ description: 'Opaque cursor; pass it as `after` to continue after this row' })
+  @Field({ description: 'Opaque cursor; pass it as `after` to continue after this row, or as `before` to page back from it' })
   cursor!: string;
 
   @Field(() => Enterprise)

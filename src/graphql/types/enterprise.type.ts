@@ -1,11 +1,12 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { EnterpriseRow } from '../../enterprises/enterprise.model';
 import { RiskLevel } from './enums';
+import { Node } from './node.type';
 
 /** A polluting enterprise with its live environmental health report. */
 // simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
 // (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
-@ObjectType({ description: 'A polluting enterprise (排污单位) and its environmental health', simpleResolvers: true })
+@ObjectType({ description: 'A polluting enterprise (排污单位) and its environmental health', simpleResolvers: true, implements: Node })
 export class Enterprise implements Partial<EnterpriseRow> {
   @Field({ description: 'Unified social credit code (统一社会信用代码)' })
   creditCode!: string;

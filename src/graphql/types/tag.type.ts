@@ -1,6 +1,7 @@
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { TAG_CATEGORIES, TAG_CATEGORY_INFO, TagCategoryCode, enumObject } from '../../domain/vocabulary';
 import { DateTimeScalar } from '../scalars';
+import { Node } from './node.type';
 
 /** The tag categories of the catalogue (domain.md §4), plus LOCAL for the local tags of a city or county. */
 export const TagCategory = enumObject(TAG_CATEGORIES);
@@ -25,7 +26,7 @@ registerEnumType(TagSourceKind, {
 /** A tag: in the catalogue (`Query.tags`) or as carried by an enterprise (`Enterprise.tags`). */
 // simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
 // (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
-@ObjectType({ description: 'A tag (标签). Searches accept its code or its Chinese label.', simpleResolvers: true })
+@ObjectType({ description: 'A tag (标签). Searches accept its code or its Chinese label.', simpleResolvers: true, implements: Node })
 export class Tag {
   id!: number;
 

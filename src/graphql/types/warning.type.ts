@@ -4,6 +4,7 @@ import { WARNING_STATUSES, WARNING_TYPES, WARNING_TYPE_INFO, WarningStatusValue,
 import { WarningRow } from '../../warnings/warning.types';
 import { DateTimeScalar } from '../scalars';
 import { PageInfo } from './enterprise-connection.type';
+import { Node } from './node.type';
 
 /** Workflow state of a warning. */
 export const WarningStatus = enumObject(WARNING_STATUSES);
@@ -27,9 +28,9 @@ registerEnumType(WarningTypeEnum, {
 });
 
 /** An early warning (预警) about an enterprise; `type` is one of {@link WARNING_TYPES}. */
-@ObjectType({ description: 'An early warning (预警) about an enterprise; the enterprise field resolves inside your jurisdiction' })
+@ObjectType({ description: 'An early warning (预警) about an enterprise; the enterprise field resolves inside your jurisdiction', implements: Node })
 export class Warning implements Partial<WarningRow> {
-  @Field(() => ID)
+  /** The warning's own id (`warningId` in the API; `id` is the global id). */
   id!: string;
 
   @Field(() => WarningTypeEnum, { description: 'What was detected (one of the WarningType values)' })
