@@ -1,5 +1,5 @@
 import { JSONObjectResolver } from 'graphql-scalars';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { WARNING_STATUSES, WARNING_TYPES, WARNING_TYPE_INFO, WarningStatusValue, WarningType, enumObject } from '../../domain/vocabulary';
 import { WarningRow } from '../../warnings/warning.types';
 import { DateTimeScalar } from '../scalars';
