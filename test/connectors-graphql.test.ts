@@ -1,7 +1,7 @@
 import { TestHub, startTestHub } from './support/test-hub';
 
 const REGISTER = `mutation($input: DeclarativeConnectorInput!) {
-  registerConnector(input: $input) { id kind title owner schedule enabled quarantined config definition }
+  registerConnector(input: $input) { connectorId kind title owner schedule enabled quarantined config definition }
 }`;
 
 function creditInput(valueMap: { from: string; to: string }[]) {
@@ -48,7 +48,7 @@ describe('connectors over GraphQL', () => {
     const partial = FULL_MAP.filter((m) => m.to !== 'black');
     const reg = await hub.graphql(REGISTER, { input: creditInput(partial) });
     expect(reg.errors).toBeUndefined();
-    expect(reg.data.registerConnector).toMatchObject({ id: 'credit-rating', kind: 'declarative', schedule: '0 3 * * *', enabled: true });
+    expect(reg.data.registerConnector).toMatchObject({ connectorId: 'credit-rating', kind: 'declarative', schedule: '0 3 * * *', enabled: true });
     expect(reg.data.registerConnector.config['header:X-Api-Key']).toBe('***');
     expect(JSON.stringify(reg.data)).not.toContain('top-secret-key');
 
