@@ -3,6 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { ServerServices } from './server-services.types';
 import { HttpError, HttpRoute } from './http-route';
+import { ContentEncoding, sendBody } from './compression';
 
 /**
  * Files of GraphiQL served by the hub itself from node_modules (no CDN, nothing
@@ -131,14 +132,13 @@ const INIT_SCRIPT = `(function () {
 })();
 `;
 
+/** Compressed forms of the assets, made once per encoding. */
+const compressedAssets = new Map<string, Map<ContentEncoding, Buffer>>();
+
 function sendAsset(req: http.IncomingMessage, res: http.ServerResponse, type: string, body: Buffer, etag: string): void {
-  if (req.headers['if-none-match'] === etag) {
-    res.writeHead(304, { etag });
-    res.end();
-    return;
-  }
-  res.writeHead(200, { 'content-type': type, 'content-length': String(body.length), 'cache-control': 'public, max-age=86400', etag, 'x-content-type-options': 'nosniff' });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  let cached = compressedAssets.get(etag);
+  if (!cached) compressedAssets.set(etag, (cached = new Map()));
+  sendBody(req, res, 200, { 'content-type': type, 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' }, body, { etag, cached });
 }
 
 /** Loads the vendor files once (they are read from node_modules at start-up, never fetched). */

@@ -5,6 +5,7 @@ import { PrecheckLimits, precheckDocument } from '../graphql/limits/document-pre
 
 import { authenticateRequest } from './bearer-auth';
 import { HttpError, HttpRoute, readBody } from './http-route';
+import { etagOf, sendBody } from './compression';
 
 /** Limits of the GraphQL endpoint that are enforced before parsing. */
 export interface GraphqlRouteOptions {
@@ -61,12 +62,12 @@ export function graphqlRoute(apollo: ApolloServer<HubContext>, opts: GraphqlRout
       for (const [k, v] of response.headers) out[k] = v;
       if (response.body.kind === 'complete') {
         // Encoded once, with its length: a string body would be measured and encoded separately (chunked).
+        // Compressed when accepted; a GET (a query, never a mutation) gets an ETag and 304 when unchanged.
         const bytes = Buffer.from(response.body.string, 'utf8');
-        out['content-length'] = String(bytes.length);
         // A field that failed because the database is down makes the whole answer a 503 (retry later), not a 200.
         const unavailable = (response.status ?? 200) === 200 && reportsDatabaseUnavailable(response.body.string);
-        res.writeHead(unavailable ? 503 : (response.status ?? 200), out);
-        res.end(bytes);
+        const status = unavailable ? 503 : (response.status ?? 200);
+        sendBody(req, res, status, out, bytes, req.method === 'GET' && status === 200 ? { etag: etagOf(bytes) } : {});
       } else {
         res.writeHead(response.status ?? 200, out);
         for await (const chunk of response.body.asyncIterator) res.write(chunk);
