@@ -65,7 +65,7 @@ function fieldDefOf(schema: GraphQLSchema, parent: GraphQLNamedType, name: strin
   return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
 }
 
-/** The page size a field asks for: `first` or `last` as given literally, by a variable, or by the variable's or the argument's default. */
+/** The page size a field asks for: `first` or `last` as given literally, by a variable, or by the variable's or the argument's default; else the default page. */
 function pageArg(def: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>): number | undefined {
   for (const name of ['first', 'last']) {
     const argDef = def.args.find((a) => a.name === name);
@@ -77,8 +77,12 @@ function pageArg(def: GraphQLField<unknown, unknown>, node: FieldNode, variables
     else value = valueFromAST(argNode.value, argDef.type, variables);
     if (typeof value === 'number') return value;
   }
-  return undefined;
+  // A connection asked for without a page size gets the services' default page, not one row.
+  return def.args.some((a) => a.name === 'first' || a.name === 'last') ? DEFAULT_CONNECTION_PAGE : undefined;
 }
+
+/** The page a connection's service returns when neither `first` nor `last` is given. */
+export const DEFAULT_CONNECTION_PAGE = 50;
 
 /** The variables as execution will see them: given values, else the operation's defaults. */
 function effectiveVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, given: Record<string, unknown>): Record<string, unknown> {
