@@ -192,10 +192,10 @@ describe('security hardening (issue 13)', () => {
     it('raw run errors reach STEWARD and ADMIN only; PARTNER keys read no quarantine counts', async () => {
       const RAW = 'duplicate key value violates unique constraint "permit_pkey"';
       await hub.tdb.db.pool.query(`insert into connector_run (connector_id, trigger, status, finished_at, quarantined, error) values ('penalty', 'cli', 'FAILED', now(), 7, $1)`, [RAW]);
-      const Q = '{ connectors { id quarantined runs(first: 1) { error quarantined } } }';
-      const view = async (key: string) => (await hub.graphqlAs(key, Q)).data.connectors.find((c: any) => c.id === 'penalty');
+      const Q = '{ connectors { connectorId quarantined runs(first: 1) { error quarantined } } }';
+      const view = async (key: string) => (await hub.graphqlAs(key, Q)).data.connectors.find((c: any) => c.connectorId === 'penalty');
       const partner = await view(await hub.createKey('370000', 'PARTNER'));
-      expect(partner).toEqual({ id: 'penalty', quarantined: null, runs: [{ error: 'the run failed; a STEWARD or ADMIN key can read why', quarantined: null }] });
+      expect(partner).toEqual({ connectorId: 'penalty', quarantined: null, runs: [{ error: 'the run failed; a STEWARD or ADMIN key can read why', quarantined: null }] });
       const bureau = await view(await hub.createKey('370000', 'BUREAU'));
       expect(bureau.runs).toEqual([{ error: 'the run failed; a STEWARD or ADMIN key can read why', quarantined: 7 }]);
       const steward = await view(await hub.createKey('370000', 'STEWARD'));
