@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -148,11 +149,21 @@ function loadAssets(): Map<string, { type: string; body: Buffer; etag: string }>
     // The packages' "exports" maps hide these files from require.resolve; find them beside package.json.
     const [pkg, ...rest] = a.module.split('/');
     const manifest = require.resolve(`${pkg}/package.json`);
-    const version = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
-    assets.set(name, { type: a.type, body: fs.readFileSync(path.join(path.dirname(manifest), ...rest)), etag: `"${pkg}-${version}"` });
+    const body = fs.readFileSync(path.join(path.dirname(manifest), ...rest));
+    assets.set(name, { type: a.type, body, etag: assetEtag(body) });
   }
-  assets.set('hub-graphiql.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(INIT_SCRIPT, 'utf8'), etag: `"hub-graphiql-${INIT_SCRIPT.length}"` });
+  const init = Buffer.from(INIT_SCRIPT, 'utf8');
+  assets.set('hub-graphiql.js', { type: 'text/javascript; charset=utf-8', body: init, etag: assetEtag(init) });
   return assets;
+}
+
+/**
+ * An asset's ETag, from its content: two files of one package (GraphiQL's script and its
+ * stylesheet) must never share one, or a client's 304 and the cache of compressed forms (keyed
+ * by ETag) would hand out one for the other.
+ */
+function assetEtag(body: Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 }
 
 let cachedAssets: ReturnType<typeof loadAssets> | undefined;
