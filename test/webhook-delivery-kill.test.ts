@@ -54,7 +54,8 @@ describe('a hub process killed with SIGKILL while it delivers a webhook', () => 
     const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: 'http://127.0.0.1:9/' }), tdb.db);
     await tdb.db.pool.query(`update connector set enabled = false`);
     const q = async (sql: string, values: unknown[] = []) => (await tdb.db.pool.query(sql, values)).rows;
-    const env = { DATABASE_URL: tdb.url, HUB_SOURCES_URL: 'http://127.0.0.1:9/', LOG_LEVEL: 'info', LOG_FORMAT: 'text' };
+    // The receiver listens on loopback, which the outbound target policy refuses unless allowed.
+    const env = { DATABASE_URL: tdb.url, HUB_SOURCES_URL: 'http://127.0.0.1:9/', LOG_LEVEL: 'info', LOG_FORMAT: 'text', HUB_ALLOW_PRIVATE_TARGETS: 'on' };
     hubs.push(spawnHub(['serve', '--port', '0'], env), spawnHub(['serve', '--port', '0'], env));
     await Promise.all(hubs.map((h) => h.waitFor(/job queue: worker pool \S+ started/, 120_000)));
 

@@ -102,6 +102,7 @@ class Dau {
   private readonly sent = { '2011': 0, '2051': 0, '2061': 0 };
   private stopped = false;
   private halted = false;
+  private reconnectDue = false;
   private qnMs = 0;
 
   constructor(private readonly d: SimulatedDau, private readonly sim: DauSimulator, private readonly o: DauSimulatorOptions) {}
@@ -175,7 +176,11 @@ class Dau {
       this.sim.stats.latenciesMs.push(Date.now() - out.sentAt);
       this.clear(out);
       this.waiting.delete(out.qn);
-      if (this.draw(hashString(out.qn), 0x99) < this.o.faults.reconnect && this.waiting.size === 0) {
+      // A drawn reconnect waits until no packet of this DAU awaits its answer (none is cut off),
+      // so it happens whatever the answers' timing; one drawn as the DAU halts is dropped.
+      if (this.draw(hashString(out.qn), 0x99) < this.o.faults.reconnect) this.reconnectDue = true;
+      if (this.reconnectDue && this.waiting.size === 0 && !this.halted && !this.stopped) {
+        this.reconnectDue = false;
         this.sim.stats.reconnects++;
         const s = this.socket;
         this.socket = null;
