@@ -103,6 +103,8 @@ class Dau {
   private stopped = false;
   private halted = false;
   private reconnectDue = false;
+  /** Answers this DAU has had: the reconnect fault is drawn per answer from the seed, not from the clock-derived QN. */
+  private answersSeen = 0;
   private qnMs = 0;
 
   constructor(private readonly d: SimulatedDau, private readonly sim: DauSimulator, private readonly o: DauSimulatorOptions) {}
@@ -177,9 +179,9 @@ class Dau {
       this.clear(out);
       this.waiting.delete(out.qn);
       // A drawn reconnect waits until no packet of this DAU awaits its answer (none is cut off),
-      // so it happens whatever the answers' timing; one drawn as the DAU halts is dropped.
-      if (this.draw(hashString(out.qn), 0x99) < this.o.faults.reconnect) this.reconnectDue = true;
-      if (this.reconnectDue && this.waiting.size === 0 && !this.halted && !this.stopped) {
+      // so it happens whatever the answers' timing (at the latest once the DAU has halted and drained).
+      if (this.draw(this.answersSeen++, 0x99) < this.o.faults.reconnect) this.reconnectDue = true;
+      if (this.reconnectDue && this.waiting.size === 0 && !this.stopped) {
         this.reconnectDue = false;
         this.sim.stats.reconnects++;
         const s = this.socket;
