@@ -3,7 +3,7 @@ import { ConnectorRegistry } from '../connectors/connector.registry';
 import { ConnectorConfig, FetchContext, FetchedPage, MappingError, SourceConnector, SourceResetError, resolveConfig } from '../connectors/connector.types';
 import { HttpClient, HttpClientOptions } from '../connectors/http.client';
 import { OutboundTargetPolicy } from '../connectors/outbound-target.policy';
-import { Database } from '../db/database';
+import { Database, withTransaction } from '../db/database';
 import { CONNECTOR_RUN_LOCK } from './abandoned-runs';
 import { IngestService, PageItem } from './ingest.service';
 import { PagePipeline, PipelinePage } from './page-pipeline';
@@ -145,18 +145,10 @@ export class SyncRunner {
    * connector tells the steward why until a run succeeds.
    */
   private async noteSourceReset(connectorId: string, explanation: string): Promise<void> {
-    const client = await this.db.pool.connect();
-    try {
-      await client.query('begin');
+    await withTransaction(this.db.pool, async (client) => {
       await client.query(`delete from connector_state where connector_id = $1`, [connectorId]);
       await client.query(`update connector set attention = $2, attention_at = now() where id = $1`, [connectorId, `source reset: ${explanation}`]);
-      await client.query('commit');
-    } catch (e) {
-      await client.query('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Writes the outcomes of runs an outage cut off (see {@link recordOutcome}); returns how many were written. */
