@@ -28,7 +28,9 @@ const TABLES = ['enterprise', 'permit', 'enforcement_record', 'penalty', 'monito
 
 async function copyColumns(c: Client, table: string): Promise<string> {
   const res = await c.query<{ column_name: string }>(
-    `select column_name from information_schema.columns where table_schema = 'public' and table_name = $1 and is_generated = 'NEVER' order by ordinal_position`, [table]);
+    `select column_name from information_schema.columns where table_schema = 'public' and table_name = $1 and is_generated = 'NEVER' order by ordinal_position`,
+    [table],
+  );
   return res.rows.map((r) => `"${r.column_name}"`).join(', ');
 }
 
@@ -71,10 +73,16 @@ async function main() {
   console.log(`simulator ready in ${((Date.now() - tSim) / 1000).toFixed(1)} s (separate process)`);
   const bench = await freshBenchDatabase('full');
   const copyName = `hub_bench_copy_${process.pid}`;
-  const copyUrl = (() => { const u = new URL(bench.url); u.pathname = `/${copyName}`; return u.toString(); })();
+  const copyUrl = (() => {
+    const u = new URL(bench.url);
+    u.pathname = `/${copyName}`;
+    return u.toString();
+  })();
   try {
     const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url, HUB_SYNC_CONCURRENCY: process.env.HUB_SYNC_CONCURRENCY }), bench.db, {});
-    await services.declarativeConnectors.register(JSON.parse(fs.readFileSync(path.join(projectRoot(), 'connectors', 'credit-rating.declarative.json'), 'utf8')));
+    await services.declarativeConnectors.register(
+      JSON.parse(fs.readFileSync(path.join(projectRoot(), 'connectors', 'credit-rating.declarative.json'), 'utf8')),
+    );
     console.log(`server: ${bench.server}\n`);
     // As `hub sync` runs them: HUB_SYNC_CONCURRENCY connectors at a time (default 1).
     const concurrency = services.runner.concurrency;
@@ -87,10 +95,14 @@ async function main() {
     for (const s of runs) {
       const sec = s.durationMs / 1000;
       records += s.fetched;
-      console.log(`${s.connectorId.padEnd(14)} ${s.status.padEnd(9)} ${String(s.fetched).padStart(9)} ${sec.toFixed(1).padStart(8)} ${String(Math.round(s.fetched / sec)).padStart(10)}${s.error ? `  ${s.error}` : ''}`);
+      console.log(
+        `${s.connectorId.padEnd(14)} ${s.status.padEnd(9)} ${String(s.fetched).padStart(9)} ${sec.toFixed(1).padStart(8)} ${String(Math.round(s.fetched / sec)).padStart(10)}${s.error ? `  ${s.error}` : ''}`,
+      );
     }
     const peak = peakRssMb();
-    console.log(`${'all (wall)'.padEnd(14)} ${''.padEnd(9)} ${String(records).padStart(9)} ${total.toFixed(1).padStart(8)} ${String(Math.round(records / total)).padStart(10)}`);
+    console.log(
+      `${'all (wall)'.padEnd(14)} ${''.padEnd(9)} ${String(records).padStart(9)} ${total.toFixed(1).padStart(8)} ${String(Math.round(records / total)).padStart(10)}`,
+    );
     console.log(`\npeak RSS of the hub process during the sync: ${peak} MB`);
 
     const admin = new Client({ connectionString: bench.url });
@@ -105,11 +117,17 @@ async function main() {
     console.log(`full sync / bare COPY: ${(total / copy.seconds).toFixed(2)}×   (targets: sync ≤ 120 s, ≤ 3×, RSS ≤ 400 MB)`);
   } finally {
     const admin = new Client({ connectionString: bench.url });
-    await admin.connect().then(() => admin.query(`drop database if exists "${copyName}" with (force)`)).catch(() => undefined);
+    await admin
+      .connect()
+      .then(() => admin.query(`drop database if exists "${copyName}" with (force)`))
+      .catch(() => undefined);
     await admin.end().catch(() => undefined);
     await bench.drop();
     await sim.stop();
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -64,9 +64,18 @@ async function main(): Promise<void> {
   const clients: Client[] = [];
   try {
     const permit = {
-      creditCode: A, name: '推送基准企业', divisionCode: '370102', industryCode: 'C2614', supervisionLevel: 'GENERAL', managementClass: 'KEY',
-      basin: 'YELLOW_RIVER', pollutionTypes: ['AIR'], airSources: [], monitoringFacilities: [],
-      permits: [{ permitNo: `${A}P`, validFrom: addDays(T, -400), validTo: addDays(T, 400), status: 'VALID' }], updatedAt: `${addDays(T, -1)}T08:00:00+08:00`,
+      creditCode: A,
+      name: '推送基准企业',
+      divisionCode: '370102',
+      industryCode: 'C2614',
+      supervisionLevel: 'GENERAL',
+      managementClass: 'KEY',
+      basin: 'YELLOW_RIVER',
+      pollutionTypes: ['AIR'],
+      airSources: [],
+      monitoringFacilities: [],
+      permits: [{ permitNo: `${A}P`, validFrom: addDays(T, -400), validTo: addDays(T, 400), status: 'VALID' }],
+      updatedAt: `${addDays(T, -1)}T08:00:00+08:00`,
     };
     const post = (system: string, body: unknown[]) =>
       fetch(`${sim.url}/admin/records/${system}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -101,8 +110,14 @@ async function main(): Promise<void> {
     });
     const connect = () =>
       new Promise<Client>((resolve, reject) => {
-        const c = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${key}` }, lazy: false, retryAttempts: 0,
-          on: { connected: () => resolve(c), closed: (e) => reject(new Error(`closed: ${(e as { reason?: string }).reason}`)) } });
+        const c = createClient({
+          url: `ws://127.0.0.1:${port}/graphql`,
+          webSocketImpl: WebSocket,
+          connectionParams: { Authorization: `Bearer ${key}` },
+          lazy: false,
+          retryAttempts: 0,
+          on: { connected: () => resolve(c), closed: (e) => reject(new Error(`closed: ${(e as { reason?: string }).reason}`)) },
+        });
         clients.push(c);
       });
 
@@ -112,13 +127,33 @@ async function main(): Promise<void> {
     const warnings: number[] = [];
     let lastScoreAt = 0;
     let lastWarningAt = 0;
-    sub.subscribe({ query: 'subscription { scoreChanged { creditCode score } }' }, { next: () => void (lastScoreAt = performance.timeOrigin + performance.now()), error: console.error, complete: () => undefined });
-    sub.subscribe({ query: 'subscription { warningRaised { id type } }' }, { next: (v: any) => void (v.data.warningRaised.type === 'RISK_UP' && (lastWarningAt = performance.timeOrigin + performance.now())), error: console.error, complete: () => undefined });
+    sub.subscribe(
+      { query: 'subscription { scoreChanged { creditCode score } }' },
+      { next: () => void (lastScoreAt = performance.timeOrigin + performance.now()), error: console.error, complete: () => undefined },
+    );
+    sub.subscribe(
+      { query: 'subscription { warningRaised { id type } }' },
+      {
+        next: (v: any) => void (v.data.warningRaised.type === 'RISK_UP' && (lastWarningAt = performance.timeOrigin + performance.now())),
+        error: console.error,
+        complete: () => undefined,
+      },
+    );
     await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < RUNS; i++) {
       for (const status of ['ACTIVE', 'WITHDRAWN']) {
         lastScoreAt = lastWarningAt = 0;
-        await post('enforcement', [{ record_id: `ENF-BENCH-${i}`, kind: 'MEASURE', credit_code: A, date: T, measure_type: 'SUSPEND_PRODUCTION', status, modified_at: new Date().toISOString() }]);
+        await post('enforcement', [
+          {
+            record_id: `ENF-BENCH-${i}`,
+            kind: 'MEASURE',
+            credit_code: A,
+            date: T,
+            measure_type: 'SUSPEND_PRODUCTION',
+            status,
+            modified_at: new Date().toISOString(),
+          },
+        ]);
         await services.runner.syncAll(['enforcement']);
         await until(() => lastScoreAt > 0, 5000, 'score event');
         scores.push(lastScoreAt - scoreCommittedAt);
@@ -137,10 +172,23 @@ async function main(): Promise<void> {
     const connectSeconds = (Date.now() - t0) / 1000;
     const received: number[] = [];
     for (const c of many) {
-      c.subscribe({ query: 'subscription { warningRaised(filter: { types: ["RISK_UP"] }) { id type severity } }' }, { next: () => void received.push(performance.timeOrigin + performance.now()), error: console.error, complete: () => undefined });
+      c.subscribe(
+        { query: 'subscription { warningRaised(filter: { types: ["RISK_UP"] }) { id type severity } }' },
+        { next: () => void received.push(performance.timeOrigin + performance.now()), error: console.error, complete: () => undefined },
+      );
     }
     const fanout = async (status: string) => {
-      await post('enforcement', [{ record_id: 'ENF-BENCH-FANOUT', kind: 'MEASURE', credit_code: A, date: T, measure_type: 'TRANSFER_CRIMINAL', status, modified_at: new Date().toISOString() }]);
+      await post('enforcement', [
+        {
+          record_id: 'ENF-BENCH-FANOUT',
+          kind: 'MEASURE',
+          credit_code: A,
+          date: T,
+          measure_type: 'TRANSFER_CRIMINAL',
+          status,
+          modified_at: new Date().toISOString(),
+        },
+      ]);
       await services.runner.syncAll(['enforcement']);
     };
     // Warm-up: an event every subscriber receives proves all subscriptions are live before measuring.
@@ -162,8 +210,12 @@ async function main(): Promise<void> {
     console.log(`  scoreChanged   ${fmt(scores)}`);
     console.log(`  warningRaised  ${fmt(warnings)}`);
     console.log(`fan-out, ${SUBSCRIBERS} graphql-ws subscribers on one hub serve process:`);
-    console.log(`  connected in ${connectSeconds.toFixed(1)} s; server RSS ${rssBefore} MB → ${rssAfter} MB (${((rssAfter - rssBefore) * 1024 / SUBSCRIBERS).toFixed(1)} KB per subscriber)`);
-    console.log(`  one warning: commit → first receipt ${(first - committed).toFixed(0)} ms, → last receipt ${(last - committed).toFixed(0)} ms (fan-out spread ${(last - first).toFixed(0)} ms; ${received.length} receipts)`);
+    console.log(
+      `  connected in ${connectSeconds.toFixed(1)} s; server RSS ${rssBefore} MB → ${rssAfter} MB (${(((rssAfter - rssBefore) * 1024) / SUBSCRIBERS).toFixed(1)} KB per subscriber)`,
+    );
+    console.log(
+      `  one warning: commit → first receipt ${(first - committed).toFixed(0)} ms, → last receipt ${(last - committed).toFixed(0)} ms (fan-out spread ${(last - first).toFixed(0)} ms; ${received.length} receipts)`,
+    );
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));
     if (serve && serve.exitCode === null) {
@@ -176,7 +228,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

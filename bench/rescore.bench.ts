@@ -61,7 +61,9 @@ function median(xs: number[]): number {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { enterprises: { type: 'string', default: '260000' }, seed: { type: 'string', default: '1' }, keep: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { enterprises: { type: 'string', default: '260000' }, seed: { type: 'string', default: '1' }, keep: { type: 'boolean' } },
+  });
   const n = Number(values.enterprises);
   console.log(`rescore benchmark: ${n} enterprises — ${machineLine()}`);
   let t = process.hrtime.bigint();
@@ -74,29 +76,79 @@ async function main() {
     const client = await pool.connect();
     try {
       const counts: Record<string, number> = {};
-      counts.enterprise = await copyRows(client, 'enterprise',
-        ['credit_code', 'name', 'division_code', 'address', 'longitude', 'latitude', 'industry_code', 'supervision_level', 'management_class', 'basin',
-          'pollution_types', 'air_sources', 'monitoring_facilities', 'source_updated_at'],
-        province.permit.map((p) => [p.creditCode, p.name, p.divisionCode, p.address, p.longitude, p.latitude, p.industryCode, p.supervisionLevel,
-          p.managementClass, p.basin, p.pollutionTypes, p.airSources, p.monitoringFacilities, p.updatedAt]));
-      counts.permit = await copyRows(client, 'permit', ['credit_code', 'permit_no', 'valid_from', 'valid_to', 'status'],
-        province.permit.flatMap((p) => p.permits.map((x) => [p.creditCode, x.permitNo, x.validFrom, x.validTo, x.status] as Cell[])));
+      counts.enterprise = await copyRows(
+        client,
+        'enterprise',
+        [
+          'credit_code',
+          'name',
+          'division_code',
+          'address',
+          'longitude',
+          'latitude',
+          'industry_code',
+          'supervision_level',
+          'management_class',
+          'basin',
+          'pollution_types',
+          'air_sources',
+          'monitoring_facilities',
+          'source_updated_at',
+        ],
+        province.permit.map((p) => [
+          p.creditCode,
+          p.name,
+          p.divisionCode,
+          p.address,
+          p.longitude,
+          p.latitude,
+          p.industryCode,
+          p.supervisionLevel,
+          p.managementClass,
+          p.basin,
+          p.pollutionTypes,
+          p.airSources,
+          p.monitoringFacilities,
+          p.updatedAt,
+        ]),
+      );
+      counts.permit = await copyRows(
+        client,
+        'permit',
+        ['credit_code', 'permit_no', 'valid_from', 'valid_to', 'status'],
+        province.permit.flatMap((p) => p.permits.map((x) => [p.creditCode, x.permitNo, x.validFrom, x.validTo, x.status] as Cell[])),
+      );
       const latest = new Map(province.enforcement.map((r) => [r.record_id, r]));
-      counts.enforcement = await copyRows(client, 'enforcement_record',
+      counts.enforcement = await copyRows(
+        client,
+        'enforcement_record',
         ['record_id', 'credit_code', 'kind', 'event_date', 'finding', 'measure_type', 'status', 'modified_at'],
-        [...latest.values()].map((r) => [r.record_id, r.credit_code, r.kind, r.date, r.finding ?? null, r.measure_type ?? null, r.status, r.modified_at]));
-      counts.penalty = await copyRows(client, 'penalty', ['case_no', 'credit_code', 'decision_date', 'amount', 'daily_consecutive', 'status', 'modified_at'],
-        province.penalty.map((p) => [p.caseNo, p.creditCode, p.decisionDate, p.amount, p.dailyConsecutive, p.status, p.modifiedAt]));
+        [...latest.values()].map((r) => [r.record_id, r.credit_code, r.kind, r.date, r.finding ?? null, r.measure_type ?? null, r.status, r.modified_at]),
+      );
+      counts.penalty = await copyRows(
+        client,
+        'penalty',
+        ['case_no', 'credit_code', 'decision_date', 'amount', 'daily_consecutive', 'status', 'modified_at'],
+        province.penalty.map((p) => [p.caseNo, p.creditCode, p.decisionDate, p.amount, p.dailyConsecutive, p.status, p.modifiedAt]),
+      );
       const mon = province.monitoring;
-      counts.monitoring = await copyRows(client, 'monitoring_day',
+      counts.monitoring = await copyRows(
+        client,
+        'monitoring_day',
         ['credit_code', 'outlet_code', 'pollutant_code', 'day', 'valid_hours', 'exceed_hours', 'daily_mean', 'limit_value', 'unit'],
         (function* () {
           for (const date of mon.dates()) {
-            for (const r of mon.rowsFor(dateToDay(date)!)) yield [r.creditCode, r.outletCode, r.pollutantCode, r.date, r.validHours, r.exceedHours, r.dailyMean, r.limit, r.unit];
+            for (const r of mon.rowsFor(dateToDay(date)!))
+              yield [r.creditCode, r.outletCode, r.pollutantCode, r.date, r.validHours, r.exceedHours, r.dailyMean, r.limit, r.unit];
           }
-        })());
+        })(),
+      );
       await client.query('vacuum analyze');
-      console.log(`loaded (COPY):     ${(ms(t) / 1000).toFixed(1)} s — ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      console.log(
+        `loaded (COPY):     ${(ms(t) / 1000).toFixed(1)} s — ${Object.entries(counts)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
     } finally {
       client.release();
     }
@@ -105,11 +157,18 @@ async function main() {
     for (const label of ['rescore --all (first scoring)', 'rescore --all (steady state)']) {
       t = process.hrtime.bigint();
       const s = await scoring.scores.rescoreAll();
-      console.log(`${label.padEnd(31)} ${(ms(t) / 1000).toFixed(2)} s — ${s.enterprises} enterprises, ${s.changed} history points; ` +
-        Object.entries(s.timings).map(([k, v]) => `${k} ${v}`).join(', ') + ' ms');
+      console.log(
+        `${label.padEnd(31)} ${(ms(t) / 1000).toFixed(2)} s — ${s.enterprises} enterprises, ${s.changed} history points; ` +
+          Object.entries(s.timings)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') +
+          ' ms',
+      );
     }
-    const stats = (await pool.query(`select (select count(*)::int from deduction) d, (select min(score) from enterprise) lo,
-      (select count(*)::int from enterprise where risk_level = 'HIGH') high, (select count(*)::int from enterprise where risk_level = 'MEDIUM') medium`)).rows[0];
+    const stats = (
+      await pool.query(`select (select count(*)::int from deduction) d, (select min(score) from enterprise) lo,
+      (select count(*)::int from enterprise where risk_level = 'HIGH') high, (select count(*)::int from enterprise where risk_level = 'MEDIUM') medium`)
+    ).rows[0];
     console.log(`result:            ${stats.d} deductions, lowest score ${stats.lo}, ${stats.medium} MEDIUM, ${stats.high} HIGH`);
 
     const all = (await pool.query<{ credit_code: string }>(`select credit_code from enterprise order by random()`)).rows.map((r) => r.credit_code);
@@ -120,19 +179,31 @@ async function main() {
       t = process.hrtime.bigint();
       const s = await scoring.scores.rescore({ creditCodes: batch, cause: 'RESCORE' });
       times.push(ms(t));
-      steps = Object.entries(s.timings).map(([k, v]) => `${k} ${v}`).join(', ');
+      steps = Object.entries(s.timings)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
     }
     console.log(`incremental 1,000: median ${median(times).toFixed(0)} ms (runs: ${times.map((x) => x.toFixed(0)).join(', ')}; last: ${steps} ms)`);
     // A batch whose records really changed: 1,000 enterprises get a new decided penalty.
     const changedBatch = all.slice(10_000, 11_000);
-    await pool.query(`insert into penalty (case_no, credit_code, decision_date, amount, daily_consecutive, status, modified_at)
-      select 'BENCH-' || credit_code, credit_code, current_date - 10, 250000, false, 'DECIDED', now() from unnest($1::text[]) as credit_code`, [changedBatch]);
+    await pool.query(
+      `insert into penalty (case_no, credit_code, decision_date, amount, daily_consecutive, status, modified_at)
+      select 'BENCH-' || credit_code, credit_code, current_date - 10, 250000, false, 'DECIDED', now() from unnest($1::text[]) as credit_code`,
+      [changedBatch],
+    );
     t = process.hrtime.bigint();
     const changed = await scoring.scores.rescore({ creditCodes: changedBatch, cause: 'SYNC' });
-    console.log(`incremental 1,000 with changes: ${ms(t).toFixed(0)} ms — ${changed.changed} changed; ` +
-      Object.entries(changed.timings).map(([k, v]) => `${k} ${v}`).join(', ') + ' ms');
+    console.log(
+      `incremental 1,000 with changes: ${ms(t).toFixed(0)} ms — ${changed.changed} changed; ` +
+        Object.entries(changed.timings)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') +
+        ' ms',
+    );
 
-    const lowest = (await pool.query<{ credit_code: string }>(`select credit_code from enterprise order by score desc, credit_code desc limit 50`)).rows.map((r) => r.credit_code);
+    const lowest = (await pool.query<{ credit_code: string }>(`select credit_code from enterprise order by score desc, credit_code desc limit 50`)).rows.map(
+      (r) => r.credit_code,
+    );
     t = process.hrtime.bigint();
     await scoring.reports.ranks([lowest[0]], '370000');
     const one = ms(t);
@@ -142,7 +213,9 @@ async function main() {
     t = process.hrtime.bigint();
     await scoring.reports.ranks(lowest, '370000');
     const worstPage = ms(t);
-    console.log(`rank:              one ${one.toFixed(1)} ms (rank ${n}), page of 50 ${page.toFixed(1)} ms, page of 50 at the top score ${worstPage.toFixed(1)} ms`);
+    console.log(
+      `rank:              one ${one.toFixed(1)} ms (rank ${n}), page of 50 ${page.toFixed(1)} ms, page of 50 at the top score ${worstPage.toFixed(1)} ms`,
+    );
     t = process.hrtime.bigint();
     await scoring.reports.reports(all.slice(0, 50).map((creditCode) => ({ creditCode })));
     const rep = ms(t);

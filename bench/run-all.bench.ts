@@ -30,12 +30,82 @@ interface BenchSpec {
 }
 
 const BENCHES: BenchSpec[] = [
-  { name: 'permit-sync', script: 'permit-sync.bench.js', args: (n) => ['--enterprises', String(n)], about: 'permit system sync into an empty store: enterprises/s, peak RSS (target ≤ 30 s)', repeat: true, figures: [{ label: 'sync', pattern: /^time:\s+([\d.]+) s/m, unit: 's' }, { label: 'peak RSS', pattern: /^peak RSS \(hub\):\s+(\d+) MB/m, unit: 'MB' }] },
-  { name: 'full-sync', script: 'full-sync.bench.js', args: (n) => ['--enterprises', String(n)], about: 'all five systems into an empty store as hub sync runs them, vs bare COPY: records/s per connector, peak RSS (targets ≤ 120 s, ≤ 3× COPY, ≤ 400 MB)', repeat: false, figures: [{ label: 'sync (wall)', pattern: /^all \(wall\)\s+\d+\s+([\d.]+)/m, unit: 's' }, { label: 'records/s', pattern: /^all \(wall\)\s+\d+\s+[\d.]+\s+(\d+)/m, unit: '' }, { label: 'peak RSS', pattern: /peak RSS of the hub process during the sync: (\d+) MB/, unit: 'MB' }, { label: 'bare COPY', pattern: /into the same tables: ([\d.]+) s/, unit: 's' }, { label: 'sync / COPY', pattern: /full sync \/ bare COPY: ([\d.]+)×/, unit: '×' }] },
-  { name: 'supervision', script: 'supervision.bench.js', args: (n) => ['--enterprises', String(n)], about: 'random-inspection draw for the province with 5,000 inspectors (target ≤ 10 s)', repeat: false, figures: [{ label: 'draw (province)', pattern: /^draw \(province[^)]*\)\s+([\d.]+) s/m, unit: 's' }] },
-  { name: 'rescore', script: 'rescore.bench.js', args: (n) => ['--enterprises', String(n)], about: 'rescore --all and incremental 1,000-enterprise batches (targets ≤ 10 s, ≤ 200 ms)', repeat: false, figures: [{ label: 'rescore --all (first)', pattern: /^rescore --all \(first scoring\)\s+([\d.]+) s/m, unit: 's' }, { label: 'rescore --all (steady)', pattern: /^rescore --all \(steady state\)\s+([\d.]+) s/m, unit: 's' }, { label: 'incremental 1,000 (median of 5)', pattern: /^incremental 1,000: median (\d+) ms/m, unit: 'ms' }, { label: 'incremental 1,000 all changed', pattern: /^incremental 1,000 with changes: (\d+) ms/m, unit: 'ms' }] },
-  { name: 'search', script: 'search.bench.js', args: (n) => ['--enterprises', String(n), '--clients', '8', '--seconds', '15'], about: 'seed search p50/p95/p99 (one client; then 8) and requests/s vs PostGraphile 4.14.1 (targets p95 ≤ 20 ms, ≥ 1.5×)', repeat: false, needsPostgraphile: true, figures: [{ label: 'p50 (1 client)', pattern: /^hub\s+1 client:\s+p50 ([\d.]+) ms/m, unit: 'ms' }, { label: 'p95 (1 client)', pattern: /^hub\s+1 client:.*p95 ([\d.]+) ms/m, unit: 'ms' }, { label: 'p99 (1 client)', pattern: /^hub\s+1 client:.*p99 ([\d.]+) ms/m, unit: 'ms' }, { label: 'hub req/s', pattern: /^throughput:\s+hub (\d+) req\/s/m, unit: '' }, { label: 'PostGraphile req/s', pattern: /PostGraphile (\d+) req\/s, ratio/, unit: '' }, { label: 'ratio', pattern: /ratio ([\d.]+)×/, unit: '×' }, { label: 'SQL statements/request', pattern: /^SQL statements\/req:\s+(\d+) at first: 50/m, unit: '' }] },
-  { name: 'realtime', script: 'realtime.bench.js', args: () => ['--runs', '10', '--subscribers', '5000'], about: 'commit → subscriber latency, 5,000 subscribers (target ≤ 1 s p95)', repeat: true, figures: [{ label: 'scoreChanged p95', pattern: /scoreChanged\s+p50 [\d.]+ ms, p95 ([\d.]+) ms/, unit: 'ms' }, { label: 'warningRaised p95', pattern: /warningRaised\s+p50 [\d.]+ ms, p95 ([\d.]+) ms/, unit: 'ms' }, { label: '5,000 subscribers: commit → last receipt', pattern: /→ last receipt (\d+) ms/, unit: 'ms' }, { label: 'RSS per subscriber', pattern: /\(([\d.]+) KB per subscriber\)/, unit: 'KB' }] },
+  {
+    name: 'permit-sync',
+    script: 'permit-sync.bench.js',
+    args: (n) => ['--enterprises', String(n)],
+    about: 'permit system sync into an empty store: enterprises/s, peak RSS (target ≤ 30 s)',
+    repeat: true,
+    figures: [
+      { label: 'sync', pattern: /^time:\s+([\d.]+) s/m, unit: 's' },
+      { label: 'peak RSS', pattern: /^peak RSS \(hub\):\s+(\d+) MB/m, unit: 'MB' },
+    ],
+  },
+  {
+    name: 'full-sync',
+    script: 'full-sync.bench.js',
+    args: (n) => ['--enterprises', String(n)],
+    about: 'all five systems into an empty store as hub sync runs them, vs bare COPY: records/s per connector, peak RSS (targets ≤ 120 s, ≤ 3× COPY, ≤ 400 MB)',
+    repeat: false,
+    figures: [
+      { label: 'sync (wall)', pattern: /^all \(wall\)\s+\d+\s+([\d.]+)/m, unit: 's' },
+      { label: 'records/s', pattern: /^all \(wall\)\s+\d+\s+[\d.]+\s+(\d+)/m, unit: '' },
+      { label: 'peak RSS', pattern: /peak RSS of the hub process during the sync: (\d+) MB/, unit: 'MB' },
+      { label: 'bare COPY', pattern: /into the same tables: ([\d.]+) s/, unit: 's' },
+      { label: 'sync / COPY', pattern: /full sync \/ bare COPY: ([\d.]+)×/, unit: '×' },
+    ],
+  },
+  {
+    name: 'supervision',
+    script: 'supervision.bench.js',
+    args: (n) => ['--enterprises', String(n)],
+    about: 'random-inspection draw for the province with 5,000 inspectors (target ≤ 10 s)',
+    repeat: false,
+    figures: [{ label: 'draw (province)', pattern: /^draw \(province[^)]*\)\s+([\d.]+) s/m, unit: 's' }],
+  },
+  {
+    name: 'rescore',
+    script: 'rescore.bench.js',
+    args: (n) => ['--enterprises', String(n)],
+    about: 'rescore --all and incremental 1,000-enterprise batches (targets ≤ 10 s, ≤ 200 ms)',
+    repeat: false,
+    figures: [
+      { label: 'rescore --all (first)', pattern: /^rescore --all \(first scoring\)\s+([\d.]+) s/m, unit: 's' },
+      { label: 'rescore --all (steady)', pattern: /^rescore --all \(steady state\)\s+([\d.]+) s/m, unit: 's' },
+      { label: 'incremental 1,000 (median of 5)', pattern: /^incremental 1,000: median (\d+) ms/m, unit: 'ms' },
+      { label: 'incremental 1,000 all changed', pattern: /^incremental 1,000 with changes: (\d+) ms/m, unit: 'ms' },
+    ],
+  },
+  {
+    name: 'search',
+    script: 'search.bench.js',
+    args: (n) => ['--enterprises', String(n), '--clients', '8', '--seconds', '15'],
+    about: 'seed search p50/p95/p99 (one client; then 8) and requests/s vs PostGraphile 4.14.1 (targets p95 ≤ 20 ms, ≥ 1.5×)',
+    repeat: false,
+    needsPostgraphile: true,
+    figures: [
+      { label: 'p50 (1 client)', pattern: /^hub\s+1 client:\s+p50 ([\d.]+) ms/m, unit: 'ms' },
+      { label: 'p95 (1 client)', pattern: /^hub\s+1 client:.*p95 ([\d.]+) ms/m, unit: 'ms' },
+      { label: 'p99 (1 client)', pattern: /^hub\s+1 client:.*p99 ([\d.]+) ms/m, unit: 'ms' },
+      { label: 'hub req/s', pattern: /^throughput:\s+hub (\d+) req\/s/m, unit: '' },
+      { label: 'PostGraphile req/s', pattern: /PostGraphile (\d+) req\/s, ratio/, unit: '' },
+      { label: 'ratio', pattern: /ratio ([\d.]+)×/, unit: '×' },
+      { label: 'SQL statements/request', pattern: /^SQL statements\/req:\s+(\d+) at first: 50/m, unit: '' },
+    ],
+  },
+  {
+    name: 'realtime',
+    script: 'realtime.bench.js',
+    args: () => ['--runs', '10', '--subscribers', '5000'],
+    about: 'commit → subscriber latency, 5,000 subscribers (target ≤ 1 s p95)',
+    repeat: true,
+    figures: [
+      { label: 'scoreChanged p95', pattern: /scoreChanged\s+p50 [\d.]+ ms, p95 ([\d.]+) ms/, unit: 'ms' },
+      { label: 'warningRaised p95', pattern: /warningRaised\s+p50 [\d.]+ ms, p95 ([\d.]+) ms/, unit: 'ms' },
+      { label: '5,000 subscribers: commit → last receipt', pattern: /→ last receipt (\d+) ms/, unit: 'ms' },
+      { label: 'RSS per subscriber', pattern: /\(([\d.]+) KB per subscriber\)/, unit: 'KB' },
+    ],
+  },
 ];
 
 function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; out: string; seconds: number }> {
@@ -59,7 +129,9 @@ function median(xs: number[]): number {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { enterprises: { type: 'string', default: '260000' }, runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { enterprises: { type: 'string', default: '260000' }, runs: { type: 'string', default: '3' }, only: { type: 'string' } },
+  });
   const n = Number(values.enterprises);
   const runs = Math.max(1, Number(values.runs));
   const only = values.only ? new Set(values.only.split(',')) : null;
@@ -86,13 +158,18 @@ async function main() {
       outputs.push(`exit ${r.code}, ${r.seconds.toFixed(1)} s wall\n\n${r.out.trim()}`);
     }
     for (const f of b.figures) {
-      const values = outputs.map((o) => f.pattern.exec(o)?.[1]).filter((v): v is string => v !== undefined).map(Number);
+      const values = outputs
+        .map((o) => f.pattern.exec(o)?.[1])
+        .filter((v): v is string => v !== undefined)
+        .map(Number);
       const shown = values.length ? values.map((v) => `${v}${f.unit === '×' ? '×' : ''}`).join(', ') : 'not printed';
       const spread = values.length > 1 ? ` — median ${median(values)}, range ${Math.min(...values)}–${Math.max(...values)}` : '';
       figureRows.push(`| ${b.name} | ${f.label} | ${shown}${f.unit && f.unit !== '×' ? ` ${f.unit}` : ''}${spread} |`);
     }
     summary.push(`| ${b.name} | ${b.about} | ${reps} | ${times.map((t) => t.toFixed(1)).join(', ')} s |`);
-    sections.push(`## ${b.name}\n\n${b.about}\n\n\`\`\`\nnode dist/bench/${b.script} ${b.args(n).join(' ')}\n\`\`\`\n\n${outputs.map((o, i) => `${reps > 1 ? `Run ${i + 1}:\n\n` : ''}\`\`\`\n${o}\n\`\`\``).join('\n\n')}\n`);
+    sections.push(
+      `## ${b.name}\n\n${b.about}\n\n\`\`\`\nnode dist/bench/${b.script} ${b.args(n).join(' ')}\n\`\`\`\n\n${outputs.map((o, i) => `${reps > 1 ? `Run ${i + 1}:\n\n` : ''}\`\`\`\n${o}\n\`\`\``).join('\n\n')}\n`,
+    );
   }
   const cpus = os.cpus();
   const doc = `# Benchmark results
@@ -102,7 +179,10 @@ is printed by the benchmark named in its section. Targets are not asserted anywh
 
 - when: ${started.toISOString()} – ${new Date().toISOString()}
 - machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}
-- load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}
+- load average at the end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}
 - database: ${process.env.DATABASE_URL ? 'DATABASE_URL (' + new URL(process.env.DATABASE_URL).host + ')' : 'embedded PostgreSQL (.bench-data/)'}
 - province: ${n} generated enterprises (seed 1)
 

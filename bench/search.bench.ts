@@ -104,13 +104,22 @@ function post(t: Target, variables: Record<string, unknown>): Promise<{ status: 
   const u = new URL(t.url);
   const payload = JSON.stringify({ query: t.query, variables });
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...t.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...t.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -148,14 +157,16 @@ async function load(t: Target, clients: number, seconds: number): Promise<{ rps:
   const end = Date.now() + seconds * 1000;
   let k = 0;
   const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (Date.now() < end) {
-      const after = t.cursors[k++ % t.cursors.length];
-      const s = process.hrtime.bigint();
-      await request(t, after);
-      lat.push(Number(process.hrtime.bigint() - s) / 1e6);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < end) {
+        const after = t.cursors[k++ % t.cursors.length];
+        const s = process.hrtime.bigint();
+        await request(t, after);
+        lat.push(Number(process.hrtime.bigint() - s) / 1e6);
+      }
+    }),
+  );
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
   return { rps: lat.length / elapsed, lat: lat.sort((a, b) => a - b), n: lat.length };
 }
@@ -189,11 +200,18 @@ async function serveHub(url: string, port: number): Promise<void> {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: {
-    enterprises: { type: 'string', default: '260000' }, seed: { type: 'string', default: '1' },
-    clients: { type: 'string', default: '8' }, seconds: { type: 'string', default: '15' }, latency: { type: 'string', default: '400' },
-    serve: { type: 'string' }, port: { type: 'string' }, keep: { type: 'boolean' },
-  } });
+  const { values } = parseArgs({
+    options: {
+      enterprises: { type: 'string', default: '260000' },
+      seed: { type: 'string', default: '1' },
+      clients: { type: 'string', default: '8' },
+      seconds: { type: 'string', default: '15' },
+      latency: { type: 'string', default: '400' },
+      serve: { type: 'string' },
+      port: { type: 'string' },
+      keep: { type: 'boolean' },
+    },
+  });
   if (values.serve) return serveHub(values.serve, Number(values.port));
   const n = Number(values.enterprises);
   const clients = Number(values.clients);
@@ -213,33 +231,87 @@ async function main() {
     const client = await pool.connect();
     const counts: Record<string, number> = {};
     try {
-      counts.enterprise = await copyInto(client, 'enterprise',
-        ['credit_code', 'name', 'division_code', 'address', 'longitude', 'latitude', 'industry_code', 'supervision_level', 'management_class', 'basin',
-          'pollution_types', 'air_sources', 'monitoring_facilities', 'source_updated_at'],
-        province.permit.map((p) => [p.creditCode, p.name, p.divisionCode, p.address, p.longitude, p.latitude, p.industryCode, p.supervisionLevel,
-          p.managementClass, p.basin, p.pollutionTypes, p.airSources, p.monitoringFacilities, p.updatedAt]));
-      counts.permit = await copyInto(client, 'permit', ['credit_code', 'permit_no', 'valid_from', 'valid_to', 'status'],
-        province.permit.flatMap((p) => p.permits.map((x) => [p.creditCode, x.permitNo, x.validFrom, x.validTo, x.status] as Cell[])));
+      counts.enterprise = await copyInto(
+        client,
+        'enterprise',
+        [
+          'credit_code',
+          'name',
+          'division_code',
+          'address',
+          'longitude',
+          'latitude',
+          'industry_code',
+          'supervision_level',
+          'management_class',
+          'basin',
+          'pollution_types',
+          'air_sources',
+          'monitoring_facilities',
+          'source_updated_at',
+        ],
+        province.permit.map((p) => [
+          p.creditCode,
+          p.name,
+          p.divisionCode,
+          p.address,
+          p.longitude,
+          p.latitude,
+          p.industryCode,
+          p.supervisionLevel,
+          p.managementClass,
+          p.basin,
+          p.pollutionTypes,
+          p.airSources,
+          p.monitoringFacilities,
+          p.updatedAt,
+        ]),
+      );
+      counts.permit = await copyInto(
+        client,
+        'permit',
+        ['credit_code', 'permit_no', 'valid_from', 'valid_to', 'status'],
+        province.permit.flatMap((p) => p.permits.map((x) => [p.creditCode, x.permitNo, x.validFrom, x.validTo, x.status] as Cell[])),
+      );
       const latest = new Map(province.enforcement.map((r) => [r.record_id, r]));
-      counts.enforcement = await copyInto(client, 'enforcement_record',
+      counts.enforcement = await copyInto(
+        client,
+        'enforcement_record',
         ['record_id', 'credit_code', 'kind', 'event_date', 'finding', 'measure_type', 'status', 'modified_at'],
-        [...latest.values()].map((r) => [r.record_id, r.credit_code, r.kind, r.date, r.finding ?? null, r.measure_type ?? null, r.status, r.modified_at]));
-      counts.penalty = await copyInto(client, 'penalty', ['case_no', 'credit_code', 'decision_date', 'amount', 'daily_consecutive', 'status', 'modified_at'],
-        province.penalty.map((p) => [p.caseNo, p.creditCode, p.decisionDate, p.amount, p.dailyConsecutive, p.status, p.modifiedAt]));
+        [...latest.values()].map((r) => [r.record_id, r.credit_code, r.kind, r.date, r.finding ?? null, r.measure_type ?? null, r.status, r.modified_at]),
+      );
+      counts.penalty = await copyInto(
+        client,
+        'penalty',
+        ['case_no', 'credit_code', 'decision_date', 'amount', 'daily_consecutive', 'status', 'modified_at'],
+        province.penalty.map((p) => [p.caseNo, p.creditCode, p.decisionDate, p.amount, p.dailyConsecutive, p.status, p.modifiedAt]),
+      );
       const mon = province.monitoring;
-      counts.monitoring = await copyInto(client, 'monitoring_day',
+      counts.monitoring = await copyInto(
+        client,
+        'monitoring_day',
         ['credit_code', 'outlet_code', 'pollutant_code', 'day', 'valid_hours', 'exceed_hours', 'daily_mean', 'limit_value', 'unit'],
         (function* () {
           for (const date of mon.dates()) {
-            for (const r of mon.rowsFor(dateToDay(date)!)) yield [r.creditCode, r.outletCode, r.pollutantCode, r.date, r.validHours, r.exceedHours, r.dailyMean, r.limit, r.unit];
+            for (const r of mon.rowsFor(dateToDay(date)!))
+              yield [r.creditCode, r.outletCode, r.pollutantCode, r.date, r.validHours, r.exceedHours, r.dailyMean, r.limit, r.unit];
           }
-        })());
-      counts.credit = await copyInto(client, 'credit_rating', ['credit_code', 'connector_id', 'level', 'rated_on', 'source_updated_at'],
-        province.credit.map((c) => [c.uscc, 'credit-rating', CREDIT_LEVEL[c.level], c.ratedOn, c.updatedAt]));
+        })(),
+      );
+      counts.credit = await copyInto(
+        client,
+        'credit_rating',
+        ['credit_code', 'connector_id', 'level', 'rated_on', 'source_updated_at'],
+        province.credit.map((c) => [c.uscc, 'credit-rating', CREDIT_LEVEL[c.level], c.ratedOn, c.updatedAt]),
+      );
     } finally {
       client.release();
     }
-    console.log(`loaded (COPY):        ${secondsSince(t)} s — ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `loaded (COPY):        ${secondsSince(t)} s — ${Object.entries(counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     await pool.query('analyze');
 
     t = process.hrtime.bigint();
@@ -258,8 +330,10 @@ async function main() {
     const retag = await new TagService(bench.db, catalogue, divisions).retagAll();
     console.log(`retag --all:          ${secondsSince(t)} s — ${retag.enterprises} enterprises`);
     await pool.query('vacuum analyze');
-    const truth = (await pool.query(`select count(*)::int n from enterprise e join lateral (select level from credit_rating r where r.credit_code = e.credit_code
-        order by rated_on desc limit 1) c on true where c.level = 'yellow' and 'SOLID_HAZARDOUS_WASTE' = any(e.pollution_types)`)).rows[0].n;
+    const truth = (
+      await pool.query(`select count(*)::int n from enterprise e join lateral (select level from credit_rating r where r.credit_code = e.credit_code
+        order by rated_on desc limit 1) c on true where c.level = 'yellow' and 'SOLID_HAZARDOUS_WASTE' = any(e.pollution_types)`)
+    ).rows[0].n;
     console.log(`seed search matches:  ${truth} enterprises (黄标 + 固废危废)`);
 
     await pool.query(fs.readFileSync(path.join(pglDir, 'setup.sql'), 'utf8'));
@@ -272,15 +346,28 @@ async function main() {
     children.push(pgl.child);
 
     const targets: Target[] = [
-      { name: 'hub', url: hub.url, query: HUB_QUERY, headers: { authorization: `Bearer ${key}` }, cursors: [],
-        pageOf: (b) => ({ endCursor: b.data.enterprises.pageInfo.endCursor, rows: b.data.enterprises.edges.length }) },
-      { name: 'PostGraphile', url: pgl.url, query: PGL_QUERY, headers: {}, cursors: [],
-        pageOf: (b) => ({ endCursor: b.data.searchEnterprises.pageInfo.endCursor, rows: b.data.searchEnterprises.nodes.length }) },
+      {
+        name: 'hub',
+        url: hub.url,
+        query: HUB_QUERY,
+        headers: { authorization: `Bearer ${key}` },
+        cursors: [],
+        pageOf: (b) => ({ endCursor: b.data.enterprises.pageInfo.endCursor, rows: b.data.enterprises.edges.length }),
+      },
+      {
+        name: 'PostGraphile',
+        url: pgl.url,
+        query: PGL_QUERY,
+        headers: {},
+        cursors: [],
+        pageOf: (b) => ({ endCursor: b.data.searchEnterprises.pageInfo.endCursor, rows: b.data.searchEnterprises.nodes.length }),
+      },
     ];
     for (const tg of targets) console.log(`${tg.name.padEnd(12)} first five pages: ${(await prepare(tg)).join(', ')} rows`);
     const firstHub = await request(targets[0], null);
     const firstPgl = await request(targets[1], null);
-    const same = JSON.stringify(firstHub.data.enterprises.edges.map((e: any) => e.node.creditCode)) ===
+    const same =
+      JSON.stringify(firstHub.data.enterprises.edges.map((e: any) => e.node.creditCode)) ===
       JSON.stringify(firstPgl.data.searchEnterprises.nodes.map((x: any) => x.creditCode));
     console.log(`same first page:      ${same}`);
 
@@ -295,7 +382,9 @@ async function main() {
         lat.push(Number(process.hrtime.bigint() - s) / 1e6);
       }
       lat.sort((a, b) => a - b);
-      console.log(`${tg.name.padEnd(12)} 1 client:  p50 ${pct(lat, 50).toFixed(1)} ms  p95 ${pct(lat, 95).toFixed(1)} ms  p99 ${pct(lat, 99).toFixed(1)} ms  (${latency} sequential requests)`);
+      console.log(
+        `${tg.name.padEnd(12)} 1 client:  p50 ${pct(lat, 50).toFixed(1)} ms  p95 ${pct(lat, 95).toFixed(1)} ms  p99 ${pct(lat, 99).toFixed(1)} ms  (${latency} sequential requests)`,
+      );
     }
     const results: Record<string, number[]> = { hub: [], PostGraphile: [] };
     for (const round of [0, 1]) {
@@ -307,7 +396,9 @@ async function main() {
       }
     }
     const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    console.log(`throughput:           hub ${avg(results.hub).toFixed(0)} req/s, PostGraphile ${avg(results.PostGraphile).toFixed(0)} req/s, ratio ${(avg(results.hub) / avg(results.PostGraphile)).toFixed(2)}× (target ≥ 1.5×)`);
+    console.log(
+      `throughput:           hub ${avg(results.hub).toFixed(0)} req/s, PostGraphile ${avg(results.PostGraphile).toFixed(0)} req/s, ratio ${(avg(results.hub) / avg(results.PostGraphile)).toFixed(2)}× (target ≥ 1.5×)`,
+    );
 
     // SQL statements per request: the same server code in this process, where every pg client can be counted.
     const counted = await startHttpServer(await createHubServices(loadConfig({ DATABASE_URL: bench.url }), bench.db), { port: 0, host: '127.0.0.1' });
@@ -340,13 +431,15 @@ async function createHubServicesForKeys(url: string) {
   const db = await connectDatabase(url);
   const { ApiKeyService } = await import('../src/auth/api-key.service');
   const svc = new ApiKeyService(db.pool, await DivisionDirectory.load(db.pool));
-  return { create: async (input: { name: string; divisionCode: string; role: string }) => {
-    try {
-      return await svc.create(input);
-    } finally {
-      await db.close();
-    }
-  } };
+  return {
+    create: async (input: { name: string; divisionCode: string; role: string }) => {
+      try {
+        return await svc.create(input);
+      } finally {
+        await db.close();
+      }
+    },
+  };
 }
 
 main().catch((e) => {

@@ -56,7 +56,9 @@ async function main(): Promise<void> {
     const plan = await plans.draw({ quarter: '2026Q4', divisionCode: '370000', seed: 'bench-seed' }, province, 'bench');
     const drawMs = Date.now() - t;
     const shortfall = plan.counties.reduce((a, c) => a + c.shortfall, 0);
-    console.log(`draw (province, ${n} enterprises, ${m} inspectors)  ${(drawMs / 1000).toFixed(2)} s  (${plan.itemCount} items, shortfall ${shortfall}, target ≤ 10 s)`);
+    console.log(
+      `draw (province, ${n} enterprises, ${m} inspectors)  ${(drawMs / 1000).toFixed(2)} s  (${plan.itemCount} items, shortfall ${shortfall}, target ≤ 10 s)`,
+    );
     t = Date.now();
     const v = await plans.verify(plan.id);
     console.log(`verify from stored inputs  ${((Date.now() - t) / 1000).toFixed(2)} s  (${v.identical ? 'identical' : 'DIFFERS'})`);

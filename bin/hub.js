@@ -7,4 +7,6 @@ if (!fs.existsSync(entry)) {
   console.error('hub is not built yet: run `npm run build` (npm ci does it for you)');
   process.exit(1);
 }
-require(entry).main(process.argv.slice(2)).then((code) => process.exit(code));
+require(entry)
+  .main(process.argv.slice(2))
+  .then((code) => process.exit(code));

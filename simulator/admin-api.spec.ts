@@ -39,7 +39,9 @@ describe('admin API', () => {
   it('appends enforcement changes to the feed, picked up from a saved cursor', async () => {
     const first = await http.get('/enforcement/api/records', { params: { limit: 2000 } });
     const cursor = first.data.next_cursor;
-    const r = await http.post('/admin/records/enforcement', [{ record_id: 'ENF-2026-000004', kind: 'MEASURE', credit_code: C[2], date: '2026-10-04', measure_type: 'ORDER_CORRECTION', status: 'WITHDRAWN' }]);
+    const r = await http.post('/admin/records/enforcement', [
+      { record_id: 'ENF-2026-000004', kind: 'MEASURE', credit_code: C[2], date: '2026-10-04', measure_type: 'ORDER_CORRECTION', status: 'WITHDRAWN' },
+    ]);
     expect(r.data).toMatchObject({ inserted: 0, updated: 1 });
     const next = await http.get('/enforcement/api/records', { params: { cursor } });
     expect(next.data.records).toHaveLength(1);
@@ -62,8 +64,28 @@ describe('admin API', () => {
 
   it('upserts monitoring rows by creditCode+outletCode+date+pollutantCode and credit by uscc', async () => {
     await http.post('/admin/records/monitoring', [
-      { creditCode: C[0], outletCode: 'DA001', date: '2026-11-01', pollutantCode: 'a21026', validHours: 24, exceedHours: 0, dailyMean: 30, limit: 50, unit: 'mg/m3' },
-      { creditCode: C[0], outletCode: 'DA001', date: '2026-11-01', pollutantCode: 'a34013', validHours: 24, exceedHours: 0, dailyMean: 5, limit: 10, unit: 'mg/m3' },
+      {
+        creditCode: C[0],
+        outletCode: 'DA001',
+        date: '2026-11-01',
+        pollutantCode: 'a21026',
+        validHours: 24,
+        exceedHours: 0,
+        dailyMean: 30,
+        limit: 50,
+        unit: 'mg/m3',
+      },
+      {
+        creditCode: C[0],
+        outletCode: 'DA001',
+        date: '2026-11-01',
+        pollutantCode: 'a34013',
+        validHours: 24,
+        exceedHours: 0,
+        dailyMean: 5,
+        limit: 10,
+        unit: 'mg/m3',
+      },
     ]);
     const r = await http.get('/monitoring/api/daily', { params: { date: '2026-11-01' } });
     expect(r.data.total).toBe(4);

@@ -64,8 +64,14 @@ describe('fault injection', () => {
     await http.put('/admin/faults', { dropRate: 1 });
     await expect(http.get(PERMITS, { params: { pageSize: 50 } })).rejects.toThrow();
     await http.put('/admin/faults', { dropRate: 0.5, seed: 2 });
-    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      http.get(PERMITS, { params: { pageSize: 10, page: i + 1 } }).then(() => 'ok', () => 'dropped')));
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        http.get(PERMITS, { params: { pageSize: 10, page: i + 1 } }).then(
+          () => 'ok',
+          () => 'dropped',
+        ),
+      ),
+    );
     expect(outcomes).toContain('ok');
     expect(outcomes).toContain('dropped');
   });

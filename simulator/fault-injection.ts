@@ -35,8 +35,15 @@ export interface FaultConfig {
 
 /** Faults off. */
 export const DEFAULT_FAULTS: Readonly<FaultConfig> = Object.freeze({
-  error500Rate: 0, timeoutRate: 0, timeoutMs: 30_000, malformedRate: 0, duplicateRate: 0, dropRate: 0,
-  retryAfterSeconds: null, seed: 1, omitMalformed: false,
+  error500Rate: 0,
+  timeoutRate: 0,
+  timeoutMs: 30_000,
+  malformedRate: 0,
+  duplicateRate: 0,
+  dropRate: 0,
+  retryAfterSeconds: null,
+  seed: 1,
+  omitMalformed: false,
 });
 
 const RATE_KEYS = ['error500Rate', 'timeoutRate', 'malformedRate', 'duplicateRate', 'dropRate'] as const;

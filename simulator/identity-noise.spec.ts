@@ -100,7 +100,13 @@ describe('identity noise', () => {
   it('serves the party-name column and the truth over the simulator routes, and the hub parser keeps the column', async () => {
     const store = SourceDataStore.fromGenerated(noisy);
     const faults = new FaultInjector({});
-    const res = penaltyRoute({ method: 'GET', url: new URL('http://s/penalty/export.csv?modifiedFrom=2026-11-01&modifiedTo=2026-11-29'), store, faults, body: undefined });
+    const res = penaltyRoute({
+      method: 'GET',
+      url: new URL('http://s/penalty/export.csv?modifiedFrom=2026-11-01&modifiedTo=2026-11-29'),
+      store,
+      faults,
+      body: undefined,
+    });
     const { headers, rows } = await parseCsvObjects(res.body, [...PENALTY_HEADERS, ...PENALTY_OPTIONAL_HEADERS]);
     expect(headers).toEqual([...PENALTY_HEADERS, '当事人名称']);
     expect(rows.length).toBeGreaterThan(0);
@@ -108,7 +114,13 @@ describe('identity noise', () => {
     const truth = adminRoute({ method: 'GET', url: new URL('http://s/admin/truth'), store, faults, body: undefined });
     expect(JSON.parse(truth!.body.toString()).records).toEqual(noisy.truth);
     // without noise the export is as before: no party-name column
-    const plain = penaltyRoute({ method: 'GET', url: new URL('http://s/penalty/export.csv?modifiedFrom=2026-11-01&modifiedTo=2026-11-29'), store: SourceDataStore.fromGenerated(generateProvince(OPTS)), faults, body: undefined });
+    const plain = penaltyRoute({
+      method: 'GET',
+      url: new URL('http://s/penalty/export.csv?modifiedFrom=2026-11-01&modifiedTo=2026-11-29'),
+      store: SourceDataStore.fromGenerated(generateProvince(OPTS)),
+      faults,
+      body: undefined,
+    });
     expect((await parseCsvObjects(plain.body)).headers).toEqual([...PENALTY_HEADERS]);
   });
 });

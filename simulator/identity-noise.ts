@@ -85,7 +85,10 @@ function writtenOrgCode(r: Rng, creditCode: string): string {
  * change log carries the same noise. With `rate` 0 nothing changes.
  */
 export function applyIdentityNoise(
-  permits: readonly PermitRecord[], enforcement: EnforcementRecord[], penalty: PenaltyRecord[], opts: IdentityNoiseOptions,
+  permits: readonly PermitRecord[],
+  enforcement: EnforcementRecord[],
+  penalty: PenaltyRecord[],
+  opts: IdentityNoiseOptions,
 ): TruthEntry[] {
   if (!(opts.rate > 0)) return [];
   const byCode = new Map(permits.map((p) => [p.creditCode, p]));
@@ -99,7 +102,11 @@ export function applyIdentityNoise(
       const r = new Rng(hashParts(opts.seed, 'enforcement', rec.record_id));
       const e = byCode.get(rec.credit_code);
       if (e && r.chance(opts.rate)) {
-        const kind = r.weightedPairs<'ORG' | 'PERMIT' | 'NAME'>([['ORG', 30], ['PERMIT', 20], ['NAME', 50]]);
+        const kind = r.weightedPairs<'ORG' | 'PERMIT' | 'NAME'>([
+          ['ORG', 30],
+          ['PERMIT', 20],
+          ['NAME', 50],
+        ]);
         let variant: NoiseVariant;
         if (kind === 'ORG' || (kind === 'PERMIT' && e.permits.length === 0)) {
           patch = { credit_code: '', org_code: writtenOrgCode(r, e.creditCode), enterprise_name: r.chance(0.5) ? e.name : undefined };

@@ -24,7 +24,13 @@ function scores(p: GeneratedProvince): Map<string, number> {
   const s = new Map(p.permit.map((e) => [e.creditCode, 100]));
   const deduct = (code: string, pts: number): void => void s.set(code, s.get(code)! - pts);
   const points: Record<string, number> = {
-    SUSPEND_PRODUCTION: 24, SEAL_SEIZE: 20, RESTRICT_PRODUCTION: 12, ORDER_CORRECTION: 4, TRANSFER_DETENTION: 30, TRANSFER_CRIMINAL: 40, NO_PERMIT: 30,
+    SUSPEND_PRODUCTION: 24,
+    SEAL_SEIZE: 20,
+    RESTRICT_PRODUCTION: 12,
+    ORDER_CORRECTION: 4,
+    TRANSFER_DETENTION: 30,
+    TRANSFER_CRIMINAL: 40,
+    NO_PERMIT: 30,
   };
   const latest = new Map(p.enforcement.map((r) => [r.record_id, r]));
   for (const r of latest.values()) {

@@ -12,9 +12,7 @@ import { loadDivisions, type County } from './shandong-divisions';
 import { INDUSTRIES, NAME_CHARS, type IndustryProfile } from './industry-catalog';
 import { MonitoringGenerator, type MonitoringChannel } from './monitoring.generator';
 import { applyIdentityNoise, type TruthEntry } from './identity-noise';
-import type {
-  CreditRating, EnforcementRecord, MeasureType, PenaltyRecord, PermitEntry, PermitRecord,
-} from './source-record.types';
+import type { CreditRating, EnforcementRecord, MeasureType, PenaltyRecord, PermitEntry, PermitRecord } from './source-record.types';
 
 /** Options of {@link generateProvince}. */
 export interface ProvinceOptions {
@@ -53,25 +51,71 @@ export interface GeneratedProvince {
 type Profile = 'clean' | 'minor' | 'moderate' | 'bad' | 'worst';
 
 const PROFILE_WEIGHTS: ReadonlyArray<readonly [Profile, number]> = [
-  ['clean', 77.5], ['minor', 15], ['moderate', 5.8], ['bad', 1.6], ['worst', 0.04],
+  ['clean', 77.5],
+  ['minor', 15],
+  ['moderate', 5.8],
+  ['bad', 1.6],
+  ['worst', 0.04],
 ];
 
-const ROADS = ['工业路', '经十路', '滨河路', '开发区大道', '化工园路', '新华路', '人民路', '建设路', '创业路', '黄河路',
-  '泰山路', '胜利街', '振兴路', '北京路', '长江路', '沿海路', '园区一路', '纬二路', '工业园三路', '东外环路'];
+const ROADS = [
+  '工业路',
+  '经十路',
+  '滨河路',
+  '开发区大道',
+  '化工园路',
+  '新华路',
+  '人民路',
+  '建设路',
+  '创业路',
+  '黄河路',
+  '泰山路',
+  '胜利街',
+  '振兴路',
+  '北京路',
+  '长江路',
+  '沿海路',
+  '园区一路',
+  '纬二路',
+  '工业园三路',
+  '东外环路',
+];
 
 const AIR_POLLUTANTS: ReadonlyArray<readonly [string, readonly number[]]> = [
-  ['a21026', [35, 50, 100, 200]], ['a21002', [50, 100, 150, 200]], ['a34013', [10, 20, 30]],
+  ['a21026', [35, 50, 100, 200]],
+  ['a21002', [50, 100, 150, 200]],
+  ['a34013', [10, 20, 30]],
 ];
 const WATER_POLLUTANTS: ReadonlyArray<readonly [string, readonly number[]]> = [
-  ['w01018', [50, 60, 100, 500]], ['w21003', [5, 8, 15, 45]],
+  ['w01018', [50, 60, 100, 500]],
+  ['w21003', [5, 8, 15, 45]],
 ];
 
 const CREDIT_BY_PROFILE: Record<Profile, ReadonlyArray<readonly [CreditRating['level'], number]>> = {
-  clean: [['绿标', 60], ['蓝标', 37], ['黄标', 3]],
-  minor: [['绿标', 25], ['蓝标', 58], ['黄标', 17]],
-  moderate: [['蓝标', 35], ['黄标', 55], ['红标', 10]],
-  bad: [['黄标', 40], ['红标', 48], ['黑标', 12]],
-  worst: [['红标', 40], ['黑标', 60]],
+  clean: [
+    ['绿标', 60],
+    ['蓝标', 37],
+    ['黄标', 3],
+  ],
+  minor: [
+    ['绿标', 25],
+    ['蓝标', 58],
+    ['黄标', 17],
+  ],
+  moderate: [
+    ['蓝标', 35],
+    ['黄标', 55],
+    ['红标', 10],
+  ],
+  bad: [
+    ['黄标', 40],
+    ['红标', 48],
+    ['黑标', 12],
+  ],
+  worst: [
+    ['红标', 40],
+    ['黑标', 60],
+  ],
 };
 
 const SECONDS_PER_DAY = 86_400;
@@ -104,7 +148,13 @@ class Builder {
   /** A unique, valid credit code registered in `registrar`, embedding a valid organisation code. */
   creditCode(r: Rng, registrar: string, government: boolean): string {
     for (;;) {
-      const head = government ? '12' : r.weightedPairs<string>([['91', 93], ['92', 5], ['93', 2]]);
+      const head = government
+        ? '12'
+        : r.weightedPairs<string>([
+            ['91', 93],
+            ['92', 5],
+            ['93', 2],
+          ]);
       let org = '';
       if (r.chance(0.7)) {
         org = 'MA';
@@ -180,7 +230,11 @@ function companyName(r: Rng, county: County, industry: IndustryProfile): string 
   let trade = r.pick(NAME_CHARS) + r.pick(NAME_CHARS);
   if (trade[0] === trade[1]) trade = trade[0] + r.pick(NAME_CHARS);
   const word = r.pick(industry.words);
-  const form = r.weightedPairs([['有限公司', 85], ['股份有限公司', 10], ['集团有限公司', 5]]);
+  const form = r.weightedPairs([
+    ['有限公司', 85],
+    ['股份有限公司', 10],
+    ['集团有限公司', 5],
+  ]);
   const name = `${prefix}${trade}${word}${form}`;
   if (r.chance(0.003)) return `${name}(原"${prefix}${trade}${word}厂",已更名)`;
   if (r.chance(0.002)) return `山东${trade},${word}${form}`;
@@ -189,7 +243,14 @@ function companyName(r: Rng, county: County, industry: IndustryProfile): string 
 
 function permitsFor(r: Rng, b: Builder, code: string): PermitEntry[] {
   const today = b.today;
-  const kind = r.weightedPairs<string>([['current', 78], ['renewed', 14], ['expired', 3.5], ['expiring', 1.2], ['revokedAndCurrent', 1.3], ['future', 2]]);
+  const kind = r.weightedPairs<string>([
+    ['current', 78],
+    ['renewed', 14],
+    ['expired', 3.5],
+    ['expiring', 1.2],
+    ['revokedAndCurrent', 1.3],
+    ['future', 2],
+  ]);
   const entry = (n: number, from: number, status: PermitEntry['status']): PermitEntry => ({
     permitNo: `${code}${String(n).padStart(3, '0')}${r.pick(['P', 'P', 'P', 'V', 'Q', 'U', 'R', 'W', 'X', 'Y', 'Z'] as const)}`.slice(0, 22),
     validFrom: dayToDate(from),
@@ -239,7 +300,14 @@ function enforcementFor(r: Rng, b: Builder, code: string, profile: Profile, perm
   const permitless = permits.every((p) => p.status !== 'VALID');
   switch (profile) {
     case 'clean':
-      addInsp(r.weightedPairs([[0, 33], [1, 45], [2, 22]]), 'NONE');
+      addInsp(
+        r.weightedPairs([
+          [0, 33],
+          [1, 45],
+          [2, 22],
+        ]),
+        'NONE',
+      );
       if (permitless && r.chance(0.05)) addInsp(1, 'NO_PERMIT');
       break;
     case 'minor':
@@ -288,8 +356,13 @@ function enforcementFor(r: Rng, b: Builder, code: string, profile: Profile, perm
     const id = b.enforcementId(insp.day);
     const ms = b.stamp(r, insp.day, 10);
     const rec: EnforcementRecord = {
-      record_id: id, kind: 'INSPECTION', credit_code: code, date: dayToDate(insp.day),
-      finding: insp.finding, status: 'ACTIVE', modified_at: isoChina(ms),
+      record_id: id,
+      kind: 'INSPECTION',
+      credit_code: code,
+      date: dayToDate(insp.day),
+      finding: insp.finding,
+      status: 'ACTIVE',
+      modified_at: isoChina(ms),
     };
     b.addEnforcement(rec, ms);
     if (r.chance(0.03)) {
@@ -305,8 +378,13 @@ function enforcementFor(r: Rng, b: Builder, code: string, profile: Profile, perm
     const id = b.enforcementId(m.day);
     const ms = b.stamp(r, m.day, 7);
     const rec: EnforcementRecord = {
-      record_id: id, kind: 'MEASURE', credit_code: code, date: dayToDate(m.day),
-      measure_type: m.type, status: 'ACTIVE', modified_at: isoChina(ms),
+      record_id: id,
+      kind: 'MEASURE',
+      credit_code: code,
+      date: dayToDate(m.day),
+      measure_type: m.type,
+      status: 'ACTIVE',
+      modified_at: isoChina(ms),
     };
     b.addEnforcement(rec, ms);
     const change = r.next();
@@ -331,22 +409,41 @@ function enforcementFor(r: Rng, b: Builder, code: string, profile: Profile, perm
     else amount = edge ? 1_000_000 : r.int(100, 500) * 10_000;
     const recent = b.today - day < 30;
     const status = r.weightedPairs<PenaltyRecord['status']>([
-      ['FILED', recent ? 40 : 4], ['DECIDED', 35], ['EXECUTED', recent ? 15 : 55], ['REVOKED', 4],
+      ['FILED', recent ? 40 : 4],
+      ['DECIDED', 35],
+      ['EXECUTED', recent ? 15 : 55],
+      ['REVOKED', 4],
     ]);
     let ms = b.stamp(r, day, 5);
     if (status === 'EXECUTED' || status === 'REVOKED') ms = b.later(r, ms) ?? ms;
     b.penalty.push({
-      caseNo: b.caseNo(r, day), creditCode: code, decisionDate: dayToDate(day), amount,
-      dailyConsecutive: plan.daily, status, modifiedAt: isoChina(ms),
+      caseNo: b.caseNo(r, day),
+      creditCode: code,
+      decisionDate: dayToDate(day),
+      amount,
+      dailyConsecutive: plan.daily,
+      status,
+      modifiedAt: isoChina(ms),
     });
   }
 }
 
 function monitoringFor(r: Rng, b: Builder, code: string, profile: Profile, industry: IndustryProfile, pollution: string[]): void {
-  const outletCount = r.weightedPairs([[1, 65], [2, 27], [3, 8]]);
+  const outletCount = r.weightedPairs([
+    [1, 65],
+    [2, 27],
+    [3, 8],
+  ]);
   const numbers = { DA: 0, DW: 0 };
-  const behaviour = profile === 'worst' && r.chance(0.7) ? 'chronic'
-    : r.weightedPairs<string>([['normal', 86], ['sloppy', 11], ['chronic', profile === 'bad' ? 8 : 1.2], ['gap', 1.3]]);
+  const behaviour =
+    profile === 'worst' && r.chance(0.7)
+      ? 'chronic'
+      : r.weightedPairs<string>([
+          ['normal', 86],
+          ['sloppy', 11],
+          ['chronic', profile === 'bad' ? 8 : 1.2],
+          ['gap', 1.3],
+        ]);
   const days = b.monitoringDays;
   const outlets: Array<{ code: string; type: 'DA' | 'DW' }> = [];
   for (let k = 0; k < outletCount; k++) {
@@ -367,13 +464,18 @@ function monitoringFor(r: Rng, b: Builder, code: string, profile: Profile, indus
     const chosen = r.chance(o.type === 'DA' ? 0.5 : 0.6) ? list : list.slice(0, list.length - 1);
     for (const [pollutant, limits] of chosen) {
       b.channels.push({
-        creditCode: code, outletCode: o.code, pollutantCode: pollutant,
-        limit: r.pick(limits), unit: o.type === 'DA' ? 'mg/m3' : 'mg/L',
-        key: combine32(outletKey, hashString(pollutant)), outletKey,
+        creditCode: code,
+        outletCode: o.code,
+        pollutantCode: pollutant,
+        limit: r.pick(limits),
+        unit: o.type === 'DA' ? 'mg/m3' : 'mg/L',
+        key: combine32(outletKey, hashString(pollutant)),
+        outletKey,
         exceedP: chronic ? r.float(0.3, 0.7) : behaviour === 'sloppy' ? 0.04 : 0.003,
         missingP: behaviour === 'sloppy' ? 0.06 : 0.008,
         lowP: behaviour === 'sloppy' ? 0.05 : 0.008,
-        firstIdx: late, lastIdx,
+        firstIdx: late,
+        lastIdx,
       });
     }
   });
@@ -413,7 +515,11 @@ export function generateProvince(opts: ProvinceOptions): GeneratedProvince {
     const county = pickCounty(r, counties, cumulative);
     const industry = r.weighted(INDUSTRIES, industryWeights);
     const industryCode = r.pick(industry.codes);
-    const registrar = r.weightedPairs<string>([[county.code, 85], [county.cityCode, 12], ['370000', 3]]);
+    const registrar = r.weightedPairs<string>([
+      [county.code, 85],
+      [county.cityCode, 12],
+      ['370000', 3],
+    ]);
     const code = b.creditCode(r, registrar, industryCode === 'Q8411' && r.chance(0.8));
     const profile: Profile = forcedWorst.has(i) ? 'worst' : r.weightedPairs(PROFILE_WEIGHTS);
 
@@ -465,9 +571,20 @@ export function generateProvince(opts: ProvinceOptions): GeneratedProvince {
 
   b.enforcement.sort((x, y) => x.ms - y.ms || x.seq - y.seq);
   b.channels.sort((x, y) =>
-    x.creditCode < y.creditCode ? -1 : x.creditCode > y.creditCode ? 1
-      : x.outletCode < y.outletCode ? -1 : x.outletCode > y.outletCode ? 1
-        : x.pollutantCode < y.pollutantCode ? -1 : x.pollutantCode > y.pollutantCode ? 1 : 0);
+    x.creditCode < y.creditCode
+      ? -1
+      : x.creditCode > y.creditCode
+        ? 1
+        : x.outletCode < y.outletCode
+          ? -1
+          : x.outletCode > y.outletCode
+            ? 1
+            : x.pollutantCode < y.pollutantCode
+              ? -1
+              : x.pollutantCode > y.pollutantCode
+                ? 1
+                : 0,
+  );
   const enforcement = b.enforcement.map((e) => e.rec);
   const noise = opts.identityNoise ?? 0;
   if (!(noise >= 0 && noise <= 1)) throw new Error('identityNoise must be a share between 0 and 1');

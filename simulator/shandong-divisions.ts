@@ -27,23 +27,42 @@ export interface County extends Division {
 
 /** Approximate centre (longitude, latitude) of each city. */
 const CITY_CENTRES: Record<string, readonly [number, number]> = {
-  '370100': [117.0, 36.65], '370200': [120.38, 36.07], '370300': [118.05, 36.8],
-  '370400': [117.32, 34.81], '370500': [118.67, 37.43], '370600': [121.44, 37.46],
-  '370700': [119.16, 36.71], '370800': [116.59, 35.41], '370900': [117.09, 36.2],
-  '371000': [122.12, 37.51], '371100': [119.53, 35.42], '371300': [118.36, 35.1],
-  '371400': [116.36, 37.44], '371500': [115.99, 36.46], '371600': [117.97, 37.38],
+  '370100': [117.0, 36.65],
+  '370200': [120.38, 36.07],
+  '370300': [118.05, 36.8],
+  '370400': [117.32, 34.81],
+  '370500': [118.67, 37.43],
+  '370600': [121.44, 37.46],
+  '370700': [119.16, 36.71],
+  '370800': [116.59, 35.41],
+  '370900': [117.09, 36.2],
+  '371000': [122.12, 37.51],
+  '371100': [119.53, 35.42],
+  '371300': [118.36, 35.1],
+  '371400': [116.36, 37.44],
+  '371500': [115.99, 36.46],
+  '371600': [117.97, 37.38],
   '371700': [115.48, 35.23],
 };
 
 /** River basins a city's enterprises drain into (first = most common). */
 const CITY_BASINS: Record<string, readonly string[]> = {
-  '370100': ['XIAOQING_RIVER', 'YELLOW_RIVER'], '370200': ['PENINSULA'],
-  '370300': ['XIAOQING_RIVER', 'HUAI_RIVER'], '370400': ['HUAI_RIVER'],
-  '370500': ['YELLOW_RIVER', 'XIAOQING_RIVER'], '370600': ['PENINSULA'],
-  '370700': ['XIAOQING_RIVER', 'PENINSULA'], '370800': ['HUAI_RIVER'],
-  '370900': ['YELLOW_RIVER', 'HUAI_RIVER'], '371000': ['PENINSULA'], '371100': ['HUAI_RIVER', 'PENINSULA'],
-  '371300': ['HUAI_RIVER'], '371400': ['HAI_RIVER', 'YELLOW_RIVER'], '371500': ['HAI_RIVER', 'YELLOW_RIVER'],
-  '371600': ['YELLOW_RIVER', 'XIAOQING_RIVER'], '371700': ['HUAI_RIVER', 'YELLOW_RIVER'],
+  '370100': ['XIAOQING_RIVER', 'YELLOW_RIVER'],
+  '370200': ['PENINSULA'],
+  '370300': ['XIAOQING_RIVER', 'HUAI_RIVER'],
+  '370400': ['HUAI_RIVER'],
+  '370500': ['YELLOW_RIVER', 'XIAOQING_RIVER'],
+  '370600': ['PENINSULA'],
+  '370700': ['XIAOQING_RIVER', 'PENINSULA'],
+  '370800': ['HUAI_RIVER'],
+  '370900': ['YELLOW_RIVER', 'HUAI_RIVER'],
+  '371000': ['PENINSULA'],
+  '371100': ['HUAI_RIVER', 'PENINSULA'],
+  '371300': ['HUAI_RIVER'],
+  '371400': ['HAI_RIVER', 'YELLOW_RIVER'],
+  '371500': ['HAI_RIVER', 'YELLOW_RIVER'],
+  '371600': ['YELLOW_RIVER', 'XIAOQING_RIVER'],
+  '371700': ['HUAI_RIVER', 'YELLOW_RIVER'],
 };
 
 /** Path of the division list shipped with the project. */
@@ -60,7 +79,10 @@ function shorten(name: string): string | null {
 /** Loads the division list (cached): all rows and the counties with their geography. */
 export function loadDivisions(): { all: Division[]; counties: County[] } {
   if (cache) return cache;
-  const lines = readFileSync(DIVISIONS_CSV, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim());
+  const lines = readFileSync(DIVISIONS_CSV, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   const all: Division[] = lines.slice(1).map((l) => {
     const [code, name, level, parentCode] = l.split(',');
     return { code, name, level: level as Division['level'], parentCode: parentCode ?? '' };

@@ -4,10 +4,39 @@ import { startSimulator } from './sim.server';
 
 describe('hub sim arguments', () => {
   it('parses generation, server and fault flags', () => {
-    expect(parseSimArgs(['--enterprises', '5000', '--seed', '7', '--port', '0', '--today', '2026-11-30', '--monitoring-days', '14',
-      '--fault-500', '0.1', '--fault-timeout=0.05', '--fault-timeout-ms', '2000', '--fault-malformed', '0.02', '--fault-duplicate', '0.01',
-      '--fault-drop', '0.03', '--fault-seed', '5', '--omit-malformed'])).toEqual({
-      enterprises: 5000, seed: 7, port: 0, today: '2026-11-30', monitoringDays: 14,
+    expect(
+      parseSimArgs([
+        '--enterprises',
+        '5000',
+        '--seed',
+        '7',
+        '--port',
+        '0',
+        '--today',
+        '2026-11-30',
+        '--monitoring-days',
+        '14',
+        '--fault-500',
+        '0.1',
+        '--fault-timeout=0.05',
+        '--fault-timeout-ms',
+        '2000',
+        '--fault-malformed',
+        '0.02',
+        '--fault-duplicate',
+        '0.01',
+        '--fault-drop',
+        '0.03',
+        '--fault-seed',
+        '5',
+        '--omit-malformed',
+      ]),
+    ).toEqual({
+      enterprises: 5000,
+      seed: 7,
+      port: 0,
+      today: '2026-11-30',
+      monitoringDays: 14,
       faults: { error500Rate: 0.1, timeoutRate: 0.05, timeoutMs: 2000, malformedRate: 0.02, duplicateRate: 0.01, dropRate: 0.03, seed: 5, omitMalformed: true },
     });
     expect(parseSimArgs(['--data', '/tmp/fixtures'])).toEqual({ dataDir: '/tmp/fixtures' });

@@ -44,7 +44,10 @@ export function parseSimArgs(argv: readonly string[]): SimulatorOptions {
   const opts: Record<string, unknown> = {};
   const faults: Partial<Record<keyof FaultConfig, unknown>> = {};
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
+    const [flag, inline] =
+      argv[i].startsWith('--') && argv[i].includes('=')
+        ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)]
+        : [argv[i], undefined];
     const spec = FLAGS[flag];
     if (!spec) throw new Error(`unknown argument '${argv[i]}'; valid flags: ${Object.keys(FLAGS).join(', ')}`);
     let value: unknown = true;
@@ -54,9 +57,16 @@ export function parseSimArgs(argv: readonly string[]): SimulatorOptions {
       if (spec.kind === 'string') value = raw;
       else {
         const n = Number(raw);
-        const ok = raw.trim() !== '' && Number.isFinite(n)
-          && (spec.kind !== 'int' || Number.isInteger(n)) && (spec.kind !== 'rate' || (n >= 0 && n <= 1)) && n >= (spec.key === 'seed' ? -Infinity : 0);
-        if (!ok) throw new Error(`${flag} must be ${spec.kind === 'rate' ? 'a share between 0 and 1' : spec.kind === 'int' ? 'an integer' : 'a number'}, got '${raw}'`);
+        const ok =
+          raw.trim() !== '' &&
+          Number.isFinite(n) &&
+          (spec.kind !== 'int' || Number.isInteger(n)) &&
+          (spec.kind !== 'rate' || (n >= 0 && n <= 1)) &&
+          n >= (spec.key === 'seed' ? -Infinity : 0);
+        if (!ok)
+          throw new Error(
+            `${flag} must be ${spec.kind === 'rate' ? 'a share between 0 and 1' : spec.kind === 'int' ? 'an integer' : 'a number'}, got '${raw}'`,
+          );
         value = n;
       }
     }
@@ -72,8 +82,10 @@ export function parseSimArgs(argv: readonly string[]): SimulatorOptions {
 /** One line describing a running simulator. */
 export function describeSimulator(sim: RunningSimulator): string {
   const c = sim.store.counts();
-  return `simulator listening on ${sim.url} — permit ${c.permit}, enforcement ${c.enforcement} (${c.enforcementRecords} records), ` +
-    `penalty ${c.penalty}, monitoring ${c.monitoring}, credit ${c.credit}`;
+  return (
+    `simulator listening on ${sim.url} — permit ${c.permit}, enforcement ${c.enforcement} (${c.enforcementRecords} records), ` +
+    `penalty ${c.penalty}, monitoring ${c.monitoring}, credit ${c.credit}`
+  );
 }
 
 /**

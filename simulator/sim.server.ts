@@ -92,10 +92,16 @@ function write(res: http.ServerResponse, r: SimResponse, drop = false): void {
 export function storeFromOptions(opts: SimulatorOptions): SourceDataStore {
   if (opts.store) return opts.store;
   if (opts.dataDir) return SourceDataStore.fromDataDir(opts.dataDir);
-  return SourceDataStore.fromGenerated(generateProvince({
-    enterprises: opts.enterprises ?? 2000, seed: opts.seed ?? 1, today: opts.today, monitoringDays: opts.monitoringDays,
-    identityNoise: opts.identityNoise, identityNoiseSeed: opts.identityNoiseSeed,
-  }));
+  return SourceDataStore.fromGenerated(
+    generateProvince({
+      enterprises: opts.enterprises ?? 2000,
+      seed: opts.seed ?? 1,
+      today: opts.today,
+      monitoringDays: opts.monitoringDays,
+      identityNoise: opts.identityNoise,
+      identityNoiseSeed: opts.identityNoiseSeed,
+    }),
+  );
 }
 
 /** Starts the simulator and resolves once it listens. */

@@ -12,8 +12,14 @@ import { chinaInstant, dateToDay, nowIsoChina, parseInstant } from './china-time
 import type { GeneratedProvince } from './province.generator';
 import type { MonitoringGenerator } from './monitoring.generator';
 import {
-  SYSTEM_NAMES, recordId,
-  type CreditRating, type EnforcementRecord, type MonitoringRow, type PenaltyRecord, type PermitRecord, type SystemName,
+  SYSTEM_NAMES,
+  recordId,
+  type CreditRating,
+  type EnforcementRecord,
+  type MonitoringRow,
+  type PenaltyRecord,
+  type PermitRecord,
+  type SystemName,
 } from './source-record.types';
 
 /** Records sorted by an instant, with the instants alongside for binary search. */
@@ -42,12 +48,18 @@ export interface StoreCounts {
 }
 
 const TIMESTAMP_FIELD: Record<Exclude<SystemName, 'monitoring'>, string> = {
-  permit: 'updatedAt', enforcement: 'modified_at', penalty: 'modifiedAt', credit: 'updatedAt',
+  permit: 'updatedAt',
+  enforcement: 'modified_at',
+  penalty: 'modifiedAt',
+  credit: 'updatedAt',
 };
 
 const REQUIRED_ID_FIELDS: Record<SystemName, string[]> = {
-  permit: ['creditCode'], enforcement: ['record_id'], penalty: ['caseNo'],
-  monitoring: ['creditCode', 'outletCode', 'date', 'pollutantCode'], credit: ['uscc'],
+  permit: ['creditCode'],
+  enforcement: ['record_id'],
+  penalty: ['caseNo'],
+  monitoring: ['creditCode', 'outletCode', 'date', 'pollutantCode'],
+  credit: ['uscc'],
 };
 
 const MONITORING_CACHE_DATES = 6;
@@ -77,9 +89,19 @@ export function lowerBound(keys: readonly number[], ms: number, strict = false):
 }
 
 function compareMonitoring(a: MonitoringRow, b: MonitoringRow): number {
-  return a.creditCode < b.creditCode ? -1 : a.creditCode > b.creditCode ? 1
-    : a.outletCode < b.outletCode ? -1 : a.outletCode > b.outletCode ? 1
-      : a.pollutantCode < b.pollutantCode ? -1 : a.pollutantCode > b.pollutantCode ? 1 : 0;
+  return a.creditCode < b.creditCode
+    ? -1
+    : a.creditCode > b.creditCode
+      ? 1
+      : a.outletCode < b.outletCode
+        ? -1
+        : a.outletCode > b.outletCode
+          ? 1
+          : a.pollutantCode < b.pollutantCode
+            ? -1
+            : a.pollutantCode > b.pollutantCode
+              ? 1
+              : 0;
 }
 
 /** A sorted-by-instant collection keyed by id, rebuilt lazily after changes. */
@@ -116,11 +138,20 @@ class KeyedSorted<T> {
 
 /** The simulator's data: one collection per source system. */
 export class SourceDataStore {
-  private readonly permits = new KeyedSorted<PermitRecord>((r) => r.creditCode, (r) => instantOf(r.updatedAt));
+  private readonly permits = new KeyedSorted<PermitRecord>(
+    (r) => r.creditCode,
+    (r) => instantOf(r.updatedAt),
+  );
   private readonly enforcementLog: EnforcementRecord[] = [];
   private readonly enforcementIds = new Set<string>();
-  private readonly penalties = new KeyedSorted<PenaltyRecord>((r) => r.caseNo, (r) => instantOf(r.modifiedAt));
-  private readonly credits = new KeyedSorted<CreditRating>((r) => r.uscc, (r) => instantOf(r.updatedAt));
+  private readonly penalties = new KeyedSorted<PenaltyRecord>(
+    (r) => r.caseNo,
+    (r) => instantOf(r.modifiedAt),
+  );
+  private readonly credits = new KeyedSorted<CreditRating>(
+    (r) => r.uscc,
+    (r) => instantOf(r.updatedAt),
+  );
   private monitoringBase: MonitoringGenerator | null = null;
   /** Rows not from the generator (fixtures, admin upserts): date → id → row. */
   private readonly monitoringOverlay = new Map<string, Map<string, MonitoringRow>>();
@@ -149,7 +180,10 @@ export class SourceDataStore {
         // The initial log is ordered by modified_at; equal times keep file order.
         const entries = (parsed as EnforcementRecord[]).map((r, i) => ({ r, i, ms: instantOf(r.modified_at) }));
         entries.sort((a, b) => a.ms - b.ms || a.i - b.i);
-        store.load('enforcement', entries.map((e) => e.r));
+        store.load(
+          'enforcement',
+          entries.map((e) => e.r),
+        );
       } else {
         store.load(system, parsed as Array<Record<string, unknown>>);
       }

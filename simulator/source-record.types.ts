@@ -38,13 +38,7 @@ export interface PermitRecord {
 
 /** Enforcement measure types (执法措施). */
 export type MeasureType =
-  | 'SUSPEND_PRODUCTION'
-  | 'SEAL_SEIZE'
-  | 'RESTRICT_PRODUCTION'
-  | 'ORDER_CORRECTION'
-  | 'TRANSFER_DETENTION'
-  | 'TRANSFER_CRIMINAL'
-  | 'NO_PERMIT';
+  'SUSPEND_PRODUCTION' | 'SEAL_SEIZE' | 'RESTRICT_PRODUCTION' | 'ORDER_CORRECTION' | 'TRANSFER_DETENTION' | 'TRANSFER_CRIMINAL' | 'NO_PERMIT';
 
 /** Enforcement system (环境执法) record, snake_case. `finding` for inspections, `measure_type` for measures. */
 export interface EnforcementRecord {

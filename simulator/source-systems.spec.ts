@@ -38,7 +38,11 @@ describe('source system APIs over a fixture folder', () => {
     });
 
     it('rejects bad parameters with 400 naming the parameter', async () => {
-      for (const [params, name] of [[{ pageSize: 1001 }, 'pageSize'], [{ page: 0 }, 'page'], [{ updatedSince: 'last week' }, 'updatedSince']] as const) {
+      for (const [params, name] of [
+        [{ pageSize: 1001 }, 'pageSize'],
+        [{ page: 0 }, 'page'],
+        [{ updatedSince: 'last week' }, 'updatedSince'],
+      ] as const) {
         const r = await http.get(path, { params });
         expect(r.status).toBe(400);
         expect(r.data.error).toContain(name);
@@ -123,8 +127,9 @@ describe('source system APIs over a fixture folder', () => {
       const [a, b] = [C[0], C[1]].sort();
       const keys = (rows: Array<{ creditCode: string; pollutantCode: string }>) => rows.map((x) => `${x.creditCode}/${x.pollutantCode}`);
       const page2 = await http.get(path, { params: { date: '2026-11-01', size: 2, page: 2 } });
-      const expected = [...FIXTURES.monitoring.filter((m) => m.date === '2026-11-01')]
-        .sort((x, y) => (x.creditCode + x.outletCode + x.pollutantCode < y.creditCode + y.outletCode + y.pollutantCode ? -1 : 1));
+      const expected = [...FIXTURES.monitoring.filter((m) => m.date === '2026-11-01')].sort((x, y) =>
+        x.creditCode + x.outletCode + x.pollutantCode < y.creditCode + y.outletCode + y.pollutantCode ? -1 : 1,
+      );
       expect([...keys(r.data.rows), ...keys(page2.data.rows)]).toEqual(keys(expected));
       expect(new Set([a, b]).size).toBe(2);
       const none = await http.get(path, { params: { date: '2025-01-01' } });

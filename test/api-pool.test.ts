@@ -8,7 +8,7 @@ async function statementsWithTimeouts<T>(fn: () => Promise<T>): Promise<{ text: 
   const seen: { text: string; timeout: unknown }[] = [];
   proto.query = function (this: { connectionParameters?: { statement_timeout?: unknown } }, ...args: unknown[]) {
     const q = args[0] as string | { text?: string };
-    seen.push({ text: typeof q === 'string' ? q : q?.text ?? String(q), timeout: this.connectionParameters?.statement_timeout });
+    seen.push({ text: typeof q === 'string' ? q : (q?.text ?? String(q)), timeout: this.connectionParameters?.statement_timeout });
     return original.apply(this, args);
   };
   try {

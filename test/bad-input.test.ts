@@ -17,16 +17,41 @@ describe('bad input is answered as BAD_USER_INPUT naming the argument', () => {
   const cases: [string, string, Record<string, unknown> | undefined, string][] = [
     ['a NUL byte in a literal string argument', '{ enterprises(filter: { nameContains: "a\\u0000b" }) { totalCount } }', undefined, 'filter.nameContains'],
     ['a NUL byte in a variable', 'query($c: String!) { enterprise(creditCode: $c) { name } }', { c: 'x\u0000' }, 'creditCode'],
-    ['a NUL byte inside a variable object', 'query($f: EnterpriseFilter) { enterprises(filter: $f) { totalCount } }', { f: { tags: { all: ['黄标', 'a\u0000'] } } }, 'filter.tags.all.1'],
+    [
+      'a NUL byte inside a variable object',
+      'query($f: EnterpriseFilter) { enterprises(filter: $f) { totalCount } }',
+      { f: { tags: { all: ['黄标', 'a\u0000'] } } },
+      'filter.tags.all.1',
+    ],
     ['a warning id above the bigint range', 'mutation { acknowledgeWarning(id: "99999999999999999999") { id } }', undefined, 'id'],
     ['a warning id that is not a number', 'mutation { resolveWarning(id: "abc") { id } }', undefined, 'id'],
     ['a webhook id of 19 digits above the bigint range', 'mutation { removeWebhook(id: "9999999999999999999") }', undefined, 'id'],
     ['a quarantine id above the bigint range', 'mutation { reprocessQuarantined(id: "99999999999999999999") { id } }', undefined, 'id'],
     ['a quarantine cursor above the bigint range', '{ quarantinedRecords(after: "99999999999999999999") { totalCount } }', undefined, 'after'],
-    ['a warnings cursor above the bigint range', `{ warnings(after: "${Buffer.from('warning:9999999999999999999').toString('base64url')}") { totalCount } }`, undefined, 'after'],
-    ['an enterprise cursor with an object for the score', `{ enterprises(after: "${cursor(['SCORE_ASC', { x: 1 }, '91370102MA0000000X'])}") { totalCount } }`, undefined, 'after'],
-    ['an enterprise cursor with text for the score', `{ enterprises(after: "${cursor(['SCORE_ASC', 'abc', '91370102MA0000000X'])}") { totalCount } }`, undefined, 'after'],
-    ['an enterprise cursor with a NUL byte in the credit code', `{ enterprises(orderBy: NAME_ASC, after: "${cursor(['NAME_ASC', 'a', 'x\u0000'])}") { totalCount } }`, undefined, 'after'],
+    [
+      'a warnings cursor above the bigint range',
+      `{ warnings(after: "${Buffer.from('warning:9999999999999999999').toString('base64url')}") { totalCount } }`,
+      undefined,
+      'after',
+    ],
+    [
+      'an enterprise cursor with an object for the score',
+      `{ enterprises(after: "${cursor(['SCORE_ASC', { x: 1 }, '91370102MA0000000X'])}") { totalCount } }`,
+      undefined,
+      'after',
+    ],
+    [
+      'an enterprise cursor with text for the score',
+      `{ enterprises(after: "${cursor(['SCORE_ASC', 'abc', '91370102MA0000000X'])}") { totalCount } }`,
+      undefined,
+      'after',
+    ],
+    [
+      'an enterprise cursor with a NUL byte in the credit code',
+      `{ enterprises(orderBy: NAME_ASC, after: "${cursor(['NAME_ASC', 'a', 'x\u0000'])}") { totalCount } }`,
+      undefined,
+      'after',
+    ],
   ];
 
   for (const [what, query, variables, argument] of cases) {

@@ -32,7 +32,10 @@ describe('CLI user errors', () => {
 
   it('a missing file is named', async () => {
     const missing = path.join(dir, 'no-such-connector.json');
-    for (const args of [['connectors', 'register', missing], ['rescore', '--load', missing]]) {
+    for (const args of [
+      ['connectors', 'register', missing],
+      ['rescore', '--load', missing],
+    ]) {
       const r = await run(args);
       expect(r.code).not.toBe(0);
       expect(r.out).toMatch(new RegExp(`(file not found: |cannot read )${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));

@@ -12,7 +12,14 @@ import { startSimulator } from '../simulator/sim.server';
 import creditDefinition from '../connectors/credit-rating.declarative.json';
 
 const ROOT = path.join(__dirname, '..', 'connectors');
-const DIVISIONS = new Set(fs.readFileSync(path.join(__dirname, '..', 'data', 'divisions-shandong.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',')[0]));
+const DIVISIONS = new Set(
+  fs
+    .readFileSync(path.join(__dirname, '..', 'data', 'divisions-shandong.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(',')[0]),
+);
 
 /** The native records of a connector's recorded fixtures (JSON pages, bare arrays, CSV exports). */
 async function fixtureRecords(folder: string): Promise<unknown[]> {
@@ -23,7 +30,7 @@ async function fixtureRecords(folder: string): Promise<unknown[]> {
     if (f.endsWith('.csv')) out.push(...(await parseCsvObjects(text)).rows);
     else {
       const body = JSON.parse(text);
-      out.push(...(Array.isArray(body) ? body : body.items ?? body.records ?? body.rows));
+      out.push(...(Array.isArray(body) ? body : (body.items ?? body.records ?? body.rows)));
     }
   }
   return out;
@@ -59,7 +66,14 @@ describe.each(ALL)('connector contract: %#', (connector, folder) => {
   it(`${folder}: check() reports the simulator reachable, and a dead address unreachable`, async () => {
     const sim = await startSimulator({ port: 0, enterprises: 30, seed: 1 });
     try {
-      const ctx = (baseUrl: string): FetchContext => ({ http: new HttpClient({ maxAttempts: 1, timeoutMs: 2000 }), baseUrl, config, cursor: null, log: () => undefined, now: new Date() });
+      const ctx = (baseUrl: string): FetchContext => ({
+        http: new HttpClient({ maxAttempts: 1, timeoutMs: 2000 }),
+        baseUrl,
+        config,
+        cursor: null,
+        log: () => undefined,
+        now: new Date(),
+      });
       const ok = await connector.check(ctx(sim.url));
       expect([ok.ok, ok.message]).toEqual([true, ok.message]);
       const dead = await connector.check(ctx('http://127.0.0.1:9'));

@@ -46,20 +46,35 @@ describe('resetting a connector and recovering from a source reset', () => {
     await hub.tdb.db.pool.query(`update connector set config = config || $1 where id = 'enforcement'`, [{ baseUrl: regenerated.url }]);
     const broken = await hub.services.runner.run('enforcement', 'test', { skipPostSync: true });
     expect(broken.status).toBe('FAILED');
-    expect(broken.error).toMatch(/no longer recognises the position the hub saved in its change feed, so the feed was reset or regenerated \(it answered HTTP 400: cursor '[^']+' points past the end of the change feed\); the hub reads the feed again from its start at the next run/);
+    expect(broken.error).toMatch(
+      /no longer recognises the position the hub saved in its change feed, so the feed was reset or regenerated \(it answered HTTP 400: cursor '[^']+' points past the end of the change feed\); the hub reads the feed again from its start at the next run/,
+    );
     const told = await hub.graphqlAs(steward, STATUS);
-    expect(told.data.connector).toEqual({ attention: expect.stringMatching(/^source reset: the enforcement system no longer recognises/), attentionAt: expect.any(String), cursor: null });
+    expect(told.data.connector).toEqual({
+      attention: expect.stringMatching(/^source reset: the enforcement system no longer recognises/),
+      attentionAt: expect.any(String),
+      cursor: null,
+    });
 
     // The next run reads the regenerated feed from its start, and the connector is well again.
     const recovered = await hub.services.runner.run('enforcement', 'test', { skipPostSync: true });
     expect([recovered.status, recovered.error]).toEqual(['SUCCEEDED', undefined]);
     expect(recovered.fetched).toBeGreaterThan(0);
     expect(recovered.fetched).toBeLessThanOrEqual(regenerated.store.counts().enforcement);
-    expect((await hub.graphqlAs(steward, STATUS)).data.connector).toEqual({ attention: null, attentionAt: null, cursor: expect.objectContaining({ feed: expect.any(String) }) });
+    expect((await hub.graphqlAs(steward, STATUS)).data.connector).toEqual({
+      attention: null,
+      attentionAt: null,
+      cursor: expect.objectContaining({ feed: expect.any(String) }),
+    });
 
     // The same from the command line: a reset run, exit 0, the store as it was.
     const settled = await typedStoreDigest(hub.tdb.db);
-    const cli = spawnHub(['connectors', 'reset', 'enforcement'], { DATABASE_URL: hub.tdb.url, HUB_SOURCES_URL: hub.sim.url, LOG_LEVEL: 'warn', LOG_FORMAT: 'text' });
+    const cli = spawnHub(['connectors', 'reset', 'enforcement'], {
+      DATABASE_URL: hub.tdb.url,
+      HUB_SOURCES_URL: hub.sim.url,
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'text',
+    });
     expect(await cli.exited).toBe(0);
     expect(cli.output()).toMatch(/enforcement\s+SUCCEEDED/);
     expect((await hub.tdb.db.pool.query(`select count(*)::int n from connector_run where trigger = 'reset' and status = 'SUCCEEDED'`)).rows[0].n).toBe(2);

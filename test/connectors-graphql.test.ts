@@ -6,20 +6,35 @@ const REGISTER = `mutation($input: DeclarativeConnectorInput!) {
 
 function creditInput(valueMap: { from: string; to: string }[]) {
   return {
-    id: 'credit-rating', title: '环境信用评价系统', owner: 'credit office', path: '/credit/ratings', itemsPath: '',
-    pagination: { type: 'NONE' }, incremental: { field: 'updatedAt', param: 'updatedAfter' }, recordKind: 'rating',
+    id: 'credit-rating',
+    title: '环境信用评价系统',
+    owner: 'credit office',
+    path: '/credit/ratings',
+    itemsPath: '',
+    pagination: { type: 'NONE' },
+    incremental: { field: 'updatedAt', param: 'updatedAfter' },
+    recordKind: 'rating',
     fields: [
       { target: 'creditCode', source: 'uscc' },
       { target: 'level', source: 'level', valueMap },
       { target: 'ratedOn', source: 'ratedOn' },
       { target: 'updatedAt', source: 'updatedAt' },
     ],
-    headers: [{ name: 'X-Api-Key', value: 'top-secret-key', secret: true }, { name: 'X-Client', value: 'hub' }],
+    headers: [
+      { name: 'X-Api-Key', value: 'top-secret-key', secret: true },
+      { name: 'X-Client', value: 'hub' },
+    ],
     schedule: '0 3 * * *',
   };
 }
 
-const FULL_MAP = [['绿标', 'green'], ['蓝标', 'blue'], ['黄标', 'yellow'], ['红标', 'red'], ['黑标', 'black']].map(([from, to]) => ({ from, to }));
+const FULL_MAP = [
+  ['绿标', 'green'],
+  ['蓝标', 'blue'],
+  ['黄标', 'yellow'],
+  ['红标', 'red'],
+  ['黑标', 'black'],
+].map(([from, to]) => ({ from, to }));
 
 /** The steward's GraphQL surface: registration, runs, quarantine, re-processing; secrets never returned. */
 describe('connectors over GraphQL', () => {
@@ -62,15 +77,25 @@ describe('connectors over GraphQL', () => {
     const list = await hub.graphql(`{ connectors { connectorId kind quarantined lastRun { status loaded } runs(first: 5) { status } } }`);
     const credit = list.data.connectors.find((c: { connectorId: string }) => c.connectorId === 'credit-rating');
     expect(credit).toMatchObject({ kind: 'declarative', quarantined: black, lastRun: { status: 'SUCCEEDED' } });
-    expect(list.data.connectors.map((c: { connectorId: string }) => c.connectorId)).toEqual(['credit-rating', 'enforcement', 'monitoring', 'penalty', 'permit']);
+    expect(list.data.connectors.map((c: { connectorId: string }) => c.connectorId)).toEqual([
+      'credit-rating',
+      'enforcement',
+      'monitoring',
+      'penalty',
+      'permit',
+    ]);
 
-    const page1 = await hub.graphql(`{ quarantinedRecords(connectorId: "credit-rating", first: 2) { totalCount hasNextPage endCursor items { id sourceId reason payload } } }`);
+    const page1 = await hub.graphql(
+      `{ quarantinedRecords(connectorId: "credit-rating", first: 2) { totalCount hasNextPage endCursor items { id sourceId reason payload } } }`,
+    );
     const q = page1.data.quarantinedRecords;
     expect(q.totalCount).toBe(black);
     expect(q.items[0].reason).toMatch(/field 'level' \(source 'level'\) has "黑标"/);
     expect(q.items[0].payload.level).toBe('黑标');
     if (black > 2) {
-      const page2 = await hub.graphql(`query($after: String) { quarantinedRecords(connectorId: "credit-rating", first: 2, after: $after) { items { id } } }`, { after: q.endCursor });
+      const page2 = await hub.graphql(`query($after: String) { quarantinedRecords(connectorId: "credit-rating", first: 2, after: $after) { items { id } } }`, {
+        after: q.endCursor,
+      });
       expect(page2.data.quarantinedRecords.items[0].id).not.toBe(q.items[1].id);
     }
 

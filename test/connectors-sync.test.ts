@@ -47,8 +47,21 @@ describe('connectors against the simulator', () => {
     const now = new Date();
     const iso = new Date(now.getTime() - 60_000).toISOString().replace('Z', '+00:00');
     const yesterday = new Date(now.getTime() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
-    const post = (system: string, body: unknown) => fetch(`${hub.sim.url}/admin/records/${system}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => expect(r.status).toBe(200));
-    await post('penalty', [{ caseNo: '鲁环罚〔2026〕"特,殊"\n号', creditCode: code, decisionDate: yesterday, amount: 1234.5, dailyConsecutive: true, status: 'DECIDED', modifiedAt: iso }]);
+    const post = (system: string, body: unknown) =>
+      fetch(`${hub.sim.url}/admin/records/${system}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+        (r) => expect(r.status).toBe(200),
+      );
+    await post('penalty', [
+      {
+        caseNo: '鲁环罚〔2026〕"特,殊"\n号',
+        creditCode: code,
+        decisionDate: yesterday,
+        amount: 1234.5,
+        dailyConsecutive: true,
+        status: 'DECIDED',
+        modifiedAt: iso,
+      },
+    ]);
     const enf = [...hub.sim.store.enforcementView()].find((r) => r.kind === 'MEASURE' && r.status === 'ACTIVE')!;
     await post('enforcement', [{ ...enf, status: 'WITHDRAWN', modified_at: iso }]);
     const row = hub.sim.store.monitoringRowsFor(yesterday)[0];
@@ -58,9 +71,22 @@ describe('connectors against the simulator', () => {
     const runs = await hub.services.runner.syncAll(['enforcement', 'penalty', 'monitoring', 'credit-rating'], 'test');
     for (const s of runs) expect(s.status).toBe('SUCCEEDED');
     const q = (sql: string, p: unknown[]) => hub.tdb.db.pool.query(sql, p).then((r) => r.rows[0]);
-    expect(await q(`select amount::text, daily_consecutive, status from penalty where case_no = $1`, ['鲁环罚〔2026〕"特,殊"\n号'])).toEqual({ amount: '1234.50', daily_consecutive: true, status: 'DECIDED' });
+    expect(await q(`select amount::text, daily_consecutive, status from penalty where case_no = $1`, ['鲁环罚〔2026〕"特,殊"\n号'])).toEqual({
+      amount: '1234.50',
+      daily_consecutive: true,
+      status: 'DECIDED',
+    });
     expect((await q(`select status from enforcement_record where record_id = $1`, [enf.record_id])).status).toBe('WITHDRAWN');
-    expect((await q(`select exceed_hours from monitoring_day where credit_code = $1 and outlet_code = $2 and pollutant_code = $3 and day = $4`, [row.creditCode, row.outletCode, row.pollutantCode, yesterday])).exceed_hours).toBe(5);
+    expect(
+      (
+        await q(`select exceed_hours from monitoring_day where credit_code = $1 and outlet_code = $2 and pollutant_code = $3 and day = $4`, [
+          row.creditCode,
+          row.outletCode,
+          row.pollutantCode,
+          yesterday,
+        ])
+      ).exceed_hours,
+    ).toBe(5);
     expect((await q(`select level from credit_rating where credit_code = $1`, [code])).level).toBe('black');
   });
 });

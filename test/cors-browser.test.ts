@@ -34,8 +34,14 @@ function wsOutcome(url: string, origin?: string): Promise<string> {
 describe('CORS policy (HUB_CORS_ORIGINS)', () => {
   it('matches exact origins, any port of a host, and * ; refuses malformed lists in the configuration', () => {
     const p = CorsPolicy.parse('https://app.example.cn, http://localhost:*');
-    expect([p.allows('https://app.example.cn'), p.allows('http://localhost:5173'), p.allows('http://localhost'), p.allows('http://localhost.evil.cn:80'), p.allows('https://app.example.cn:8443'), p.allows('http://127.0.0.1:5173')])
-      .toEqual([true, true, true, false, false, false]);
+    expect([
+      p.allows('https://app.example.cn'),
+      p.allows('http://localhost:5173'),
+      p.allows('http://localhost'),
+      p.allows('http://localhost.evil.cn:80'),
+      p.allows('https://app.example.cn:8443'),
+      p.allows('http://127.0.0.1:5173'),
+    ]).toEqual([true, true, true, false, false, false]);
     expect(CorsPolicy.parse('*').allows('https://anything.cn')).toBe(true);
     expect(CorsPolicy.parse(undefined).allows('http://localhost:3000')).toBe(false);
     expect(loadConfig({ HUB_CORS_ORIGINS: 'http://localhost:*,https://a.cn' }).corsOrigins).toEqual(['http://localhost:*', 'https://a.cn']);
@@ -58,7 +64,15 @@ describe('a browser app on another origin', () => {
     app = await startAppServer();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
   }, 180_000);
   afterAll(async () => {
@@ -90,7 +104,10 @@ describe('a browser app on another origin', () => {
           codes: body.data.enterprises.edges.map((e: { node: { creditCode: string } }) => e.node.creditCode).sort(),
           csvStatus: csv.status,
           disposition: csv.headers.get('content-disposition'),
-          csvLines: text.replace(/^\uFEFF/, '').trim().split(/\r?\n/),
+          csvLines: text
+            .replace(/^\uFEFF/, '')
+            .trim()
+            .split(/\r?\n/),
           qrStatus: qr.status,
           qrType: qr.headers.get('content-type'),
         };
@@ -103,7 +120,12 @@ describe('a browser app on another origin', () => {
     expect(result.csvStatus).toBe(200);
     expect(result.disposition).toMatch(/attachment/);
     expect(result.csvLines[0]).toMatch(/^统一社会信用代码,/);
-    expect(result.csvLines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(result.codes);
+    expect(
+      result.csvLines
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .sort(),
+    ).toEqual(result.codes);
     expect(result.qrStatus).toBe(200);
     expect(result.qrType).toMatch(/image\/svg/);
     await page.close();
@@ -111,7 +133,10 @@ describe('a browser app on another origin', () => {
 
   it('answers preflights with the allowed methods and headers, refuses other origins, and checks the WebSocket Origin', async () => {
     const preflight = (origin: string, path = '/graphql') =>
-      fetch(`${base}${path}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+      fetch(`${base}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      });
     const ok = await preflight(app.origin);
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(app.origin);

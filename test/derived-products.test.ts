@@ -69,31 +69,43 @@ describe('warnings independent of arrival order (issue 14 item 5)', () => {
     ['monitoring', 'penalty', 'enforcement', 'permit'],
     ['enforcement', 'permit', 'monitoring', 'penalty'],
   ];
-  it.each(orders.map((o) => [o.join(' → '), o]))('a first load split into runs %s gives the warnings of a clean load', async (_name, order) => {
-    const { db, services } = await freshHub();
-    for (const id of order as string[]) for (const s of await services.runner.syncAll([id])) expect(s.status).toBe('SUCCEEDED');
-    const scoreWarnings = (await db.pool.query(`select count(*)::int n from warning where type in ('RISK_UP', 'SCORE_DROP')`)).rows[0].n;
-    expect(scoreWarnings).toBe((await clean.tdb.db.pool.query(`select count(*)::int n from warning where type in ('RISK_UP', 'SCORE_DROP')`)).rows[0].n);
-    expect(await warningDigest(db)).toEqual(cleanWarnings);
-    expect(await derivedDigest(db)).toEqual(cleanDigest);
-    // Scores are not frozen by the rule: a later change of an already loaded source is a worsening again.
-    const baselineLatest = (await db.pool.query(
-      `select count(*)::int n from (select distinct on (credit_code) baseline from score_history order by credit_code, id desc) h where not baseline`)).rows[0].n;
-    expect(baselineLatest).toBe(0);
-  }, 120_000);
+  it.each(orders.map((o) => [o.join(' → '), o]))(
+    'a first load split into runs %s gives the warnings of a clean load',
+    async (_name, order) => {
+      const { db, services } = await freshHub();
+      for (const id of order as string[]) for (const s of await services.runner.syncAll([id])) expect(s.status).toBe('SUCCEEDED');
+      const scoreWarnings = (await db.pool.query(`select count(*)::int n from warning where type in ('RISK_UP', 'SCORE_DROP')`)).rows[0].n;
+      expect(scoreWarnings).toBe((await clean.tdb.db.pool.query(`select count(*)::int n from warning where type in ('RISK_UP', 'SCORE_DROP')`)).rows[0].n);
+      expect(await warningDigest(db)).toEqual(cleanWarnings);
+      expect(await derivedDigest(db)).toEqual(cleanDigest);
+      // Scores are not frozen by the rule: a later change of an already loaded source is a worsening again.
+      const baselineLatest = (
+        await db.pool.query(
+          `select count(*)::int n from (select distinct on (credit_code) baseline from score_history order by credit_code, id desc) h where not baseline`,
+        )
+      ).rows[0].n;
+      expect(baselineLatest).toBe(0);
+    },
+    120_000,
+  );
 
   it('a change after the first loads still raises RISK_UP', async () => {
     const { db, services } = await freshHub();
     for (const s of await services.runner.syncAll(CONNECTORS)) expect(s.status).toBe('SUCCEEDED');
-    const low = (await db.pool.query<{ credit_code: string }>(`select credit_code from enterprise where risk_level = 'LOW' order by credit_code limit 1`)).rows[0].credit_code;
+    const low = (await db.pool.query<{ credit_code: string }>(`select credit_code from enterprise where risk_level = 'LOW' order by credit_code limit 1`))
+      .rows[0].credit_code;
     // A new fact of an already loaded source: five MON_EXCEED days make the enterprise worse.
     const today = chinaToday();
     for (let d = 1; d <= 12; d++) {
-      await db.pool.query(`insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ($1, 'DW-T', 'a21026', $2, 24, 10)`,
-        [low, addDays(today, -d)]);
+      await db.pool.query(
+        `insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ($1, 'DW-T', 'a21026', $2, 24, 10)`,
+        [low, addDays(today, -d)],
+      );
     }
     await services.runner.afterSync([]);
-    const w = (await db.pool.query(`select type from warning where credit_code = $1 and type in ('RISK_UP', 'SCORE_DROP') order by type`, [low])).rows.map((r) => r.type);
+    const w = (await db.pool.query(`select type from warning where credit_code = $1 and type in ('RISK_UP', 'SCORE_DROP') order by type`, [low])).rows.map(
+      (r) => r.type,
+    );
     const risk = (await db.pool.query(`select risk_level from enterprise where credit_code = $1`, [low])).rows[0].risk_level;
     expect(risk).not.toBe('LOW');
     expect(w).toContain('RISK_UP');
@@ -106,20 +118,22 @@ describe('detectors and monitoring of absent enterprises (issue 14 item 4)', () 
     const today = chinaToday();
     // Exceedances on 4 of the last 7 days (EXCEED_TREND) and nothing since 3 days ago (DATA_GAP).
     for (const d of [3, 4, 5, 6]) {
-      await clean.tdb.db.pool.query(`insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ($1, 'DW-X', 'a21026', $2, 24, 6)`,
-        [absent, addDays(today, -d)]);
+      await clean.tdb.db.pool.query(
+        `insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ($1, 'DW-X', 'a21026', $2, 24, 6)`,
+        [absent, addDays(today, -d)],
+      );
     }
     try {
-    // Before the fix the warning insert failed on warning_credit_code_fkey and rolled the whole pass back.
-    const all = await clean.services.warnings.detection.detectAll();
-    expect(all.holding.DATA_GAP ?? 0).toBe(cleanWarnings.filter((w) => w.startsWith('DATA_GAP') && w.endsWith(' t')).length);
-    await clean.services.runner.afterSync([absent]);
-    expect((await clean.tdb.db.pool.query(`select count(*)::int n from warning where credit_code = $1`, [absent])).rows[0].n).toBe(0);
-    // Once its enterprise arrives, its warnings follow (the enterprise's insert marks it).
-    await clean.tdb.db.pool.query(`insert into enterprise (credit_code, name, division_code) values ($1, '迟到企业', '370102')`, [absent]);
-    await clean.services.runner.afterSync([]);
-    const types = (await clean.tdb.db.pool.query(`select type from warning where credit_code = $1 order by type`, [absent])).rows.map((r) => r.type);
-    expect(types).toEqual(['DATA_GAP', 'EXCEED_TREND']);
+      // Before the fix the warning insert failed on warning_credit_code_fkey and rolled the whole pass back.
+      const all = await clean.services.warnings.detection.detectAll();
+      expect(all.holding.DATA_GAP ?? 0).toBe(cleanWarnings.filter((w) => w.startsWith('DATA_GAP') && w.endsWith(' t')).length);
+      await clean.services.runner.afterSync([absent]);
+      expect((await clean.tdb.db.pool.query(`select count(*)::int n from warning where credit_code = $1`, [absent])).rows[0].n).toBe(0);
+      // Once its enterprise arrives, its warnings follow (the enterprise's insert marks it).
+      await clean.tdb.db.pool.query(`insert into enterprise (credit_code, name, division_code) values ($1, '迟到企业', '370102')`, [absent]);
+      await clean.services.runner.afterSync([]);
+      const types = (await clean.tdb.db.pool.query(`select type from warning where credit_code = $1 order by type`, [absent])).rows.map((r) => r.type);
+      expect(types).toEqual(['DATA_GAP', 'EXCEED_TREND']);
     } finally {
       await clean.tdb.db.pool.query(`delete from monitoring_day where credit_code = $1`, [absent]);
       await clean.tdb.db.pool.query(`delete from enterprise where credit_code = $1`, [absent]);
@@ -147,11 +161,15 @@ describe('a full rescore never blocks or fails readers (issue 14 item 6)', () =>
       expect(s.enterprises).toBe(ENTERPRISES);
       const strong = await clean.tdb.db.pool.query(
         `select count(*)::int n from pg_locks where relation in ('deduction'::regclass, 'score_state'::regclass, 'enterprise'::regclass)
-            and mode in ('AccessExclusiveLock', 'ExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock')`);
+            and mode in ('AccessExclusiveLock', 'ExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock')`,
+      );
       expect(strong.rows[0].n).toBe(0);
       // Readers answer while the rescore's transaction is open (a TRUNCATE would hold them until it ends).
       const during = await Promise.all([clean.graphql(REPORT, { code }), clean.graphql(SEARCH)]);
-      expect(during.map((r) => [r.status, r.errors])).toEqual([[200, undefined], [200, undefined]]);
+      expect(during.map((r) => [r.status, r.errors])).toEqual([
+        [200, undefined],
+        [200, undefined],
+      ]);
       expect(during[0].data).toEqual(before.data);
       await client.query('commit');
       open = false;
@@ -163,7 +181,9 @@ describe('a full rescore never blocks or fails readers (issue 14 item 6)', () =>
   }, 60_000);
 
   it('load test: clients reading reports and search over HTTP while two full rescores run get zero failed requests', async () => {
-    const codes = (await clean.tdb.db.pool.query<{ credit_code: string }>(`select credit_code from enterprise order by score, credit_code limit 60`)).rows.map((r) => r.credit_code);
+    const codes = (await clean.tdb.db.pool.query<{ credit_code: string }>(`select credit_code from enterprise order by score, credit_code limit 60`)).rows.map(
+      (r) => r.credit_code,
+    );
     let rescoring = true;
     let requests = 0;
     const failures: string[] = [];
@@ -179,7 +199,9 @@ describe('a full rescore never blocks or fails readers (issue 14 item 6)', () =>
       }
     };
     const clients = Array.from({ length: 8 }, (_, k) => client(k));
-    const rescores = await Promise.all([clean.services.scoring.scores.rescoreAll(), clean.services.scoring.scores.rescoreAll()]).finally(() => (rescoring = false));
+    const rescores = await Promise.all([clean.services.scoring.scores.rescoreAll(), clean.services.scoring.scores.rescoreAll()]).finally(
+      () => (rescoring = false),
+    );
     await Promise.all(clients);
     expect(rescores.map((s) => s.enterprises)).toEqual([ENTERPRISES, ENTERPRISES]);
     expect(failures).toEqual([]);

@@ -25,7 +25,10 @@ describe('domain vocabulary in SQL and in memory', () => {
 
   it('the risk band in SQL gives what riskOf gives, at 85/60 and around them', async () => {
     const scores = [100, 86, 85, 84, 61, 60, 59, 0, -134];
-    for (const t of [{ low: 85, medium: 60 }, { low: 90, medium: 70 }]) {
+    for (const t of [
+      { low: 85, medium: 60 },
+      { low: 90, medium: 70 },
+    ]) {
       const rows = await q<{ s: number; level: string }>(`select s, ${riskLevelSql('s', t)} as level from unnest($1::int[]) as s order by s desc`, [scores]);
       expect(rows.map((r) => r.level)).toEqual(scores.map((s) => riskOf(s, t)));
     }
@@ -40,21 +43,33 @@ describe('domain vocabulary in SQL and in memory', () => {
     for (const d of divisions) {
       const scope = { divisionCode: d.code, level: d.level };
       const p = new SqlParams();
-      const bySql = (await q<{ division_code: string }>(`select e.division_code from enterprise e where ${divisionPredicate(scope, p)} order by 1`, p.values)).map((r) => r.division_code);
+      const bySql = (
+        await q<{ division_code: string }>(`select e.division_code from enterprise e where ${divisionPredicate(scope, p)} order by 1`, p.values)
+      ).map((r) => r.division_code);
       const p2 = new SqlParams();
-      const byPlainSql = (await q<{ code: string }>(`select code from division x where x.level = 'COUNTY' and ${subtreeSql(scope, p2, { code: 'x.code' })} order by 1`, p2.values)).map((r) => r.code);
+      const byPlainSql = (
+        await q<{ code: string }>(`select code from division x where x.level = 'COUNTY' and ${subtreeSql(scope, p2, { code: 'x.code' })} order by 1`, p2.values)
+      ).map((r) => r.code);
       const inMemory = counties.filter((c) => inSubtree(scope, c));
       const byTree = counties.filter((c) => directory.contains(d.code, c));
-      if (JSON.stringify(bySql) !== JSON.stringify(inMemory) || JSON.stringify(byPlainSql) !== JSON.stringify(inMemory) || JSON.stringify(byTree) !== JSON.stringify(inMemory)) {
+      if (
+        JSON.stringify(bySql) !== JSON.stringify(inMemory) ||
+        JSON.stringify(byPlainSql) !== JSON.stringify(inMemory) ||
+        JSON.stringify(byTree) !== JSON.stringify(inMemory)
+      ) {
         disagreements.push(`${d.code} ${d.level}: sql ${bySql.length}, plain ${byPlainSql.length}, memory ${inMemory.length}, tree ${byTree.length}`);
       }
-      expect(inMemory.length).toBe(d.level === 'PROVINCE' ? counties.length : d.level === 'CITY' ? counties.filter((c) => c.startsWith(d.code.slice(0, 4))).length : 1);
+      expect(inMemory.length).toBe(
+        d.level === 'PROVINCE' ? counties.length : d.level === 'CITY' ? counties.filter((c) => c.startsWith(d.code.slice(0, 4))).length : 1,
+      );
     }
     expect(disagreements).toEqual([]);
   });
 
   it('the divisions containing a county are the same in SQL and in memory, and each is a real division', async () => {
-    const rows = await q<{ code: string; up: string[] }>(`select code, array[${ancestorCodesSql('code').join(', ')}] as up from division where level = 'COUNTY'`);
+    const rows = await q<{ code: string; up: string[] }>(
+      `select code, array[${ancestorCodesSql('code').join(', ')}] as up from division where level = 'COUNTY'`,
+    );
     const known = new Set((await q<{ code: string }>(`select code from division`)).map((r) => r.code));
     for (const r of rows) {
       expect(r.up).toEqual(ancestorCodes(r.code));
@@ -67,7 +82,9 @@ describe('domain vocabulary in SQL and in memory', () => {
       const [row] = await q<{ def: string }>(
         `select pg_get_constraintdef(c.oid) as def from pg_constraint c
            join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
-          where c.conrelid = $1::regclass and c.contype = 'c' and a.attname = $2 and cardinality(c.conkey) = 1`, [table, column]);
+          where c.conrelid = $1::regclass and c.contype = 'c' and a.attname = $2 and cardinality(c.conkey) = 1`,
+        [table, column],
+      );
       expect(row).toBeDefined();
       return [...row.def.matchAll(/'([^']*)'::text/g)].map((m) => m[1]).sort();
     };

@@ -61,13 +61,24 @@ describe('fault drill: PostgreSQL restarted while the hub serves and syncs', () 
     // A sync inside the serving process: the permit run, many small pages long.
     const interrupted = gql(serve.port, steward, RUN, { id: 'permit' });
     const probe = await connectDatabase(pg!.url, { migrate: false, poolSize: 1 });
-    await until(async () => (await probe.pool.query(`select coalesce(max(fetched), 0)::int n from connector_run where connector_id = 'permit' and status = 'RUNNING'`)).rows[0].n >= 60, 20_000, 'the permit run to be under way', 20);
+    await until(
+      async () =>
+        (await probe.pool.query(`select coalesce(max(fetched), 0)::int n from connector_run where connector_id = 'permit' and status = 'RUNNING'`)).rows[0].n >=
+        60,
+      20_000,
+      'the permit run to be under way',
+      20,
+    );
     await probe.close();
 
     await pg!.stop();
     pg = undefined;
     // While it is down: not ready, the interrupted run answers with an error, the process lives on.
-    await until(async () => (await readyz(serve!.port)) === 503, 10_000, () => `readyz 503 (exit ${serve!.child.exitCode}):\n${serve!.output().slice(-4000)}`);
+    await until(
+      async () => (await readyz(serve!.port)) === 503,
+      10_000,
+      () => `readyz 503 (exit ${serve!.child.exitCode}):\n${serve!.output().slice(-4000)}`,
+    );
     const cut = await interrupted;
     expect(cut.errors?.length ?? 0).toBeGreaterThan(0);
     const down = await gql(serve.port, steward, '{ enterprises(first: 1) { totalCount } }');
@@ -81,7 +92,12 @@ describe('fault drill: PostgreSQL restarted while the hub serves and syncs', () 
     // The same server comes back on the same port and data directory.
     pg = await startPostgresProcess(dataDir, port);
     expect(pg.port).toBe(port);
-    await until(async () => (await readyz(serve!.port)) === 200, 30_000, () => `readyz 200 again:\n${serve!.output().slice(-3000)}`, 200);
+    await until(
+      async () => (await readyz(serve!.port)) === 200,
+      30_000,
+      () => `readyz 200 again:\n${serve!.output().slice(-3000)}`,
+      200,
+    );
     // From the first request on, GraphQL answers (no stale pooled connection surfaces as an error).
     const again = await gql(serve.port, steward, '{ enterprises(first: 1) { totalCount } }');
     expect(again.errors).toBeUndefined();
@@ -89,8 +105,12 @@ describe('fault drill: PostgreSQL restarted while the hub serves and syncs', () 
 
     // The run the outage cut off is not left RUNNING: once the database is back, the hub records it, with the cause.
     db = await connectDatabase(pg.url, { migrate: false, poolSize: 2 });
-    await until(async () => (await db!.pool.query(`select count(*)::int n from connector_run where status = 'RUNNING'`)).rows[0].n === 0, 30_000,
-      () => `no run left RUNNING:\n${serve!.output().slice(-3000)}`, 200);
+    await until(
+      async () => (await db!.pool.query(`select count(*)::int n from connector_run where status = 'RUNNING'`)).rows[0].n === 0,
+      30_000,
+      () => `no run left RUNNING:\n${serve!.output().slice(-3000)}`,
+      200,
+    );
     const cutOff = (await db.pool.query(`select status, error from connector_run where connector_id = 'permit'`)).rows;
     expect(cutOff).toEqual([{ status: 'FAILED', error: expect.stringMatching(/database outage|abandoned/) }]);
 

@@ -43,13 +43,27 @@ describe('fault drill: a source system down for a whole run', () => {
     sim = undefined;
 
     // While the source is down, it changes: a new enterprise and a new measure.
-    store.upsert('permit', [{
-      creditCode: NEW_CODE, name: '停机演练企业', divisionCode: '370102', address: '演练路1号', longitude: 117, latitude: 36.6,
-      industryCode: 'C2614', supervisionLevel: 'PROVINCIAL_KEY', managementClass: 'KEY', basin: 'YELLOW_RIVER',
-      pollutionTypes: ['AIR'], airSources: [], monitoringFacilities: [],
-      permits: [{ permitNo: `${NEW_CODE}001P`, validFrom: addDays(T, -100), validTo: addDays(T, 600), status: 'VALID' }],
-    }]);
-    store.upsert('enforcement', [{ record_id: 'ENF-DRILL-DOWN-1', kind: 'MEASURE', credit_code: NEW_CODE, date: T, measure_type: 'SUSPEND_PRODUCTION', status: 'ACTIVE' }]);
+    store.upsert('permit', [
+      {
+        creditCode: NEW_CODE,
+        name: '停机演练企业',
+        divisionCode: '370102',
+        address: '演练路1号',
+        longitude: 117,
+        latitude: 36.6,
+        industryCode: 'C2614',
+        supervisionLevel: 'PROVINCIAL_KEY',
+        managementClass: 'KEY',
+        basin: 'YELLOW_RIVER',
+        pollutionTypes: ['AIR'],
+        airSources: [],
+        monitoringFacilities: [],
+        permits: [{ permitNo: `${NEW_CODE}001P`, validFrom: addDays(T, -100), validTo: addDays(T, 600), status: 'VALID' }],
+      },
+    ]);
+    store.upsert('enforcement', [
+      { record_id: 'ENF-DRILL-DOWN-1', kind: 'MEASURE', credit_code: NEW_CODE, date: T, measure_type: 'SUSPEND_PRODUCTION', status: 'ACTIVE' },
+    ]);
 
     const down = spawnHub(['sync'], env);
     expect(await down.exited).not.toBe(0);
@@ -67,9 +81,13 @@ describe('fault drill: a source system down for a whole run', () => {
     const back = spawnHub(['sync'], env);
     expect([await back.exited, back.output().slice(-2000)]).toEqual([0, expect.any(String)]);
     expect(await storeCounts(tdb.db.pool)).toEqual(sourceCounts(store.counts()));
-    const newMeasure = await tdb.db.pool.query(`select count(*)::int n from enforcement_record where record_id = 'ENF-DRILL-DOWN-1' and credit_code = $1`, [NEW_CODE]);
+    const newMeasure = await tdb.db.pool.query(`select count(*)::int n from enforcement_record where record_id = 'ENF-DRILL-DOWN-1' and credit_code = $1`, [
+      NEW_CODE,
+    ]);
     expect(newMeasure.rows[0].n).toBe(1);
-    const after = (await tdb.db.pool.query(`select connector_id, status from connector_run where id > $1 and status = 'SUCCEEDED' order by connector_id`, [lastRun])).rows;
+    const after = (
+      await tdb.db.pool.query(`select connector_id, status from connector_run where id > $1 and status = 'SUCCEEDED' order by connector_id`, [lastRun])
+    ).rows;
     expect(after.map((r) => r.connector_id)).toEqual(['enforcement', 'monitoring', 'penalty', 'permit']);
   }, 90_000);
 });

@@ -12,7 +12,12 @@ function postmasterPid(dataDir: string): number | null {
 }
 
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('embedded PostgreSQL (no DATABASE_URL)', () => {
@@ -62,7 +67,11 @@ describe('hub migrate on an empty database (DATABASE_URL)', () => {
   const admin = async (sql: string) => {
     const c = new Client({ connectionString: serverUrl });
     await c.connect();
-    try { return await c.query(sql); } finally { await c.end(); }
+    try {
+      return await c.query(sql);
+    } finally {
+      await c.end();
+    }
   };
   beforeAll(() => admin(`create database "${name}"`));
   afterAll(() => admin(`drop database if exists "${name}" with (force)`));

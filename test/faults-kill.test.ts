@@ -12,7 +12,8 @@ const SMALL_PAGES: Record<string, object> = { permit: { pageSize: 40 }, enforcem
 async function prepare(tdb: TestDatabase, simUrl: string, smallPages: boolean) {
   const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: simUrl }), tdb.db);
   await services.declarativeConnectors.register(creditDefinition);
-  if (smallPages) for (const [id, config] of Object.entries(SMALL_PAGES)) await tdb.db.pool.query(`update connector set config = $2 where id = $1`, [id, config]);
+  if (smallPages)
+    for (const [id, config] of Object.entries(SMALL_PAGES)) await tdb.db.pool.query(`update connector set config = $2 where id = $1`, [id, config]);
   return services;
 }
 
@@ -33,12 +34,15 @@ async function killDuring(tdb: TestDatabase, env: Record<string, string>, table:
     while (pid === undefined) {
       const r = await tdb.db.pool.query<{ pid: number }>(
         `select pid from pg_locks where not granted and relation = $1::regclass and database = (select oid from pg_database where datname = current_database())`,
-        [table]);
+        [table],
+      );
       pid = r.rows[0]?.pid;
       const exited = await Promise.race([hub.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 20))]);
       if (exited) throw new Error(`hub sync finished before it wrote to ${table}: ${hub.output()}`);
       if (Date.now() - started > 60_000) {
-        const act = await tdb.db.pool.query(`select pid, state, wait_event_type, wait_event, left(query, 120) q from pg_stat_activity where datname = current_database()`);
+        const act = await tdb.db.pool.query(
+          `select pid, state, wait_event_type, wait_event, left(query, 120) q from pg_stat_activity where datname = current_database()`,
+        );
         hub.child.kill('SIGKILL');
         throw new Error(`no write to ${table} waited within 60 s: ${JSON.stringify(act.rows)}\n${hub.output()}`);
       }
@@ -106,24 +110,40 @@ describe('hub sync killed mid-run', () => {
     const enfCursor = state.get('enforcement')?.feed as string | undefined;
     if (enfCursor) {
       const endOffset = Number(/^v1:(\d+):/.exec(Buffer.from(enfCursor, 'base64url').toString())![1]);
-      const ids = [...new Set(sim.store.enforcementView().slice(0, endOffset).map((r) => r.record_id))];
+      const ids = [
+        ...new Set(
+          sim.store
+            .enforcementView()
+            .slice(0, endOffset)
+            .map((r) => r.record_id),
+        ),
+      ];
       expect(await has(`select count(*)::int n from enforcement_record where record_id = any($1)`, ids)).toBe(ids.length);
     }
     const penaltyMark = state.get('penalty')?.watermark as string | undefined;
     if (penaltyMark) {
       const chinaDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
-      const ids = sim.store.penaltyView().records.filter((r) => chinaDay(r.modifiedAt) <= penaltyMark).map((r) => r.caseNo);
+      const ids = sim.store
+        .penaltyView()
+        .records.filter((r) => chinaDay(r.modifiedAt) <= penaltyMark)
+        .map((r) => r.caseNo);
       expect(await has(`select count(*)::int n from penalty where case_no = any($1)`, ids)).toBe(ids.length);
     }
     const lastComplete = state.get('monitoring')?.lastComplete as string | undefined;
     if (lastComplete) {
-      const rows = sim.store.monitoringDates().filter((d) => d <= lastComplete).flatMap((d) => sim.store.monitoringRowsFor(d));
+      const rows = sim.store
+        .monitoringDates()
+        .filter((d) => d <= lastComplete)
+        .flatMap((d) => sim.store.monitoringRowsFor(d));
       const ids = rows.map((r) => `${r.creditCode}/${r.outletCode}/${r.pollutantCode}/${r.date}`);
       expect(await has(`select count(*)::int n from source_record where connector_id = 'monitoring' and source_id = any($1)`, ids)).toBe(ids.length);
     }
     const permitMark = state.get('permit')?.watermark as string | undefined;
     if (permitMark) {
-      const ids = sim.store.permitView().records.filter((r) => Date.parse(r.updatedAt) <= Date.parse(permitMark)).map((r) => r.creditCode);
+      const ids = sim.store
+        .permitView()
+        .records.filter((r) => Date.parse(r.updatedAt) <= Date.parse(permitMark))
+        .map((r) => r.creditCode);
       expect(await has(`select count(*)::int n from enterprise where credit_code = any($1)`, ids)).toBe(ids.length);
     }
     expect(state.size).toBeGreaterThan(0);

@@ -67,10 +67,15 @@ describe('sync under source faults', () => {
       permit: ['permit', (id, p) => p17(p.creditCode) === p17(id) && String(p.name ?? '') !== ''],
       enforcement: ['enforcement', (id, p) => p.record_id === id],
       penalty: ['penalty', (id, p) => p['案件编号'] === id],
-      monitoring: ['monitoring', (id, p) => {
-        const [code, outlet, date, pollutant] = id.split('|');
-        return p17(p.creditCode) === p17(code) && p.outletCode === outlet && p.pollutantCode === pollutant && (p.date === date || /-02-30$/.test(String(p.date)));
-      }],
+      monitoring: [
+        'monitoring',
+        (id, p) => {
+          const [code, outlet, date, pollutant] = id.split('|');
+          return (
+            p17(p.creditCode) === p17(code) && p.outletCode === outlet && p.pollutantCode === pollutant && (p.date === date || /-02-30$/.test(String(p.date)))
+          );
+        },
+      ],
       credit: ['credit-rating', (id, p) => p17(p.uscc) === p17(id)],
     };
     for (const [system, ids] of Object.entries(malformed)) {

@@ -6,14 +6,20 @@ import { countStatements } from './support/sql-counter';
 async function fingerprint(hub: TestHub) {
   const q = (sql: string) => hub.tdb.db.pool.query(sql).then((r) => r.rows[0]);
   return {
-    enterprises: await q(`select count(*)::int n, md5(string_agg(e::text, '|' order by credit_code)) h from (select credit_code, name, division_code, industry_code, pollution_types, updated_at from enterprise) e`),
+    enterprises: await q(
+      `select count(*)::int n, md5(string_agg(e::text, '|' order by credit_code)) h from (select credit_code, name, division_code, industry_code, pollution_types, updated_at from enterprise) e`,
+    ),
     permits: await q(`select count(*)::int n, md5(string_agg(p::text, '|' order by credit_code, permit_no)) h from permit p`),
     sourceRecords: await q(`select count(*)::int n, max(changed_at) changed from source_record`),
   };
 }
 
 async function postAdmin(hub: TestHub, system: string, records: unknown[]) {
-  const res = await fetch(`${hub.sim.url}/admin/records/${system}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(records) });
+  const res = await fetch(`${hub.sim.url}/admin/records/${system}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(records),
+  });
   expect(res.status).toBe(200);
 }
 
@@ -32,7 +38,9 @@ describe('foundation: permit system → connector → ingest → store → Graph
     expect(s.fetched).toBe(N);
     expect(s.loaded).toBe(N);
     expect(s.quarantined).toBe(0);
-    const counts = await hub.tdb.db.pool.query(`select (select count(*)::int from enterprise) e, (select count(*)::int from permit) p, (select cursor from connector_state where connector_id = 'permit') c`);
+    const counts = await hub.tdb.db.pool.query(
+      `select (select count(*)::int from enterprise) e, (select count(*)::int from permit) p, (select cursor from connector_state where connector_id = 'permit') c`,
+    );
     expect(counts.rows[0].e).toBe(N);
     expect(counts.rows[0].p).toBeGreaterThanOrEqual(N);
     expect(counts.rows[0].c.watermark).toEqual(expect.any(String));
@@ -53,43 +61,79 @@ describe('foundation: permit system → connector → ingest → store → Graph
   });
 
   it('refreshes last_seen_at of a record seen again after a day, without rewriting its content', async () => {
-    const code = (await hub.tdb.db.pool.query(`select source_id from source_record where connector_id = 'permit' order by source_id limit 1`)).rows[0].source_id;
-    await hub.tdb.db.pool.query(`update source_record set last_seen_at = now() - interval '2 days', changed_at = now() - interval '3 days' where connector_id = 'permit' and source_id = $1`, [code]);
+    const code = (await hub.tdb.db.pool.query(`select source_id from source_record where connector_id = 'permit' order by source_id limit 1`)).rows[0]
+      .source_id;
+    await hub.tdb.db.pool.query(
+      `update source_record set last_seen_at = now() - interval '2 days', changed_at = now() - interval '3 days' where connector_id = 'permit' and source_id = $1`,
+      [code],
+    );
     await hub.tdb.db.pool.query(`delete from connector_state where connector_id = 'permit'`);
     const s = await hub.services.runner.run('permit');
     expect(s.loaded).toBe(0);
-    const row = (await hub.tdb.db.pool.query(`select now() - last_seen_at < interval '1 minute' as fresh, now() - changed_at > interval '2 days' as unchanged from source_record where connector_id = 'permit' and source_id = $1`, [code])).rows[0];
+    const row = (
+      await hub.tdb.db.pool.query(
+        `select now() - last_seen_at < interval '1 minute' as fresh, now() - changed_at > interval '2 days' as unchanged from source_record where connector_id = 'permit' and source_id = $1`,
+        [code],
+      )
+    ).rows[0];
     expect(row).toEqual({ fresh: true, unchanged: true });
   });
 
   it('follows a record changed through the simulator at the next sync, reading only what changed since the watermark', async () => {
     const target = (await hub.tdb.db.pool.query(`select credit_code from enterprise order by credit_code limit 1`)).rows[0].credit_code;
-    const page = await (await fetch(`${hub.sim.url}/permit/api/v1/enterprises?page=1&pageSize=1000`)).json() as { items: any[] };
+    const page = (await (await fetch(`${hub.sim.url}/permit/api/v1/enterprises?page=1&pageSize=1000`)).json()) as { items: any[] };
     const native = page.items.find((i) => i.creditCode === target);
-    await postAdmin(hub, 'permit', [{ ...native, name: '济南测试更名环保科技有限公司', updatedAt: undefined, permits: [...native.permits, { permitNo: `${target}002P`, validFrom: '2026-01-01', validTo: '2031-12-31', status: 'VALID' }] }]);
+    await postAdmin(hub, 'permit', [
+      {
+        ...native,
+        name: '济南测试更名环保科技有限公司',
+        updatedAt: undefined,
+        permits: [...native.permits, { permitNo: `${target}002P`, validFrom: '2026-01-01', validTo: '2031-12-31', status: 'VALID' }],
+      },
+    ]);
     const s = await hub.services.runner.run('permit');
     expect(s.status).toBe('SUCCEEDED');
     expect(s.loaded).toBe(1);
     expect(s.fetched).toBeLessThan(N);
     expect(s.touched).toEqual([target]);
-    const row = await hub.tdb.db.pool.query(`select name, (select count(*)::int from permit where credit_code = $1 and permit_no = $2) p from enterprise where credit_code = $1`, [target, `${target}002P`]);
+    const row = await hub.tdb.db.pool.query(
+      `select name, (select count(*)::int from permit where credit_code = $1 and permit_no = $2) p from enterprise where credit_code = $1`,
+      [target, `${target}002P`],
+    );
     expect(row.rows[0]).toEqual({ name: '济南测试更名环保科技有限公司', p: 1 });
   });
 
   it('quarantines a record with a bad credit code with its reason and loads the good records of its page', async () => {
     const good = withCheckChar('91370102MA3TEXT01');
     const badCode = good.slice(0, 17) + (good[17] === '1' ? '2' : '1');
-    const base = { divisionCode: '370102', industryCode: 'C2614', supervisionLevel: 'GENERAL', managementClass: 'SIMPLIFIED', basin: 'YELLOW_RIVER', pollutionTypes: ['AIR'], airSources: [], monitoringFacilities: [], permits: [] };
+    const base = {
+      divisionCode: '370102',
+      industryCode: 'C2614',
+      supervisionLevel: 'GENERAL',
+      managementClass: 'SIMPLIFIED',
+      basin: 'YELLOW_RIVER',
+      pollutionTypes: ['AIR'],
+      airSources: [],
+      monitoringFacilities: [],
+      permits: [],
+    };
     await postAdmin(hub, 'permit', [
       { ...base, creditCode: good, name: '济南良好化工有限公司' },
       { ...base, creditCode: badCode, name: '济南错码化工有限公司' },
-      { ...base, creditCode: withCheckChar('91370102MA3TEXT02'), name: '济南日期化工有限公司', permits: [{ permitNo: 'X1', validFrom: '2026-02-30', validTo: '2027-01-01', status: 'VALID' }] },
+      {
+        ...base,
+        creditCode: withCheckChar('91370102MA3TEXT02'),
+        name: '济南日期化工有限公司',
+        permits: [{ permitNo: 'X1', validFrom: '2026-02-30', validTo: '2027-01-01', status: 'VALID' }],
+      },
     ]);
     const s = await hub.services.runner.run('permit');
     expect(s.status).toBe('SUCCEEDED');
     expect(s.loaded).toBe(1);
     expect(s.quarantined).toBe(2);
-    const q = await hub.tdb.db.pool.query(`select source_id, reason, payload->>'name' as name from quarantine where connector_id = 'permit' and status = 'OPEN' order by source_id`);
+    const q = await hub.tdb.db.pool.query(
+      `select source_id, reason, payload->>'name' as name from quarantine where connector_id = 'permit' and status = 'OPEN' order by source_id`,
+    );
     expect(q.rows).toHaveLength(2);
     const byName = Object.fromEntries(q.rows.map((r) => [r.name, r.reason]));
     expect(byName['济南错码化工有限公司']).toMatch(/fails the check character/);
@@ -123,7 +167,10 @@ describe('foundation: permit system → connector → ingest → store → Graph
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const p: any = await hub.graphql(`query($a: String) { enterprises(orderBy: CREDIT_CODE_ASC, first: 97, after: $a) { edges { node { creditCode } } pageInfo { hasNextPage endCursor } } }`, { a: after });
+      const p: any = await hub.graphql(
+        `query($a: String) { enterprises(orderBy: CREDIT_CODE_ASC, first: 97, after: $a) { edges { node { creditCode } } pageInfo { hasNextPage endCursor } } }`,
+        { a: after },
+      );
       seen.push(...p.data.enterprises.edges.map((e: any) => e.node.creditCode));
       if (!p.data.enterprises.pageInfo.hasNextPage) break;
       after = p.data.enterprises.pageInfo.endCursor;
@@ -135,7 +182,10 @@ describe('foundation: permit system → connector → ingest → store → Graph
 
   it('looks one enterprise up with its division and permits, and says null for an unknown code', async () => {
     const code = (await hub.tdb.db.pool.query(`select credit_code from enterprise where division_code = '370102' limit 1`)).rows[0]?.credit_code;
-    const r = await hub.graphql(`query($c: String!) { enterprise(creditCode: $c) { creditCode division { code name level parent { code name } } permits { permitNo validFrom validTo status } reportUrl } }`, { c: code });
+    const r = await hub.graphql(
+      `query($c: String!) { enterprise(creditCode: $c) { creditCode division { code name level parent { code name } } permits { permitNo validFrom validTo status } reportUrl } }`,
+      { c: code },
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.enterprise.division).toEqual({ code: '370102', name: '历下区', level: 'COUNTY', parent: { code: '370100', name: '济南市' } });
     expect(r.data.enterprise.permits.length).toBeGreaterThanOrEqual(1);
@@ -146,7 +196,9 @@ describe('foundation: permit system → connector → ingest → store → Graph
   });
 
   it('lists divisions by parent', async () => {
-    const r = await hub.graphql(`{ province: divisions { code name } cities: divisions(parentCode: "370000") { code } jinan: divisions(parentCode: "370100") { code level } }`);
+    const r = await hub.graphql(
+      `{ province: divisions { code name } cities: divisions(parentCode: "370000") { code } jinan: divisions(parentCode: "370100") { code level } }`,
+    );
     expect(r.data.province).toEqual([{ code: '370000', name: '山东省' }]);
     expect(r.data.cities).toHaveLength(16);
     expect(r.data.jinan.every((d: any) => d.level === 'COUNTY' && d.code.startsWith('3701'))).toBe(true);

@@ -22,10 +22,12 @@ describe('GraphQL over HTTP audit (graphql-http serverAudits)', () => {
     audits = serverAudits({ url: `http://127.0.0.1:${hub.server!.port}/graphql`, fetchFn: authedFetch });
   });
   afterAll(async () => {
-    const line = (r: AuditResult) => `${r.status === 'ok' ? 'ok  ' : r.status === 'warn' ? 'WARN' : 'FAIL'} ${r.name}${r.status === 'ok' ? '' : ` — ${r.reason}`}`;
+    const line = (r: AuditResult) =>
+      `${r.status === 'ok' ? 'ok  ' : r.status === 'warn' ? 'WARN' : 'FAIL'} ${r.name}${r.status === 'ok' ? '' : ` — ${r.reason}`}`;
     const notMust = results.filter((r) => !r.name.startsWith('MUST'));
-    console.log(`graphql-http audit: ${results.filter((r) => r.status === 'ok').length}/${results.length} ok\n` +
-      `SHOULD/MAY results:\n${notMust.map(line).join('\n')}`);
+    console.log(
+      `graphql-http audit: ${results.filter((r) => r.status === 'ok').length}/${results.length} ok\n` + `SHOULD/MAY results:\n${notMust.map(line).join('\n')}`,
+    );
     await hub?.close();
   });
 

@@ -32,9 +32,16 @@ describe('DAU simulator against the HJ 212 gateway', () => {
     gateway = new Hj212Gateway({ directory: store, sink: store });
     const port = await gateway.listen(0, '127.0.0.1');
     sim = new DauSimulator({
-      host: '127.0.0.1', port, devices, seed: 9,
-      rtdIntervalMs: 0, minuteIntervalMs: 70, hourIntervalMs: 50, firstHour: '20261128000000',
-      exceedShare: 0.3, answerTimeoutMs: 3_000,
+      host: '127.0.0.1',
+      port,
+      devices,
+      seed: 9,
+      rtdIntervalMs: 0,
+      minuteIntervalMs: 70,
+      hourIntervalMs: 50,
+      firstHour: '20261128000000',
+      exceedShare: 0.3,
+      answerTimeoutMs: 3_000,
       faults: { split: 0.2, merge: 0.15, badCrc: 0.1, dialect2005: 0.1, lowercaseCrc: 0.2, withhold: 0.1, reconnect: 0.05 },
     });
     await sim.start();

@@ -18,7 +18,10 @@ describe('hub devices', () => {
   it('binds the DAUs of the printed binding file to enterprises that exist and lists them', async () => {
     const daus = provinceDaus({ enterprises: 80, seed: 4, limit: 3 });
     for (const d of daus) {
-      await t.db.pool.query(`insert into enterprise (credit_code, name, division_code) values ($1, $2, '370102') on conflict do nothing`, [d.creditCode, `企业${d.creditCode.slice(-4)}`]);
+      await t.db.pool.query(`insert into enterprise (credit_code, name, division_code) values ($1, $2, '370102') on conflict do nothing`, [
+        d.creditCode,
+        `企业${d.creditCode.slice(-4)}`,
+      ]);
     }
     const printed = spawnHub(['dau-sim', '--enterprises', '80', '--seed', '4', '--devices', '3', '--print-bindings'], {});
     expect(await printed.exited).toBe(0);

@@ -55,7 +55,11 @@ describe('HJ 212 gateway over TCP', () => {
     t = await createTestDatabase();
     await maintainHj212Partitions(t.db.pool);
     store = new PgHj212Store(t.db.pool, { onHoursWritten: (h) => hoursSeen.push(...h), directoryCacheMs: 0 });
-    await bindMonitoringDeviceRows(t.db.pool, { mn: MN, creditCode: CREDIT, outletCode: 'DA001', password: PW, limits: [{ pollutantCode: 'a21026', limit: 50, unit: 'mg/m3' }] }, 'test');
+    await bindMonitoringDeviceRows(
+      t.db.pool,
+      { mn: MN, creditCode: CREDIT, outletCode: 'DA001', password: PW, limits: [{ pollutantCode: 'a21026', limit: 50, unit: 'mg/m3' }] },
+      'test',
+    );
     gateway = new Hj212Gateway({ directory: store, sink: store });
     port = await gateway.listen(0, '127.0.0.1');
   });
@@ -143,9 +147,15 @@ describe('HJ 212 gateway over TCP', () => {
     const unbound = await listMonitoringDevices(t.db.pool, { bound: false });
     expect(unbound).toEqual([expect.objectContaining({ mn: stranger, bound: false, packets: 2, lastStatus: 'UNBOUND' })]);
 
-    const result = await bindMonitoringDeviceRows(t.db.pool, { mn: stranger, creditCode: CREDIT, outletCode: 'DA002', password: PW, limits: [{ pollutantCode: 'a21026', limit: 85 }] }, 'test');
+    const result = await bindMonitoringDeviceRows(
+      t.db.pool,
+      { mn: stranger, creditCode: CREDIT, outletCode: 'DA002', password: PW, limits: [{ pollutantCode: 'a21026', limit: 85 }] },
+      'test',
+    );
     expect(result).toMatchObject({ packetsAccepted: 2, packetsWrongPassword: 0 });
-    const day = (await t.db.pool.query(`select valid_hours, exceed_hours, daily_mean, limit_value, provisional from monitoring_day where outlet_code = 'DA002'`)).rows;
+    const day = (
+      await t.db.pool.query(`select valid_hours, exceed_hours, daily_mean, limit_value, provisional from monitoring_day where outlet_code = 'DA002'`)
+    ).rows;
     expect(day).toEqual([{ valid_hours: 2, exceed_hours: 1, daily_mean: 85, limit_value: 85, provisional: true }]);
     expect((await listMonitoringDevices(t.db.pool, { bound: true })).map((d) => d.mn).sort()).toEqual([MN, stranger].sort());
   });
@@ -159,11 +169,26 @@ describe('HJ 212 gateway over TCP', () => {
       ['20261201120000', 80, 'M'],
       ['20261201130000', 55, 'N'],
     ];
-    await c.write(Buffer.concat(hours.map(([h, v, f]) => encodeHj212Packet(hourly(h, [['a21026', v, f], ['a00000', 1000, 'N']])))));
+    await c.write(
+      Buffer.concat(
+        hours.map(([h, v, f]) =>
+          encodeHj212Packet(
+            hourly(h, [
+              ['a21026', v, f],
+              ['a00000', 1000, 'N'],
+            ]),
+          ),
+        ),
+      ),
+    );
     await c.waitForAnswers(hours.length);
     const rows = (await t.db.pool.query(`select flag, avg from monitoring_hour where outlet_code = 'DA001' and pollutant_code = 'a21026' order by hour`)).rows;
     expect(rows).toEqual(hours.map(([, avg, flag]) => ({ flag, avg })));
-    const day = (await t.db.pool.query(`select pollutant_code, valid_hours, exceed_hours, daily_mean, provisional from monitoring_day where outlet_code = 'DA001' and day = '2026-12-01'`)).rows;
+    const day = (
+      await t.db.pool.query(
+        `select pollutant_code, valid_hours, exceed_hours, daily_mean, provisional from monitoring_day where outlet_code = 'DA001' and day = '2026-12-01'`,
+      )
+    ).rows;
     // Flow (a00000) has no bound limit and is not summarised.
     expect(day).toEqual([{ pollutant_code: 'a21026', valid_hours: 3, exceed_hours: 2, daily_mean: (40 + 60 + 55) / 3, provisional: true }]);
     expect(hoursSeen.filter((h) => h.outletCode === 'DA001' && h.pollutantCode === 'a21026').length).toBeGreaterThanOrEqual(5);
@@ -172,20 +197,27 @@ describe('HJ 212 gateway over TCP', () => {
   it('lets the platform summary of the same outlet, pollutant and date supersede the provisional one', async () => {
     // The monitoring connector's page of the same outlet, pollutant and date, through the real ingest path.
     const record = {
-      kind: 'monitoring' as const, creditCode: CREDIT, sourceId: `${CREDIT}:DA001:a21026:2026-12-01`,
+      kind: 'monitoring' as const,
+      creditCode: CREDIT,
+      sourceId: `${CREDIT}:DA001:a21026:2026-12-01`,
       data: { outletCode: 'DA001', pollutantCode: 'a21026', date: '2026-12-01', validHours: 24, exceedHours: 0, dailyMean: 30, limit: 50, unit: 'mg/m3' },
     };
     const result = await withTransaction(t.db.pool, (client) =>
       new IngestService({ divisionCodes: new Set(['370102']) }).ingestPage(client, 'monitoring', null, [{ raw: record.data, record }]),
     );
     expect(result).toMatchObject({ quarantined: 0 });
-    expect((await t.db.pool.query(`select valid_hours, provisional from monitoring_day where outlet_code = 'DA001' and day = '2026-12-01'`)).rows).toEqual([{ valid_hours: 24, provisional: false }]);
+    expect((await t.db.pool.query(`select valid_hours, provisional from monitoring_day where outlet_code = 'DA001' and day = '2026-12-01'`)).rows).toEqual([
+      { valid_hours: 24, provisional: false },
+    ]);
     const c = await connect();
     await c.write(encodeHj212Packet(hourly('20261201140000', [['a21026', 99, 'N']])));
     await c.waitForAnswers(1);
-    const day = (await t.db.pool.query(`select valid_hours, exceed_hours, provisional from monitoring_day where outlet_code = 'DA001' and day = '2026-12-01'`)).rows;
+    const day = (await t.db.pool.query(`select valid_hours, exceed_hours, provisional from monitoring_day where outlet_code = 'DA001' and day = '2026-12-01'`))
+      .rows;
     expect(day).toEqual([{ valid_hours: 24, exceed_hours: 0, provisional: false }]);
-    expect(Number((await t.db.pool.query(`select count(*) as n from monitoring_hour where outlet_code = 'DA001' and hour = '2026-12-01T06:00:00Z'`)).rows[0].n)).toBe(1);
+    expect(
+      Number((await t.db.pool.query(`select count(*) as n from monitoring_hour where outlet_code = 'DA001' and hour = '2026-12-01T06:00:00Z'`)).rows[0].n),
+    ).toBe(1);
   });
 
   it('reassembles a split message (PNUM/PNO) before storing it, answering each part', async () => {
@@ -206,7 +238,9 @@ describe('HJ 212 gateway over TCP', () => {
     await c.write(encodeHj212Packet(`QN=${qn};ST=31;CN=2061;PW=${PW};MN=${MN};Flag=1;CP=&&DataTime=20261202020000;02-Avg=20,02-Flag=N&&`));
     await c.waitForAnswers(1);
     expect((await t.db.pool.query(`select dialect from hj212_packet where qn = $1`, [qn])).rows).toEqual([{ dialect: '2005' }]);
-    expect((await t.db.pool.query(`select avg from monitoring_hour where pollutant_code = 'a21026' and hour = '2026-12-01T18:00:00Z'`)).rows).toEqual([{ avg: 20 }]);
+    expect((await t.db.pool.query(`select avg from monitoring_hour where pollutant_code = 'a21026' and hour = '2026-12-01T18:00:00Z'`)).rows).toEqual([
+      { avg: 20 },
+    ]);
   });
 
   it('keeps serving others while a peer dribbles a packet, and closes that peer after the partial-packet timeout', async () => {
@@ -249,7 +283,9 @@ describe('HJ 212 gateway over TCP', () => {
     await ensureHj212Partition(t.db.pool, chinaDateOf(old));
     const dropped = await maintainHj212Partitions(t.db.pool, { now, aheadDays: 3, retentionDays: 14 });
     expect(dropped).toEqual([`hj212_packet_p${chinaDateOf(old).replace(/-/g, '')}`]);
-    const names = (await t.db.pool.query(`select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'hj212_packet'::regclass order by 1`)).rows.map((r) => r.relname);
+    const names = (
+      await t.db.pool.query(`select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'hj212_packet'::regclass order by 1`)
+    ).rows.map((r) => r.relname);
     expect(names).toContain(`hj212_packet_p${chinaDateOf(new Date(now.getTime() + 3 * 86_400_000)).replace(/-/g, '')}`);
     expect(await stored('true')).toBeGreaterThan(0);
   });

@@ -32,7 +32,10 @@ describe('HJ 212 devices over GraphQL', () => {
     const packet = (hour: string, avg: number, flag: string, qn: string) =>
       encodeHj212Packet(`QN=${qn};ST=31;CN=2061;PW=654321;MN=${MN};Flag=5;CP=&&DataTime=${hour};a21026-Avg=${avg},a21026-Flag=${flag}&&`);
     await dau.write(Buffer.concat([packet('20261130090000', 60, 'N', '20261130100000001'), packet('20261130100000', 70, 'C', '20261130110000001')]));
-    expect((await dau.waitForAnswers(2)).map((a) => a.items[0]?.[0])).toEqual([['QnRtn', '4'], ['QnRtn', '4']]);
+    expect((await dau.waitForAnswers(2)).map((a) => a.items[0]?.[0])).toEqual([
+      ['QnRtn', '4'],
+      ['QnRtn', '4'],
+    ]);
     await dau.close();
 
     const steward = await hub.createKey('370102', 'STEWARD');
@@ -50,11 +53,16 @@ describe('HJ 212 devices over GraphQL', () => {
     const bound = await hub.graphqlAs(steward, bind, { input });
     expect(bound.errors).toBeUndefined();
     expect(bound.data.bindMonitoringDevice).toEqual({
-      packetsAccepted: 2, hours: 2,
+      packetsAccepted: 2,
+      hours: 2,
       device: { mn: MN, bound: true, creditCode: code, outletCode: 'DA001', limits: [{ pollutantCode: 'a21026', limit: 50, unit: 'mg/m3' }] },
     });
 
-    const hours = await hub.graphqlAs(steward, `query($c: String!) { enterprise(creditCode: $c) { monitoringHours(from: "2026-11-30T00:00:00Z", to: "2026-12-01T00:00:00Z", pollutantCode: "a21026") { at outletCode pollutantCode avg flag limit exceeds provisional } } }`, { c: code });
+    const hours = await hub.graphqlAs(
+      steward,
+      `query($c: String!) { enterprise(creditCode: $c) { monitoringHours(from: "2026-11-30T00:00:00Z", to: "2026-12-01T00:00:00Z", pollutantCode: "a21026") { at outletCode pollutantCode avg flag limit exceeds provisional } } }`,
+      { c: code },
+    );
     expect(hours.errors).toBeUndefined();
     expect(hours.data.enterprise.monitoringHours).toEqual([
       { at: '2026-11-30T01:00:00.000Z', outletCode: 'DA001', pollutantCode: 'a21026', avg: 60, flag: 'N', limit: 50, exceeds: true, provisional: true },

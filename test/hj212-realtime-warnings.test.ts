@@ -39,13 +39,23 @@ function hourly(mn: string, dataTime: string, avg: number, flag: string): Buffer
   return encodeHj212Packet(`QN=${qn};ST=31;CN=2061;PW=${PW};MN=${mn};Flag=5;CP=&&DataTime=${dataTime};a21026-Avg=${avg},a21026-Flag=${flag}&&`);
 }
 
-interface Sub { client: Client; warnings: any[]; connected: Promise<void> }
+interface Sub {
+  client: Client;
+  warnings: any[];
+  connected: Promise<void>;
+}
 
 function subscribe(port: number, key: string): Sub {
   const warnings: any[] = [];
   let ok!: () => void;
   const connected = new Promise<void>((r) => (ok = r));
-  const client = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${key}` }, retryAttempts: 0, on: { connected: () => ok() } });
+  const client = createClient({
+    url: `ws://127.0.0.1:${port}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { Authorization: `Bearer ${key}` },
+    retryAttempts: 0,
+    on: { connected: () => ok() },
+  });
   client.subscribe(
     { query: 'subscription { warningRaised { id type subject severity status details enterprise { creditCode division { code } } } }' },
     { next: (v) => warnings.push(v.data?.warningRaised), error: (e) => warnings.push({ error: e }), complete: () => undefined },
@@ -84,9 +94,21 @@ describe('HJ 212 real-time warnings', () => {
   beforeAll(async () => {
     hub = await startTestHub({ server: true });
     const pool = hub.tdb.db.pool;
-    await pool.query(`insert into enterprise (credit_code, name, division_code) values ($1, '历下实时超标测试企业', $2), ($3, '市中实时超标测试企业', $4)`, [A, LIXIA, B, SHIZHONG]);
-    for (const [mn, creditCode] of [[MN_A, A], [MN_B, B]]) {
-      await bindMonitoringDeviceRows(pool, { mn, creditCode, outletCode: 'DA001', password: PW, limits: [{ pollutantCode: 'a21026', limit: 50, unit: 'mg/m3' }] }, 'test');
+    await pool.query(`insert into enterprise (credit_code, name, division_code) values ($1, '历下实时超标测试企业', $2), ($3, '市中实时超标测试企业', $4)`, [
+      A,
+      LIXIA,
+      B,
+      SHIZHONG,
+    ]);
+    for (const [mn, creditCode] of [
+      [MN_A, A],
+      [MN_B, B],
+    ]) {
+      await bindMonitoringDeviceRows(
+        pool,
+        { mn, creditCode, outletCode: 'DA001', password: PW, limits: [{ pollutantCode: 'a21026', limit: 50, unit: 'mg/m3' }] },
+        'test',
+      );
     }
     await hub.services.realtime.start();
     jobs = await JobQueue.start(hub.tdb.db.pool, { [WEBHOOK_DELIVERY_JOB]: hub.services.warnings.deliveries }, { pollInterval: 100 });
@@ -136,7 +158,10 @@ describe('HJ 212 real-time warnings', () => {
     await send(hourly(MN_A, hourAgo(6), 62, 'N'));
     await until(() => lixia.warnings.length >= 1, 'the REALTIME_EXCEED at the Lixia subscriber');
     expect(lixia.warnings[0]).toMatchObject({
-      type: 'REALTIME_EXCEED', subject: 'DA001/a21026', status: 'OPEN', severity: 'MEDIUM',
+      type: 'REALTIME_EXCEED',
+      subject: 'DA001/a21026',
+      status: 'OPEN',
+      severity: 'MEDIUM',
       details: { limit: 50, hourlyAverages: [61, 62] },
       enterprise: { creditCode: A, division: { code: LIXIA } },
     });
@@ -170,7 +195,9 @@ describe('HJ 212 real-time warnings', () => {
 
   it('a bound device silent for 2 hours opens DATA_GAP for its outlet; a packet clears it at the next check', async () => {
     const task = (inHours: number) =>
-      hj212SilenceTask(hub.services.hj212, { detection: new WarningDetectionService(hub.tdb.db.pool, { now: () => new Date(Date.now() + inHours * 3600_000) }) });
+      hj212SilenceTask(hub.services.hj212, {
+        detection: new WarningDetectionService(hub.tdb.db.pool, { now: () => new Date(Date.now() + inHours * 3600_000) }),
+      });
     // Both devices sent a packet just now: nothing yet, and nothing an hour from now.
     await task(0).run(new AbortController().signal);
     await task(1).run(new AbortController().signal);
@@ -178,13 +205,20 @@ describe('HJ 212 real-time warnings', () => {
     // Three hours from now, both have been silent for more than 2 hours.
     await task(3).run(new AbortController().signal);
     const gaps = await warningsOf('DATA_GAP');
-    expect(gaps.map((g) => [g.credit_code, g.subject, g.status]).sort()).toEqual([[A, 'DA001', 'OPEN'], [B, 'DA001', 'OPEN']].sort());
+    expect(gaps.map((g) => [g.credit_code, g.subject, g.status]).sort()).toEqual(
+      [
+        [A, 'DA001', 'OPEN'],
+        [B, 'DA001', 'OPEN'],
+      ].sort(),
+    );
     // Checked again: still one each.
     await task(3).run(new AbortController().signal);
     expect(await warningsOf('DATA_GAP')).toHaveLength(2);
     // Device A reports over its socket; the check at that moment finds it reporting, and the warning clears.
     const before = dau.answers.length;
-    await dau.write(encodeHj212Packet(`QN=${hourAgo(0)}500;ST=31;CN=2011;PW=${PW};MN=${MN_A};Flag=5;CP=&&DataTime=${hourAgo(0)};a21026-Rtd=30,a21026-Flag=N&&`));
+    await dau.write(
+      encodeHj212Packet(`QN=${hourAgo(0)}500;ST=31;CN=2011;PW=${PW};MN=${MN_A};Flag=5;CP=&&DataTime=${hourAgo(0)};a21026-Rtd=30,a21026-Flag=N&&`),
+    );
     await dau.waitForAnswers(before + 1);
     await task(0).run(new AbortController().signal);
     const after = await warningsOf('DATA_GAP');

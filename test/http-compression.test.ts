@@ -3,7 +3,11 @@ import zlib from 'node:zlib';
 import { TestHub, startTestHub } from './support/test-hub';
 
 /** A raw GET/POST (node:http: fetch would decode the body and hide the encoding). */
-function request(port: number, path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function request(
+  port: number,
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -32,7 +36,12 @@ describe('HTTP manners: compression and ETags', () => {
   afterAll(async () => hub?.close());
 
   it('compresses GraphQL JSON with brotli or gzip as accepted, and not when not accepted', async () => {
-    const post = (enc?: string) => request(port, '/graphql', { method: 'POST', headers: { ...auth, 'content-type': 'application/json', ...(enc ? { 'accept-encoding': enc } : {}) }, body: JSON.stringify({ query: QUERY }) });
+    const post = (enc?: string) =>
+      request(port, '/graphql', {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json', ...(enc ? { 'accept-encoding': enc } : {}) },
+        body: JSON.stringify({ query: QUERY }),
+      });
     const plain = await post();
     expect(plain.headers['content-encoding']).toBeUndefined();
     const json = JSON.parse(plain.body.toString('utf8'));
@@ -62,7 +71,11 @@ describe('HTTP manners: compression and ETags', () => {
     expect(again.body.length).toBe(0);
     const other = await request(port, path, { headers: { ...headers, 'if-none-match': '"something-else"' } });
     expect(other.status).toBe(200);
-    const post = await request(port, '/graphql', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ divisions { code } }' }) });
+    const post = await request(port, '/graphql', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ divisions { code } }' }),
+    });
     expect(post.headers.etag).toBeUndefined();
   });
 
@@ -72,7 +85,9 @@ describe('HTTP manners: compression and ETags', () => {
     expect(br.headers['content-encoding']).toBe('br');
     expect(decode(br).equals(plain.body)).toBe(true);
     expect(br.body.length).toBeLessThan(plain.body.length / 2);
-    const cached = await request(port, '/graphiql/assets/graphiql.min.js', { headers: { 'accept-encoding': 'br', 'if-none-match': br.headers.etag as string } });
+    const cached = await request(port, '/graphiql/assets/graphiql.min.js', {
+      headers: { 'accept-encoding': 'br', 'if-none-match': br.headers.etag as string },
+    });
     expect(cached.status).toBe(304);
   });
 });

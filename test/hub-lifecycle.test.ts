@@ -26,7 +26,11 @@ function descendants(root: number): number[] {
   }
   const found: number[] = [];
   const walk = (pid: number) => {
-    for (const [child, ppid] of parent) if (ppid === pid) { found.push(child); walk(child); }
+    for (const [child, ppid] of parent)
+      if (ppid === pid) {
+        found.push(child);
+        walk(child);
+      }
   };
   walk(root);
   return found;
@@ -57,11 +61,28 @@ const dataDirs: string[] = [];
 function killLeftovers(): void {
   for (const p of spawned) {
     const pid = p.pid();
-    if (pid && processAlive(pid)) { for (const d of descendants(pid)) try { process.kill(d, 'SIGKILL'); } catch { /* gone */ } try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    if (pid && processAlive(pid)) {
+      for (const d of descendants(pid))
+        try {
+          process.kill(d, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
   }
   for (const dir of dataDirs) {
     const pm = readPostmasterPid(path.join(dir, 'pg'));
-    if (pm && processAlive(pm.pid)) try { process.kill(pm.pid, 'SIGKILL'); } catch { /* gone */ }
+    if (pm && processAlive(pm.pid))
+      try {
+        process.kill(pm.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
   }
 }
 
@@ -85,7 +106,13 @@ describe('a running hub keeps its embedded PostgreSQL (issue 14 item 11)', () =>
   beforeAll(async () => {
     dataDir = tempDataDir();
     port = await findFreePort(47000 + Math.floor(Math.random() * 2000));
-    env = { DATABASE_URL: undefined, HUB_DATA_DIR: dataDir, HUB_EMBEDDED_PORT: String(await findFreePort(49500 + Math.floor(Math.random() * 2000))), HUB_SOURCES_URL: 'http://127.0.0.1:9', PORT: String(port) };
+    env = {
+      DATABASE_URL: undefined,
+      HUB_DATA_DIR: dataDir,
+      HUB_EMBEDDED_PORT: String(await findFreePort(49500 + Math.floor(Math.random() * 2000))),
+      HUB_SOURCES_URL: 'http://127.0.0.1:9',
+      PORT: String(port),
+    };
     serve = spawnHub(['serve', '--port', String(port)], env);
     spawned.push({ pid: () => serve.child.pid });
     await serve.waitFor(/serving GraphQL/, 90_000);
@@ -101,7 +128,10 @@ describe('a running hub keeps its embedded PostgreSQL (issue 14 item 11)', () =>
   it('CLI commands beside it use the live cluster and leave it running', async () => {
     const postmaster = readPostmasterPid(path.join(dataDir, 'pg'))!;
     expect(processAlive(postmaster.pid)).toBe(true);
-    for (const args of [['connectors', 'list'], ['keys', 'list']]) {
+    for (const args of [
+      ['connectors', 'list'],
+      ['keys', 'list'],
+    ]) {
       const cli = spawnHub(args, env);
       expect(await cli.exited).toBe(0);
       expect(cli.output()).not.toMatch(/stopping a postmaster/);
@@ -172,7 +202,13 @@ describe('signalling npm start stops everything (issue 14 item 12)', () => {
       process.kill(npm.pid!, signal);
       await Promise.race([exited, until(`npm to exit after ${signal}`, () => npm.exitCode !== null || npm.signalCode !== null, 60_000)]);
 
-      const cmd = (pid: number) => { try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(); } catch { return '?'; } };
+      const cmd = (pid: number) => {
+        try {
+          return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+        } catch {
+          return '?';
+        }
+      };
       expect(below.filter((pid) => processAlive(pid)).map((pid) => `${pid} ${cmd(pid)}`)).toEqual([]);
       expect(processAlive(postmaster.pid)).toBe(false);
       expect(await readyStatus(port)).toBe(0);

@@ -36,11 +36,15 @@ describe('latest version wins', () => {
   }
 
   const snapshot = async () => ({
-    records: (await pool().query(`select record_id, credit_code, kind, event_date::text, finding, measure_type, status, modified_at
-      from enforcement_record order by record_id`)).rows,
+    records: (
+      await pool().query(`select record_id, credit_code, kind, event_date::text, finding, measure_type, status, modified_at
+      from enforcement_record order by record_id`)
+    ).rows,
     sources: (await pool().query(`select source_id, payload from source_record where connector_id = 'enforcement' order by source_id`)).rows,
-    deductions: (await pool().query(`select credit_code, rule_code, points, event_date::text, system, record_id
-      from deduction order by credit_code, rule_code, event_date, record_id`)).rows,
+    deductions: (
+      await pool().query(`select credit_code, rule_code, points, event_date::text, system, record_id
+      from deduction order by credit_code, rule_code, event_date, record_id`)
+    ).rows,
     scores: (await pool().query(`select credit_code, score, risk_level from enterprise order by credit_code`)).rows,
     tags: (await pool().query(`select credit_code, tag_ids from enterprise_tags order by credit_code`)).rows,
   });
@@ -59,7 +63,11 @@ describe('latest version wins', () => {
     const at = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
     const flip = (s: unknown) => (s === 'ACTIVE' ? 'WITHDRAWN' : 'ACTIVE');
     const post = async (body: unknown[]) => {
-      const r = await fetch(`${hub.sim.url}/admin/records/enforcement`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await fetch(`${hub.sim.url}/admin/records/enforcement`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(r.status).toBe(200);
     };
     await post(picked.map((r) => ({ ...r, status: flip(r.status), modified_at: at(1) })));
@@ -79,7 +87,11 @@ describe('latest version wins', () => {
     expect(replayed.records.length).toBe(latest.size);
     for (const row of replayed.records) {
       const want = latest.get(row.record_id)!;
-      expect([row.record_id, row.status, new Date(row.modified_at).getTime()]).toEqual([want.record_id, want.status, new Date(want.modified_at as string).getTime()]);
+      expect([row.record_id, row.status, new Date(row.modified_at).getTime()]).toEqual([
+        want.record_id,
+        want.status,
+        new Date(want.modified_at as string).getTime(),
+      ]);
     }
     for (const r of picked) expect(replayed.records.find((x) => x.record_id === r.record_id)!.status).toBe(r.status);
 
@@ -110,17 +122,32 @@ describe('latest version wins', () => {
 
   it('an older typed row from another connector replaces neither the newer row nor its permits', async () => {
     const enterprise = (updatedAt: string, name: string, permitNo: string): UnifiedRecord => ({
-      kind: 'enterprise', creditCode: code, sourceId: code,
-      data: { name, divisionCode: '370102', pollutionTypes: [], airSources: [], monitoringFacilities: [], updatedAt,
-        permits: [{ permitNo, validFrom: '2024-01-01', validTo: '2029-01-01', status: 'VALID' }] },
+      kind: 'enterprise',
+      creditCode: code,
+      sourceId: code,
+      data: {
+        name,
+        divisionCode: '370102',
+        pollutionTypes: [],
+        airSources: [],
+        monitoringFacilities: [],
+        updatedAt,
+        permits: [{ permitNo, validFrom: '2024-01-01', validTo: '2029-01-01', status: 'VALID' }],
+      },
     });
     const measure = (modifiedAt: string, status: 'ACTIVE' | 'WITHDRAWN'): UnifiedRecord => ({
-      kind: 'enforcement', creditCode: code, sourceId: 'LW-1',
+      kind: 'enforcement',
+      creditCode: code,
+      sourceId: 'LW-1',
       data: { recordId: 'LW-1', kind: 'MEASURE', date: '2026-05-01', measureType: 'SEAL_SEIZE', status, modifiedAt },
     });
     const svc = ingest();
-    await tx((c) => svc.ingestPage(c, 'lw-new', null, [item(enterprise('2026-06-01T00:00:00Z', 'Newer Co', 'P-NEW')), item(measure('2026-06-01T00:00:00Z', 'WITHDRAWN'))]));
-    const older = await tx((c) => svc.ingestPage(c, 'lw-old', null, [item(enterprise('2026-01-01T00:00:00Z', 'Older Co', 'P-OLD')), item(measure('2026-01-01T00:00:00Z', 'ACTIVE'))]));
+    await tx((c) =>
+      svc.ingestPage(c, 'lw-new', null, [item(enterprise('2026-06-01T00:00:00Z', 'Newer Co', 'P-NEW')), item(measure('2026-06-01T00:00:00Z', 'WITHDRAWN'))]),
+    );
+    const older = await tx((c) =>
+      svc.ingestPage(c, 'lw-old', null, [item(enterprise('2026-01-01T00:00:00Z', 'Older Co', 'P-OLD')), item(measure('2026-01-01T00:00:00Z', 'ACTIVE'))]),
+    );
     expect(older.loaded).toBe(2); // new to that connector's raw records…
     // …but the typed rows keep the newer version.
     expect((await pool().query(`select name from enterprise where credit_code = $1`, [code])).rows).toEqual([{ name: 'Newer Co' }]);
@@ -128,14 +155,17 @@ describe('latest version wins', () => {
     expect((await pool().query(`select status from enforcement_record where record_id = 'LW-1'`)).rows).toEqual([{ status: 'WITHDRAWN' }]);
     // A newer version still replaces it, permits included.
     await tx((c) => svc.ingestPage(c, 'lw-old', null, [item(enterprise('2026-07-01T00:00:00Z', 'Newest Co', 'P-NEWEST'))]));
-    expect((await pool().query(`select e.name, p.permit_no from enterprise e join permit p using (credit_code) where credit_code = $1`, [code])).rows)
-      .toEqual([{ name: 'Newest Co', permit_no: 'P-NEWEST' }]);
+    expect((await pool().query(`select e.name, p.permit_no from enterprise e join permit p using (credit_code) where credit_code = $1`, [code])).rows).toEqual([
+      { name: 'Newest Co', permit_no: 'P-NEWEST' },
+    ]);
   });
 
   it('a record without a version in two adjacent pages ends as the later page has it, with pages two deep', async () => {
     await pool().query(`insert into connector (id, kind, title) values ('lw-monitoring', 'code', 'latest wins probe') on conflict do nothing`);
     const day = (validHours: number): UnifiedRecord => ({
-      kind: 'monitoring', creditCode: code, sourceId: 'LW/1/a/2026-05-01',
+      kind: 'monitoring',
+      creditCode: code,
+      sourceId: 'LW/1/a/2026-05-01',
       data: { outletCode: 'LW-OUT', pollutantCode: 'a', date: '2026-05-01', validHours, exceedHours: 0 },
     });
     const svc = ingest();
@@ -151,7 +181,15 @@ describe('latest version wins', () => {
     const slow = new SlowRest({ divisionCodes: new Set(['370102']) });
     const runId = (await pool().query(`insert into connector_run (connector_id, trigger) values ('lw-monitoring', 'test') returning id`)).rows[0].id;
     const totals = { fetched: 0, loaded: 0, unchanged: 0, quarantined: 0 };
-    const pipeline = new PagePipeline({ pool: pool(), ingest: slow, connectorId: 'lw-monitoring', runId, log: () => undefined, totals: () => totals, onCommitted: () => undefined });
+    const pipeline = new PagePipeline({
+      pool: pool(),
+      ingest: slow,
+      connectorId: 'lw-monitoring',
+      runId,
+      log: () => undefined,
+      totals: () => totals,
+      onCommitted: () => undefined,
+    });
     await pipeline.push({ ready: slow.prepare([item(day(20))]), cursor: 1, fetched: 1 });
     await pipeline.push({ ready: slow.prepare([item(day(24))]), cursor: 2, fetched: 1 });
     await pipeline.finish();

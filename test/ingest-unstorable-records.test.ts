@@ -13,7 +13,7 @@ import { TestHub, startTestHub } from './support/test-hub';
 describe('records the store cannot hold', () => {
   let hub: TestHub;
   const pool = () => hub.tdb.db.pool;
-  const codes = Array.from({ length: 7 }, (_, i) => withCheckChar(`91370102MA9UNT${String(i).padStart(3, "0")}`));
+  const codes = Array.from({ length: 7 }, (_, i) => withCheckChar(`91370102MA9UNT${String(i).padStart(3, '0')}`));
 
   beforeAll(async () => {
     hub = await startTestHub({ sim: { enterprises: 40, seed: 5 }, server: false });
@@ -21,7 +21,11 @@ describe('records the store cannot hold', () => {
   afterAll(async () => hub?.close());
 
   const post = async (system: string, body: unknown[]) => {
-    const r = await fetch(`${hub.sim.url}/admin/records/${system}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${hub.sim.url}/admin/records/${system}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(r.status).toBe(200);
   };
   const sync = async () => {
@@ -29,8 +33,12 @@ describe('records the store cannot hold', () => {
     for (const r of runs) expect([r.connectorId, r.status, r.error]).toEqual([r.connectorId, 'SUCCEEDED', undefined]);
     return runs;
   };
-  const openQuarantine = async () => (await pool().query<{ connector_id: string; source_id: string; reason: string; payload: any }>(
-    `select connector_id, source_id, reason, payload from quarantine where status = 'OPEN' order by connector_id, source_id`)).rows;
+  const openQuarantine = async () =>
+    (
+      await pool().query<{ connector_id: string; source_id: string; reason: string; payload: any }>(
+        `select connector_id, source_id, reason, payload from quarantine where status = 'OPEN' order by connector_id, source_id`,
+      )
+    ).rows;
 
   it('quarantines each such record alone, naming the field, and loads the rest of its page', async () => {
     await sync();
@@ -44,9 +52,19 @@ describe('records the store cannot hold', () => {
     const cjk = Array.from({ length: 1500 }, () => String.fromCharCode(0x4e00 + Math.floor(rand() * 20000))).join('');
     const latin = Array.from({ length: 10_000 }, () => String.fromCharCode(97 + Math.floor(rand() * 26))).join('');
     const enterprise = (i: number, over: Record<string, unknown>) => ({
-      creditCode: codes[i], name: `稳定测试有限公司${i}`, divisionCode: '370102', address: '山东省济南市历下区', longitude: 117, latitude: 36.6,
-      industryCode: 'C2614', supervisionLevel: 'GENERAL', managementClass: 'KEY', basin: 'HUAI_RIVER',
-      pollutionTypes: ['AIR'], airSources: [], monitoringFacilities: [],
+      creditCode: codes[i],
+      name: `稳定测试有限公司${i}`,
+      divisionCode: '370102',
+      address: '山东省济南市历下区',
+      longitude: 117,
+      latitude: 36.6,
+      industryCode: 'C2614',
+      supervisionLevel: 'GENERAL',
+      managementClass: 'KEY',
+      basin: 'HUAI_RIVER',
+      pollutionTypes: ['AIR'],
+      airSources: [],
+      monitoringFacilities: [],
       permits: [{ permitNo: `${codes[i]}001P`, validFrom: '2024-01-01', validTo: '2029-01-01', status: 'VALID' }],
       ...over,
     });

@@ -28,7 +28,8 @@ describe('jurisdiction matrix', () => {
     hub = await startTestHub({ sim: { enterprises: 1500, seed: 5, today: '2026-11-30' } });
     await hub.services.runner.syncAll(['permit', 'enforcement', 'penalty']);
     for (const who of Object.keys(CALLERS) as Who[]) keys[who] = await hub.createKey(CALLERS[who].division, who === 'province' ? 'ADMIN' : 'BUREAU');
-    countyEnterprise = (await hub.tdb.db.pool.query(`select credit_code from enterprise where division_code = '370102' order by score, credit_code limit 1`)).rows[0].credit_code;
+    countyEnterprise = (await hub.tdb.db.pool.query(`select credit_code from enterprise where division_code = '370102' order by score, credit_code limit 1`))
+      .rows[0].credit_code;
     otherCityEnterprise = (await hub.tdb.db.pool.query(`select credit_code from enterprise where city_code = '370200' limit 1`)).rows[0].credit_code;
     expect(await count(`select count(*)::int n from enterprise where division_code = '370103'`)).toBeGreaterThan(0);
   });
@@ -76,7 +77,9 @@ describe('jurisdiction matrix', () => {
   it('ranks inside the jurisdiction count only its enterprises', async () => {
     const res = await hub.graphqlAs(keys.county, `query($c: String!) { enterprise(creditCode: $c) { rankInDivision } }`, { c: countyEnterprise });
     expect(res.data.enterprise.rankInDivision).toBe(1);
-    const outside = await hub.graphqlAs(keys.county, `query($c: String!) { enterprise(creditCode: $c) { rankInDivision(divisionCode: "370100") } }`, { c: countyEnterprise });
+    const outside = await hub.graphqlAs(keys.county, `query($c: String!) { enterprise(creditCode: $c) { rankInDivision(divisionCode: "370100") } }`, {
+      c: countyEnterprise,
+    });
     expect(outside.errors?.[0]?.message).toMatch(/outside your jurisdiction/);
   });
 

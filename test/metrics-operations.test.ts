@@ -96,18 +96,39 @@ describe('operations: /metrics, JSON logs with request ids, graceful shutdown, s
       const url = `http://127.0.0.1:${port}/graphql`;
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${hub.adminKey}` };
 
-      const ok = await fetch(url, { method: 'POST', headers: { ...headers, 'x-request-id': 'req-json-log-1' }, body: JSON.stringify({ query: '{ enterprises(first: 1) { totalCount } }' }) });
+      const ok = await fetch(url, {
+        method: 'POST',
+        headers: { ...headers, 'x-request-id': 'req-json-log-1' },
+        body: JSON.stringify({ query: '{ enterprises(first: 1) { totalCount } }' }),
+      });
       expect(ok.status).toBe(200);
       expect(ok.headers.get('x-request-id')).toBe('req-json-log-1');
       await serve.waitFor(/req-json-log-1/, 5000);
-      const entry = serve.output().split('\n').map((l) => l.trim()).filter((l) => l.includes('req-json-log-1')).map((l) => JSON.parse(l))[0];
-      expect(entry).toMatchObject({ level: 'info', msg: 'http request', requestId: 'req-json-log-1', method: 'POST', path: '/graphql', route: 'graphql', status: 200 });
+      const entry = serve
+        .output()
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.includes('req-json-log-1'))
+        .map((l) => JSON.parse(l))[0];
+      expect(entry).toMatchObject({
+        level: 'info',
+        msg: 'http request',
+        requestId: 'req-json-log-1',
+        method: 'POST',
+        path: '/graphql',
+        route: 'graphql',
+        status: 200,
+      });
       expect(typeof entry.time).toBe('string');
 
       // An in-flight request: the enterprise table is locked, so the query waits in the database.
       await locker.query('begin');
       await locker.query('lock table enterprise in access exclusive mode');
-      const inFlight = fetch(url, { method: 'POST', headers: { ...headers, 'x-request-id': 'req-in-flight' }, body: JSON.stringify({ query: '{ enterprises(first: 2) { totalCount edges { node { creditCode } } } }' }) });
+      const inFlight = fetch(url, {
+        method: 'POST',
+        headers: { ...headers, 'x-request-id': 'req-in-flight' },
+        body: JSON.stringify({ query: '{ enterprises(first: 2) { totalCount edges { node { creditCode } } } }' }),
+      });
       await new Promise((r) => setTimeout(r, 400));
       serve.child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 400));
@@ -186,10 +207,13 @@ describe('operations: /metrics, JSON logs with request ids, graceful shutdown, s
     const drawn = chunks.join('');
     expect(drawn).toContain('permit 50%');
     expect(drawn).toContain(' · monitoring 5000');
-    // eslint-disable-next-line no-control-regex -- the progress display's erase-line escape (ESC [ K)
-    expect(drawn.split('\n').filter((l) => l.length).map((l) => l.split('\r').pop()!.replace(/\x1b\[K/g, ''))).toEqual([
-      expect.stringMatching(/100% permit\s+fetched 2000/),
-      expect.stringMatching(/monitoring\s+fetched 5000/),
-    ]);
+    // The progress display's erase-line escape is ESC [ K.
+    const eraseLine = new RegExp(String.fromCharCode(27) + '\\[K', 'g');
+    expect(
+      drawn
+        .split('\n')
+        .filter((l) => l.length)
+        .map((l) => l.split('\r').pop()!.replace(eraseLine, '')),
+    ).toEqual([expect.stringMatching(/100% permit\s+fetched 2000/), expect.stringMatching(/monitoring\s+fetched 5000/)]);
   });
 });

@@ -35,7 +35,11 @@ describe('PagePipeline', () => {
    * An ingest stand-in writing probe rows; `holdFor(page, attempt)` says which second halves wait
    * for the next page's first half to start; `failRest(page, attempt)` may throw.
    */
-  function stubIngest(events: string[], holdFor: (page: number, attempt: number) => boolean, failRest: (page: number, attempt: number) => Error | undefined = () => undefined) {
+  function stubIngest(
+    events: string[],
+    holdFor: (page: number, attempt: number) => boolean,
+    failRest: (page: number, attempt: number) => Error | undefined = () => undefined,
+  ) {
     const attempts = new Map<number, number>();
     const pageNo = (p: PreparedPage) => (p as unknown as { n: number }).n;
     const writeSources = async (client: PoolClient, _c: string, p: PreparedPage) => {
@@ -59,8 +63,11 @@ describe('PagePipeline', () => {
       return { loaded: 1, unchanged: 0, quarantined: 0, touched: [`code-${n}`] };
     };
     return {
-      writeSources, writeRest,
-      async write(client: PoolClient, c: string, r: string | null, p: PreparedPage) { return writeRest(client, c, r, p, await writeSources(client, c, p)); },
+      writeSources,
+      writeRest,
+      async write(client: PoolClient, c: string, r: string | null, p: PreparedPage) {
+        return writeRest(client, c, r, p, await writeSources(client, c, p));
+      },
     } as unknown as IngestService;
   }
 
@@ -70,7 +77,12 @@ describe('PagePipeline', () => {
     const totals = { fetched: 0, loaded: 0, unchanged: 0, quarantined: 0 };
     const committed: number[] = [];
     const p = new PagePipeline({
-      pool: tdb.db.pool, ingest, connectorId: 'permit', runId, log: () => undefined, totals: () => totals,
+      pool: tdb.db.pool,
+      ingest,
+      connectorId: 'permit',
+      runId,
+      log: () => undefined,
+      totals: () => totals,
       onCommitted: (pg, r) => {
         committed.push((pg.cursor as { page: number }).page);
         events.push(`commit ${(pg.cursor as { page: number }).page}`);
@@ -87,7 +99,10 @@ describe('PagePipeline', () => {
 
   it('overlaps a page with the next one and commits them in order with their cursors', async () => {
     const events: string[] = [];
-    const { p, committed } = pipeline(events, stubIngest(events, (n) => n < 3));
+    const { p, committed } = pipeline(
+      events,
+      stubIngest(events, (n) => n < 3),
+    );
     for (const n of [1, 2, 3]) await p.push(page(n));
     await p.finish();
     expect(committed).toEqual([1, 2, 3]);
@@ -102,7 +117,14 @@ describe('PagePipeline', () => {
   it('writes a page PostgreSQL aborted again, whole, and the page after it too', async () => {
     const events: string[] = [];
     const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
-    const { p, committed } = pipeline(events, stubIngest(events, (n, attempt) => n === 2 && attempt === 1, (n, attempt) => (n === 2 && attempt === 1 ? deadlock : undefined)));
+    const { p, committed } = pipeline(
+      events,
+      stubIngest(
+        events,
+        (n, attempt) => n === 2 && attempt === 1,
+        (n, attempt) => (n === 2 && attempt === 1 ? deadlock : undefined),
+      ),
+    );
     for (const n of [1, 2, 3, 4]) await p.push(page(n));
     await p.finish();
     expect(committed).toEqual([1, 2, 3, 4]);
@@ -110,16 +132,27 @@ describe('PagePipeline', () => {
     expect(await runRow()).toEqual({ fetched: 40, loaded: 4 });
     // Each page's rows exist once: the aborted attempts of pages 2 and 3 were rolled back.
     expect(await probe()).toEqual([
-      { page: 1, half: 'rest', attempt: 1 }, { page: 1, half: 'sources', attempt: 1 },
-      { page: 2, half: 'rest', attempt: 2 }, { page: 2, half: 'sources', attempt: 2 },
-      { page: 3, half: 'rest', attempt: 2 }, { page: 3, half: 'sources', attempt: 2 },
-      { page: 4, half: 'rest', attempt: 1 }, { page: 4, half: 'sources', attempt: 1 },
+      { page: 1, half: 'rest', attempt: 1 },
+      { page: 1, half: 'sources', attempt: 1 },
+      { page: 2, half: 'rest', attempt: 2 },
+      { page: 2, half: 'sources', attempt: 2 },
+      { page: 3, half: 'rest', attempt: 2 },
+      { page: 3, half: 'sources', attempt: 2 },
+      { page: 4, half: 'rest', attempt: 1 },
+      { page: 4, half: 'sources', attempt: 1 },
     ]);
   });
 
   it('stops at a page that fails for good: the pages before it committed, none after it', async () => {
     const events: string[] = [];
-    const { p, committed } = pipeline(events, stubIngest(events, (n) => n === 2, (n) => (n === 2 ? new Error('value too long for type character varying') : undefined)));
+    const { p, committed } = pipeline(
+      events,
+      stubIngest(
+        events,
+        (n) => n === 2,
+        (n) => (n === 2 ? new Error('value too long for type character varying') : undefined),
+      ),
+    );
     let error: unknown;
     try {
       for (const n of [1, 2, 3, 4]) await p.push(page(n));

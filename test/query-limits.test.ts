@@ -33,7 +33,13 @@ describe('query limits over the wire', () => {
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
 
   function ws(port: number, key = hub.adminKey): Client {
-    const c = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${key}` }, retryAttempts: 0, lazy: true });
+    const c = createClient({
+      url: `ws://127.0.0.1:${port}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { Authorization: `Bearer ${key}` },
+      retryAttempts: 0,
+      lazy: true,
+    });
     clients.push(c);
     return c;
   }
@@ -43,7 +49,17 @@ describe('query limits over the wire', () => {
     const got: { errors: any[]; next: any[] } = { errors: [], next: [] };
     let done!: () => void;
     const settled = new Promise<void>((r) => (done = r));
-    const stop = c.subscribe({ query }, { next: (v) => got.next.push(v), error: (e) => { got.errors.push(...(Array.isArray(e) ? e : [e])); done(); }, complete: () => done() });
+    const stop = c.subscribe(
+      { query },
+      {
+        next: (v) => got.next.push(v),
+        error: (e) => {
+          got.errors.push(...(Array.isArray(e) ? e : [e]));
+          done();
+        },
+        complete: () => done(),
+      },
+    );
     return { got, settled, stop };
   }
 
@@ -106,18 +122,22 @@ describe('query limits over the wire', () => {
     try {
       const q = 'subscription { scoreChanged { creditCode } }';
       const a = ws(capped.port);
-      const a1 = open(a, q), a2 = open(a, q), a3 = open(a, q);
+      const a1 = open(a, q),
+        a2 = open(a, q),
+        a3 = open(a, q);
       await a3.settled;
       expect(a3.got.errors[0].extensions).toMatchObject({ code: 'TOO_MANY_SUBSCRIPTIONS', scope: 'connection', limit: 2 });
       expect([...a1.got.errors, ...a2.got.errors]).toEqual([]);
       const b = ws(capped.port);
-      const b1 = open(b, q), b2 = open(b, q);
+      const b1 = open(b, q),
+        b2 = open(b, q);
       await b2.settled;
       expect(b2.got.errors[0].extensions).toMatchObject({ code: 'TOO_MANY_SUBSCRIPTIONS', scope: 'key', limit: 3 });
       expect(b1.got.errors).toEqual([]);
       // Another key has its own slots.
       const other = ws(capped.port, await hub.createKey('370102', 'BUREAU'));
-      const o1 = open(other, q), o2 = open(other, '{ warningTypes }');
+      const o1 = open(other, q),
+        o2 = open(other, '{ warningTypes }');
       await o2.settled;
       expect(o1.got.errors).toEqual([]);
       for (const c of [a, b, other]) await c.dispose();
@@ -133,7 +153,9 @@ describe('query limits over the wire', () => {
     const ended = new Promise<void>((r) => socket.once('close', () => r()));
     socket.on('data', (d) => (response += d.toString('latin1')));
     socket.on('error', () => undefined); // writes after the close fail
-    socket.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${hub.adminKey}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${hub.adminKey}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+    );
     const chunk = 'x'.repeat(64 * 1024);
     for (let i = 0; i < 20; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`); // 1.25 MiB, past the 1 MiB limit; never terminated
     await ended;
@@ -143,9 +165,15 @@ describe('query limits over the wire', () => {
   });
 
   describe('introspection', () => {
-    const standard = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const standard = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+    });
 
-    it('answers graphql-js\'s standard introspection query with every option', async () => {
+    it("answers graphql-js's standard introspection query with every option", async () => {
       const res = await post({ query: standard, operationName: 'IntrospectionQuery' });
       const body = await res.json();
       expect(body.errors).toBeUndefined();
@@ -163,7 +191,11 @@ describe('query limits over the wire', () => {
       const { startHttpServer } = await import('../src/server/http.server');
       const off = await startHttpServer(hub.services, { port: 0, host: '127.0.0.1', introspection: false });
       try {
-        const res = await fetch(`http://127.0.0.1:${off.port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.adminKey}` }, body: JSON.stringify({ query: standard }) });
+        const res = await fetch(`http://127.0.0.1:${off.port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.adminKey}` },
+          body: JSON.stringify({ query: standard }),
+        });
         const body = await res.json();
         expect(body.data).toBeUndefined();
         expect(body.errors[0].message).toMatch(/introspection/i);

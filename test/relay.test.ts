@@ -6,13 +6,31 @@ const CITY_PAGE = gql`
   query CityPage($filter: EnterpriseFilter, $first: Int, $after: String, $last: Int, $before: String) {
     enterprises(filter: $filter, orderBy: SCORE_ASC, first: $first, after: $after, last: $last, before: $before) {
       totalCount
-      edges { cursor node { id creditCode score } }
-      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges {
+        cursor
+        node {
+          id
+          creditCode
+          score
+        }
+      }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
     }
   }
 `;
 
-type Page = { enterprises: { totalCount: number; edges: { cursor: string; node: { id: string; creditCode: string; score: number } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null } } };
+type Page = {
+  enterprises: {
+    totalCount: number;
+    edges: { cursor: string; node: { id: string; creditCode: string; score: number } }[];
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  };
+};
 
 function apollo(hub: TestHub): ApolloClient<unknown> {
   return new ApolloClient({
@@ -35,10 +53,14 @@ describe('Relay API', () => {
     hub = await startTestHub({ sim: { enterprises: 160, seed: 23 } });
     const runs = await hub.services.runner.syncAll(['permit', 'enforcement', 'penalty'], 'test');
     expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);
-    const biggest = await hub.tdb.db.pool.query(`select left(division_code, 4) || '00' as city, count(*)::int as n from enterprise group by 1 order by 2 desc, 1 limit 1`);
+    const biggest = await hub.tdb.db.pool.query(
+      `select left(division_code, 4) || '00' as city, count(*)::int as n from enterprise group by 1 order by 2 desc, 1 limit 1`,
+    );
     city = biggest.rows[0].city;
     expect(biggest.rows[0].n).toBeGreaterThan(12);
-    cityCodes = (await hub.tdb.db.pool.query(`select credit_code from enterprise where left(division_code, 4) = left($1, 4) order by score, credit_code`, [city])).rows.map((r) => r.credit_code);
+    cityCodes = (
+      await hub.tdb.db.pool.query(`select credit_code from enterprise where left(division_code, 4) = left($1, 4) order by score, credit_code`, [city])
+    ).rows.map((r) => r.credit_code);
   }, 180_000);
   afterAll(async () => hub?.close());
 
@@ -73,7 +95,7 @@ describe('Relay API', () => {
     expect(fetches).toBe(Math.ceil(cityCodes.length / 4) - 1);
   });
 
-  it('paging by score while a concurrent sync changes scores shows every enterprise of the first page\'s result exactly once', async () => {
+  it("paging by score while a concurrent sync changes scores shows every enterprise of the first page's result exactly once", async () => {
     const PAGE = `query($after: String) { enterprises(orderBy: SCORE_ASC, first: 20, after: $after) {
       totalCount edges { node { creditCode score } } pageInfo { hasNextPage endCursor } } }`;
     const before = (await hub.tdb.db.pool.query(`select credit_code, score from enterprise order by score, credit_code`)).rows;
@@ -86,9 +108,19 @@ describe('Relay API', () => {
     const today = now.slice(0, 10);
     const tail = before.slice(-15).map((r) => r.credit_code);
     const firstPage = new Set(seen);
-    const revoked = (hub.sim.store.penaltyView().records as any[]).filter((p) => firstPage.has(p.creditCode)).map((p) => ({ ...p, status: 'REVOKED', modifiedAt: now }));
+    const revoked = (hub.sim.store.penaltyView().records as any[])
+      .filter((p) => firstPage.has(p.creditCode))
+      .map((p) => ({ ...p, status: 'REVOKED', modifiedAt: now }));
     hub.sim.store.upsert('penalty', [
-      ...tail.map((code, i) => ({ caseNo: `鲁环罚〔P〕${i}号`, creditCode: code, decisionDate: today, amount: 3_000_000, dailyConsecutive: true, status: 'DECIDED', modifiedAt: now })),
+      ...tail.map((code, i) => ({
+        caseNo: `鲁环罚〔P〕${i}号`,
+        creditCode: code,
+        decisionDate: today,
+        amount: 3_000_000,
+        dailyConsecutive: true,
+        status: 'DECIDED',
+        modifiedAt: now,
+      })),
       ...revoked,
     ]);
     const sync = hub.services.runner.run('penalty', 'test');
@@ -152,7 +184,12 @@ describe('Relay API', () => {
     expect(many.data.nodes).toEqual([{ __typename: 'Tag', id: t.id }, null, { __typename: 'Enterprise', id: e.id }]);
 
     // An enterprise outside a county key's jurisdiction is null, as through enterprise(creditCode).
-    const other = (await hub.tdb.db.pool.query(`select division_code from enterprise where credit_code <> $1 and left(division_code, 4) <> left((select division_code from enterprise where credit_code = $1), 4) limit 1`, [e.creditCode])).rows[0];
+    const other = (
+      await hub.tdb.db.pool.query(
+        `select division_code from enterprise where credit_code <> $1 and left(division_code, 4) <> left((select division_code from enterprise where credit_code = $1), 4) limit 1`,
+        [e.creditCode],
+      )
+    ).rows[0];
     const county = await hub.createKey(other.division_code, 'BUREAU');
     const outside = await hub.graphqlAs(county, NODE, { id: e.id });
     expect(outside.errors).toBeUndefined();
@@ -166,7 +203,9 @@ describe('Relay API', () => {
     const cursor = first.data.enterprises.pageInfo.endCursor;
     const other = await hub.graphql(`query($a: String) { enterprises(orderBy: NAME_ASC, first: 2, after: $a) { totalCount } }`, { a: cursor });
     expect(other.errors?.[0].message).toMatch(/another ordering/);
-    const tampered = await hub.graphql(`query($a: String) { enterprises(first: 2, after: $a) { totalCount } }`, { a: Buffer.from(JSON.stringify(['s', '00000000-0000-0000-0000-000000000000', 3])).toString('base64url') });
+    const tampered = await hub.graphql(`query($a: String) { enterprises(first: 2, after: $a) { totalCount } }`, {
+      a: Buffer.from(JSON.stringify(['s', '00000000-0000-0000-0000-000000000000', 3])).toString('base64url'),
+    });
     expect(tampered.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 });

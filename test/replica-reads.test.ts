@@ -43,7 +43,13 @@ describe('hub serve reading from a hot standby (DATABASE_REPLICA_URL)', () => {
     primary = undefined as unknown as PostgresProcess; // makeStandby stops it, and stops its restart on failure
     ({ primary, standby } = await makeStandby(first, path.join(base, 'primary'), path.join(base, 'standby')));
     await standby.caughtUp(primary.url);
-    serve = await startServe({ DATABASE_URL: primary.url, DATABASE_REPLICA_URL: standby.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_LEVEL: 'warn' });
+    serve = await startServe({
+      DATABASE_URL: primary.url,
+      DATABASE_REPLICA_URL: standby.url,
+      HUB_SOURCES_URL: sim.url,
+      HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *',
+      LOG_LEVEL: 'warn',
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -61,12 +67,18 @@ describe('hub serve reading from a hot standby (DATABASE_REPLICA_URL)', () => {
   };
 
   it('answers queries from the standby, with the same data as the primary', async () => {
-    const r = await gql(serve.port, key, `{ enterprises(first: 1) { totalCount } enterprise(creditCode: "${code}") { creditCode score riskLevel division { code } } }`);
+    const r = await gql(
+      serve.port,
+      key,
+      `{ enterprises(first: 1) { totalCount } enterprise(creditCode: "${code}") { creditCode score riskLevel division { code } } }`,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.enterprises.totalCount).toBe(60);
     expect(r.data.enterprise.creditCode).toBe(code);
     // The hub's read connections are on the standby (it is in recovery, so nothing else can have opened them).
-    const [{ n }] = await standby.query(`select count(*)::int as n from pg_stat_activity where datname = 'hub' and backend_type = 'client backend' and pid <> pg_backend_pid()`);
+    const [{ n }] = await standby.query(
+      `select count(*)::int as n from pg_stat_activity where datname = 'hub' and backend_type = 'client backend' and pid <> pg_backend_pid()`,
+    );
     expect(n).toBeGreaterThan(0);
     const [{ recovery }] = await standby.query('select pg_is_in_recovery() as recovery');
     expect(recovery).toBe(true);
@@ -76,7 +88,9 @@ describe('hub serve reading from a hot standby (DATABASE_REPLICA_URL)', () => {
     const before = await blackCount();
     await standby.query('select pg_wal_replay_pause()');
     try {
-      const att = await gql(serve.port, key, `mutation($c: String!) { attachTag(creditCode: $c, tag: "黑标", reason: "副本读取测试") { creditCode } }`, { c: code });
+      const att = await gql(serve.port, key, `mutation($c: String!) { attachTag(creditCode: $c, tag: "黑标", reason: "副本读取测试") { creditCode } }`, {
+        c: code,
+      });
       expect(att.errors).toBeUndefined();
       expect(att.data.attachTag.creditCode).toBe(code);
       // Not replayed yet: the search, served by the standby, does not see the new tag.

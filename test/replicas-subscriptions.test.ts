@@ -20,13 +20,23 @@ import { TestDatabase, createTestDatabase } from './support/test-database';
 const T = chinaToday();
 const CODE = withCheckChar('91370102MA0REP001');
 
-interface Received { warnings: any[]; scores: any[]; errors: unknown[] }
+interface Received {
+  warnings: any[];
+  scores: any[];
+  errors: unknown[];
+}
 
 function subscribe(port: number, key: string): { client: Client; got: Received; ready: Promise<void> } {
   const got: Received = { warnings: [], scores: [], errors: [] };
   let acked!: () => void;
   const ready = new Promise<void>((r) => (acked = r));
-  const client = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${key}` }, retryAttempts: 0, on: { connected: () => acked() } });
+  const client = createClient({
+    url: `ws://127.0.0.1:${port}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { Authorization: `Bearer ${key}` },
+    retryAttempts: 0,
+    on: { connected: () => acked() },
+  });
   const sink = (list: unknown[]) => ({ next: (v: unknown) => list.push(v), error: (e: unknown) => got.errors.push(e), complete: () => undefined });
   client.subscribe({ query: 'subscription { warningRaised { id type enterprise { creditCode } } }' }, sink(got.warnings));
   client.subscribe({ query: 'subscription { scoreChanged { creditCode score riskLevel } }' }, sink(got.scores));
@@ -45,13 +55,25 @@ describe('replicas: subscribers on either hub serve process get every event', ()
     sim = await startSimulator({ port: 0, enterprises: 40, seed: 3, monitoringDays: 5 });
     tdb = await createTestDatabase();
     env = { DATABASE_URL: tdb.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_LEVEL: 'warn' };
-    await sim.store.upsert('permit', [{
-      creditCode: CODE, name: '副本推送企业', divisionCode: '370102', address: '副本路1号', longitude: 117, latitude: 36.6,
-      industryCode: 'C2614', supervisionLevel: 'PROVINCIAL_KEY', managementClass: 'KEY', basin: 'YELLOW_RIVER',
-      pollutionTypes: ['AIR'], airSources: [], monitoringFacilities: [],
-      permits: [{ permitNo: `${CODE}001P`, validFrom: addDays(T, -400), validTo: addDays(T, 400), status: 'VALID' }],
-      updatedAt: `${addDays(T, -1)}T08:00:00+08:00`,
-    }]);
+    await sim.store.upsert('permit', [
+      {
+        creditCode: CODE,
+        name: '副本推送企业',
+        divisionCode: '370102',
+        address: '副本路1号',
+        longitude: 117,
+        latitude: 36.6,
+        industryCode: 'C2614',
+        supervisionLevel: 'PROVINCIAL_KEY',
+        managementClass: 'KEY',
+        basin: 'YELLOW_RIVER',
+        pollutionTypes: ['AIR'],
+        airSources: [],
+        monitoringFacilities: [],
+        permits: [{ permitNo: `${CODE}001P`, validFrom: addDays(T, -400), validTo: addDays(T, 400), status: 'VALID' }],
+        updatedAt: `${addDays(T, -1)}T08:00:00+08:00`,
+      },
+    ]);
     const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url }), tdb.db);
     for (const s of await services.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring'])) expect(s.status).toBe('SUCCEEDED');
     key = (await services.apiKeys.create({ name: 'replica watcher', divisionCode: '370100', role: 'BUREAU' })).key;
@@ -72,8 +94,24 @@ describe('replicas: subscribers on either hub serve process get every event', ()
     await new Promise((r) => setTimeout(r, 300)); // subscribe messages processed
 
     sim.store.upsert('enforcement', [
-      { record_id: 'ENF-REP-1', kind: 'MEASURE', credit_code: CODE, date: T, measure_type: 'SUSPEND_PRODUCTION', status: 'ACTIVE', modified_at: `${T}T09:00:00+08:00` },
-      { record_id: 'ENF-REP-2', kind: 'MEASURE', credit_code: CODE, date: T, measure_type: 'TRANSFER_CRIMINAL', status: 'ACTIVE', modified_at: `${T}T09:05:00+08:00` },
+      {
+        record_id: 'ENF-REP-1',
+        kind: 'MEASURE',
+        credit_code: CODE,
+        date: T,
+        measure_type: 'SUSPEND_PRODUCTION',
+        status: 'ACTIVE',
+        modified_at: `${T}T09:00:00+08:00`,
+      },
+      {
+        record_id: 'ENF-REP-2',
+        kind: 'MEASURE',
+        credit_code: CODE,
+        date: T,
+        measure_type: 'TRANSFER_CRIMINAL',
+        status: 'ACTIVE',
+        modified_at: `${T}T09:05:00+08:00`,
+      },
     ]);
     const sync = spawnHub(['sync', '--connector', 'enforcement'], env);
     expect(await sync.exited).toBe(0);
@@ -88,7 +126,10 @@ describe('replicas: subscribers on either hub serve process get every event', ()
     }));
     expect(seen[0].errors).toEqual([]);
     expect(seen[0].scores).toEqual([expect.objectContaining({ creditCode: CODE, riskLevel: 'HIGH' })]);
-    expect(seen[0].warnings.map((w) => [w.type, w.enterprise.creditCode]).sort()).toEqual([['RISK_UP', CODE], ['SCORE_DROP', CODE]]);
+    expect(seen[0].warnings.map((w) => [w.type, w.enterprise.creditCode]).sort()).toEqual([
+      ['RISK_UP', CODE],
+      ['SCORE_DROP', CODE],
+    ]);
     // The other replica received exactly the same events (same warning ids).
     expect(seen[1]).toEqual(seen[0]);
 

@@ -32,7 +32,15 @@ describe('in headless Chromium', () => {
     expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
   }, 180_000);
@@ -42,7 +50,9 @@ describe('in headless Chromium', () => {
   });
 
   it('opens a report on a phone-sized screen: score, risk colour, and a QR code that decodes to the page URL', async () => {
-    const target = (await hub.tdb.db.pool.query(`select credit_code, score, risk_level from enterprise where risk_level = 'HIGH' order by score, credit_code limit 1`)).rows[0];
+    const target = (
+      await hub.tdb.db.pool.query(`select credit_code, score, risk_level from enterprise where risk_level = 'HIGH' order by score, credit_code limit 1`)
+    ).rows[0];
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN' });
     const page = await context.newPage();
     const outside: string[] = [];
@@ -81,7 +91,8 @@ describe('in headless Chromium', () => {
   });
 
   it('shows a green report for a low-risk enterprise', async () => {
-    const target = (await hub.tdb.db.pool.query(`select credit_code, score from enterprise where risk_level = 'LOW' order by score desc, credit_code limit 1`)).rows[0];
+    const target = (await hub.tdb.db.pool.query(`select credit_code, score from enterprise where risk_level = 'LOW' order by score desc, credit_code limit 1`))
+      .rows[0];
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${base}/report/${target.credit_code}`);
     expect(await page.textContent('#score')).toBe(String(target.score));
@@ -110,14 +121,20 @@ describe('in headless Chromium', () => {
     const headersEditor = page.locator('.graphiql-editor-tool .graphiql-editor').last();
     await expect(headersEditor.textContent()).resolves.toContain('Bearer <paste key>');
     await page.evaluate((key) => {
-      const cm = (document.querySelectorAll('.graphiql-editor-tool .graphiql-editor .CodeMirror') as NodeListOf<HTMLElement & { CodeMirror: { setValue(v: string): void } }>);
+      const cm = document.querySelectorAll('.graphiql-editor-tool .graphiql-editor .CodeMirror') as NodeListOf<
+        HTMLElement & { CodeMirror: { setValue(v: string): void } }
+      >;
       cm[cm.length - 1].CodeMirror.setValue(JSON.stringify({ Authorization: `Bearer ${key}` }));
     }, hub.adminKey);
     await page.click('.graphiql-execute-button');
-    await page.waitForFunction(() => /"totalCount"/.test(document.querySelector('.result-window')?.textContent ?? ''), undefined, { timeout: 20_000 }).catch(async (e) => {
-      await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql-failure.png') });
-      throw new Error(`no result: ${e.message}\nresult window: ${await page.textContent('.result-window').catch(() => '?')}\npage errors: ${errors.join('\n')}`);
-    });
+    await page
+      .waitForFunction(() => /"totalCount"/.test(document.querySelector('.result-window')?.textContent ?? ''), undefined, { timeout: 20_000 })
+      .catch(async (e) => {
+        await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql-failure.png') });
+        throw new Error(
+          `no result: ${e.message}\nresult window: ${await page.textContent('.result-window').catch(() => '?')}\npage errors: ${errors.join('\n')}`,
+        );
+      });
     const result = await page.textContent('.result-window');
     expect(result).toContain('"enterprises"');
     expect(result).not.toContain('UNAUTHENTICATED');

@@ -21,7 +21,9 @@ describe('public report page and QR codes', () => {
     const client = createHubClient({ url: `${base}/graphql`, apiKey: hub.adminKey });
     const riskiest = await client.request(RiskiestEnterprisesDocument, { first: 1 });
     high = riskiest.enterprises.edges[0].node;
-    const lows = await hub.tdb.db.pool.query(`select credit_code as "creditCode", score from enterprise where risk_level = 'LOW' order by score desc, credit_code limit 1`);
+    const lows = await hub.tdb.db.pool.query(
+      `select credit_code as "creditCode", score from enterprise where risk_level = 'LOW' order by score desc, credit_code limit 1`,
+    );
     low = lows.rows[0];
   }, 120_000);
   afterAll(async () => hub?.close());
@@ -61,7 +63,10 @@ describe('public report page and QR codes', () => {
   });
 
   it('draws the QR code of the public URL in the risk colour, as PNG and SVG', async () => {
-    for (const e of [{ code: high.creditCode, risk: 'HIGH' as const }, { code: low.creditCode, risk: 'LOW' as const }]) {
+    for (const e of [
+      { code: high.creditCode, risk: 'HIGH' as const },
+      { code: low.creditCode, risk: 'LOW' as const },
+    ]) {
       const png = await fetch(`${base}/qr/${e.code}.png`);
       expect(png.status).toBe(200);
       expect(png.headers.get('content-type')).toBe('image/png');

@@ -39,12 +39,16 @@ describe('a replica killed with SIGKILL while it runs a scheduled connector', ()
 
     // A scheduled run with pages committed, and the firing (holder host:pid:tag) that runs it.
     let dead: { id: string; slot: Date; holder: string } | undefined;
-    await until(async () => {
-      [dead] = await q(`select r.id::text as id, f.slot, f.holder from connector_run r
+    await until(
+      async () => {
+        [dead] = await q(`select r.id::text as id, f.slot, f.holder from connector_run r
                           join scheduled_task_firing f on f.task_id = 'connector:enforcement' and f.status = 'RUNNING'
                          where r.status = 'RUNNING' and r.trigger = 'schedule' and r.fetched > 0`);
-      return !!dead;
-    }, 60_000, 'a scheduled enforcement run under way');
+        return !!dead;
+      },
+      60_000,
+      'a scheduled enforcement run under way',
+    );
     const pid = Number(dead!.holder.split(':')[1]);
     const victim = hubs.find((h) => h.child.pid === pid)!;
     const survivor = hubs.find((h) => h !== victim)!;
@@ -54,18 +58,35 @@ describe('a replica killed with SIGKILL while it runs a scheduled connector', ()
     expect(victim.child.signalCode).toBe('SIGKILL');
 
     // The survivor marks the run and its firing abandoned and runs a later slot to the end.
-    await until(async () => (await q(`select 1 from connector_run where id = $1 and status <> 'RUNNING'`, [dead!.id])).length === 1, 60_000,
-      () => `run ${dead!.id} marked abandoned:\n${survivor.output().slice(-3000)}`, 100);
-    await until(async () => (await q(`select 1 from scheduled_task_firing where task_id = 'connector:enforcement' and slot > $1 and status = 'SUCCEEDED'`, [dead!.slot])).length > 0, 90_000,
-      () => `a later scheduled run to succeed:\n${survivor.output().slice(-3000)}`, 100);
+    await until(
+      async () => (await q(`select 1 from connector_run where id = $1 and status <> 'RUNNING'`, [dead!.id])).length === 1,
+      60_000,
+      () => `run ${dead!.id} marked abandoned:\n${survivor.output().slice(-3000)}`,
+      100,
+    );
+    await until(
+      async () =>
+        (await q(`select 1 from scheduled_task_firing where task_id = 'connector:enforcement' and slot > $1 and status = 'SUCCEEDED'`, [dead!.slot])).length >
+        0,
+      90_000,
+      () => `a later scheduled run to succeed:\n${survivor.output().slice(-3000)}`,
+      100,
+    );
 
-    expect(await q(`select status, error from connector_run where id = $1`, [dead!.id])).toEqual([{ status: 'FAILED', error: expect.stringMatching(/^abandoned: /) }]);
-    expect(await q(`select status, detail from scheduled_task_firing where task_id = 'connector:enforcement' and slot = $1`, [dead!.slot]))
-      .toEqual([{ status: 'FAILED', detail: expect.stringContaining(`abandoned: the process running it (${dead!.holder})`) }]);
-    const later = await q(`select holder from scheduled_task_firing where task_id = 'connector:enforcement' and slot > $1 and status = 'SUCCEEDED'`, [dead!.slot]);
+    expect(await q(`select status, error from connector_run where id = $1`, [dead!.id])).toEqual([
+      { status: 'FAILED', error: expect.stringMatching(/^abandoned: /) },
+    ]);
+    expect(await q(`select status, detail from scheduled_task_firing where task_id = 'connector:enforcement' and slot = $1`, [dead!.slot])).toEqual([
+      { status: 'FAILED', detail: expect.stringContaining(`abandoned: the process running it (${dead!.holder})`) },
+    ]);
+    const later = await q(`select holder from scheduled_task_firing where task_id = 'connector:enforcement' and slot > $1 and status = 'SUCCEEDED'`, [
+      dead!.slot,
+    ]);
     expect(later.length).toBeGreaterThan(0);
     expect(later.every((f) => f.holder !== dead!.holder)).toBe(true);
-    expect((await q(`select count(*)::int n from connector_run where id > $1 and trigger = 'schedule' and status = 'SUCCEEDED'`, [dead!.id]))[0].n).toBeGreaterThan(0);
+    expect(
+      (await q(`select count(*)::int n from connector_run where id > $1 and trigger = 'schedule' and status = 'SUCCEEDED'`, [dead!.id]))[0].n,
+    ).toBeGreaterThan(0);
 
     survivor.child.kill('SIGTERM');
     expect(await survivor.exited).toBe(0);

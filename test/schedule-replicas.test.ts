@@ -35,9 +35,13 @@ describe('schedules across replicas', () => {
     expect(await b.exited).toBe(0);
 
     for (const task of ['connector:credit-rating', 'connector:enforcement']) {
-      const firings = (await tdb.db.pool.query(
-        `select slot, holder, status from scheduled_task_firing where task_id = $1 and slot >= $2 and slot < $3 order by slot`, [task, from, new Date(to.getTime() - 2000)],
-      )).rows;
+      const firings = (
+        await tdb.db.pool.query(`select slot, holder, status from scheduled_task_firing where task_id = $1 and slot >= $2 and slot < $3 order by slot`, [
+          task,
+          from,
+          new Date(to.getTime() - 2000),
+        ])
+      ).rows;
       // Every 2-second slot between the two instants fired, each exactly once (the key is (task, slot)).
       expect(firings.length).toBeGreaterThanOrEqual(3);
       const slots = firings.map((f) => f.slot.getTime());

@@ -13,7 +13,11 @@ describe('incremental rescoring equals a full recompute', () => {
   let hub: TestHub;
   const T = chinaToday();
   const post = async (system: string, body: unknown[]) => {
-    const r = await fetch(`${hub.sim.url}/admin/records/${system}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${hub.sim.url}/admin/records/${system}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(r.status).toBe(200);
   };
   const sync = async () => {
@@ -35,7 +39,8 @@ describe('incremental rescoring equals a full recompute', () => {
               row_number() over (order by score, credit_code)::int as p,
               row_number() over (partition by city_code order by score, credit_code)::int as c,
               row_number() over (partition by division_code order by score, credit_code)::int as k
-         from enterprise order by credit_code`);
+         from enterprise order by credit_code`,
+    );
     const rows = expected.rows;
     const codes = rows.map((r) => r.credit_code);
     expect(await hub.services.scoring.reports.ranks(codes, '370000')).toEqual(rows.map((r) => r.p));
@@ -64,32 +69,61 @@ describe('incremental rescoring equals a full recompute', () => {
     const now = new Date().toISOString();
     const penalties = store.penaltyView().records as any[];
     const penaltyChanges = Array.from({ length: 60 }, () => rng.pick(penalties)).map((p) => ({
-      ...p, status: rng.pick(['FILED', 'DECIDED', 'EXECUTED', 'REVOKED']), amount: rng.pick([5_000, 99_999.99, 100_000, 999_999.99, 1_000_000, 3_000_000]),
-      dailyConsecutive: rng.chance(0.3), modifiedAt: now,
+      ...p,
+      status: rng.pick(['FILED', 'DECIDED', 'EXECUTED', 'REVOKED']),
+      amount: rng.pick([5_000, 99_999.99, 100_000, 999_999.99, 1_000_000, 3_000_000]),
+      dailyConsecutive: rng.chance(0.3),
+      modifiedAt: now,
     }));
     const permitRecords = store.permitView().records as any[];
     const targets = Array.from({ length: 40 }, () => rng.pick(permitRecords));
-    penaltyChanges.push(...targets.slice(0, 20).map((e, i) => ({
-      caseNo: `鲁环罚〔R〕${i}号`, creditCode: e.creditCode, decisionDate: addDays(T, -rng.int(1, 1200)), amount: rng.int(1000, 2_000_000),
-      dailyConsecutive: rng.chance(0.2), status: rng.pick(['DECIDED', 'EXECUTED']), modifiedAt: now,
-    })));
+    penaltyChanges.push(
+      ...targets.slice(0, 20).map((e, i) => ({
+        caseNo: `鲁环罚〔R〕${i}号`,
+        creditCode: e.creditCode,
+        decisionDate: addDays(T, -rng.int(1, 1200)),
+        amount: rng.int(1000, 2_000_000),
+        dailyConsecutive: rng.chance(0.2),
+        status: rng.pick(['DECIDED', 'EXECUTED']),
+        modifiedAt: now,
+      })),
+    );
     await post('penalty', penaltyChanges);
     const enforcement = [...new Map((store.enforcementView() as any[]).map((r) => [r.record_id, r])).values()];
     await post('enforcement', [
-      ...Array.from({ length: 60 }, () => rng.pick(enforcement)).map((r) => ({ ...r, status: r.status === 'ACTIVE' ? 'WITHDRAWN' : 'ACTIVE', modified_at: now })),
+      ...Array.from({ length: 60 }, () => rng.pick(enforcement)).map((r) => ({
+        ...r,
+        status: r.status === 'ACTIVE' ? 'WITHDRAWN' : 'ACTIVE',
+        modified_at: now,
+      })),
       ...targets.slice(20).map((e, i) => ({
-        record_id: `ENF-R-${i}`, kind: 'MEASURE', credit_code: e.creditCode, date: addDays(T, -rng.int(1, 1100)),
-        measure_type: rng.pick(['SUSPEND_PRODUCTION', 'SEAL_SEIZE', 'TRANSFER_CRIMINAL', 'NO_PERMIT']), status: 'ACTIVE', modified_at: now,
+        record_id: `ENF-R-${i}`,
+        kind: 'MEASURE',
+        credit_code: e.creditCode,
+        date: addDays(T, -rng.int(1, 1100)),
+        measure_type: rng.pick(['SUSPEND_PRODUCTION', 'SEAL_SEIZE', 'TRANSFER_CRIMINAL', 'NO_PERMIT']),
+        status: 'ACTIVE',
+        modified_at: now,
       })),
     ]);
-    await post('permit', targets.slice(0, 10).map((e) => ({
-      ...e, permits: e.permits.map((p: any) => ({ ...p, status: rng.chance(0.5) ? 'REVOKED' : p.status, validTo: addDays(T, -rng.int(1, 50)) })), updatedAt: now,
-    })));
+    await post(
+      'permit',
+      targets.slice(0, 10).map((e) => ({
+        ...e,
+        permits: e.permits.map((p: any) => ({ ...p, status: rng.chance(0.5) ? 'REVOKED' : p.status, validTo: addDays(T, -rng.int(1, 50)) })),
+        updatedAt: now,
+      })),
+    );
     const recent = store.monitoringRowsFor(addDays(T, -1)) as any[];
     if (recent.length) {
-      await post('monitoring', Array.from({ length: 40 }, () => rng.pick(recent)).map((r) => ({
-        ...r, validHours: rng.pick([0, 12, 19, 20, 24]), exceedHours: rng.pick([0, 0, 1, 5]),
-      })));
+      await post(
+        'monitoring',
+        Array.from({ length: 40 }, () => rng.pick(recent)).map((r) => ({
+          ...r,
+          validHours: rng.pick([0, 12, 19, 20, 24]),
+          exceedHours: rng.pick([0, 0, 1, 5]),
+        })),
+      );
     }
     const runs = await sync();
     const touched = new Set(runs.flatMap((r) => r.touched));
@@ -110,8 +144,13 @@ describe('incremental rescoring equals a full recompute', () => {
 
     // A new version activated: every stored score names it, history names the activation.
     const active = await hub.services.scoring.ruleSets.active();
-    const harsher = { version: 'SD-2021-test', fullMarks: 100, windowDays: 1095, riskThresholds: { low: 90, medium: 70 },
-      rules: active.rules.map((r) => (r.code === 'MON_EXCEED' ? { ...r, points: 3 } : r)) };
+    const harsher = {
+      version: 'SD-2021-test',
+      fullMarks: 100,
+      windowDays: 1095,
+      riskThresholds: { low: 90, medium: 70 },
+      rules: active.rules.map((r) => (r.code === 'MON_EXCEED' ? { ...r, points: 3 } : r)),
+    };
     await hub.services.scoring.ruleSets.load(harsher);
     const preview = await hub.services.scoring.reports.preview('SD-2021-test', { divisionCode: '370000', level: 'PROVINCE' }, 10);
     const activation = await hub.services.scoring.scores.activateRuleSet('SD-2021-test');

@@ -37,9 +37,21 @@ const validPermit = (c: string) => [{ permitNo: `${c}001P`, validFrom: d(400), v
 
 function enterprise(c: string, permits = validPermit(c)) {
   return {
-    creditCode: c, name: `测试企业${c.slice(-6)}`, divisionCode: c.slice(2, 8), address: '工业路1号', longitude: 117, latitude: 36.6,
-    industryCode: 'D4411', supervisionLevel: 'GENERAL', managementClass: 'KEY', basin: 'YELLOW_RIVER',
-    pollutionTypes: ['AIR'], airSources: [], monitoringFacilities: ['ONLINE'], permits, updatedAt: at(d(1)),
+    creditCode: c,
+    name: `测试企业${c.slice(-6)}`,
+    divisionCode: c.slice(2, 8),
+    address: '工业路1号',
+    longitude: 117,
+    latitude: 36.6,
+    industryCode: 'D4411',
+    supervisionLevel: 'GENERAL',
+    managementClass: 'KEY',
+    basin: 'YELLOW_RIVER',
+    pollutionTypes: ['AIR'],
+    airSources: [],
+    monitoringFacilities: ['ONLINE'],
+    permits,
+    updatedAt: at(d(1)),
   };
 }
 
@@ -67,7 +79,11 @@ const REPORT = `query($c: String!, $asOf: Date, $knownAt: DateTime) { enterprise
 describe('health score through the simulator and GraphQL', () => {
   let hub: TestHub;
   const post = async (system: string, body: unknown[]) => {
-    const r = await fetch(`${hub.sim.url}/admin/records/${system}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${hub.sim.url}/admin/records/${system}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(r.status).toBe(200);
   };
   const sync = () => hub.services.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring'], 'test');
@@ -87,7 +103,10 @@ describe('health score through the simulator and GraphQL', () => {
       ],
       [EXPIRED_OLD]: [{ permitNo: `${EXPIRED_OLD}001P`, validFrom: d(3000), validTo: d(1500), status: 'EXPIRED' }],
     };
-    await post('permit', ALL.map((c) => enterprise(c, permits[c])));
+    await post(
+      'permit',
+      ALL.map((c) => enterprise(c, permits[c])),
+    );
     await post('enforcement', [
       ...[10, 40, 70, 100].map((n) => measure(WORKED, d(n), 'SUSPEND_PRODUCTION')),
       measure(WORKED, d(60), 'SEAL_SEIZE', 'WITHDRAWN'),
@@ -126,7 +145,10 @@ describe('health score through the simulator and GraphQL', () => {
     await post('monitoring', rows);
     const runs = await sync();
     expect(runs.map((r) => [r.connectorId, r.status, r.quarantined])).toEqual([
-      ['permit', 'SUCCEEDED', 0], ['enforcement', 'SUCCEEDED', 0], ['penalty', 'SUCCEEDED', 0], ['monitoring', 'SUCCEEDED', 0],
+      ['permit', 'SUCCEEDED', 0],
+      ['enforcement', 'SUCCEEDED', 0],
+      ['penalty', 'SUCCEEDED', 0],
+      ['monitoring', 'SUCCEEDED', 0],
     ]);
   });
   afterAll(async () => hub?.close());
@@ -164,12 +186,14 @@ describe('health score through the simulator and GraphQL', () => {
     expect(e.healthReport.deductions).toEqual([]);
   });
 
-  it('counts missing monitoring days between an outlet\'s first and last report: no row, or every row under 20 valid hours', async () => {
+  it("counts missing monitoring days between an outlet's first and last report: no row, or every row under 20 valid hours", async () => {
     const e = await report(MISSING);
-    expect(e.healthReport.deductions).toEqual([
-      { rule: 'MON_MISSING', points: 1, date: d(15), system: 'monitoring', recordId: `DA001/${d(15)}` },
-      { rule: 'MON_MISSING', points: 1, date: d(12), system: 'monitoring', recordId: `DA001/${d(12)}` },
-    ].sort((a, b) => a.date.localeCompare(b.date)));
+    expect(e.healthReport.deductions).toEqual(
+      [
+        { rule: 'MON_MISSING', points: 1, date: d(15), system: 'monitoring', recordId: `DA001/${d(15)}` },
+        { rule: 'MON_MISSING', points: 1, date: d(12), system: 'monitoring', recordId: `DA001/${d(12)}` },
+      ].sort((a, b) => a.date.localeCompare(b.date)),
+    );
     expect(e.score).toBe(98);
   });
 
@@ -228,7 +252,10 @@ describe('health score through the simulator and GraphQL', () => {
     const after = await report(CORRECTED);
     expect(after).toMatchObject({ score: 100, riskLevel: 'LOW' });
     expect(after.healthReport.deductions).toEqual([]);
-    expect(after.scoreHistory.map((h: any) => [h.score, h.riskLevel, h.cause, h.previousScore])).toEqual([[88, 'LOW', 'SYNC', null], [100, 'LOW', 'SYNC', 88]]);
+    expect(after.scoreHistory.map((h: any) => [h.score, h.riskLevel, h.cause, h.previousScore])).toEqual([
+      [88, 'LOW', 'SYNC', null],
+      [100, 'LOW', 'SYNC', 88],
+    ]);
     const audit = await report(CORRECTED, { knownAt: knownBefore });
     expect(audit.healthReport).toMatchObject({ score: 88, basis: 'as-known' });
     expect(audit.healthReport.deductions).toEqual([expect.objectContaining({ rule: 'PEN_MEDIUM', system: 'penalty', recordId: p.caseNo })]);
@@ -244,7 +271,9 @@ describe('health score through the simulator and GraphQL', () => {
     const def = JSON.parse(JSON.stringify(await hub.services.scoring.ruleSets.active()));
     const candidate = { version: 'SD-2021-strict', fullMarks: 100, windowDays: 1095, riskThresholds: { low: 95, medium: 60 }, rules: def.rules };
     await hub.services.scoring.ruleSets.load(candidate);
-    const prev = await hub.graphql(`{ ruleSetPreview(version: "SD-2021-strict") { version comparedWith riskChanges transitions { from to count } changes { creditCode currentScore newScore currentRiskLevel newRiskLevel } } }`);
+    const prev = await hub.graphql(
+      `{ ruleSetPreview(version: "SD-2021-strict") { version comparedWith riskChanges transitions { from to count } changes { creditCode currentScore newScore currentRiskLevel newRiskLevel } } }`,
+    );
     expect(prev.errors).toBeUndefined();
     const changed = prev.data.ruleSetPreview.changes.map((c: any) => c.creditCode).sort();
     expect(changed).toEqual([EDGE85, EXPIRED, EXPIRED_OLD, INSIDE].sort());

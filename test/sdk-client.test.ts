@@ -56,7 +56,7 @@ describe('@hub/client SDK', () => {
     expect(detail.enterprise?.healthReport.score).toBe(detail.enterprise?.score);
   });
 
-  it('throws HubRequestError with the hub\'s message and code on errors and on a missing key', async () => {
+  it("throws HubRequestError with the hub's message and code on errors and on a missing key", async () => {
     const { createHubClient, HubRequestError, EnterprisePageDocument } = await import('../client/src');
     const url = `http://127.0.0.1:${hub.server!.port}/graphql`;
     const bad = createHubClient({ url, apiKey: hub.adminKey });

@@ -18,11 +18,27 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; } else field += ch;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += ch;
   }
-  if (field || row.length) { row.push(field); rows.push(row); }
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -37,9 +53,25 @@ describe('search: paging, nested pages, facets, export', () => {
     hub = await startTestHub({ sim: { enterprises: 600, seed: 9, today: '2026-11-30' } });
     const def = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'connectors', 'credit-rating.declarative.json'), 'utf8'));
     await hub.services.declarativeConnectors.register(def);
-    const res = await fetch(`${hub.sim.url}/admin/records/permit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{
-      creditCode: odd, name: ODD_NAME, divisionCode: '370102', industryCode: 'C2614', supervisionLevel: 'GENERAL', managementClass: 'SIMPLIFIED',
-      basin: 'YELLOW_RIVER', pollutionTypes: ['AIR'], airSources: [], monitoringFacilities: [], permits: [] }]) });
+    const res = await fetch(`${hub.sim.url}/admin/records/permit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        {
+          creditCode: odd,
+          name: ODD_NAME,
+          divisionCode: '370102',
+          industryCode: 'C2614',
+          supervisionLevel: 'GENERAL',
+          managementClass: 'SIMPLIFIED',
+          basin: 'YELLOW_RIVER',
+          pollutionTypes: ['AIR'],
+          airSources: [],
+          monitoringFacilities: [],
+          permits: [],
+        },
+      ]),
+    });
     expect(res.status).toBe(200);
     const runs = await hub.services.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring', 'credit-rating']);
     expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);
@@ -49,27 +81,33 @@ describe('search: paging, nested pages, facets, export', () => {
   }, 180000);
   afterAll(async () => hub?.close());
 
-  it.each(['SCORE_ASC', 'SCORE_DESC', 'NAME_ASC', 'CREDIT_CODE_ASC'])('cursor paging (%s, 7 per page, many ties) visits every row exactly once', async (orderBy) => {
-    const filter = { divisionCode: '370100' };
-    const seen: string[] = [];
-    let after: string | null = null;
-    let total = -1;
-    for (let guard = 0; guard < 1000; guard++) {
-      const r: any = await hub.graphql(`query($f: EnterpriseFilter, $o: EnterpriseOrder, $a: String) { enterprises(filter: $f, orderBy: $o, first: 7, after: $a) {
-        totalCount pageInfo { hasNextPage endCursor } edges { node { creditCode score name } } } }`, { f: filter, o: orderBy, a: after });
-      expect(r.errors).toBeUndefined();
-      total = r.data.enterprises.totalCount;
-      seen.push(...r.data.enterprises.edges.map((e: any) => e.node.creditCode));
-      if (!r.data.enterprises.pageInfo.hasNextPage) break;
-      after = r.data.enterprises.pageInfo.endCursor;
-    }
-    const truth = await q(`select credit_code from enterprise where city_code = '370100'`);
-    expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.length).toBe(truth.length);
-    expect(total).toBe(truth.length);
-    const ties = await q(`select count(*)::int n from (select score from enterprise where city_code = '370100' group by score having count(*) > 7) t`);
-    expect(ties[0].n).toBeGreaterThan(0);
-  });
+  it.each(['SCORE_ASC', 'SCORE_DESC', 'NAME_ASC', 'CREDIT_CODE_ASC'])(
+    'cursor paging (%s, 7 per page, many ties) visits every row exactly once',
+    async (orderBy) => {
+      const filter = { divisionCode: '370100' };
+      const seen: string[] = [];
+      let after: string | null = null;
+      let total = -1;
+      for (let guard = 0; guard < 1000; guard++) {
+        const r: any = await hub.graphql(
+          `query($f: EnterpriseFilter, $o: EnterpriseOrder, $a: String) { enterprises(filter: $f, orderBy: $o, first: 7, after: $a) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { creditCode score name } } } }`,
+          { f: filter, o: orderBy, a: after },
+        );
+        expect(r.errors).toBeUndefined();
+        total = r.data.enterprises.totalCount;
+        seen.push(...r.data.enterprises.edges.map((e: any) => e.node.creditCode));
+        if (!r.data.enterprises.pageInfo.hasNextPage) break;
+        after = r.data.enterprises.pageInfo.endCursor;
+      }
+      const truth = await q(`select credit_code from enterprise where city_code = '370100'`);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.length).toBe(truth.length);
+      expect(total).toBe(truth.length);
+      const ties = await q(`select count(*)::int n from (select score from enterprise where city_code = '370100' group by score having count(*) > 7) t`);
+      expect(ties[0].n).toBeGreaterThan(0);
+    },
+  );
 
   it('a nested page (score, risk, rank, tags, last 12 history points, division) costs the same statements for 5 and 100 rows', async () => {
     const Q = `query($n: Int) { enterprises(first: $n, filter: {tags: {none: ["绿标"]}}) { totalCount edges { node {
@@ -100,9 +138,12 @@ describe('search: paging, nested pages, facets, export', () => {
 
   it('facets of a filter match SQL counts, inside the caller jurisdiction', async () => {
     const key = await hub.createKey('370100', 'PARTNER');
-    const r = await hub.graphqlAs(key, `{ enterpriseFacets(filter: {tags: {any: ["废水", "噪声"]}}, scoreBucketWidth: 5) {
+    const r = await hub.graphqlAs(
+      key,
+      `{ enterpriseFacets(filter: {tags: {any: ["废水", "噪声"]}}, scoreBucketWidth: 5) {
       totalCount tags { tag { code } count } riskLevels { riskLevel count } breakdownDivision { code }
-      divisions { division { code } count } scoreHistogram { from to count } } }`);
+      divisions { division { code } count } scoreHistogram { from to count } } }`,
+    );
     expect(r.errors).toBeUndefined();
     const f = r.data.enterpriseFacets;
     const base = `from enterprise e join enterprise_tags s using (credit_code) where e.city_code = '370100'
@@ -111,11 +152,19 @@ describe('search: paging, nested pages, facets, export', () => {
     expect(f.breakdownDivision.code).toBe('370100');
     const byCounty = new Map((await q(`select e.division_code k, count(*)::int n ${base} group by 1`)).map((x: any) => [x.k, x.n]));
     expect(f.divisions.filter((d: any) => d.count > 0).map((d: any) => [d.division.code, d.count])).toEqual([...byCounty.entries()].sort());
-    const byTag = new Map((await q(`select t.code k, count(*)::int n ${base.replace('where', 'cross join unnest(s.tag_ids) x join tag t on t.id = x where')} group by 1`)).map((x: any) => [x.k, x.n]));
+    const byTag = new Map(
+      (await q(`select t.code k, count(*)::int n ${base.replace('where', 'cross join unnest(s.tag_ids) x join tag t on t.id = x where')} group by 1`)).map(
+        (x: any) => [x.k, x.n],
+      ),
+    );
     for (const t of f.tags) expect([t.tag.code, t.count]).toEqual([t.tag.code, byTag.get(t.tag.code) ?? 0]);
     const risk = new Map((await q(`select e.risk_level k, count(*)::int n ${base} group by 1`)).map((x: any) => [x.k, x.n]));
     for (const x of f.riskLevels) expect(x.count).toBe(risk.get(x.riskLevel) ?? 0);
-    const hist = (await q(`select floor(e.score / 5.0)::int * 5 k, count(*)::int n ${base} group by 1 order by 1`)).map((x: any) => ({ from: x.k, to: x.k + 5, count: x.n }));
+    const hist = (await q(`select floor(e.score / 5.0)::int * 5 k, count(*)::int n ${base} group by 1 order by 1`)).map((x: any) => ({
+      from: x.k,
+      to: x.k + 5,
+      count: x.n,
+    }));
     expect(f.scoreHistogram).toEqual(hist);
     // A province caller breaks the province down by city.
     const p = await hub.graphql(`{ enterpriseFacets { totalCount divisions { division { code } count } } }`);
@@ -124,15 +173,19 @@ describe('search: paging, nested pages, facets, export', () => {
   });
 
   it('filters by name substring, industry, risk levels and score range together', async () => {
-    const r = await hub.graphql(`{ enterprises(filter: {nameContains: "化工", industryCode: "C26", riskLevels: [LOW, MEDIUM], scoreMin: 70, scoreMax: 100}, first: 500) {
+    const r =
+      await hub.graphql(`{ enterprises(filter: {nameContains: "化工", industryCode: "C26", riskLevels: [LOW, MEDIUM], scoreMin: 70, scoreMax: 100}, first: 500) {
       totalCount edges { node { creditCode } } } }`);
-    const truth = await q(`select credit_code from enterprise where name like '%化工%' and industry_code like 'C26%' and risk_level in ('LOW', 'MEDIUM') and score between 70 and 100 order by 1`);
+    const truth = await q(
+      `select credit_code from enterprise where name like '%化工%' and industry_code like 'C26%' and risk_level in ('LOW', 'MEDIUM') and score between 70 and 100 order by 1`,
+    );
     expect(r.data.enterprises.totalCount).toBe(truth.length);
     expect(r.data.enterprises.edges.map((e: any) => e.node.creditCode).sort()).toEqual(truth.map((t: any) => t.credit_code));
   });
 
   describe('CSV export', () => {
-    const get = (key: string | null, qs: string) => fetch(`http://127.0.0.1:${hub.server!.port}/export/enterprises.csv?${qs}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+    const get = (key: string | null, qs: string) =>
+      fetch(`http://127.0.0.1:${hub.server!.port}/export/enterprises.csv?${qs}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
 
     it('streams the filtered set as UTF-8 CSV with BOM, Chinese headers and RFC 4180 quoting', async () => {
       const filter = JSON.stringify({ tags: { all: ['黄标', '固废危废'] } });
@@ -143,8 +196,10 @@ describe('search: paging, nested pages, facets, export', () => {
       expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const rows = parseCsv(buf.subarray(3).toString('utf8'));
       expect(rows[0]).toEqual(['统一社会信用代码', '企业名称', '所属城市', '所属区县', '行政区划代码', '行业代码', '健康得分', '风险等级', '标签']);
-      const truth = (await q(`select e.credit_code from enterprise e join enterprise_tags s using (credit_code)
-        where s.tag_ids @> (select array_agg(id) from tag where code in ('CREDIT/yellow', 'POLLUTION/solid-hazardous-waste')) order by e.score, e.credit_code`)).map((r: any) => r.credit_code);
+      const truth = (
+        await q(`select e.credit_code from enterprise e join enterprise_tags s using (credit_code)
+        where s.tag_ids @> (select array_agg(id) from tag where code in ('CREDIT/yellow', 'POLLUTION/solid-hazardous-waste')) order by e.score, e.credit_code`)
+      ).map((r: any) => r.credit_code);
       expect(rows.slice(1).map((r) => r[0])).toEqual(truth);
       expect(rows.slice(1).every((r) => r.length === 9 && r[8].includes('黄标') && r[8].includes('固废危废'))).toBe(true);
     });
@@ -173,7 +228,9 @@ describe('search: paging, nested pages, facets, export', () => {
 
     it('neutralises cells a spreadsheet would run as formulas (=, +, -, @, tab, CR) and leaves numbers alone (issue 13 item 9)', async () => {
       const hostile = ['=HYPERLINK("http://evil.test","点我")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1'];
-      const victims = (await q(`select credit_code from enterprise where city_code = '370200' order by credit_code limit ${hostile.length}`)).map((r: any) => r.credit_code);
+      const victims = (await q(`select credit_code from enterprise where city_code = '370200' order by credit_code limit ${hostile.length}`)).map(
+        (r: any) => r.credit_code,
+      );
       expect(victims).toHaveLength(hostile.length);
       for (const [i, code] of victims.entries()) await q(`update enterprise set name = $1 where credit_code = $2`, [hostile[i], code]);
       const res = await get(hub.adminKey, `filter=${encodeURIComponent(JSON.stringify({ divisionCode: '370200' }))}&orderBy=CREDIT_CODE_ASC`);
@@ -181,7 +238,12 @@ describe('search: paging, nested pages, facets, export', () => {
       const byCode = new Map(rows.slice(1).map((r) => [r[0], r]));
       for (const [i, code] of victims.entries()) expect(byCode.get(code)![1]).toBe(`'${hostile[i]}`);
       // No cell of the file starts a formula; scores stay numbers.
-      expect(rows.slice(1).flat().filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+      expect(
+        rows
+          .slice(1)
+          .flat()
+          .filter((c) => /^[=+\-@\t\r]/.test(c)),
+      ).toEqual([]);
       expect(rows.slice(1).every((r) => /^\d+$/.test(r[6]))).toBe(true);
     });
   });

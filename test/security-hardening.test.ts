@@ -39,7 +39,10 @@ describe('security hardening (issue 13)', () => {
   describe('item 5: every province-wide operation takes a province-level key', () => {
     it('marks exactly the operations that change the whole province', async () => {
       const mutation = (await buildHubSchema()).getMutationType() as GraphQLObjectType;
-      const marked = Object.values(mutation.getFields()).filter((f) => f.extensions?.[PROVINCE_WIDE_EXTENSION]).map((f) => f.name).sort();
+      const marked = Object.values(mutation.getFields())
+        .filter((f) => f.extensions?.[PROVINCE_WIDE_EXTENSION])
+        .map((f) => f.name)
+        .sort();
       expect(marked).toEqual(['activateRuleSet', 'loadRuleSet', 'registerConnector', 'resetConnector', 'runConnector']);
     });
 
@@ -48,14 +51,20 @@ describe('security hardening (issue 13)', () => {
       const calls: [string, string, Record<string, unknown>][] = [
         ['loadRuleSet', 'mutation($d: String!) { loadRuleSet(definition: $d) { version } }', { d: '{}' }],
         ['activateRuleSet', 'mutation { activateRuleSet(version: "SD-2021") { version } }', {}],
-        ['registerConnector', 'mutation($i: DeclarativeConnectorInput!) { registerConnector(input: $i) { id } }', { i: { id: 'x', title: 'x', path: '/x', recordKind: 'rating', fields: [] } }],
+        [
+          'registerConnector',
+          'mutation($i: DeclarativeConnectorInput!) { registerConnector(input: $i) { id } }',
+          { i: { id: 'x', title: 'x', path: '/x', recordKind: 'rating', fields: [] } },
+        ],
         ['runConnector', 'mutation { runConnector(id: "permit") { id } }', {}],
         ['resetConnector', 'mutation { resetConnector(id: "permit") { id } }', {}],
       ];
       for (const [name, query, variables] of calls) {
         const r = await hub.graphqlAs(cityAdmin, query, variables);
         expect({ name, code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message }).toEqual({
-          name, code: 'FORBIDDEN', message: `Mutation.${name} changes the whole province and needs a province-level key; yours is for 370100`,
+          name,
+          code: 'FORBIDDEN',
+          message: `Mutation.${name} changes the whole province and needs a province-level key; yours is for 370100`,
         });
       }
       const runs = await hub.tdb.db.pool.query(`select count(*)::int as n from connector_run where trigger in ('api', 'reset')`);
@@ -67,8 +76,31 @@ describe('security hardening (issue 13)', () => {
 
   describe('item 7: outbound requests refuse internal targets unless the operator allows them', () => {
     it('classifies loopback, private, link-local, unspecified and multicast addresses, IPv4, IPv6 and IPv4-mapped', () => {
-      const internal = ['127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255',
-        '::1', '::', 'fe80::1', 'fc00::1', 'fd12:3456::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '0:0:0:0:0:ffff:a9fe:a9fe', '::ffff:10.0.0.1', '[::1]', 'not-an-ip'];
+      const internal = [
+        '127.0.0.1',
+        '127.8.9.10',
+        '10.1.2.3',
+        '172.16.0.1',
+        '172.31.255.255',
+        '192.168.1.1',
+        '169.254.169.254',
+        '100.64.0.1',
+        '0.0.0.0',
+        '224.0.0.1',
+        '255.255.255.255',
+        '::1',
+        '::',
+        'fe80::1',
+        'fc00::1',
+        'fd12:3456::1',
+        'ff02::1',
+        '::ffff:127.0.0.1',
+        '::ffff:7f00:1',
+        '0:0:0:0:0:ffff:a9fe:a9fe',
+        '::ffff:10.0.0.1',
+        '[::1]',
+        'not-an-ip',
+      ];
       const external = ['8.8.8.8', '93.184.216.34', '172.32.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8'];
       expect(internal.filter((a) => !isInternalAddress(a))).toEqual([]);
       expect(external.filter((a) => isInternalAddress(a))).toEqual([]);
@@ -77,14 +109,31 @@ describe('security hardening (issue 13)', () => {
     it('refuses a webhook at an internal IP literal at registration, and caps webhooks per division', async () => {
       const bureau = await hub.createKey('370200', 'BUREAU');
       const REGISTER = 'mutation($i: WebhookInput!) { registerWebhook(input: $i) { id } }';
-      for (const url of ['http://127.0.0.1:5432/', 'http://169.254.169.254/latest/meta-data', 'http://[::ffff:127.0.0.1]:4100/admin', 'http://[::1]/', 'http://10.0.0.8/hook', 'http://0.0.0.0:4000/graphql']) {
+      for (const url of [
+        'http://127.0.0.1:5432/',
+        'http://169.254.169.254/latest/meta-data',
+        'http://[::ffff:127.0.0.1]:4100/admin',
+        'http://[::1]/',
+        'http://10.0.0.8/hook',
+        'http://0.0.0.0:4000/graphql',
+      ]) {
         const r = await hub.graphqlAs(bureau, REGISTER, { i: { divisionCode: '370200', url, secret: 'a-webhook-secret-0123' } });
-        expect({ url, code: r.errors?.[0]?.extensions?.code, internal: /internal address/.test(r.errors?.[0]?.message ?? '') }).toEqual({ url, code: 'BAD_USER_INPUT', internal: true });
+        expect({ url, code: r.errors?.[0]?.extensions?.code, internal: /internal address/.test(r.errors?.[0]?.message ?? '') }).toEqual({
+          url,
+          code: 'BAD_USER_INPUT',
+          internal: true,
+        });
       }
       const ok = [];
-      for (let i = 0; i < 4; i++) ok.push(await hub.graphqlAs(bureau, REGISTER, { i: { divisionCode: '370202', url: `https://hooks.example.com/${i}`, secret: 'a-webhook-secret-0123' } }));
+      for (let i = 0; i < 4; i++)
+        ok.push(
+          await hub.graphqlAs(bureau, REGISTER, { i: { divisionCode: '370202', url: `https://hooks.example.com/${i}`, secret: 'a-webhook-secret-0123' } }),
+        );
       expect(ok.slice(0, 3).map((r) => r.errors)).toEqual([undefined, undefined, undefined]);
-      expect(ok[3].errors?.[0]).toMatchObject({ message: expect.stringMatching(/already has 3 webhooks.*HUB_WEBHOOKS_PER_DIVISION=3/), extensions: { code: 'BAD_USER_INPUT', limit: 3 } });
+      expect(ok[3].errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/already has 3 webhooks.*HUB_WEBHOOKS_PER_DIVISION=3/),
+        extensions: { code: 'BAD_USER_INPUT', limit: 3 },
+      });
       const n = await hub.tdb.db.pool.query(`select count(*)::int as n from webhook where division_code = '370202'`);
       expect(n.rows[0].n).toBe(3);
       await hub.tdb.db.pool.query(`delete from webhook`);
@@ -92,30 +141,61 @@ describe('security hardening (issue 13)', () => {
 
     it('checks the address a name resolves to: a webhook at http://localhost is never sent', async () => {
       const rx = await counter();
-      const { rows } = await hub.tdb.db.pool.query(`insert into webhook (division_code, url, secret, created_by) values ('370200', $1, 'a-webhook-secret-0123', 'test') returning id`, [`http://localhost:${rx.port}/hook`]);
-      await hub.tdb.db.pool.query(`insert into enterprise (credit_code, name, division_code) values ('91370202MA00SSRF01', 'ssrf', '370202') on conflict do nothing`);
-      const wid = (await hub.tdb.db.pool.query(`insert into warning (type, credit_code, severity, message) values ('PERMIT_EXPIRING', '91370202MA00SSRF01', 'MEDIUM', 'test') returning id`)).rows[0].id;
-      const delivery = await hub.tdb.db.pool.query(`insert into webhook_delivery (webhook_id, warning_id, event, payload) values ($1, $2, 'warning.created', '{}'::jsonb) returning id`, [rows[0].id, wid]);
+      const { rows } = await hub.tdb.db.pool.query(
+        `insert into webhook (division_code, url, secret, created_by) values ('370200', $1, 'a-webhook-secret-0123', 'test') returning id`,
+        [`http://localhost:${rx.port}/hook`],
+      );
+      await hub.tdb.db.pool.query(
+        `insert into enterprise (credit_code, name, division_code) values ('91370202MA00SSRF01', 'ssrf', '370202') on conflict do nothing`,
+      );
+      const wid = (
+        await hub.tdb.db.pool.query(
+          `insert into warning (type, credit_code, severity, message) values ('PERMIT_EXPIRING', '91370202MA00SSRF01', 'MEDIUM', 'test') returning id`,
+        )
+      ).rows[0].id;
+      const delivery = await hub.tdb.db.pool.query(
+        `insert into webhook_delivery (webhook_id, warning_id, event, payload) values ($1, $2, 'warning.created', '{}'::jsonb) returning id`,
+        [rows[0].id, wid],
+      );
       // The hub's own delivery job (with its target policy), run once as the job queue would run its first attempt.
       const job = hub.services.warnings.deliveries as unknown as (payload: unknown, helpers: unknown) => Promise<void>;
-      await expect(job({ deliveryId: delivery.rows[0].id }, { abortSignal: new AbortController().signal, job: { attempts: 1, max_attempts: 5 } })).rejects.toThrow(/internal address/);
+      await expect(
+        job({ deliveryId: delivery.rows[0].id }, { abortSignal: new AbortController().signal, job: { attempts: 1, max_attempts: 5 } }),
+      ).rejects.toThrow(/internal address/);
       expect(rx.hits()).toBe(0);
-      const attempt = await hub.tdb.db.pool.query(`select error from webhook_attempt a join webhook_delivery d on d.id = a.delivery_id where d.webhook_id = $1`, [rows[0].id]);
+      const attempt = await hub.tdb.db.pool.query(
+        `select error from webhook_attempt a join webhook_delivery d on d.id = a.delivery_id where d.webhook_id = $1`,
+        [rows[0].id],
+      );
       expect(attempt.rows.map((r) => r.error)).toEqual([expect.stringMatching(/^target localhost resolves to an internal address \((127\.0\.0\.1|::1)\)/)]);
       await rx.close();
       // The same lookup allows the name when the operator allows internal targets.
-      const allowed = await new Promise<string>((resolve, reject) => OutboundTargetPolicy.allowAll().lookupFor(() => false)('localhost', {}, (err, a) => (err ? reject(err) : resolve(String(a)))));
+      const allowed = await new Promise<string>((resolve, reject) =>
+        OutboundTargetPolicy.allowAll().lookupFor(() => false)('localhost', {}, (err, a) => (err ? reject(err) : resolve(String(a)))),
+      );
       expect(isInternalAddress(allowed)).toBe(true);
-      const refused = await new Promise<unknown>((resolve) => new OutboundTargetPolicy({ allowPrivate: false }).lookupFor(() => false)('localhost', { all: true }, (err) => resolve(err)));
+      const refused = await new Promise<unknown>((resolve) =>
+        new OutboundTargetPolicy({ allowPrivate: false }).lookupFor(() => false)('localhost', { all: true }, (err) => resolve(err)),
+      );
       expect(refused).toBeInstanceOf(ForbiddenTargetError);
     });
 
     it('refuses a declarative connector whose base URL is internal: the run fails naming the target, the target gets no request', async () => {
       const mirror = await counter((_q, r) => r.writeHead(200, { 'content-type': 'application/json' }).end('[]'));
       const input = {
-        id: 'internal-mirror', title: 'mirror', path: '/credit/ratings', itemsPath: '', baseUrl: `http://127.0.0.1:${mirror.port}`,
-        pagination: { type: 'NONE' }, recordKind: 'rating',
-        fields: [{ target: 'creditCode', source: 'uscc' }, { target: 'level', source: 'level' }, { target: 'ratedOn', source: 'ratedOn' }, { target: 'updatedAt', source: 'updatedAt' }],
+        id: 'internal-mirror',
+        title: 'mirror',
+        path: '/credit/ratings',
+        itemsPath: '',
+        baseUrl: `http://127.0.0.1:${mirror.port}`,
+        pagination: { type: 'NONE' },
+        recordKind: 'rating',
+        fields: [
+          { target: 'creditCode', source: 'uscc' },
+          { target: 'level', source: 'level' },
+          { target: 'ratedOn', source: 'ratedOn' },
+          { target: 'updatedAt', source: 'updatedAt' },
+        ],
       };
       const reg = await hub.graphql('mutation($i: DeclarativeConnectorInput!) { registerConnector(input: $i) { id } }', { i: input });
       expect(reg.errors).toBeUndefined();
@@ -131,7 +211,9 @@ describe('security hardening (issue 13)', () => {
       const outer = await counter((_q, r) => r.writeHead(302, { location: `http://127.0.0.1:${inner.port}/secret` }).end());
       const policy = new OutboundTargetPolicy({ allowPrivate: false, trustedOrigins: [`http://127.0.0.1:${outer.port}`] });
       const client = new HttpClient({ maxAttempts: 3, baseDelayMs: 1, targets: policy });
-      await expect(client.getJson(`http://127.0.0.1:${outer.port}/start`)).rejects.toThrow(new RegExp(`failed: .*target 127\\.0\\.0\\.1:${inner.port} resolves to an internal address`));
+      await expect(client.getJson(`http://127.0.0.1:${outer.port}/start`)).rejects.toThrow(
+        new RegExp(`failed: .*target 127\\.0\\.0\\.1:${inner.port} resolves to an internal address`),
+      );
       expect({ outer: outer.hits(), inner: inner.hits() }).toEqual({ outer: 1, inner: 0 });
       await Promise.all([inner.close(), outer.close()]);
     });
@@ -159,13 +241,19 @@ describe('security hardening (issue 13)', () => {
           """block-secret-CCCCCCCCCCCC""" }) { id }
       }`;
       const res = await fetch(`http://127.0.0.1:${hub.server!.port}/graphql`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.adminKey}` }, body: JSON.stringify({ query: operation }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.adminKey}` },
+        body: JSON.stringify({ query: operation }),
       });
       expect(res.status).toBe(200);
-      const vars = await hub.graphql('mutation($h: [HeaderInput!]) { registerConnector(input: { id: "audit-probe-2", title: "p", path: "/x", recordKind: "rating", fields: [], headers: $h }) { id } }',
-        { h: [{ name: 'X-Other', value: 'variable-secret-DDDD', secret: true }] });
+      const vars = await hub.graphql(
+        'mutation($h: [HeaderInput!]) { registerConnector(input: { id: "audit-probe-2", title: "p", path: "/x", recordKind: "rating", fields: [], headers: $h }) { id } }',
+        { h: [{ name: 'X-Other', value: 'variable-secret-DDDD', secret: true }] },
+      );
       expect(vars.status).toBe(200);
-      const logged = await hub.tdb.db.pool.query(`select operation, variables::text as variables from audit_log where operation like '%audit-probe%' order by id`);
+      const logged = await hub.tdb.db.pool.query(
+        `select operation, variables::text as variables from audit_log where operation like '%audit-probe%' order by id`,
+      );
       expect(logged.rows).toHaveLength(2);
       const all = logged.rows.map((r) => `${r.operation}\n${r.variables}`).join('\n');
       expect(all).not.toMatch(/AAAA|BBBB|CCCC|DDDD/);
@@ -183,7 +271,10 @@ describe('security hardening (issue 13)', () => {
       const city = await hub.createKey('370100', 'BUREAU');
       expect((await hub.graphqlAs(county, CREATE, { d: '370102', s: 'night-shift', l: '夜间重点' })).data.createLocalTag.code).toBe('LOCAL/370102-night-shift');
       const clash = await hub.graphqlAs(city, CREATE, { d: '370102', s: 'other', l: '夜间重点' });
-      expect(clash.errors?.[0]).toMatchObject({ message: "label '夜间重点' is already taken in 370102; choose another", extensions: { code: 'BAD_USER_INPUT' } });
+      expect(clash.errors?.[0]).toMatchObject({
+        message: "label '夜间重点' is already taken in 370102; choose another",
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
       // The county itself, which sees the tag, is told which one.
       const own = await hub.graphqlAs(county, CREATE, { d: '370102', s: 'again', l: '夜间重点' });
       expect(own.errors?.[0].message).toBe("label '夜间重点' is already used by LOCAL/370102-night-shift; choose another");
@@ -191,11 +282,18 @@ describe('security hardening (issue 13)', () => {
 
     it('raw run errors reach STEWARD and ADMIN only; PARTNER keys read no quarantine counts', async () => {
       const RAW = 'duplicate key value violates unique constraint "permit_pkey"';
-      await hub.tdb.db.pool.query(`insert into connector_run (connector_id, trigger, status, finished_at, quarantined, error) values ('penalty', 'cli', 'FAILED', now(), 7, $1)`, [RAW]);
+      await hub.tdb.db.pool.query(
+        `insert into connector_run (connector_id, trigger, status, finished_at, quarantined, error) values ('penalty', 'cli', 'FAILED', now(), 7, $1)`,
+        [RAW],
+      );
       const Q = '{ connectors { connectorId quarantined runs(first: 1) { error quarantined } } }';
       const view = async (key: string) => (await hub.graphqlAs(key, Q)).data.connectors.find((c: any) => c.connectorId === 'penalty');
       const partner = await view(await hub.createKey('370000', 'PARTNER'));
-      expect(partner).toEqual({ connectorId: 'penalty', quarantined: null, runs: [{ error: 'the run failed; a STEWARD or ADMIN key can read why', quarantined: null }] });
+      expect(partner).toEqual({
+        connectorId: 'penalty',
+        quarantined: null,
+        runs: [{ error: 'the run failed; a STEWARD or ADMIN key can read why', quarantined: null }],
+      });
       const bureau = await view(await hub.createKey('370000', 'BUREAU'));
       expect(bureau.runs).toEqual([{ error: 'the run failed; a STEWARD or ADMIN key can read why', quarantined: 7 }]);
       const steward = await view(await hub.createKey('370000', 'STEWARD'));
@@ -204,7 +302,9 @@ describe('security hardening (issue 13)', () => {
     });
 
     it('the GraphiQL page served without a key embeds no enterprise', async () => {
-      await hub.tdb.db.pool.query(`insert into enterprise (credit_code, name, division_code, score) values ('91370102MA00LOW001', '最低分化工有限公司', '370102', 1) on conflict do nothing`);
+      await hub.tdb.db.pool.query(
+        `insert into enterprise (credit_code, name, division_code, score) values ('91370102MA00LOW001', '最低分化工有限公司', '370102', 1) on conflict do nothing`,
+      );
       const res = await fetch(`http://127.0.0.1:${hub.server!.port}/graphql`, { headers: { accept: 'text/html' } });
       expect(res.status).toBe(200);
       const html = await res.text();

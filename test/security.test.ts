@@ -56,7 +56,9 @@ describe('security: keys, roles, hostile queries, audit', () => {
   });
 
   it('validates key creation with every problem named', async () => {
-    await expect(hub.services.apiKeys.create({ name: '', divisionCode: '999999', role: 'KING' })).rejects.toThrow(/name must not be empty; role must be one of BUREAU, PARTNER, STEWARD, ADMIN, got 'KING'; division '999999' is not a known division code/);
+    await expect(hub.services.apiKeys.create({ name: '', divisionCode: '999999', role: 'KING' })).rejects.toThrow(
+      /name must not be empty; role must be one of BUREAU, PARTNER, STEWARD, ADMIN, got 'KING'; division '999999' is not a known division code/,
+    );
   });
 
   describe('hostile and careless queries are refused with their limit named', () => {
@@ -105,16 +107,29 @@ describe('security: keys, roles, hostile queries, audit', () => {
     });
 
     it('a pathological filter', async () => {
-      const body = await (await post({ query: 'query($f: EnterpriseFilter) { enterprises(filter: $f) { totalCount } }', variables: { f: { nameContains: '%_'.repeat(3000) } } }, auth())).json();
+      const body = await (
+        await post(
+          { query: 'query($f: EnterpriseFilter) { enterprises(filter: $f) { totalCount } }', variables: { f: { nameContains: '%_'.repeat(3000) } } },
+          auth(),
+        )
+      ).json();
       expect(body.errors[0]).toMatchObject({ message: 'filter.nameContains has 6000 characters; the limit is 100', extensions: { code: 'BAD_USER_INPUT' } });
     });
 
     it('while a well-behaved client keeps getting answers', async () => {
       let depth = 'code';
       for (let i = 0; i < 49; i++) depth = `parent { ${depth} }`;
-      const hostile = Array.from({ length: 40 }, (_, i) => post(i % 2 ? { query: `{ divisions { ${depth} } }` } : { query: `{ ${Array.from({ length: 5000 }, (_, j) => `a${j}: __typename`).join(' ')} }` }, auth()).then((r) => r.status));
+      const hostile = Array.from({ length: 40 }, (_, i) =>
+        post(
+          i % 2 ? { query: `{ divisions { ${depth} } }` } : { query: `{ ${Array.from({ length: 5000 }, (_, j) => `a${j}: __typename`).join(' ')} }` },
+          auth(),
+        ).then((r) => r.status),
+      );
       const good: Promise<number>[] = [];
-      for (let i = 0; i < 20; i++) good.push(hub.graphql('{ enterprises(first: 10) { totalCount edges { node { creditCode } } } }').then((r) => (r.errors ? 500 : r.data.enterprises.totalCount)));
+      for (let i = 0; i < 20; i++)
+        good.push(
+          hub.graphql('{ enterprises(first: 10) { totalCount edges { node { creditCode } } } }').then((r) => (r.errors ? 500 : r.data.enterprises.totalCount)),
+        );
       const [h, g] = await Promise.all([Promise.all(hostile), Promise.all(good)]);
       expect(h.every((s) => s === 400)).toBe(true);
       expect(g.every((n) => n === 200)).toBe(true);
@@ -126,11 +141,24 @@ describe('security: keys, roles, hostile queries, audit', () => {
     let qingdao: string;
 
     beforeAll(async () => {
-      const pick = async (city: string) => (await hub.tdb.db.pool.query(`select credit_code from enterprise where city_code = $1 limit 1`, [city])).rows[0].credit_code;
+      const pick = async (city: string) =>
+        (await hub.tdb.db.pool.query(`select credit_code from enterprise where city_code = $1 limit 1`, [city])).rows[0].credit_code;
       jinan = await pick('370100');
       qingdao = await pick('370200');
-      const bad = (code: string, n: number) => ({ caseNo: `鲁环罚〔2026〕SEC${n}号`, creditCode: code, decisionDate: '2026-04-10', amount: 'abc', dailyConsecutive: false, status: 'DECIDED', modifiedAt: '2026-04-10T09:00:00+08:00' });
-      const res = await fetch(`${hub.sim.url}/admin/records/penalty`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([bad(jinan, 1), bad(qingdao, 2)]) });
+      const bad = (code: string, n: number) => ({
+        caseNo: `鲁环罚〔2026〕SEC${n}号`,
+        creditCode: code,
+        decisionDate: '2026-04-10',
+        amount: 'abc',
+        dailyConsecutive: false,
+        status: 'DECIDED',
+        modifiedAt: '2026-04-10T09:00:00+08:00',
+      });
+      const res = await fetch(`${hub.sim.url}/admin/records/penalty`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([bad(jinan, 1), bad(qingdao, 2)]),
+      });
       expect(res.status).toBe(200);
       const s = await hub.services.runner.run('penalty');
       expect(s.quarantined).toBeGreaterThanOrEqual(2);
@@ -168,11 +196,23 @@ describe('security: keys, roles, hostile queries, audit', () => {
       const ok = await hub.graphqlAs(steward, `mutation Run { runConnector(id: "penalty") { status fetched } }`);
       expect(ok.errors).toBeUndefined();
       expect(ok.data.runConnector.status).toBe('SUCCEEDED');
-      const audit = await hub.tdb.db.pool.query(`select caller_name, role, division_code, operation_name, outcome, error, client_address, request_id from audit_log order by id`);
-      expect(audit.rows).toEqual(expect.arrayContaining([
-        expect.objectContaining({ role: 'STEWARD', division_code: '370102', outcome: 'ERROR', error: expect.stringMatching(/province-level/) }),
-        expect.objectContaining({ caller_name: 'test STEWARD 370000', role: 'STEWARD', division_code: '370000', operation_name: 'Run', outcome: 'OK', client_address: expect.stringMatching(/127\.0\.0\.1/), request_id: expect.any(String) }),
-      ]));
+      const audit = await hub.tdb.db.pool.query(
+        `select caller_name, role, division_code, operation_name, outcome, error, client_address, request_id from audit_log order by id`,
+      );
+      expect(audit.rows).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ role: 'STEWARD', division_code: '370102', outcome: 'ERROR', error: expect.stringMatching(/province-level/) }),
+          expect.objectContaining({
+            caller_name: 'test STEWARD 370000',
+            role: 'STEWARD',
+            division_code: '370000',
+            operation_name: 'Run',
+            outcome: 'OK',
+            client_address: expect.stringMatching(/127\.0\.0\.1/),
+            request_id: expect.any(String),
+          }),
+        ]),
+      );
     });
 
     it('loading a rule set takes an ADMIN and says what is wrong with the document', async () => {
@@ -188,7 +228,11 @@ describe('security: keys, roles, hostile queries, audit', () => {
     const { startHttpServer } = await import('../src/server/http.server');
     const closed = await startHttpServer(hub.services, { port: 0, host: '127.0.0.1', introspection: false });
     try {
-      const res = await fetch(`http://127.0.0.1:${closed.port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.adminKey}` }, body: JSON.stringify({ query: '{ __schema { types { name } } }' }) });
+      const res = await fetch(`http://127.0.0.1:${closed.port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.adminKey}` },
+        body: JSON.stringify({ query: '{ __schema { types { name } } }' }),
+      });
       const body = await res.json();
       expect(body.errors[0].message).toMatch(/introspection/i);
     } finally {

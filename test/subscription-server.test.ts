@@ -34,11 +34,18 @@ describe('subscription server', () => {
     await hub.close();
   });
 
-  function connect(params: Record<string, unknown> = { Authorization: `Bearer ${key}` }, path = '/graphql'): { client: Client; closed: Promise<{ code: number; reason: string }> } {
+  function connect(
+    params: Record<string, unknown> = { Authorization: `Bearer ${key}` },
+    path = '/graphql',
+  ): { client: Client; closed: Promise<{ code: number; reason: string }> } {
     let onClosed!: (e: { code: number; reason: string }) => void;
     const closed = new Promise<{ code: number; reason: string }>((r) => (onClosed = r));
     const client = createClient({
-      url: `ws://127.0.0.1:${port}${path}`, webSocketImpl: WebSocket, connectionParams: params, retryAttempts: 0, lazy: false,
+      url: `ws://127.0.0.1:${port}${path}`,
+      webSocketImpl: WebSocket,
+      connectionParams: params,
+      retryAttempts: 0,
+      lazy: false,
       on: { closed: (e) => onClosed({ code: (e as { code: number }).code, reason: String((e as { reason: string }).reason) }) },
       onNonLazyError: () => undefined,
     });
@@ -73,7 +80,8 @@ describe('subscription server', () => {
     const { client } = connect();
     const q = 'subscription { warningRaised { id } }';
     const earlier: unknown[] = [];
-    for (let i = 0; i < 2; i++) client.subscribe({ query: q }, { next: (v) => earlier.push(v), error: (e) => earlier.push(e), complete: () => earlier.push('complete') });
+    for (let i = 0; i < 2; i++)
+      client.subscribe({ query: q }, { next: (v) => earlier.push(v), error: (e) => earlier.push(e), complete: () => earlier.push('complete') });
     // The server handles a connection's messages in order: the third is refused, the first two keep running.
     const third = (await firstOutcome(client, q)) as { message: string }[];
     expect(third.map((e) => e.message)).toEqual(['at most 2 subscriptions may be open on one connection']);

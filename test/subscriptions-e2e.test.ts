@@ -24,15 +24,29 @@ const B = withCheckChar(`91${SHIZHONG}MAE2E0002`);
 
 function permitRecord(c: string) {
   return {
-    creditCode: c, name: `推送测试企业${c.slice(-4)}`, divisionCode: c.slice(2, 8), address: '测试路1号', longitude: 117, latitude: 36.6,
-    industryCode: 'C2614', supervisionLevel: 'PROVINCIAL_KEY', managementClass: 'KEY', basin: 'YELLOW_RIVER',
-    pollutionTypes: ['AIR'], airSources: [], monitoringFacilities: [],
+    creditCode: c,
+    name: `推送测试企业${c.slice(-4)}`,
+    divisionCode: c.slice(2, 8),
+    address: '测试路1号',
+    longitude: 117,
+    latitude: 36.6,
+    industryCode: 'C2614',
+    supervisionLevel: 'PROVINCIAL_KEY',
+    managementClass: 'KEY',
+    basin: 'YELLOW_RIVER',
+    pollutionTypes: ['AIR'],
+    airSources: [],
+    monitoringFacilities: [],
     permits: [{ permitNo: `${c}001P`, validFrom: addDays(T, -400), validTo: addDays(T, 400), status: 'VALID' }],
     updatedAt: `${addDays(T, -1)}T08:00:00+08:00`,
   };
 }
 
-interface Received { warnings: any[]; scores: any[]; errors: unknown[] }
+interface Received {
+  warnings: any[];
+  scores: any[];
+  errors: unknown[];
+}
 
 function subscriber(port: number, key: string): { client: Client; got: Received; ready: Promise<void> } {
   const got: Received = { warnings: [], scores: [], errors: [] };
@@ -76,7 +90,11 @@ describe('warnings and scores pushed across processes', () => {
     sim = await startSimulator({ port: 0, enterprises: 0 });
     tdb = await createTestDatabase();
     env = { DATABASE_URL: tdb.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_LEVEL: 'info' };
-    await fetch(`${sim.url}/admin/records/permit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([permitRecord(A), permitRecord(B)]) });
+    await fetch(`${sim.url}/admin/records/permit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([permitRecord(A), permitRecord(B)]),
+    });
     const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url }), tdb.db);
     await services.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring']);
     keys = {
@@ -111,8 +129,24 @@ describe('warnings and scores pushed across processes', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([
-        { record_id: 'ENF-E2E-1', kind: 'MEASURE', credit_code: A, date: T, measure_type: 'SUSPEND_PRODUCTION', status: 'ACTIVE', modified_at: `${T}T09:00:00+08:00` },
-        { record_id: 'ENF-E2E-2', kind: 'MEASURE', credit_code: A, date: T, measure_type: 'TRANSFER_CRIMINAL', status: 'ACTIVE', modified_at: `${T}T09:05:00+08:00` },
+        {
+          record_id: 'ENF-E2E-1',
+          kind: 'MEASURE',
+          credit_code: A,
+          date: T,
+          measure_type: 'SUSPEND_PRODUCTION',
+          status: 'ACTIVE',
+          modified_at: `${T}T09:00:00+08:00`,
+        },
+        {
+          record_id: 'ENF-E2E-2',
+          kind: 'MEASURE',
+          credit_code: A,
+          date: T,
+          measure_type: 'TRANSFER_CRIMINAL',
+          status: 'ACTIVE',
+          modified_at: `${T}T09:05:00+08:00`,
+        },
       ]),
     });
     expect(r.status).toBeLessThan(300);
@@ -145,7 +179,10 @@ describe('warnings and scores pushed across processes', () => {
       const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query: 'mutation($id: ID!) { acknowledgeWarning(id: $id, note: "on it") { status acknowledgedBy acknowledgeNote } }', variables: { id } }),
+        body: JSON.stringify({
+          query: 'mutation($id: ID!) { acknowledgeWarning(id: $id, note: "on it") { status acknowledgedBy acknowledgeNote } }',
+          variables: { id },
+        }),
       });
       return res.json() as Promise<any>;
     };
@@ -158,7 +195,10 @@ describe('warnings and scores pushed across processes', () => {
     for (const params of [{}, { Authorization: 'Bearer hub_nope_nope' }]) {
       const closed = await new Promise<{ code: number; reason: string }>((resolve) => {
         const c = createClient({
-          url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, connectionParams: params, retryAttempts: 0,
+          url: `ws://127.0.0.1:${port}/graphql`,
+          webSocketImpl: WebSocket,
+          connectionParams: params,
+          retryAttempts: 0,
           on: { closed: (e) => resolve({ code: (e as { code: number }).code, reason: String((e as { reason: string }).reason) }) },
         });
         c.subscribe({ query: 'subscription { warningRaised { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });

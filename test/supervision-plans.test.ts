@@ -23,14 +23,26 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-plans-'));
 
 beforeAll(async () => {
   hub = await startTestHub({ sim: { enterprises: 1500, seed: 19, today: '2026-11-30' } });
-  await hub.services.declarativeConnectors.register(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'connectors', 'credit-rating.declarative.json'), 'utf8')));
+  await hub.services.declarativeConnectors.register(
+    JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'connectors', 'credit-rating.declarative.json'), 'utf8')),
+  );
   const runs = await hub.services.runner.syncAll(['permit', 'monitoring', 'credit-rating', 'enforcement', 'penalty']);
   expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
-  const c = await hub.tdb.db.pool.query<{ city_code: string; n: number }>(`select city_code, count(*)::int as n from enterprise group by city_code order by n desc, city_code limit 1`);
+  const c = await hub.tdb.db.pool.query<{ city_code: string; n: number }>(
+    `select city_code, count(*)::int as n from enterprise group by city_code order by n desc, city_code limit 1`,
+  );
   city = c.rows[0].city_code;
-  counties = (await hub.tdb.db.pool.query<{ d: string }>(`select distinct division_code as d from enterprise where city_code = $1 order by d`, [city])).rows.map((r) => r.d);
+  counties = (
+    await hub.tdb.db.pool.query<{ d: string }>(`select distinct division_code as d from enterprise where city_code = $1 order by d`, [city])
+  ).rows.map((r) => r.d);
   small = counties[0];
-  conflicted = (await hub.tdb.db.pool.query<{ c: string }>(`select credit_code as c from enterprise where division_code = $1 and risk_level = 'HIGH' order by credit_code limit 1`, [counties[counties.length - 1]])).rows[0]?.c ?? '';
+  conflicted =
+    (
+      await hub.tdb.db.pool.query<{ c: string }>(
+        `select credit_code as c from enterprise where division_code = $1 and risk_level = 'HIGH' order by credit_code limit 1`,
+        [counties[counties.length - 1]],
+      )
+    ).rows[0]?.c ?? '';
   // every county of the city: 10 inspectors of capacity 30; the first county only 2 of capacity 1 (a shortfall)
   const lines = ['id,name,divisionCode,capacityPerQuarter,conflicts'];
   for (const county of counties) {
@@ -80,8 +92,11 @@ describe('random-inspection plans', () => {
       [city, plan.planDate],
     );
     const drawn = await pool.query<{ division_code: string; class_code: string; n: number }>(
-      `select division_code, class_code, count(*)::int as n from inspection_plan_item where plan_id = $1 group by 1, 2`, [planId]);
-    const get = (rows: { division_code: string; n: number }[], county: string, key: (r: any) => boolean) => rows.find((r) => r.division_code === county && key(r))?.n ?? 0;
+      `select division_code, class_code, count(*)::int as n from inspection_plan_item where plan_id = $1 group by 1, 2`,
+      [planId],
+    );
+    const get = (rows: { division_code: string; n: number }[], county: string, key: (r: any) => boolean) =>
+      rows.find((r) => r.division_code === county && key(r))?.n ?? 0;
     let checkedB = 0;
     for (const county of counties.filter((c) => c !== small)) {
       const want = (cls: string) => get(expected.rows, county, (r) => r.cls === cls);
@@ -95,7 +110,9 @@ describe('random-inspection plans', () => {
     expect(checkedB).toBeGreaterThan(0);
     const excluded = await pool.query<{ n: number }>(
       `select count(*)::int as n from inspection_plan_item i join enforcement_record r on r.credit_code = i.credit_code
-        where i.plan_id = $1 and r.kind = 'INSPECTION' and r.status = 'ACTIVE' and r.event_date > $2::date - 30 and r.event_date <= $2::date`, [planId, plan.planDate]);
+        where i.plan_id = $1 and r.kind = 'INSPECTION' and r.status = 'ACTIVE' and r.event_date > $2::date - 30 and r.event_date <= $2::date`,
+      [planId, plan.planDate],
+    );
     expect(excluded.rows[0].n).toBe(0);
   });
 
@@ -106,14 +123,21 @@ describe('random-inspection plans', () => {
         where i.plan_id = $1 and i.division_code <> $2
           and (cardinality(i.inspector_ids) <> 2 or i.inspector_ids[1] = i.inspector_ids[2]
                or exists (select 1 from unnest(i.inspector_ids) x join inspector s on s.id = x
-                           where s.division_code <> i.division_code or i.credit_code = any (s.conflicts)))`, [planId, small]);
+                           where s.division_code <> i.division_code or i.credit_code = any (s.conflicts)))`,
+      [planId, small],
+    );
     expect(bad.rows[0].n).toBe(0);
     const over = await pool.query<{ n: number }>(
       `select count(*)::int as n from (select x, count(*) c from inspection_plan_item i cross join unnest(i.inspector_ids) x where i.plan_id = $1 group by x) u
-        join inspector s on s.id = u.x where u.c > s.capacity_per_quarter`, [planId]);
+        join inspector s on s.id = u.x where u.c > s.capacity_per_quarter`,
+      [planId],
+    );
     expect(over.rows[0].n).toBe(0);
     if (conflicted) {
-      const item = await pool.query<{ ids: string[] }>(`select inspector_ids as ids from inspection_plan_item where plan_id = $1 and credit_code = $2`, [planId, conflicted]);
+      const item = await pool.query<{ ids: string[] }>(`select inspector_ids as ids from inspection_plan_item where plan_id = $1 and credit_code = $2`, [
+        planId,
+        conflicted,
+      ]);
       const county = counties[counties.length - 1];
       expect([...item.rows[0].ids].sort()).toEqual([`I${county}-8`, `I${county}-9`]);
     }
@@ -122,9 +146,13 @@ describe('random-inspection plans', () => {
   it('reports a capacity shortfall: the small county keeps every 100 % enterprise and draws none of the others', async () => {
     const plan = (await hub.services.inspectionPlans.plan(planId, PROVINCE))!;
     const rep = plan.counties.find((c) => c.divisionCode === small)!;
-    const classA = (await hub.tdb.db.pool.query<{ n: number }>(
-      `select count(*)::int as n from inspection_plan_pool where plan_id = $1 and division_code = $2 and (risk_level = 'HIGH' or credit_level in ('black','red'))
-          and (last_inspection is null or last_inspection <= $3::date - 30)`, [planId, small, plan.planDate])).rows[0].n;
+    const classA = (
+      await hub.tdb.db.pool.query<{ n: number }>(
+        `select count(*)::int as n from inspection_plan_pool where plan_id = $1 and division_code = $2 and (risk_level = 'HIGH' or credit_level in ('black','red'))
+          and (last_inspection is null or last_inspection <= $3::date - 30)`,
+        [planId, small, plan.planDate],
+      )
+    ).rows[0].n;
     expect(rep.capacity).toBe(2);
     expect(rep.budget).toBe(1);
     expect(rep.drawn.A).toBe(classA);
@@ -132,7 +160,12 @@ describe('random-inspection plans', () => {
     expect(rep.shortfall).toBe(rep.target.A + rep.target.B + rep.target.C - rep.drawn.A - rep.drawn.B - rep.drawn.C);
     expect(rep.shortfall).toBeGreaterThan(0);
     expect(rep.unstaffed).toBe(Math.max(0, classA - 1));
-    const empty = (await hub.tdb.db.pool.query<{ n: number }>(`select count(*)::int as n from inspection_plan_item where plan_id = $1 and division_code = $2 and cardinality(inspector_ids) = 0`, [planId, small])).rows[0].n;
+    const empty = (
+      await hub.tdb.db.pool.query<{ n: number }>(
+        `select count(*)::int as n from inspection_plan_item where plan_id = $1 and division_code = $2 and cardinality(inspector_ids) = 0`,
+        [planId, small],
+      )
+    ).rows[0].n;
     expect(empty).toBe(rep.unstaffed);
   });
 
@@ -175,13 +208,19 @@ describe('random-inspection plans', () => {
     const plans = hub.services.inspectionPlans;
     const countyScope: Scope = { divisionCode: counties[1], level: 'COUNTY' };
     await expect(plans.draw({ quarter: '2027Q1', divisionCode: city, seed: 's' }, countyScope, 'test')).rejects.toThrow(/outside your jurisdiction/);
-    const other = (await hub.tdb.db.pool.query<{ code: string }>(`select code from division where level = 'CITY' and code <> $1 order by code limit 1`, [city])).rows[0].code;
+    const other = (await hub.tdb.db.pool.query<{ code: string }>(`select code from division where level = 'CITY' and code <> $1 order by code limit 1`, [city]))
+      .rows[0].code;
     const otherScope: Scope = { divisionCode: other, level: 'CITY' };
     expect(await plans.plan(planId, otherScope)).toBeNull();
     expect((await plans.plans(otherScope)).length).toBe(0);
     expect((await plans.plans(countyScope)).map((p) => p.id)).toContain(planId);
     const page = await plans.items(planId, countyScope, 1000, null);
-    const inCounty = (await hub.tdb.db.pool.query<{ n: number }>(`select count(*)::int as n from inspection_plan_item where plan_id = $1 and division_code = $2`, [planId, counties[1]])).rows[0].n;
+    const inCounty = (
+      await hub.tdb.db.pool.query<{ n: number }>(`select count(*)::int as n from inspection_plan_item where plan_id = $1 and division_code = $2`, [
+        planId,
+        counties[1],
+      ])
+    ).rows[0].n;
     expect(page.totalCount).toBe(inCounty);
     expect(page.rows.every((r) => r.divisionCode === counties[1])).toBe(true);
   });
@@ -192,7 +231,12 @@ describe('random-inspection plans', () => {
     const q = `query($id: ID!) { inspectionPlan(id: $id) { id quarter digest items(first: 500) { totalCount edges { node { class status enterprise { creditCode } inspectors { id name } } } } } }`;
     const r = await hub.graphqlAs(key, q, { id: planId });
     expect(r.errors).toBeUndefined();
-    const inCounty = (await hub.tdb.db.pool.query<{ n: number }>(`select count(*)::int as n from inspection_plan_item where plan_id = $1 and division_code = $2`, [planId, county])).rows[0].n;
+    const inCounty = (
+      await hub.tdb.db.pool.query<{ n: number }>(`select count(*)::int as n from inspection_plan_item where plan_id = $1 and division_code = $2`, [
+        planId,
+        county,
+      ])
+    ).rows[0].n;
     expect(r.data.inspectionPlan.items.totalCount).toBe(inCounty);
     expect(r.data.inspectionPlan.items.edges).toHaveLength(inCounty);
     for (const e of r.data.inspectionPlan.items.edges) {
@@ -201,7 +245,12 @@ describe('random-inspection plans', () => {
     }
     const draw = await hub.graphqlAs(key, `mutation { drawInspectionPlan(input: { quarter: "2027Q1", divisionCode: "${city}", seed: "s" }) { id } }`);
     expect(draw.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const other = (await hub.tdb.db.pool.query<{ code: string }>(`select code from division where level = 'COUNTY' and substr(code, 1, 4) <> substr($1, 1, 4) order by code limit 1`, [city])).rows[0].code;
+    const other = (
+      await hub.tdb.db.pool.query<{ code: string }>(
+        `select code from division where level = 'COUNTY' and substr(code, 1, 4) <> substr($1, 1, 4) order by code limit 1`,
+        [city],
+      )
+    ).rows[0].code;
     const outside = await hub.graphqlAs(await hub.createKey(other, 'BUREAU'), q, { id: planId });
     expect(outside.data.inspectionPlan).toBeNull();
     const page = await fetch(`http://127.0.0.1:${hub.server!.port}/plans/${planId}`);

@@ -27,7 +27,9 @@ describe('hub sync while a connector is running elsewhere', () => {
     // A source that accepts requests and never answers: the enforcement run in this process holds its connector.
     silent = http.createServer(() => undefined);
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    await tdb.db.pool.query(`update connector set config = $1 where id = 'enforcement'`, [{ baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` }]);
+    await tdb.db.pool.query(`update connector set config = $1 where id = 'enforcement'`, [
+      { baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` },
+    ]);
   });
   afterAll(async () => {
     silent?.closeAllConnections();
@@ -38,7 +40,11 @@ describe('hub sync while a connector is running elsewhere', () => {
 
   it('skips the busy connector, runs the rest, says so, and exits 3', async () => {
     const holding: Promise<RunSummary> = services.runner.run('enforcement', 'schedule', { skipPostSync: true });
-    await until(async () => (await tdb.db.pool.query(`select 1 from connector_run where connector_id = 'enforcement' and status = 'RUNNING'`)).rowCount === 1, 20_000, 'the holding run');
+    await until(
+      async () => (await tdb.db.pool.query(`select 1 from connector_run where connector_id = 'enforcement' and status = 'RUNNING'`)).rowCount === 1,
+      20_000,
+      'the holding run',
+    );
 
     const sync = spawnHub(['sync'], { DATABASE_URL: tdb.url, HUB_SOURCES_URL: sim.url, LOG_LEVEL: 'warn', LOG_FORMAT: 'text' });
     const code = await sync.exited;

@@ -9,9 +9,21 @@ import { TestHub, startTestHub } from './support/test-hub';
  * local tags that exist only inside their division.
  */
 
-const INDUSTRY_PREFIXES: [string, string][] = [['D4411', 'thermal-power'], ['C31', 'steel'], ['C3011', 'cement'], ['C26', 'chemical'], ['C22', 'paper'],
-  ['C27', 'pharma'], ['C1713', 'dyeing'], ['C1723', 'dyeing'], ['C1733', 'dyeing'], ['C1743', 'dyeing'], ['C1752', 'dyeing'], ['C1762', 'dyeing'],
-  ['C3360', 'electroplating']];
+const INDUSTRY_PREFIXES: [string, string][] = [
+  ['D4411', 'thermal-power'],
+  ['C31', 'steel'],
+  ['C3011', 'cement'],
+  ['C26', 'chemical'],
+  ['C22', 'paper'],
+  ['C27', 'pharma'],
+  ['C1713', 'dyeing'],
+  ['C1723', 'dyeing'],
+  ['C1733', 'dyeing'],
+  ['C1743', 'dyeing'],
+  ['C1752', 'dyeing'],
+  ['C1762', 'dyeing'],
+  ['C3360', 'electroplating'],
+];
 const kebab = (s: string) => s.toLowerCase().replace(/_/g, '-');
 
 /** The tags domain.md §4 gives an enterprise, computed in JS from its facts. */
@@ -50,8 +62,12 @@ async function allCodes(hub: TestHub, filter: unknown, key?: string): Promise<st
 describe('tags: catalogue, derivation, search, manual and local tags', () => {
   let hub: TestHub;
   const q = (sql: string, params: unknown[] = []) => hub.tdb.db.pool.query(sql, params).then((r) => r.rows);
-  const tagsOfAll = async () => new Map((await q(`select s.credit_code, array(select t.code from unnest(s.tag_ids) x join tag t on t.id = x order by t.code) codes from enterprise_tags s`))
-    .map((r: any) => [r.credit_code, r.codes as string[]]));
+  const tagsOfAll = async () =>
+    new Map(
+      (await q(`select s.credit_code, array(select t.code from unnest(s.tag_ids) x join tag t on t.id = x order by t.code) codes from enterprise_tags s`)).map(
+        (r: any) => [r.credit_code, r.codes as string[]],
+      ),
+    );
 
   beforeAll(async () => {
     hub = await startTestHub({ sim: { enterprises: 700, seed: 5, today: '2026-11-30' } });
@@ -76,8 +92,11 @@ describe('tags: catalogue, derivation, search, manual and local tags', () => {
 
   it('derives for every enterprise exactly the tags of domain.md §4 (longest industry prefix, latest credit, online from monitoring, unmonitored)', async () => {
     const ents = await q(`select * from enterprise`);
-    const credit = new Map((await q(`select distinct on (credit_code) credit_code, level from credit_rating order by credit_code, rated_on desc, source_updated_at desc nulls last`))
-      .map((r: any) => [r.credit_code, r.level]));
+    const credit = new Map(
+      (
+        await q(`select distinct on (credit_code) credit_code, level from credit_rating order by credit_code, rated_on desc, source_updated_at desc nulls last`)
+      ).map((r: any) => [r.credit_code, r.level]),
+    );
     const reported = new Set((await q(`select distinct credit_code from monitoring_day`)).map((r: any) => r.credit_code));
     const actual = await tagsOfAll();
     expect(actual.size).toBe(ents.length);
@@ -99,14 +118,20 @@ describe('tags: catalogue, derivation, search, manual and local tags', () => {
 
   it('records the source of a derived tag: the rule and its field', async () => {
     const e = (await q(`select credit_code from enterprise where industry_code = 'C3360' limit 1`))[0];
-    const r = await hub.graphql(`query($c: String!) { enterprise(creditCode: $c) { tags(category: INDUSTRY) { code source sourceKind } } }`, { c: e.credit_code });
-    expect(r.data.enterprise.tags).toEqual([{ code: 'INDUSTRY/electroplating', sourceKind: 'DERIVED', source: expect.stringMatching(/industry_code starts with C3360/) }]);
+    const r = await hub.graphql(`query($c: String!) { enterprise(creditCode: $c) { tags(category: INDUSTRY) { code source sourceKind } } }`, {
+      c: e.credit_code,
+    });
+    expect(r.data.enterprise.tags).toEqual([
+      { code: 'INDUSTRY/electroplating', sourceKind: 'DERIVED', source: expect.stringMatching(/industry_code starts with C3360/) },
+    ]);
   });
 
   it("the seed's search (黄标 + 固废危废) returns exactly the yellow-credit solid/hazardous-waste enterprises, by label and by code", async () => {
-    const truth = (await q(`select e.credit_code from enterprise e
+    const truth = (
+      await q(`select e.credit_code from enterprise e
         join lateral (select level from credit_rating r where r.credit_code = e.credit_code order by rated_on desc, source_updated_at desc nulls last limit 1) c on true
-       where c.level = 'yellow' and 'SOLID_HAZARDOUS_WASTE' = any(e.pollution_types) order by 1`)).map((r: any) => r.credit_code);
+       where c.level = 'yellow' and 'SOLID_HAZARDOUS_WASTE' = any(e.pollution_types) order by 1`)
+    ).map((r: any) => r.credit_code);
     expect(truth.length).toBeGreaterThan(5);
     expect(await allCodes(hub, { tags: { all: ['黄标', '固废危废'] } })).toEqual(truth);
     expect(await allCodes(hub, { tags: { all: ['CREDIT/yellow', 'POLLUTION/solid-hazardous-waste'] } })).toEqual(truth);
@@ -120,15 +145,32 @@ describe('tags: catalogue, derivation, search, manual and local tags', () => {
     const rows = await q(`select credit_code, city_code, risk_level, score from enterprise`);
     const has = (c: string, t: string) => tags.get(c)!.includes(t);
     const cases: { filter: any; pred: (r: any) => boolean }[] = [
-      { filter: { tags: { any: ['国控重点', 'SUPERVISION/provincial-key'] } }, pred: (r) => has(r.credit_code, 'SUPERVISION/national-key') || has(r.credit_code, 'SUPERVISION/provincial-key') },
-      { filter: { tags: { all: ['废水'], none: ['黄标', 'MONITORING/unmonitored'] } },
-        pred: (r) => has(r.credit_code, 'POLLUTION/water') && !has(r.credit_code, 'CREDIT/yellow') && !has(r.credit_code, 'MONITORING/unmonitored') },
-      { filter: { tags: { all: ['化工'], any: ['涉VOCs', '燃煤锅炉'], none: ['重点管理'] }, divisionCode: '370100' },
-        pred: (r) => r.city_code === '370100' && has(r.credit_code, 'INDUSTRY/chemical') && (has(r.credit_code, 'AIR/vocs') || has(r.credit_code, 'AIR/coal-boiler')) && !has(r.credit_code, 'PERMIT_CLASS/key') },
-      { filter: { tags: { none: ['其他行业'] }, riskLevels: ['LOW'], scoreMin: 90 }, pred: (r) => !has(r.credit_code, 'INDUSTRY/other-industry') && r.risk_level === 'LOW' && r.score >= 90 },
+      {
+        filter: { tags: { any: ['国控重点', 'SUPERVISION/provincial-key'] } },
+        pred: (r) => has(r.credit_code, 'SUPERVISION/national-key') || has(r.credit_code, 'SUPERVISION/provincial-key'),
+      },
+      {
+        filter: { tags: { all: ['废水'], none: ['黄标', 'MONITORING/unmonitored'] } },
+        pred: (r) => has(r.credit_code, 'POLLUTION/water') && !has(r.credit_code, 'CREDIT/yellow') && !has(r.credit_code, 'MONITORING/unmonitored'),
+      },
+      {
+        filter: { tags: { all: ['化工'], any: ['涉VOCs', '燃煤锅炉'], none: ['重点管理'] }, divisionCode: '370100' },
+        pred: (r) =>
+          r.city_code === '370100' &&
+          has(r.credit_code, 'INDUSTRY/chemical') &&
+          (has(r.credit_code, 'AIR/vocs') || has(r.credit_code, 'AIR/coal-boiler')) &&
+          !has(r.credit_code, 'PERMIT_CLASS/key'),
+      },
+      {
+        filter: { tags: { none: ['其他行业'] }, riskLevels: ['LOW'], scoreMin: 90 },
+        pred: (r) => !has(r.credit_code, 'INDUSTRY/other-industry') && r.risk_level === 'LOW' && r.score >= 90,
+      },
     ];
     for (const c of cases) {
-      const expected = rows.filter(c.pred).map((r: any) => r.credit_code).sort();
+      const expected = rows
+        .filter(c.pred)
+        .map((r: any) => r.credit_code)
+        .sort();
       expect(expected.length).toBeGreaterThan(0);
       expect(await allCodes(hub, c.filter)).toEqual(expected);
     }
@@ -142,13 +184,28 @@ describe('tags: catalogue, derivation, search, manual and local tags', () => {
 
   it('attaches and detaches by hand with who, when and why; a detached derived tag stays detached across retags until re-attached', async () => {
     const key = await hub.createKey('370100', 'BUREAU');
-    const e = (await q(`select e.credit_code from enterprise e join enterprise_tags s using (credit_code) join tag t on t.id = any(s.tag_ids)
-      where e.city_code = '370100' and t.code = 'POLLUTION/air' order by 1 limit 1`))[0].credit_code;
+    const e = (
+      await q(`select e.credit_code from enterprise e join enterprise_tags s using (credit_code) join tag t on t.id = any(s.tag_ids)
+      where e.city_code = '370100' and t.code = 'POLLUTION/air' order by 1 limit 1`)
+    )[0].credit_code;
     const TAGS = `query($c: String!) { enterprise(creditCode: $c) { tags { code sourceKind attachedBy reason } tagChanges { tagCode action actor reason wasPresent actorDivision } } }`;
-    const att = await hub.graphqlAs(key, `mutation($c: String!) { attachTag(creditCode: $c, tag: "黑标", reason: "现场检查发现偷排") { creditCode tags(category: CREDIT) { code sourceKind attachedBy reason } } }`, { c: e });
+    const att = await hub.graphqlAs(
+      key,
+      `mutation($c: String!) { attachTag(creditCode: $c, tag: "黑标", reason: "现场检查发现偷排") { creditCode tags(category: CREDIT) { code sourceKind attachedBy reason } } }`,
+      { c: e },
+    );
     expect(att.errors).toBeUndefined();
-    expect(att.data.attachTag.tags).toContainEqual({ code: 'CREDIT/black', sourceKind: 'MANUAL', attachedBy: 'test BUREAU 370100', reason: '现场检查发现偷排' });
-    const det = await hub.graphqlAs(key, `mutation($c: String!) { detachTag(creditCode: $c, tag: "POLLUTION/air", reason: "已拆除废气排口") { tags { code } } }`, { c: e });
+    expect(att.data.attachTag.tags).toContainEqual({
+      code: 'CREDIT/black',
+      sourceKind: 'MANUAL',
+      attachedBy: 'test BUREAU 370100',
+      reason: '现场检查发现偷排',
+    });
+    const det = await hub.graphqlAs(
+      key,
+      `mutation($c: String!) { detachTag(creditCode: $c, tag: "POLLUTION/air", reason: "已拆除废气排口") { tags { code } } }`,
+      { c: e },
+    );
     expect(det.errors).toBeUndefined();
     expect(det.data.detachTag.tags.map((t: any) => t.code)).not.toContain('POLLUTION/air');
     // Found by the manual tag, not by the detached one.
@@ -176,8 +233,10 @@ describe('tags: catalogue, derivation, search, manual and local tags', () => {
   it('refuses manual tags without a reason, from a partner, or on an enterprise outside the jurisdiction', async () => {
     const bureau = await hub.createKey('370100', 'BUREAU');
     const partner = await hub.createKey('370100', 'PARTNER');
-    const inside = (await q(`select credit_code from enterprise e where city_code = '370100'
-      and not exists (select 1 from tag_manual m where m.credit_code = e.credit_code) limit 1`))[0].credit_code;
+    const inside = (
+      await q(`select credit_code from enterprise e where city_code = '370100'
+      and not exists (select 1 from tag_manual m where m.credit_code = e.credit_code) limit 1`)
+    )[0].credit_code;
     const outside = (await q(`select credit_code from enterprise where city_code = '370200' limit 1`))[0].credit_code;
     const M = `mutation($c: String!, $r: String!) { attachTag(creditCode: $c, tag: "红标", reason: $r) { creditCode } }`;
     const p = await hub.graphqlAs(partner, M, { c: inside, r: '试图' });
@@ -196,16 +255,31 @@ describe('tags: catalogue, derivation, search, manual and local tags', () => {
     const cityKey = await hub.createKey('370200', 'BUREAU');
     const otherCounty = (await q(`select code from division where parent_code = '370200' and code <> $1 order by code limit 1`, [county]))[0].code;
     const otherKey = await hub.createKey(otherCounty, 'BUREAU');
-    const c = await hub.graphqlAs(countyKey, `mutation($d: String!) { createLocalTag(divisionCode: $d, slug: "river-patrol", label: "河长巡查重点", labelEn: "River patrol focus") { code category label divisionCode } }`, { d: county });
+    const c = await hub.graphqlAs(
+      countyKey,
+      `mutation($d: String!) { createLocalTag(divisionCode: $d, slug: "river-patrol", label: "河长巡查重点", labelEn: "River patrol focus") { code category label divisionCode } }`,
+      { d: county },
+    );
     expect(c.errors).toBeUndefined();
     expect(c.data.createLocalTag).toEqual({ code: `LOCAL/${county}-river-patrol`, category: 'LOCAL', label: '河长巡查重点', divisionCode: county });
-    const dup = await hub.graphqlAs(countyKey, `mutation($d: String!) { createLocalTag(divisionCode: $d, slug: "other", label: "黄标", labelEn: "x") { code } }`, { d: county });
+    const dup = await hub.graphqlAs(
+      countyKey,
+      `mutation($d: String!) { createLocalTag(divisionCode: $d, slug: "other", label: "黄标", labelEn: "x") { code } }`,
+      { d: county },
+    );
     expect(dup.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    const outsideCreate = await hub.graphqlAs(countyKey, `mutation { createLocalTag(divisionCode: "370100", slug: "x", label: "越权标签", labelEn: "x") { code } }`);
+    const outsideCreate = await hub.graphqlAs(
+      countyKey,
+      `mutation { createLocalTag(divisionCode: "370100", slug: "x", label: "越权标签", labelEn: "x") { code } }`,
+    );
     expect(outsideCreate.errors[0].extensions.code).toBe('FORBIDDEN');
 
     const e = (await q(`select credit_code from enterprise where division_code = $1 order by credit_code limit 1`, [county]))[0].credit_code;
-    const att = await hub.graphqlAs(countyKey, `mutation($c: String!) { attachTag(creditCode: $c, tag: "河长巡查重点", reason: "沿河排口") { tags(category: LOCAL) { code } } }`, { c: e });
+    const att = await hub.graphqlAs(
+      countyKey,
+      `mutation($c: String!) { attachTag(creditCode: $c, tag: "河长巡查重点", reason: "沿河排口") { tags(category: LOCAL) { code } } }`,
+      { c: e },
+    );
     expect(att.errors).toBeUndefined();
     expect(att.data.attachTag.tags).toEqual([{ code: `LOCAL/${county}-river-patrol` }]);
     expect(await allCodes(hub, { tags: { all: ['河长巡查重点'] } }, countyKey)).toEqual([e]);
@@ -215,7 +289,9 @@ describe('tags: catalogue, derivation, search, manual and local tags', () => {
       const s = await hub.graphqlAs(key, `{ enterprises(filter: {tags: {any: ["河长巡查重点"]}}) { totalCount } }`);
       expect(s.errors[0].extensions.code).toBe('BAD_USER_INPUT');
       expect(s.errors[0].message).toMatch(/河长巡查重点/);
-      const byCode = await hub.graphqlAs(key, `query($t: String!) { enterprises(filter: {tags: {none: [$t]}}) { totalCount } }`, { t: `LOCAL/${county}-river-patrol` });
+      const byCode = await hub.graphqlAs(key, `query($t: String!) { enterprises(filter: {tags: {none: [$t]}}) { totalCount } }`, {
+        t: `LOCAL/${county}-river-patrol`,
+      });
       expect(byCode.errors[0].extensions.code).toBe('BAD_USER_INPUT');
       expect((await hub.graphqlAs(key, `{ tags(category: LOCAL) { code } }`)).data.tags).toEqual([]);
       const seen = await hub.graphqlAs(key, `query($c: String!) { enterprise(creditCode: $c) { tags { code } tagChanges { tagCode } } }`, { c: e });
@@ -229,10 +305,15 @@ describe('tags: catalogue, derivation, search, manual and local tags', () => {
   });
 
   it('retags after a sync: a new credit rating moves the enterprise between credit tags', async () => {
-    const e = (await q(`select s.credit_code from enterprise_tags s join tag t on t.id = any(s.tag_ids) where t.code = 'CREDIT/green'
-      and not exists (select 1 from tag_manual m where m.credit_code = s.credit_code) order by 1 limit 1`))[0].credit_code;
-    const res = await fetch(`${hub.sim.url}/admin/records/credit`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([{ uscc: e, level: '红标', ratedOn: '2026-11-29' }]) });
+    const e = (
+      await q(`select s.credit_code from enterprise_tags s join tag t on t.id = any(s.tag_ids) where t.code = 'CREDIT/green'
+      and not exists (select 1 from tag_manual m where m.credit_code = s.credit_code) order by 1 limit 1`)
+    )[0].credit_code;
+    const res = await fetch(`${hub.sim.url}/admin/records/credit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ uscc: e, level: '红标', ratedOn: '2026-11-29' }]),
+    });
     expect(res.status).toBe(200);
     const runs = await hub.services.runner.syncAll(['credit-rating']);
     expect(runs[0].touched).toContain(e);

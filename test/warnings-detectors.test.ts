@@ -25,12 +25,23 @@ async function q(sql: string, values: unknown[] = []) {
 }
 
 async function enterprise(c: string, score = 100, risk = 'LOW') {
-  await q(`insert into enterprise (credit_code, name, division_code, score, risk_level) values ($1, $2, $3, $4, $5)`, [c, `企业${c.slice(-5)}`, c.slice(2, 8), score, risk]);
+  await q(`insert into enterprise (credit_code, name, division_code, score, risk_level) values ($1, $2, $3, $4, $5)`, [
+    c,
+    `企业${c.slice(-5)}`,
+    c.slice(2, 8),
+    score,
+    risk,
+  ]);
 }
 
 async function warningsOf(c: string, type?: string) {
-  return (await q(`select type, subject, status, severity, condition_holds, resolution, resolve_note, details from warning
-                    where credit_code = $1 and ($2::text is null or type = $2) order by id`, [c, type ?? null])).rows;
+  return (
+    await q(
+      `select type, subject, status, severity, condition_holds, resolution, resolve_note, details from warning
+                    where credit_code = $1 and ($2::text is null or type = $2) order by id`,
+      [c, type ?? null],
+    )
+  ).rows;
 }
 
 const detect = (codes: string[], today = T) => hub.services.warnings.detection.detect({ targets: { kind: 'codes', codes }, today });
@@ -38,7 +49,12 @@ const detect = (codes: string[], today = T) => hub.services.warnings.detection.d
 describe('EXCEED_TREND', () => {
   async function exceedDays(c: string, outlet: string, daysAgo: number[], pollutant = 'a21026') {
     for (const n of daysAgo) {
-      await q(`insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ($1, $2, $3, $4, 24, 3)`, [c, outlet, pollutant, addDays(T, -n)]);
+      await q(`insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ($1, $2, $3, $4, 24, 3)`, [
+        c,
+        outlet,
+        pollutant,
+        addDays(T, -n),
+      ]);
     }
   }
 
@@ -48,7 +64,11 @@ describe('EXCEED_TREND', () => {
     await enterprise(three);
     await enterprise(two);
     await exceedDays(three, 'DA001', [0, 3, 6]);
-    await exceedDays(three, 'DA001', [1, 2, 4, 5, 8].map((n) => n + 100)); // far outside both windows
+    await exceedDays(
+      three,
+      'DA001',
+      [1, 2, 4, 5, 8].map((n) => n + 100),
+    ); // far outside both windows
     await exceedDays(two, 'DA001', [0, 6]);
     await detect([three, two]);
     const w = await warningsOf(three);
@@ -96,7 +116,10 @@ describe('EXCEED_TREND', () => {
     await detect([c], addDays(T, 7)); // cleared
     expect((await warningsOf(c, 'EXCEED_TREND'))[0]).toMatchObject({ status: 'RESOLVED', resolution: 'MANUAL', condition_holds: false });
     await detect([c]); // back
-    expect(await warningsOf(c, 'EXCEED_TREND')).toMatchObject([{ status: 'RESOLVED', resolution: 'MANUAL' }, { status: 'OPEN', condition_holds: true }]);
+    expect(await warningsOf(c, 'EXCEED_TREND')).toMatchObject([
+      { status: 'RESOLVED', resolution: 'MANUAL' },
+      { status: 'OPEN', condition_holds: true },
+    ]);
   });
 });
 
@@ -171,7 +194,10 @@ describe('FORECAST_HIGH', () => {
     const flat = code('370211');
     await declining(high, 50);
     await enterprise(flat, 70, 'MEDIUM');
-    await q(`insert into score_history (credit_code, at, score, risk_level, rule_set_version, cause) values ($1, now() - interval '50 days', 70, 'MEDIUM', 'SD-2021', 'SYNC')`, [flat]);
+    await q(
+      `insert into score_history (credit_code, at, score, risk_level, rule_set_version, cause) values ($1, now() - interval '50 days', 70, 'MEDIUM', 'SD-2021', 'SYNC')`,
+      [flat],
+    );
     await detect([high, flat]);
     expect((await warningsOf(high)).filter((x) => x.type === 'FORECAST_HIGH')).toHaveLength(0);
     expect(await warningsOf(flat)).toHaveLength(0);
@@ -184,14 +210,21 @@ describe('DATA_GAP', () => {
     const gap1 = code('370302');
     await enterprise(gap2);
     await enterprise(gap1);
-    await q(`insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ($1, 'DA001', 'a21026', $2, 24, 0), ($3, 'DA001', 'a21026', $4, 24, 0)`,
-      [gap2, addDays(T, -3), gap1, addDays(T, -2)]);
+    await q(
+      `insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ($1, 'DA001', 'a21026', $2, 24, 0), ($3, 'DA001', 'a21026', $4, 24, 0)`,
+      [gap2, addDays(T, -3), gap1, addDays(T, -2)],
+    );
     await detect([gap2, gap1]);
     expect(await warningsOf(gap2)).toMatchObject([{ type: 'DATA_GAP', subject: 'DA001', details: { wholeDaysMissing: 2 } }]);
     expect(await warningsOf(gap1)).toHaveLength(0);
-    await q(`insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ($1, 'DA001', 'a21026', $2, 24, 0)`, [gap2, addDays(T, -1)]);
+    await q(`insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ($1, 'DA001', 'a21026', $2, 24, 0)`, [
+      gap2,
+      addDays(T, -1),
+    ]);
     await detect([gap2]);
-    expect(await warningsOf(gap2)).toMatchObject([{ status: 'RESOLVED', resolution: 'CONDITION_CLEARED', resolve_note: 'condition cleared: the outlet reports again' }]);
+    expect(await warningsOf(gap2)).toMatchObject([
+      { status: 'RESOLVED', resolution: 'CONDITION_CLEARED', resolve_note: 'condition cleared: the outlet reports again' },
+    ]);
   });
 });
 
@@ -200,8 +233,11 @@ describe('RISK_UP and SCORE_DROP', () => {
     let prev: number | null = null;
     for (const [ago, score] of points) {
       const risk = (s: number | null) => (s == null ? null : s >= 85 ? 'LOW' : s >= 60 ? 'MEDIUM' : 'HIGH');
-      await q(`insert into score_history (credit_code, at, score, risk_level, previous_score, previous_risk_level, rule_set_version, cause)
-               values ($1, now() - make_interval(days => $2), $3, $4, $5, $6, 'SD-2021', 'SYNC')`, [c, ago, score, risk(score), prev, risk(prev)]);
+      await q(
+        `insert into score_history (credit_code, at, score, risk_level, previous_score, previous_risk_level, rule_set_version, cause)
+               values ($1, now() - make_interval(days => $2), $3, $4, $5, $6, 'SD-2021', 'SYNC')`,
+        [c, ago, score, risk(score), prev, risk(prev)],
+      );
       prev = score;
     }
     await q(`update enterprise set score = $2, risk_level = $3 where credit_code = $1`, [c, prev, risk(prev)]);
@@ -213,15 +249,26 @@ describe('RISK_UP and SCORE_DROP', () => {
     const first = code('370102');
     await enterprise(worse);
     await enterprise(first, 40, 'HIGH');
-    await history(worse, [[5, 100], [1, 80]]);
-    await q(`insert into score_history (credit_code, at, score, risk_level, rule_set_version, cause) values ($1, now(), 40, 'HIGH', 'SD-2021', 'SYNC')`, [first]);
+    await history(worse, [
+      [5, 100],
+      [1, 80],
+    ]);
+    await q(`insert into score_history (credit_code, at, score, risk_level, rule_set_version, cause) values ($1, now(), 40, 'HIGH', 'SD-2021', 'SYNC')`, [
+      first,
+    ]);
     await detect([worse, first]);
     expect(await warningsOf(worse, 'RISK_UP')).toMatchObject([{ type: 'RISK_UP', severity: 'MEDIUM', details: { from: 'LOW', to: 'MEDIUM' } }]);
     expect(await warningsOf(first)).toHaveLength(0);
-    await q(`insert into score_history (credit_code, at, score, risk_level, previous_score, previous_risk_level, rule_set_version, cause) values ($1, now(), 95, 'LOW', 80, 'MEDIUM', 'SD-2021', 'SYNC')`, [worse]);
+    await q(
+      `insert into score_history (credit_code, at, score, risk_level, previous_score, previous_risk_level, rule_set_version, cause) values ($1, now(), 95, 'LOW', 80, 'MEDIUM', 'SD-2021', 'SYNC')`,
+      [worse],
+    );
     await q(`update enterprise set score = 95, risk_level = 'LOW' where credit_code = $1`, [worse]);
     await detect([worse]);
-    expect((await warningsOf(worse, 'RISK_UP'))[0]).toMatchObject({ status: 'RESOLVED', resolve_note: 'condition cleared: risk level improved to LOW (score 95)' });
+    expect((await warningsOf(worse, 'RISK_UP'))[0]).toMatchObject({
+      status: 'RESOLVED',
+      resolve_note: 'condition cleared: risk level improved to LOW (score 95)',
+    });
   });
 
   it('SCORE_DROP at a fall of 20 within 30 days, not 19, and not for a fall spread over more than 30 days', async () => {
@@ -229,9 +276,19 @@ describe('RISK_UP and SCORE_DROP', () => {
     const drop19 = code('370102');
     const slow = code('370102');
     for (const c of [drop20, drop19, slow]) await enterprise(c);
-    await history(drop20, [[20, 100], [2, 80]]);
-    await history(drop19, [[20, 100], [2, 81]]);
-    await history(slow, [[60, 100], [40, 90], [2, 80]]);
+    await history(drop20, [
+      [20, 100],
+      [2, 80],
+    ]);
+    await history(drop19, [
+      [20, 100],
+      [2, 81],
+    ]);
+    await history(slow, [
+      [60, 100],
+      [40, 90],
+      [2, 80],
+    ]);
     await detect([drop20, drop19, slow]);
     expect((await warningsOf(drop20)).filter((w) => w.type === 'SCORE_DROP')).toMatchObject([{ details: { peak: 100, score: 80, drop: 20 } }]);
     expect((await warningsOf(drop19)).filter((w) => w.type === 'SCORE_DROP')).toHaveLength(0);

@@ -18,7 +18,12 @@ import { TestDatabase, createTestDatabase } from './support/test-database';
  */
 const SECRET = 'kill-test-webhook-secret-0123';
 
-interface Receipt { deliveryId: string; body: string; signature: string; answered: boolean }
+interface Receipt {
+  deliveryId: string;
+  body: string;
+  signature: string;
+  answered: boolean;
+}
 
 describe('a hub process killed with SIGKILL while it delivers a webhook', () => {
   let tdb: TestDatabase;
@@ -63,11 +68,20 @@ describe('a hub process killed with SIGKILL while it delivers a webhook', () => 
     await q(`insert into webhook (division_code, url, secret, created_by) values ('370200', $1, $2, 'kill test')`, [url, SECRET]);
     const code = withCheckChar('91370203MA0000901');
     await q(`insert into enterprise (credit_code, name, division_code) values ($1, '企业0901', '370203')`, [code]);
-    await q(`insert into permit (credit_code, permit_no, valid_from, valid_to, status) values ($1, $2, $3, $4, 'VALID')`, [code, `${code}P`, addDays(chinaToday(), -300), addDays(chinaToday(), 3)]);
+    await q(`insert into permit (credit_code, permit_no, valid_from, valid_to, status) values ($1, $2, $3, $4, 'VALID')`, [
+      code,
+      `${code}P`,
+      addDays(chinaToday(), -300),
+      addDays(chinaToday(), 3),
+    ]);
     expect((await services.warnings.detection.detectAll()).deliveriesQueued).toBe(1);
 
     // One process took the job and its request waits at the receiver.
-    await until(() => receipts.length === 1, 60_000, () => `the first request:\n${hubs.map((h) => h.output().slice(-2000)).join('\n---\n')}`);
+    await until(
+      () => receipts.length === 1,
+      60_000,
+      () => `the first request:\n${hubs.map((h) => h.output().slice(-2000)).join('\n---\n')}`,
+    );
     const [job] = await q(`select locked_by from ${JOB_SCHEMA}.jobs where task_identifier = $1`, [WEBHOOK_DELIVERY_JOB]);
     expect(job?.locked_by).toBeTruthy();
     const victim = hubs.find((h) => h.output().includes(`job queue: worker pool ${job.locked_by} started`))!;
@@ -78,8 +92,12 @@ describe('a hub process killed with SIGKILL while it delivers a webhook', () => 
     expect(victim.child.signalCode).toBe('SIGKILL');
 
     // The survivor returns the dead worker's job to the queue, retries it and delivers it.
-    await until(async () => (await q(`select 1 from webhook_delivery where status = 'DELIVERED'`)).length === 1, 120_000,
-      () => `the delivery by the survivor:\n${survivor.output().slice(-3000)}`, 100);
+    await until(
+      async () => (await q(`select 1 from webhook_delivery where status = 'DELIVERED'`)).length === 1,
+      120_000,
+      () => `the delivery by the survivor:\n${survivor.output().slice(-3000)}`,
+      100,
+    );
     await until(async () => (await q(`select 1 from ${JOB_SCHEMA}.jobs`)).length === 0, 60_000, 'the job to end', 100);
     expect(survivor.output()).toContain(`dead worker(s) returned to the queue (${job.locked_by})`);
 

@@ -19,7 +19,10 @@ const SECRET = 'webhook-test-secret-0123456789';
 let seq = 0;
 const code = (county: string) => withCheckChar(`91${county}MA${String(++seq).padStart(7, '0')}`);
 
-interface Hit { body: string; headers: http.IncomingHttpHeaders }
+interface Hit {
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
 
 function receiver(answer: (n: number) => number) {
   const hits: Hit[] = [];
@@ -33,7 +36,8 @@ function receiver(answer: (n: number) => number) {
   });
   return {
     hits,
-    listen: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}/hook`))),
+    listen: () =>
+      new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}/hook`))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -42,7 +46,11 @@ let hub: TestHub;
 let jobs: JobQueue;
 beforeAll(async () => {
   hub = await startTestHub();
-  jobs = await JobQueue.start(hub.tdb.db.pool, { [WEBHOOK_DELIVERY_JOB]: webhookDeliveryTask(hub.tdb.db.pool, { disableAfterFailures: 4 }) }, { pollInterval: 100 });
+  jobs = await JobQueue.start(
+    hub.tdb.db.pool,
+    { [WEBHOOK_DELIVERY_JOB]: webhookDeliveryTask(hub.tdb.db.pool, { disableAfterFailures: 4 }) },
+    { pollInterval: 100 },
+  );
 });
 afterAll(async () => {
   await jobs?.stop();
@@ -58,7 +66,12 @@ async function queuedJobs(): Promise<number> {
 async function expiringPermit(county: string): Promise<string> {
   const c = code(county);
   await hub.tdb.db.pool.query(`insert into enterprise (credit_code, name, division_code) values ($1, $2, $3)`, [c, `企业${c.slice(-4)}`, county]);
-  await hub.tdb.db.pool.query(`insert into permit (credit_code, permit_no, valid_from, valid_to, status) values ($1, $2, $3, $4, 'VALID')`, [c, `${c}P`, addDays(T, -300), addDays(T, 3)]);
+  await hub.tdb.db.pool.query(`insert into permit (credit_code, permit_no, valid_from, valid_to, status) values ($1, $2, $3, $4, 'VALID')`, [
+    c,
+    `${c}P`,
+    addDays(T, -300),
+    addDays(T, 3),
+  ]);
   return c;
 }
 
@@ -97,12 +110,24 @@ describe('webhooks', () => {
       }
       expect(rx.hits[0].headers[DELIVERY_HEADER]).toBe(rx.hits[1].headers[DELIVERY_HEADER]);
       const body = JSON.parse(rx.hits[1].body);
-      expect(body).toMatchObject({ event: 'warning.raised', warning: { type: 'PERMIT_EXPIRING', creditCode: inside, divisionCode: '370203', subject: `${inside}P`, status: 'OPEN' } });
+      expect(body).toMatchObject({
+        event: 'warning.raised',
+        warning: { type: 'PERMIT_EXPIRING', creditCode: inside, divisionCode: '370203', subject: `${inside}P`, status: 'OPEN' },
+      });
 
       const list = await hub.graphqlAs(bureau, LIST);
       expect(list.data.webhooks[0]).toMatchObject({ enabled: true, consecutiveFailures: 0 });
       expect(list.data.webhooks[0].deliveries).toEqual([
-        { status: 'DELIVERED', attempts: 2, lastStatusCode: 204, lastError: null, attemptLog: [{ attempt: 1, statusCode: 500 }, { attempt: 2, statusCode: 204 }] },
+        {
+          status: 'DELIVERED',
+          attempts: 2,
+          lastStatusCode: 204,
+          lastError: null,
+          attemptLog: [
+            { attempt: 1, statusCode: 500 },
+            { attempt: 2, statusCode: 204 },
+          ],
+        },
       ]);
       const logged = await hub.tdb.db.pool.query(`select variables::text from audit_log where operation_name is null and operation like '%registerWebhook%'`);
       expect(logged.rows.length).toBeGreaterThan(0);
@@ -123,10 +148,15 @@ describe('webhooks', () => {
       for (let i = 0; i < 3; i++) await expiringPermit('370302');
       await hub.services.warnings.detection.detectAll();
       let disabled: string[] = [];
-      await until(async () => {
-        disabled = (await hub.tdb.db.pool.query(`select id::text from webhook where not enabled`)).rows.map((r) => r.id);
-        return disabled.length > 0;
-      }, 60_000, 'the webhook disabled', 100);
+      await until(
+        async () => {
+          disabled = (await hub.tdb.db.pool.query(`select id::text from webhook where not enabled`)).rows.map((r) => r.id);
+          return disabled.length > 0;
+        },
+        60_000,
+        'the webhook disabled',
+        100,
+      );
       expect(disabled).toEqual([reg.data.registerWebhook.id]);
       const list = await hub.graphqlAs(bureau, LIST);
       const w = list.data.webhooks[0];
@@ -177,15 +207,23 @@ describe('warnings over GraphQL', () => {
     const partner = await hub.createKey('370200', 'PARTNER');
     const refused = await hub.graphqlAs(partner, `mutation($id: ID!) { acknowledgeWarning(id: $id) { status } }`, { id });
     expect(refused.errors?.[0].extensions.code).toBe('FORBIDDEN');
-    const ack = await hub.graphqlAs(qingdao, `mutation($id: ID!) { acknowledgeWarning(id: $id, note: "现场核查") { status acknowledgedBy acknowledgeNote acknowledgedAt } }`, { id });
+    const ack = await hub.graphqlAs(
+      qingdao,
+      `mutation($id: ID!) { acknowledgeWarning(id: $id, note: "现场核查") { status acknowledgedBy acknowledgeNote acknowledgedAt } }`,
+      { id },
+    );
     expect(ack.data.acknowledgeWarning).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgeNote: '现场核查', acknowledgedBy: 'test BUREAU 370200' });
     const again = await hub.graphqlAs(qingdao, `mutation($id: ID!) { acknowledgeWarning(id: $id) { status } }`, { id });
     expect(again.errors?.[0].message).toMatch(/is ACKNOWLEDGED; it can become ACKNOWLEDGED only from OPEN/);
-    const res = await hub.graphqlAs(qingdao, `mutation($id: ID!) { resolveWarning(id: $id, note: "已整改") { status resolution resolvedBy resolveNote } }`, { id });
+    const res = await hub.graphqlAs(qingdao, `mutation($id: ID!) { resolveWarning(id: $id, note: "已整改") { status resolution resolvedBy resolveNote } }`, {
+      id,
+    });
     expect(res.data.resolveWarning).toEqual({ status: 'RESOLVED', resolution: 'MANUAL', resolvedBy: 'test BUREAU 370200', resolveNote: '已整改' });
 
     const creditCode = mine.data.warnings.edges[0].node.enterprise.creditCode;
-    const nested = await hub.graphqlAs(qingdao, `query($c: String!) { enterprise(creditCode: $c) { warnings(status: RESOLVED) { id status } } }`, { c: creditCode });
+    const nested = await hub.graphqlAs(qingdao, `query($c: String!) { enterprise(creditCode: $c) { warnings(status: RESOLVED) { id status } } }`, {
+      c: creditCode,
+    });
     expect(nested.data.enterprise.warnings).toEqual([{ id, status: 'RESOLVED' }]);
 
     const jinan = await hub.createKey('370100', 'BUREAU');

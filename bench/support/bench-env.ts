@@ -49,7 +49,9 @@ export async function freshBenchDatabase(name: string): Promise<BenchDatabase> {
 /** The simulator as a separate process, so its memory is not counted as the hub's. */
 export async function spawnSimulator(args: string[]): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await findFreePort(47100);
-  const child = spawn(process.execPath, [path.join(projectRoot(), 'bin', 'hub.js'), 'sim', '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(projectRoot(), 'bin', 'hub.js'), 'sim', '--port', String(port), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -61,7 +63,11 @@ export async function spawnSimulator(args: string[]): Promise<{ url: string; chi
   return {
     url: `http://127.0.0.1:${port}`,
     child,
-    stop: () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 

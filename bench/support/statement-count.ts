@@ -10,7 +10,7 @@ export async function countStatements<T>(fn: () => Promise<T>): Promise<{ result
   const statements: string[] = [];
   proto.query = function (this: unknown, ...args: unknown[]) {
     const q = args[0] as string | { text?: string; name?: string };
-    statements.push((typeof q === 'string' ? q : q?.name ?? q?.text ?? String(q)).replace(/\s+/g, ' ').trim().slice(0, 60));
+    statements.push((typeof q === 'string' ? q : (q?.name ?? q?.text ?? String(q))).replace(/\s+/g, ' ').trim().slice(0, 60));
     return original.apply(this, args);
   };
   try {

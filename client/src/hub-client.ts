@@ -45,7 +45,9 @@ export class HubRequestError extends Error {
     /** Partial data the hub returned beside the errors, if any. */
     readonly data: unknown = null,
   ) {
-    super(errors.length ? errors.map((e) => `${e.extensions?.code ? `[${e.extensions.code}] ` : ''}${e.message}`).join('; ') : `the hub answered HTTP ${status}`);
+    super(
+      errors.length ? errors.map((e) => `${e.extensions?.code ? `[${e.extensions.code}] ` : ''}${e.message}`).join('; ') : `the hub answered HTTP ${status}`,
+    );
     this.name = 'HubRequestError';
   }
 }

@@ -42,7 +42,7 @@ export async function* fetchEnforcementBatches(ctx: FetchContext): AsyncIterable
   let feed = ((ctx.cursor ?? { feed: null }) as EnforcementCursor).feed ?? null;
   for (;;) {
     const body = await ctx.http.getJson<EnforcementBatch>(`${ctx.baseUrl}${ENFORCEMENT_FEED_PATH}`, { cursor: feed ?? '', limit }).catch((e) => {
-      throw feed !== null ? asFeedReset(e) ?? e : e;
+      throw feed !== null ? (asFeedReset(e) ?? e) : e;
     });
     if (!body || !Array.isArray(body.records)) throw new Error('enforcement system answered without a records array');
     if (typeof body.next_cursor !== 'string' || body.next_cursor === '') throw new Error('enforcement system answered without next_cursor');
@@ -59,7 +59,7 @@ export async function* fetchEnforcementBatches(ctx: FetchContext): AsyncIterable
  * explanation. Anything else is not a reset (undefined).
  */
 function asFeedReset(e: unknown): SourceResetError | undefined {
-  const res = ((e as { cause?: { response?: { status?: number; data?: unknown } } })?.cause)?.response;
+  const res = (e as { cause?: { response?: { status?: number; data?: unknown } } })?.cause?.response;
   if (res?.status !== 400) return undefined;
   const said = sourceExplanation(res.data);
   if (!/cursor/i.test(said)) return undefined;

@@ -25,7 +25,8 @@ export const enforcementConnector: SourceConnector = {
   async check(ctx: FetchContext) {
     try {
       const body = await ctx.http.getJson<EnforcementBatch>(`${ctx.baseUrl}${ENFORCEMENT_FEED_PATH}`, { cursor: '', limit: 1 });
-      if (!Array.isArray(body?.records) || typeof body.next_cursor !== 'string') return { ok: false, message: 'enforcement system answered without records/next_cursor' };
+      if (!Array.isArray(body?.records) || typeof body.next_cursor !== 'string')
+        return { ok: false, message: 'enforcement system answered without records/next_cursor' };
       return { ok: true, message: `enforcement change feed reachable${body.has_more ? ' and has entries' : ''}`, details: { hasMore: body.has_more } };
     } catch (e) {
       return { ok: false, message: `enforcement system unreachable: ${(e as Error).message}` };

@@ -10,7 +10,8 @@ import { EnforcementNativeRecord } from './enforcement.types';
 export function mapEnforcementRecord(native: unknown): UnifiedRecord<'enforcement'> {
   if (!native || typeof native !== 'object' || Array.isArray(native)) throw new MappingError('enforcement record is not a JSON object');
   const n = native as EnforcementNativeRecord;
-  if (typeof n.record_id !== 'string' || n.record_id === '') throw new MappingError(`field 'record_id' is missing or not a string: ${JSON.stringify(n.record_id)}`);
+  if (typeof n.record_id !== 'string' || n.record_id === '')
+    throw new MappingError(`field 'record_id' is missing or not a string: ${JSON.stringify(n.record_id)}`);
   return {
     kind: 'enforcement',
     creditCode: n.credit_code,

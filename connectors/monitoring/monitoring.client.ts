@@ -12,9 +12,7 @@ export const MONITORING_DAILY_PATH = '/monitoring/api/daily';
  */
 export function monitoringDates(cursor: MonitoringCursor | null, config: FetchContext['config'], today: string): string[] {
   const yesterday = addDays(today, -1);
-  const start = cursor?.lastComplete
-    ? addDays(cursor.lastComplete, -(Number(config.rereadDays ?? 3) - 1))
-    : addDays(today, -Number(config.lookbackDays ?? 30));
+  const start = cursor?.lastComplete ? addDays(cursor.lastComplete, -(Number(config.rereadDays ?? 3) - 1)) : addDays(today, -Number(config.lookbackDays ?? 30));
   const out: string[] = [];
   for (let d = start; d <= yesterday; d = addDays(d, 1)) out.push(d);
   return out;
@@ -32,7 +30,8 @@ export async function* fetchMonitoringDays(ctx: FetchContext): AsyncIterable<Fet
   for (const date of monitoringDates(cursor, ctx.config, chinaDateOf(ctx.now))) {
     for (let page = 1; ; page++) {
       const body = await ctx.http.getJson<MonitoringPage>(`${ctx.baseUrl}${MONITORING_DAILY_PATH}`, { date, page, size });
-      if (!body || !Array.isArray(body.rows) || typeof body.total !== 'number') throw new Error(`monitoring platform answered without rows/total (date ${date}, page ${page})`);
+      if (!body || !Array.isArray(body.rows) || typeof body.total !== 'number')
+        throw new Error(`monitoring platform answered without rows/total (date ${date}, page ${page})`);
       const last = page * size >= body.total || body.rows.length === 0;
       if (last) lastComplete = maxDate(lastComplete, date);
       yield { items: body.rows, cursor: { lastComplete } satisfies MonitoringCursor };

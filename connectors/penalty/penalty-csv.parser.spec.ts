@@ -11,14 +11,23 @@ async function parseCsv(text: string | Buffer): Promise<string[][]> {
 
 describe('RFC 4180 parsing (csv-parse, streaming)', () => {
   it('drops the BOM and splits CRLF records', async () => {
-    expect(await parseCsv('\uFEFFa,b\r\n1,2\r\n')).toEqual([['a', 'b'], ['1', '2']]);
-    expect(await parseCsv(Buffer.from('\uFEFFa,b\r\n1,2\r\n'))).toEqual([['a', 'b'], ['1', '2']]);
+    expect(await parseCsv('\uFEFFa,b\r\n1,2\r\n')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
+    expect(await parseCsv(Buffer.from('\uFEFFa,b\r\n1,2\r\n'))).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
   });
   it('keeps commas, doubled quotes and line breaks inside quoted fields', async () => {
     expect(await parseCsv('"x,y","say ""hi""","line1\r\nline2",z\n')).toEqual([['x,y', 'say "hi"', 'line1\r\nline2', 'z']]);
   });
   it('keeps empty fields, also at the end, and a last record without a line break; accepts LF and CR', async () => {
-    expect(await parseCsv('a,,c,\n"",b')).toEqual([['a', '', 'c', ''], ['', 'b']]);
+    expect(await parseCsv('a,,c,\n"",b')).toEqual([
+      ['a', '', 'c', ''],
+      ['', 'b'],
+    ]);
     expect(await parseCsv('a\nb\r\nc\rd\n\n')).toEqual([['a'], ['b'], ['c'], ['d']]);
   });
   it('rejects an unterminated quote and text after a closing quote', async () => {
@@ -27,7 +36,11 @@ describe('RFC 4180 parsing (csv-parse, streaming)', () => {
   });
   it('makes header → cell objects and keeps short and long rows whole, with their cell count', async () => {
     const { rows } = await parseCsvObjects('h1,h2\r\n1\r\n1,2,3\r\n1,2\r\n');
-    expect(rows).toEqual([{ h1: '1', _cells: '1' }, { h1: '1', h2: '2', _cells: '3', _extra: '3' }, { h1: '1', h2: '2' }]);
+    expect(rows).toEqual([
+      { h1: '1', _cells: '1' },
+      { h1: '1', h2: '2', _cells: '3', _extra: '3' },
+      { h1: '1', h2: '2' },
+    ]);
   });
   it('keeps only the known columns, so a column added by the source leaves the rows as they were', async () => {
     const { headers, rows } = await parseCsvObjects('h1,new,h2\r\n1,x,2\r\n', ['h1', 'h2']);
@@ -46,10 +59,29 @@ describe('RFC 4180 parsing (csv-parse, streaming)', () => {
 });
 
 describe('penalty row mapping', () => {
-  const row = { 案件编号: 'A-1', 统一社会信用代码: '91370102MA3C4R5X2B', 决定日期: '2026-04-10', 罚款金额: '125000.00', 按日连续处罚: '否', 状态: '已执行', 修改时间: '2026-04-10T09:00:00+08:00' };
+  const row = {
+    案件编号: 'A-1',
+    统一社会信用代码: '91370102MA3C4R5X2B',
+    决定日期: '2026-04-10',
+    罚款金额: '125000.00',
+    按日连续处罚: '否',
+    状态: '已执行',
+    修改时间: '2026-04-10T09:00:00+08:00',
+  };
   it('maps yuan, 是/否 and the Chinese status', () => {
-    expect(mapPenaltyRow(row).data).toEqual({ caseNo: 'A-1', decisionDate: '2026-04-10', amount: 125000, dailyConsecutive: false, status: 'EXECUTED', modifiedAt: '2026-04-10T09:00:00+08:00' });
-    expect(mapPenaltyRow({ ...row, 按日连续处罚: '是', 状态: '已撤销', 罚款金额: '1,200.50' }).data).toMatchObject({ dailyConsecutive: true, status: 'REVOKED', amount: 1200.5 });
+    expect(mapPenaltyRow(row).data).toEqual({
+      caseNo: 'A-1',
+      decisionDate: '2026-04-10',
+      amount: 125000,
+      dailyConsecutive: false,
+      status: 'EXECUTED',
+      modifiedAt: '2026-04-10T09:00:00+08:00',
+    });
+    expect(mapPenaltyRow({ ...row, 按日连续处罚: '是', 状态: '已撤销', 罚款金额: '1,200.50' }).data).toMatchObject({
+      dailyConsecutive: true,
+      status: 'REVOKED',
+      amount: 1200.5,
+    });
   });
   it.each([
     [{ 罚款金额: 'abc' }, /罚款金额/],
@@ -68,7 +100,11 @@ describe('penalty row mapping', () => {
     for (const line of ['A-9,91370102MA3C4R5X2B,2026-04-10,100.00,否,已执行,2026-04-10T09:00:00+08:00,extra', 'A-9,91370102MA3C4R5X2B,2026-04-10']) {
       const { rows } = await parseCsvObjects(`${header}\r\n${line}\r\n`, PENALTY_HEADERS);
       let err: unknown;
-      try { mapPenaltyRow(rows[0]); } catch (e) { err = e; }
+      try {
+        mapPenaltyRow(rows[0]);
+      } catch (e) {
+        err = e;
+      }
       expect(err).toBeInstanceOf(MappingError);
       expect((err as MappingError).message).toMatch(/case A-9/);
       expect((err as MappingError).identity).toEqual({ sourceId: 'A-9', creditCode: '91370102MA3C4R5X2B' });

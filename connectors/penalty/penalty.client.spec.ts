@@ -5,7 +5,9 @@ import { HttpClient } from '../../src/connectors/http.client';
 import { fetchPenaltyWindows } from './penalty.client';
 
 const HEADER = '\uFEFF案件编号,统一社会信用代码,决定日期,罚款金额,按日连续处罚,状态,修改时间';
-const EXPORT = Buffer.from([HEADER, ...[1, 2, 3].map((n) => `鲁环罚〔2026〕${n}号,91370102MA3C4R5X2B,2026-04-1${n},1000.00,否,已执行,2026-04-1${n}T09:00:00+08:00`), ''].join('\r\n'));
+const EXPORT = Buffer.from(
+  [HEADER, ...[1, 2, 3].map((n) => `鲁环罚〔2026〕${n}号,91370102MA3C4R5X2B,2026-04-1${n},1000.00,否,已执行,2026-04-1${n}T09:00:00+08:00`), ''].join('\r\n'),
+);
 
 /** A real HTTP server answering every export request with `body`. */
 async function exportServer(body: Buffer) {
@@ -13,7 +15,11 @@ async function exportServer(body: Buffer) {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -21,7 +27,14 @@ async function fetchAll(body: Buffer): Promise<unknown[]> {
   const s = await exportServer(body);
   try {
     const now = new Date('2026-04-20T04:00:00Z');
-    const ctx: FetchContext = { http: new HttpClient({ maxAttempts: 1 }), baseUrl: s.url, config: { startDate: '2026-04-19' }, cursor: null, log: () => undefined, now };
+    const ctx: FetchContext = {
+      http: new HttpClient({ maxAttempts: 1 }),
+      baseUrl: s.url,
+      config: { startDate: '2026-04-19' },
+      cursor: null,
+      log: () => undefined,
+      now,
+    };
     const items: unknown[] = [];
     for await (const page of fetchPenaltyWindows(ctx)) items.push(...page.items);
     return items;

@@ -21,7 +21,12 @@ export const penaltyConnector: SourceConnector = {
     config: [
       { name: 'baseUrl', type: 'url', description: 'Base URL of the penalty system; defaults to HUB_SOURCES_URL' },
       { name: 'startDate', type: 'string', description: 'First run: first modification date to read (YYYY-MM-DD); overrides lookbackDays' },
-      { name: 'lookbackDays', type: 'integer', description: 'First run: how many days back from today to start (covers the 3-year score window)', default: 1130 },
+      {
+        name: 'lookbackDays',
+        type: 'integer',
+        description: 'First run: how many days back from today to start (covers the 3-year score window)',
+        default: 1130,
+      },
       { name: 'overlapDays', type: 'integer', description: 'Days before the watermark every run re-reads (late entries)', default: 1 },
       { name: 'chunkSize', type: 'integer', description: 'Rows stored per transaction', default: 5000 },
     ],
@@ -34,7 +39,11 @@ export const penaltyConnector: SourceConnector = {
       const { headers, rows } = await parseCsvObjects(body);
       const missing = PENALTY_HEADERS.filter((h) => !headers.includes(h));
       if (missing.length) return { ok: false, message: `penalty export lacks column(s) ${missing.join(', ')}`, details: { headers } };
-      return { ok: true, message: `penalty export reachable; ${rows.length} case(s) modified today`, details: { bom: body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf, headers } };
+      return {
+        ok: true,
+        message: `penalty export reachable; ${rows.length} case(s) modified today`,
+        details: { bom: body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf, headers },
+      };
     } catch (e) {
       return { ok: false, message: `penalty system unreachable: ${(e as Error).message}` };
     }

@@ -48,7 +48,15 @@ export function provinceDaus(opts: ProvinceOptions & { limit?: number }): Simula
     let d = byOutlet.get(k);
     if (!d) {
       const mn = outletMn(c.creditCode, c.outletCode);
-      d = { mn, password: dauPassword(mn), creditCode: c.creditCode, outletCode: c.outletCode, st: c.outletCode.startsWith('DW') ? '32' : '31', limits: [], key: c.outletKey };
+      d = {
+        mn,
+        password: dauPassword(mn),
+        creditCode: c.creditCode,
+        outletCode: c.outletCode,
+        st: c.outletCode.startsWith('DW') ? '32' : '31',
+        limits: [],
+        key: c.outletKey,
+      };
       byOutlet.set(k, d);
     }
     d.limits.push({ pollutantCode: c.pollutantCode, limit: c.limit, unit: c.unit });

@@ -54,8 +54,17 @@ export const DAU_SIM_USAGE = `hub dau-sim --target HOST:PORT --enterprises N --s
 /** Parses `hub dau-sim` arguments; throws with the valid flags on a bad one. */
 export function parseDauSimArgs(argv: readonly string[]): DauSimArgs {
   const a: DauSimArgs = {
-    host: '127.0.0.1', port: 4212, enterprises: 0, seed: 1, printBindings: false,
-    rtdIntervalS: 0, minuteIntervalS: 60, hourIntervalS: 3600, exceedShare: 0.05, durationS: null, faults: { ...NO_DAU_FAULTS },
+    host: '127.0.0.1',
+    port: 4212,
+    enterprises: 0,
+    seed: 1,
+    printBindings: false,
+    rtdIntervalS: 0,
+    minuteIntervalS: 60,
+    hourIntervalS: 3600,
+    exceedShare: 0.05,
+    durationS: null,
+    faults: { ...NO_DAU_FAULTS },
   };
   let target = false;
   for (let i = 0; i < argv.length; i++) {
@@ -67,7 +76,8 @@ export function parseDauSimArgs(argv: readonly string[]): DauSimArgs {
     };
     const num = (v: string, rate = false) => {
       const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n) || (rate && (n < 0 || n > 1))) throw new Error(`${flag} must be ${rate ? 'a share between 0 and 1' : 'a number'}, got '${v}'`);
+      if (v.trim() === '' || !Number.isFinite(n) || (rate && (n < 0 || n > 1)))
+        throw new Error(`${flag} must be ${rate ? 'a share between 0 and 1' : 'a number'}, got '${v}'`);
       return n;
     };
     if (flag === '--print-bindings') a.printBindings = true;
@@ -104,18 +114,27 @@ export async function runDauSimCommand(argv: string[], out: (line: string) => vo
     return;
   }
   const sim = new DauSimulator({
-    host: a.host, port: a.port, devices, seed: a.seed,
-    rtdIntervalMs: a.rtdIntervalS * 1000, minuteIntervalMs: a.minuteIntervalS * 1000, hourIntervalMs: a.hourIntervalS * 1000,
-    firstHour: a.firstHour, exceedShare: a.exceedShare, faults: a.faults,
+    host: a.host,
+    port: a.port,
+    devices,
+    seed: a.seed,
+    rtdIntervalMs: a.rtdIntervalS * 1000,
+    minuteIntervalMs: a.minuteIntervalS * 1000,
+    hourIntervalMs: a.hourIntervalS * 1000,
+    firstHour: a.firstHour,
+    exceedShare: a.exceedShare,
+    faults: a.faults,
   });
   await sim.start();
   out(`dau-sim: ${devices.length} DAUs connected to ${a.host}:${a.port}`);
   const report = () => {
     const l = [...sim.stats.latenciesMs].sort((x, y) => x - y);
     const s = sim.stats;
-    out(`dau-sim: packets ${s.distinctPackets} (hourly ${s.hourlyPackets}, exceeding hours ${s.exceedingHours}), answers ${s.answers}, ` +
-      `CRC refusals ${s.crcRefusals}, repeats ${s.repeatsSent}, reconnects ${s.reconnects}, unanswered ${sim.unanswered()}, ` +
-      `answer p50 ${percentile(l, 50)} ms p99 ${percentile(l, 99)} ms`);
+    out(
+      `dau-sim: packets ${s.distinctPackets} (hourly ${s.hourlyPackets}, exceeding hours ${s.exceedingHours}), answers ${s.answers}, ` +
+        `CRC refusals ${s.crcRefusals}, repeats ${s.repeatsSent}, reconnects ${s.reconnects}, unanswered ${sim.unanswered()}, ` +
+        `answer p50 ${percentile(l, 50)} ms p99 ${percentile(l, 99)} ms`,
+    );
   };
   const ticker = setInterval(report, 10_000);
   await new Promise<void>((resolve) => {

@@ -107,7 +107,11 @@ class Dau {
   private answersSeen = 0;
   private qnMs = 0;
 
-  constructor(private readonly d: SimulatedDau, private readonly sim: DauSimulator, private readonly o: DauSimulatorOptions) {}
+  constructor(
+    private readonly d: SimulatedDau,
+    private readonly sim: DauSimulator,
+    private readonly o: DauSimulatorOptions,
+  ) {}
 
   private draw(...parts: number[]): number {
     let h = combine32(this.d.key, this.o.seed);
@@ -305,7 +309,13 @@ class Dau {
 
   /** What is still waiting for an answer (for diagnostics). */
   pending(): Array<{ mn: string; qn: string; tries: number; held: boolean; connected: boolean }> {
-    return [...this.waiting.values()].map((w) => ({ mn: this.d.mn, qn: w.qn, tries: w.tries, held: this.held?.out === w, connected: !!this.socket && !this.socket.destroyed }));
+    return [...this.waiting.values()].map((w) => ({
+      mn: this.d.mn,
+      qn: w.qn,
+      tries: w.tries,
+      held: this.held?.out === w,
+      connected: !!this.socket && !this.socket.destroyed,
+    }));
   }
 
   /** Packets sent and not yet answered. */
@@ -330,7 +340,16 @@ class Dau {
 /** Runs a fleet of simulated DAUs. */
 export class DauSimulator {
   readonly stats: DauSimulatorStats = {
-    connected: 0, distinctPackets: 0, hourlyPackets: 0, exceedingHours: 0, writes: 0, answers: 0, crcRefusals: 0, repeatsSent: 0, reconnects: 0, latenciesMs: [],
+    connected: 0,
+    distinctPackets: 0,
+    hourlyPackets: 0,
+    exceedingHours: 0,
+    writes: 0,
+    answers: 0,
+    crcRefusals: 0,
+    repeatsSent: 0,
+    reconnects: 0,
+    latenciesMs: [],
   };
   private readonly daus: Dau[];
 

@@ -20,5 +20,8 @@ export const creditRoute: RouteHandler = ({ url, store, faults }) => {
   const view = faults.servedView('credit', store.versions.credit, store.creditView());
   const items = view.records.slice(afterMs === null ? 0 : lowerBound(view.keys, afterMs, true));
   const repeated = items.filter((r) => faults.isDuplicated('credit', r.uscc));
-  return json(200, [...items, ...repeated].map((r) => faults.serve('credit', r)));
+  return json(
+    200,
+    [...items, ...repeated].map((r) => faults.serve('credit', r)),
+  );
 };

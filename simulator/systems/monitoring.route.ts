@@ -20,8 +20,11 @@ export const monitoringRoute: RouteHandler = ({ url, store, faults }) => {
   const all = faults.servedList('monitoring', `monitoring|${date}`, store.versions.monitoring, store.monitoringRowsFor(date));
   const offset = (page - 1) * size;
   const rows = all.slice(offset, offset + size);
-  const repeated = page > 1
-    ? all.slice(Math.max(0, offset - size), Math.min(offset, all.length)).filter((r) => faults.isDuplicated('monitoring', recordId('monitoring', r as unknown as Record<string, unknown>)))
-    : [];
+  const repeated =
+    page > 1
+      ? all
+          .slice(Math.max(0, offset - size), Math.min(offset, all.length))
+          .filter((r) => faults.isDuplicated('monitoring', recordId('monitoring', r as unknown as Record<string, unknown>)))
+      : [];
   return json(200, { date, page, size, total: all.length, rows: [...repeated, ...rows].map((r) => faults.serve('monitoring', r)) });
 };

@@ -26,8 +26,9 @@ export const permitRoute: RouteHandler = ({ url, store, faults }) => {
   const total = view.records.length - start;
   const offset = start + (page - 1) * pageSize;
   const items = view.records.slice(offset, offset + pageSize);
-  const repeated = page > 1
-    ? view.records.slice(Math.max(start, offset - pageSize), Math.min(offset, view.records.length)).filter((r) => faults.isDuplicated('permit', r.creditCode))
-    : [];
+  const repeated =
+    page > 1
+      ? view.records.slice(Math.max(start, offset - pageSize), Math.min(offset, view.records.length)).filter((r) => faults.isDuplicated('permit', r.creditCode))
+      : [];
   return json(200, { total, page, pageSize, items: [...repeated, ...items].map((r) => faults.serve('permit', r)) });
 };

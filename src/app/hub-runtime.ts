@@ -20,7 +20,10 @@ export interface HubRuntime {
  * invalid), opens and migrates the database, wires the services, and makes
  * SIGINT/SIGTERM shut everything down cleanly — including an embedded PostgreSQL.
  */
-export async function openHub(overrides: Partial<HubConfig> = {}, opts: { migrate?: boolean; jsonLogs?: boolean; runner?: SyncRunnerOptions } = {}): Promise<HubRuntime> {
+export async function openHub(
+  overrides: Partial<HubConfig> = {},
+  opts: { migrate?: boolean; jsonLogs?: boolean; runner?: SyncRunnerOptions } = {},
+): Promise<HubRuntime> {
   const config = loadConfig(process.env, overrides);
   const log = createLogger(config.logLevel, { json: opts.jsonLogs });
   const db = await openDatabase(config, { migrate: opts.migrate, log: (l) => log.at('debug', `postgres: ${l}`), notice: (l) => log.at('warn', l) });
@@ -43,7 +46,10 @@ export async function openHub(overrides: Partial<HubConfig> = {}, opts: { migrat
   };
   const onSignal = (sig: string) => {
     log(`${sig} received, shutting down`);
-    runtime.shutdown().then(() => process.exit(0), () => process.exit(1));
+    runtime.shutdown().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', () => onSignal('SIGINT'));
   process.once('SIGTERM', () => onSignal('SIGTERM'));

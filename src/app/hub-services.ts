@@ -85,7 +85,11 @@ export interface HubServices {
  * post-sync pipeline of {@link postSyncPipeline} (rescore → retag → detect),
  * so the order is declared in one list, not by the order of construction.
  */
-export async function createHubServices(config: HubConfig, db: Database, opts: { log?: (l: string) => void; runner?: SyncRunnerOptions } = {}): Promise<HubServices> {
+export async function createHubServices(
+  config: HubConfig,
+  db: Database,
+  opts: { log?: (l: string) => void; runner?: SyncRunnerOptions } = {},
+): Promise<HubServices> {
   const log = opts.log ?? (() => undefined);
   await loadBundledRules(db.pool);
   const divisions = await DivisionDirectory.load(db.pool);

@@ -58,7 +58,9 @@ export function dailySteps(services: Pick<HubServices, 'scoring' | 'warnings' | 
  * (which the scheduler reads from the `connector` table): id, cron schedule,
  * timeout and `preventOverlap`, each firing run once across replicas.
  */
-export function scheduledTasks(services: Pick<HubServices, 'scoring' | 'warnings' | 'runner' | 'log'> & Partial<Pick<HubServices, 'hj212'>>): ScheduledTaskDefinition[] {
+export function scheduledTasks(
+  services: Pick<HubServices, 'scoring' | 'warnings' | 'runner' | 'log'> & Partial<Pick<HubServices, 'hj212'>>,
+): ScheduledTaskDefinition[] {
   const steps = dailySteps(services);
   return [
     {
@@ -82,7 +84,10 @@ export function scheduledTasks(services: Pick<HubServices, 'scoring' | 'warnings
  * DATA_GAP of a bound HJ 212 device silent for 2 hours: the DATA_GAP detector over the enterprises
  * with a bound device, every 5 minutes (it also clears the warning of a device that reports again).
  */
-export function hj212SilenceTask(hj212: Pick<NonNullable<HubServices['hj212']>, 'boundCreditCodes'>, warnings: Pick<HubServices['warnings'], 'detection'>): ScheduledTaskDefinition {
+export function hj212SilenceTask(
+  hj212: Pick<NonNullable<HubServices['hj212']>, 'boundCreditCodes'>,
+  warnings: Pick<HubServices['warnings'], 'detection'>,
+): ScheduledTaskDefinition {
   return {
     id: 'hj212-silent-devices',
     schedule: HJ212_SILENCE_SCHEDULE,
@@ -128,6 +133,11 @@ export async function startScheduler(hub: HubRuntime): Promise<HubScheduler> {
     await jobs.stop();
     await services.realtime.stop();
   });
-  hub.log(`scheduler: ${scheduler.installed().map((t) => `${t.id} (${t.schedule})`).join(', ')}; job queue: ${WEBHOOK_DELIVERY_JOB}`);
+  hub.log(
+    `scheduler: ${scheduler
+      .installed()
+      .map((t) => `${t.id} (${t.schedule})`)
+      .join(', ')}; job queue: ${WEBHOOK_DELIVERY_JOB}`,
+  );
   return scheduler;
 }

@@ -23,7 +23,8 @@ function isSecretPair(fields: ReadonlyArray<{ name: string; value: unknown }>): 
  */
 export function redactDocument(document: DocumentNode): string {
   const hide = (node: ValueNode): ValueNode => {
-    if (node.kind === Kind.STRING || node.kind === Kind.INT || node.kind === Kind.FLOAT || node.kind === Kind.ENUM) return { kind: Kind.STRING, value: REDACTED };
+    if (node.kind === Kind.STRING || node.kind === Kind.INT || node.kind === Kind.FLOAT || node.kind === Kind.ENUM)
+      return { kind: Kind.STRING, value: REDACTED };
     if (node.kind === Kind.LIST) return { ...node, values: node.values.map(hide) };
     if (node.kind === Kind.OBJECT) return { ...node, fields: node.fields.map((f) => ({ ...f, value: hide(f.value) })) };
     return node; // variables are redacted in the variables; null and booleans carry no secret
@@ -31,7 +32,8 @@ export function redactDocument(document: DocumentNode): string {
   const literal = (v: ValueNode): unknown => (v.kind === Kind.BOOLEAN ? v.value : v.kind === Kind.STRING ? v.value : undefined);
   const redacted = visit(document, {
     Argument: (node) => (SECRET_KEY.test(node.name.value) ? { ...node, value: hide(node.value) } : undefined),
-    ObjectField: (node) => (SECRET_KEY.test(node.name.value) && node.value.kind !== Kind.OBJECT && node.value.kind !== Kind.LIST ? { ...node, value: hide(node.value) } : undefined),
+    ObjectField: (node) =>
+      SECRET_KEY.test(node.name.value) && node.value.kind !== Kind.OBJECT && node.value.kind !== Kind.LIST ? { ...node, value: hide(node.value) } : undefined,
     ObjectValue: (node) => {
       if (!isSecretPair(node.fields.map((f) => ({ name: f.name.value, value: literal(f.value) })))) return undefined;
       return { ...node, fields: node.fields.map((f) => (f.name.value === 'name' || f.name.value === 'secret' ? f : { ...f, value: hide(f.value) })) };
@@ -73,17 +75,25 @@ export function auditPlugin(): ApolloServerPlugin<HubContext> {
           if (operation?.operation !== 'mutation') return;
           const resultErrors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
           const allErrors = [...new Set([...(errors ?? []), ...(resultErrors ?? [])].map((e) => e.message))];
-          await ctx.services.db.pool.query(
-            `insert into audit_log (api_key_id, caller_name, role, division_code, operation, operation_name, variables, outcome, error, client_address, request_id)
+          await ctx.services.db.pool
+            .query(
+              `insert into audit_log (api_key_id, caller_name, role, division_code, operation, operation_name, variables, outcome, error, client_address, request_id)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-            [
-              ctx.caller.keyId, ctx.caller.name, ctx.caller.role, ctx.caller.scope.divisionCode,
-              (document ? redactDocument(document) : redactQueryText(request.query ?? '')).slice(0, 10_000), request.operationName ?? operation.name?.value ?? null,
-              JSON.stringify(redactSecrets(request.variables ?? {})),
-              allErrors.length ? 'ERROR' : 'OK', allErrors.join('; ').slice(0, 2000) || null,
-              ctx.clientAddress ?? null, ctx.requestId,
-            ],
-          ).catch((e) => ctx.services.log(`audit log write failed: ${(e as Error).message}`));
+              [
+                ctx.caller.keyId,
+                ctx.caller.name,
+                ctx.caller.role,
+                ctx.caller.scope.divisionCode,
+                (document ? redactDocument(document) : redactQueryText(request.query ?? '')).slice(0, 10_000),
+                request.operationName ?? operation.name?.value ?? null,
+                JSON.stringify(redactSecrets(request.variables ?? {})),
+                allErrors.length ? 'ERROR' : 'OK',
+                allErrors.join('; ').slice(0, 2000) || null,
+                ctx.clientAddress ?? null,
+                ctx.requestId,
+              ],
+            )
+            .catch((e) => ctx.services.log(`audit log write failed: ${(e as Error).message}`));
         },
       };
     },

@@ -30,7 +30,10 @@ function hashKey(key: string): string {
 export class ApiKeyService {
   private readonly cache = new Map<string, { caller: Caller | null; at: number }>();
 
-  constructor(private readonly pool: Pool, private readonly divisions: DivisionDirectory) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly divisions: DivisionDirectory,
+  ) {}
 
   /** Creates a key and returns it in clear — the only time it is ever visible. */
   async create(input: { name: string; divisionCode: string; role: string }): Promise<{ key: string; info: ApiKeyInfo }> {
@@ -59,10 +62,7 @@ export class ApiKeyService {
 
   /** Revokes a key by id or prefix; returns whether one was revoked. */
   async revoke(idOrPrefix: string): Promise<boolean> {
-    const res = await this.pool.query(
-      `update api_key set revoked_at = now() where (id::text = $1 or prefix = $1) and revoked_at is null`,
-      [idOrPrefix],
-    );
+    const res = await this.pool.query(`update api_key set revoked_at = now() where (id::text = $1 or prefix = $1) and revoked_at is null`, [idOrPrefix]);
     this.cache.clear();
     return (res.rowCount ?? 0) > 0;
   }

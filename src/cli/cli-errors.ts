@@ -27,7 +27,9 @@ export function userErrorMessage(e: unknown, databaseUrl: string | undefined): s
   if (err?.code === 'ENOENT' && err.path) return `file not found: ${err.path}`;
   if (err?.code === 'EACCES' && err.path) return `permission denied: ${err.path}`;
   if (err?.code === 'EISDIR') return `expected a file, got a folder${err.path ? `: ${err.path}` : ''}`;
-  const where = databaseUrl ? `the database at ${redactUrlPassword(databaseUrl)} (DATABASE_URL)` : 'the embedded database (set DATABASE_URL to use another server)';
+  const where = databaseUrl
+    ? `the database at ${redactUrlPassword(databaseUrl)} (DATABASE_URL)`
+    : 'the embedded database (set DATABASE_URL to use another server)';
   const code = err?.code ?? '';
   if (UNREACHABLE.has(code) || (err as { errors?: { code?: string }[] })?.errors?.some((x) => UNREACHABLE.has(x.code ?? ''))) {
     return `cannot reach ${where}: ${err.message || code}; check DATABASE_URL and that PostgreSQL is running`;

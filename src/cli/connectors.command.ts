@@ -32,7 +32,9 @@ function readDefinition(file: string): unknown {
 export async function cmdRegisterConnector(hub: HubRuntime, file: string): Promise<number> {
   try {
     const { id, definition, created } = await hub.services.declarativeConnectors.register(readDefinition(path.resolve(file)));
-    console.log(`${created ? 'registered' : 'updated'} declarative connector '${id}' (${definition.recordKind} from ${definition.baseUrl ?? 'HUB_SOURCES_URL'}${definition.path}, schedule ${definition.schedule ?? 'manual'})`);
+    console.log(
+      `${created ? 'registered' : 'updated'} declarative connector '${id}' (${definition.recordKind} from ${definition.baseUrl ?? 'HUB_SOURCES_URL'}${definition.path}, schedule ${definition.schedule ?? 'manual'})`,
+    );
     const [view] = await hub.services.connectorAdmin.list([id]);
     console.log(`config (secrets hidden): ${JSON.stringify(view.config)}`);
     const { connector, row } = await hub.services.connectors.resolve(hub.db, id);

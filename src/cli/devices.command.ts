@@ -44,7 +44,9 @@ export async function runDevicesCommand(args: string[]): Promise<number> {
       const rows = await hub.services.hj212.devices.list(null, bound);
       for (const d of rows) {
         const where = d.bound ? `${d.creditCode} ${d.outletCode}` : 'UNBOUND';
-        console.log(`${d.mn.padEnd(24)} ${where.padEnd(26)} packets ${String(d.packets).padStart(8)}  last ${d.lastPacketAt ? d.lastPacketAt.toISOString() : 'never'}`);
+        console.log(
+          `${d.mn.padEnd(24)} ${where.padEnd(26)} packets ${String(d.packets).padStart(8)}  last ${d.lastPacketAt ? d.lastPacketAt.toISOString() : 'never'}`,
+        );
       }
       console.log(`${rows.length} device(s)`);
       return 0;

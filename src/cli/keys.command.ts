@@ -20,7 +20,9 @@ export async function runKeysCommand(args: string[]): Promise<number> {
     }
     if (sub === 'list') {
       for (const k of await keys.list()) {
-        console.log(`${k.id.padStart(4)}  ${k.prefix}  ${k.role.padEnd(8)} ${k.divisionCode}  ${k.revokedAt ? 'revoked ' + k.revokedAt.toISOString() : 'active '}  ${k.name}`);
+        console.log(
+          `${k.id.padStart(4)}  ${k.prefix}  ${k.role.padEnd(8)} ${k.divisionCode}  ${k.revokedAt ? 'revoked ' + k.revokedAt.toISOString() : 'active '}  ${k.name}`,
+        );
       }
       return 0;
     }

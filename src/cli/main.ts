@@ -102,12 +102,27 @@ async function enabledConnectorIds(pool: import('pg').Pool): Promise<string[]> {
 async function cmdServe(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { host: { type: 'string' }, port: { type: 'string' }, 'hj212-port': { type: 'string' } }, strict: true });
   const hj212 = values['hj212-port'];
-  if (hj212 !== undefined && (!/^\d+$/.test(hj212) || Number(hj212) > 65535)) throw new UsageError(`--hj212-port must be a port number (0 = off), got '${hj212}'`);
-  if (values.port !== undefined && (!/^\d+$/.test(values.port) || Number(values.port) > 65535)) throw new UsageError(`--port must be a port number (0 = any free port), got '${values.port}'`);
+  if (hj212 !== undefined && (!/^\d+$/.test(hj212) || Number(hj212) > 65535))
+    throw new UsageError(`--hj212-port must be a port number (0 = off), got '${hj212}'`);
+  if (values.port !== undefined && (!/^\d+$/.test(values.port) || Number(values.port) > 65535))
+    throw new UsageError(`--port must be a port number (0 = any free port), got '${values.port}'`);
   // A hub already serving here keeps its database: refuse before opening anything.
   await assertPortFree(values.port !== undefined ? Number(values.port) : loadConfig(process.env).port);
-  const hub = await openHub({ ...(values.host ? { host: values.host } : {}), ...(values.port ? { port: Number(values.port) } : {}), ...(hj212 !== undefined ? { hj212Port: Number(hj212) } : {}) }, { jsonLogs: wantsJsonLogs() });
-  const server = await startHttpServer(hub.services, { port: hub.config.port, host: hub.config.host, introspection: hub.config.introspection, metricsToken: hub.config.metricsToken, corsOrigins: hub.config.corsOrigins });
+  const hub = await openHub(
+    {
+      ...(values.host ? { host: values.host } : {}),
+      ...(values.port ? { port: Number(values.port) } : {}),
+      ...(hj212 !== undefined ? { hj212Port: Number(hj212) } : {}),
+    },
+    { jsonLogs: wantsJsonLogs() },
+  );
+  const server = await startHttpServer(hub.services, {
+    port: hub.config.port,
+    host: hub.config.host,
+    introspection: hub.config.introspection,
+    metricsToken: hub.config.metricsToken,
+    corsOrigins: hub.config.corsOrigins,
+  });
   hub.onShutdown(() => server.close());
   followServerPort(hub.config, server.port);
   if (hub.config.hj212Port > 0) {
@@ -135,12 +150,21 @@ async function cmdStart(): Promise<number> {
   });
   console.log(`simulator of the five source systems on ${sim.url}`);
   const progress = createSyncProgress({ stream: process.stdout });
-  const hub = await openHub({ sourcesUrl: process.env.HUB_SOURCES_URL || sim.url }, { jsonLogs: wantsJsonLogs(), runner: { onPage: (id, totals) => progress.onPage(id, totals), onRunEnd: (id) => progress.finish(id) } });
+  const hub = await openHub(
+    { sourcesUrl: process.env.HUB_SOURCES_URL || sim.url },
+    { jsonLogs: wantsJsonLogs(), runner: { onPage: (id, totals) => progress.onPage(id, totals), onRunEnd: (id) => progress.finish(id) } },
+  );
   hub.onShutdown(() => sim.close());
   await registerShippedConnectors(hub.services);
   const summaries = await hub.services.runner.syncAll(await enabledConnectorIds(hub.db.pool), 'start').finally(() => progress.finishAll());
   console.log(formatRunSummaries(summaries));
-  const server = await startHttpServer(hub.services, { port: hub.config.port, host: hub.config.host, introspection: hub.config.introspection, metricsToken: hub.config.metricsToken, corsOrigins: hub.config.corsOrigins ?? DEMO_CORS_ORIGINS });
+  const server = await startHttpServer(hub.services, {
+    port: hub.config.port,
+    host: hub.config.host,
+    introspection: hub.config.introspection,
+    metricsToken: hub.config.metricsToken,
+    corsOrigins: hub.config.corsOrigins ?? DEMO_CORS_ORIGINS,
+  });
   hub.onShutdown(() => server.close());
   followServerPort(hub.config, server.port);
   await startScheduler(hub);
@@ -148,7 +172,9 @@ async function cmdStart(): Promise<number> {
   console.log(`\nhub ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: GraphQL on ${server.url}\n`);
   console.log('demo API keys (new at every start; send as "Authorization: Bearer <key>"):');
   for (const k of keys) console.log(`  ${k.role.padEnd(8)} ${k.divisionCode}  ${k.key}  ${k.name.replace('demo: ', '')}`);
-  console.log(`\ntry:\n  curl -s ${server.url} -H 'content-type: application/json' -H 'authorization: Bearer ${keys[0].key}' \\\n    -d '${JSON.stringify({ query: DEMO_QUERY })}'\n`);
+  console.log(
+    `\ntry:\n  curl -s ${server.url} -H 'content-type: application/json' -H 'authorization: Bearer ${keys[0].key}' \\\n    -d '${JSON.stringify({ query: DEMO_QUERY })}'\n`,
+  );
   return new Promise<number>(() => undefined);
 }
 
@@ -165,7 +191,18 @@ async function cmdConnectors(args: string[]): Promise<number> {
       await hub.services.connectorAdmin.get(rest[0]);
       const s = await hub.services.runner.run(rest[0], 'reset', { fromStart: true }).catch((e) => {
         if (!(e instanceof ConnectorBusyError)) throw e;
-        return { connectorId: rest[0], runId: '', status: 'SKIPPED', fetched: 0, loaded: 0, unchanged: 0, quarantined: 0, touched: [], error: e.message, durationMs: 0 } satisfies RunSummary;
+        return {
+          connectorId: rest[0],
+          runId: '',
+          status: 'SKIPPED',
+          fetched: 0,
+          loaded: 0,
+          unchanged: 0,
+          quarantined: 0,
+          touched: [],
+          error: e.message,
+          durationMs: 0,
+        } satisfies RunSummary;
       });
       console.log(formatRunSummaries([s]));
       return syncExitStatus([s]);
@@ -191,7 +228,9 @@ async function cmdConnectors(args: string[]): Promise<number> {
         order by c.id`,
     );
     for (const r of res.rows) {
-      console.log(`${r.id.padEnd(16)} ${r.kind.padEnd(11)} ${(r.schedule ?? '-').padEnd(14)} ${r.enabled ? 'enabled ' : 'disabled'} last run: ${r.status ? `${r.status} ${r.started_at.toISOString()} loaded ${r.loaded} quarantined ${r.quarantined}` : 'never'}`);
+      console.log(
+        `${r.id.padEnd(16)} ${r.kind.padEnd(11)} ${(r.schedule ?? '-').padEnd(14)} ${r.enabled ? 'enabled ' : 'disabled'} last run: ${r.status ? `${r.status} ${r.started_at.toISOString()} loaded ${r.loaded} quarantined ${r.quarantined}` : 'never'}`,
+      );
       if (r.attention) console.log(`${''.padEnd(16)} attention: ${r.attention}`);
     }
     return 0;
@@ -229,27 +268,54 @@ export async function main(argv: string[]): Promise<number> {
   if (cmd !== 'sim' && cmd !== 'dau-sim') applyMemoryBudget();
   try {
     switch (cmd) {
-      case 'start': return await cmdStart();
-      case 'serve': return await cmdServe(args);
-      case 'migrate': return await cmdMigrate();
-      case 'sim': await runSimCommand(args); return new Promise<number>(() => undefined);
-      case 'sync': return await cmdSync(args);
-      case 'connectors': return await cmdConnectors(args);
-      case 'schema': return await cmdSchema(args);
-      case 'keys': return await runKeysCommand(args);
-      case 'rescore': return await runRescoreCommand(args);
-      case 'retag': return await cmdRetag();
-      case 'devices': return await runDevicesCommand(args);
-      case 'inspectors': return await runInspectorsCommand(args);
-      case 'plan': return await runPlanCommand(args);
-      case 'dau-sim': await runDauSimCommand(args); return 0;
-      case 'tags': return await runTagsCommand(args);
-      case 'warnings': return await runWarningsCommand(args);
-      case undefined: case 'help': case '--help': case '-h': console.log(USAGE); return 0;
-      default: throw new UsageError(`unknown command '${cmd}'`);
+      case 'start':
+        return await cmdStart();
+      case 'serve':
+        return await cmdServe(args);
+      case 'migrate':
+        return await cmdMigrate();
+      case 'sim':
+        await runSimCommand(args);
+        return new Promise<number>(() => undefined);
+      case 'sync':
+        return await cmdSync(args);
+      case 'connectors':
+        return await cmdConnectors(args);
+      case 'schema':
+        return await cmdSchema(args);
+      case 'keys':
+        return await runKeysCommand(args);
+      case 'rescore':
+        return await runRescoreCommand(args);
+      case 'retag':
+        return await cmdRetag();
+      case 'devices':
+        return await runDevicesCommand(args);
+      case 'inspectors':
+        return await runInspectorsCommand(args);
+      case 'plan':
+        return await runPlanCommand(args);
+      case 'dau-sim':
+        await runDauSimCommand(args);
+        return 0;
+      case 'tags':
+        return await runTagsCommand(args);
+      case 'warnings':
+        return await runWarningsCommand(args);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return 0;
+      default:
+        throw new UsageError(`unknown command '${cmd}'`);
     }
   } catch (e) {
-    if (e instanceof ConfigError) { console.error(e.message); return 2; }
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 2;
+    }
     if (e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS')) {
       console.error(`${(e as Error).message}\n\n${USAGE}`);
       return 2;

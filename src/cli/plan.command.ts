@@ -10,7 +10,8 @@ const PROVINCE: Scope = { divisionCode: '370000', level: 'PROVINCE' };
 /** `hub inspectors import FILE`: the roster CSV (id,name,divisionCode,capacityPerQuarter,conflicts). */
 export async function runInspectorsCommand(args: string[]): Promise<number> {
   const [sub, file] = args;
-  if (sub !== 'import' || !file) throw new Error('usage: hub inspectors import FILE (CSV: id,name,divisionCode,capacityPerQuarter,conflicts with ; between credit codes)');
+  if (sub !== 'import' || !file)
+    throw new Error('usage: hub inspectors import FILE (CSV: id,name,divisionCode,capacityPerQuarter,conflicts with ; between credit codes)');
   const hub = await openHub();
   try {
     const rows = hub.services.inspectionPlans.roster.parseCsv(fs.readFileSync(file, 'utf8'));
@@ -33,7 +34,14 @@ export async function runPlanCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { quarter: { type: 'string' }, division: { type: 'string' }, seed: { type: 'string' }, replaces: { type: 'string' }, file: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      quarter: { type: 'string' },
+      division: { type: 'string' },
+      seed: { type: 'string' },
+      replaces: { type: 'string' },
+      file: { type: 'string' },
+      out: { type: 'string' },
+    },
   });
   if (sub === 'verify' && values.file) {
     const lines = describeVerification(verifyPlanExport(JSON.parse(fs.readFileSync(values.file, 'utf8'))), values.file);
@@ -44,11 +52,19 @@ export async function runPlanCommand(args: string[]): Promise<number> {
   try {
     const plans = hub.services.inspectionPlans;
     if (sub === 'draw') {
-      if (!values.quarter || !values.division || !values.seed) throw new Error('usage: hub plan draw --quarter 2026Q4 --division CODE --seed S [--replaces PLAN_ID]');
-      const plan = await plans.draw({ quarter: values.quarter, divisionCode: values.division, seed: values.seed, replaces: values.replaces ?? null }, PROVINCE, 'cli');
+      if (!values.quarter || !values.division || !values.seed)
+        throw new Error('usage: hub plan draw --quarter 2026Q4 --division CODE --seed S [--replaces PLAN_ID]');
+      const plan = await plans.draw(
+        { quarter: values.quarter, divisionCode: values.division, seed: values.seed, replaces: values.replaces ?? null },
+        PROVINCE,
+        'cli',
+      );
       const shortfall = plan.counties.filter((c) => c.shortfall > 0 || c.unstaffed > 0);
-      console.log(`plan ${plan.id}: ${plan.quarter} ${plan.divisionCode}, ${plan.itemCount} enterprise(s) drawn under ${plan.policyVersion}, digest ${plan.digest}`);
-      for (const c of shortfall) console.log(`  ${c.divisionCode}: capacity for ${c.budget} item(s); ${c.shortfall} fewer drawn than the shares ask, ${c.unstaffed} without inspectors`);
+      console.log(
+        `plan ${plan.id}: ${plan.quarter} ${plan.divisionCode}, ${plan.itemCount} enterprise(s) drawn under ${plan.policyVersion}, digest ${plan.digest}`,
+      );
+      for (const c of shortfall)
+        console.log(`  ${c.divisionCode}: capacity for ${c.budget} item(s); ${c.shortfall} fewer drawn than the shares ask, ${c.unstaffed} without inspectors`);
       return 0;
     }
     if (sub === 'verify') {

@@ -10,14 +10,20 @@ hub rescore --preview VERSION       print what activating a loaded version would
 hub rescore --activate VERSION      activate a loaded version and recompute every score under it`;
 
 function formatSummary(s: RescoreSummary): string {
-  const steps = Object.entries(s.timings).map(([k, v]) => `${k} ${v} ms`).join(', ');
-  return `rescored ${s.enterprises} enterprise(s) ${s.full ? '(all)' : '(incremental)'} as of ${s.asOf} under ${s.ruleSetVersion}: ` +
-    `${s.changed} changed, ${s.durationMs} ms${steps ? ` [${steps}]` : ''}`;
+  const steps = Object.entries(s.timings)
+    .map(([k, v]) => `${k} ${v} ms`)
+    .join(', ');
+  return (
+    `rescored ${s.enterprises} enterprise(s) ${s.full ? '(all)' : '(incremental)'} as of ${s.asOf} under ${s.ruleSetVersion}: ` +
+    `${s.changed} changed, ${s.durationMs} ms${steps ? ` [${steps}]` : ''}`
+  );
 }
 
 async function printPreview(hub: HubRuntime, version: string): Promise<void> {
   const p = await hub.services.scoring.reports.preview(version, { divisionCode: '370000', level: 'PROVINCE' }, 20);
-  console.log(`${p.version} against ${p.comparedWith} as of ${p.asOf}: ${p.enterprises} enterprises, ${p.scoreChanges} score changes, ${p.riskChanges} risk-level changes`);
+  console.log(
+    `${p.version} against ${p.comparedWith} as of ${p.asOf}: ${p.enterprises} enterprises, ${p.scoreChanges} score changes, ${p.riskChanges} risk-level changes`,
+  );
   for (const [t, n] of Object.entries(p.transitions)) console.log(`  ${t}: ${n}`);
   for (const c of p.changes) console.log(`  ${c.creditCode} ${c.name}: ${c.currentScore} ${c.currentRiskLevel} -> ${c.newScore} ${c.newRiskLevel}`);
 }
@@ -30,7 +36,13 @@ async function printPreview(hub: HubRuntime, version: string): Promise<void> {
 export async function runRescoreCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { all: { type: 'boolean' }, load: { type: 'string' }, preview: { type: 'string' }, activate: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      all: { type: 'boolean' },
+      load: { type: 'string' },
+      preview: { type: 'string' },
+      activate: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {
@@ -42,7 +54,9 @@ export async function runRescoreCommand(args: string[]): Promise<number> {
     const scoring = hub.services.scoring;
     if (values.load) {
       const rs = await scoring.ruleSets.load(JSON.parse(fs.readFileSync(values.load, 'utf8')));
-      console.log(`loaded rule set ${rs.version} (${rs.rules.length} rules, window ${rs.windowDays} days, thresholds ${rs.riskThresholds.low}/${rs.riskThresholds.medium})`);
+      console.log(
+        `loaded rule set ${rs.version} (${rs.rules.length} rules, window ${rs.windowDays} days, thresholds ${rs.riskThresholds.low}/${rs.riskThresholds.medium})`,
+      );
       await printPreview(hub, rs.version);
       return 0;
     }

@@ -20,9 +20,11 @@ export async function runTagsCommand(args: string[]): Promise<number> {
   const hub = await openHub();
   try {
     const s = await hub.services.tags.loadCatalogue(doc);
-    console.log(s.activated
-      ? `tag catalogue ${s.version} active: ${s.enterprises} enterprises re-derived, ${s.changed} changed, ${s.durationMs} ms`
-      : `tag catalogue ${s.version} is already the active one; nothing changed`);
+    console.log(
+      s.activated
+        ? `tag catalogue ${s.version} active: ${s.enterprises} enterprises re-derived, ${s.changed} changed, ${s.durationMs} ms`
+        : `tag catalogue ${s.version} is already the active one; nothing changed`,
+    );
     return 0;
   } finally {
     await hub.shutdown();

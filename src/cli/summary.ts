@@ -8,7 +8,12 @@ export function formatRunSummaries(summaries: RunSummary[]): string {
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const errors = summaries.filter((s) => s.error && s.status === 'FAILED').map((s) => `  ${s.connectorId}: ${s.error}`);
   const skipped = summaries.filter((s) => s.status === 'SKIPPED').map((s) => `  ${s.connectorId}: ${s.error}`);
-  return [line(head), ...rows.map(line), ...(errors.length ? ['errors:', ...errors] : []), ...(skipped.length ? ['skipped (already running elsewhere; that run goes on):', ...skipped] : [])].join('\n');
+  return [
+    line(head),
+    ...rows.map(line),
+    ...(errors.length ? ['errors:', ...errors] : []),
+    ...(skipped.length ? ['skipped (already running elsewhere; that run goes on):', ...skipped] : []),
+  ].join('\n');
 }
 
 /**

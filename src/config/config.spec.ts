@@ -39,9 +39,29 @@ describe('loadConfig', () => {
   });
 
   it('reads every setting', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgres://a@h/db', PORT: '4555', LOG_LEVEL: 'debug', HUB_INTROSPECTION: 'OFF', HUB_STATEMENT_TIMEOUT_MS: '2000', HUB_SYNC_CONCURRENCY: '2', HUB_SOURCES_URL: 'http://s:1/', PORT_EXTRA: 'x' });
-    expect(c).toMatchObject({ databaseUrl: 'postgres://a@h/db', port: 4555, publicUrl: 'http://localhost:4555', logLevel: 'debug', introspection: false, statementTimeoutMs: 2000, syncConcurrency: 2, sourcesUrl: 'http://s:1' });
-    expect(() => loadConfig({ HUB_SYNC_CONCURRENCY: '17', HUB_STATEMENT_TIMEOUT_MS: '50', HUB_INTROSPECTION: 'maybe' })).toThrow(/HUB_INTROSPECTION[\s\S]*HUB_STATEMENT_TIMEOUT_MS[\s\S]*HUB_SYNC_CONCURRENCY|HUB_SYNC_CONCURRENCY/);
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://a@h/db',
+      PORT: '4555',
+      LOG_LEVEL: 'debug',
+      HUB_INTROSPECTION: 'OFF',
+      HUB_STATEMENT_TIMEOUT_MS: '2000',
+      HUB_SYNC_CONCURRENCY: '2',
+      HUB_SOURCES_URL: 'http://s:1/',
+      PORT_EXTRA: 'x',
+    });
+    expect(c).toMatchObject({
+      databaseUrl: 'postgres://a@h/db',
+      port: 4555,
+      publicUrl: 'http://localhost:4555',
+      logLevel: 'debug',
+      introspection: false,
+      statementTimeoutMs: 2000,
+      syncConcurrency: 2,
+      sourcesUrl: 'http://s:1',
+    });
+    expect(() => loadConfig({ HUB_SYNC_CONCURRENCY: '17', HUB_STATEMENT_TIMEOUT_MS: '50', HUB_INTROSPECTION: 'maybe' })).toThrow(
+      /HUB_INTROSPECTION[\s\S]*HUB_STATEMENT_TIMEOUT_MS[\s\S]*HUB_SYNC_CONCURRENCY|HUB_SYNC_CONCURRENCY/,
+    );
   });
 
   it('report links and QR codes follow --port when HUB_PUBLIC_URL is unset (issue 14 item 14)', () => {

@@ -3,8 +3,16 @@ import { ConnectorRegistry } from './connector.registry';
 import { SourceConnector } from './connector.types';
 
 const manifest = {
-  id: 'permit', kind: 'code', title: '排污许可管理信息平台', owner: 'permit office', schedule: '0 2 * * *', produces: ['enterprise'],
-  config: [{ name: 'baseUrl', type: 'url', description: 'Base URL of the source' }, { name: 'pageSize', type: 'integer', description: 'Records per page', default: 500 }],
+  id: 'permit',
+  kind: 'code',
+  title: '排污许可管理信息平台',
+  owner: 'permit office',
+  schedule: '0 2 * * *',
+  produces: ['enterprise'],
+  config: [
+    { name: 'baseUrl', type: 'url', description: 'Base URL of the source' },
+    { name: 'pageSize', type: 'integer', description: 'Records per page', default: 500 },
+  ],
 };
 
 function problems(m: unknown): string[] {
@@ -25,19 +33,33 @@ describe('connector manifest schema', () => {
 
   it('names every bad field', () => {
     const p = problems({
-      ...manifest, id: 'Permit', owner: '', schedule: 'daily', produces: ['permit'],
-      config: [{ name: 'pageSize', type: 'int', description: 'Records per page' }, { name: 'pageSize', type: 'integer', description: 'x', default: '500' }],
+      ...manifest,
+      id: 'Permit',
+      owner: '',
+      schedule: 'daily',
+      produces: ['permit'],
+      config: [
+        { name: 'pageSize', type: 'int', description: 'Records per page' },
+        { name: 'pageSize', type: 'integer', description: 'x', default: '500' },
+      ],
     });
-    expect(p).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^id must be kebab-case/),
-      'owner must be at least 4 characters',
-      'schedule is not a cron expression',
-      expect.stringMatching(/^produces\[0\] /),
-      expect.stringMatching(/^config\[0\]\.type /),
-      'config[1].description must say in a few words what the field is',
-    ]));
-    expect(problems({ ...manifest, config: [manifest.config[1], manifest.config[1]] })).toEqual(['config has a field name twice', 'config must declare baseUrl']);
-    expect(problems({ ...manifest, config: [manifest.config[0], { ...manifest.config[1], default: '500' }] })).toEqual(['config[1] default does not have type integer']);
+    expect(p).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^id must be kebab-case/),
+        'owner must be at least 4 characters',
+        'schedule is not a cron expression',
+        expect.stringMatching(/^produces\[0\] /),
+        expect.stringMatching(/^config\[0\]\.type /),
+        'config[1].description must say in a few words what the field is',
+      ]),
+    );
+    expect(problems({ ...manifest, config: [manifest.config[1], manifest.config[1]] })).toEqual([
+      'config has a field name twice',
+      'config must declare baseUrl',
+    ]);
+    expect(problems({ ...manifest, config: [manifest.config[0], { ...manifest.config[1], default: '500' }] })).toEqual([
+      'config[1] default does not have type integer',
+    ]);
   });
 
   it('the registry refuses a code connector whose manifest breaks the contract', () => {

@@ -6,7 +6,10 @@ import { problemsOf } from './zod-problems';
 
 /** A connector's manifest breaks the contract; every problem names its field. */
 export class ConnectorManifestError extends Error {
-  constructor(readonly connectorId: string, readonly problems: string[]) {
+  constructor(
+    readonly connectorId: string,
+    readonly problems: string[],
+  ) {
     super(`connector '${connectorId}' has an invalid manifest: ${problems.join('; ')}`);
     this.name = 'ConnectorManifestError';
   }
@@ -35,7 +38,10 @@ export const connectorManifestSchema = z.object({
   kind: z.enum(['code', 'declarative']),
   title: z.string().min(4, 'must be at least 4 characters'),
   owner: z.string().min(4, 'must be at least 4 characters'),
-  schedule: z.string().refine((s) => cron.validate(s), 'is not a cron expression').nullable(),
+  schedule: z
+    .string()
+    .refine((s) => cron.validate(s), 'is not a cron expression')
+    .nullable(),
   produces: z.array(z.enum(RECORD_KINDS as [RecordKind, ...RecordKind[]])).min(1, 'must name at least one record kind'),
   config: z
     .array(configField)

@@ -84,7 +84,10 @@ export interface RecordIdentity {
 
 /** Thrown by `map` when a native record cannot be turned into a unified record. */
 export class MappingError extends Error {
-  constructor(message: string, readonly identity: RecordIdentity = {}) {
+  constructor(
+    message: string,
+    readonly identity: RecordIdentity = {},
+  ) {
     super(message);
     this.name = 'MappingError';
   }

@@ -7,10 +7,19 @@ async function scriptedServer(script: ('full' | 'drop' | 'stall' | '500' | 'obje
   let n = 0;
   const server = http.createServer((req, res) => {
     const step = script[Math.min(n++, script.length - 1)];
-    if (step === '500') { res.writeHead(500).end('{"error":"down"}'); return; }
-    if (step === 'object') { res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[]}'); return; }
+    if (step === '500') {
+      res.writeHead(500).end('{"error":"down"}');
+      return;
+    }
+    if (step === 'object') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[]}');
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
-    if (step === 'full') { res.end(body); return; }
+    if (step === 'full') {
+      res.end(body);
+      return;
+    }
     res.write(body.subarray(0, Math.floor(body.length * 0.6)));
     if (step === 'drop') setTimeout(() => res.destroy(), 20);
     // 'stall': nothing more is sent until the client gives up.
@@ -19,7 +28,11 @@ async function scriptedServer(script: ('full' | 'drop' | 'stall' | '500' | 'obje
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/credit`,
     requests: () => n,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -41,7 +54,9 @@ describe('HttpClient.streamJsonArray against a real server', () => {
       const batches = await readAll(client(), s.url);
       expect(batches.map((b) => b.length)).toEqual([1000, 1000, 500]);
       expect(batches.flat()).toEqual(items);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 
   it('after a connection lost mid-body or a stalled body, asks again and skips what it already yielded', async () => {
@@ -54,7 +69,9 @@ describe('HttpClient.streamJsonArray against a real server', () => {
         expect(s.requests()).toBe(3);
         expect(log.join('\n')).toMatch(/HTTP 500/);
         expect(log.join('\n')).toMatch(fault === 'stall' ? /ETIMEDOUT/ : /aborted|ECONNRESET|socket hang up|ERR_/i);
-      } finally { await s.close(); }
+      } finally {
+        await s.close();
+      }
     }
   });
 
@@ -63,6 +80,8 @@ describe('HttpClient.streamJsonArray against a real server', () => {
     try {
       await expect(readAll(client(), s.url)).rejects.toThrow(/expected a JSON array, the body starts with '\{'/);
       expect(s.requests()).toBe(1);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 });

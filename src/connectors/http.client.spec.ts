@@ -18,24 +18,45 @@ async function scripted(script: Step[], body: Buffer, onBody?: () => void) {
   const timers = new Set<NodeJS.Timeout>();
   const server = http.createServer((_req, res) => {
     const step = script[Math.min(n++, script.length - 1)];
-    if (typeof step === 'object') { res.writeHead(step.status, { 'retry-after': step.retryAfter }).end('{"error":"busy"}'); return; }
-    if (step === '404' || step === '500') { res.writeHead(Number(step)).end('{"error":"no"}'); return; }
-    if (step === 'text') { res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>'); return; }
-    if (step === 'full') { res.writeHead(200, { 'content-type': 'application/json' }).end(body); return; }
+    if (typeof step === 'object') {
+      res.writeHead(step.status, { 'retry-after': step.retryAfter }).end('{"error":"busy"}');
+      return;
+    }
+    if (step === '404' || step === '500') {
+      res.writeHead(Number(step)).end('{"error":"no"}');
+      return;
+    }
+    if (step === 'text') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
+      return;
+    }
+    if (step === 'full') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      return;
+    }
     const half = body.subarray(0, Math.floor(body.length / 2));
     if (step === 'drop') {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
-      res.write(half, () => { onBody?.(); res.destroy(); });
+      res.write(half, () => {
+        onBody?.();
+        res.destroy();
+      });
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
-    if (step === 'half') { res.end(half); return; }
+    if (step === 'half') {
+      res.end(half);
+      return;
+    }
     let i = 0;
     const drip = () => {
       if (res.destroyed || i >= body.length) return;
       res.write(body.subarray(i, ++i));
       if (i === 1) onBody?.();
-      const t = setTimeout(() => { timers.delete(t); drip(); }, 40);
+      const t = setTimeout(() => {
+        timers.delete(t);
+        drip();
+      }, 40);
       timers.add(t);
     };
     drip();
@@ -44,7 +65,12 @@ async function scripted(script: Step[], body: Buffer, onBody?: () => void) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/data`,
     requests: () => n,
-    close: () => new Promise<void>((r) => { timers.forEach(clearTimeout); server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        timers.forEach(clearTimeout);
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -70,7 +96,9 @@ describe('HttpClient against a real server', () => {
       expect(await client(log).getJson(s.url)).toEqual(doc);
       expect(s.requests()).toBe(2);
       expect(log.join('\n')).toMatch(/HTTP 200 with the body cut short/);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 
   it('reports a body cut short as "truncated JSON" (not "got text") and asks again', async () => {
@@ -80,45 +108,66 @@ describe('HttpClient against a real server', () => {
       expect(await client(log).getJson(s.url)).toEqual(doc);
       expect(s.requests()).toBe(2);
       expect(log.join('\n')).toMatch(/truncated JSON/);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
     const again = await scripted(['half'], body);
     try {
-      const err = await client([], { maxAttempts: 2 }).getJson(again.url).catch((e: Error) => e);
+      const err = await client([], { maxAttempts: 2 })
+        .getJson(again.url)
+        .catch((e: Error) => e);
       expect((err as Error).message).toMatch(/truncated JSON/);
       expect((err as Error).message).not.toMatch(/got text/);
-    } finally { await again.close(); }
+    } finally {
+      await again.close();
+    }
   });
 
   it('says "got text" for a page that is not JSON, once, without claiming retries', async () => {
     const s = await scripted(['text'], body);
     try {
-      const err = (await client([]).getJson(s.url).catch((e: Error) => e)) as Error;
+      const err = (await client([])
+        .getJson(s.url)
+        .catch((e: Error) => e)) as Error;
       expect(err.message).toMatch(/expected JSON from .*, got text/);
       expect(err.message).not.toMatch(/retries|attempts/);
       expect(s.requests()).toBe(1);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 
   it('says "failed after N attempts" only when it retried', async () => {
     const notFound = await scripted(['404'], body);
     const down = await scripted(['500'], body);
     try {
-      const e1 = (await client([]).getJson(notFound.url).catch((e: Error) => e)) as Error;
+      const e1 = (await client([])
+        .getJson(notFound.url)
+        .catch((e: Error) => e)) as Error;
       expect(e1.message).toMatch(/^GET .* failed: HTTP 404$/);
       expect(notFound.requests()).toBe(1);
-      const e2 = (await client([]).getJson(down.url).catch((e: Error) => e)) as Error;
+      const e2 = (await client([])
+        .getJson(down.url)
+        .catch((e: Error) => e)) as Error;
       expect(e2.message).toMatch(/failed after 4 attempts: HTTP 500$/);
       expect(down.requests()).toBe(4);
-    } finally { await notFound.close(); await down.close(); }
+    } finally {
+      await notFound.close();
+      await down.close();
+    }
   });
 
   it('fails a slow-drip request at its total deadline, though bytes keep coming', async () => {
     const s = await scripted(['drip'], body);
     try {
-      const err = (await client([], { maxAttempts: 2 }).getJson(s.url).catch((e: Error) => e)) as Error;
+      const err = (await client([], { maxAttempts: 2 })
+        .getJson(s.url)
+        .catch((e: Error) => e)) as Error;
       expect(err.message).toMatch(/failed after 2 attempts: ETIMEDOUT: no complete response within 400 ms/);
       expect(s.requests()).toBe(2);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 
   it('fails a slow-drip streamed listing at its total deadline, not only after an idle gap', async () => {
@@ -128,7 +177,9 @@ describe('HttpClient against a real server', () => {
       expect(err).toBeInstanceOf(Error);
       expect(err.message).toMatch(/failed after 2 attempts: ETIMEDOUT: the body did not arrive whole within 800 ms/);
       expect(s.requests()).toBe(2);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 
   it("stops a request in flight when the run's signal aborts, without retrying", async () => {
@@ -138,14 +189,20 @@ describe('HttpClient against a real server', () => {
       const err = (await readAll(client([], { signal: run.signal, streamTimeoutMs: 60_000 }), s.url).catch((e: Error) => e)) as Error;
       expect(err.message).toBe('run stopped: timed out after 1800000 ms');
       expect(s.requests()).toBe(1);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
     const run2 = new AbortController();
     const s2 = await scripted(['drip'], body, () => run2.abort(new Error('stop')));
     try {
-      const err = (await client([], { signal: run2.signal, timeoutMs: 60_000 }).getJson(s2.url).catch((e: Error) => e)) as Error;
+      const err = (await client([], { signal: run2.signal, timeoutMs: 60_000 })
+        .getJson(s2.url)
+        .catch((e: Error) => e)) as Error;
       expect(err.message).toBe('run stopped: stop');
       expect(s2.requests()).toBe(1);
-    } finally { await s2.close(); }
+    } finally {
+      await s2.close();
+    }
   });
 
   it("honours Retry-After beyond the backoff cap, and gives up when it reaches past the run's deadline", async () => {
@@ -155,15 +212,21 @@ describe('HttpClient against a real server', () => {
       expect(await client(log, { deadline: Date.now() + 60_000 }).getJson(s.url)).toEqual(doc);
       expect(s.requests()).toBe(2);
       expect(log.join('\n')).toMatch(/retrying in 1000 ms \(Retry-After\)/);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
     const far = await scripted([{ status: 503, retryAfter: '3600' }, 'full'], body);
     const log2: string[] = [];
     try {
-      const err = (await client(log2, { deadline: Date.now() + 60_000 }).getJson(far.url).catch((e: Error) => e)) as Error;
+      const err = (await client(log2, { deadline: Date.now() + 60_000 })
+        .getJson(far.url)
+        .catch((e: Error) => e)) as Error;
       expect(err.message).toMatch(/failed: HTTP 503$/);
       expect(far.requests()).toBe(1);
       expect(log2.join('\n')).toMatch(/asks to retry in 3600 s, past the run's deadline/);
-    } finally { await far.close(); }
+    } finally {
+      await far.close();
+    }
   });
 
   it("ends a Retry-After wait when the run's signal aborts", async () => {
@@ -171,11 +234,21 @@ describe('HttpClient against a real server', () => {
     const s = await scripted([{ status: 503, retryAfter: '600' }, 'full'], body);
     const log: string[] = [];
     try {
-      const pending = client(log, { signal: run.signal, log: (l) => { log.push(l); run.abort(new Error('stop')); } }).getJson(s.url).catch((e: Error) => e);
+      const pending = client(log, {
+        signal: run.signal,
+        log: (l) => {
+          log.push(l);
+          run.abort(new Error('stop'));
+        },
+      })
+        .getJson(s.url)
+        .catch((e: Error) => e);
       const err = (await pending) as Error;
       expect(err.message).toBe('run stopped: stop');
       expect(s.requests()).toBe(1);
       expect(log.join('\n')).toMatch(/retrying in 600000 ms \(Retry-After\)/);
-    } finally { await s.close(); }
+    } finally {
+      await s.close();
+    }
   });
 });

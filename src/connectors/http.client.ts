@@ -38,7 +38,10 @@ export interface HttpClientOptions {
 
 /** A response body that is not the JSON it should be; `truncated` when it was cut short (worth asking again). */
 export class JsonBodyError extends Error {
-  constructor(message: string, readonly truncated: boolean) {
+  constructor(
+    message: string,
+    readonly truncated: boolean,
+  ) {
     super(message);
     this.name = 'JsonBodyError';
   }
@@ -120,7 +123,8 @@ export function parseJsonBody(body: Buffer, url: string): unknown {
  */
 export class HttpClient {
   private readonly axios: AxiosInstance;
-  private readonly opts: Required<Omit<HttpClientOptions, 'log' | 'signal' | 'deadline' | 'targets'>> & Pick<HttpClientOptions, 'signal' | 'deadline' | 'targets'> & { log: (l: string) => void };
+  private readonly opts: Required<Omit<HttpClientOptions, 'log' | 'signal' | 'deadline' | 'targets'>> &
+    Pick<HttpClientOptions, 'signal' | 'deadline' | 'targets'> & { log: (l: string) => void };
 
   constructor(options: HttpClientOptions = {}) {
     this.opts = {
@@ -146,7 +150,10 @@ export class HttpClient {
 
   /** GETs `url` and returns the parsed JSON body (a truncated body is retried). */
   async getJson<T>(url: string, params?: Record<string, unknown>, headers?: Record<string, string>): Promise<T> {
-    const res = await this.request<ArrayBuffer, T>({ method: 'GET', url, params, headers, responseType: 'arraybuffer' }, (r) => parseJsonBody(Buffer.from(r.data), url) as T);
+    const res = await this.request<ArrayBuffer, T>(
+      { method: 'GET', url, params, headers, responseType: 'arraybuffer' },
+      (r) => parseJsonBody(Buffer.from(r.data), url) as T,
+    );
     return res;
   }
 
@@ -195,7 +202,8 @@ export class HttpClient {
       let body: Readable | undefined;
       const total = AbortSignal.timeout(this.opts.streamTimeoutMs);
       const signal = this.withRun(total);
-      const cut = () => body?.destroy(Object.assign(new Error(signal.reason instanceof Error ? signal.reason.message : String(signal.reason)), { code: 'EABORTED' }));
+      const cut = () =>
+        body?.destroy(Object.assign(new Error(signal.reason instanceof Error ? signal.reason.message : String(signal.reason)), { code: 'EABORTED' }));
       signal.addEventListener('abort', cut);
       try {
         this.throwIfStopped();
@@ -275,7 +283,9 @@ export class HttpClient {
     if (asked !== undefined) {
       const limit = this.opts.deadline !== undefined ? this.opts.deadline - Date.now() : this.opts.maxRetryAfterMs;
       if (asked > limit) {
-        this.opts.log(`${config.method ?? 'GET'} ${config.url} failed (${describe(err)}); the source asks to retry in ${Math.round(asked / 1000)} s, past the run's ${this.opts.deadline !== undefined ? 'deadline' : 'longest wait'}: giving up`);
+        this.opts.log(
+          `${config.method ?? 'GET'} ${config.url} failed (${describe(err)}); the source asks to retry in ${Math.round(asked / 1000)} s, past the run's ${this.opts.deadline !== undefined ? 'deadline' : 'longest wait'}: giving up`,
+        );
         return false;
       }
       wait = asked;
@@ -283,7 +293,9 @@ export class HttpClient {
       const backoff = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempt - 1));
       wait = Math.round(this.opts.random() * backoff);
     }
-    this.opts.log(`${config.method ?? 'GET'} ${config.url} failed (${describe(err)}), attempt ${attempt}/${this.opts.maxAttempts}; retrying in ${wait} ms${asked !== undefined ? ' (Retry-After)' : ''}`);
+    this.opts.log(
+      `${config.method ?? 'GET'} ${config.url} failed (${describe(err)}), attempt ${attempt}/${this.opts.maxAttempts}; retrying in ${wait} ms${asked !== undefined ? ' (Retry-After)' : ''}`,
+    );
     await sleep(wait, this.opts.signal);
     this.throwIfStopped();
     return true;

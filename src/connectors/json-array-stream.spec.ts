@@ -2,7 +2,12 @@ import { JsonArrayStreamError, jsonArrayElements } from './json-array-stream';
 
 async function collect(chunks: (string | Buffer)[]): Promise<unknown[]> {
   const out: unknown[] = [];
-  for await (const v of jsonArrayElements((async function* () { yield* chunks; })())) out.push(v);
+  for await (const v of jsonArrayElements(
+    (async function* () {
+      yield* chunks;
+    })(),
+  ))
+    out.push(v);
   return out;
 }
 

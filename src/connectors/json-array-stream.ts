@@ -1,7 +1,10 @@
 /** Thrown when a streamed body is not a JSON array of values. */
 export class JsonArrayStreamError extends Error {
   /** True when the body was cut short (worth asking again), false when it is simply not an array. */
-  constructor(message: string, readonly truncated = false) {
+  constructor(
+    message: string,
+    readonly truncated = false,
+  ) {
     super(message);
   }
 }
@@ -58,7 +61,10 @@ export async function* jsonArrayElements(chunks: AsyncIterable<Buffer | string>)
       }
       if (elementStart < 0) {
         if (WS.has(c) || c === 0x2c) continue; // , between elements
-        if (c === 0x5d) { ended = true; continue; }
+        if (c === 0x5d) {
+          ended = true;
+          continue;
+        }
         elementStart = i;
       }
       if (c === 0x22) inString = true;

@@ -24,7 +24,8 @@ for (const [net4, bits] of [
   ['198.18.0.0', 15],
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
-] as const) INTERNAL.addSubnet(net4, bits, 'ipv4');
+] as const)
+  INTERNAL.addSubnet(net4, bits, 'ipv4');
 for (const [net6, bits] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
@@ -32,7 +33,8 @@ for (const [net6, bits] of [
   ['fc00::', 7], // unique local
   ['ff00::', 8], // multicast
   ['64:ff9b::', 96], // NAT64 of an IPv4 address
-] as const) INTERNAL.addSubnet(net6, bits, 'ipv6');
+] as const)
+  INTERNAL.addSubnet(net6, bits, 'ipv6');
 
 /** The eight 16-bit groups of an IPv6 address (a trailing dotted IPv4 part counts as two). */
 function ipv6Groups(address: string): number[] {

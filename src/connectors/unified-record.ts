@@ -4,7 +4,17 @@
  * stores them. Field names are the hub's, not any source system's.
  */
 
-import { CreditLevel, EnforcementKind, EnforcementStatus, Finding, Basin, ManagementClass, PenaltyStatus, PermitStatus, SupervisionLevel } from '../domain/vocabulary';
+import {
+  CreditLevel,
+  EnforcementKind,
+  EnforcementStatus,
+  Finding,
+  Basin,
+  ManagementClass,
+  PenaltyStatus,
+  PermitStatus,
+  SupervisionLevel,
+} from '../domain/vocabulary';
 
 /** The kinds of record the unified store holds. */
 export type RecordKind = 'enterprise' | 'enforcement' | 'penalty' | 'monitoring' | 'rating';

@@ -45,7 +45,11 @@ export interface OpenDatabaseOptions {
  * Resolves the database URL: `config.databaseUrl` when set, otherwise an
  * embedded PostgreSQL started in `config.dataDir`.
  */
-export async function resolveDatabaseUrl(config: HubConfig, log?: (l: string) => void, notice?: (l: string) => void): Promise<{ url: string; embedded?: EmbeddedPostgresHandle }> {
+export async function resolveDatabaseUrl(
+  config: HubConfig,
+  log?: (l: string) => void,
+  notice?: (l: string) => void,
+): Promise<{ url: string; embedded?: EmbeddedPostgresHandle }> {
   if (config.databaseUrl) return { url: config.databaseUrl };
   const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPort, log, notice });
   return { url: embedded.url, embedded };

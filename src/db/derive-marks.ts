@@ -17,8 +17,10 @@ export type DeriveProduct = 'tags' | 'warnings';
  */
 export async function takeDeriveMarks(client: PoolClient, product: DeriveProduct, codes?: readonly string[]): Promise<string[]> {
   const res = codes
-    ? await client.query<{ credit_code: string }>(
-        `delete from derive_dirty where product = $1 and credit_code = any($2::text[]) returning credit_code`, [product, [...codes]])
+    ? await client.query<{ credit_code: string }>(`delete from derive_dirty where product = $1 and credit_code = any($2::text[]) returning credit_code`, [
+        product,
+        [...codes],
+      ])
     : await client.query<{ credit_code: string }>(`delete from derive_dirty where product = $1 returning credit_code`, [product]);
   return res.rows.map((r) => r.credit_code);
 }

@@ -18,7 +18,19 @@ describe('China dates (the one calendar of the hub)', () => {
 
   it('tells calendar dates from other strings', () => {
     for (const ok of ['2024-02-29', '2000-02-29', '2026-12-31']) expect(isCalendarDate(ok)).toBe(true);
-    for (const bad of ['2026-02-29', '2026-02-30', '2026-2-3', '1900-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '0000-01-01', 20261130, null]) {
+    for (const bad of [
+      '2026-02-29',
+      '2026-02-30',
+      '2026-2-3',
+      '1900-02-29',
+      '2026-04-31',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-01-00',
+      '0000-01-01',
+      20261130,
+      null,
+    ]) {
       expect(isCalendarDate(bad)).toBe(false);
     }
   });

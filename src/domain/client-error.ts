@@ -21,7 +21,10 @@ export interface ClientErrorDetails {
 export class ClientError extends Error {
   readonly code: ClientErrorCode = 'BAD_USER_INPUT';
 
-  constructor(message: string, readonly details: ClientErrorDetails = {}) {
+  constructor(
+    message: string,
+    readonly details: ClientErrorDetails = {},
+  ) {
     super(message);
   }
 }

@@ -5,7 +5,12 @@ import { SqlParams, ancestorCodes, ancestorCodesSql, divisionAt, inSubtree, subt
 /** The division list the hub ships (`data/divisions-shandong.csv`), as (code, level, parent). */
 function shippedDivisions(): { code: string; level: 'PROVINCE' | 'CITY' | 'COUNTY'; parent: string | null }[] {
   const csv = fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'divisions-shandong.csv'), 'utf8');
-  return csv.trim().split(/\r?\n/).slice(1).map((l) => l.split(',')).map(([code, , level, parent]) => ({ code, level: level as never, parent: parent || null }));
+  return csv
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(','))
+    .map(([code, , level, parent]) => ({ code, level: level as never, parent: parent || null }));
 }
 
 describe('jurisdiction (domain.md §5)', () => {
@@ -30,7 +35,7 @@ describe('jurisdiction (domain.md §5)', () => {
     }
     expect(disagreements).toEqual([]);
     // 168 divisions: the province contains all, each city itself and its counties, each county itself.
-    expect(inside).toBe(divisions.length + (divisions.length - 1) + (divisions.filter((d) => d.level === 'COUNTY').length) * 1);
+    expect(inside).toBe(divisions.length + (divisions.length - 1) + divisions.filter((d) => d.level === 'COUNTY').length * 1);
   });
 
   it('lists the province, city and county containing a county, in TypeScript and as SQL expressions', () => {

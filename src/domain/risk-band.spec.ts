@@ -13,7 +13,11 @@ describe('risk bands (domain.md §3)', () => {
   });
 
   it('writes the SQL from the same bands, best first, HIGH without a floor', () => {
-    expect(riskBands(sd)).toEqual([{ level: 'LOW', min: 85 }, { level: 'MEDIUM', min: 60 }, { level: 'HIGH', min: null }]);
+    expect(riskBands(sd)).toEqual([
+      { level: 'LOW', min: 85 },
+      { level: 'MEDIUM', min: 60 },
+      { level: 'HIGH', min: null },
+    ]);
     expect(riskLevelSql('e.score', sd)).toBe(`case when e.score >= 85 then 'LOW' when e.score >= 60 then 'MEDIUM' else 'HIGH' end`);
   });
 

@@ -18,8 +18,15 @@ export const FINDINGS = ['NONE', 'VIOLATION', 'NO_PERMIT'] as const;
 export type Finding = (typeof FINDINGS)[number];
 
 /** Types of enforcement measure (domain.md §3). */
-export const MEASURE_TYPES = ['SUSPEND_PRODUCTION', 'SEAL_SEIZE', 'RESTRICT_PRODUCTION', 'ORDER_CORRECTION', 'TRANSFER_DETENTION',
-  'TRANSFER_CRIMINAL', 'NO_PERMIT'] as const;
+export const MEASURE_TYPES = [
+  'SUSPEND_PRODUCTION',
+  'SEAL_SEIZE',
+  'RESTRICT_PRODUCTION',
+  'ORDER_CORRECTION',
+  'TRANSFER_DETENTION',
+  'TRANSFER_CRIMINAL',
+  'NO_PERMIT',
+] as const;
 export type MeasureType = (typeof MEASURE_TYPES)[number];
 
 /** Statuses of an enforcement record: in force, or withdrawn (deducts nothing). */

@@ -79,7 +79,11 @@ export class EnterpriseSearchService {
    * @param pool where searches read (the replica when there is one)
    * @param snapshots where result snapshots are written and read (the primary; defaults to `pool`)
    */
-  constructor(private readonly pool: Pool, private readonly divisions: DivisionDirectory, private readonly snapshots: Pool = pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly divisions: DivisionDirectory,
+    private readonly snapshots: Pool = pool,
+  ) {}
 
   /** Lets another concern (e.g. tags) contribute WHERE clauses for its filter fields. */
   addFilterClauses(builder: FilterClauseBuilder): void {
@@ -110,7 +114,8 @@ export class EnterpriseSearchService {
     if (filter.nameContains && filter.nameContains.length > MAX_NAME_FILTER) {
       throw new BadFilterError(`filter.nameContains has ${filter.nameContains.length} characters; the limit is ${MAX_NAME_FILTER}`);
     }
-    if (filter.riskLevels && filter.riskLevels.length > 3) throw new BadFilterError(`filter.riskLevels lists ${filter.riskLevels.length} levels; there are only 3`);
+    if (filter.riskLevels && filter.riskLevels.length > 3)
+      throw new BadFilterError(`filter.riskLevels lists ${filter.riskLevels.length} levels; there are only 3`);
     if (filter.nameContains) {
       const needle = filter.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`);
       clauses.push(`e.name like ${params.add(`%${needle}%`)}`);
@@ -131,15 +136,21 @@ export class EnterpriseSearchService {
    * is left out). Snapshots are kept {@link ENTERPRISE_SNAPSHOT_TTL_MS}; an
    * older cursor is refused with a message saying to restart paging.
    */
-  async search(scope: Scope, filter: EnterpriseFilterInput = {}, order: EnterpriseOrderKey = 'SCORE_ASC', paging: EnterprisePaging = {}): Promise<EnterprisePage> {
+  async search(
+    scope: Scope,
+    filter: EnterpriseFilterInput = {},
+    order: EnterpriseOrderKey = 'SCORE_ASC',
+    paging: EnterprisePaging = {},
+  ): Promise<EnterprisePage> {
     const { after, before } = paging;
     const backward = paging.last != null || (before != null && paging.first == null);
-    const size = backward ? paging.last ?? 50 : paging.first ?? 50;
+    const size = backward ? (paging.last ?? 50) : (paging.first ?? 50);
     const name = backward ? 'last' : 'first';
     if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
       throw new BadFilterError(`'${name}' must be between 0 and ${MAX_PAGE_SIZE}, got ${size}`, { argument: name });
     }
-    if (paging.first != null && paging.last != null) throw new BadFilterError(`pass either 'first' (with 'after') or 'last' (with 'before'), not both`, { argument: 'last' });
+    if (paging.first != null && paging.last != null)
+      throw new BadFilterError(`pass either 'first' (with 'after') or 'last' (with 'before'), not both`, { argument: 'last' });
     const cursorPos = after ? decodeCursor(after, 'after') : before ? decodeCursor(before, 'before') : null;
     if (after && before) {
       const b = decodeCursor(before, 'before');
@@ -157,7 +168,12 @@ export class EnterpriseSearchService {
       const sql = `select coalesce(array_agg(e.credit_code order by ${orderBy}), '{}') as codes from enterprise e where ${where}`;
       const all = (await this.pool.query<{ codes: string[] }>({ name: statementName(sql), text: sql, values: params.values })).rows[0].codes;
       snapshotId = randomUUID();
-      await this.snapshots.query(`insert into result_snapshot (id, scope_code, order_key, codes) values ($1, $2, $3, $4)`, [snapshotId, scope.divisionCode, order, all]);
+      await this.snapshots.query(`insert into result_snapshot (id, scope_code, order_key, codes) values ($1, $2, $3, $4)`, [
+        snapshotId,
+        scope.divisionCode,
+        order,
+        all,
+      ]);
       this.expireSnapshots();
       length = all.length;
       lo = backward ? Math.max(1, length - size + 1) : 1;
@@ -184,11 +200,18 @@ export class EnterpriseSearchService {
       );
       const snap = res.rows[0];
       const argument = after ? 'after' : 'before';
-      if (!snap) throw new InvalidCursorError(`'${argument}' belongs to a result read more than ${ENTERPRISE_SNAPSHOT_TTL_MS / 60000} minutes ago (or never issued); restart paging without a cursor`, { argument });
+      if (!snap)
+        throw new InvalidCursorError(
+          `'${argument}' belongs to a result read more than ${ENTERPRISE_SNAPSHOT_TTL_MS / 60000} minutes ago (or never issued); restart paging without a cursor`,
+          { argument },
+        );
       if (snap.scope_code !== scope.divisionCode || snap.order_key !== order) {
-        throw new InvalidCursorError(`'${argument}' was issued for another ${snap.order_key !== order ? `ordering (${snap.order_key}, not ${order})` : 'API key'}; restart paging without a cursor`, { argument });
+        throw new InvalidCursorError(
+          `'${argument}' was issued for another ${snap.order_key !== order ? `ordering (${snap.order_key}, not ${order})` : 'API key'}; restart paging without a cursor`,
+          { argument },
+        );
       }
-      codes = hi >= lo ? snap.codes ?? [] : [];
+      codes = hi >= lo ? (snap.codes ?? []) : [];
       length = snap.length;
     }
     const rows = codes.length ? await this.rowsOf(scope, codes) : new Map<string, EnterpriseRow>();

@@ -20,14 +20,16 @@ export class Hj212ClientConnection {
       this.settle();
     });
     socket.on('error', () => undefined);
-    this.closed = new Promise((resolve) => socket.on('close', () => {
-      for (const w of this.waiters) {
-        clearTimeout(w.timer);
-        w.reject(new Error(`connection closed with ${this.received.length} of ${w.n} answers`));
-      }
-      this.waiters = [];
-      resolve();
-    }));
+    this.closed = new Promise((resolve) =>
+      socket.on('close', () => {
+        for (const w of this.waiters) {
+          clearTimeout(w.timer);
+          w.reject(new Error(`connection closed with ${this.received.length} of ${w.n} answers`));
+        }
+        this.waiters = [];
+        resolve();
+      }),
+    );
   }
 
   static connect(host: string, port: number): Promise<Hj212ClientConnection> {

@@ -28,7 +28,10 @@ export class Hj212Reassembler {
   private readonly pending = new Map<string, PendingMessage>();
   private readonly limits: Hj212ReassemblyLimits;
 
-  constructor(limits: Partial<Hj212ReassemblyLimits> = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    limits: Partial<Hj212ReassemblyLimits> = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.limits = { ...DEFAULTS, ...limits };
   }
 
@@ -53,7 +56,10 @@ export class Hj212Reassembler {
     if (msg.parts.size < msg.pnum) return null;
     this.pending.delete(key);
     const ordered = [...msg.parts.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
-    const cpText = ordered.map((p) => p.cpText).filter((t) => t !== '').join(';');
+    const cpText = ordered
+      .map((p) => p.cpText)
+      .filter((t) => t !== '')
+      .join(';');
     const first = ordered[0];
     // Re-read the joined CP so items, DataTime and pollutants cover every part.
     const whole = parseHj212Segment(formatHj212Segment({ ...first, flag: (first.flag ?? 0) & ~2, cpText }));

@@ -53,7 +53,6 @@ export interface PgHj212StoreOptions {
   log?: (line: string) => void;
 }
 
-
 /**
  * The key a repeat shares with its original: `MN` + `QN`, or `MN` + `CN` + `DataTime` when there
  * is no `QN`. (A repeat with a fresh `QN` but the same `CN` + `DataTime` is caught by the store too.)
@@ -106,7 +105,10 @@ export class PgHj212Store implements Hj212PacketSink, Hj212DeviceDirectory {
   private readonly partitionsReady = new Set<string>();
   private readonly opts: Required<Omit<PgHj212StoreOptions, 'onHoursWritten' | 'log'>> & Pick<PgHj212StoreOptions, 'onHoursWritten' | 'log'>;
 
-  constructor(private readonly pool: Pool, opts: PgHj212StoreOptions = {}) {
+  constructor(
+    private readonly pool: Pool,
+    opts: PgHj212StoreOptions = {},
+  ) {
     this.opts = { batchSize: 500, batchDelayMs: 5, directoryCacheMs: 30_000, ...opts };
   }
 
@@ -327,9 +329,7 @@ function partitionName(day: string): string {
 export async function ensureHj212Partition(pool: Pool | PoolClient, day: string): Promise<void> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not a date: ${day}`);
   try {
-    await pool.query(
-      `create table if not exists ${partitionName(day)} partition of hj212_packet for values from ('${day}') to ('${day}'::date + 1)`,
-    );
+    await pool.query(`create table if not exists ${partitionName(day)} partition of hj212_packet for values from ('${day}') to ('${day}'::date + 1)`);
   } catch (e) {
     // Two processes creating the same partition at once: the loser sees a duplicate.
     if (!/already exists/.test((e as Error).message)) throw e;
@@ -372,10 +372,10 @@ export async function pruneHj212Hours(pool: Pool, opts: { now?: Date; retentionD
   const batch = opts.batch ?? 10_000;
   let total = 0;
   for (;;) {
-    const r = await pool.query(
-      `delete from monitoring_hour where ctid = any(array(select ctid from monitoring_hour where hour < $1::timestamptz limit $2))`,
-      [cutoff, batch],
-    );
+    const r = await pool.query(`delete from monitoring_hour where ctid = any(array(select ctid from monitoring_hour where hour < $1::timestamptz limit $2))`, [
+      cutoff,
+      batch,
+    ]);
     total += r.rowCount ?? 0;
     if ((r.rowCount ?? 0) < batch) return total;
   }

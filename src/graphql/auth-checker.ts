@@ -33,10 +33,14 @@ export function ProvinceWide(...roles: Role[]): MethodDecorator {
 export const hubAuthChecker: AuthChecker<HubContext, Role> = ({ context, info }, roles) => {
   const field = info.parentType.getFields()[info.fieldName];
   if (field?.extensions?.[PROVINCE_WIDE_EXTENSION] && context.scope.level !== 'PROVINCE') {
-    throw new ForbiddenError(`${info.parentType.name}.${info.fieldName} changes the whole province and needs a province-level key; yours is for ${context.scope.divisionCode}`);
+    throw new ForbiddenError(
+      `${info.parentType.name}.${info.fieldName} changes the whole province and needs a province-level key; yours is for ${context.scope.divisionCode}`,
+    );
   }
   if (!roles.length || hasRole(context.caller, roles)) return true;
-  throw new ForbiddenError(`${info.parentType.name}.${info.fieldName} needs role ${[...roles, 'ADMIN'].join(' or ')}; your key has role ${context.caller.role}`);
+  throw new ForbiddenError(
+    `${info.parentType.name}.${info.fieldName} needs role ${[...roles, 'ADMIN'].join(' or ')}; your key has role ${context.caller.role}`,
+  );
 };
 
 /** Throws unless the caller holds one of `roles`; for checks inside services. */

@@ -21,8 +21,19 @@ describe('request loaders', () => {
     const b = createLoaders(services, { divisionCode: '370100', level: 2 } as never);
     for (const name of Object.keys(a) as (keyof typeof a)[]) expect(a[name]).not.toBe(b[name]);
     expect(Object.keys(a).sort()).toEqual([
-      'division', 'enterpriseWarnings', 'monitoringHours', 'permits', 'rank', 'recentHistory', 'scoreHistory', 'scoreReport',
-      'tagChanges', 'tags', 'warningEnterprise', 'webhookAttempts', 'webhookDeliveries',
+      'division',
+      'enterpriseWarnings',
+      'monitoringHours',
+      'permits',
+      'rank',
+      'recentHistory',
+      'scoreHistory',
+      'scoreReport',
+      'tagChanges',
+      'tags',
+      'warningEnterprise',
+      'webhookAttempts',
+      'webhookDeliveries',
     ]);
   });
 });

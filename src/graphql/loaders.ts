@@ -168,18 +168,42 @@ export function createLoaders(services: LoaderServices, scope: Scope) {
         grouped(
           keys,
           (k) => `${k.from?.toISOString() ?? ''}|${k.to?.toISOString() ?? ''}`,
-          (g) => scoring.reports.histories(g.map((k) => k.creditCode), g[0].from, g[0].to),
+          (g) =>
+            scoring.reports.histories(
+              g.map((k) => k.creditCode),
+              g[0].from,
+              g[0].to,
+            ),
         ),
       { cacheKeyFn: (k) => `${k.creditCode}|${k.from?.toISOString() ?? ''}|${k.to?.toISOString() ?? ''}` },
     ),
     /** Ranks within a scope: one statement per distinct scope. */
     rank: new DataLoader<{ creditCode: string; scope: string }, number | null, string>(
-      (keys) => grouped(keys, (k) => k.scope, (g) => scoring.reports.ranks(g.map((k) => k.creditCode), g[0].scope)),
+      (keys) =>
+        grouped(
+          keys,
+          (k) => k.scope,
+          (g) =>
+            scoring.reports.ranks(
+              g.map((k) => k.creditCode),
+              g[0].scope,
+            ),
+        ),
       { cacheKeyFn: (k) => `${k.creditCode}|${k.scope}` },
     ),
     /** The last `last` score points (API pool): one statement per distinct `last`; the page prefetch primes it. */
     recentHistory: new DataLoader<RecentHistoryKey, ScorePointData[], string>(
-      (keys) => grouped(keys, (k) => String(k.last), (g) => recentHistories(services.db.apiPool, g.map((k) => k.creditCode), g[0].last)),
+      (keys) =>
+        grouped(
+          keys,
+          (k) => String(k.last),
+          (g) =>
+            recentHistories(
+              services.db.apiPool,
+              g.map((k) => k.creditCode),
+              g[0].last,
+            ),
+        ),
       { cacheKeyFn: (k) => `${k.creditCode}|${k.last}` },
     ),
   };

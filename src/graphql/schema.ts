@@ -19,9 +19,29 @@ import { EnterpriseMonitoringHoursResolver, MonitoringDeviceResolver } from './r
 import { InspectionPlanItemResolver, InspectionPlanResolver } from './resolvers/inspection-plan.resolver';
 
 /** Every resolver class of the API. */
-export const resolvers = [EnterpriseResolver, EnterpriseConnectionResolver, DivisionResolver, ConnectorResolver, ConnectorRunResolver, ScoreResolver, RuleSetResolver, TagResolver, EnterpriseTagResolver, FacetResolver, EnterpriseSearchFieldsResolver,
-  WarningResolver, EnterpriseWarningsResolver, WarningConnectionResolver, WebhookResolver, WebhookDeliveryResolver, MonitoringDeviceResolver, EnterpriseMonitoringHoursResolver,
-  InspectionPlanResolver, InspectionPlanItemResolver, NodeResolver] as const;
+export const resolvers = [
+  EnterpriseResolver,
+  EnterpriseConnectionResolver,
+  DivisionResolver,
+  ConnectorResolver,
+  ConnectorRunResolver,
+  ScoreResolver,
+  RuleSetResolver,
+  TagResolver,
+  EnterpriseTagResolver,
+  FacetResolver,
+  EnterpriseSearchFieldsResolver,
+  WarningResolver,
+  EnterpriseWarningsResolver,
+  WarningConnectionResolver,
+  WebhookResolver,
+  WebhookDeliveryResolver,
+  MonitoringDeviceResolver,
+  EnterpriseMonitoringHoursResolver,
+  InspectionPlanResolver,
+  InspectionPlanItemResolver,
+  NodeResolver,
+] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
 

@@ -78,14 +78,30 @@ const QUARANTINE_COLUMNS = `id::text as id, connector_id as "connectorId", run_i
 export class ConnectorAdminService {
   private ingest?: { service: IngestService; ctx: ValidationContext };
 
-  constructor(private readonly db: Database, private readonly registry: ConnectorRegistry) {}
+  constructor(
+    private readonly db: Database,
+    private readonly registry: ConnectorRegistry,
+  ) {}
 
   /** Every registered connector (or the given ones), ordered by id; quarantine counts inside `scope` when given. */
   async list(ids?: string[], scope?: Scope): Promise<ConnectorView[]> {
     const params = new SqlParams();
     const idsParam = params.add(ids ?? null);
     const inScope = quarantineScopePredicate(scope, params);
-    const res = await this.db.pool.query<{ id: string; kind: string; title: string; owner: string | null; schedule: string | null; enabled: boolean; config: Record<string, unknown>; definition: unknown; quarantined: number; cursor: unknown; attention: string | null; attentionAt: Date | null }>(
+    const res = await this.db.pool.query<{
+      id: string;
+      kind: string;
+      title: string;
+      owner: string | null;
+      schedule: string | null;
+      enabled: boolean;
+      config: Record<string, unknown>;
+      definition: unknown;
+      quarantined: number;
+      cursor: unknown;
+      attention: string | null;
+      attentionAt: Date | null;
+    }>(
       `select c.id, c.kind, c.title, c.owner, c.schedule, c.enabled, c.config, c.definition, s.cursor, c.attention, c.attention_at as "attentionAt",
               (select count(*)::int from quarantine q where q.connector_id = c.id and q.status = 'OPEN' and ${inScope}) as quarantined
          from connector c left join connector_state s on s.connector_id = c.id
@@ -132,9 +148,16 @@ export class ConnectorAdminService {
   }
 
   /** Quarantined records, newest first, paged by id (`after` is the last id seen). */
-  async quarantined(opts: { connectorId?: string | null; status?: string | null; first: number; after?: string | null; scope?: Scope }): Promise<{ items: QuarantinedRecordView[]; hasNextPage: boolean; totalCount: number }> {
+  async quarantined(opts: {
+    connectorId?: string | null;
+    status?: string | null;
+    first: number;
+    after?: string | null;
+    scope?: Scope;
+  }): Promise<{ items: QuarantinedRecordView[]; hasNextPage: boolean; totalCount: number }> {
     const first = Math.max(0, Math.min(opts.first, 500));
-    if (opts.after !== undefined && opts.after !== null && !isBigintId(opts.after)) throw new UnknownConnectorError(`after '${opts.after}' is not a quarantine cursor (the id of a record)`, { argument: 'after' });
+    if (opts.after !== undefined && opts.after !== null && !isBigintId(opts.after))
+      throw new UnknownConnectorError(`after '${opts.after}' is not a quarantine cursor (the id of a record)`, { argument: 'after' });
     const params = new SqlParams();
     const connector = params.add(opts.connectorId ?? null);
     const status = params.add(opts.status ?? null);
@@ -172,15 +195,19 @@ export class ConnectorAdminService {
     if (!isBigintId(quarantineId)) throw new UnknownConnectorError(`quarantined record id '${quarantineId}' is not a number`, { argument: 'id' });
     const params = new SqlParams();
     const idParam = params.add(quarantineId);
-    const found = await this.db.pool.query<QuarantinedRecordView>(`select ${QUARANTINE_COLUMNS} from quarantine q where id = ${idParam} and ${quarantineScopePredicate(scope, params)}`, params.values);
+    const found = await this.db.pool.query<QuarantinedRecordView>(
+      `select ${QUARANTINE_COLUMNS} from quarantine q where id = ${idParam} and ${quarantineScopePredicate(scope, params)}`,
+      params.values,
+    );
     const q = found.rows[0];
     if (!q) throw new UnknownConnectorError(`no quarantined record with id ${quarantineId}`);
     if (q.status !== 'OPEN') return { record: q, touched: [] };
     if (q.sourceId) {
-      const fixed = await this.db.pool.query(
-        `select 1 from source_record where connector_id = $1 and source_id = $2 and changed_at >= $3`,
-        [q.connectorId, q.sourceId, q.receivedAt],
-      );
+      const fixed = await this.db.pool.query(`select 1 from source_record where connector_id = $1 and source_id = $2 and changed_at >= $3`, [
+        q.connectorId,
+        q.sourceId,
+        q.receivedAt,
+      ]);
       if (fixed.rowCount) return { record: await this.resolve(q.id, 'REPROCESSED'), touched: [] };
     }
     const { connector, row } = await this.registry.resolve(this.db, q.connectorId);
@@ -206,13 +233,17 @@ export class ConnectorAdminService {
 
   private async resolve(id: string, status: 'REPROCESSED' | 'DISCARDED'): Promise<QuarantinedRecordView> {
     const res = await this.db.pool.query<QuarantinedRecordView>(
-      `update quarantine set status = $2, resolved_at = now() where id = $1 returning ${QUARANTINE_COLUMNS}`, [id, status]);
+      `update quarantine set status = $2, resolved_at = now() where id = $1 returning ${QUARANTINE_COLUMNS}`,
+      [id, status],
+    );
     return res.rows[0];
   }
 
   private async setReason(id: string, reason: string): Promise<QuarantinedRecordView> {
     const res = await this.db.pool.query<QuarantinedRecordView>(
-      `update quarantine set reason = $2, last_seen_at = now() where id = $1 returning ${QUARANTINE_COLUMNS}`, [id, reason]);
+      `update quarantine set reason = $2, last_seen_at = now() where id = $1 returning ${QUARANTINE_COLUMNS}`,
+      [id, reason],
+    );
     return res.rows[0];
   }
 }

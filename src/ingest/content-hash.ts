@@ -7,5 +7,7 @@ export function contentHash(payload: unknown): string {
 
 /** {@link contentHash} of a payload already serialised with `JSON.stringify` (undefined for an undefined payload). */
 export function contentHashOfJson(json: string | undefined): string {
-  return createHash('sha1').update(json ?? 'undefined').digest('hex');
+  return createHash('sha1')
+    .update(json ?? 'undefined')
+    .digest('hex');
 }

@@ -44,13 +44,21 @@ interface Valid {
 }
 
 /** A record that failed mapping or validation, on its way to quarantine. */
-interface BadRecord { sourceId: string | null; creditCode: string | null; raw: unknown; reason: string }
+interface BadRecord {
+  sourceId: string | null;
+  creditCode: string | null;
+  raw: unknown;
+  reason: string;
+}
 
 /**
  * A page validated and serialised, not yet written: the CPU half of loading,
  * done while the previous page's statements run (see `SyncRunner` and `PagePipeline`).
  */
-export interface PreparedPage { valid: Valid[]; bad: BadRecord[] }
+export interface PreparedPage {
+  valid: Valid[];
+  bad: BadRecord[];
+}
 
 /**
  * Loads pages of fetched records into the unified store with set-based SQL:
@@ -68,7 +76,12 @@ export class IngestService {
     const bySource = new Map<string, Valid>();
     for (const item of items) {
       if (!item.record) {
-        bad.push({ sourceId: item.identity?.sourceId ?? null, creditCode: item.identity?.creditCode ?? null, raw: item.raw, reason: item.mapError ?? 'record could not be mapped' });
+        bad.push({
+          sourceId: item.identity?.sourceId ?? null,
+          creditCode: item.identity?.creditCode ?? null,
+          raw: item.raw,
+          reason: item.mapError ?? 'record could not be mapped',
+        });
         continue;
       }
       const problems = validateRecord(item.record, this.ctx);
@@ -156,8 +169,13 @@ export class IngestService {
         if (!isDataError(e)) throw e;
         if (valid.length === 1) {
           const err = e as { message: string; code: string; detail?: string };
-          refused.push(badRecord(valid[0].record, valid[0].raw,
-            `the database refused the record: ${err.message}${err.detail ? ` (${err.detail})` : ''} [SQLSTATE ${err.code}]`));
+          refused.push(
+            badRecord(
+              valid[0].record,
+              valid[0].raw,
+              `the database refused the record: ${err.message}${err.detail ? ` (${err.detail})` : ''} [SQLSTATE ${err.code}]`,
+            ),
+          );
           return;
         }
         const mid = valid.length >> 1;
@@ -178,8 +196,11 @@ export class IngestService {
       const hash = contentHash(b.raw);
       // Quarantine must hold whatever the store refused: text it cannot hold becomes U+FFFD, identities are cut short.
       rows.set(hash, {
-        source_id: identity(b.sourceId, 160), credit_code: identity(b.creditCode, 64),
-        payload: b.raw === undefined ? null : storablePayload(b.raw), payload_hash: hash, reason: storableText(b.reason),
+        source_id: identity(b.sourceId, 160),
+        credit_code: identity(b.creditCode, 64),
+        payload: b.raw === undefined ? null : storablePayload(b.raw),
+        payload_hash: hash,
+        reason: storableText(b.reason),
       });
     }
     await client.query(
@@ -311,7 +332,10 @@ function serialise(record: UnifiedRecord, raw: unknown, problems: string[]): Val
   const version = d.version(record);
   const sourceRow = `{"source_id":${JSON.stringify(record.sourceId)},"kind":${JSON.stringify(record.kind)},"credit_code":${JSON.stringify(record.creditCode)},"content_hash":"${hash}","source_version":${JSON.stringify(version)},"payload":${payload}}`;
   return {
-    record, raw, sourceRow, version,
+    record,
+    raw,
+    sourceRow,
+    version,
     typedRow: JSON.stringify(row),
     ...(children && {
       parentRow: JSON.stringify({ key: row[d.conflictKey[0]], version }),

@@ -149,37 +149,43 @@ export class PagePipeline {
    * so the rest loads and the cursor moves.
    */
   private async writeWhole(page: PipelinePage, isolate = false): Promise<void> {
-    const result = await retryOnConflict(async () => {
-      const client = await this.opts.pool.connect();
-      const begin = async () => {
-        await client.query('begin');
-        await client.query('set local synchronous_commit = off');
-      };
-      try {
-        await begin();
-        let r: PageResult;
-        if (isolate) r = await this.opts.ingest.writeIsolating(client, this.opts.connectorId, this.opts.runId, page.ready);
-        else {
-          try {
-            r = await this.opts.ingest.write(client, this.opts.connectorId, this.opts.runId, page.ready);
-          } catch (e) {
-            if (!isDataError(e)) throw e;
-            isolate = true;
-            await client.query('rollback');
-            await begin();
-            r = await this.opts.ingest.writeIsolating(client, this.opts.connectorId, this.opts.runId, page.ready);
+    const result = await retryOnConflict(
+      async () => {
+        const client = await this.opts.pool.connect();
+        const begin = async () => {
+          await client.query('begin');
+          await client.query('set local synchronous_commit = off');
+        };
+        try {
+          await begin();
+          let r: PageResult;
+          if (isolate) r = await this.opts.ingest.writeIsolating(client, this.opts.connectorId, this.opts.runId, page.ready);
+          else {
+            try {
+              r = await this.opts.ingest.write(client, this.opts.connectorId, this.opts.runId, page.ready);
+            } catch (e) {
+              if (!isDataError(e)) throw e;
+              isolate = true;
+              await client.query('rollback');
+              await begin();
+              r = await this.opts.ingest.writeIsolating(client, this.opts.connectorId, this.opts.runId, page.ready);
+            }
           }
+          if (isolate)
+            this.opts.log(
+              `[${this.opts.connectorId}] page refused by the database: ${r.quarantined - page.ready.bad.length} record(s) isolated and quarantined, the rest loaded`,
+            );
+          await this.writeCursor(client, page, r);
+          await client.query('commit');
+          client.release();
+          return r;
+        } catch (e) {
+          await rollbackAndRelease(client);
+          throw e;
         }
-        if (isolate) this.opts.log(`[${this.opts.connectorId}] page refused by the database: ${r.quarantined - page.ready.bad.length} record(s) isolated and quarantined, the rest loaded`);
-        await this.writeCursor(client, page, r);
-        await client.query('commit');
-        client.release();
-        return r;
-      } catch (e) {
-        await rollbackAndRelease(client);
-        throw e;
-      }
-    }, (e, attempt) => this.opts.log(`[${this.opts.connectorId}] page written again (attempt ${attempt + 1}): ${(e as Error).message}`));
+      },
+      (e, attempt) => this.opts.log(`[${this.opts.connectorId}] page written again (attempt ${attempt + 1}): ${(e as Error).message}`),
+    );
     this.opts.onCommitted(page, result);
   }
 

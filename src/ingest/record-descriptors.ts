@@ -93,10 +93,19 @@ const enterprise: RecordDescriptor<'enterprise'> = {
   row: (r) => {
     const d: EnterpriseData = r.data;
     return {
-      credit_code: r.creditCode, name: d.name, division_code: d.divisionCode, address: d.address ?? null,
-      longitude: d.longitude ?? null, latitude: d.latitude ?? null, industry_code: d.industryCode ?? null,
-      supervision_level: d.supervisionLevel ?? null, management_class: d.managementClass ?? null, basin: d.basin ?? null,
-      pollution_types: d.pollutionTypes, air_sources: d.airSources, monitoring_facilities: d.monitoringFacilities,
+      credit_code: r.creditCode,
+      name: d.name,
+      division_code: d.divisionCode,
+      address: d.address ?? null,
+      longitude: d.longitude ?? null,
+      latitude: d.latitude ?? null,
+      industry_code: d.industryCode ?? null,
+      supervision_level: d.supervisionLevel ?? null,
+      management_class: d.managementClass ?? null,
+      basin: d.basin ?? null,
+      pollution_types: d.pollutionTypes,
+      air_sources: d.airSources,
+      monitoring_facilities: d.monitoringFacilities,
       source_updated_at: d.updatedAt ?? null,
     };
   },
@@ -112,7 +121,8 @@ const enterprise: RecordDescriptor<'enterprise'> = {
     conflictKey: ['credit_code', 'permit_no'],
     parentColumn: 'credit_code',
     field: 'permits',
-    rows: (r) => r.data.permits.map((p) => ({ credit_code: r.creditCode, permit_no: p.permitNo, valid_from: p.validFrom, valid_to: p.validTo, status: p.status })),
+    rows: (r) =>
+      r.data.permits.map((p) => ({ credit_code: r.creditCode, permit_no: p.permitNo, valid_from: p.validFrom, valid_to: p.validTo, status: p.status })),
   },
 };
 
@@ -135,8 +145,14 @@ const enforcement: RecordDescriptor<'enforcement'> = {
   row: (r) => {
     const d: EnforcementData = r.data;
     return {
-      record_id: d.recordId, credit_code: r.creditCode, kind: d.kind, event_date: d.date, finding: d.finding ?? null,
-      measure_type: d.measureType ?? null, status: d.status, modified_at: d.modifiedAt,
+      record_id: d.recordId,
+      credit_code: r.creditCode,
+      kind: d.kind,
+      event_date: d.date,
+      finding: d.finding ?? null,
+      measure_type: d.measureType ?? null,
+      status: d.status,
+      modified_at: d.modifiedAt,
     };
   },
 };
@@ -159,8 +175,13 @@ const penalty: RecordDescriptor<'penalty'> = {
   row: (r) => {
     const d: PenaltyData = r.data;
     return {
-      case_no: d.caseNo, credit_code: r.creditCode, decision_date: d.decisionDate, amount: d.amount,
-      daily_consecutive: d.dailyConsecutive, status: d.status, modified_at: d.modifiedAt,
+      case_no: d.caseNo,
+      credit_code: r.creditCode,
+      decision_date: d.decisionDate,
+      amount: d.amount,
+      daily_consecutive: d.dailyConsecutive,
+      status: d.status,
+      modified_at: d.modifiedAt,
     };
   },
 };
@@ -184,8 +205,15 @@ const monitoring: RecordDescriptor<'monitoring'> = {
   row: (r) => {
     const d: MonitoringData = r.data;
     return {
-      credit_code: r.creditCode, outlet_code: d.outletCode, pollutant_code: d.pollutantCode, day: d.date,
-      valid_hours: d.validHours, exceed_hours: d.exceedHours, daily_mean: d.dailyMean ?? null, limit_value: d.limit ?? null, unit: d.unit ?? null,
+      credit_code: r.creditCode,
+      outlet_code: d.outletCode,
+      pollutant_code: d.pollutantCode,
+      day: d.date,
+      valid_hours: d.validHours,
+      exceed_hours: d.exceedHours,
+      daily_mean: d.dailyMean ?? null,
+      limit_value: d.limit ?? null,
+      unit: d.unit ?? null,
     };
   },
 };

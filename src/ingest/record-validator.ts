@@ -1,7 +1,20 @@
 import { isCalendarDate } from '../domain/china-date';
 import { creditCodeProblem } from '../domain/credit-code';
-import { AIR_SOURCES, BASINS, CREDIT_LEVELS, ENFORCEMENT_KINDS, ENFORCEMENT_STATUSES, FINDINGS, MANAGEMENT_CLASSES, MEASURE_TYPES, MONITORING_FACILITIES, PENALTY_STATUSES,
-  PERMIT_STATUSES, POLLUTION_TYPES, SUPERVISION_LEVELS } from '../domain/vocabulary';
+import {
+  AIR_SOURCES,
+  BASINS,
+  CREDIT_LEVELS,
+  ENFORCEMENT_KINDS,
+  ENFORCEMENT_STATUSES,
+  FINDINGS,
+  MANAGEMENT_CLASSES,
+  MEASURE_TYPES,
+  MONITORING_FACILITIES,
+  PENALTY_STATUSES,
+  PERMIT_STATUSES,
+  POLLUTION_TYPES,
+  SUPERVISION_LEVELS,
+} from '../domain/vocabulary';
 import { INDEXED_TEXT_MAX_BYTES, RecordDescriptor } from './record-descriptors';
 import { RECORD_KINDS, UnifiedRecord } from '../connectors/unified-record';
 
@@ -37,9 +50,14 @@ export function isZonedDateTime(s: unknown): s is string {
 
 class Problems {
   readonly list: string[] = [];
-  add(p: string) { this.list.push(p); }
+  add(p: string) {
+    this.list.push(p);
+  }
   required(field: string, v: unknown): boolean {
-    if (v === undefined || v === null || v === '') { this.add(`missing required field '${field}'`); return false; }
+    if (v === undefined || v === null || v === '') {
+      this.add(`missing required field '${field}'`);
+      return false;
+    }
     return true;
   }
   string(field: string, v: unknown, required = true) {
@@ -59,7 +77,10 @@ class Problems {
   number(field: string, v: unknown, opts: { required?: boolean; min?: number; max?: number; integer?: boolean } = {}) {
     if (opts.required === false && (v === undefined || v === null)) return;
     if (!this.required(field, v)) return;
-    if (typeof v !== 'number' || !Number.isFinite(v)) { this.add(`field '${field}' must be a number, got ${typeof v} ${JSON.stringify(v)}`); return; }
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      this.add(`field '${field}' must be a number, got ${typeof v} ${JSON.stringify(v)}`);
+      return;
+    }
     if (opts.integer && !Number.isInteger(v)) this.add(`field '${field}' must be a whole number, got ${v}`);
     if (opts.min !== undefined && v < opts.min) this.add(`field '${field}' must be at least ${opts.min}, got ${v}`);
     if (opts.max !== undefined && v > opts.max) this.add(`field '${field}' must be at most ${opts.max}, got ${v}`);
@@ -70,8 +91,12 @@ class Problems {
     if (typeof v !== 'string' || !allowed.includes(v)) this.add(`field '${field}' must be one of ${allowed.join('|')}, got ${JSON.stringify(v)}`);
   }
   listOf(field: string, v: unknown, allowed: readonly string[]) {
-    if (!Array.isArray(v)) { this.add(`field '${field}' must be a list, got ${typeof v}`); return; }
-    for (const x of v) if (typeof x !== 'string' || !allowed.includes(x)) this.add(`field '${field}' has ${JSON.stringify(x)}, not one of ${allowed.join('|')}`);
+    if (!Array.isArray(v)) {
+      this.add(`field '${field}' must be a list, got ${typeof v}`);
+      return;
+    }
+    for (const x of v)
+      if (typeof x !== 'string' || !allowed.includes(x)) this.add(`field '${field}' has ${JSON.stringify(x)}, not one of ${allowed.join('|')}`);
   }
   boolean(field: string, v: unknown) {
     if (!this.required(field, v)) return;
@@ -96,7 +121,8 @@ export function validateRecord(rec: UnifiedRecord, ctx: ValidationContext): stri
     case 'enterprise': {
       p.string('name', d.name);
       if (p.required('divisionCode', d.divisionCode)) {
-        if (typeof d.divisionCode !== 'string' || !ctx.divisionCodes.has(d.divisionCode)) p.add(`field 'divisionCode' is not a known division code: ${JSON.stringify(d.divisionCode)}`);
+        if (typeof d.divisionCode !== 'string' || !ctx.divisionCodes.has(d.divisionCode))
+          p.add(`field 'divisionCode' is not a known division code: ${JSON.stringify(d.divisionCode)}`);
       }
       p.string('address', d.address, false);
       p.number('longitude', d.longitude, { required: false, min: -180, max: 180 });
@@ -110,16 +136,20 @@ export function validateRecord(rec: UnifiedRecord, ctx: ValidationContext): stri
       p.listOf('monitoringFacilities', d.monitoringFacilities, ENUMS.monitoringFacilities);
       p.dateTime('updatedAt', d.updatedAt, false);
       if (!Array.isArray(d.permits)) p.add(`field 'permits' must be a list`);
-      else (d.permits as Record<string, unknown>[]).forEach((permit, i) => {
-        if (!permit || typeof permit !== 'object') { p.add(`permits[${i}] must be an object`); return; }
-        p.string(`permits[${i}].permitNo`, permit.permitNo);
-        p.date(`permits[${i}].validFrom`, permit.validFrom);
-        p.date(`permits[${i}].validTo`, permit.validTo);
-        p.oneOf(`permits[${i}].status`, permit.status, ENUMS.permitStatus);
-        if (isCalendarDate(permit.validFrom) && isCalendarDate(permit.validTo) && permit.validFrom > permit.validTo) {
-          p.add(`permits[${i}] is valid from ${permit.validFrom} after it ends on ${permit.validTo}`);
-        }
-      });
+      else
+        (d.permits as Record<string, unknown>[]).forEach((permit, i) => {
+          if (!permit || typeof permit !== 'object') {
+            p.add(`permits[${i}] must be an object`);
+            return;
+          }
+          p.string(`permits[${i}].permitNo`, permit.permitNo);
+          p.date(`permits[${i}].validFrom`, permit.validFrom);
+          p.date(`permits[${i}].validTo`, permit.validTo);
+          p.oneOf(`permits[${i}].status`, permit.status, ENUMS.permitStatus);
+          if (isCalendarDate(permit.validFrom) && isCalendarDate(permit.validTo) && permit.validFrom > permit.validTo) {
+            p.add(`permits[${i}] is valid from ${permit.validFrom} after it ends on ${permit.validTo}`);
+          }
+        });
       break;
     }
     case 'enforcement': {

@@ -29,9 +29,11 @@ describe('readAhead', () => {
       throw new Error('source down');
     }
     const seen: number[] = [];
-    await expect((async () => {
-      for await (const p of readAhead(source())) seen.push(p);
-    })()).rejects.toThrow('source down');
+    await expect(
+      (async () => {
+        for await (const p of readAhead(source())) seen.push(p);
+      })(),
+    ).rejects.toThrow('source down');
     expect(seen).toEqual([1]);
   });
 
@@ -55,21 +57,34 @@ describe('retryOnConflict', () => {
   it('runs a transaction again after a deadlock or serialization failure', async () => {
     const seen: number[] = [];
     let calls = 0;
-    const result = await retryOnConflict(async () => {
-      calls++;
-      if (calls === 1) throw pgError('40P01');
-      if (calls === 2) throw pgError('40001');
-      return 'written';
-    }, (_e, attempt) => seen.push(attempt));
+    const result = await retryOnConflict(
+      async () => {
+        calls++;
+        if (calls === 1) throw pgError('40P01');
+        if (calls === 2) throw pgError('40001');
+        return 'written';
+      },
+      (_e, attempt) => seen.push(attempt),
+    );
     expect([result, calls, seen]).toEqual(['written', 3, [1, 2]]);
   });
 
   it('gives up after four attempts, and never retries other errors', async () => {
     let calls = 0;
-    await expect(retryOnConflict(async () => { calls++; throw pgError('40P01'); })).rejects.toThrow('pg 40P01');
+    await expect(
+      retryOnConflict(async () => {
+        calls++;
+        throw pgError('40P01');
+      }),
+    ).rejects.toThrow('pg 40P01');
     expect(calls).toBe(4);
     calls = 0;
-    await expect(retryOnConflict(async () => { calls++; throw pgError('23505'); })).rejects.toThrow('pg 23505');
+    await expect(
+      retryOnConflict(async () => {
+        calls++;
+        throw pgError('23505');
+      }),
+    ).rejects.toThrow('pg 23505');
     expect(calls).toBe(1);
   });
 });

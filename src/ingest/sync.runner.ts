@@ -70,15 +70,18 @@ export async function* readAhead<T>(pages: AsyncIterable<T>): AsyncIterable<T> {
 }
 
 /** Maps each fetched page (a record that fails mapping keeps its error) and validates and serialises it. */
-async function* preparedPages(connector: SourceConnector, config: ConnectorConfig, ingest: IngestService, pages: AsyncIterable<FetchedPage>): AsyncIterable<PipelinePage> {
+async function* preparedPages(
+  connector: SourceConnector,
+  config: ConnectorConfig,
+  ingest: IngestService,
+  pages: AsyncIterable<FetchedPage>,
+): AsyncIterable<PipelinePage> {
   for await (const page of pages) {
     const items: PageItem[] = page.items.map((raw) => {
       try {
         return { raw, record: connector.map(raw, config) };
       } catch (e) {
-        return e instanceof MappingError
-          ? { raw, mapError: e.message, identity: e.identity }
-          : { raw, mapError: `mapping failed: ${(e as Error).message}` };
+        return e instanceof MappingError ? { raw, mapError: e.message, identity: e.identity } : { raw, mapError: `mapping failed: ${(e as Error).message}` };
       }
     });
     yield { cursor: page.cursor, fetched: items.length, ready: ingest.prepare(items) };
@@ -102,7 +105,12 @@ export class SyncRunner {
   private readonly steps: PostSyncStep[];
   private readonly pendingOutcomes = new Map<string, { status: 'FAILED'; error: string | null }>();
 
-  constructor(private readonly db: Database, private readonly config: HubConfig, private readonly registry: ConnectorRegistry, private readonly opts: SyncRunnerOptions = {}) {
+  constructor(
+    private readonly db: Database,
+    private readonly config: HubConfig,
+    private readonly registry: ConnectorRegistry,
+    private readonly opts: SyncRunnerOptions = {},
+  ) {
     this.log = opts.log ?? (() => undefined);
     this.steps = [...(opts.postSync ?? [])];
   }
@@ -132,9 +140,16 @@ export class SyncRunner {
    */
   private async recordOutcome(runId: string, status: RunSummary['status'], error: string | null): Promise<void> {
     try {
-      await this.db.pool.query(`update connector_run set status = $2, finished_at = now(), error = $3 where id = $1 and status = 'RUNNING'`, [runId, status, error]);
+      await this.db.pool.query(`update connector_run set status = $2, finished_at = now(), error = $3 where id = $1 and status = 'RUNNING'`, [
+        runId,
+        status,
+        error,
+      ]);
     } catch (e) {
-      this.pendingOutcomes.set(runId, { status: 'FAILED', error: status === 'FAILED' ? error : `the database went away at the end of the run: ${(e as Error).message}` });
+      this.pendingOutcomes.set(runId, {
+        status: 'FAILED',
+        error: status === 'FAILED' ? error : `the database went away at the end of the run: ${(e as Error).message}`,
+      });
       throw e;
     }
   }
@@ -199,7 +214,10 @@ export class SyncRunner {
       const known = lastMs.get(id);
       if (known !== undefined) expected.set(id, known);
       else {
-        const volume = await this.registry.resolve(this.db, id).then((c) => c.connector.manifest.volume, () => undefined);
+        const volume = await this.registry.resolve(this.db, id).then(
+          (c) => c.connector.manifest.volume,
+          () => undefined,
+        );
         expected.set(id, byVolume[volume ?? 'medium']);
       }
     }
@@ -207,12 +225,26 @@ export class SyncRunner {
     const results = new Map<string, RunSummary>();
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        results.set(id, await this.run(id, trigger, { skipPostSync: true }).catch((e) => {
-          // A busy connector is another process's run: skip it and go on with the rest.
-          if (!(e instanceof ConnectorBusyError)) throw e;
-          this.log(`[${id}] skipped: ${e.message}`);
-          return { connectorId: id, runId: '', status: 'SKIPPED', fetched: 0, loaded: 0, unchanged: 0, quarantined: 0, touched: [], error: e.message, durationMs: 0 } satisfies RunSummary;
-        }));
+        results.set(
+          id,
+          await this.run(id, trigger, { skipPostSync: true }).catch((e) => {
+            // A busy connector is another process's run: skip it and go on with the rest.
+            if (!(e instanceof ConnectorBusyError)) throw e;
+            this.log(`[${id}] skipped: ${e.message}`);
+            return {
+              connectorId: id,
+              runId: '',
+              status: 'SKIPPED',
+              fetched: 0,
+              loaded: 0,
+              unchanged: 0,
+              quarantined: 0,
+              touched: [],
+              error: e.message,
+              durationMs: 0,
+            } satisfies RunSummary;
+          }),
+        );
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.config.syncConcurrency, ids.length) }, worker));
@@ -240,23 +272,37 @@ export class SyncRunner {
       locked = lock.rows[0].ok;
       if (!locked) {
         const other = await this.db.pool.query<{ id: string; trigger: string; started_at: Date }>(
-          `select id, trigger, started_at from connector_run where connector_id = $1 and status = 'RUNNING' order by started_at desc limit 1`, [connectorId]);
+          `select id, trigger, started_at from connector_run where connector_id = $1 and status = 'RUNNING' order by started_at desc limit 1`,
+          [connectorId],
+        );
         const r = other.rows[0];
-        throw new ConnectorBusyError(`connector '${connectorId}' is already running${r ? ` (run ${r.id}, ${r.trigger}, started ${r.started_at.toISOString()})` : ''}`);
+        throw new ConnectorBusyError(
+          `connector '${connectorId}' is already running${r ? ` (run ${r.id}, ${r.trigger}, started ${r.started_at.toISOString()})` : ''}`,
+        );
       }
       const started = Date.now();
       // Holding the lock, any run still marked RUNNING belongs to a process that died.
-      await this.db.pool.query(`update connector_run set status = 'FAILED', finished_at = now(), error = 'abandoned: the process running it stopped' where connector_id = $1 and status = 'RUNNING'`, [connectorId]);
-      const runId = (await this.db.pool.query<{ id: string }>(`insert into connector_run (connector_id, trigger) values ($1, $2) returning id`, [connectorId, trigger])).rows[0].id;
+      await this.db.pool.query(
+        `update connector_run set status = 'FAILED', finished_at = now(), error = 'abandoned: the process running it stopped' where connector_id = $1 and status = 'RUNNING'`,
+        [connectorId],
+      );
+      const runId = (
+        await this.db.pool.query<{ id: string }>(`insert into connector_run (connector_id, trigger) values ($1, $2) returning id`, [connectorId, trigger])
+      ).rows[0].id;
       const totals = { fetched: 0, loaded: 0, unchanged: 0, quarantined: 0 };
       const touched = new Set<string>();
       const config = resolveConfig(connector.manifest, row.config);
       const cursorRow = await this.db.pool.query<{ cursor: unknown }>('select cursor from connector_state where connector_id = $1', [connectorId]);
       const ctx: FetchContext = {
-        http: new HttpClient({ log: (l) => this.log(`[${connectorId}] ${l}`), signal: opts.signal, targets: row.kind === 'code' ? undefined : this.opts.targets, ...this.opts.http }),
+        http: new HttpClient({
+          log: (l) => this.log(`[${connectorId}] ${l}`),
+          signal: opts.signal,
+          targets: row.kind === 'code' ? undefined : this.opts.targets,
+          ...this.opts.http,
+        }),
         baseUrl: String(config.baseUrl ?? this.config.sourcesUrl).replace(/\/+$/, ''),
         config,
-        cursor: opts.fromStart ? null : cursorRow.rows[0]?.cursor ?? null,
+        cursor: opts.fromStart ? null : (cursorRow.rows[0]?.cursor ?? null),
         log: (l) => this.log(`[${connectorId}] ${l}`),
         now: new Date(),
       };
@@ -266,7 +312,11 @@ export class SyncRunner {
       let reset = false;
       try {
         const pipeline = new PagePipeline({
-          pool: this.db.pool, ingest, connectorId, runId, log: this.log,
+          pool: this.db.pool,
+          ingest,
+          connectorId,
+          runId,
+          log: this.log,
           totals: () => totals,
           onCommitted: (page, r) => {
             totals.fetched += page.fetched;
@@ -289,7 +339,9 @@ export class SyncRunner {
           failure = e;
         }
         // Whatever stopped the walk, the pages already handed over still commit, in order.
-        await pipeline.finish().catch((e) => { failure ??= e; });
+        await pipeline.finish().catch((e) => {
+          failure ??= e;
+        });
         if (failure) throw failure;
       } catch (e) {
         status = 'FAILED';
@@ -299,14 +351,18 @@ export class SyncRunner {
       }
       await this.recordOutcome(runId, status, error ?? null);
       if (reset) await this.noteSourceReset(connectorId, error!);
-      else if (status === 'SUCCEEDED') await this.db.pool.query(`update connector set attention = null, attention_at = null where id = $1 and attention is not null`, [connectorId]);
+      else if (status === 'SUCCEEDED')
+        await this.db.pool.query(`update connector set attention = null, attention_at = null where id = $1 and attention is not null`, [connectorId]);
       this.opts.onRunEnd?.(connectorId);
       const summary: RunSummary = { connectorId, runId, status, ...totals, touched: [...touched], error, durationMs: Date.now() - started };
       if (!opts.skipPostSync) await this.afterSync(summary.touched);
       return summary;
     } finally {
       let broken: Error | undefined;
-      if (locked) await lockClient.query(`select pg_advisory_unlock(hashtext('${CONNECTOR_RUN_LOCK}'), hashtext($1))`, [connectorId]).catch((e) => { broken = e; });
+      if (locked)
+        await lockClient.query(`select pg_advisory_unlock(hashtext('${CONNECTOR_RUN_LOCK}'), hashtext($1))`, [connectorId]).catch((e) => {
+          broken = e;
+        });
       lockClient.release(broken);
     }
   }

@@ -45,9 +45,7 @@ export function replaceChildrenSql<K extends RecordKind>(parent: RecordDescripto
   const key = parent.conflictKey[0];
   const names = child.columns.map((c) => c.name);
   const updated = names.filter((n) => !child.conflictKey.includes(n));
-  const version = parent.versionColumn
-    ? `join ${parent.table} t on t.${key} = k.key where coalesce(k.version >= t.${parent.versionColumn}, true)`
-    : '';
+  const version = parent.versionColumn ? `join ${parent.table} t on t.${key} = k.key where coalesce(k.version >= t.${parent.versionColumn}, true)` : '';
   const sameKey = child.conflictKey.map((c) => `x.${c} = c.${c}`).join(' and ');
   return `with parent as materialized (
          select k.key from jsonb_to_recordset($1::jsonb) as k(key text, version timestamptz) ${version}

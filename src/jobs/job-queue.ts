@@ -73,7 +73,8 @@ export class JobQueue {
     let chain: Promise<unknown> = Promise.resolve();
     // graphile-worker locks jobs and queues in the name of the worker pool (one per process).
     events.on('pool:create', ({ workerPool }) => {
-      chain = chain.then(() => lockClient.query(`select pg_advisory_lock(hashtext('${WORKER_LOCK}'), hashtext($1))`, [workerPool.id]))
+      chain = chain
+        .then(() => lockClient.query(`select pg_advisory_lock(hashtext('${WORKER_LOCK}'), hashtext($1))`, [workerPool.id]))
         .then(() => log(`job queue: worker pool ${workerPool.id} started (pid ${process.pid})`))
         .catch((e) => log(`job queue: worker lock of ${workerPool.id} failed: ${(e as Error).message}`));
     });
@@ -94,7 +95,10 @@ export class JobQueue {
     }
     const utils = await makeWorkerUtils({ pgPool: pool, logger: queueLogger(log) });
     const queue = new JobQueue(pool, runner, utils, lockClient, log);
-    queue.sweepTimer = setInterval(() => void queue.sweepDeadWorkers().catch((e) => log(`job queue: sweep failed: ${(e as Error).message}`)), opts.sweepMs ?? 5_000);
+    queue.sweepTimer = setInterval(
+      () => void queue.sweepDeadWorkers().catch((e) => log(`job queue: sweep failed: ${(e as Error).message}`)),
+      opts.sweepMs ?? 5_000,
+    );
     queue.sweepTimer.unref();
     return queue;
   }

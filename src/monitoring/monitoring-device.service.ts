@@ -1,8 +1,12 @@
 import type { Pool } from 'pg';
 import type { PgHj212Store } from '../gateway/hj212.store';
 import {
-  bindMonitoringDeviceRows, listMonitoringDevices, monitoringBindingProblem,
-  type MonitoringBindResult, type MonitoringDeviceBinding, type MonitoringDeviceRow,
+  bindMonitoringDeviceRows,
+  listMonitoringDevices,
+  monitoringBindingProblem,
+  type MonitoringBindResult,
+  type MonitoringDeviceBinding,
+  type MonitoringDeviceRow,
 } from '../gateway/monitoring-device.store';
 import { divisionPredicate, SqlParams, type Scope } from '../jurisdiction/scope';
 
@@ -31,7 +35,11 @@ export interface MonitoringHourRow {
  * `scope` null means the command line's operator, who may bind anywhere.
  */
 export class MonitoringDeviceService {
-  constructor(private readonly pool: Pool, private readonly readPool: Pool, private readonly store: PgHj212Store) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly readPool: Pool,
+    private readonly store: PgHj212Store,
+  ) {}
 
   async bind(scope: Scope | null, input: MonitoringDeviceBinding, boundBy: string | null): Promise<MonitoringBindResult> {
     const problem = monitoringBindingProblem(input);
@@ -79,8 +87,16 @@ export class MonitoringDeviceService {
     const by = new Map<string, MonitoringHourRow[]>(creditCodes.map((c) => [c, []]));
     for (const r of rows) {
       by.get(r.credit_code)?.push({
-        at: r.hour, outletCode: r.outlet_code, pollutantCode: r.pollutant_code, avg: r.avg, min: r.min, max: r.max, flag: r.flag,
-        limit: r.limit_value, exceeds: r.exceeds === true, provisional: r.provisional,
+        at: r.hour,
+        outletCode: r.outlet_code,
+        pollutantCode: r.pollutant_code,
+        avg: r.avg,
+        min: r.min,
+        max: r.max,
+        flag: r.flag,
+        limit: r.limit_value,
+        exceeds: r.exceeds === true,
+        provisional: r.provisional,
       });
     }
     return creditCodes.map((c) => by.get(c) ?? []);

@@ -58,12 +58,40 @@ export class HubMetrics {
 
   constructor(private readonly services: MetricsSource) {
     const registers = [this.registry];
-    this.httpRequests = new Counter({ name: 'hub_http_requests_total', help: 'HTTP requests answered, by route, method and status', labelNames: ['route', 'method', 'status'], registers });
-    this.httpDuration = new Histogram({ name: 'hub_http_request_duration_seconds', help: 'HTTP request durations, by route, method and status', labelNames: ['route', 'method', 'status'], buckets: DURATION_BUCKETS, registers });
+    this.httpRequests = new Counter({
+      name: 'hub_http_requests_total',
+      help: 'HTTP requests answered, by route, method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'hub_http_request_duration_seconds',
+      help: 'HTTP request durations, by route, method and status',
+      labelNames: ['route', 'method', 'status'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
     this.inFlight = new Gauge({ name: 'hub_http_requests_in_flight', help: 'HTTP requests being answered now', registers });
-    this.operations = new Counter({ name: 'hub_graphql_operations_total', help: 'GraphQL operations executed, by operation name, type and outcome (ok, error)', labelNames: ['operation', 'type', 'outcome'], registers });
-    this.operationDuration = new Histogram({ name: 'hub_graphql_operation_duration_seconds', help: 'GraphQL operation durations from parsing to response, by operation name and type', labelNames: ['operation', 'type'], buckets: DURATION_BUCKETS, registers });
-    this.resolverDuration = new Histogram({ name: 'hub_graphql_resolver_duration_seconds', help: 'Durations of GraphQL fields with their own resolver, by Type.field', labelNames: ['field'], buckets: RESOLVER_BUCKETS, registers });
+    this.operations = new Counter({
+      name: 'hub_graphql_operations_total',
+      help: 'GraphQL operations executed, by operation name, type and outcome (ok, error)',
+      labelNames: ['operation', 'type', 'outcome'],
+      registers,
+    });
+    this.operationDuration = new Histogram({
+      name: 'hub_graphql_operation_duration_seconds',
+      help: 'GraphQL operation durations from parsing to response, by operation name and type',
+      labelNames: ['operation', 'type'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.resolverDuration = new Histogram({
+      name: 'hub_graphql_resolver_duration_seconds',
+      help: 'Durations of GraphQL fields with their own resolver, by Type.field',
+      labelNames: ['field'],
+      buckets: RESOLVER_BUCKETS,
+      registers,
+    });
     this.databaseMetrics(registers);
     collectDefaultMetrics({ register: this.registry });
   }
@@ -152,7 +180,10 @@ export class HubMetrics {
   private databaseMetrics(registers: Registry[]): void {
     const metrics = this;
     new Counter({
-      name: 'hub_connector_runs_total', help: 'Connector runs recorded, by connector and status (RUNNING, SUCCEEDED, FAILED)', labelNames: ['connector', 'status'], registers,
+      name: 'hub_connector_runs_total',
+      help: 'Connector runs recorded, by connector and status (RUNNING, SUCCEEDED, FAILED)',
+      labelNames: ['connector', 'status'],
+      registers,
       async collect() {
         const s = await metrics.dbSnapshot();
         this.reset();
@@ -160,7 +191,10 @@ export class HubMetrics {
       },
     });
     new Counter({
-      name: 'hub_connector_records_total', help: 'Records handled by connector runs, by connector and outcome (fetched, loaded, unchanged, quarantined)', labelNames: ['connector', 'outcome'], registers,
+      name: 'hub_connector_records_total',
+      help: 'Records handled by connector runs, by connector and outcome (fetched, loaded, unchanged, quarantined)',
+      labelNames: ['connector', 'outcome'],
+      registers,
       async collect() {
         const s = await metrics.dbSnapshot();
         this.reset();
@@ -177,7 +211,10 @@ export class HubMetrics {
       },
     });
     new Gauge({
-      name: 'hub_connector_last_success_timestamp_seconds', help: 'When each connector last finished a successful run (Unix time)', labelNames: ['connector'], registers,
+      name: 'hub_connector_last_success_timestamp_seconds',
+      help: 'When each connector last finished a successful run (Unix time)',
+      labelNames: ['connector'],
+      registers,
       async collect() {
         const s = await metrics.dbSnapshot();
         this.reset();
@@ -185,7 +222,10 @@ export class HubMetrics {
       },
     });
     new Gauge({
-      name: 'hub_quarantine_open_records', help: 'Records in quarantine waiting for a steward, by connector', labelNames: ['connector'], registers,
+      name: 'hub_quarantine_open_records',
+      help: 'Records in quarantine waiting for a steward, by connector',
+      labelNames: ['connector'],
+      registers,
       async collect() {
         const s = await metrics.dbSnapshot();
         this.reset();
@@ -193,7 +233,10 @@ export class HubMetrics {
       },
     });
     new Gauge({
-      name: 'hub_enterprises', help: 'Enterprises in the store, by risk level', labelNames: ['risk_level'], registers,
+      name: 'hub_enterprises',
+      help: 'Enterprises in the store, by risk level',
+      labelNames: ['risk_level'],
+      registers,
       async collect() {
         const s = await metrics.dbSnapshot();
         this.reset();
@@ -201,13 +244,18 @@ export class HubMetrics {
       },
     });
     new Gauge({
-      name: 'hub_score_dirty_enterprises', help: 'Enterprises marked for rescoring', registers,
+      name: 'hub_score_dirty_enterprises',
+      help: 'Enterprises marked for rescoring',
+      registers,
       async collect() {
         this.set((await metrics.dbSnapshot()).dirty);
       },
     });
     new Gauge({
-      name: 'hub_warnings', help: 'Warnings by status (present once the warnings table exists)', labelNames: ['status'], registers,
+      name: 'hub_warnings',
+      help: 'Warnings by status (present once the warnings table exists)',
+      labelNames: ['status'],
+      registers,
       async collect() {
         const s = await metrics.dbSnapshot();
         this.reset();
@@ -215,13 +263,18 @@ export class HubMetrics {
       },
     });
     new Gauge({
-      name: 'hub_database_up', help: '1 when the last scrape could query the database, else 0', registers,
+      name: 'hub_database_up',
+      help: '1 when the last scrape could query the database, else 0',
+      registers,
       async collect() {
         this.set((await metrics.dbSnapshot()).up ? 1 : 0);
       },
     });
     new Gauge({
-      name: 'hub_db_pool_connections', help: 'Connections of the API pool, by state (total, idle, waiting clients)', labelNames: ['state'], registers,
+      name: 'hub_db_pool_connections',
+      help: 'Connections of the API pool, by state (total, idle, waiting clients)',
+      labelNames: ['state'],
+      registers,
       collect() {
         const pool = metrics.services.db.pool;
         this.set({ state: 'total' }, pool.totalCount);
@@ -316,8 +369,12 @@ async function readDbSnapshot(services: MetricsSource): Promise<DbSnapshot> {
       pool.query(`select connector_id as connector, status, count(*)::int as n, coalesce(sum(fetched), 0)::bigint as fetched, coalesce(sum(loaded), 0)::bigint as loaded,
                          coalesce(sum(unchanged), 0)::bigint as unchanged, coalesce(sum(quarantined), 0)::bigint as quarantined
                     from connector_run group by connector_id, status`),
-      pool.query(`select connector_id as connector, extract(epoch from max(finished_at))::float8 as at from connector_run where status = 'SUCCEEDED' group by connector_id`),
-      pool.query(`select c.id as connector, count(q.id)::int as n from connector c left join quarantine q on q.connector_id = c.id and q.status = 'OPEN' group by c.id`),
+      pool.query(
+        `select connector_id as connector, extract(epoch from max(finished_at))::float8 as at from connector_run where status = 'SUCCEEDED' group by connector_id`,
+      ),
+      pool.query(
+        `select c.id as connector, count(q.id)::int as n from connector c left join quarantine q on q.connector_id = c.id and q.status = 'OPEN' group by c.id`,
+      ),
       pool.query(`select risk_level as risk, count(*)::int as n from enterprise group by risk_level`),
       pool.query(`select count(*)::int as n from score_dirty`),
       pool.query(`select to_regclass('warning') is not null as has`),
@@ -328,7 +385,13 @@ async function readDbSnapshot(services: MetricsSource): Promise<DbSnapshot> {
     }
     return {
       up: true,
-      runs: runs.rows.map((r) => ({ ...r, fetched: Number(r.fetched), loaded: Number(r.loaded), unchanged: Number(r.unchanged), quarantined: Number(r.quarantined) })),
+      runs: runs.rows.map((r) => ({
+        ...r,
+        fetched: Number(r.fetched),
+        loaded: Number(r.loaded),
+        unchanged: Number(r.unchanged),
+        quarantined: Number(r.quarantined),
+      })),
       lastSuccess: last.rows,
       quarantine: quarantine.rows,
       enterprises: enterprises.rows,

@@ -77,11 +77,15 @@ export function createSyncProgress(opts: SyncProgressOptions = {}): SyncProgress
       const [id, s] = active[0];
       put(`${bar(id, s.totals, s.pages)} ${describe(id, s.totals, t - s.started)}`);
     } else {
-      put(active.map(([id, s]) => {
-        const expected = opts.expected?.[id];
-        const done = expected ? `${Math.min(100, Math.round((s.totals.fetched / expected) * 100))}%` : `${s.totals.fetched}`;
-        return `${id} ${done} ${formatRate(s.totals.fetched, t - s.started)}`;
-      }).join(' · '));
+      put(
+        active
+          .map(([id, s]) => {
+            const expected = opts.expected?.[id];
+            const done = expected ? `${Math.min(100, Math.round((s.totals.fetched / expected) * 100))}%` : `${s.totals.fetched}`;
+            return `${id} ${done} ${formatRate(s.totals.fetched, t - s.started)}`;
+          })
+          .join(' · '),
+      );
     }
   };
 

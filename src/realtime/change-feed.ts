@@ -57,7 +57,12 @@ export class ChangeFeed extends EventEmitter {
   private chain: Promise<void> = Promise.resolve();
   private readonly log: (line: string) => void;
 
-  constructor(private readonly url: string, private readonly pool: Pool, private readonly pubsub: HubPubSub, private readonly opts: ChangeFeedOptions = {}) {
+  constructor(
+    private readonly url: string,
+    private readonly pool: Pool,
+    private readonly pubsub: HubPubSub,
+    private readonly opts: ChangeFeedOptions = {},
+  ) {
     super();
     this.log = opts.log ?? (() => undefined);
     this.delay = opts.reconnectMs ?? 250;
@@ -193,10 +198,17 @@ export class ChangeFeed extends EventEmitter {
   /** Publishes what was committed while the connection was down (bounded: the newest 10,000 of each). */
   private async catchUp(): Promise<void> {
     const now = Date.now();
-    const w = await this.pool.query<{ id: string }>(`select id::text from (select id from warning where id > $1 order by id desc limit 10000) x order by id`, [this.lastWarningId.toString()]);
-    if (w.rows.length) await this.publishWarnings(w.rows.map((r) => r.id), now);
+    const w = await this.pool.query<{ id: string }>(`select id::text from (select id from warning where id > $1 order by id desc limit 10000) x order by id`, [
+      this.lastWarningId.toString(),
+    ]);
+    if (w.rows.length)
+      await this.publishWarnings(
+        w.rows.map((r) => r.id),
+        now,
+      );
     const h = await this.pool.query<{ lo: string | null; hi: string | null }>(
-      `select min(id)::text as lo, max(id)::text as hi from (select id from score_history where id > $1 order by id desc limit 10000) x`, [this.lastHistoryId.toString()],
+      `select min(id)::text as lo, max(id)::text as hi from (select id from score_history where id > $1 order by id desc limit 10000) x`,
+      [this.lastHistoryId.toString()],
     );
     if (h.rows[0].lo && h.rows[0].hi) await this.publishScores(h.rows[0].lo, h.rows[0].hi, now);
   }

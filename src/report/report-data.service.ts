@@ -84,7 +84,10 @@ export function tagSourceOf(services: ReportSources): ReportTagSource | undefine
  * out: the page shows what a public enforcement notice shows.
  */
 export class ReportDataService {
-  constructor(private readonly services: ReportSources, private readonly tags: ReportTagSource | undefined = tagSourceOf(services)) {}
+  constructor(
+    private readonly services: ReportSources,
+    private readonly tags: ReportTagSource | undefined = tagSourceOf(services),
+  ) {}
 
   /** The province the hub serves, as a scope. */
   private provinceScope(): Scope {

@@ -118,7 +118,8 @@ export const TEXTS: Record<ReportLang, ReportTexts> = {
     switchLang: '中文',
     notFoundTitle: 'Enterprise not found',
     notFoundBody: (code) => `There is no public report for an enterprise with credit code ${code}. Please check the code.`,
-    footer: 'This page shows only what public enforcement notices show; the score is computed by the rule set from enforcement, penalty, monitoring and permit records of the last three years (1,095 days).',
+    footer:
+      'This page shows only what public enforcement notices show; the score is computed by the rule set from enforcement, penalty, monitoring and permit records of the last three years (1,095 days).',
     systems: { permit: 'Permits', enforcement: 'Enforcement', penalty: 'Penalties', monitoring: 'Online monitoring' },
   },
 };

@@ -94,10 +94,16 @@ export function renderReportPage(report: PublicReport, lang: ReportLang, now: Da
   }
   const summaryRows = [...byRule.entries()]
     .sort((a, b) => b[1].points - a[1].points || a[0].localeCompare(b[0]))
-    .map(([rule, e]) => `<tr data-rule="${h(rule)}"><td>${h(ruleLabel(rule, lang, e.description))}</td><td class="num">${h(t.times(e.count))}</td><td class="num">−${e.points}</td></tr>`)
+    .map(
+      ([rule, e]) =>
+        `<tr data-rule="${h(rule)}"><td>${h(ruleLabel(rule, lang, e.description))}</td><td class="num">${h(t.times(e.count))}</td><td class="num">−${e.points}</td></tr>`,
+    )
     .join('');
   const detailRows = report.deductions
-    .map((d) => `<tr class="deduction" data-rule="${h(d.rule)}"><td class="date">${h(d.date)}</td><td>${h(ruleLabel(d.rule, lang, d.ruleDescription))}</td><td class="sys">${h(t.systems[d.system] ?? d.system)}</td><td class="num">−${d.points}</td></tr>`)
+    .map(
+      (d) =>
+        `<tr class="deduction" data-rule="${h(d.rule)}"><td class="date">${h(d.date)}</td><td>${h(ruleLabel(d.rule, lang, d.ruleDescription))}</td><td class="sys">${h(t.systems[d.system] ?? d.system)}</td><td class="num">−${d.points}</td></tr>`,
+    )
     .join('');
   const deductions = report.deductions.length
     ? `<p>${h(t.deductionsSummary(report.deductions.length, totalPoints))}</p>
@@ -146,7 +152,11 @@ ${report.rank != null ? `<p id="rank">${h(t.rank(report.rank, report.enterprises
 /** The page answering an unknown or malformed credit code (sent with status 404). */
 export function renderNotFoundPage(creditCode: string, lang: ReportLang): string {
   const t = TEXTS[lang];
-  return page(lang, t.notFoundTitle, `
+  return page(
+    lang,
+    t.notFoundTitle,
+    `
 <header class="top"><div><p>${h(t.subtitle)}</p><h1>${h(t.notFoundTitle)}</h1></div>${langSwitch(lang)}</header>
-<section><p id="not-found">${h(t.notFoundBody(creditCode))}</p></section>`);
+<section><p id="not-found">${h(t.notFoundBody(creditCode))}</p></section>`,
+  );
 }

@@ -55,13 +55,21 @@ export function renderScoreChart(input: ScoreChartInput): string {
   const band = (from: number, to: number, level: RiskLevelValue) =>
     `<rect x="${PAD.left}" y="${r(y(from))}" width="${W - PAD.left - PAD.right}" height="${r(Math.max(0, y(to) - y(from)))}" fill="${RISK_COLOURS[level].tint}"/>`;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${escapeXml(input.title)}" class="score-chart">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${escapeXml(input.title)}" class="score-chart">`,
+  );
   parts.push(`<title>${escapeXml(input.title)}</title>`);
-  parts.push(band(top, input.thresholds.low, 'LOW'), band(input.thresholds.low, input.thresholds.medium, 'MEDIUM'), band(input.thresholds.medium, bottom, 'HIGH'));
+  parts.push(
+    band(top, input.thresholds.low, 'LOW'),
+    band(input.thresholds.low, input.thresholds.medium, 'MEDIUM'),
+    band(input.thresholds.medium, bottom, 'HIGH'),
+  );
   // Horizontal guides with labels: full marks, the thresholds, zero and the bottom.
   const ticks = [...new Set([top, input.thresholds.low, input.thresholds.medium, 0, bottom])].filter((v) => v >= bottom && v <= top);
   for (const v of ticks) {
-    parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${r(y(v))}" y2="${r(y(v))}" stroke="#9aa0a6" stroke-width="${v === 0 ? 1 : 0.5}" stroke-dasharray="${v === 0 ? '' : '3 3'}"/>`);
+    parts.push(
+      `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${r(y(v))}" y2="${r(y(v))}" stroke="#9aa0a6" stroke-width="${v === 0 ? 1 : 0.5}" stroke-dasharray="${v === 0 ? '' : '3 3'}"/>`,
+    );
     parts.push(`<text x="${PAD.left - 6}" y="${r(y(v) + 4)}" text-anchor="end" font-size="13" fill="#5f6368">${v}</text>`);
   }
   // The step line.
@@ -70,7 +78,9 @@ export function renderScoreChart(input: ScoreChartInput): string {
   d += ` H${r(x(t1))}`;
   parts.push(`<path d="${d}" fill="none" stroke="#202124" stroke-width="2" stroke-linejoin="round"/>`);
   for (const p of pts) {
-    parts.push(`<circle cx="${r(x(p.at.getTime()))}" cy="${r(y(p.score))}" r="4" fill="${RISK_COLOURS[p.riskLevel].main}" stroke="#fff" stroke-width="1.5"><title>${escapeXml(`${input.formatDate(p.at)}: ${p.score}`)}</title></circle>`);
+    parts.push(
+      `<circle cx="${r(x(p.at.getTime()))}" cy="${r(y(p.score))}" r="4" fill="${RISK_COLOURS[p.riskLevel].main}" stroke="#fff" stroke-width="1.5"><title>${escapeXml(`${input.formatDate(p.at)}: ${p.score}`)}</title></circle>`,
+    );
   }
   // Time axis: first change and now.
   parts.push(`<text x="${PAD.left}" y="${H - 8}" font-size="13" fill="#5f6368">${escapeXml(input.formatDate(new Date(t0)))}</text>`);

@@ -53,6 +53,10 @@ describe('resolveByKeys', () => {
     const r = resolveByKeys({ creditCode: 'ABC', orgCode: withOrgCheckChar('87654321'), permitNo: 'X', registrationNo: '1' }, reg);
     expect(r.creditCode).toBeNull();
     expect(r.creditCode === null && r.tried).toHaveLength(4);
-    expect(resolveByKeys({ creditCode: '  ' }, reg)).toEqual({ creditCode: null, key: null, tried: ['the record carries no credit code, organisation code, permit number or registration number'] });
+    expect(resolveByKeys({ creditCode: '  ' }, reg)).toEqual({
+      creditCode: null,
+      key: null,
+      tried: ['the record carries no credit code, organisation code, permit number or registration number'],
+    });
   });
 });

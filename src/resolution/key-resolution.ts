@@ -29,9 +29,7 @@ export interface KeyLookup {
 }
 
 /** A record's identity resolved by a key, or why none did. */
-export type KeyResolution =
-  | { creditCode: string; key: ResolutionKey; detail: string }
-  | { creditCode: null; key: null; tried: string[] };
+export type KeyResolution = { creditCode: string; key: ResolutionKey; detail: string } | { creditCode: null; key: null; tried: string[] };
 
 const blank = (s: string | null | undefined): s is null | undefined => s === null || s === undefined || s.trim() === '';
 
@@ -55,7 +53,9 @@ export function resolveByKeys(id: SourceIdentity, lookup: KeyLookup): KeyResolut
     }
     const hits = lookup.creditCodesByOrgCode(org);
     if (hits.length === 1) return { creditCode: hits[0], key: 'ORG_CODE', detail: `organisation code ${org} is embedded in ${hits[0]}` };
-    tried.push(hits.length === 0 ? `no registered enterprise embeds organisation code ${org}` : `organisation code ${org} is embedded in ${hits.length} credit codes`);
+    tried.push(
+      hits.length === 0 ? `no registered enterprise embeds organisation code ${org}` : `organisation code ${org} is embedded in ${hits.length} credit codes`,
+    );
   }
   if (!blank(id.permitNo)) {
     const code = creditCodeOfPermitNo(id.permitNo);

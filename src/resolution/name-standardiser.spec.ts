@@ -30,7 +30,9 @@ describe('NameStandardiser', () => {
   });
 
   it('uses whatever divisions it is given, not a fixed list', () => {
-    const other = new NameStandardiser({ children: (p) => (p === null ? [{ code: '1', name: '河北省' }] : p === '1' ? [{ code: '2', name: '石家庄市' }] : []) });
+    const other = new NameStandardiser({
+      children: (p) => (p === null ? [{ code: '1', name: '河北省' }] : p === '1' ? [{ code: '2', name: '石家庄市' }] : []),
+    });
     expect(other.standardise('石家庄恒泰化工有限公司').core).toBe('恒泰化工');
     expect(other.standardise('济南恒泰化工有限公司').core).toBe('济南恒泰化工');
   });

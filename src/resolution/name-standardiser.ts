@@ -60,7 +60,11 @@ export class NameStandardiser {
 
   /** Width-folded, brackets normalised, whitespace removed, Latin letters upper-cased. */
   static fold(s: string): string {
-    return [...foldWidth(s)].map((ch) => BRACKETS[ch] ?? ch).join('').replace(/\s+/g, '').toUpperCase();
+    return [...foldWidth(s)]
+      .map((ch) => BRACKETS[ch] ?? ch)
+      .join('')
+      .replace(/\s+/g, '')
+      .toUpperCase();
   }
 
   standardise(name: string): StandardName {
@@ -76,7 +80,7 @@ export class NameStandardiser {
       }
     }
     const leading: string[] = [];
-    for (let again = true; again; ) {
+    for (let again = true; again;) {
       again = false;
       for (const n of this.leadingNames) {
         if (rest.startsWith(n) && rest.length > n.length + 1) {
@@ -103,7 +107,7 @@ export class NameStandardiser {
   /** Removes leading province and city names from an address (its county part is compared by the blocking). */
   standardiseAddress(address: string): string {
     let rest = NameStandardiser.fold(address);
-    for (let again = true; again; ) {
+    for (let again = true; again;) {
       again = false;
       for (const n of this.leadingNames) {
         if (rest.startsWith(n)) {

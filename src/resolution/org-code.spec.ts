@@ -1,7 +1,14 @@
 import { withCheckChar } from '../domain/credit-code';
 import { generateProvince } from '../../simulator/province.generator';
 import {
-  creditCodeOfPermitNo, isValidOrgCode, normaliseOrgCode, orgCodeCheckChar, orgCodeOfCreditCode, orgCodeProblem, permitNoProblem, withOrgCheckChar,
+  creditCodeOfPermitNo,
+  isValidOrgCode,
+  normaliseOrgCode,
+  orgCodeCheckChar,
+  orgCodeOfCreditCode,
+  orgCodeProblem,
+  permitNoProblem,
+  withOrgCheckChar,
 } from './org-code';
 
 describe('organisation code (GB 11714)', () => {

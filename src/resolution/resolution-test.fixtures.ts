@@ -5,7 +5,10 @@ import type { DivisionNames } from './name-standardiser';
 
 export function shandongDivisionNames(): DivisionNames {
   const rows = readFileSync(join(__dirname, '..', '..', 'data', 'divisions-shandong.csv'), 'utf8')
-    .replace(/^\uFEFF/, '').trim().split(/\r?\n/).slice(1)
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
     .map((l) => {
       const [code, name, , parentCode] = l.split(',');
       return { code, name, parentCode: parentCode || null };

@@ -137,7 +137,8 @@ export function decide(candidates: readonly ScoredCandidate[], t: Thresholds, ke
     return { outcome: 'LINK', creditCode: best.creditCode, probability: best.probability, candidates: top };
   }
   if (best.probability >= t.review) {
-    const why = best.probability >= t.link ? `runner-up ${second.creditCode} also scores ${second.probability}` : `best probability ${best.probability} below ${t.link}`;
+    const why =
+      best.probability >= t.link ? `runner-up ${second.creditCode} also scores ${second.probability}` : `best probability ${best.probability} below ${t.link}`;
     return { outcome: 'REVIEW', probability: best.probability, candidates: top, why };
   }
   return { outcome: 'QUARANTINE', probability: best.probability, candidates: top, why: `best probability ${best.probability} below ${t.review}` };

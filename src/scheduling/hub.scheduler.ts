@@ -60,7 +60,10 @@ export class HubScheduler {
   private stopped = false;
   private readonly log: (line: string) => void;
 
-  constructor(private readonly services: SchedulerDeps, private readonly opts: HubSchedulerOptions = {}) {
+  constructor(
+    private readonly services: SchedulerDeps,
+    private readonly opts: HubSchedulerOptions = {},
+  ) {
     this.holder = opts.holder ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.leases = new TaskLeaseRepository(services.db.pool);
     this.log = opts.log ?? services.log;
@@ -80,7 +83,10 @@ export class HubScheduler {
     await this.refresh();
     this.sweepTimer = setInterval(() => void this.sweep(), this.opts.sweepMs ?? 5_000);
     this.sweepTimer.unref();
-    this.refreshTimer = setInterval(() => void this.refresh().catch((e) => this.log(`scheduler refresh failed: ${(e as Error).message}`)), this.opts.refreshMs ?? 60_000);
+    this.refreshTimer = setInterval(
+      () => void this.refresh().catch((e) => this.log(`scheduler refresh failed: ${(e as Error).message}`)),
+      this.opts.refreshMs ?? 60_000,
+    );
     this.refreshTimer.unref();
     this.log(`scheduler started as ${this.holder} with ${this.tasks.size} task(s)`);
   }
@@ -105,7 +111,9 @@ export class HubScheduler {
   /** Re-reads connectors: installs new schedules, replaces changed ones, removes disabled ones. */
   async refresh(): Promise<void> {
     if (this.stopped) return;
-    const res = await this.services.db.pool.query<{ id: string; schedule: string | null }>(`select id, schedule from connector where enabled and schedule is not null order by id`);
+    const res = await this.services.db.pool.query<{ id: string; schedule: string | null }>(
+      `select id, schedule from connector where enabled and schedule is not null order by id`,
+    );
     const wanted = new Map<string, ScheduledTaskDefinition>();
     for (const r of res.rows) {
       const schedule = this.opts.scheduleOverride ?? r.schedule!;
@@ -204,7 +212,11 @@ export class HubScheduler {
  * Starts the scheduler of a serving hub process with `tasks` besides the
  * connector schedules (env HUB_SCHEDULE_OVERRIDE replaces connector schedules).
  */
-export async function startHubScheduler(services: SchedulerDeps, tasks: readonly ScheduledTaskDefinition[], opts: HubSchedulerOptions = {}): Promise<HubScheduler> {
+export async function startHubScheduler(
+  services: SchedulerDeps,
+  tasks: readonly ScheduledTaskDefinition[],
+  opts: HubSchedulerOptions = {},
+): Promise<HubScheduler> {
   const override = opts.scheduleOverride ?? (process.env.HUB_SCHEDULE_OVERRIDE || undefined);
   if (override && !cron.validate(override)) throw new Error(`HUB_SCHEDULE_OVERRIDE '${override}' is not a cron expression`);
   const scheduler = new HubScheduler(services, { ...opts, scheduleOverride: override });

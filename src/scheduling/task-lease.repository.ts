@@ -56,11 +56,16 @@ export class TaskLeaseRepository {
         [taskId, slot, holder],
       );
       // Holding the task exclusively, a firing still RUNNING belongs to a process that is gone.
-      if (res.rowCount === 1 && preventOverlap) await client.query(`update scheduled_task_firing f set ${ABANDONED} where f.task_id = $1 and f.status = 'RUNNING'`, [taskId]);
-      const fired = res.rowCount === 1 && (await client.query(
-        `insert into scheduled_task_firing (task_id, slot, holder) values ($1, $2, $3) on conflict (task_id, slot) do nothing returning task_id`,
-        [taskId, slot, holder],
-      )).rowCount === 1;
+      if (res.rowCount === 1 && preventOverlap)
+        await client.query(`update scheduled_task_firing f set ${ABANDONED} where f.task_id = $1 and f.status = 'RUNNING'`, [taskId]);
+      const fired =
+        res.rowCount === 1 &&
+        (
+          await client.query(
+            `insert into scheduled_task_firing (task_id, slot, holder) values ($1, $2, $3) on conflict (task_id, slot) do nothing returning task_id`,
+            [taskId, slot, holder],
+          )
+        ).rowCount === 1;
       await client.query(fired ? 'commit' : 'rollback');
       if (!fired) {
         await this.unlock(client, taskId, preventOverlap);
@@ -89,7 +94,12 @@ export class TaskLeaseRepository {
   /** Releases the task lock and the connection (a broken connection is discarded: its session, and lock, are gone). */
   private async unlock(client: PoolClient, taskId: string, preventOverlap: boolean): Promise<void> {
     try {
-      await client.query(preventOverlap ? `select pg_advisory_unlock(hashtext('${TASK_LOCK}'), hashtext($1))` : `select pg_advisory_unlock_shared(hashtext('${TASK_LOCK}'), hashtext($1))`, [taskId]);
+      await client.query(
+        preventOverlap
+          ? `select pg_advisory_unlock(hashtext('${TASK_LOCK}'), hashtext($1))`
+          : `select pg_advisory_unlock_shared(hashtext('${TASK_LOCK}'), hashtext($1))`,
+        [taskId],
+      );
       client.release();
     } catch (e) {
       client.release(e as Error);
@@ -114,7 +124,10 @@ export class TaskLeaseRepository {
   }
 
   /** The latest firings (newest first), for the steward view and tests. */
-  async recentFirings(taskId: string | null, limit: number): Promise<{ taskId: string; slot: Date; holder: string; status: string; startedAt: Date; finishedAt: Date | null; detail: string | null }[]> {
+  async recentFirings(
+    taskId: string | null,
+    limit: number,
+  ): Promise<{ taskId: string; slot: Date; holder: string; status: string; startedAt: Date; finishedAt: Date | null; detail: string | null }[]> {
     const res = await this.pool.query(
       `select task_id as "taskId", slot, holder, status, started_at as "startedAt", finished_at as "finishedAt", detail
          from scheduled_task_firing where $1::text is null or task_id = $1 order by slot desc limit $2`,

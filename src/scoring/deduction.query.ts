@@ -6,10 +6,7 @@ import { RuleFamily } from '../domain/vocabulary';
  * or the enterprises matched by a SQL predicate on `enterprise e` (a
  * jurisdiction, built with `divisionPredicate`).
  */
-export type DerivationTargets =
-  | { kind: 'all' }
-  | { kind: 'codes'; codes: string[] }
-  | { kind: 'enterprises'; where: string };
+export type DerivationTargets = { kind: 'all' } | { kind: 'codes'; codes: string[] } | { kind: 'enterprises'; where: string };
 
 /** What a derivation computes: the deductions of `targets` at `asOf` under one rule-set version. */
 export interface DerivationSpec {
@@ -68,7 +65,10 @@ export function sourceCtes(spec: DerivationSpec, params: SqlParams): string {
     .map(([name, s]) => {
       const live = `select ${s.columns} from ${s.table} where ${targetPredicate(spec.targets, params, 'credit_code', codesPh)}`;
       if (!knownPh) return `${name} as not materialized (${live})`;
-      const cols = s.columns.split(', ').map((c) => `r.${c}`).join(', ');
+      const cols = s.columns
+        .split(', ')
+        .map((c) => `r.${c}`)
+        .join(', ');
       return `${name} as not materialized (
         ${live} and recorded_at <= ${knownPh}::timestamptz
         union all
@@ -130,11 +130,13 @@ function familyQuery(family: RuleFamily, ph: Ph): FamilyQuery {
       // One row per reported outlet-day with its best valid hours and the previous reported day:
       // a missing day is either a reported day under the threshold or a day in a gap between two reports.
       return {
-        ctes: [`mon_outlet_day as materialized (
+        ctes: [
+          `mon_outlet_day as materialized (
           select credit_code, outlet_code, day, max(valid_hours) as vh,
                  lag(day) over (partition by credit_code, outlet_code order by day) as prev
             from src_mon where day <= ${ph.asOf}::date
-           group by credit_code, outlet_code, day)`],
+           group by credit_code, outlet_code, day)`,
+        ],
         select: `select m.credit_code, r.code, r.points, m.day, 'monitoring'::text,
                  m.outlet_code || '/' || to_char(m.day, 'YYYY-MM-DD'), not r.ignores_window
           from mon_outlet_day m join ${rule} and m.vh < r.min_valid_hours

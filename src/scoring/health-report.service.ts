@@ -107,7 +107,11 @@ async function readQuery<R extends QueryResultRow>(pool: Pool, sql: string, valu
  * loaded today does not.
  */
 export class HealthReportService {
-  constructor(private readonly pool: Pool, private readonly ruleSets: RuleSetRepository, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly ruleSets: RuleSetRepository,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /** Reports for many keys; one statement per distinct (asOf, knownAt). */
   async reports(keys: readonly ReportKey[]): Promise<HealthReportData[]> {
@@ -157,7 +161,16 @@ export class HealthReportService {
     for (const r of res.rows) {
       let rep = map.get(r.credit_code);
       if (!rep) {
-        rep = { creditCode: r.credit_code, score: r.score, riskLevel: r.risk_level, asOf, ruleSetVersion: r.version, basis: 'stored', knownAt: null, deductions: [] };
+        rep = {
+          creditCode: r.credit_code,
+          score: r.score,
+          riskLevel: r.risk_level,
+          asOf,
+          ruleSetVersion: r.version,
+          basis: 'stored',
+          knownAt: null,
+          deductions: [],
+        };
         map.set(r.credit_code, rep);
       }
       if (r.rule_code) rep.deductions.push({ rule: r.rule_code, points: r.points, date: r.event_date, system: r.system, recordId: r.record_id });
@@ -215,7 +228,8 @@ export class HealthReportService {
    * enterprise outside the scope.
    */
   async ranks(codes: readonly string[], scopeCode: string): Promise<(number | null)[]> {
-    const res = await readQuery<{ credit_code: string; rank: number }>(this.pool,
+    const res = await readQuery<{ credit_code: string; rank: number }>(
+      this.pool,
       `with k as (
          select e.credit_code as c, e.score as s from enterprise e
           where e.credit_code = any($1::text[]) and $2 in (${ancestorCodesSql('e.division_code').join(', ')}))
@@ -245,7 +259,14 @@ export class HealthReportService {
     const spec: DerivationSpec = { version, asOf, windowDays: candidate.windowDays, targets: { kind: 'enterprises', where } };
     const derived = selectDeductionsSql(spec, params);
     const limit = params.add(Math.max(0, Math.min(first, 1000)));
-    const res = await readQuery<{ enterprises: number; score_changes: number; risk_changes: number; transitions: Record<string, number>; changes: RiskChangeData[] }>(this.pool,
+    const res = await readQuery<{
+      enterprises: number;
+      score_changes: number;
+      risk_changes: number;
+      transitions: Record<string, number>;
+      changes: RiskChangeData[];
+    }>(
+      this.pool,
       `with x as materialized (
          select e.credit_code, e.name, e.score as current_score, e.risk_level as current_risk,
                 ${candidate.fullMarks} - coalesce(t.total, 0) as new_score

@@ -63,13 +63,11 @@ export interface RuleSetDefinition {
   rules: RuleDefinition[];
 }
 
-
 /** The version seeded by the migrations and active on a new hub. */
 export const DEFAULT_RULE_SET_VERSION = 'SD-2021';
 
 /** Thrown for an invalid rule-set definition; the message lists every problem. */
 export class RuleSetValidationError extends ClientError {}
-
 
 function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v);
@@ -96,7 +94,8 @@ export function validateRuleSet(input: unknown): RuleSetDefinition {
   const problems: string[] = [];
   const d = input as Partial<RuleSetDefinition> | null;
   if (!d || typeof d !== 'object') throw new RuleSetValidationError('a rule set must be a JSON object');
-  if (typeof d.version !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(d.version)) problems.push('version must be 1–64 letters, digits, ".", "_" or "-"');
+  if (typeof d.version !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(d.version))
+    problems.push('version must be 1–64 letters, digits, ".", "_" or "-"');
   if (!isInt(d.fullMarks) || d.fullMarks <= 0) problems.push('fullMarks must be a positive integer');
   if (!isInt(d.windowDays) || d.windowDays <= 0) problems.push('windowDays must be a positive integer');
   const t = d.riskThresholds;
@@ -135,9 +134,11 @@ export function validateRuleSet(input: unknown): RuleSetDefinition {
       case 'PENALTY':
         checkList(problems, `${at}.trigger.statuses`, tr.statuses, PENALTY_STATUSES, true);
         for (const k of ['amountFrom', 'amountBelow'] as const) {
-          if (tr[k] !== undefined && (typeof tr[k] !== 'number' || !Number.isFinite(tr[k]) || (tr[k] as number) < 0)) problems.push(`${at}.trigger.${k} must be a non-negative number`);
+          if (tr[k] !== undefined && (typeof tr[k] !== 'number' || !Number.isFinite(tr[k]) || (tr[k] as number) < 0))
+            problems.push(`${at}.trigger.${k} must be a non-negative number`);
         }
-        if (typeof tr.amountFrom === 'number' && typeof tr.amountBelow === 'number' && tr.amountFrom >= tr.amountBelow) problems.push(`${at}.trigger.amountFrom must be below amountBelow`);
+        if (typeof tr.amountFrom === 'number' && typeof tr.amountBelow === 'number' && tr.amountFrom >= tr.amountBelow)
+          problems.push(`${at}.trigger.amountFrom must be below amountBelow`);
         if (tr.dailyConsecutive !== undefined && typeof tr.dailyConsecutive !== 'boolean') problems.push(`${at}.trigger.dailyConsecutive must be a boolean`);
         break;
       case 'MONITORING_EXCEED':
@@ -164,5 +165,9 @@ export function readBundledRuleSet(version = DEFAULT_RULE_SET_VERSION): RuleSetD
 
 /** The versions of the rule sets the hub ships, by file name. */
 export function bundledRuleSetVersions(): string[] {
-  return fs.readdirSync(bundledDir()).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
+  return fs
+    .readdirSync(bundledDir())
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
 }

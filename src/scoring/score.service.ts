@@ -71,7 +71,11 @@ export class ScoreService {
   private readonly log: (line: string) => void;
   private readonly now: () => Date;
 
-  constructor(private readonly db: Database, readonly ruleSets: RuleSetRepository, private readonly opts: ScoreServiceOptions = {}) {
+  constructor(
+    private readonly db: Database,
+    readonly ruleSets: RuleSetRepository,
+    private readonly opts: ScoreServiceOptions = {},
+  ) {
     this.log = opts.log ?? (() => undefined);
     this.now = opts.now ?? (() => new Date());
   }
@@ -210,9 +214,15 @@ export class ScoreService {
     lap('state');
     const enterprises = (await client.query<{ n: number }>(`select count(*)::int as n from score_new`)).rows[0].n;
     const durationMs = Date.now() - started;
-    await client.query(`update scoring_run set finished_at = clock_timestamp(), enterprises = $2, changed = $3, duration_ms = $4 where id = $1`,
-      [runId, enterprises, history.rowCount ?? 0, durationMs]);
-    this.log(`rescore ${full ? 'all' : 'incremental'} (${req.cause}): ${enterprises} enterprises, ${history.rowCount ?? 0} changed, as of ${asOf} under ${rs.version}, ${durationMs} ms`);
+    await client.query(`update scoring_run set finished_at = clock_timestamp(), enterprises = $2, changed = $3, duration_ms = $4 where id = $1`, [
+      runId,
+      enterprises,
+      history.rowCount ?? 0,
+      durationMs,
+    ]);
+    this.log(
+      `rescore ${full ? 'all' : 'incremental'} (${req.cause}): ${enterprises} enterprises, ${history.rowCount ?? 0} changed, as of ${asOf} under ${rs.version}, ${durationMs} ms`,
+    );
     return { runId, full, asOf, ruleSetVersion: rs.version, enterprises, changed: history.rowCount ?? 0, durationMs, timings };
   }
 
@@ -225,7 +235,11 @@ export class ScoreService {
    */
   private async applyDeductionChanges(client: PoolClient): Promise<void> {
     const cols = `credit_code, rule_code, points, event_date, system, record_id, in_window, rule_set_version`;
-    const key = (a: string, b: string) => cols.split(', ').map((c) => `${a}.${c} = ${b}.${c}`).join(' and ');
+    const key = (a: string, b: string) =>
+      cols
+        .split(', ')
+        .map((c) => `${a}.${c} = ${b}.${c}`)
+        .join(' and ');
     await client.query(`analyze deduction_new`);
     await client.query(`create temp table deduction_changed on commit drop as
       select distinct * from ((select ${cols} from deduction except all select ${cols} from deduction_new)
@@ -280,11 +294,13 @@ export class ScoreService {
 
   /** Activates a loaded rule-set version and recomputes every score under it, in one transaction. */
   async activateRuleSet(version: string): Promise<RescoreSummary> {
-    return this.vacuumAfter(await withTransaction(this.pool, async (client) => {
-      await client.query(`select pg_advisory_xact_lock(hashtext('hub-rescore'))`);
-      await this.ruleSets.markActive(client, version);
-      return this.rescoreIn(client, { all: true, cause: 'RULE_SET_ACTIVATION', causeRef: version });
-    }));
+    return this.vacuumAfter(
+      await withTransaction(this.pool, async (client) => {
+        await client.query(`select pg_advisory_xact_lock(hashtext('hub-rescore'))`);
+        await this.ruleSets.markActive(client, version);
+        return this.rescoreIn(client, { all: true, cause: 'RULE_SET_ACTIVATION', causeRef: version });
+      }),
+    );
   }
 
   /**

@@ -28,8 +28,12 @@ const MIN_BUCKET_WIDTH = 1;
  * with the same WHERE clause (jurisdiction included) as lists and exports.
  */
 export class EnterpriseFacetsService {
-  constructor(private readonly pool: Pool, private readonly search: EnterpriseSearchService, private readonly divisions: DivisionDirectory,
-    private readonly catalogue: TagCatalogue) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly search: EnterpriseSearchService,
+    private readonly divisions: DivisionDirectory,
+    private readonly catalogue: TagCatalogue,
+  ) {}
 
   async facets(scope: Scope, filter: EnterpriseFilterInput & Record<string, unknown>, bucketWidth = 10): Promise<EnterpriseFacetsData> {
     if (!Number.isInteger(bucketWidth) || bucketWidth < MIN_BUCKET_WIDTH || bucketWidth > 1000) {
@@ -49,7 +53,8 @@ export class EnterpriseFacetsService {
        union all select 'division', child, count(*)::int from m group by child
        union all select 'score', (floor(score::numeric / ${w}::int) * ${w}::int)::int::text, count(*)::int from m group by 2
        union all select 'tag', t::text, count(*)::int from m join enterprise_tags s using (credit_code) cross join unnest(s.tag_ids) as t group by t`,
-      params.values);
+      params.values,
+    );
     const get = (facet: string) => res.rows.filter((r) => r.facet === facet);
     const tagCounts = new Map(get('tag').map((r) => [Number(r.key), r.n]));
     await this.catalogue.byIdLoaded([...tagCounts.keys()]);
@@ -62,7 +67,9 @@ export class EnterpriseFacetsService {
       riskLevels: [...RISK_LEVELS].reverse().map((riskLevel) => ({ riskLevel, count: risk.get(riskLevel) ?? 0 })),
       breakdownDivision: breakdown,
       divisions: children.map((division) => ({ division, count: divCounts.get(division.code) ?? 0 })),
-      scoreHistogram: get('score').map((r) => ({ from: Number(r.key), to: Number(r.key) + bucketWidth, count: r.n })).sort((a, b) => a.from - b.from),
+      scoreHistogram: get('score')
+        .map((r) => ({ from: Number(r.key), to: Number(r.key) + bucketWidth, count: r.n }))
+        .sort((a, b) => a.from - b.from),
     };
   }
 }

@@ -10,7 +10,13 @@ import { HttpError } from './http-route';
 export async function authenticateRequest(req: http.IncomingMessage, keys: ApiKeyService): Promise<Caller> {
   const header = req.headers.authorization;
   const challenge = { 'www-authenticate': 'Bearer realm="hub"' };
-  if (!header) throw new HttpError(401, 'missing Authorization header: send "Authorization: Bearer <API key>" (keys come from `hub keys create`)', 'UNAUTHENTICATED', challenge);
+  if (!header)
+    throw new HttpError(
+      401,
+      'missing Authorization header: send "Authorization: Bearer <API key>" (keys come from `hub keys create`)',
+      'UNAUTHENTICATED',
+      challenge,
+    );
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!m) throw new HttpError(401, 'Authorization header must be "Bearer <API key>"', 'UNAUTHENTICATED', challenge);
   const caller = await keys.authenticate(m[1]);

@@ -12,7 +12,7 @@ export type ContentEncoding = 'br' | 'gzip';
  * accepted, else gzip, else none (`q=0` refuses one).
  */
 export function chooseEncoding(acceptEncoding: string | string[] | undefined): ContentEncoding | null {
-  const header = Array.isArray(acceptEncoding) ? acceptEncoding.join(',') : acceptEncoding ?? '';
+  const header = Array.isArray(acceptEncoding) ? acceptEncoding.join(',') : (acceptEncoding ?? '');
   const accepted = new Map<string, number>();
   for (const part of header.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
@@ -84,5 +84,11 @@ export function sendBody(
 
 function mergeVary(existing: string | undefined, value: string): string {
   if (!existing) return value;
-  return existing.toLowerCase().split(',').map((v) => v.trim()).includes(value.toLowerCase()) ? existing : `${existing}, ${value}`;
+  return existing
+    .toLowerCase()
+    .split(',')
+    .map((v) => v.trim())
+    .includes(value.toLowerCase())
+    ? existing
+    : `${existing}, ${value}`;
 }

@@ -61,14 +61,18 @@ export class CorsPolicy {
     }
     if (req.method !== 'OPTIONS') return false;
     if (!allowed && origin !== undefined) {
-      const body = JSON.stringify({ errors: [{ message: `origin ${origin} is not allowed; add it to HUB_CORS_ORIGINS`, extensions: { code: 'CORS_ORIGIN_NOT_ALLOWED' } }] });
+      const body = JSON.stringify({
+        errors: [{ message: `origin ${origin} is not allowed; add it to HUB_CORS_ORIGINS`, extensions: { code: 'CORS_ORIGIN_NOT_ALLOWED' } }],
+      });
       res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) });
       res.end(body);
       return true;
     }
     res.writeHead(204, {
       allow: CORS_METHODS,
-      ...(allowed ? { 'access-control-allow-methods': CORS_METHODS, 'access-control-allow-headers': CORS_REQUEST_HEADERS, 'access-control-max-age': '600' } : {}),
+      ...(allowed
+        ? { 'access-control-allow-methods': CORS_METHODS, 'access-control-allow-headers': CORS_REQUEST_HEADERS, 'access-control-max-age': '600' }
+        : {}),
     });
     res.end();
     return true;

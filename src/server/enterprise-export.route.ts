@@ -83,8 +83,14 @@ function ancestorsOf(services: ServerServices, code: string): string[] {
  * server-side cursor in a read-only snapshot so memory stays flat whatever
  * the size, and the download is consistent.
  */
-export async function streamEnterpriseCsv(services: ServerServices, scope: Scope, filter: EnterpriseFilterInput & Record<string, unknown>,
-  order: EnterpriseOrderKey, res: http.ServerResponse, isClosed: () => boolean): Promise<number> {
+export async function streamEnterpriseCsv(
+  services: ServerServices,
+  scope: Scope,
+  filter: EnterpriseFilterInput & Record<string, unknown>,
+  order: EnterpriseOrderKey,
+  res: http.ServerResponse,
+  isClosed: () => boolean,
+): Promise<number> {
   const params = new SqlParams();
   let where: string;
   try {
@@ -94,9 +100,16 @@ export async function streamEnterpriseCsv(services: ServerServices, scope: Scope
     throw e;
   }
   const visible = params.add(ancestorsOf(services, scope.divisionCode));
-  const sql = `select ${COLUMNS.map(([, expr], i) => `${expr === 'tags' ? `(select string_agg(t.label, '；' order by tc.position, t.position, t.id)
+  const sql = `select ${COLUMNS.map(
+    ([, expr], i) =>
+      `${
+        expr === 'tags'
+          ? `(select string_agg(t.label, '；' order by tc.position, t.position, t.id)
         from enterprise_tags s cross join unnest(s.tag_ids) as x(id) join tag t on t.id = x.id join tag_category tc on tc.code = t.category
-       where s.credit_code = e.credit_code and (t.division_code is null or t.division_code = any(${visible}::text[])))` : expr} as c${i}`).join(', ')}
+       where s.credit_code = e.credit_code and (t.division_code is null or t.division_code = any(${visible}::text[])))`
+          : expr
+      } as c${i}`,
+  ).join(', ')}
       from enterprise e left join division d on d.code = e.division_code left join division c on c.code = e.city_code
      where ${where} order by ${ORDERS[order]}`;
   const client = await services.db.pool.connect();
@@ -116,7 +129,11 @@ export async function streamEnterpriseCsv(services: ServerServices, scope: Scope
       if (!batch.rows.length) break;
       rows += batch.rows.length;
       const ok = res.write(batch.rows.map((r: unknown[]) => csvRecord(r)).join(''));
-      if (!ok && !isClosed()) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+      if (!ok && !isClosed())
+        await new Promise<void>((resolve) => {
+          res.once('drain', resolve);
+          res.once('close', resolve);
+        });
     }
     await client.query('commit');
   } catch (e) {
@@ -141,7 +158,8 @@ export function enterpriseExportRoute(): HttpRoute {
       const filter = parseExportFilter(ctx.url.searchParams.get('filter'));
       const order = (ctx.url.searchParams.get('orderBy') ?? 'SCORE_ASC') as EnterpriseOrderKey;
       // Own keys only: `toString` is `in` every object.
-      if (!Object.hasOwn(ORDERS, order)) throw new HttpError(400, `orderBy must be one of ${Object.keys(ORDERS).join(', ')}`, 'BAD_USER_INPUT', {}, { argument: 'orderBy' });
+      if (!Object.hasOwn(ORDERS, order))
+        throw new HttpError(400, `orderBy must be one of ${Object.keys(ORDERS).join(', ')}`, 'BAD_USER_INPUT', {}, { argument: 'orderBy' });
       let closed = false;
       res.once('close', () => (closed = true));
       const t = Date.now();

@@ -24,11 +24,13 @@ export function logUnexpected(log: (l: string) => void, line: string): void {
 export function formatHubError(formatted: GraphQLFormattedError, error: unknown, log: (l: string) => void): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? error.originalError : (error as Error);
   if (!original || original instanceof GraphQLError) return formatted;
-  if (original instanceof ClientError) return { ...formatted, message: original.message, extensions: { ...formatted.extensions, ...original.details, code: original.code } };
+  if (original instanceof ClientError)
+    return { ...formatted, message: original.message, extensions: { ...formatted.extensions, ...original.details, code: original.code } };
   const code = (formatted.extensions?.code as string | undefined) ?? 'INTERNAL_SERVER_ERROR';
   if (code !== 'INTERNAL_SERVER_ERROR') return formatted;
   // An outage, not a fault: the graphql route answers such a response with HTTP 503.
-  if (isDatabaseUnavailable(original)) return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+  if (isDatabaseUnavailable(original))
+    return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: 'SERVICE_UNAVAILABLE' } };
   logUnexpected(log, `unexpected error at ${formatted.path?.join('.') ?? '?'}: ${original.stack ?? original.message}`);
   const extensions: Record<string, unknown> = { code };
   if (formatted.extensions?.stacktrace) extensions.stacktrace = formatted.extensions.stacktrace;

@@ -22,7 +22,8 @@ const VENDOR_ASSETS: Record<string, { module: string; type: string }> = {
 export const GRAPHIQL_ASSET_PATH = '/graphiql/assets/';
 
 /** Strict policy for the page: everything from the hub itself; GraphiQL's editors need inline styles. */
-const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /** Example operations of the page's tabs, with sample values read from the hub's data. */
 export interface GraphiqlExamples {
@@ -54,7 +55,7 @@ query RiskiestInCity($city: String = ${JSON.stringify(ex.cityCode)}) {
     edges { node { creditCode name score riskLevel rank division { name } reportUrl } }
     pageInfo { hasNextPage endCursor }
   }
-}`
+}`,
     },
     {
       query: `# Search by part of the name, within a score range, across the province.
@@ -63,7 +64,7 @@ query SearchByName($name: String! = ${JSON.stringify(ex.nameFragment)}) {
     totalCount
     edges { node { creditCode name score riskLevel division { code name } } }
   }
-}`
+}`,
     },
     {
       query: `# One enterprise's health report: every deduction with its rule, date and source record, and its score history.
@@ -73,7 +74,7 @@ query HealthReport($code: String! = ${JSON.stringify(ex.creditCode)}) {
     healthReport { score riskLevel asOf ruleSetVersion deductions { rule points date system recordId } }
     scoreHistory { at score riskLevel cause }
   }
-}`
+}`,
     },
   ];
 }
@@ -192,7 +193,13 @@ export function graphiqlAssetRoute(): HttpRoute {
 export function graphiqlPage(services: ServerServices): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> {
   return async (req, res) => {
     const html = Buffer.from(renderGraphiqlHtml(staticExamples(services)), 'utf8');
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(html.length), 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': String(html.length),
+      'content-security-policy': PAGE_CSP,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
     res.end(req.method === 'HEAD' ? undefined : html);
   };
 }

@@ -28,7 +28,13 @@ export interface HttpRoute {
 
 /** An error a route throws to answer with this status and stable code. */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly code: string, readonly headers: Record<string, string> = {}, readonly extensions: Record<string, unknown> = {}) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string,
+    readonly headers: Record<string, string> = {},
+    readonly extensions: Record<string, unknown> = {},
+  ) {
     super(message);
   }
 }

@@ -86,7 +86,13 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
     // Stack traces (with the server's paths) only when asked for: Apollo's default includes them unless NODE_ENV=production.
     includeStacktraceInErrorResponses: debugErrors(),
     // No cache hints are used; Apollo's default cache-control plugin would otherwise run a hook for every field of every response.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryLimitsPlugin(limits), auditPlugin(), hubMetrics(services).apolloPlugin()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      queryLimitsPlugin(limits),
+      auditPlugin(),
+      hubMetrics(services).apolloPlugin(),
+    ],
     formatError: (formatted: GraphQLFormattedError, error: unknown) => formatHubError(formatted, error, services.log),
   });
   await apollo.start();
@@ -106,18 +112,31 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
       const route = routes.find((r) => (match = r.pattern.exec(url.pathname)) !== null);
       observeHttpRequest(services, req, res, route?.name ?? 'unmatched', requestId);
       if (!route) throw new HttpError(404, `no route for ${url.pathname}; GraphQL is at /graphql`, 'NOT_FOUND');
-      if (!route.methods.includes(req.method ?? 'GET')) throw new HttpError(405, `${req.method} is not allowed on ${url.pathname}; use ${route.methods.join(' or ')}`, 'METHOD_NOT_ALLOWED', { allow: route.methods.join(', ') });
+      if (!route.methods.includes(req.method ?? 'GET'))
+        throw new HttpError(405, `${req.method} is not allowed on ${url.pathname}; use ${route.methods.join(' or ')}`, 'METHOD_NOT_ALLOWED', {
+          allow: route.methods.join(', '),
+        });
       const caller = route.auth === 'caller' ? await authenticateRequest(req, services.apiKeys) : null;
       await route.handle(req, res, { services, url, requestId, caller, params: (match ?? []).slice(1) });
     } catch (e) {
-      const err = e instanceof HttpError ? e
-        : e instanceof ClientError ? new HttpError(e.code === 'FORBIDDEN' ? 403 : e.code === 'NOT_FOUND' ? 404 : 400, e.message, e.code, {}, { ...e.details })
-        : isDatabaseUnavailable(e) ? new HttpError(503, DATABASE_UNAVAILABLE_MESSAGE, 'SERVICE_UNAVAILABLE')
-        : new HttpError(500, 'internal error; the hub logged the details', 'INTERNAL_SERVER_ERROR');
+      const err =
+        e instanceof HttpError
+          ? e
+          : e instanceof ClientError
+            ? new HttpError(e.code === 'FORBIDDEN' ? 403 : e.code === 'NOT_FOUND' ? 404 : 400, e.message, e.code, {}, { ...e.details })
+            : isDatabaseUnavailable(e)
+              ? new HttpError(503, DATABASE_UNAVAILABLE_MESSAGE, 'SERVICE_UNAVAILABLE')
+              : new HttpError(500, 'internal error; the hub logged the details', 'INTERNAL_SERVER_ERROR');
       if (err.status === 500) logUnexpected(services.log, `request ${requestId} ${req.method} ${url.pathname} failed: ${(e as Error).stack ?? e}`);
       // A refusal that leaves a request unread (413) closes the connection once answered.
       if (err.headers.connection === 'close') res.once('finish', () => req.socket.destroy());
-      if (!res.headersSent) sendJson(res, err.status, { errors: [{ message: err.message, extensions: { ...err.extensions, code: err.code } }] }, { 'x-request-id': requestId, ...err.headers });
+      if (!res.headersSent)
+        sendJson(
+          res,
+          err.status,
+          { errors: [{ message: err.message, extensions: { ...err.extensions, code: err.code } }] },
+          { 'x-request-id': requestId, ...err.headers },
+        );
       else res.end();
     }
   });

@@ -25,7 +25,9 @@ export function metricsRoute(services: ServerServices, token?: string): HttpRout
     auth: 'public',
     async handle(req, res) {
       if (token && !bearerMatches(req.headers.authorization, token)) {
-        throw new HttpError(401, '/metrics needs "Authorization: Bearer <HUB_METRICS_TOKEN>"', 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer realm="metrics"' });
+        throw new HttpError(401, '/metrics needs "Authorization: Bearer <HUB_METRICS_TOKEN>"', 'UNAUTHENTICATED', {
+          'www-authenticate': 'Bearer realm="metrics"',
+        });
       }
       const { contentType, body } = await hubMetrics(services).exposition();
       res.writeHead(200, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store' });

@@ -18,17 +18,47 @@ export function planPageRoute(): HttpRoute {
       const plan = await plans.plan(params[0], null);
       if (!plan) throw new HttpError(404, `no inspection plan ${params[0]}`, 'NOT_FOUND');
       const names = await services.db.pool.query<{ credit_code: string; name: string }>(
-        `select e.credit_code, e.name from inspection_plan_item i join enterprise e using (credit_code) where i.plan_id = $1`, [plan.id]);
+        `select e.credit_code, e.name from inspection_plan_item i join enterprise e using (credit_code) where i.plan_id = $1`,
+        [plan.id],
+      );
       const nameOf = new Map(names.rows.map((r) => [r.credit_code, r.name]));
-      const rows: { position: number; creditCode: string; name: string; divisionCode: string; class: string; status: string; inspectionDate: string | null; finding: string | null }[] = [];
+      const rows: {
+        position: number;
+        creditCode: string;
+        name: string;
+        divisionCode: string;
+        class: string;
+        status: string;
+        inspectionDate: string | null;
+        finding: string | null;
+      }[] = [];
       let after: number | null = null;
       for (;;) {
         const page = await plans.items(plan.id, null, 5000, after);
-        for (const r of page.rows) rows.push({ position: r.position, creditCode: r.creditCode, name: nameOf.get(r.creditCode) ?? '', divisionCode: r.divisionCode, class: r.classCode, status: r.status, inspectionDate: r.inspectionDate, finding: r.inspectionFinding });
+        for (const r of page.rows)
+          rows.push({
+            position: r.position,
+            creditCode: r.creditCode,
+            name: nameOf.get(r.creditCode) ?? '',
+            divisionCode: r.divisionCode,
+            class: r.classCode,
+            status: r.status,
+            inspectionDate: r.inspectionDate,
+            finding: r.inspectionFinding,
+          });
         if (!page.hasNextPage || page.rows.length === 0) break;
         after = page.rows[page.rows.length - 1].position;
       }
-      const head = { id: plan.id, quarter: plan.quarter, divisionCode: plan.divisionCode, seed: plan.seed, policyVersion: plan.policyVersion, planDate: plan.planDate, digest: plan.digest, replaces: plan.replaces };
+      const head = {
+        id: plan.id,
+        quarter: plan.quarter,
+        divisionCode: plan.divisionCode,
+        seed: plan.seed,
+        policyVersion: plan.policyVersion,
+        planDate: plan.planDate,
+        digest: plan.digest,
+        replaces: plan.replaces,
+      };
       if (params[1]) {
         const text = JSON.stringify({ plan: head, items: rows });
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });

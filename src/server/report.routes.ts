@@ -54,10 +54,22 @@ export function reportRoutes(services: ServerServices): HttpRoute[] {
         const format = params[1] as QrFormat;
         const risk = await data.riskOf(code);
         if (!risk) {
-          return send(req, res, 404, { ...REPORT_PAGE_HEADERS, 'x-request-id': requestId, 'cache-control': 'no-store' }, renderNotFoundPage(code, reportLang(url.searchParams.get('lang'))));
+          return send(
+            req,
+            res,
+            404,
+            { ...REPORT_PAGE_HEADERS, 'x-request-id': requestId, 'cache-control': 'no-store' },
+            renderNotFoundPage(code, reportLang(url.searchParams.get('lang'))),
+          );
         }
         const image = await renderQrCode(publicReportUrl(services.config.publicUrl, code), risk, format);
-        send(req, res, 200, { 'content-type': QR_CONTENT_TYPES[format], 'cache-control': 'public, max-age=300', 'x-request-id': requestId, 'x-risk-level': risk }, image);
+        send(
+          req,
+          res,
+          200,
+          { 'content-type': QR_CONTENT_TYPES[format], 'cache-control': 'public, max-age=300', 'x-request-id': requestId, 'x-risk-level': risk },
+          image,
+        );
       },
     },
   ];

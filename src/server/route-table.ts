@@ -11,11 +11,5 @@ import { planPageRoute } from './plan-page.route';
  * (report pages, QR codes, exports, metrics). Add a route module's factory here.
  */
 export function featureRoutes(services: ServerServices, opts: { metricsToken?: string } = {}): HttpRoute[] {
-  return [
-    enterpriseExportRoute(),
-    ...reportRoutes(services),
-    graphiqlAssetRoute(),
-    metricsRoute(services, opts.metricsToken),
-    planPageRoute(),
-  ];
+  return [enterpriseExportRoute(), ...reportRoutes(services), graphiqlAssetRoute(), metricsRoute(services, opts.metricsToken), planPageRoute()];
 }

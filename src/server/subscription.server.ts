@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import {
-  ExecutionArgs, GraphQLError, GraphQLSchema, OperationTypeNode, createSourceEventStream, execute, getOperationAST, parse, validate,
-} from 'graphql';
+import { ExecutionArgs, GraphQLError, GraphQLSchema, OperationTypeNode, createSourceEventStream, execute, getOperationAST, parse, validate } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -116,7 +114,12 @@ function eventContext(services: ServerServices, caller: Caller, requestId: strin
  * - Starts the process's change feed, which turns PostgreSQL notifications
  *   into events; each subscription filters them to the caller's jurisdiction.
  */
-export async function attachSubscriptions(httpServer: http.Server, services: ServerServices, schema: GraphQLSchema, opts: SubscriptionServerOptions = {}): Promise<SubscriptionServer> {
+export async function attachSubscriptions(
+  httpServer: http.Server,
+  services: ServerServices,
+  schema: GraphQLSchema,
+  opts: SubscriptionServerOptions = {},
+): Promise<SubscriptionServer> {
   const path = opts.path ?? '/graphql';
   const limits = opts.limits ?? DEFAULT_QUERY_LIMITS;
   const quota = new SubscriptionQuota({ ...DEFAULT_SUBSCRIPTION_CAPS, ...opts.caps });
@@ -124,69 +127,73 @@ export async function attachSubscriptions(httpServer: http.Server, services: Ser
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   wss.on('connection', (socket) => socket.on('error', (err) => services.log(`websocket: ${err.message}`)));
 
-  const served = useServer<Record<string, unknown> | undefined, ConnectionExtra>({
-    schema,
-    // Internal errors close a socket with a generic reason; the details go to the hub's log only.
-    isProd: true,
-    async onConnect(ctx) {
-      const key = bearer(ctx.connectionParams);
-      if (!key) {
-        ctx.extra.socket.close(CloseCode.Forbidden, 'send connection params {"Authorization": "Bearer <API key>"}');
-        return false;
-      }
-      const caller = await services.apiKeys.authenticate(key);
-      if (!caller) {
-        ctx.extra.socket.close(CloseCode.Forbidden, 'API key is unknown or revoked');
-        return false;
-      }
-      ctx.extra.caller = caller;
-      ctx.extra.connectionId = randomUUID();
-      return true;
+  const served = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
+    {
+      schema,
+      // Internal errors close a socket with a generic reason; the details go to the hub's log only.
+      isProd: true,
+      async onConnect(ctx) {
+        const key = bearer(ctx.connectionParams);
+        if (!key) {
+          ctx.extra.socket.close(CloseCode.Forbidden, 'send connection params {"Authorization": "Bearer <API key>"}');
+          return false;
+        }
+        const caller = await services.apiKeys.authenticate(key);
+        if (!caller) {
+          ctx.extra.socket.close(CloseCode.Forbidden, 'API key is unknown or revoked');
+          return false;
+        }
+        ctx.extra.caller = caller;
+        ctx.extra.connectionId = randomUUID();
+        return true;
+      },
+      onSubscribe(ctx, _id, payload) {
+        const caller = ctx.extra.caller!;
+        const refused = precheckDocument(payload.query, limits);
+        if (refused) return [refused];
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (e) {
+          return [e as GraphQLError];
+        }
+        const errors = validate(schema, document);
+        if (errors.length) return errors;
+        const op = getOperationAST(document, payload.operationName);
+        if (!op) return [new GraphQLError('no operation to run: name one with operationName')];
+        if (op.operation !== OperationTypeNode.SUBSCRIPTION) {
+          return [new GraphQLError(`only subscriptions run over WebSocket; send ${op.operation}s with HTTP POST ${path}`)];
+        }
+        const badInput = nulInputError(document, payload.variables ?? {});
+        if (badInput) return [badInput];
+        const tooMuch = checkOperationLimits(schema, document, op, payload.variables ?? {}, limits);
+        if (tooMuch) return [tooMuch];
+        const overCap = quota.acquire(caller.keyId, ctx.extra.connectionId!, _id);
+        if (overCap) return [overCap];
+        const contextValue = eventContext(services, caller, `ws-${ctx.extra.connectionId!.slice(0, 8)}-${_id}`);
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue } satisfies ExecutionArgs;
+      },
+      // A slot is freed when its operation completes (however it ends: graphql-ws calls
+      // onComplete after a result, an error or the client's complete) or its connection closes.
+      onComplete(ctx, id) {
+        quota.release(ctx.extra.connectionId!, id);
+      },
+      onClose(ctx) {
+        if (ctx.extra.connectionId) quota.releaseConnection(ctx.extra.connectionId);
+      },
+      async subscribe(args) {
+        const base = args.contextValue as HubContext;
+        const stream = await createSourceEventStream(args);
+        if (!isAsyncIterable(stream)) return stream;
+        let n = 0;
+        return mapStream(stream, (payload) =>
+          execute({ ...args, rootValue: payload, contextValue: eventContext(services, base.caller, `${base.requestId}-${++n}`, base.clientAddress) }),
+        );
+      },
     },
-    onSubscribe(ctx, _id, payload) {
-      const caller = ctx.extra.caller!;
-      const refused = precheckDocument(payload.query, limits);
-      if (refused) return [refused];
-      let document;
-      try {
-        document = parse(payload.query);
-      } catch (e) {
-        return [e as GraphQLError];
-      }
-      const errors = validate(schema, document);
-      if (errors.length) return errors;
-      const op = getOperationAST(document, payload.operationName);
-      if (!op) return [new GraphQLError('no operation to run: name one with operationName')];
-      if (op.operation !== OperationTypeNode.SUBSCRIPTION) {
-        return [new GraphQLError(`only subscriptions run over WebSocket; send ${op.operation}s with HTTP POST ${path}`)];
-      }
-      const badInput = nulInputError(document, payload.variables ?? {});
-      if (badInput) return [badInput];
-      const tooMuch = checkOperationLimits(schema, document, op, payload.variables ?? {}, limits);
-      if (tooMuch) return [tooMuch];
-      const overCap = quota.acquire(caller.keyId, ctx.extra.connectionId!, _id);
-      if (overCap) return [overCap];
-      const contextValue = eventContext(services, caller, `ws-${ctx.extra.connectionId!.slice(0, 8)}-${_id}`);
-      return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue } satisfies ExecutionArgs;
-    },
-    // A slot is freed when its operation completes (however it ends: graphql-ws calls
-    // onComplete after a result, an error or the client's complete) or its connection closes.
-    onComplete(ctx, id) {
-      quota.release(ctx.extra.connectionId!, id);
-    },
-    onClose(ctx) {
-      if (ctx.extra.connectionId) quota.releaseConnection(ctx.extra.connectionId);
-    },
-    async subscribe(args) {
-      const base = args.contextValue as HubContext;
-      const stream = await createSourceEventStream(args);
-      if (!isAsyncIterable(stream)) return stream;
-      let n = 0;
-      return mapStream(stream, (payload) =>
-        execute({ ...args, rootValue: payload, contextValue: eventContext(services, base.caller, `${base.requestId}-${++n}`, base.clientAddress) }),
-      );
-    },
-  }, wss, opts.keepAliveMs ?? 12_000);
+    wss,
+    opts.keepAliveMs ?? 12_000,
+  );
 
   const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

@@ -24,11 +24,20 @@ function fixtures(n: number, counties: string[], inspectorsPerCounty: number, ca
     });
   }
   const roster: RosterEntry[] = [];
-  for (const c of counties) for (let j = 0; j < inspectorsPerCounty; j++) roster.push({ id: `${c}-I${String(j).padStart(3, '0')}`, divisionCode: c, capacityPerQuarter: capacity, conflicts: [] });
+  for (const c of counties)
+    for (let j = 0; j < inspectorsPerCounty; j++)
+      roster.push({ id: `${c}-I${String(j).padStart(3, '0')}`, divisionCode: c, capacityPerQuarter: capacity, conflicts: [] });
   return { pool, roster };
 }
 
-const base = (over: Partial<DrawInput> = {}): DrawInput => ({ policy, quarter: '2026Q4', seed: 'announced-2026-10-01', planDate: '2026-10-08', ...fixtures(600, ['370102', '370103'], 12, 40), ...over });
+const base = (over: Partial<DrawInput> = {}): DrawInput => ({
+  policy,
+  quarter: '2026Q4',
+  seed: 'announced-2026-10-01',
+  planDate: '2026-10-08',
+  ...fixtures(600, ['370102', '370103'], 12, 40),
+  ...over,
+});
 
 describe('DrawStream (SHA-256 counter mode)', () => {
   it('reads SHA-256(key:0), then SHA-256(key:1), as big-endian words', () => {

@@ -144,12 +144,25 @@ export function drawInspectionPlan(input: DrawInput): DrawResult {
   const items: DrawItem[] = [];
   const counties: CountyDrawReport[] = [];
   for (const county of [...poolByCounty.keys()].sort(byString)) {
-    const pool = poolByCounty.get(county)!.slice().sort((a, b) => byString(a.creditCode, b.creditCode));
+    const pool = poolByCounty
+      .get(county)!
+      .slice()
+      .sort((a, b) => byString(a.creditCode, b.creditCode));
     const roster = (rosterByCounty.get(county) ?? []).slice().sort((a, b) => byString(a.id, b.id));
     const zero = () => Object.fromEntries(classes.map((c) => [c.code, 0])) as Record<string, number>;
     const report: CountyDrawReport = {
-      divisionCode: county, inClass: zero(), eligible: zero(), target: zero(), drawn: zero(),
-      excludedAnnualCap: 0, excludedRecentInspection: 0, rosterSize: roster.length, capacity: 0, budget: 0, shortfall: 0, unstaffed: 0,
+      divisionCode: county,
+      inClass: zero(),
+      eligible: zero(),
+      target: zero(),
+      drawn: zero(),
+      excludedAnnualCap: 0,
+      excludedRecentInspection: 0,
+      rosterSize: roster.length,
+      capacity: 0,
+      budget: 0,
+      shortfall: 0,
+      unstaffed: 0,
     };
 
     // 1–2: classes and exclusions
@@ -159,8 +172,14 @@ export function drawInspectionPlan(input: DrawInput): DrawResult {
       if (!c) throw new Error(`policy ${policy.version} has no class for ${e.creditCode}`);
       report.inClass[c.code]++;
       if (c.sharePercent === 0) continue;
-      if (e.routineDrawsThisYear >= policy.annualCap) { report.excludedAnnualCap++; continue; }
-      if (e.lastInspectionDate !== null && e.lastInspectionDate > recentFrom) { report.excludedRecentInspection++; continue; }
+      if (e.routineDrawsThisYear >= policy.annualCap) {
+        report.excludedAnnualCap++;
+        continue;
+      }
+      if (e.lastInspectionDate !== null && e.lastInspectionDate > recentFrom) {
+        report.excludedRecentInspection++;
+        continue;
+      }
       eligible.get(c.code)!.push(e);
     }
 
@@ -195,7 +214,10 @@ export function drawInspectionPlan(input: DrawInput): DrawResult {
       while (given < room && others.some((c) => counts[c.code] < report.target[c.code])) {
         for (const c of others) {
           if (given >= room) break;
-          if (counts[c.code] < report.target[c.code]) { counts[c.code]++; given++; }
+          if (counts[c.code] < report.target[c.code]) {
+            counts[c.code]++;
+            given++;
+          }
         }
       }
     }
@@ -208,7 +230,9 @@ export function drawInspectionPlan(input: DrawInput): DrawResult {
       const stream = new DrawStream(`${input.seed}|${input.quarter}|${county}|class|${c.code}`);
       for (let i = 0; i < take; i++) {
         const j = i + stream.nextInt(list.length - i);
-        const t = list[i]; list[i] = list[j]; list[j] = t;
+        const t = list[i];
+        list[i] = list[j];
+        list[j] = t;
       }
       const chosen = list.slice(0, take).sort((a, b) => byString(a.creditCode, b.creditCode));
       for (const entry of chosen) drawnHere.push({ entry, classCode: c.code });
@@ -276,10 +300,13 @@ export function comparePlanItems(recorded: DrawItem[], recomputed: DrawItem[]): 
     const parts: string[] = [];
     if (want.divisionCode !== item.divisionCode) parts.push(`county ${item.divisionCode} ≠ ${want.divisionCode}`);
     if (want.classCode !== item.classCode) parts.push(`class ${item.classCode} ≠ ${want.classCode}`);
-    if (want.inspectorIds.join('+') !== item.inspectorIds.join('+')) parts.push(`inspectors ${item.inspectorIds.join('+') || 'none'} ≠ ${want.inspectorIds.join('+') || 'none'}`);
+    if (want.inspectorIds.join('+') !== item.inspectorIds.join('+'))
+      parts.push(`inspectors ${item.inspectorIds.join('+') || 'none'} ≠ ${want.inspectorIds.join('+') || 'none'}`);
     if (parts.length) diffs.push({ position: idx + 1, creditCode: item.creditCode, reason: parts.join('; ') });
   });
-  for (const i of recomputed) if (!seen.has(i.creditCode)) diffs.push({ position: null, creditCode: i.creditCode, reason: 'drawn by the recomputation but missing from the record' });
-  if (diffs.length === 0 && canonicalItems(recorded) !== canonicalItems(recomputed)) diffs.push({ position: null, creditCode: '', reason: 'same items in a different order' });
+  for (const i of recomputed)
+    if (!seen.has(i.creditCode)) diffs.push({ position: null, creditCode: i.creditCode, reason: 'drawn by the recomputation but missing from the record' });
+  if (diffs.length === 0 && canonicalItems(recorded) !== canonicalItems(recomputed))
+    diffs.push({ position: null, creditCode: '', reason: 'same items in a different order' });
   return diffs;
 }

@@ -30,7 +30,14 @@ export interface PlanVerification {
 export function verifyDraw(input: DrawInput, recorded: DrawItem[], recordedDigest: string): PlanVerification & { result: DrawResult } {
   const result = drawInspectionPlan(input);
   const differences = comparePlanItems(recorded, result.items);
-  return { identical: differences.length === 0 && result.digest === recordedDigest, items: recorded.length, recomputedDigest: result.digest, recordedDigest, differences, result };
+  return {
+    identical: differences.length === 0 && result.digest === recordedDigest,
+    items: recorded.length,
+    recomputedDigest: result.digest,
+    recordedDigest,
+    differences,
+    result,
+  };
 }
 
 /** Verifies a published export on its own (no database). */
@@ -47,7 +54,9 @@ export function verifyPlanExport(doc: unknown): PlanVerification {
 /** The verification in the words `hub plan verify` prints. */
 export function describeVerification(v: PlanVerification, what: string): string[] {
   if (v.identical) return [`${what}: identical — ${v.items} item(s) recomputed from the inputs, digest ${v.recomputedDigest}`];
-  const lines = [`${what}: DIFFERS — ${v.differences.length} item(s) differ from the recomputation (recorded digest ${v.recordedDigest}, recomputed ${v.recomputedDigest})`];
+  const lines = [
+    `${what}: DIFFERS — ${v.differences.length} item(s) differ from the recomputation (recorded digest ${v.recordedDigest}, recomputed ${v.recomputedDigest})`,
+  ];
   for (const d of v.differences.slice(0, 20)) lines.push(`  ${d.position === null ? 'missing' : `item ${d.position}`} ${d.creditCode}: ${d.reason}`);
   if (v.differences.length > 20) lines.push(`  … and ${v.differences.length - 20} more`);
   return lines;

@@ -83,7 +83,11 @@ const ITEM_COLUMNS = `i.plan_id::text as "planId", i.position, i.credit_code as 
 /** Canonical JSON (sorted keys) to compare policy definitions. */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
@@ -95,7 +99,10 @@ function canonical(v: unknown): string {
 export class InspectionPlanService {
   readonly roster: InspectorRosterService;
 
-  constructor(private readonly pool: Pool, private readonly divisions: DivisionDirectory) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly divisions: DivisionDirectory,
+  ) {
     this.roster = new InspectorRosterService(pool, divisions);
   }
 
@@ -114,13 +121,18 @@ export class InspectionPlanService {
 
   async listPolicies(): Promise<StoredInspectionPolicy[]> {
     await this.ensureDefaultPolicy();
-    const res = await this.pool.query(`select version, title, definition, active, loaded_at as "loadedAt", activated_at as "activatedAt" from inspection_policy order by loaded_at, version`);
+    const res = await this.pool.query(
+      `select version, title, definition, active, loaded_at as "loadedAt", activated_at as "activatedAt" from inspection_policy order by loaded_at, version`,
+    );
     return res.rows;
   }
 
   async getPolicy(version: string, db: Queryable = this.pool): Promise<StoredInspectionPolicy> {
     await this.ensureDefaultPolicy(db);
-    const res = await db.query(`select version, title, definition, active, loaded_at as "loadedAt", activated_at as "activatedAt" from inspection_policy where version = $1`, [version]);
+    const res = await db.query(
+      `select version, title, definition, active, loaded_at as "loadedAt", activated_at as "activatedAt" from inspection_policy where version = $1`,
+      [version],
+    );
     if (!res.rows[0]) throw new SupervisionNotFoundError(`inspection policy '${version}' is not loaded`, { argument: 'version' });
     return res.rows[0];
   }
@@ -138,9 +150,16 @@ export class InspectionPlanService {
     const existing = await this.pool.query(`select definition from inspection_policy where version = $1`, [def.version]);
     if (existing.rows[0]) {
       if (canonical(existing.rows[0].definition) === canonical(def)) return this.getPolicy(def.version);
-      throw new InspectionPolicyError(`inspection policy '${def.version}' is already loaded with a different definition; versions are immutable, use a new version`, { argument: 'definition' });
+      throw new InspectionPolicyError(
+        `inspection policy '${def.version}' is already loaded with a different definition; versions are immutable, use a new version`,
+        { argument: 'definition' },
+      );
     }
-    await this.pool.query(`insert into inspection_policy (version, title, definition) values ($1, $2, $3::jsonb)`, [def.version, def.title, JSON.stringify(def)]);
+    await this.pool.query(`insert into inspection_policy (version, title, definition) values ($1, $2, $3::jsonb)`, [
+      def.version,
+      def.title,
+      JSON.stringify(def),
+    ]);
     return this.getPolicy(def.version);
   }
 
@@ -199,7 +218,8 @@ export class InspectionPlanService {
    */
   async draw(input: DrawPlanInput, scope: Scope, actor: string | null): Promise<InspectionPlanRow> {
     if (!/^[0-9]{4}Q[1-4]$/.test(input.quarter)) throw new ClientError(`quarter must look like 2026Q4, got '${input.quarter}'`, { argument: 'quarter' });
-    if (!input.seed || input.seed.length > 500) throw new ClientError('seed must be a non-empty published string of at most 500 characters', { argument: 'seed' });
+    if (!input.seed || input.seed.length > 500)
+      throw new ClientError('seed must be a non-empty published string of at most 500 characters', { argument: 'seed' });
     const division = this.requireInScope(input.divisionCode, scope);
     const planDate = chinaDate(new Date());
     const client = await this.pool.connect();
@@ -216,10 +236,13 @@ export class InspectionPlanService {
       for (const o of overlapping.rows) {
         if (o.id === replaces) continue;
         if (this.divisions.contains(o.division_code, division.code) || this.divisions.contains(division.code, o.division_code)) {
-          throw new ClientError(`plan ${o.id} already covers ${o.division_code} for ${input.quarter}; a correction names it in replaces`, { argument: 'divisionCode' });
+          throw new ClientError(`plan ${o.id} already covers ${o.division_code} for ${input.quarter}; a correction names it in replaces`, {
+            argument: 'divisionCode',
+          });
         }
       }
-      if (replaces && !overlapping.rows.some((o) => o.id === replaces)) throw new ClientError(`replaces: plan ${replaces} is not a current plan of ${input.quarter}`, { argument: 'replaces' });
+      if (replaces && !overlapping.rows.some((o) => o.id === replaces))
+        throw new ClientError(`replaces: plan ${replaces} is not a current plan of ${input.quarter}`, { argument: 'replaces' });
 
       const inserted = await client.query<{ id: string }>(
         `insert into inspection_plan (quarter, division_code, seed, policy_version, policy, plan_date, replaces, created_by)
@@ -234,9 +257,20 @@ export class InspectionPlanService {
         `insert into inspection_plan_item (plan_id, position, credit_code, division_code, class_code, inspector_ids)
          select $1, t.ord, t.credit_code, t.division_code, t.class_code, case when t.ids = '' then '{}'::text[] else string_to_array(t.ids, ',') end
            from unnest($2::text[], $3::text[], $4::text[], $5::text[]) with ordinality as t(credit_code, division_code, class_code, ids, ord)`,
-        [planId, result.items.map((i) => i.creditCode), result.items.map((i) => i.divisionCode), result.items.map((i) => i.classCode), result.items.map((i) => i.inspectorIds.join(','))],
+        [
+          planId,
+          result.items.map((i) => i.creditCode),
+          result.items.map((i) => i.divisionCode),
+          result.items.map((i) => i.classCode),
+          result.items.map((i) => i.inspectorIds.join(',')),
+        ],
       );
-      await client.query(`update inspection_plan set digest = $2, counties = $3::jsonb, item_count = $4 where id = $1`, [planId, result.digest, JSON.stringify(result.counties), result.items.length]);
+      await client.query(`update inspection_plan set digest = $2, counties = $3::jsonb, item_count = $4 where id = $1`, [
+        planId,
+        result.digest,
+        JSON.stringify(result.counties),
+        result.items.length,
+      ]);
       await client.query('commit');
       return (await this.plan(planId, scope))!;
     } catch (e) {
@@ -248,7 +282,13 @@ export class InspectionPlanService {
   }
 
   /** The pool and roster of a division as they stand (for previews), built by the same SQL as a draw's snapshot. */
-  private async readLiveInputs(client: PoolClient, division: DivisionInfo, quarter: string, planDate: string, replaces: string | null): Promise<{ pool: PoolEntry[]; roster: RosterEntry[] }> {
+  private async readLiveInputs(
+    client: PoolClient,
+    division: DivisionInfo,
+    quarter: string,
+    planDate: string,
+    replaces: string | null,
+  ): Promise<{ pool: PoolEntry[]; roster: RosterEntry[] }> {
     const p = new SqlParams();
     const sql = this.poolSelect(division, quarter, planDate, replaces, p);
     const poolRes = await client.query(`select * from (${sql}) x`, p.values);
@@ -288,7 +328,14 @@ export class InspectionPlanService {
         from s left join cr using (credit_code) left join li using (credit_code) left join rd using (credit_code) left join pp using (credit_code)`;
   }
 
-  private async snapshotInputs(client: PoolClient, planId: string, division: DivisionInfo, quarter: string, planDate: string, replaces: string | null): Promise<void> {
+  private async snapshotInputs(
+    client: PoolClient,
+    planId: string,
+    division: DivisionInfo,
+    quarter: string,
+    planDate: string,
+    replaces: string | null,
+  ): Promise<void> {
     const p = new SqlParams();
     const id = p.add(planId);
     const sql = this.poolSelect(division, quarter, planDate, replaces, p);
@@ -320,7 +367,14 @@ export class InspectionPlanService {
       [planId],
     );
     const h = head.rows[0];
-    return { policy: validateInspectionPolicy(h.policy), quarter: h.quarter, seed: h.seed, planDate: h.plan_date, pool: pool.rows.map(toPoolEntry), roster: roster.rows };
+    return {
+      policy: validateInspectionPolicy(h.policy),
+      quarter: h.quarter,
+      seed: h.seed,
+      planDate: h.plan_date,
+      pool: pool.rows.map(toPoolEntry),
+      roster: roster.rows,
+    };
   }
 
   // ---- reading ----
@@ -329,7 +383,10 @@ export class InspectionPlanService {
   /** Inspector names by id inside a jurisdiction (never for the public). */
   async inspectorNames(scope: Scope, ids: readonly string[]): Promise<(string | null)[]> {
     const p = new SqlParams();
-    const res = await this.pool.query<{ id: string; name: string }>(`select i.id, i.name from inspector i where i.id = any(${p.add([...ids])}::text[]) and ${this.roster.predicate(scope, p)}`, p.values);
+    const res = await this.pool.query<{ id: string; name: string }>(
+      `select i.id, i.name from inspector i where i.id = any(${p.add([...ids])}::text[]) and ${this.roster.predicate(scope, p)}`,
+      p.values,
+    );
     const by = new Map(res.rows.map((r) => [r.id, r.name]));
     return ids.map((id) => by.get(id) ?? null);
   }
@@ -361,7 +418,12 @@ export class InspectionPlanService {
    * inspection of the enterprise the enforcement system reported on or after
    * the plan date (status DONE once there is one).
    */
-  async items(planId: string, scope: Scope | null, first: number, after: number | null): Promise<{ rows: InspectionPlanItemRow[]; hasNextPage: boolean; totalCount: number }> {
+  async items(
+    planId: string,
+    scope: Scope | null,
+    first: number,
+    after: number | null,
+  ): Promise<{ rows: InspectionPlanItemRow[]; hasNextPage: boolean; totalCount: number }> {
     const p = new SqlParams();
     const id = p.add(planId);
     const pred = scope ? divisionPredicate(scope, p, 'e') : 'true';
@@ -379,12 +441,17 @@ export class InspectionPlanService {
     const cp = new SqlParams();
     const cid = cp.add(planId);
     const cpred = scope ? divisionPredicate(scope, cp, 'e') : 'true';
-    const count = await this.pool.query<{ n: number }>(`select count(*)::int as n from inspection_plan_item i join enterprise e on e.credit_code = i.credit_code where i.plan_id = ${cid} and ${cpred}`, cp.values);
+    const count = await this.pool.query<{ n: number }>(
+      `select count(*)::int as n from inspection_plan_item i join enterprise e on e.credit_code = i.credit_code where i.plan_id = ${cid} and ${cpred}`,
+      cp.values,
+    );
     return { rows: rows.rows.slice(0, first), hasNextPage: rows.rows.length > first, totalCount: count.rows[0].n };
   }
 
   private async allItems(db: Queryable, planId: string): Promise<DrawItem[]> {
-    const res = await db.query(`select credit_code, division_code, class_code, inspector_ids from inspection_plan_item where plan_id = $1 order by position`, [planId]);
+    const res = await db.query(`select credit_code, division_code, class_code, inspector_ids from inspection_plan_item where plan_id = $1 order by position`, [
+      planId,
+    ]);
     return res.rows.map((r) => ({ creditCode: r.credit_code, divisionCode: r.division_code, classCode: r.class_code, inspectorIds: r.inspector_ids }));
   }
 
@@ -405,7 +472,16 @@ export class InspectionPlanService {
     const input = await this.storedInput(this.pool, planId);
     return {
       format: PLAN_EXPORT_FORMAT,
-      plan: { id: plan.id, quarter: plan.quarter, divisionCode: plan.divisionCode, seed: plan.seed, planDate: plan.planDate, policyVersion: plan.policyVersion, replaces: plan.replaces, digest: plan.digest },
+      plan: {
+        id: plan.id,
+        quarter: plan.quarter,
+        divisionCode: plan.divisionCode,
+        seed: plan.seed,
+        planDate: plan.planDate,
+        policyVersion: plan.policyVersion,
+        replaces: plan.replaces,
+        digest: plan.digest,
+      },
       input: { policy: input.policy, pool: input.pool, roster: input.roster },
       items: await this.allItems(this.pool, planId),
     };
@@ -417,7 +493,15 @@ function asScope(d: DivisionInfo): Scope {
   return { divisionCode: d.code, level: d.level };
 }
 
-function toPoolEntry(r: { credit_code: string; division_code: string; risk_level: string; credit_level: string | null; routine_draws: number; last_inspection: string | null; previous_inspectors: string[] }): PoolEntry {
+function toPoolEntry(r: {
+  credit_code: string;
+  division_code: string;
+  risk_level: string;
+  credit_level: string | null;
+  routine_draws: number;
+  last_inspection: string | null;
+  previous_inspectors: string[];
+}): PoolEntry {
   return {
     creditCode: r.credit_code,
     divisionCode: r.division_code,

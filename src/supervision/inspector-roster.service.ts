@@ -22,7 +22,10 @@ export class RosterFileError extends ClientError {}
  * caller's jurisdiction.
  */
 export class InspectorRosterService {
-  constructor(private readonly pool: Pool, private readonly divisions: DivisionDirectory) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly divisions: DivisionDirectory,
+  ) {}
 
   /** Parses and checks a roster CSV; every problem is listed at once. */
   parseCsv(text: string): InspectorRow[] {
@@ -40,7 +43,10 @@ export class InspectorRosterService {
       if (!d) problems.push(`line ${line}: divisionCode '${r.divisionCode ?? ''}' is not a known division`);
       const capacity = Number(r.capacityPerQuarter);
       if (!Number.isInteger(capacity) || capacity < 0) problems.push(`line ${line}: capacityPerQuarter must be a whole number ≥ 0`);
-      const conflicts = (r.conflicts ?? '').split(';').map((c) => c.trim()).filter(Boolean);
+      const conflicts = (r.conflicts ?? '')
+        .split(';')
+        .map((c) => c.trim())
+        .filter(Boolean);
       for (const c of conflicts) if (!/^[0-9A-Z]{18}$/.test(c)) problems.push(`line ${line}: conflict '${c}' is not a credit code`);
       return { id, name: r.name ?? '', divisionCode: r.divisionCode ?? '', capacityPerQuarter: capacity, conflicts };
     });
@@ -57,7 +63,13 @@ export class InspectorRosterService {
          from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[]) as r(id, name, division_code, capacity, conflicts)
        on conflict (id) do update set name = excluded.name, division_code = excluded.division_code,
          capacity_per_quarter = excluded.capacity_per_quarter, conflicts = excluded.conflicts, updated_at = now()`,
-      [rows.map((r) => r.id), rows.map((r) => r.name), rows.map((r) => r.divisionCode), rows.map((r) => r.capacityPerQuarter), rows.map((r) => r.conflicts.join(';'))],
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.name),
+        rows.map((r) => r.divisionCode),
+        rows.map((r) => r.capacityPerQuarter),
+        rows.map((r) => r.conflicts.join(';')),
+      ],
     );
     return res.rowCount ?? 0;
   }
@@ -78,9 +90,12 @@ export class InspectorRosterService {
   /** SQL predicate on `inspector i` for a jurisdiction. */
   predicate(scope: Pick<Scope, 'divisionCode' | 'level'>, p: SqlParams): string {
     switch (scope.level) {
-      case 'PROVINCE': return `i.division_code like ${p.add(scope.divisionCode.slice(0, 2) + '%')}`;
-      case 'CITY': return `substr(i.division_code, 1, 4) = ${p.add(scope.divisionCode.slice(0, 4))}`;
-      case 'COUNTY': return `i.division_code = ${p.add(scope.divisionCode)}`;
+      case 'PROVINCE':
+        return `i.division_code like ${p.add(scope.divisionCode.slice(0, 2) + '%')}`;
+      case 'CITY':
+        return `substr(i.division_code, 1, 4) = ${p.add(scope.divisionCode.slice(0, 4))}`;
+      case 'COUNTY':
+        return `i.division_code = ${p.add(scope.divisionCode)}`;
     }
   }
 }

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { projectRoot } from '../config/project-root';
 import { TAG_CATEGORIES, TagCategoryCode } from '../domain/vocabulary';
 
-
 /**
  * Facts a derivation rule can test. Scalar facts hold one value, array facts
  * (pollution_types, air_sources, monitoring_facilities) match any element;
@@ -11,8 +10,17 @@ import { TAG_CATEGORIES, TagCategoryCode } from '../domain/vocabulary';
  * latest credit rating; `monitoring_reported` is `'true'` when the monitoring
  * system has reported days for the enterprise.
  */
-export const TAG_FACTS = ['supervision_level', 'management_class', 'basin', 'pollution_types', 'air_sources', 'monitoring_facilities',
-  'industry_code', 'credit_level', 'monitoring_reported'] as const;
+export const TAG_FACTS = [
+  'supervision_level',
+  'management_class',
+  'basin',
+  'pollution_types',
+  'air_sources',
+  'monitoring_facilities',
+  'industry_code',
+  'credit_level',
+  'monitoring_reported',
+] as const;
 export type TagFact = (typeof TAG_FACTS)[number];
 
 /**
@@ -21,10 +29,7 @@ export type TagFact = (typeof TAG_FACTS)[number];
  * - `prefix`: when `field` starts with `value`; among the prefix rules of one category the longest match wins;
  * - `fallback`: when no other rule of the category gave the enterprise a tag.
  */
-export type TagRuleDefinition =
-  | { kind: 'match'; field: TagFact; value: string }
-  | { kind: 'prefix'; field: TagFact; value: string }
-  | { kind: 'fallback' };
+export type TagRuleDefinition = { kind: 'match'; field: TagFact; value: string } | { kind: 'prefix'; field: TagFact; value: string } | { kind: 'fallback' };
 
 /** A tag of the catalogue with its derivation rules. */
 export interface TagDefinition {
@@ -103,12 +108,20 @@ export function catalogueSeedSql(doc: TagCatalogueDefinition): string[] {
   const cats = doc.categories.map((c, i) => `(${lit(c.code)}, ${lit(c.label)}, ${lit(c.labelEn)}, ${lit(c.derivedFrom)}, ${i + 1})`);
   out.push(`insert into tag_category (code, label, label_en, derived_from, position) values ${cats.join(', ')}
     on conflict (code) do update set label = excluded.label, label_en = excluded.label_en, derived_from = excluded.derived_from, position = excluded.position`);
-  const tags = doc.categories.flatMap((c) => c.tags.map((t, i) => `(${lit(`${c.code}/${t.slug}`)}, ${lit(c.code)}, ${lit(t.slug)}, ${lit(t.label)}, ${lit(t.labelEn)}, ${i + 1})`));
+  const tags = doc.categories.flatMap((c) =>
+    c.tags.map((t, i) => `(${lit(`${c.code}/${t.slug}`)}, ${lit(c.code)}, ${lit(t.slug)}, ${lit(t.label)}, ${lit(t.labelEn)}, ${i + 1})`),
+  );
   out.push(`insert into tag (code, category, slug, label, label_en, position) values ${tags.join(', ')}
     on conflict (code) do update set label = excluded.label, label_en = excluded.label_en, position = excluded.position`);
   out.push(`delete from tag_rule`);
-  const rules = doc.categories.flatMap((c) => c.tags.flatMap((t) => t.rules.map((r, i) =>
-    `(${lit(doc.version)}, ${lit(`${c.code}/${t.slug}`)}, ${lit(c.code)}, ${i + 1}, ${lit(r.kind)}, ${lit(r.kind === 'fallback' ? null : r.field)}, ${lit(r.kind === 'fallback' ? null : r.value)})`)));
+  const rules = doc.categories.flatMap((c) =>
+    c.tags.flatMap((t) =>
+      t.rules.map(
+        (r, i) =>
+          `(${lit(doc.version)}, ${lit(`${c.code}/${t.slug}`)}, ${lit(c.code)}, ${i + 1}, ${lit(r.kind)}, ${lit(r.kind === 'fallback' ? null : r.field)}, ${lit(r.kind === 'fallback' ? null : r.value)})`,
+      ),
+    ),
+  );
   out.push(`insert into tag_rule (catalogue_version, tag_id, category, position, kind, field, value)
     select v.version, t.id, v.category, v.position, v.kind, v.field, v.value
       from (values ${rules.join(', ')}) as v(version, code, category, position, kind, field, value) join tag t on t.code = v.code`);

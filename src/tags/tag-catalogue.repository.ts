@@ -36,12 +36,16 @@ export class TagCatalogueRepository {
   constructor(private readonly pool: Pool) {}
 
   async active(db: Pool | PoolClient = this.pool): Promise<StoredTagCatalogue | null> {
-    const r = await db.query<StoredTagCatalogue>(`select version, active, loaded_at as "loadedAt", activated_at as "activatedAt", definition from tag_catalogue where active`);
+    const r = await db.query<StoredTagCatalogue>(
+      `select version, active, loaded_at as "loadedAt", activated_at as "activatedAt", definition from tag_catalogue where active`,
+    );
     return r.rows[0] ?? null;
   }
 
   async list(): Promise<StoredTagCatalogue[]> {
-    const r = await this.pool.query<StoredTagCatalogue>(`select version, active, loaded_at as "loadedAt", activated_at as "activatedAt", definition from tag_catalogue order by loaded_at, version`);
+    const r = await this.pool.query<StoredTagCatalogue>(
+      `select version, active, loaded_at as "loadedAt", activated_at as "activatedAt", definition from tag_catalogue order by loaded_at, version`,
+    );
     return r.rows;
   }
 
@@ -55,11 +59,15 @@ export class TagCatalogueRepository {
     const t = Date.now();
     // Serialised with itself and with manual tag changes' retag of one enterprise (they read tag_rule).
     await client.query(`select pg_advisory_xact_lock(hashtext('hub-tag-catalogue'))`);
-    const existing = await client.query<{ definition: unknown; active: boolean }>(`select definition, active from tag_catalogue where version = $1`, [doc.version]);
+    const existing = await client.query<{ definition: unknown; active: boolean }>(`select definition, active from tag_catalogue where version = $1`, [
+      doc.version,
+    ]);
     const none = { version: doc.version, activated: false, enterprises: 0, changed: 0 };
     if (existing.rows[0]) {
       if (canonicalJson(existing.rows[0].definition) !== canonicalJson(doc)) {
-        throw new TagCatalogueValidationError(`tag catalogue '${doc.version}' is already loaded with a different definition; versions are immutable, use a new version`);
+        throw new TagCatalogueValidationError(
+          `tag catalogue '${doc.version}' is already loaded with a different definition; versions are immutable, use a new version`,
+        );
       }
       if (existing.rows[0].active || !activate) return { ...none, durationMs: Date.now() - t };
     } else {

@@ -58,7 +58,10 @@ export class TagCatalogue {
   private ordered: TagRecord[] = [];
   private rank = new Map<number, number>();
 
-  constructor(private readonly pool: Pool, private readonly divisions: DivisionDirectory) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly divisions: DivisionDirectory,
+  ) {}
 
   /** (Re)reads the catalogue from the database. */
   reload(): Promise<void> {
@@ -153,16 +156,23 @@ export class TagCatalogue {
       else out.push(t);
     }
     if (unknown.length) {
-      throw new UnknownTagError(`${field}: unknown tag${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; ` +
-        `use a tag code like 'CREDIT/yellow' or a Chinese label like '黄标' (query tags for the catalogue)`);
+      throw new UnknownTagError(
+        `${field}: unknown tag${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; ` +
+          `use a tag code like 'CREDIT/yellow' or a Chinese label like '黄标' (query tags for the catalogue)`,
+      );
     }
     if (ambiguous.length) throw new UnknownTagError(`${field}: ambiguous label ${ambiguous.join(', ')}; use the tag code`);
     return out;
   }
 
   /** Resolves the three lists of a tag filter. */
-  async resolveFilter(f: { all?: readonly string[] | null; any?: readonly string[] | null; none?: readonly string[] | null }, scope: Pick<Scope, 'divisionCode'>, field = 'filter.tags'): Promise<ResolvedTagFilter> {
-    const ids = async (refs: readonly string[] | null | undefined, name: string) => (refs?.length ? (await this.resolve(refs, scope, `${field}.${name}`)).map((t) => t.id) : []);
+  async resolveFilter(
+    f: { all?: readonly string[] | null; any?: readonly string[] | null; none?: readonly string[] | null },
+    scope: Pick<Scope, 'divisionCode'>,
+    field = 'filter.tags',
+  ): Promise<ResolvedTagFilter> {
+    const ids = async (refs: readonly string[] | null | undefined, name: string) =>
+      refs?.length ? (await this.resolve(refs, scope, `${field}.${name}`)).map((t) => t.id) : [];
     return { all: await ids(f.all, 'all'), any: await ids(f.any, 'any'), none: await ids(f.none, 'none') };
   }
 }

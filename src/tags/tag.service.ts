@@ -68,7 +68,11 @@ const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
  * of cities and counties, and batched reads for the API.
  */
 export class TagService {
-  constructor(private readonly db: Database, readonly catalogue: TagCatalogue, private readonly divisions: DivisionDirectory) {}
+  constructor(
+    private readonly db: Database,
+    readonly catalogue: TagCatalogue,
+    private readonly divisions: DivisionDirectory,
+  ) {}
 
   private get pool(): Pool {
     return this.db.pool;
@@ -166,7 +170,9 @@ export class TagService {
     const [tag] = await this.catalogue.resolve([tagRef], caller.scope, 'tag');
     const params = new SqlParams();
     const found = await this.pool.query<{ division_code: string }>(
-      `select e.division_code from enterprise e where e.credit_code = ${params.add(creditCode)} and ${divisionPredicate(caller.scope, params)}`, params.values);
+      `select e.division_code from enterprise e where e.credit_code = ${params.add(creditCode)} and ${divisionPredicate(caller.scope, params)}`,
+      params.values,
+    );
     if (!found.rows.length) throw new TagInputError(`no enterprise ${creditCode} in your jurisdiction (${caller.scope.divisionCode})`);
     if (tag.divisionCode && !this.divisions.contains(tag.divisionCode, found.rows[0].division_code)) {
       throw new TagInputError(`local tag ${tag.code} belongs to ${tag.divisionCode}; enterprise ${creditCode} lies in ${found.rows[0].division_code}`);
@@ -175,17 +181,33 @@ export class TagService {
       // Serialise manual changes of one enterprise so the audit's "was present" is exact.
       await client.query(`select pg_advisory_xact_lock(hashtext('tag-manual'), hashtext($1))`, [creditCode]);
       const before = await client.query<{ present: boolean }>(
-        `select coalesce((select $2::int = any(tag_ids) from enterprise_tags where credit_code = $1), false) as present`, [creditCode, tag.id]);
+        `select coalesce((select $2::int = any(tag_ids) from enterprise_tags where credit_code = $1), false) as present`,
+        [creditCode, tag.id],
+      );
       await client.query(
         `insert into tag_manual (credit_code, tag_id, action, api_key_id, actor, actor_division, at, reason)
          values ($1, $2, $3, $4, $5, $6, now(), $7)
          on conflict (credit_code, tag_id) do update set action = excluded.action, api_key_id = excluded.api_key_id, actor = excluded.actor,
            actor_division = excluded.actor_division, at = excluded.at, reason = excluded.reason`,
-        [creditCode, tag.id, action, caller.keyId, caller.name, caller.scope.divisionCode, why]);
+        [creditCode, tag.id, action, caller.keyId, caller.name, caller.scope.divisionCode, why],
+      );
       await client.query(
         `insert into tag_audit (credit_code, tag_id, tag_code, action, api_key_id, actor, actor_role, actor_division, reason, was_present, request_id)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [creditCode, tag.id, tag.code, action, caller.keyId, caller.name, caller.role, caller.scope.divisionCode, why, before.rows[0].present, requestId ?? null]);
+        [
+          creditCode,
+          tag.id,
+          tag.code,
+          action,
+          caller.keyId,
+          caller.name,
+          caller.role,
+          caller.scope.divisionCode,
+          why,
+          before.rows[0].present,
+          requestId ?? null,
+        ],
+      );
       await client.query(retagSql('touched'), [[creditCode]]);
     });
   }
@@ -211,9 +233,11 @@ export class TagService {
     const clash = this.catalogue.list({ divisionCode: d.code }).find((t) => t.label === label);
     if (clash) {
       // Name the clashing tag only when the caller may see it: a county's local tags are not the city's to learn.
-      throw new TagInputError(this.catalogue.visible(clash, caller.scope)
-        ? `label '${label}' is already used by ${clash.code}; choose another`
-        : `label '${label}' is already taken in ${d.code}; choose another`);
+      throw new TagInputError(
+        this.catalogue.visible(clash, caller.scope)
+          ? `label '${label}' is already used by ${clash.code}; choose another`
+          : `label '${label}' is already taken in ${d.code}; choose another`,
+      );
     }
     const code = `LOCAL/${d.code}-${input.slug}`;
     const created = await withTransaction(this.pool, async (client) => {
@@ -221,13 +245,15 @@ export class TagService {
         `insert into tag (code, category, slug, label, label_en, division_code, created_by)
          values ($1, 'LOCAL', $2, $3, $4, $5, $6) on conflict do nothing
          returning id, code, category, slug, label, label_en as "labelEn", division_code as "divisionCode", created_by as "createdBy", position`,
-        [code, `${d.code}-${input.slug}`, label, labelEn, d.code, caller.name]);
+        [code, `${d.code}-${input.slug}`, label, labelEn, d.code, caller.name],
+      );
       if (!ins.rows.length) throw new TagInputError(`a tag ${code} or the label '${label}' already exists in ${d.code}`);
       const t = ins.rows[0];
       await client.query(
         `insert into tag_audit (tag_id, tag_code, action, api_key_id, actor, actor_role, actor_division, reason, request_id)
          values ($1, $2, 'CREATE_LOCAL', $3, $4, $5, $6, $7, $8)`,
-        [t.id, t.code, caller.keyId, caller.name, caller.role, caller.scope.divisionCode, `${label} / ${labelEn}`, requestId ?? null]);
+        [t.id, t.code, caller.keyId, caller.name, caller.role, caller.scope.divisionCode, `${label} / ${labelEn}`, requestId ?? null],
+      );
       return t;
     });
     this.catalogue.remember(created);
@@ -236,7 +262,11 @@ export class TagService {
 
   /** The tags of many enterprises as `scope` may see them, in one statement (a DataLoader batch). */
   async tagsOf(creditCodes: readonly string[], scope: Pick<Scope, 'divisionCode'>): Promise<EnterpriseTagView[][]> {
-    const res = await this.db.apiPool.query<EnterpriseTagsRow>({ name: 'tags-of-enterprises', text: TAGS_OF_ENTERPRISES_SQL, values: [[...new Set(creditCodes)]] });
+    const res = await this.db.apiPool.query<EnterpriseTagsRow>({
+      name: 'tags-of-enterprises',
+      text: TAGS_OF_ENTERPRISES_SQL,
+      values: [[...new Set(creditCodes)]],
+    });
     return this.viewsOf(creditCodes, res.rows, scope);
   }
 
@@ -256,7 +286,15 @@ export class TagService {
         const m = manual?.get(id);
         if (m) {
           const at = new Date(m.at);
-          views.push({ ...t, sourceKind: 'MANUAL', source: `manual: attached by ${m.actor} at ${at.toISOString()}: ${m.reason}`, ruleId: null, attachedBy: m.actor, attachedAt: at, reason: m.reason });
+          views.push({
+            ...t,
+            sourceKind: 'MANUAL',
+            source: `manual: attached by ${m.actor} at ${at.toISOString()}: ${m.reason}`,
+            ruleId: null,
+            attachedBy: m.actor,
+            attachedAt: at,
+            reason: m.reason,
+          });
           continue;
         }
         const k = row.derived_tag_ids.indexOf(id);
@@ -279,8 +317,15 @@ export class TagService {
     if (!byRule) this.derivedViews.set(t, (byRule = new Map()));
     let view = byRule.get(rule);
     if (!view) {
-      view = Object.freeze({ ...t, sourceKind: 'DERIVED' as const, source: rule ? `derived: ${describeRule(rule)}` : 'derived', ruleId: rule?.id ?? null,
-        attachedBy: null, attachedAt: null, reason: null });
+      view = Object.freeze({
+        ...t,
+        sourceKind: 'DERIVED' as const,
+        source: rule ? `derived: ${describeRule(rule)}` : 'derived',
+        ruleId: rule?.id ?? null,
+        attachedBy: null,
+        attachedAt: null,
+        reason: null,
+      });
       byRule.set(rule, view);
     }
     return view;
@@ -296,7 +341,8 @@ export class TagService {
       `select at, credit_code as "creditCode", tag_id as "tagId", tag_code as "tagCode", action, actor, actor_role as "actorRole",
               actor_division as "actorDivision", reason, was_present as "wasPresent"
          from tag_audit where credit_code = any($1::text[]) order by credit_code, at, id`,
-      [[...new Set(creditCodes)]]);
+      [[...new Set(creditCodes)]],
+    );
     await this.catalogue.byIdLoaded(res.rows.map((r) => r.tagId));
     const by = new Map<string, TagChangeView[]>();
     for (const r of res.rows) {

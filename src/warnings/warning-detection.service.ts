@@ -69,7 +69,10 @@ export class WarningDetectionService {
 
   private readonly parameters: WarningParameterRepository;
 
-  constructor(private readonly pool: Pool, opts: { log?: (l: string) => void; now?: () => Date; parameters?: WarningParameterRepository } = {}) {
+  constructor(
+    private readonly pool: Pool,
+    opts: { log?: (l: string) => void; now?: () => Date; parameters?: WarningParameterRepository } = {},
+  ) {
     this.log = opts.log ?? (() => undefined);
     this.now = opts.now ?? (() => new Date());
     this.parameters = opts.parameters ?? new WarningParameterRepository(pool);
@@ -111,7 +114,16 @@ export class WarningDetectionService {
       targets = { kind: 'codes', codes: [...new Set([...targets.codes, ...changed.rows.map((r) => r.credit_code)])] };
     }
     if (readsScores) await client.query(`update warning_detection_state set history_watermark = greatest(history_watermark, $1), updated_at = now()`, [top]);
-    const empty: DetectionSummary = { today, parameterVersion: active.version, enterprises: 0, holding: {}, raised: [], resolved: 0, deliveriesQueued: 0, durationMs: 0 };
+    const empty: DetectionSummary = {
+      today,
+      parameterVersion: active.version,
+      enterprises: 0,
+      holding: {},
+      raised: [],
+      resolved: 0,
+      deliveriesQueued: 0,
+      durationMs: 0,
+    };
     if (targets.kind === 'codes' && !targets.codes.length) return { ...empty, durationMs: Date.now() - started };
 
     const rs = await client.query<{ low: number; medium: number; exceed: number | null }>(
@@ -121,7 +133,13 @@ export class WarningDetectionService {
     );
     if (!rs.rows.length) throw new Error('no active rule set: the detectors need its risk thresholds');
     const spec: DetectionSpec = {
-      targets, today, riskLowMin: rs.rows[0].low, riskMediumMin: rs.rows[0].medium, minExceedHours: rs.rows[0].exceed ?? 1, parameters: active.detectors, now,
+      targets,
+      today,
+      riskLowMin: rs.rows[0].low,
+      riskMediumMin: rs.rows[0].medium,
+      minExceedHours: rs.rows[0].exceed ?? 1,
+      parameters: active.detectors,
+      now,
     };
 
     await client.query(`create temp table if not exists warning_hold (
@@ -200,7 +218,9 @@ export class WarningDetectionService {
       deliveriesQueued,
       durationMs: Date.now() - started,
     };
-    this.log(`warnings: ${ids.length} raised, ${summary.resolved} cleared over ${summary.enterprises ?? 'all'} enterprises as of ${today} in ${summary.durationMs} ms`);
+    this.log(
+      `warnings: ${ids.length} raised, ${summary.resolved} cleared over ${summary.enterprises ?? 'all'} enterprises as of ${today} in ${summary.durationMs} ms`,
+    );
     return summary;
   }
 

@@ -345,5 +345,7 @@ export function clearedReasonSql(parameters: Partial<DetectorParameterMap>): str
     FORECAST_HIGH: `case when e.risk_level = 'HIGH' then 'condition cleared: the enterprise is HIGH now (no longer a forecast)'
                                    else 'condition cleared: the ${forecast ? `${forecast.historyDays}-day score trend no longer reaches the HIGH band within ${forecast.horizonDays} days` : 'score trend no longer reaches the HIGH band'}' end`,
   };
-  return `case w.type${Object.entries(reasons).map(([t, r]) => `\n    when '${t}' then ${r}`).join('')}\n  end`;
+  return `case w.type${Object.entries(reasons)
+    .map(([t, r]) => `\n    when '${t}' then ${r}`)
+    .join('')}\n  end`;
 }

@@ -6,7 +6,10 @@ import { ClientError } from '../domain/client-error';
 import { WARNING_TYPES, WARNING_TYPE_INFO } from '../domain/vocabulary';
 import { canonicalJson } from '../scoring/rule-set.repository';
 import {
-  DEFAULT_WARNING_PARAMETERS_VERSION, WarningParameterSetDefinition, WarningParameterValidationError, bundledWarningParametersDir,
+  DEFAULT_WARNING_PARAMETERS_VERSION,
+  WarningParameterSetDefinition,
+  WarningParameterValidationError,
+  bundledWarningParametersDir,
   validateWarningParameters,
 } from './warning-parameters.model';
 
@@ -24,7 +27,13 @@ type Queryable = Pool | PoolClient;
 
 const COLUMNS = `version, definition, active, loaded_at as "loadedAt", activated_at as "activatedAt"`;
 
-function toStored(r: { version: string; definition: WarningParameterSetDefinition; active: boolean; loadedAt: Date; activatedAt: Date | null }): StoredWarningParameters {
+function toStored(r: {
+  version: string;
+  definition: WarningParameterSetDefinition;
+  active: boolean;
+  loadedAt: Date;
+  activatedAt: Date | null;
+}): StoredWarningParameters {
   return { ...r.definition, version: r.version, active: r.active, loadedAt: r.loadedAt, activatedAt: r.activatedAt };
 }
 
@@ -62,10 +71,15 @@ export class WarningParameterRepository {
     const existing = await db.query<{ definition: unknown }>(`select definition from warning_parameter_set where version = $1`, [def.version]);
     if (existing.rows[0]) {
       if (canonicalJson(existing.rows[0].definition) === canonicalJson(def)) return this.get(def.version, db);
-      throw new WarningParameterValidationError(`warning parameter set '${def.version}' is already loaded with a different definition; versions are immutable, use a new version`);
+      throw new WarningParameterValidationError(
+        `warning parameter set '${def.version}' is already loaded with a different definition; versions are immutable, use a new version`,
+      );
     }
-    await db.query(`insert into warning_parameter_set (version, title, definition) values ($1, $2, $3::jsonb) on conflict (version) do nothing`,
-      [def.version, def.title ?? null, JSON.stringify(def)]);
+    await db.query(`insert into warning_parameter_set (version, title, definition) values ($1, $2, $3::jsonb) on conflict (version) do nothing`, [
+      def.version,
+      def.title ?? null,
+      JSON.stringify(def),
+    ]);
     return this.get(def.version, db);
   }
 
@@ -96,11 +110,17 @@ export class WarningParameterRepository {
         [WARNING_TYPES, WARNING_TYPES.map((t) => WARNING_TYPE_INFO[t]), WARNING_TYPES.map((_, i) => i + 1)],
       );
       const dir = bundledWarningParametersDir();
-      for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+      for (const f of fs
+        .readdirSync(dir)
+        .filter((n) => n.endsWith('.json'))
+        .sort()) {
         await this.load(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')), client);
       }
-      await client.query(`update warning_parameter_set set active = true, activated_at = now()
-                           where version = $1 and not exists (select 1 from warning_parameter_set where active)`, [DEFAULT_WARNING_PARAMETERS_VERSION]);
+      await client.query(
+        `update warning_parameter_set set active = true, activated_at = now()
+                           where version = $1 and not exists (select 1 from warning_parameter_set where active)`,
+        [DEFAULT_WARNING_PARAMETERS_VERSION],
+      );
     });
   }
 }

@@ -36,14 +36,29 @@ export interface DetectorParameters {
  */
 export const DETECTOR_NUMBERS = {
   RISK_UP: { freshDays: { min: 1, max: 3650, integer: true } },
-  SCORE_DROP: { points: { min: 1, max: 1000, integer: true }, windowDays: { min: 1, max: 3650, integer: true }, escalateAtPoints: { min: 1, max: 10000, integer: true } },
-  EXCEED_TREND: { windowDays: { min: 1, max: 365, integer: true }, minDays: { min: 1, max: 365, integer: true }, growthFactor: { min: 0, max: 100, integer: false },
-    escalateAtDays: { min: 1, max: 365, integer: true } },
-  DATA_GAP: { wholeDays: { min: 1, max: 365, integer: true }, escalateAtDays: { min: 1, max: 3650, integer: true },
-    silentHours: { min: 1, max: 720, integer: true, optional: true } },
+  SCORE_DROP: {
+    points: { min: 1, max: 1000, integer: true },
+    windowDays: { min: 1, max: 3650, integer: true },
+    escalateAtPoints: { min: 1, max: 10000, integer: true },
+  },
+  EXCEED_TREND: {
+    windowDays: { min: 1, max: 365, integer: true },
+    minDays: { min: 1, max: 365, integer: true },
+    growthFactor: { min: 0, max: 100, integer: false },
+    escalateAtDays: { min: 1, max: 365, integer: true },
+  },
+  DATA_GAP: {
+    wholeDays: { min: 1, max: 365, integer: true },
+    escalateAtDays: { min: 1, max: 3650, integer: true },
+    silentHours: { min: 1, max: 720, integer: true, optional: true },
+  },
   PERMIT_EXPIRING: { withinDays: { min: 0, max: 3650, integer: true }, escalateWithinDays: { min: 0, max: 3650, integer: true } },
   FORECAST_HIGH: { historyDays: { min: 2, max: 3650, integer: true }, horizonDays: { min: 1, max: 3650, integer: true } },
-  REALTIME_EXCEED: { hours: { min: 1, max: 48, integer: true }, freshHours: { min: 1, max: 720, integer: true }, escalateAtRatio: { min: 1, max: 100, integer: false } },
+  REALTIME_EXCEED: {
+    hours: { min: 1, max: 48, integer: true },
+    freshHours: { min: 1, max: 720, integer: true },
+    escalateAtRatio: { min: 1, max: 100, integer: false },
+  },
 } as const satisfies Record<WarningType, Record<string, NumberBound>>;
 
 interface NumberBound {
@@ -87,11 +102,13 @@ export function validateWarningParameters(input: unknown): WarningParameterSetDe
   const problems: string[] = [];
   const d = input as Partial<WarningParameterSetDefinition> | null;
   if (!d || typeof d !== 'object') throw new WarningParameterValidationError('a warning parameter set must be a JSON object');
-  if (typeof d.version !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(d.version)) problems.push('version must be 1–64 letters, digits, ".", "_" or "-"');
+  if (typeof d.version !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(d.version))
+    problems.push('version must be 1–64 letters, digits, ".", "_" or "-"');
   if (d.title !== undefined && typeof d.title !== 'string') problems.push('title must be a string');
   const detectors = (d.detectors ?? {}) as Record<string, Record<string, unknown>>;
   if (!d.detectors || typeof d.detectors !== 'object') problems.push('detectors must be an object with one entry per warning type');
-  for (const k of Object.keys(detectors)) if (!(WARNING_TYPES as string[]).includes(k)) problems.push(`detectors.${k} is not a warning type (${WARNING_TYPES.join(', ')})`);
+  for (const k of Object.keys(detectors))
+    if (!(WARNING_TYPES as string[]).includes(k)) problems.push(`detectors.${k} is not a warning type (${WARNING_TYPES.join(', ')})`);
   for (const type of WARNING_TYPES) {
     const p = detectors[type];
     const at = `detectors.${type}`;
@@ -105,7 +122,8 @@ export function validateWarningParameters(input: unknown): WarningParameterSetDe
     if (p.escalatedSeverity !== undefined && !(WARNING_SEVERITIES as readonly unknown[]).includes(p.escalatedSeverity)) {
       problems.push(`${at}.escalatedSeverity must be one of ${WARNING_SEVERITIES.join(', ')}`);
     }
-    for (const k of Object.keys(p)) if (k !== 'severity' && k !== 'escalatedSeverity' && !(k in numbers)) problems.push(`${at}.${k} is not a parameter of ${type}`);
+    for (const k of Object.keys(p))
+      if (k !== 'severity' && k !== 'escalatedSeverity' && !(k in numbers)) problems.push(`${at}.${k} is not a parameter of ${type}`);
     for (const [k, b] of Object.entries(numbers)) {
       const v = p[k];
       if (v === undefined && b.optional) continue;

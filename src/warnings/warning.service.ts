@@ -54,7 +54,10 @@ function decodeWarningCursor(cursor: string): string {
  * enterprise), so a warning outside it is never read, counted or changed.
  */
 export class WarningService {
-  constructor(private readonly pool: Pool, private readonly divisions: DivisionDirectory) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly divisions: DivisionDirectory,
+  ) {}
 
   private where(scope: Scope, filter: WarningFilterInput, params: SqlParams): string {
     const clauses = [divisionPredicate(scope, params)];
@@ -64,7 +67,10 @@ export class WarningService {
     }
     if (filter.types?.length) {
       const unknown = filter.types.filter((t) => !(WARNING_TYPES as readonly string[]).includes(t));
-      if (unknown.length) throw new WarningFilterError(`filter.types: unknown warning type ${unknown.map((t) => `'${t}'`).join(', ')}; the types are ${WARNING_TYPES.join(', ')}`);
+      if (unknown.length)
+        throw new WarningFilterError(
+          `filter.types: unknown warning type ${unknown.map((t) => `'${t}'`).join(', ')}; the types are ${WARNING_TYPES.join(', ')}`,
+        );
       clauses.push(`w.type = any(${params.add(filter.types)}::text[])`);
     }
     if (filter.status?.length) clauses.push(`w.status = any(${params.add(filter.status)}::text[])`);
@@ -75,7 +81,8 @@ export class WarningService {
 
   /** A page of warnings inside `scope`, newest first. */
   async list(scope: Scope, filter: WarningFilterInput = {}, first = 50, after?: string | null): Promise<WarningPage> {
-    if (!Number.isInteger(first) || first < 0 || first > MAX_WARNING_PAGE) throw new WarningFilterError(`'first' must be between 0 and ${MAX_WARNING_PAGE}, got ${first}`);
+    if (!Number.isInteger(first) || first < 0 || first > MAX_WARNING_PAGE)
+      throw new WarningFilterError(`'first' must be between 0 and ${MAX_WARNING_PAGE}, got ${first}`);
     const params = new SqlParams();
     const where = this.where(scope, filter, params);
     const countValues = [...params.values];
@@ -85,10 +92,15 @@ export class WarningService {
         where ${where}${keyset} order by w.id desc limit ${params.add(first + 1)}`,
       params.values,
     );
-    return keysetPage(res.rows, first, (node) => encodeWarningCursor(node.id), () =>
-      this.pool
-        .query<{ n: number }>(`select count(*)::int as n from warning w join enterprise e using (credit_code) where ${where}`, countValues)
-        .then((r) => r.rows[0].n));
+    return keysetPage(
+      res.rows,
+      first,
+      (node) => encodeWarningCursor(node.id),
+      () =>
+        this.pool
+          .query<{ n: number }>(`select count(*)::int as n from warning w join enterprise e using (credit_code) where ${where}`, countValues)
+          .then((r) => r.rows[0].n),
+    );
   }
 
   /** Warnings per type and status inside `scope` (only non-zero pairs). */
@@ -140,17 +152,36 @@ export class WarningService {
 
   /** OPEN → ACKNOWLEDGED, with who, when and a note. */
   acknowledge(caller: Caller, id: string, note?: string | null): Promise<WarningRow> {
-    return this.step(caller, id, note, ['OPEN'], 'ACKNOWLEDGED',
-      `status = 'ACKNOWLEDGED', acknowledged_at = now(), acknowledged_by = $3, acknowledged_key_id = $4, acknowledge_note = $5`);
+    return this.step(
+      caller,
+      id,
+      note,
+      ['OPEN'],
+      'ACKNOWLEDGED',
+      `status = 'ACKNOWLEDGED', acknowledged_at = now(), acknowledged_by = $3, acknowledged_key_id = $4, acknowledge_note = $5`,
+    );
   }
 
   /** OPEN or ACKNOWLEDGED → RESOLVED by hand, with who, when and a note. */
   resolve(caller: Caller, id: string, note?: string | null): Promise<WarningRow> {
-    return this.step(caller, id, note, ['OPEN', 'ACKNOWLEDGED'], 'RESOLVED',
-      `status = 'RESOLVED', resolved_at = now(), resolved_by = $3, resolved_key_id = $4, resolve_note = $5, resolution = 'MANUAL'`);
+    return this.step(
+      caller,
+      id,
+      note,
+      ['OPEN', 'ACKNOWLEDGED'],
+      'RESOLVED',
+      `status = 'RESOLVED', resolved_at = now(), resolved_by = $3, resolved_key_id = $4, resolve_note = $5, resolution = 'MANUAL'`,
+    );
   }
 
-  private async step(caller: Caller, id: string, note: string | null | undefined, from: WarningStatusValue[], to: WarningStatusValue, set: string): Promise<WarningRow> {
+  private async step(
+    caller: Caller,
+    id: string,
+    note: string | null | undefined,
+    from: WarningStatusValue[],
+    to: WarningStatusValue,
+    set: string,
+  ): Promise<WarningRow> {
     bigintId(id, 'id');
     if (!/^\d{1,19}$/.test(id)) throw new WarningNotFoundError(`no warning '${id}' in your jurisdiction`);
     if (note != null && note.length > 2000) throw new WarningFilterError(`note has ${note.length} characters; the limit is 2000`);

@@ -22,7 +22,14 @@ export interface WebhookDeliveryOptions {
  * The target is checked on the URL and, after name resolution, on the
  * address the socket connects to.
  */
-function postWebhook(targets: OutboundTargetPolicy, target: string, body: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<number> {
+function postWebhook(
+  targets: OutboundTargetPolicy,
+  target: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     let url: URL;
     try {
@@ -33,17 +40,21 @@ function postWebhook(targets: OutboundTargetPolicy, target: string, body: string
     const trusted = targets.isTrusted(url);
     const lib = url.protocol === 'https:' ? https : http;
     const timedOut = () => Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
-    const req = lib.request(url, {
-      method: 'POST',
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      lookup: targets.lookupFor(() => trusted),
-      agent: false,
-      signal,
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
+    const req = lib.request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: targets.lookupFor(() => trusted),
+        agent: false,
+        signal,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
     const deadline = setTimeout(() => req.destroy(timedOut()), timeoutMs);
     req.on('error', reject);
     req.on('close', () => clearTimeout(deadline));
@@ -95,7 +106,10 @@ export function webhookDeliveryTask(pool: Pool, opts: WebhookDeliveryOptions = {
     const d = claimed.rows[0];
     if (!d) return;
     if (!d.enabled) {
-      await pool.query(`update webhook_delivery set status = 'FAILED', last_error = coalesce(last_error || '; ', '') || 'webhook disabled' where id = $1 and status = 'PENDING'`, [d.id]);
+      await pool.query(
+        `update webhook_delivery set status = 'FAILED', last_error = coalesce(last_error || '; ', '') || 'webhook disabled' where id = $1 and status = 'PENDING'`,
+        [d.id],
+      );
       return;
     }
     const body = JSON.stringify({ deliveryId: d.id, ...(d.payload as object) });
@@ -103,23 +117,44 @@ export function webhookDeliveryTask(pool: Pool, opts: WebhookDeliveryOptions = {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      status = await postWebhook(targets, d.url, body, {
-        'content-type': 'application/json; charset=utf-8',
-        'user-agent': 'enforcement-data-hub-webhooks/1',
-        [SIGNATURE_HEADER]: signWebhookBody(d.secret, body),
-        [EVENT_HEADER]: d.event,
-        [DELIVERY_HEADER]: d.id,
-      }, timeoutMs, helpers.abortSignal);
+      status = await postWebhook(
+        targets,
+        d.url,
+        body,
+        {
+          'content-type': 'application/json; charset=utf-8',
+          'user-agent': 'enforcement-data-hub-webhooks/1',
+          [SIGNATURE_HEADER]: signWebhookBody(d.secret, body),
+          [EVENT_HEADER]: d.event,
+          [DELIVERY_HEADER]: d.id,
+        },
+        timeoutMs,
+        helpers.abortSignal,
+      );
       if (status < 200 || status >= 300) error = `HTTP ${status}`;
     } catch (e) {
       const err = e as Error & { code?: string };
       // Only what the hub itself saw: never the receiver's body.
-      error = err instanceof ForbiddenTargetError ? err.message : err.code === 'ETIMEDOUT' ? `no answer within ${timeoutMs} ms` : `${err.code ?? err.name}: ${err.message}`;
+      error =
+        err instanceof ForbiddenTargetError
+          ? err.message
+          : err.code === 'ETIMEDOUT'
+            ? `no answer within ${timeoutMs} ms`
+            : `${err.code ?? err.name}: ${err.message}`;
     }
     const ms = Date.now() - started;
-    await pool.query(`insert into webhook_attempt (delivery_id, attempt, status_code, error, duration_ms) values ($1, $2, $3, $4, $5)`, [d.id, d.attempts, status, error, ms]);
+    await pool.query(`insert into webhook_attempt (delivery_id, attempt, status_code, error, duration_ms) values ($1, $2, $3, $4, $5)`, [
+      d.id,
+      d.attempts,
+      status,
+      error,
+      ms,
+    ]);
     if (!error) {
-      await pool.query(`update webhook_delivery set status = 'DELIVERED', delivered_at = now(), last_status_code = $2, last_error = null where id = $1`, [d.id, status]);
+      await pool.query(`update webhook_delivery set status = 'DELIVERED', delivered_at = now(), last_status_code = $2, last_error = null where id = $1`, [
+        d.id,
+        status,
+      ]);
       await pool.query(`update webhook set consecutive_failures = 0 where id = $1 and consecutive_failures <> 0`, [d.webhook_id]);
       return;
     }
@@ -142,7 +177,10 @@ export function webhookDeliveryTask(pool: Pool, opts: WebhookDeliveryOptions = {
       [d.webhook_id, disableAfterFailures, error],
     );
     if (w.rows[0]?.disabled) {
-      await pool.query(`update webhook_delivery set status = 'FAILED', last_error = coalesce(last_error || '; ', '') || 'webhook disabled' where webhook_id = $1 and status = 'PENDING'`, [d.webhook_id]);
+      await pool.query(
+        `update webhook_delivery set status = 'FAILED', last_error = coalesce(last_error || '; ', '') || 'webhook disabled' where webhook_id = $1 and status = 'PENDING'`,
+        [d.webhook_id],
+      );
       log(`webhooks: webhook ${d.webhook_id} disabled after ${disableAfterFailures} consecutive failures (last: ${error})`);
       return;
     }

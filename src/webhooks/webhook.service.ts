@@ -36,14 +36,18 @@ export class WebhookService {
    * @param targets where webhooks may point (internal addresses refused unless the operator allows them)
    * @param perDivision most webhooks one division may have (HUB_WEBHOOKS_PER_DIVISION)
    */
-  constructor(private readonly pool: Pool, private readonly divisions: DivisionDirectory,
-    private readonly opts: { targets?: OutboundTargetPolicy; perDivision?: number } = {}) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly divisions: DivisionDirectory,
+    private readonly opts: { targets?: OutboundTargetPolicy; perDivision?: number } = {},
+  ) {}
 
   async register(caller: Caller, input: WebhookInput): Promise<WebhookRow> {
     const problems: string[] = [];
     const d = this.divisions.get(input.divisionCode);
     if (!d) problems.push(`divisionCode '${input.divisionCode}' is not a known division code`);
-    else if (!this.divisions.contains(caller.scope.divisionCode, d.code)) problems.push(`divisionCode '${input.divisionCode}' is outside your jurisdiction (${caller.scope.divisionCode})`);
+    else if (!this.divisions.contains(caller.scope.divisionCode, d.code))
+      problems.push(`divisionCode '${input.divisionCode}' is outside your jurisdiction (${caller.scope.divisionCode})`);
     let url: URL | null = null;
     try {
       url = new URL(input.url);
@@ -71,7 +75,11 @@ export class WebhookService {
       // One registration per division at a time, so the cap holds under concurrent requests.
       await client.query(`select pg_advisory_xact_lock(hashtext('webhook-cap'), hashtext($1))`, [input.divisionCode]);
       const n = (await client.query<{ n: number }>(`select count(*)::int as n from webhook where division_code = $1`, [input.divisionCode])).rows[0].n;
-      if (n >= cap) throw new WebhookInputError(`division ${input.divisionCode} already has ${n} webhooks, the most one division may have (HUB_WEBHOOKS_PER_DIVISION=${cap}); remove one first`, { limit: cap });
+      if (n >= cap)
+        throw new WebhookInputError(
+          `division ${input.divisionCode} already has ${n} webhooks, the most one division may have (HUB_WEBHOOKS_PER_DIVISION=${cap}); remove one first`,
+          { limit: cap },
+        );
       const res = await client.query<WebhookRow>(
         `insert into webhook as h (division_code, url, secret, types, description, created_by, created_key_id)
          values ($1, $2, $3, $4, $5, $6, $7) returning ${WEBHOOK_COLUMNS}`,
@@ -90,7 +98,10 @@ export class WebhookService {
   /** Webhooks of divisions inside `scope`. */
   async list(scope: Scope): Promise<WebhookRow[]> {
     const params = new SqlParams();
-    const res = await this.pool.query<WebhookRow>(`select ${WEBHOOK_COLUMNS} from webhook h where ${webhookInScope(scope, params)} order by h.id`, params.values);
+    const res = await this.pool.query<WebhookRow>(
+      `select ${WEBHOOK_COLUMNS} from webhook h where ${webhookInScope(scope, params)} order by h.id`,
+      params.values,
+    );
     return res.rows;
   }
 
@@ -98,7 +109,10 @@ export class WebhookService {
   async get(scope: Scope, id: string): Promise<WebhookRow> {
     if (!isBigintId(id)) throw new WebhookInputError(`no webhook '${id}' in your jurisdiction`, { argument: 'id' });
     const params = new SqlParams();
-    const res = await this.pool.query<WebhookRow>(`select ${WEBHOOK_COLUMNS} from webhook h where h.id = ${params.add(id)}::bigint and ${webhookInScope(scope, params)}`, params.values);
+    const res = await this.pool.query<WebhookRow>(
+      `select ${WEBHOOK_COLUMNS} from webhook h where h.id = ${params.add(id)}::bigint and ${webhookInScope(scope, params)}`,
+      params.values,
+    );
     if (!res.rows.length) throw new WebhookInputError(`no webhook '${id}' in your jurisdiction`);
     return res.rows[0];
   }
@@ -106,7 +120,9 @@ export class WebhookService {
   /** Re-enables a disabled webhook (failure count reset). */
   async enable(scope: Scope, id: string): Promise<WebhookRow> {
     await this.get(scope, id);
-    await this.pool.query(`update webhook set enabled = true, disabled_at = null, disabled_reason = null, consecutive_failures = 0 where id = $1::bigint`, [id]);
+    await this.pool.query(`update webhook set enabled = true, disabled_at = null, disabled_reason = null, consecutive_failures = 0 where id = $1::bigint`, [
+      id,
+    ]);
     return this.get(scope, id);
   }
 

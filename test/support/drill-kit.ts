@@ -100,7 +100,12 @@ startEmbeddedPostgres({ dataDir: process.env.HUB_PG_DIR, port: Number(process.en
  */
 export async function startPostgresProcess(dataDir: string, port: number): Promise<PostgresProcess> {
   const child = spawn(process.execPath, ['-e', PG_HOLDER], {
-    env: { ...process.env, HUB_EMBEDDED_MODULE: path.join(__dirname, '..', '..', 'dist', 'src', 'db', 'embedded-postgres.js'), HUB_PG_DIR: dataDir, HUB_PG_PORT: String(port) },
+    env: {
+      ...process.env,
+      HUB_EMBEDDED_MODULE: path.join(__dirname, '..', '..', 'dist', 'src', 'db', 'embedded-postgres.js'),
+      HUB_PG_DIR: dataDir,
+      HUB_PG_PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -144,5 +149,11 @@ export async function storeCounts(pool: Pool): Promise<Record<string, number>> {
 
 /** What the simulator holds, in the shape of {@link storeCounts} (nothing quarantined). */
 export function sourceCounts(source: { permit: number; enforcementRecords: number; penalty: number; monitoring: number }): Record<string, number> {
-  return { enterprises: source.permit, enforcementRecords: source.enforcementRecords, penalties: source.penalty, monitoring: source.monitoring, quarantined: 0 };
+  return {
+    enterprises: source.permit,
+    enforcementRecords: source.enforcementRecords,
+    penalties: source.penalty,
+    monitoring: source.monitoring,
+    quarantined: 0,
+  };
 }

@@ -53,4 +53,3 @@ export default async function globalSetup(): Promise<void> {
   process.env.HUB_TEST_TEMPLATE = template;
   process.env.HUB_TEST_PARENT_PID = String(process.pid);
 }
-

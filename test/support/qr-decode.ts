@@ -12,4 +12,3 @@ export function decodeQrPng(png: Buffer): { text: string | null; dark: [number, 
   }
   return { text: code?.data ?? null, dark };
 }
-

@@ -10,7 +10,7 @@ export async function countStatements<T>(fn: () => Promise<T>): Promise<{ result
   const statements: string[] = [];
   proto.query = function (this: unknown, ...args: unknown[]) {
     const q = args[0] as string | { text?: string };
-    statements.push(typeof q === 'string' ? q : q?.text ?? String(q));
+    statements.push(typeof q === 'string' ? q : (q?.text ?? String(q)));
     return original.apply(this, args);
   };
   try {

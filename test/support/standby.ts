@@ -54,14 +54,19 @@ export async function makeStandby(primary: PostgresProcess, primaryDir: string, 
   fs.rmSync(path.join(to, 'postmaster.pid'), { force: true });
   const restarted = await startPostgresProcess(primaryDir, primary.port);
   fs.writeFileSync(path.join(to, 'standby.signal'), '');
-  fs.appendFileSync(path.join(to, 'postgresql.auto.conf'),
-    `\nprimary_conninfo = 'host=127.0.0.1 port=${restarted.port} user=${USER} password=${PASSWORD} application_name=hub_test_standby'\nhot_standby = on\n`);
+  fs.appendFileSync(
+    path.join(to, 'postgresql.auto.conf'),
+    `\nprimary_conninfo = 'host=127.0.0.1 port=${restarted.port} user=${USER} password=${PASSWORD} application_name=hub_test_standby'\nhot_standby = on\n`,
+  );
   const port = await findFreePort(restarted.port + 1);
   const isRoot = os.userInfo().uid === 0;
   // As root the cluster belongs to the postgres system user (see startEmbeddedPostgres), and so must the server.
   const ids = isRoot ? { uid: Number(execFileSync('id', ['-u', USER]).toString()), gid: Number(execFileSync('id', ['-g', USER]).toString()) } : {};
   if (isRoot) fs.chmodSync(standbyDir, 0o755);
-  const child: ChildProcess = spawn(postgresBinary(), ['-D', to, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'], { ...ids, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(postgresBinary(), ['-D', to, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'], {
+    ...ids,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

@@ -37,7 +37,6 @@ export async function derivedDigest(db: Database): Promise<Record<string, string
 
 /** Every warning as `type credit_code subject status holds`, sorted (no ids, no timestamps). */
 export async function warningDigest(db: Database): Promise<string[]> {
-  const r = await db.pool.query<{ w: string }>(
-    `select concat_ws(' ', type, credit_code, subject, status, condition_holds) as w from warning order by 1`);
+  const r = await db.pool.query<{ w: string }>(`select concat_ws(' ', type, credit_code, subject, status, condition_holds) as w from warning order by 1`);
   return r.rows.map((x) => x.w);
 }

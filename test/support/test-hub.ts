@@ -29,7 +29,9 @@ export interface TestHub {
  * Starts a database, a simulator on an ephemeral port (generated province or
  * a data folder) and the hub's services pointed at it over HTTP.
  */
-export async function startTestHub(opts: { sim?: SimOptions; server?: boolean; serverOptions?: Partial<ServerOptions>; env?: Record<string, string> } = {}): Promise<TestHub> {
+export async function startTestHub(
+  opts: { sim?: SimOptions; server?: boolean; serverOptions?: Partial<ServerOptions>; env?: Record<string, string> } = {},
+): Promise<TestHub> {
   const tdb = await createTestDatabase();
   const sim = await startSimulator({ port: 0, enterprises: 0, ...opts.sim });
   const logs: string[] = [];

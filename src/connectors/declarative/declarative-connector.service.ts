@@ -9,7 +9,10 @@ import { DeclarativeDefinitionError, validateDeclarativeInput } from './declarat
  * header values in its config, and makes it runnable by the SyncRunner.
  */
 export class DeclarativeConnectorService {
-  constructor(private readonly db: Database, private readonly registry: ConnectorRegistry) {}
+  constructor(
+    private readonly db: Database,
+    private readonly registry: ConnectorRegistry,
+  ) {}
 
   /**
    * Registers (or re-registers, keeping its cursor and run history) a

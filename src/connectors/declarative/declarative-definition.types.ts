@@ -66,7 +66,11 @@ export const DECLARATIVE_TARGETS: Record<DeclarativeConnectorDefinition['recordK
   rating: { required: ['creditCode', 'level', 'ratedOn'], optional: ['updatedAt'], sourceId: ['creditCode'] },
   enforcement: { required: ['creditCode', 'recordId', 'kind', 'date', 'status', 'modifiedAt'], optional: ['finding', 'measureType'], sourceId: ['recordId'] },
   penalty: { required: ['creditCode', 'caseNo', 'decisionDate', 'amount', 'dailyConsecutive', 'status', 'modifiedAt'], optional: [], sourceId: ['caseNo'] },
-  monitoring: { required: ['creditCode', 'outletCode', 'pollutantCode', 'date', 'validHours', 'exceedHours'], optional: ['dailyMean', 'limit', 'unit'], sourceId: ['creditCode', 'outletCode', 'pollutantCode', 'date'] },
+  monitoring: {
+    required: ['creditCode', 'outletCode', 'pollutantCode', 'date', 'validHours', 'exceedHours'],
+    optional: ['dailyMean', 'limit', 'unit'],
+    sourceId: ['creditCode', 'outletCode', 'pollutantCode', 'date'],
+  },
 };
 
 /** What a steward submits (GraphQL input or a JSON file): the definition with defaults left out and secret header values inline. */

@@ -52,7 +52,9 @@ export function mapDeclarativeRecord(def: DeclarativeConnectorDefinition, native
       const key = v === undefined || v === null ? undefined : String(v);
       if (key === undefined) throw new MappingError(`field '${f.target}' (source '${f.source}') is missing`);
       if (!(key in f.valueMap) || (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) {
-        throw new MappingError(`field '${f.target}' (source '${f.source}') has ${JSON.stringify(v)}, not one of the mapped values ${Object.keys(f.valueMap).join('|')}`);
+        throw new MappingError(
+          `field '${f.target}' (source '${f.source}') has ${JSON.stringify(v)}, not one of the mapped values ${Object.keys(f.valueMap).join('|')}`,
+        );
       }
       v = f.valueMap[key];
     }
@@ -60,7 +62,10 @@ export function mapDeclarativeRecord(def: DeclarativeConnectorDefinition, native
   }
   const idParts = DECLARATIVE_TARGETS[def.recordKind].sourceId.map((t) => {
     const v = values[t];
-    if (typeof v !== 'string' || v === '') throw new MappingError(`field '${t}' (source '${def.fields.find((f) => f.target === t)?.source}') is missing or not a string: ${JSON.stringify(v ?? null)}`);
+    if (typeof v !== 'string' || v === '')
+      throw new MappingError(
+        `field '${t}' (source '${def.fields.find((f) => f.target === t)?.source}') is missing or not a string: ${JSON.stringify(v ?? null)}`,
+      );
     return v;
   });
   const { creditCode, ...data } = values;
@@ -82,7 +87,8 @@ async function getBody(ctx: FetchContext, def: DeclarativeConnectorDefinition, p
 
 function itemsOf(def: DeclarativeConnectorDefinition, body: unknown): unknown[] {
   const items = valueAt(body, def.itemsPath);
-  if (!Array.isArray(items)) throw new Error(`${def.id}: the response has no array at ${def.itemsPath ? `'${def.itemsPath}'` : 'its top level'} (check itemsPath)`);
+  if (!Array.isArray(items))
+    throw new Error(`${def.id}: the response has no array at ${def.itemsPath ? `'${def.itemsPath}'` : 'its top level'} (check itemsPath)`);
   return items;
 }
 
@@ -103,7 +109,10 @@ async function* fetchDeclarative(def: DeclarativeConnectorDefinition, ctx: Fetch
   const p = def.pagination;
   if (p.type === 'none' && def.itemsPath === '') {
     // A bare array: read it as it arrives, one chunk behind, so the last chunk carries the new watermark.
-    const batches = ctx.http.streamJsonArray({ method: 'GET', url: `${ctx.baseUrl}${def.path}`, params: { ...def.query, ...base }, headers: headersOf(def, ctx.config) }, NONE_CHUNK);
+    const batches = ctx.http.streamJsonArray(
+      { method: 'GET', url: `${ctx.baseUrl}${def.path}`, params: { ...def.query, ...base }, headers: headersOf(def, ctx.config) },
+      NONE_CHUNK,
+    );
     let held: unknown[] | undefined;
     for await (const batch of batches) {
       track(batch);
@@ -152,8 +161,15 @@ async function* fetchDeclarative(def: DeclarativeConnectorDefinition, ctx: Fetch
 /** The manifest of a declarative connector: its base URL and one secret config field per secret header. */
 function manifestOf(def: DeclarativeConnectorDefinition): SourceConnector['manifest'] {
   const config: ConfigField[] = [
-    { name: 'baseUrl', type: 'url', description: 'Base URL of the source; defaults to the definition, then HUB_SOURCES_URL', ...(def.baseUrl ? { default: def.baseUrl } : {}) },
-    ...def.headers.filter((h) => h.secret).map((h): ConfigField => ({ name: headerConfigKey(h.name), type: 'string', description: `Value of the ${h.name} request header`, secret: true })),
+    {
+      name: 'baseUrl',
+      type: 'url',
+      description: 'Base URL of the source; defaults to the definition, then HUB_SOURCES_URL',
+      ...(def.baseUrl ? { default: def.baseUrl } : {}),
+    },
+    ...def.headers
+      .filter((h) => h.secret)
+      .map((h): ConfigField => ({ name: headerConfigKey(h.name), type: 'string', description: `Value of the ${h.name} request header`, secret: true })),
   ];
   return { id: def.id, kind: 'declarative', title: def.title, owner: def.owner ?? 'unknown', schedule: def.schedule, produces: [def.recordKind], config };
 }
@@ -173,8 +189,21 @@ export function createDeclarativeConnector(id: string, stored: unknown): SourceC
         const params: Record<string, unknown> = p.type === 'page' ? { [p.pageParam]: p.firstPage, [p.sizeParam]: 1 } : {};
         const items = itemsOf(def, await getBody(ctx, def, params));
         const sample = items.slice(0, 20);
-        const bad = sample.map((it) => { try { mapDeclarativeRecord(def, it); return null; } catch (e) { return (e as Error).message; } }).filter(Boolean);
-        return { ok: true, message: `${def.title} reachable; ${items.length} record(s) in the first answer${bad.length ? `, ${bad.length} of the first ${sample.length} do not map: ${bad[0]}` : ''}`, details: { items: items.length, unmappable: bad.length } };
+        const bad = sample
+          .map((it) => {
+            try {
+              mapDeclarativeRecord(def, it);
+              return null;
+            } catch (e) {
+              return (e as Error).message;
+            }
+          })
+          .filter(Boolean);
+        return {
+          ok: true,
+          message: `${def.title} reachable; ${items.length} record(s) in the first answer${bad.length ? `, ${bad.length} of the first ${sample.length} do not map: ${bad[0]}` : ''}`,
+          details: { items: items.length, unmappable: bad.length },
+        };
       } catch (e) {
         return { ok: false, message: `${def.title} unreachable or not as described: ${(e as Error).message}` };
       }

@@ -119,16 +119,22 @@ function checkDocument(query: string, limits: PrecheckLimits): GraphQLError | nu
   const measured = measureSyntax(doc);
   const aliases = measured.aliases;
   if (aliases > limits.maxAliases) {
-    return new GraphQLError(`query uses ${aliases} aliases; the limit is ${limits.maxAliases}`, { extensions: { code: 'TOO_MANY_ALIASES', limit: limits.maxAliases, actual: aliases } });
+    return new GraphQLError(`query uses ${aliases} aliases; the limit is ${limits.maxAliases}`, {
+      extensions: { code: 'TOO_MANY_ALIASES', limit: limits.maxAliases, actual: aliases },
+    });
   }
   for (const d of doc.definitions) {
     if (d.kind !== Kind.OPERATION_DEFINITION) continue;
     const { data, introspection } = measured.depthOf(d.selectionSet);
     if (data > limits.maxDepth) {
-      return new GraphQLError(`query depth ${data} exceeds the limit of ${limits.maxDepth}`, { extensions: { code: 'QUERY_TOO_DEEP', limit: limits.maxDepth, actual: data } });
+      return new GraphQLError(`query depth ${data} exceeds the limit of ${limits.maxDepth}`, {
+        extensions: { code: 'QUERY_TOO_DEEP', limit: limits.maxDepth, actual: data },
+      });
     }
     if (introspection > limits.maxIntrospectionDepth) {
-      return new GraphQLError(`introspection depth ${introspection} exceeds the limit of ${limits.maxIntrospectionDepth}`, { extensions: { code: 'INTROSPECTION_TOO_DEEP', limit: limits.maxIntrospectionDepth, actual: introspection } });
+      return new GraphQLError(`introspection depth ${introspection} exceeds the limit of ${limits.maxIntrospectionDepth}`, {
+        extensions: { code: 'INTROSPECTION_TOO_DEEP', limit: limits.maxIntrospectionDepth, actual: introspection },
+      });
     }
   }
   return null;

@@ -2,7 +2,9 @@ import { DocumentNode, GraphQLError, Kind, ValueNode, visit } from 'graphql';
 import { nulPath } from '../../domain/client-error';
 
 function refuse(where: string, argument: string): GraphQLError {
-  return new GraphQLError(`${where} contains a NUL character (\\u0000), which no text in the hub holds`, { extensions: { code: 'BAD_USER_INPUT', argument, http: { status: 400 } } });
+  return new GraphQLError(`${where} contains a NUL character (\\u0000), which no text in the hub holds`, {
+    extensions: { code: 'BAD_USER_INPUT', argument, http: { status: 400 } },
+  });
 }
 
 /**

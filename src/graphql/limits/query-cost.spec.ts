@@ -9,7 +9,9 @@ async function measure(query: string, variables: Record<string, unknown> = {}) {
   const schema = await buildHubSchema();
   const doc = parse(query);
   const op = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
-  const fragments = Object.fromEntries(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  const fragments = Object.fromEntries(
+    doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+  );
   return measureOperation(schema, op, fragments, variables);
 }
 
@@ -87,13 +89,22 @@ describe('the cost model uses what execution will use', () => {
     const reports = Array.from({ length: 5 }, (_, i) => `r${i}: healthReport(knownAt: "2026-01-01T00:00:00Z") { score }`).join(' ');
     const m = await measure(`subscription { scoreChanged { creditCode ${reports} } }`);
     expect(m.cost).toBe(1 + 1 + 5 * (RECOMPUTE_COST + 1));
-    expect(limitError(m, DEFAULT_QUERY_LIMITS, OperationTypeNode.SUBSCRIPTION)?.extensions).toMatchObject({ code: 'SUBSCRIPTION_TOO_COSTLY', limit: DEFAULT_QUERY_LIMITS.maxSubscriptionCost });
+    expect(limitError(m, DEFAULT_QUERY_LIMITS, OperationTypeNode.SUBSCRIPTION)?.extensions).toMatchObject({
+      code: 'SUBSCRIPTION_TOO_COSTLY',
+      limit: DEFAULT_QUERY_LIMITS.maxSubscriptionCost,
+    });
   });
 });
 
 describe('introspection has limits of its own', () => {
   it('admits the standard introspection query with every option, apart from the data depth', async () => {
-    const q = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const q = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+    });
     expect(precheckDocument(q, DEFAULT_QUERY_LIMITS)).toBeNull();
     const m = await measure(q);
     expect(m.depth).toBe(0);

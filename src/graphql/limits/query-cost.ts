@@ -1,6 +1,24 @@
 import {
-  FieldNode, FragmentDefinitionNode, GraphQLField, GraphQLNamedType, GraphQLSchema, Kind, OperationDefinitionNode, OperationTypeNode, SchemaMetaFieldDef,
-  SelectionSetNode, TypeMetaFieldDef, TypeNameMetaFieldDef, getNamedType, getNullableType, isInputType, isInterfaceType, isListType, isObjectType, typeFromAST, valueFromAST,
+  FieldNode,
+  FragmentDefinitionNode,
+  GraphQLField,
+  GraphQLNamedType,
+  GraphQLSchema,
+  Kind,
+  OperationDefinitionNode,
+  OperationTypeNode,
+  SchemaMetaFieldDef,
+  SelectionSetNode,
+  TypeMetaFieldDef,
+  TypeNameMetaFieldDef,
+  getNamedType,
+  getNullableType,
+  isInputType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  typeFromAST,
+  valueFromAST,
 } from 'graphql';
 import { limitWalkCounter } from './walk-counter';
 
@@ -73,7 +91,8 @@ function pageArg(def: GraphQLField<unknown, unknown>, node: FieldNode, variables
     const argNode = node.arguments?.find((a) => a.name.value === name);
     let value: unknown;
     if (!argNode) value = argDef.defaultValue;
-    else if (argNode.value.kind === Kind.VARIABLE) value = variables[argNode.value.name.value] === undefined ? argDef.defaultValue : variables[argNode.value.name.value];
+    else if (argNode.value.kind === Kind.VARIABLE)
+      value = variables[argNode.value.name.value] === undefined ? argDef.defaultValue : variables[argNode.value.name.value];
     else value = valueFromAST(argNode.value, argDef.type, variables);
     if (typeof value === 'number') return value;
   }
@@ -112,7 +131,12 @@ function join(prefix: string, rest: string | undefined): string | undefined {
  * A fragment spread twice in one selection set is counted once, as execution
  * merges it; otherwise a spread counts in full (an upper bound).
  */
-export function measureOperation(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>): OperationMeasure {
+export function measureOperation(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+): OperationMeasure {
   const vars = effectiveVariables(schema, operation, variables);
   const memo = new Map<string, Part>();
   const inProgress = new Set<string>();
@@ -204,7 +228,12 @@ export function measureOperation(schema: GraphQLSchema, operation: OperationDefi
     return out;
   };
 
-  const root = operation.operation === OperationTypeNode.MUTATION ? schema.getMutationType() : operation.operation === OperationTypeNode.SUBSCRIPTION ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === OperationTypeNode.MUTATION
+      ? schema.getMutationType()
+      : operation.operation === OperationTypeNode.SUBSCRIPTION
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) return { ...EMPTY };
   const part = setPart(operation.selectionSet, root, false, new Set());
   return {

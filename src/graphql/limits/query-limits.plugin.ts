@@ -24,7 +24,13 @@ export interface QueryLimits {
  * with room to spare, and refuse recursive introspection.
  */
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
-  maxDepth: 12, maxAliases: 30, maxCost: 50_000, maxPageSize: 500, maxIntrospectionDepth: 20, maxIntrospectionCost: 100_000, maxSubscriptionCost: 200,
+  maxDepth: 12,
+  maxAliases: 30,
+  maxCost: 50_000,
+  maxPageSize: 500,
+  maxIntrospectionDepth: 20,
+  maxIntrospectionCost: 100_000,
+  maxSubscriptionCost: 200,
 };
 
 function refusal(code: string, message: string, limit: number, actual: number): GraphQLError {
@@ -34,20 +40,56 @@ function refusal(code: string, message: string, limit: number, actual: number): 
 /** The first limit a measured operation breaks, as the error to answer with; null when within every limit. */
 export function limitError(m: OperationMeasure, limits: QueryLimits, operation: OperationTypeNode): GraphQLError | null {
   if (m.depth > limits.maxDepth) return refusal('QUERY_TOO_DEEP', `query depth ${m.depth} exceeds the limit of ${limits.maxDepth}`, limits.maxDepth, m.depth);
-  if (m.introspectionDepth > limits.maxIntrospectionDepth) return refusal('INTROSPECTION_TOO_DEEP', `introspection depth ${m.introspectionDepth} exceeds the limit of ${limits.maxIntrospectionDepth}`, limits.maxIntrospectionDepth, m.introspectionDepth);
-  if (m.aliases > limits.maxAliases) return refusal('TOO_MANY_ALIASES', `query uses ${m.aliases} aliases; the limit is ${limits.maxAliases}`, limits.maxAliases, m.aliases);
-  if (m.largestPage > limits.maxPageSize) return refusal('PAGE_TOO_LARGE', `first: ${m.largestPage} at ${m.largestPagePath} exceeds the page size limit of ${limits.maxPageSize}; page with 'after'`, limits.maxPageSize, m.largestPage);
+  if (m.introspectionDepth > limits.maxIntrospectionDepth)
+    return refusal(
+      'INTROSPECTION_TOO_DEEP',
+      `introspection depth ${m.introspectionDepth} exceeds the limit of ${limits.maxIntrospectionDepth}`,
+      limits.maxIntrospectionDepth,
+      m.introspectionDepth,
+    );
+  if (m.aliases > limits.maxAliases)
+    return refusal('TOO_MANY_ALIASES', `query uses ${m.aliases} aliases; the limit is ${limits.maxAliases}`, limits.maxAliases, m.aliases);
+  if (m.largestPage > limits.maxPageSize)
+    return refusal(
+      'PAGE_TOO_LARGE',
+      `first: ${m.largestPage} at ${m.largestPagePath} exceeds the page size limit of ${limits.maxPageSize}; page with 'after'`,
+      limits.maxPageSize,
+      m.largestPage,
+    );
   if (operation === OperationTypeNode.SUBSCRIPTION) {
-    if (m.cost > limits.maxSubscriptionCost) return refusal('SUBSCRIPTION_TOO_COSTLY', `subscription cost ${m.cost} per event exceeds the limit of ${limits.maxSubscriptionCost}; select fewer fields (a past health report costs more)`, limits.maxSubscriptionCost, m.cost);
+    if (m.cost > limits.maxSubscriptionCost)
+      return refusal(
+        'SUBSCRIPTION_TOO_COSTLY',
+        `subscription cost ${m.cost} per event exceeds the limit of ${limits.maxSubscriptionCost}; select fewer fields (a past health report costs more)`,
+        limits.maxSubscriptionCost,
+        m.cost,
+      );
   } else if (m.cost > limits.maxCost) {
-    return refusal('QUERY_TOO_COSTLY', `query cost ${m.cost} exceeds the limit of ${limits.maxCost}; ask for smaller pages or fewer nested lists`, limits.maxCost, m.cost);
+    return refusal(
+      'QUERY_TOO_COSTLY',
+      `query cost ${m.cost} exceeds the limit of ${limits.maxCost}; ask for smaller pages or fewer nested lists`,
+      limits.maxCost,
+      m.cost,
+    );
   }
-  if (m.introspectionCost > limits.maxIntrospectionCost) return refusal('INTROSPECTION_TOO_COSTLY', `introspection cost ${m.introspectionCost} exceeds the limit of ${limits.maxIntrospectionCost}`, limits.maxIntrospectionCost, m.introspectionCost);
+  if (m.introspectionCost > limits.maxIntrospectionCost)
+    return refusal(
+      'INTROSPECTION_TOO_COSTLY',
+      `introspection cost ${m.introspectionCost} exceeds the limit of ${limits.maxIntrospectionCost}`,
+      limits.maxIntrospectionCost,
+      m.introspectionCost,
+    );
   return null;
 }
 
 /** Measures `operation` of `document` and checks it against `limits` (HTTP and WebSocket alike). */
-export function checkOperationLimits(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, limits: QueryLimits): GraphQLError | null {
+export function checkOperationLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limits: QueryLimits,
+): GraphQLError | null {
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   return limitError(measureOperation(schema, operation, fragments, variables), limits, operation.operation);

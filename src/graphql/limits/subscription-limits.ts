@@ -28,10 +28,14 @@ export class SubscriptionQuota {
     const ops = this.byConnection.get(connectionId);
     if (ops?.has(operationId)) return null;
     if ((ops?.size ?? 0) >= this.caps.perConnection) {
-      return new GraphQLError(`at most ${this.caps.perConnection} subscriptions may be open on one connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: this.caps.perConnection, scope: 'connection' } });
+      return new GraphQLError(`at most ${this.caps.perConnection} subscriptions may be open on one connection`, {
+        extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: this.caps.perConnection, scope: 'connection' },
+      });
     }
     if ((this.byKey.get(keyId) ?? 0) >= this.caps.perKey) {
-      return new GraphQLError(`at most ${this.caps.perKey} subscriptions may be open with one API key`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: this.caps.perKey, scope: 'key' } });
+      return new GraphQLError(`at most ${this.caps.perKey} subscriptions may be open with one API key`, {
+        extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: this.caps.perKey, scope: 'key' },
+      });
     }
     if (ops) ops.set(operationId, keyId);
     else this.byConnection.set(connectionId, new Map([[operationId, keyId]]));

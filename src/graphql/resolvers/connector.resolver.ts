@@ -24,7 +24,10 @@ function runErrorFor(ctx: HubContext, error: string | null): string | null {
 /** Run fields some roles do not read: raw errors and quarantine counts. */
 @Resolver(() => ConnectorRun)
 export class ConnectorRunResolver {
-  @FieldResolver(() => String, { nullable: true, description: 'Why the run failed. The database\'s own text reaches STEWARD and ADMIN keys only; other keys read that it failed and who can see why' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "Why the run failed. The database's own text reaches STEWARD and ADMIN keys only; other keys read that it failed and who can see why",
+  })
   error(@Root() run: ConnectorRun, @Ctx() ctx: HubContext) {
     return runErrorFor(ctx, run.error);
   }
@@ -39,7 +42,7 @@ export class ConnectorRunResolver {
     return toGlobalId('ConnectorRun', r.id);
   }
 
-  @FieldResolver(() => ID, { description: 'The run\'s own id in the hub (as in `hub connectors list` and the logs)' })
+  @FieldResolver(() => ID, { description: "The run's own id in the hub (as in `hub connectors list` and the logs)" })
   runId(@Root() r: ConnectorRun): string {
     return r.id;
   }
@@ -60,7 +63,9 @@ export class ConnectorResolver {
   }
 
   @Authorized('STEWARD', 'BUREAU')
-  @Query(() => QuarantinedRecordPage, { description: 'Quarantined records with raw payloads, newest first (status default OPEN); inside your jurisdiction; STEWARD or BUREAU' })
+  @Query(() => QuarantinedRecordPage, {
+    description: 'Quarantined records with raw payloads, newest first (status default OPEN); inside your jurisdiction; STEWARD or BUREAU',
+  })
   async quarantinedRecords(
     @Ctx() ctx: HubContext,
     @Arg('connectorId', () => String, { nullable: true }) connectorId?: string,
@@ -100,7 +105,10 @@ export class ConnectorResolver {
   }
 
   @Authorized('STEWARD', 'BUREAU')
-  @FieldResolver(() => QuarantinedRecordPage, { name: 'quarantinedRecords', description: 'This connector’s quarantined records inside your jurisdiction; STEWARD or BUREAU' })
+  @FieldResolver(() => QuarantinedRecordPage, {
+    name: 'quarantinedRecords',
+    description: 'This connector’s quarantined records inside your jurisdiction; STEWARD or BUREAU',
+  })
   async connectorQuarantinedRecords(
     @Root() c: Connector,
     @Ctx() ctx: HubContext,
@@ -132,7 +140,8 @@ export class ConnectorResolver {
 
   @ProvinceWide('STEWARD')
   @Mutation(() => ConnectorRun, {
-    description: 'Re-reads a connector\'s source from its start (after the source was reset or regenerated) and returns the run; idempotent: re-reading an unchanged source leaves the store as it was. STEWARD of the province',
+    description:
+      "Re-reads a connector's source from its start (after the source was reset or regenerated) and returns the run; idempotent: re-reading an unchanged source leaves the store as it was. STEWARD of the province",
   })
   async resetConnector(@Arg('id', () => String) rawId: string, @Ctx() ctx: HubContext) {
     const id = keyOf(rawId, 'Connector');
@@ -143,11 +152,12 @@ export class ConnectorResolver {
   }
 
   @Authorized('STEWARD')
-  @Mutation(() => QuarantinedRecord, { description: 'Re-runs a quarantined record through map and validation (or marks it resolved when its source sent a good version since); STEWARD' })
+  @Mutation(() => QuarantinedRecord, {
+    description: 'Re-runs a quarantined record through map and validation (or marks it resolved when its source sent a good version since); STEWARD',
+  })
   async reprocessQuarantined(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) {
     const { record, touched } = await stewardConnectors(ctx).reprocess(id, ctx.scope);
     if (touched.length) await ctx.services.runner.afterSync(touched);
     return record;
   }
 }
-

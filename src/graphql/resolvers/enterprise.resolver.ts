@@ -17,21 +17,34 @@ export class EnterpriseResolver {
     return ctx.services.enterprises.findOne(ctx.scope, creditCode);
   }
 
-  @Query(() => EnterpriseConnection, { description: 'Enterprises matching a filter, ordered, in Relay pages. The first page fixes the result: later pages (first/after, last/before) show each enterprise of it exactly once while scores change, for 30 minutes' })
+  @Query(() => EnterpriseConnection, {
+    description:
+      'Enterprises matching a filter, ordered, in Relay pages. The first page fixes the result: later pages (first/after, last/before) show each enterprise of it exactly once while scores change, for 30 minutes',
+  })
   async enterprises(
     @Ctx() ctx: HubContext,
     @Arg('filter', () => EnterpriseFilter, { nullable: true }) filter?: EnterpriseFilter,
     @Arg('orderBy', () => EnterpriseOrder, { defaultValue: EnterpriseOrder.SCORE_ASC }) orderBy?: EnterpriseOrder,
-    @Arg('first', () => Int, { nullable: true, description: 'Rows after `after` (default 50 when neither first nor last is given); at most 500' }) first?: number | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Rows after `after` (default 50 when neither first nor last is given); at most 500' })
+    first?: number | null,
     @Arg('after', () => String, { nullable: true, description: 'Cursor of a row of this result: continue after it' }) after?: string | null,
-    @Arg('last', () => Int, { nullable: true, description: 'Rows before `before` (or the result\'s last rows); at most 500' }) last?: number | null,
+    @Arg('last', () => Int, { nullable: true, description: "Rows before `before` (or the result's last rows); at most 500" }) last?: number | null,
     @Arg('before', () => String, { nullable: true, description: 'Cursor of a row of this result: page back from it' }) before?: string | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
     const page = await ctx.services.enterprises.search(ctx.scope, filter ?? {}, orderBy, { first, after, last, before });
     // Tags and recent history of the whole page in one statement, when both are asked for (primes their loaders).
-    if (info) await prefetchPageExtras(ctx, info, page.edges.map((e) => e.node.creditCode));
-    return { edges: page.edges, pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: page.hasPreviousPage, startCursor: page.startCursor, endCursor: page.endCursor }, count: page.totalCount };
+    if (info)
+      await prefetchPageExtras(
+        ctx,
+        info,
+        page.edges.map((e) => e.node.creditCode),
+      );
+    return {
+      edges: page.edges,
+      pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: page.hasPreviousPage, startCursor: page.startCursor, endCursor: page.endCursor },
+      count: page.totalCount,
+    };
   }
 
   @FieldResolver(() => ID, { description: 'Global, opaque id of this enterprise; pass it to node(id)' })

@@ -13,15 +13,20 @@ import { catalogueTag } from '../views';
 /** Facets and statistics of a filter, for dashboards. */
 @Resolver(() => EnterpriseFacets)
 export class FacetResolver {
-  @Query(() => EnterpriseFacets, { description: 'Counts per tag, risk level and child division, and a score histogram, for a filter inside your jurisdiction (one statement)' })
+  @Query(() => EnterpriseFacets, {
+    description: 'Counts per tag, risk level and child division, and a score histogram, for a filter inside your jurisdiction (one statement)',
+  })
   async enterpriseFacets(
     @Ctx() ctx: HubContext,
     @Arg('filter', () => EnterpriseFilter, { nullable: true }) filter?: EnterpriseFilter | null,
     @Arg('scoreBucketWidth', () => Int, { defaultValue: 10, description: 'Width of a score histogram bucket' }) scoreBucketWidth?: number,
   ): Promise<EnterpriseFacets> {
     const s = ctx.services;
-    const f = await new EnterpriseFacetsService(s.db.readPool, s.enterprises, s.divisions, s.tags.catalogue)
-      .facets(ctx.scope, (filter ?? {}) as EnterpriseFilter & Record<string, unknown>, scoreBucketWidth ?? 10);
+    const f = await new EnterpriseFacetsService(s.db.readPool, s.enterprises, s.divisions, s.tags.catalogue).facets(
+      ctx.scope,
+      (filter ?? {}) as EnterpriseFilter & Record<string, unknown>,
+      scoreBucketWidth ?? 10,
+    );
     return {
       ...f,
       tags: f.tags.map((t) => ({ tag: catalogueTag(ctx.services.tags.catalogue, t.tag), count: t.count })),
@@ -35,7 +40,8 @@ export class FacetResolver {
 export class EnterpriseSearchFieldsResolver {
   @FieldResolver(() => [ScorePoint], { description: 'The last `last` points of the score history (default 12), oldest first; one statement for a whole page' })
   recentHistory(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('last', () => Int, { defaultValue: 12 }) last: number) {
-    if (!Number.isInteger(last) || last < 1 || last > MAX_RECENT_HISTORY) throw new BadFilterError(`'last' must be between 1 and ${MAX_RECENT_HISTORY}, got ${last}`);
+    if (!Number.isInteger(last) || last < 1 || last > MAX_RECENT_HISTORY)
+      throw new BadFilterError(`'last' must be between 1 and ${MAX_RECENT_HISTORY}, got ${last}`);
     return ctx.loaders.recentHistory.load({ creditCode: e.creditCode, last });
   }
 }

@@ -7,7 +7,14 @@ import { InspectionPlanItemRow, InspectionPlanRow, StoredInspectionPolicy } from
 import { bigintId } from '../../domain/client-error';
 import { HubContext } from '../context';
 import { Enterprise } from '../types/enterprise.type';
-import { DrawInspectionPlanInput, InspectionPlan, InspectionPlanItem, InspectionPlanItemConnection, InspectionPolicyView, PlanInspector } from '../types/inspection-plan.type';
+import {
+  DrawInspectionPlanInput,
+  InspectionPlan,
+  InspectionPlanItem,
+  InspectionPlanItemConnection,
+  InspectionPolicyView,
+  PlanInspector,
+} from '../types/inspection-plan.type';
 
 interface PlanLoaders {
   enterprise: DataLoader<string, EnterpriseRow | null>;
@@ -30,7 +37,8 @@ function loaders(ctx: HubContext): PlanLoaders {
 
 /** Policies are the province's: only a province-wide ADMIN loads or activates them. */
 function requireProvince(ctx: HubContext): void {
-  if (ctx.scope.level !== 'PROVINCE') throw new GraphQLError('inspection policies are loaded and activated by a province ADMIN', { extensions: { code: 'FORBIDDEN' } });
+  if (ctx.scope.level !== 'PROVINCE')
+    throw new GraphQLError('inspection policies are loaded and activated by a province ADMIN', { extensions: { code: 'FORBIDDEN' } });
 }
 
 const planView = (p: InspectionPlanRow): InspectionPlan => p as unknown as InspectionPlan;
@@ -49,7 +57,11 @@ const policyView = (p: StoredInspectionPolicy): InspectionPolicyView => ({ versi
 export class InspectionPlanResolver {
   @Authorized('BUREAU')
   @Query(() => [InspectionPlan], { description: 'Plans inside your jurisdiction or covering it, newest quarter first' })
-  async inspectionPlans(@Ctx() ctx: HubContext, @Arg('divisionCode', () => String, { nullable: true }) divisionCode?: string | null, @Arg('quarter', () => String, { nullable: true }) quarter?: string | null) {
+  async inspectionPlans(
+    @Ctx() ctx: HubContext,
+    @Arg('divisionCode', () => String, { nullable: true }) divisionCode?: string | null,
+    @Arg('quarter', () => String, { nullable: true }) quarter?: string | null,
+  ) {
     return (await ctx.services.inspectionPlans.plans(ctx.scope, { divisionCode, quarter })).map(planView);
   }
 
@@ -61,16 +73,36 @@ export class InspectionPlanResolver {
   }
 
   @Authorized('BUREAU')
-  @Mutation(() => InspectionPlan, { description: 'Draws the quarter’s random-inspection plan for a division under the active policy (BUREAU of that division or above); immutable once drawn' })
+  @Mutation(() => InspectionPlan, {
+    description: 'Draws the quarter’s random-inspection plan for a division under the active policy (BUREAU of that division or above); immutable once drawn',
+  })
   async drawInspectionPlan(@Ctx() ctx: HubContext, @Arg('input', () => DrawInspectionPlanInput) input: DrawInspectionPlanInput) {
-    return planView(await ctx.services.inspectionPlans.draw({ ...input, replaces: input.replaces ? bigintId(input.replaces, 'input.replaces') : null }, ctx.scope, ctx.caller.name ?? null));
+    return planView(
+      await ctx.services.inspectionPlans.draw(
+        { ...input, replaces: input.replaces ? bigintId(input.replaces, 'input.replaces') : null },
+        ctx.scope,
+        ctx.caller.name ?? null,
+      ),
+    );
   }
 
   @FieldResolver(() => InspectionPlanItemConnection, { description: 'The drawn enterprises inside your jurisdiction, by position' })
-  async items(@Root() plan: InspectionPlan, @Ctx() ctx: HubContext, @Arg('first', () => Int, { defaultValue: 50 }) first: number, @Arg('after', () => String, { nullable: true }) after?: string | null) {
+  async items(
+    @Root() plan: InspectionPlan,
+    @Ctx() ctx: HubContext,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ) {
     if (first < 0 || first > 500) throw new GraphQLError('first must be between 0 and 500', { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
-    const pos = after ? Number(Buffer.from(after, 'base64url').toString('utf8').replace(/^item:/, '')) : null;
-    if (pos !== null && !Number.isInteger(pos)) throw new GraphQLError('after is not a cursor of this connection', { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
+    const pos = after
+      ? Number(
+          Buffer.from(after, 'base64url')
+            .toString('utf8')
+            .replace(/^item:/, ''),
+        )
+      : null;
+    if (pos !== null && !Number.isInteger(pos))
+      throw new GraphQLError('after is not a cursor of this connection', { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
     const page = await ctx.services.inspectionPlans.items(plan.id, ctx.scope, first, pos);
     const edges = page.rows.map((r) => ({ cursor: Buffer.from(`item:${r.position}`).toString('base64url'), node: itemView(r) }));
     return { totalCount: page.totalCount, edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null } };
@@ -83,13 +115,23 @@ export class InspectionPlanResolver {
   }
 
   @Authorized('BUREAU')
-  @Query(() => [JSONObjectResolver], { description: 'What a draw under a policy version would take this quarter in a division, per county and class (eligible, target, drawn within capacity); changes nothing' })
-  async inspectionPolicyPreview(@Ctx() ctx: HubContext, @Arg('version') version: string, @Arg('divisionCode') divisionCode: string, @Arg('quarter') quarter: string) {
+  @Query(() => [JSONObjectResolver], {
+    description:
+      'What a draw under a policy version would take this quarter in a division, per county and class (eligible, target, drawn within capacity); changes nothing',
+  })
+  async inspectionPolicyPreview(
+    @Ctx() ctx: HubContext,
+    @Arg('version') version: string,
+    @Arg('divisionCode') divisionCode: string,
+    @Arg('quarter') quarter: string,
+  ) {
     return ctx.services.inspectionPlans.previewPolicy(version, divisionCode, quarter, ctx.scope);
   }
 
   @Authorized('ADMIN')
-  @Mutation(() => InspectionPolicyView, { description: 'Loads a new random-inspection policy version (JSON like src/supervision/policies/SD-INSPECT-2021.json), not yet active; province ADMIN' })
+  @Mutation(() => InspectionPolicyView, {
+    description: 'Loads a new random-inspection policy version (JSON like src/supervision/policies/SD-INSPECT-2021.json), not yet active; province ADMIN',
+  })
   async loadInspectionPolicy(@Ctx() ctx: HubContext, @Arg('definition') definition: string) {
     requireProvince(ctx);
     let parsed: unknown;

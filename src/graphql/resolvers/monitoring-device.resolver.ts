@@ -10,14 +10,21 @@ import { BindMonitoringDeviceInput, MonitoringBindResult, MonitoringDevice, Moni
 @Resolver(() => MonitoringDevice)
 export class MonitoringDeviceResolver {
   @Authorized('STEWARD')
-  @Query(() => [MonitoringDevice], { description: 'HJ 212 DAUs bound to outlets inside your jurisdiction and MNs that sent packets unbound (STEWARD); bound filters' })
+  @Query(() => [MonitoringDevice], {
+    description: 'HJ 212 DAUs bound to outlets inside your jurisdiction and MNs that sent packets unbound (STEWARD); bound filters',
+  })
   monitoringDevices(@Ctx() ctx: HubContext, @Arg('bound', () => Boolean, { nullable: true }) bound?: boolean | null) {
     return ctx.services.monitoringDevices.list(ctx.scope, bound ?? null);
   }
 
   @Authorized('STEWARD')
-  @Mutation(() => MonitoringBindResult, { description: 'Bind a DAU (MN) to an outlet of an enterprise inside your jurisdiction with its limits (STEWARD); what the MN already sent is taken in' })
-  async bindMonitoringDevice(@Ctx() ctx: HubContext, @Arg('input', () => BindMonitoringDeviceInput) input: BindMonitoringDeviceInput): Promise<MonitoringBindResult> {
+  @Mutation(() => MonitoringBindResult, {
+    description: 'Bind a DAU (MN) to an outlet of an enterprise inside your jurisdiction with its limits (STEWARD); what the MN already sent is taken in',
+  })
+  async bindMonitoringDevice(
+    @Ctx() ctx: HubContext,
+    @Arg('input', () => BindMonitoringDeviceInput) input: BindMonitoringDeviceInput,
+  ): Promise<MonitoringBindResult> {
     try {
       const r = await ctx.services.monitoringDevices.bind(ctx.scope, { ...input, limits: input.limits.map((l) => ({ ...l })) }, ctx.caller.name ?? null);
       const [device] = (await ctx.services.monitoringDevices.list(ctx.scope, true)).filter((d) => d.mn === input.mn);
@@ -32,7 +39,9 @@ export class MonitoringDeviceResolver {
 /** `Enterprise.monitoringHours`: hourly values from the gateway, batched per request. */
 @Resolver(() => Enterprise)
 export class EnterpriseMonitoringHoursResolver {
-  @FieldResolver(() => [MonitoringHour], { description: 'Hourly values its DAUs sent over HJ 212, from (inclusive) to (exclusive), oldest first (at most 5,000)' })
+  @FieldResolver(() => [MonitoringHour], {
+    description: 'Hourly values its DAUs sent over HJ 212, from (inclusive) to (exclusive), oldest first (at most 5,000)',
+  })
   monitoringHours(
     @Root() e: Enterprise,
     @Ctx() ctx: HubContext,

@@ -18,7 +18,7 @@ type Fetch = (ctx: HubContext, key: string) => Promise<object | null>;
  */
 const FETCH: Record<NodeType, Fetch> = {
   Enterprise: (ctx, code) => ctx.services.enterprises.findOne(ctx.scope, code),
-  Warning: async (ctx, id) => (/^\d{1,18}$/.test(id) ? (await ctx.services.warnings.workflow.byIds(ctx.scope, [id]))[0] ?? null : null),
+  Warning: async (ctx, id) => (/^\d{1,18}$/.test(id) ? ((await ctx.services.warnings.workflow.byIds(ctx.scope, [id]))[0] ?? null) : null),
   Connector: async (ctx, id) => (await ctx.services.connectorAdmin.list([id], ctx.scope))[0] ?? null,
   ConnectorRun: async (ctx, id) => {
     if (!/^\d{1,18}$/.test(id)) return null;
@@ -48,7 +48,10 @@ export class NodeResolver {
     return fetchNode(ctx, id);
   }
 
-  @Query(() => [Node], { nullable: 'items', description: `The objects with these global ids, in the same order; null for each one absent or outside your jurisdiction (at most ${MAX_NODES})` })
+  @Query(() => [Node], {
+    nullable: 'items',
+    description: `The objects with these global ids, in the same order; null for each one absent or outside your jurisdiction (at most ${MAX_NODES})`,
+  })
   nodes(@Arg('ids', () => [ID], { description: 'Global ids' }) ids: string[], @Ctx() ctx: HubContext): Promise<(TypedNode | null)[]> {
     if (ids.length > MAX_NODES) throw new ClientError(`nodes takes at most ${MAX_NODES} ids, got ${ids.length}`, { argument: 'ids' });
     return Promise.all(ids.map((id) => fetchNode(ctx, id)));

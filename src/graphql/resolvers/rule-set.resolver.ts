@@ -18,13 +18,18 @@ export class RuleSetResolver {
     return (await ctx.services.scoring.ruleSets.list()).map(ruleSetView);
   }
 
-  @Query(() => RuleSetPreview, { description: 'What activating a loaded rule-set version would change in your jurisdiction (how many enterprises change risk level, and which); changes nothing' })
+  @Query(() => RuleSetPreview, {
+    description:
+      'What activating a loaded rule-set version would change in your jurisdiction (how many enterprises change risk level, and which); changes nothing',
+  })
   async ruleSetPreview(@Ctx() ctx: HubContext, @Arg('version') version: string, @Arg('first', () => Int, { defaultValue: 50 }) first: number) {
     return previewView(await ctx.services.scoring.reports.preview(version, ctx.scope, first));
   }
 
   @ProvinceWide('ADMIN')
-  @Mutation(() => RuleSet, { description: 'Loads a new rule-set version (JSON in the format of src/scoring/rule-sets/SD-2021.json), not yet active; ADMIN with a province-level key' })
+  @Mutation(() => RuleSet, {
+    description: 'Loads a new rule-set version (JSON in the format of src/scoring/rule-sets/SD-2021.json), not yet active; ADMIN with a province-level key',
+  })
   async loadRuleSet(@Ctx() ctx: HubContext, @Arg('definition', { description: 'The rule set as a JSON document' }) definition: string) {
     let parsed: unknown;
     try {
@@ -36,7 +41,9 @@ export class RuleSetResolver {
   }
 
   @ProvinceWide('ADMIN')
-  @Mutation(() => RuleSet, { description: 'Activates a loaded rule-set version and rescores every enterprise under it (history notes the activation); ADMIN with a province-level key' })
+  @Mutation(() => RuleSet, {
+    description: 'Activates a loaded rule-set version and rescores every enterprise under it (history notes the activation); ADMIN with a province-level key',
+  })
   async activateRuleSet(@Ctx() ctx: HubContext, @Arg('version') version: string) {
     await ctx.services.scoring.scores.activateRuleSet(version);
     return ruleSetView(await ctx.services.scoring.ruleSets.get(version));

@@ -26,17 +26,23 @@ export class ScoreResolver {
     return (await ctx.loaders.rank.load({ creditCode: e.creditCode, scope: divisionAt(e.divisionCode, 'PROVINCE') }))!;
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: 'Rank within a division (default: your jurisdiction; a city or county inside it); null when the enterprise lies outside it' })
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: 'Rank within a division (default: your jurisdiction; a city or county inside it); null when the enterprise lies outside it',
+  })
   rankInDivision(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('divisionCode', () => String, { nullable: true }) divisionCode?: string | null) {
     return ctx.loaders.rank.load({ creditCode: e.creditCode, scope: divisionScope(ctx, divisionCode) });
   }
 
-  @FieldResolver(() => HealthReport, { description: 'Health report as of a date (default today, China time); past dates are recomputed from the records as known then' })
+  @FieldResolver(() => HealthReport, {
+    description: 'Health report as of a date (default today, China time); past dates are recomputed from the records as known then',
+  })
   healthReport(
     @Root() e: Enterprise,
     @Ctx() ctx: HubContext,
     @Arg('asOf', () => DateScalar, { nullable: true }) asOf?: Date | null,
-    @Arg('knownAt', () => DateTimeScalar, { nullable: true, description: 'Use the records as the hub knew them at this instant (audit)' }) knownAt?: Date | null,
+    @Arg('knownAt', () => DateTimeScalar, { nullable: true, description: 'Use the records as the hub knew them at this instant (audit)' })
+    knownAt?: Date | null,
   ): Promise<HealthReportData> {
     return ctx.loaders.scoreReport.load({ creditCode: e.creditCode, asOf: dateArg(asOf), knownAt: knownAt ?? undefined });
   }

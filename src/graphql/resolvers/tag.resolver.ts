@@ -35,7 +35,9 @@ export class TagResolver {
   }
 
   @Authorized('BUREAU')
-  @Mutation(() => Tag, { description: 'Create a local tag (专属标签) of a city or county in your jurisdiction: code LOCAL/<division>-<slug>, visible only inside it (BUREAU)' })
+  @Mutation(() => Tag, {
+    description: 'Create a local tag (专属标签) of a city or county in your jurisdiction: code LOCAL/<division>-<slug>, visible only inside it (BUREAU)',
+  })
   async createLocalTag(
     @Ctx() ctx: HubContext,
     @Arg('divisionCode') divisionCode: string,
@@ -51,8 +53,14 @@ export class TagResolver {
 /** Tag fields of Enterprise, through the request's loaders. */
 @Resolver(() => Enterprise)
 export class EnterpriseTagResolver {
-  @FieldResolver(() => [Tag], { description: 'Tags the enterprise carries (derived and manual; local tags only inside their division), optionally of one category' })
-  async tags(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('category', () => TagCategory, { nullable: true }) category?: TagCategory | null): Promise<Tag[]> {
+  @FieldResolver(() => [Tag], {
+    description: 'Tags the enterprise carries (derived and manual; local tags only inside their division), optionally of one category',
+  })
+  async tags(
+    @Root() e: Enterprise,
+    @Ctx() ctx: HubContext,
+    @Arg('category', () => TagCategory, { nullable: true }) category?: TagCategory | null,
+  ): Promise<Tag[]> {
     const views = enterpriseTags(await ctx.loaders.tags.load(e.creditCode));
     return category ? views.filter((v) => v.category === category) : views;
   }

@@ -13,7 +13,13 @@ import { Warning, WarningConnection, WarningCount, WarningFilter, WarningStatus,
 import { warningView } from '../views';
 
 function filterOf(f?: WarningFilter | null): WarningFilterInput {
-  return { types: f?.types, status: f?.status as WarningFilterInput['status'], divisionCode: f?.divisionCode, creditCode: f?.creditCode, severities: f?.severities };
+  return {
+    types: f?.types,
+    status: f?.status as WarningFilterInput['status'],
+    divisionCode: f?.divisionCode,
+    creditCode: f?.creditCode,
+    severities: f?.severities,
+  };
 }
 
 /** Checks a subscription's division argument: known and inside the caller's jurisdiction. */
@@ -38,7 +44,11 @@ export class WarningResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<WarningConnection> {
     const page = await ctx.services.warnings.workflow.list(ctx.scope, filterOf(filter), first, after);
-    return { edges: page.edges.map((e) => ({ cursor: e.cursor, node: warningView(e.node) })), pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: !!after, startCursor: page.edges[0]?.cursor ?? null, endCursor: page.endCursor }, count: page.totalCount };
+    return {
+      edges: page.edges.map((e) => ({ cursor: e.cursor, node: warningView(e.node) })),
+      pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: !!after, startCursor: page.edges[0]?.cursor ?? null, endCursor: page.endCursor },
+      count: page.totalCount,
+    };
   }
 
   @Query(() => [WarningCount], { description: 'Warnings per type and status inside your jurisdiction (pairs with none are left out)' })
@@ -68,7 +78,10 @@ export class WarningResolver {
     return toGlobalId('Warning', w.id);
   }
 
-  @FieldResolver(() => ID, { description: 'The warning\'s number in the hub (increasing: newer warnings have larger numbers); acknowledgeWarning and resolveWarning take it or the global id' })
+  @FieldResolver(() => ID, {
+    description:
+      "The warning's number in the hub (increasing: newer warnings have larger numbers); acknowledgeWarning and resolveWarning take it or the global id",
+  })
   warningId(@Root() w: Warning): string {
     return w.id;
   }
@@ -80,7 +93,11 @@ export class WarningResolver {
     return e;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'What the warning concerns inside the enterprise: outlet/pollutant (EXCEED_TREND), outlet (DATA_GAP), permit number (PERMIT_EXPIRING); null for the enterprise as a whole' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'What the warning concerns inside the enterprise: outlet/pollutant (EXCEED_TREND), outlet (DATA_GAP), permit number (PERMIT_EXPIRING); null for the enterprise as a whole',
+  })
   subject(@Root() w: Warning): string | null {
     return w.subject || null;
   }
@@ -96,11 +113,13 @@ export class WarningResolver {
       // The feed publishes to this key only what the caller's jurisdiction selects in SQL; the rest is the caller's own filter.
       return filterStream(hubPubSub.subscribe(scopedTopic(TOPICS.warningRaised, ctx.scope)), (e) => {
         const w = (e as WarningRaisedEvent).warning;
-        return (!division || inSubtree(division, w.divisionCode))
-          && (!f?.types?.length || f.types.includes(w.type))
-          && (!f?.status?.length || f.status.includes(w.status as WarningStatus))
-          && (!f?.severities?.length || f.severities.includes(w.severity))
-          && (!f?.creditCode || f.creditCode === w.creditCode);
+        return (
+          (!division || inSubtree(division, w.divisionCode)) &&
+          (!f?.types?.length || f.types.includes(w.type)) &&
+          (!f?.status?.length || f.status.includes(w.status as WarningStatus)) &&
+          (!f?.severities?.length || f.severities.includes(w.severity)) &&
+          (!f?.creditCode || f.creditCode === w.creditCode)
+        );
       });
     },
   })
@@ -109,7 +128,8 @@ export class WarningResolver {
   }
 
   @Subscription(() => Enterprise, {
-    description: 'Enterprises whose score or risk level changed, inside your jurisdiction (or the division given, which must lie inside it), from any hub process',
+    description:
+      'Enterprises whose score or risk level changed, inside your jurisdiction (or the division given, which must lie inside it), from any hub process',
     subscribe: ({ args, context }) => {
       const ctx = context as HubContext;
       const division = requireDivisionInScope(ctx, args.divisionCode as string | null, 'divisionCode');

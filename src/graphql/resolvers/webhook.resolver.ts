@@ -12,7 +12,9 @@ export class WebhookResolver {
   }
 
   @Authorized('BUREAU')
-  @Mutation(() => Webhook, { description: 'Register a webhook for new warnings of a division inside your jurisdiction (BUREAU); the secret is never shown again' })
+  @Mutation(() => Webhook, {
+    description: 'Register a webhook for new warnings of a division inside your jurisdiction (BUREAU); the secret is never shown again',
+  })
   registerWebhook(@Ctx() ctx: HubContext, @Arg('input', () => WebhookInput) input: WebhookInput) {
     return ctx.services.warnings.webhooks.register(ctx.caller, input);
   }

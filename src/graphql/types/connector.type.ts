@@ -36,7 +36,10 @@ export class ConnectorRun {
   @Field(() => Int, { nullable: true, description: 'Records put in quarantine; null for PARTNER keys (quarantine is for stewards and bureaus)' })
   quarantined!: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Why the run failed. The database\'s own text reaches STEWARD and ADMIN keys only; other keys read that it failed and who can see why' })
+  @Field(() => String, {
+    nullable: true,
+    description: "Why the run failed. The database's own text reaches STEWARD and ADMIN keys only; other keys read that it failed and who can see why",
+  })
   error!: string | null;
 }
 
@@ -120,7 +123,11 @@ export class Connector {
   @Field(() => JSONResolver, { nullable: true, description: 'The committed cursor / watermark' })
   cursor!: unknown;
 
-  @Field(() => String, { nullable: true, description: 'What a steward must know about this connector now, in plain words (e.g. that its source was reset and the hub re-reads it from its start); null when all is well. Cleared by the next run that succeeds.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'What a steward must know about this connector now, in plain words (e.g. that its source was reset and the hub re-reads it from its start); null when all is well. Cleared by the next run that succeeds.',
+  })
   attention!: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When `attention` was noticed' })
