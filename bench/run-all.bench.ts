@@ -106,6 +106,26 @@ const BENCHES: BenchSpec[] = [
       { label: 'RSS per subscriber', pattern: /\(([\d.]+) KB per subscriber\)/, unit: 'KB' },
     ],
   },
+  {
+    name: 'hj212',
+    script: 'hj212.bench.js',
+    // Scale from HJ212_BENCH_DEVICES / HJ212_BENCH_SECONDS / HJ212_BENCH_INTERVAL_S (default 20,000 DAUs, 300 s, every 10 s).
+    args: () => [],
+    about:
+      'hub dau-sim with 20,000 DAUs (minute data) against one hub serve for 5 minutes: packets/s, lost/duplicated, sent → answer and → commit p50/p99, hub RSS, exceedance → subscriber (targets ≥ 1,000/s, p99 answer ≤ 200 ms, ≤ 2 s, ≤ 500 MB)',
+    repeat: false,
+    figures: [
+      { label: 'packets/s sustained', pattern: /^packets\/s sustained:\s+(\d+)/m, unit: '/s' },
+      { label: 'lost', pattern: /; lost (\d+), duplicated/, unit: '' },
+      { label: 'duplicated', pattern: /, duplicated (\d+);/, unit: '' },
+      { label: 'sent → answer p50', pattern: /^sent → answer received:\s+p50 (\d+) ms/m, unit: 'ms' },
+      { label: 'sent → answer p99', pattern: /^sent → answer received:\s+p50 \d+ ms, p99 (\d+) ms/m, unit: 'ms' },
+      { label: 'sent → commit p50', pattern: /^sent → row committed:\s+p50 (\d+) ms/m, unit: 'ms' },
+      { label: 'sent → commit p99', pattern: /^sent → row committed:\s+p50 \d+ ms, p99 (\d+) ms/m, unit: 'ms' },
+      { label: 'hub RSS (peak)', pattern: /^hub RSS:\s+peak (\d+) MB/m, unit: 'MB' },
+      { label: 'exceedance → subscriber (max of 3)', pattern: /^exceedance → subscriber:.*\(max (\d+) ms\)/m, unit: 'ms' },
+    ],
+  },
 ];
 
 function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; out: string; seconds: number }> {

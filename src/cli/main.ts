@@ -32,7 +32,8 @@ const USAGE = `hub — environmental enforcement data hub
 
 usage:
   hub start                         embedded database (unless DATABASE_URL), simulator with a demo province,
-                                    first sync, then the server on http://localhost:4000/graphql
+                                    first sync, then the server on http://localhost:4000/graphql and the
+                                    HJ 212 gateway on tcp 4212 (HUB_HJ212_PORT, 0 = off)
   hub serve [--host H] [--port N] [--hj212-port N]
                                     GraphQL over HTTP on /graphql, /healthz, /readyz, listening on HUB_HOST / --host
                                     (default 127.0.0.1; 0.0.0.0 in production); HJ 212 gateway over TCP (default 4212, 0 = off)
@@ -125,14 +126,26 @@ async function cmdServe(args: string[]): Promise<number> {
   });
   hub.onShutdown(() => server.close());
   followServerPort(hub.config, server.port);
-  if (hub.config.hj212Port > 0) {
-    const { gateway, port } = await startHj212Gateway(hub.services.hj212, hub.config.hj212Port, (l) => hub.log(l));
-    hub.onShutdown(() => gateway.close());
-    console.log(`hub HJ 212 gateway on tcp port ${port}`);
-  }
+  await startGatewayOf(hub);
   await startScheduler(hub);
   console.log(`hub serving GraphQL on ${server.url}`);
   return new Promise<number>(() => undefined);
+}
+
+/**
+ * The HJ 212 gateway of `hub serve` and `hub start`, on HUB_HJ212_PORT / `--hj212-port`
+ * (default 4212; 0 = off), logged with the port it listens on and closed at shutdown.
+ */
+async function startGatewayOf(hub: Awaited<ReturnType<typeof openHub>>): Promise<void> {
+  if (hub.config.hj212Port <= 0) return;
+  const { gateway, port } = await startHj212Gateway(hub.services.hj212, hub.config.hj212Port, (l) => hub.log(l)).catch((e) => {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    throw new UsageError(
+      `the HJ 212 gateway's port ${hub.config.hj212Port} is in use: set HUB_HJ212_PORT (or --hj212-port) to a free port, or 0 for no gateway`,
+    );
+  });
+  hub.onShutdown(() => gateway.close());
+  console.log(`hub HJ 212 gateway on tcp port ${port}`);
 }
 
 /** With `--port 0` and no HUB_PUBLIC_URL, report links and QR codes name the port the server got. */
@@ -167,6 +180,7 @@ async function cmdStart(): Promise<number> {
   });
   hub.onShutdown(() => server.close());
   followServerPort(hub.config, server.port);
+  await startGatewayOf(hub);
   await startScheduler(hub);
   const keys = await createDemoKeys(hub.services);
   console.log(`\nhub ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: GraphQL on ${server.url}\n`);

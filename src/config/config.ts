@@ -27,7 +27,7 @@ export interface HubConfig {
   statementTimeoutMs: number;
   /** How many connectors `hub sync` (and `npm start`) runs at once (HUB_SYNC_CONCURRENCY, default 1: each run already writes two pages at a time, and on 2 cores two runs side by side were slower than one after the other). */
   syncConcurrency: number;
-  /** TCP port of the HJ 212 gateway of `hub serve` (HUB_HJ212_PORT, default 4212; 0 = no gateway). */
+  /** TCP port of the HJ 212 gateway of `hub serve` and `hub start` (HUB_HJ212_PORT, default 4212; 0 = no gateway). */
   hj212Port: number;
   /** Days raw HJ 212 packets are kept (HUB_HJ212_RETENTION_DAYS, default 14); older day partitions are dropped. */
   hj212RetentionDays: number;
