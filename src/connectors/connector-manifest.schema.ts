@@ -2,7 +2,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { ConnectorManifest } from './connector.types';
 import { RECORD_KINDS, RecordKind } from './unified-record';
-import { problemsOf } from './zod-problems';
+import { problemsOf } from '../domain/zod-problems';
 
 /** A connector's manifest breaks the contract; every problem names its field. */
 export class ConnectorManifestError extends Error {

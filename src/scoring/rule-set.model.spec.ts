@@ -44,7 +44,43 @@ describe('rule sets', () => {
       rules: [...sd.rules, { code: 'ENF_SEAL', points: -1, description: '', trigger: { family: 'PENALTY', statuses: ['PAID'], minExceedHours: 2 } }],
     };
     expect(() => validateRuleSet(bad)).toThrow(
-      /version must be.*windowDays must be.*riskThresholds\.medium \(60\) must not exceed.*ENF_SEAL\)\.code is used twice.*points must be.*description is required.*minExceedHours does not apply.*unknown value\(s\) PAID/,
+      'invalid rule set: ' +
+        [
+          'version must be 1–64 letters, digits, ".", "_" or "-"',
+          'windowDays must be a positive integer',
+          'riskThresholds.medium (60) must not exceed riskThresholds.low (50)',
+          'rules[15].points must be a non-negative integer',
+          'rules[15].description is required',
+          'rules[15].trigger.statuses has unknown value(s) PAID (allowed: FILED, DECIDED, EXECUTED, REVOKED)',
+          'rules[15].trigger.minExceedHours does not apply to family PENALTY',
+          'rules[15].code ENF_SEAL is used twice',
+        ].join('; '),
     );
+  });
+
+  it('names the field path of every problem (zod schema)', () => {
+    const rule = sd.rules[0];
+    expect(() => validateRuleSet({ ...sd, rules: [{ ...rule, points: 'six' }] })).toThrow('invalid rule set: rules[0].points must be a non-negative integer');
+    expect(() => validateRuleSet({ ...sd, rules: [rule, { ...rule, code: 'X_1', trigger: { family: 'NOPE' } }] })).toThrow(
+      'invalid rule set: rules[1].trigger.family must be one of ENFORCEMENT, PENALTY, MONITORING_EXCEED, MONITORING_MISSING, PERMIT_EXPIRED',
+    );
+    expect(() =>
+      validateRuleSet({ ...sd, rules: [{ ...rule, trigger: { family: 'PENALTY', statuses: ['DECIDED'], amountFrom: 5, amountBelow: 2 } }] }),
+    ).toThrow('invalid rule set: rules[0].trigger.amountFrom must be below amountBelow');
+    expect(() => validateRuleSet({ ...sd, rules: [{ ...rule, trigger: { family: 'MONITORING_EXCEED', minExceedHours: 25 } }] })).toThrow(
+      'invalid rule set: rules[0].trigger.minExceedHours must be an integer 1–24',
+    );
+    expect(() => validateRuleSet({ ...sd, rules: [{ ...rule, trigger: { family: 'ENFORCEMENT', statuses: ['DECIDED'] } }] })).toThrow(
+      'invalid rule set: rules[0].trigger.statuses has unknown value(s) DECIDED (allowed: ACTIVE, WITHDRAWN); rules[0].trigger needs measureTypes or findings',
+    );
+    expect(() => validateRuleSet([])).toThrow('invalid rule set: a rule set must be a JSON object');
+    expect(() => validateRuleSet({ version: 'X-1', rules: 'none' })).toThrow(
+      'invalid rule set: fullMarks must be a positive integer; windowDays must be a positive integer; riskThresholds must be {low, medium} integers; rules must be a non-empty array',
+    );
+  });
+
+  it('returns the document as given (keys it does not know kept), so a stored version compares equal', () => {
+    const withNote = { ...sd, note: 'kept' };
+    expect(validateRuleSet(JSON.parse(JSON.stringify(withNote)))).toEqual(withNote);
   });
 });

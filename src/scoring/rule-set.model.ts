@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { projectRoot } from '../config/project-root';
 import { ClientError } from '../domain/client-error';
 import { RiskThresholds } from '../domain/risk-band';
+import { allowedList, boundedInt, parseOrThrow, uniqueField, versionName } from '../domain/zod-problems';
 import { ENFORCEMENT_STATUSES, FINDINGS, MEASURE_TYPES, PENALTY_STATUSES, PERMIT_STATUSES, RULE_FAMILIES, RuleFamily } from '../domain/vocabulary';
 
 /**
@@ -69,91 +71,76 @@ export const DEFAULT_RULE_SET_VERSION = 'SD-2021';
 /** Thrown for an invalid rule-set definition; the message lists every problem. */
 export class RuleSetValidationError extends ClientError {}
 
-function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v);
-}
+const familyOf = <F extends RuleFamily, S extends z.ZodRawShape>(family: F, shape: S) =>
+  z.strictObject(
+    { family: z.literal(family), ignoresWindow: z.boolean({ error: 'must be a boolean' }).optional(), ...shape },
+    { error: (iss) => (iss.code === 'unrecognized_keys' ? `does not apply to family ${family}` : undefined) },
+  );
+const hours = () => boundedInt(1, 24, 'must be an integer 1–24');
+const amount = () => z.number({ error: 'must be a non-negative number' }).min(0, 'must be a non-negative number').optional();
 
-function checkList(problems: string[], where: string, value: unknown, allowed: readonly string[], required: boolean): void {
-  if (value === undefined) {
-    if (required) problems.push(`${where} is required`);
-    return;
-  }
-  if (!Array.isArray(value) || value.length === 0 || value.some((v) => typeof v !== 'string')) {
-    problems.push(`${where} must be a non-empty array of strings`);
-    return;
-  }
-  const bad = value.filter((v) => !allowed.includes(v));
-  if (bad.length) problems.push(`${where} has unknown value(s) ${bad.join(', ')}; allowed: ${allowed.join(', ')}`);
-}
+/** A rule's trigger: its family first (named when unknown), then that family's parameters and nothing else. */
+const triggerSchema = z
+  .looseObject({ family: z.enum(RULE_FAMILIES, { error: `must be one of ${RULE_FAMILIES.join(', ')}` }) }, { error: 'must be an object with a family' })
+  .pipe(
+    z.discriminatedUnion('family', [
+      familyOf('ENFORCEMENT', {
+        statuses: allowedList(ENFORCEMENT_STATUSES),
+        measureTypes: allowedList(MEASURE_TYPES).optional(),
+        findings: allowedList(FINDINGS).optional(),
+      }).refine((t) => t.measureTypes || t.findings, 'needs measureTypes or findings'),
+      familyOf('PENALTY', {
+        statuses: allowedList(PENALTY_STATUSES),
+        amountFrom: amount(),
+        amountBelow: amount(),
+        dailyConsecutive: z.boolean({ error: 'must be a boolean' }).optional(),
+      }).refine((t) => t.amountFrom === undefined || t.amountBelow === undefined || t.amountFrom < t.amountBelow, {
+        message: 'must be below amountBelow',
+        path: ['amountFrom'],
+      }),
+      familyOf('MONITORING_EXCEED', { minExceedHours: hours() }),
+      familyOf('MONITORING_MISSING', { minValidHours: hours() }),
+      familyOf('PERMIT_EXPIRED', { validStatuses: allowedList(PERMIT_STATUSES) }),
+    ]),
+  );
+
+const ruleSchema = z.looseObject(
+  {
+    code: z.string({ error: 'must be UPPER_SNAKE_CASE' }).regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'must be UPPER_SNAKE_CASE'),
+    points: boundedInt(0, Number.MAX_SAFE_INTEGER, 'must be a non-negative integer'),
+    description: z.string({ error: 'is required' }).refine((v) => v.trim() !== '', 'is required'),
+    trigger: triggerSchema,
+  },
+  { error: 'must be an object' },
+);
+
+/** The schema of a rule-set document; {@link validateRuleSet} reports its problems by field path. */
+export const ruleSetSchema = z.looseObject(
+  {
+    version: versionName(),
+    title: z.string({ error: 'must be a string' }).optional(),
+    fullMarks: boundedInt(1, Number.MAX_SAFE_INTEGER, 'must be a positive integer'),
+    windowDays: boundedInt(1, Number.MAX_SAFE_INTEGER, 'must be a positive integer'),
+    riskThresholds: z
+      .looseObject({ low: z.int({ error: 'must be an integer' }), medium: z.int({ error: 'must be an integer' }) }, { error: 'must be {low, medium} integers' })
+      .superRefine((t, ctx) => {
+        if (t.medium > t.low) ctx.addIssue({ code: 'custom', path: ['medium'], message: `(${t.medium}) must not exceed riskThresholds.low (${t.low})` });
+      }),
+    rules: z
+      .array(ruleSchema, { error: 'must be a non-empty array' })
+      .min(1, 'must be a non-empty array')
+      .check(uniqueField('code', (code) => `${code} is used twice`)),
+  },
+  { error: 'a rule set must be a JSON object' },
+);
 
 /**
  * Checks a rule-set definition (from a file or a client) and returns it typed;
- * throws {@link RuleSetValidationError} listing every problem found.
+ * throws {@link RuleSetValidationError} listing every problem found, each
+ * named by its field path (`rules[3].points must be a non-negative integer`).
  */
 export function validateRuleSet(input: unknown): RuleSetDefinition {
-  const problems: string[] = [];
-  const d = input as Partial<RuleSetDefinition> | null;
-  if (!d || typeof d !== 'object') throw new RuleSetValidationError('a rule set must be a JSON object');
-  if (typeof d.version !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(d.version))
-    problems.push('version must be 1–64 letters, digits, ".", "_" or "-"');
-  if (!isInt(d.fullMarks) || d.fullMarks <= 0) problems.push('fullMarks must be a positive integer');
-  if (!isInt(d.windowDays) || d.windowDays <= 0) problems.push('windowDays must be a positive integer');
-  const t = d.riskThresholds;
-  if (!t || !isInt(t.low) || !isInt(t.medium)) problems.push('riskThresholds must be {low, medium} integers');
-  else if (t.medium > t.low) problems.push(`riskThresholds.medium (${t.medium}) must not exceed riskThresholds.low (${t.low})`);
-  if (!Array.isArray(d.rules) || d.rules.length === 0) problems.push('rules must be a non-empty array');
-  const seen = new Set<string>();
-  (Array.isArray(d.rules) ? d.rules : []).forEach((r, i) => {
-    const at = `rules[${i}]${r && typeof r.code === 'string' ? ` (${r.code})` : ''}`;
-    if (!r || typeof r !== 'object') return void problems.push(`${at} must be an object`);
-    if (typeof r.code !== 'string' || !/^[A-Z][A-Z0-9_]{1,63}$/.test(r.code)) problems.push(`${at}.code must be UPPER_SNAKE_CASE`);
-    else if (seen.has(r.code)) problems.push(`${at}.code is used twice`);
-    else seen.add(r.code);
-    if (!isInt(r.points) || r.points < 0) problems.push(`${at}.points must be a non-negative integer`);
-    if (typeof r.description !== 'string' || !r.description.trim()) problems.push(`${at}.description is required`);
-    const tr = r.trigger as RuleTrigger | undefined;
-    if (!tr || !RULE_FAMILIES.includes(tr.family)) return void problems.push(`${at}.trigger.family must be one of ${RULE_FAMILIES.join(', ')}`);
-    const known: Record<RuleFamily, string[]> = {
-      ENFORCEMENT: ['statuses', 'measureTypes', 'findings'],
-      PENALTY: ['statuses', 'amountFrom', 'amountBelow', 'dailyConsecutive'],
-      MONITORING_EXCEED: ['minExceedHours'],
-      MONITORING_MISSING: ['minValidHours'],
-      PERMIT_EXPIRED: ['validStatuses'],
-    };
-    for (const k of Object.keys(tr)) {
-      if (k !== 'family' && k !== 'ignoresWindow' && !known[tr.family].includes(k)) problems.push(`${at}.trigger.${k} does not apply to family ${tr.family}`);
-    }
-    if (tr.ignoresWindow !== undefined && typeof tr.ignoresWindow !== 'boolean') problems.push(`${at}.trigger.ignoresWindow must be a boolean`);
-    switch (tr.family) {
-      case 'ENFORCEMENT':
-        checkList(problems, `${at}.trigger.statuses`, tr.statuses, ENFORCEMENT_STATUSES, true);
-        checkList(problems, `${at}.trigger.measureTypes`, tr.measureTypes, MEASURE_TYPES, false);
-        checkList(problems, `${at}.trigger.findings`, tr.findings, FINDINGS, false);
-        if (!tr.measureTypes && !tr.findings) problems.push(`${at}.trigger needs measureTypes or findings`);
-        break;
-      case 'PENALTY':
-        checkList(problems, `${at}.trigger.statuses`, tr.statuses, PENALTY_STATUSES, true);
-        for (const k of ['amountFrom', 'amountBelow'] as const) {
-          if (tr[k] !== undefined && (typeof tr[k] !== 'number' || !Number.isFinite(tr[k]) || (tr[k] as number) < 0))
-            problems.push(`${at}.trigger.${k} must be a non-negative number`);
-        }
-        if (typeof tr.amountFrom === 'number' && typeof tr.amountBelow === 'number' && tr.amountFrom >= tr.amountBelow)
-          problems.push(`${at}.trigger.amountFrom must be below amountBelow`);
-        if (tr.dailyConsecutive !== undefined && typeof tr.dailyConsecutive !== 'boolean') problems.push(`${at}.trigger.dailyConsecutive must be a boolean`);
-        break;
-      case 'MONITORING_EXCEED':
-        if (!isInt(tr.minExceedHours) || tr.minExceedHours < 1 || tr.minExceedHours > 24) problems.push(`${at}.trigger.minExceedHours must be an integer 1–24`);
-        break;
-      case 'MONITORING_MISSING':
-        if (!isInt(tr.minValidHours) || tr.minValidHours < 1 || tr.minValidHours > 24) problems.push(`${at}.trigger.minValidHours must be an integer 1–24`);
-        break;
-      case 'PERMIT_EXPIRED':
-        checkList(problems, `${at}.trigger.validStatuses`, tr.validStatuses, PERMIT_STATUSES, true);
-        break;
-    }
-  });
-  if (problems.length) throw new RuleSetValidationError(`invalid rule set: ${problems.join('; ')}`);
-  return d as RuleSetDefinition;
+  return parseOrThrow(ruleSetSchema, input, (problems) => new RuleSetValidationError(`invalid rule set: ${problems.join('; ')}`)) as RuleSetDefinition;
 }
 
 const bundledDir = () => path.join(projectRoot(), 'src', 'scoring', 'rule-sets');

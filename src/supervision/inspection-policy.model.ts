@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { ClientError } from '../domain/client-error';
+import { boundedInt, parseOrThrow, uniqueField, versionName } from '../domain/zod-problems';
 
 /** The risk levels the score assigns. */
 export const RISK_LEVELS = ['LOW', 'MEDIUM', 'HIGH'] as const;
@@ -46,48 +48,62 @@ function fail(msg: string): never {
   throw new InspectionPolicyError(msg, { argument: 'definition' });
 }
 
+const levels = <T extends string>(allowed: readonly T[], what: string) =>
+  z.array(z.enum(allowed, { error: (iss) => `is not a ${what} (${allowed.join(', ')}): ${JSON.stringify(iss.input)}` }), { error: 'must be an array' });
+const int = (min: number, max: number) => boundedInt(min, max, `must be an integer in [${min}, ${max}]`);
+
+const classSchema = z.object(
+  {
+    code: z.string({ error: 'must be 1–8 capital letters or digits' }).regex(/^[A-Z0-9]{1,8}$/, 'must be 1–8 capital letters or digits'),
+    label: z.string({ error: 'must be a string' }).optional(),
+    sharePercent: int(0, 100),
+    riskLevels: levels(RISK_LEVELS, 'risk level'),
+    creditLevels: levels(CREDIT_LEVELS, 'credit level'),
+    unrated: z.boolean({ error: 'must be true or false' }).optional(),
+  },
+  { error: 'must be an object' },
+);
+
+/** The schema of a policy document; {@link validateInspectionPolicy} reports its problems by field path. */
+export const inspectionPolicySchema = z.object(
+  {
+    version: versionName('must be a short name of letters, digits, . _ -'),
+    title: z.string({ error: 'must be a string' }).optional(),
+    classes: z
+      .array(classSchema, { error: 'must be a non-empty array' })
+      .min(1, 'must be a non-empty array')
+      .check(uniqueField('code', (code) => `${code} appears twice`)),
+    annualCap: int(0, 366),
+    recentInspectionDays: int(0, 366),
+    inspectorsPerItem: int(1, 10),
+  },
+  { error: 'a policy is a JSON object' },
+);
+
 /**
  * Checks a policy document and returns it normalised (classes most demanding
- * first, ties by code). Every combination of risk level and credit rating
- * (or none) must fall in some class.
+ * first, ties by code). Every problem names its field (`classes[1].sharePercent
+ * must be an integer in [0, 100]`). Every combination of risk level and credit
+ * rating (or none) must fall in some class.
  */
 export function validateInspectionPolicy(input: unknown): InspectionPolicy {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) fail('a policy is a JSON object');
-  const p = input as Record<string, unknown>;
-  if (typeof p.version !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(p.version)) fail('version must be a short name of letters, digits, . _ -');
-  if (!Array.isArray(p.classes) || p.classes.length === 0) fail('classes must be a non-empty array');
-  const int = (v: unknown, name: string, min: number, max: number): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`${name} must be an integer in [${min}, ${max}]`);
-    return v;
-  };
-  const codes = new Set<string>();
-  const classes = (p.classes as unknown[]).map((c, i): InspectionClass => {
-    if (!c || typeof c !== 'object') fail(`classes[${i}] must be an object`);
-    const k = c as Record<string, unknown>;
-    if (typeof k.code !== 'string' || !/^[A-Z0-9]{1,8}$/.test(k.code)) fail(`classes[${i}].code must be 1–8 capital letters or digits`);
-    if (codes.has(k.code)) fail(`class code ${k.code} appears twice`);
-    codes.add(k.code);
-    const risks = Array.isArray(k.riskLevels) ? k.riskLevels : fail(`classes[${i}].riskLevels must be an array`);
-    const credits = Array.isArray(k.creditLevels) ? k.creditLevels : fail(`classes[${i}].creditLevels must be an array`);
-    for (const r of risks) if (!RISK_LEVELS.includes(r)) fail(`classes[${i}].riskLevels: unknown risk level ${JSON.stringify(r)}`);
-    for (const r of credits) if (!CREDIT_LEVELS.includes(r)) fail(`classes[${i}].creditLevels: unknown credit level ${JSON.stringify(r)}`);
-    return {
-      code: k.code,
-      label: typeof k.label === 'string' ? k.label : k.code,
-      sharePercent: int(k.sharePercent, `classes[${i}].sharePercent`, 0, 100),
-      riskLevels: [...risks].sort() as RiskLevelCode[],
-      creditLevels: [...credits].sort() as CreditLevelCode[],
-      unrated: k.unrated === true,
-    };
-  });
+  const p = parseOrThrow(inspectionPolicySchema, input, (problems) => new InspectionPolicyError(problems.join('; '), { argument: 'definition' }));
+  const classes = p.classes.map((k): InspectionClass => ({
+    code: k.code,
+    label: k.label ?? k.code,
+    sharePercent: k.sharePercent,
+    riskLevels: [...k.riskLevels].sort(),
+    creditLevels: [...k.creditLevels].sort(),
+    unrated: k.unrated === true,
+  }));
   classes.sort((a, b) => b.sharePercent - a.sharePercent || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const policy: InspectionPolicy = {
     version: p.version,
-    title: typeof p.title === 'string' ? p.title : p.version,
+    title: p.title ?? p.version,
     classes,
-    annualCap: int(p.annualCap, 'annualCap', 0, 366),
-    recentInspectionDays: int(p.recentInspectionDays, 'recentInspectionDays', 0, 366),
-    inspectorsPerItem: int(p.inspectorsPerItem, 'inspectorsPerItem', 1, 10),
+    annualCap: p.annualCap,
+    recentInspectionDays: p.recentInspectionDays,
+    inspectorsPerItem: p.inspectorsPerItem,
   };
   for (const risk of RISK_LEVELS) {
     for (const credit of [...CREDIT_LEVELS, null]) {

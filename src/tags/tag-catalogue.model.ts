@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { projectRoot } from '../config/project-root';
 import { TAG_CATEGORIES, TagCategoryCode } from '../domain/vocabulary';
+import { parseOrThrow, uniqueField, versionName } from '../domain/zod-problems';
 
 /**
  * Facts a derivation rule can test. Scalar facts hold one value, array facts
@@ -56,38 +58,82 @@ export interface TagCatalogueDefinition {
   categories: TagCategoryDefinition[];
 }
 
+/** Thrown for an invalid catalogue; the message lists every problem, each named by its field path. */
 export class TagCatalogueValidationError extends Error {}
 
-/** Checks a catalogue document: known categories and facts, unique codes and Chinese labels, slugs in kebab-case. */
+const required = (message = 'is required') => z.string({ error: message }).min(1, message);
+const fact = () => z.enum(TAG_FACTS, { error: (iss) => `must be a fact a rule can test (${TAG_FACTS.join(', ')}), not ${JSON.stringify(iss.input)}` });
+const RULE_KINDS = ['match', 'prefix', 'fallback'] as const;
+
+/** A derivation rule: its kind first (named when unknown), then that kind's fields. */
+const tagRuleSchema = z
+  .looseObject(
+    { kind: z.enum(RULE_KINDS, { error: (iss) => `must be ${RULE_KINDS.join(', ')}, not ${JSON.stringify(iss.input)}` }) },
+    { error: 'must be an object' },
+  )
+  .pipe(
+    z.discriminatedUnion('kind', [
+      z.looseObject({ kind: z.literal('match'), field: fact(), value: required('needs a value') }),
+      z.looseObject({ kind: z.literal('prefix'), field: fact(), value: required('needs a value') }),
+      z.looseObject({ kind: z.literal('fallback') }),
+    ]),
+  );
+
+const tagSchema = z.looseObject(
+  {
+    slug: z.string({ error: 'must be kebab-case' }).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be kebab-case'),
+    label: required(),
+    labelEn: required(),
+    rules: z.array(tagRuleSchema, { error: 'must be a list of rules' }).default([]),
+  },
+  { error: 'must be an object' },
+);
+
+const categorySchema = z
+  .looseObject(
+    {
+      code: z.enum(TAG_CATEGORIES, { error: (iss) => `must be a category (${TAG_CATEGORIES.join(', ')}), not ${JSON.stringify(iss.input)}` }),
+      label: required(),
+      labelEn: required(),
+      derivedFrom: z.string({ error: 'must be a string' }).optional(),
+      tags: z.array(tagSchema, { error: 'must be a list of tags' }).check(uniqueField('slug', (slug) => `${slug} appears twice`)),
+    },
+    { error: 'must be an object' },
+  )
+  .refine((c) => c.code !== 'LOCAL' || c.tags.length === 0, { path: ['tags'], message: 'must be empty: LOCAL tags are created by bureaus, not shipped' });
+
+/** The schema of a catalogue document; {@link validateTagCatalogue} reports its problems by field path. */
+export const tagCatalogueSchema = z
+  .looseObject(
+    {
+      version: versionName(),
+      description: z.string({ error: 'must be a string' }).optional(),
+      categories: z.array(categorySchema, { error: 'must be a list of categories' }).check(uniqueField('code', (code) => `${code} appears twice`)),
+    },
+    { error: 'must be a JSON object with a version and categories' },
+  )
+  .superRefine((d, ctx) => {
+    const seen = new Map<string, string>();
+    d.categories.forEach((c, i) =>
+      c.tags.forEach((t, j) => {
+        const first = seen.get(t.label);
+        if (first) ctx.addIssue({ code: 'custom', path: ['categories', i, 'tags', j, 'label'], message: `${t.label} is also the label of ${first}` });
+        else seen.set(t.label, `${c.code}/${t.slug}`);
+      }),
+    );
+  });
+
+/**
+ * Checks a catalogue document: known categories and facts, unique codes and
+ * Chinese labels, slugs in kebab-case; throws {@link TagCatalogueValidationError}
+ * listing every problem (`tag catalogue: categories[1].tags[0].slug must be kebab-case`).
+ */
 export function validateTagCatalogue(doc: unknown): TagCatalogueDefinition {
-  const fail = (m: string): never => {
-    throw new TagCatalogueValidationError(`tag catalogue: ${m}`);
-  };
-  const d = doc as TagCatalogueDefinition;
-  if (!d || typeof d.version !== 'string' || !Array.isArray(d.categories)) fail('needs a version and categories');
-  const labels = new Set<string>();
-  const codes = new Set<string>();
-  for (const c of d.categories) {
-    if (!TAG_CATEGORIES.includes(c.code)) fail(`unknown category ${c.code}`);
-    if (!Array.isArray(c.tags)) fail(`category ${c.code} has no tags list`);
-    if (c.code === 'LOCAL' && c.tags.length) fail('LOCAL tags are created by bureaus, not shipped');
-    for (const t of c.tags) {
-      const code = `${c.code}/${t.slug}`;
-      if (!/^[a-z0-9][a-z0-9-]*$/.test(t.slug)) fail(`${code}: slug must be kebab-case`);
-      if (codes.has(code)) fail(`${code} appears twice`);
-      if (!t.label || !t.labelEn) fail(`${code} needs label and labelEn`);
-      if (labels.has(t.label)) fail(`label ${t.label} appears twice`);
-      codes.add(code);
-      labels.add(t.label);
-      for (const r of t.rules ?? []) {
-        if (r.kind === 'fallback') continue;
-        if (r.kind !== 'match' && r.kind !== 'prefix') fail(`${code}: unknown rule kind ${(r as { kind: string }).kind}`);
-        if (!TAG_FACTS.includes(r.field)) fail(`${code}: unknown fact ${r.field}`);
-        if (typeof r.value !== 'string' || !r.value) fail(`${code}: rule needs a value`);
-      }
-    }
-  }
-  return d;
+  return parseOrThrow(
+    tagCatalogueSchema,
+    doc,
+    (problems) => new TagCatalogueValidationError(`tag catalogue: ${problems.join('; ')}`),
+  ) as TagCatalogueDefinition;
 }
 
 /** The catalogue the hub ships (domain.md §4). */

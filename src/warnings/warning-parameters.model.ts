@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../config/project-root';
+import { z } from 'zod';
 import { ClientError } from '../domain/client-error';
+import { parseOrThrow, versionName } from '../domain/zod-problems';
 import { WARNING_SEVERITIES, WARNING_TYPES, WarningSeverity, WarningType } from '../domain/vocabulary';
 
 /**
@@ -93,47 +95,49 @@ export const DEFAULT_WARNING_PARAMETERS_VERSION = 'SD-WARN-2026';
 /** Thrown for an invalid parameter set; the message lists every problem. */
 export class WarningParameterValidationError extends ClientError {}
 
+const severity = () => z.enum(WARNING_SEVERITIES, { error: `must be one of ${WARNING_SEVERITIES.join(', ')}` });
+
+/** One detector's parameters: its severities and exactly its numbers of {@link DETECTOR_NUMBERS}, each within bounds. */
+function detectorSchema(type: WarningType) {
+  const numbers = Object.entries(DETECTOR_NUMBERS[type] as Record<string, NumberBound>).map(([k, b]) => {
+    const message = `must be ${b.integer ? 'an integer' : 'a number'} from ${b.min} to ${b.max}`;
+    const n = z.number({ error: message }).refine((v) => (!b.integer || Number.isInteger(v)) && v >= b.min && v <= b.max, message);
+    return [k, b.optional ? n.optional() : n] as const;
+  });
+  const schema = z.strictObject(
+    { severity: severity(), escalatedSeverity: severity().optional(), ...Object.fromEntries(numbers) },
+    {
+      error: (iss) => (iss.code === 'unrecognized_keys' ? `is not a parameter of ${type}` : iss.input === undefined ? 'is required' : 'must be an object'),
+    },
+  );
+  return OPTIONAL_DETECTOR_TYPES.includes(type) ? schema.optional() : schema;
+}
+
+/** The schema of a parameter-set document; {@link validateWarningParameters} reports its problems by field path. */
+export const warningParameterSetSchema = z.looseObject(
+  {
+    version: versionName(),
+    title: z.string({ error: 'must be a string' }).optional(),
+    detectors: z.strictObject(Object.fromEntries(WARNING_TYPES.map((t) => [t, detectorSchema(t)])), {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys' ? `is not a warning type (${WARNING_TYPES.join(', ')})` : 'must be an object with one entry per warning type',
+    }),
+  },
+  { error: 'a warning parameter set must be a JSON object' },
+);
+
 /**
  * Checks a parameter-set document (from a file or a client) and returns it
- * typed; throws {@link WarningParameterValidationError} listing every problem.
- * The one place the document's shape is checked.
+ * typed; throws {@link WarningParameterValidationError} listing every problem,
+ * each named by its field path (`detectors.SCORE_DROP.points must be an
+ * integer from 1 to 1000`). The one place the document's shape is checked.
  */
 export function validateWarningParameters(input: unknown): WarningParameterSetDefinition {
-  const problems: string[] = [];
-  const d = input as Partial<WarningParameterSetDefinition> | null;
-  if (!d || typeof d !== 'object') throw new WarningParameterValidationError('a warning parameter set must be a JSON object');
-  if (typeof d.version !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(d.version))
-    problems.push('version must be 1–64 letters, digits, ".", "_" or "-"');
-  if (d.title !== undefined && typeof d.title !== 'string') problems.push('title must be a string');
-  const detectors = (d.detectors ?? {}) as Record<string, Record<string, unknown>>;
-  if (!d.detectors || typeof d.detectors !== 'object') problems.push('detectors must be an object with one entry per warning type');
-  for (const k of Object.keys(detectors))
-    if (!(WARNING_TYPES as string[]).includes(k)) problems.push(`detectors.${k} is not a warning type (${WARNING_TYPES.join(', ')})`);
-  for (const type of WARNING_TYPES) {
-    const p = detectors[type];
-    const at = `detectors.${type}`;
-    if (p === undefined && OPTIONAL_DETECTOR_TYPES.includes(type)) continue;
-    if (!p || typeof p !== 'object') {
-      problems.push(`${at} is required`);
-      continue;
-    }
-    const numbers = DETECTOR_NUMBERS[type] as Record<string, NumberBound>;
-    if (!(WARNING_SEVERITIES as readonly unknown[]).includes(p.severity)) problems.push(`${at}.severity must be one of ${WARNING_SEVERITIES.join(', ')}`);
-    if (p.escalatedSeverity !== undefined && !(WARNING_SEVERITIES as readonly unknown[]).includes(p.escalatedSeverity)) {
-      problems.push(`${at}.escalatedSeverity must be one of ${WARNING_SEVERITIES.join(', ')}`);
-    }
-    for (const k of Object.keys(p))
-      if (k !== 'severity' && k !== 'escalatedSeverity' && !(k in numbers)) problems.push(`${at}.${k} is not a parameter of ${type}`);
-    for (const [k, b] of Object.entries(numbers)) {
-      const v = p[k];
-      if (v === undefined && b.optional) continue;
-      if (typeof v !== 'number' || !Number.isFinite(v) || (b.integer && !Number.isInteger(v)) || v < b.min || v > b.max) {
-        problems.push(`${at}.${k} must be ${b.integer ? 'an integer' : 'a number'} from ${b.min} to ${b.max}`);
-      }
-    }
-  }
-  if (problems.length) throw new WarningParameterValidationError(`invalid warning parameters: ${problems.join('; ')}`);
-  return d as WarningParameterSetDefinition;
+  return parseOrThrow(
+    warningParameterSetSchema,
+    input,
+    (problems) => new WarningParameterValidationError(`invalid warning parameters: ${problems.join('; ')}`),
+  ) as unknown as WarningParameterSetDefinition;
 }
 
 /** Folder of the parameter sets the hub ships. */

@@ -8,7 +8,7 @@ import {
   DeclarativePagination,
 } from './declarative-definition.types';
 import { ClientError } from '../../domain/client-error';
-import { problemsOf } from '../zod-problems';
+import { problemsOf } from '../../domain/zod-problems';
 
 /** A declarative definition a steward submitted is invalid; every problem names its field. */
 export class DeclarativeDefinitionError extends ClientError {
