@@ -303,4 +303,72 @@ describe('HJ 212 gateway over TCP', () => {
     expect((await c).toString('latin1')).toContain(`QN=${qn};ST=91;CN=9014`);
     s.destroy();
   });
+
+  it('takes both verified CRC vectors as sent on the wire (an unknown MN is answered QnRtn=4, not a CRC error; no Flag, no answer)', async () => {
+    const c = await connect();
+    const v1 = 'QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&';
+    const v2 = 'ST=32;CN=2011;PW=123456;MN=NJGDKYYC202101q0001w0001;CP=&&DataTime=20210305003817000;ele01-Rtd=1;ele02-Rtd=0&&';
+    const crcErrors = gateway.stats.crcErrors;
+    await c.write(`##0101${v1}1C80\r\n`);
+    const [a1] = await c.waitForAnswers(1);
+    expect(a1).toMatchObject({ cn: '9011', qn: '20160801085857223', mn: '010000A8900016F000169DC0' });
+    expect(a1.items).toEqual([[['QnRtn', '4']]]);
+    // The second vector asks for no answer: the packet after it is the next one answered.
+    const next = nextQn();
+    await c.write(Buffer.concat([Buffer.from(`##0109${v2}8C41\r\n`, 'latin1'), encodeHj212Packet(rtd(next))]));
+    const answers = await c.waitForAnswers(2);
+    expect(answers[1]).toMatchObject({ cn: '9014', qn: next });
+    expect(gateway.stats.crcErrors).toBe(crcErrors);
+    expect(await stored(`mn = any($1) and status = 'UNBOUND'`, [['010000A8900016F000169DC0', 'NJGDKYYC202101q0001w0001']])).toBe(2);
+  });
+
+  it('answers minute (2051) and daily (2031) data with 9014 and their QN and stores them; Flag=4 asks for no answer', async () => {
+    const c = await connect();
+    const minute = nextQn();
+    const daily = nextQn();
+    const quiet = nextQn();
+    const last = nextQn();
+    const data = (qn: string, cn: string, flag: number, dataTime: string) =>
+      `QN=${qn};ST=31;CN=${cn};PW=${PW};MN=${MN};Flag=${flag};CP=&&DataTime=${dataTime};a21026-Min=30,a21026-Avg=35,a21026-Max=40,a21026-Flag=N&&`;
+    await c.write(
+      Buffer.concat([
+        encodeHj212Packet(data(minute, '2051', 5, '20261203101500')),
+        encodeHj212Packet(data(daily, '2031', 5, '20261203000000')),
+        encodeHj212Packet(data(quiet, '2051', 4, '20261203101600')),
+        encodeHj212Packet(data(last, '2051', 5, '20261203101700')),
+      ]),
+    );
+    const answers = await c.waitForAnswers(3);
+    expect(answers.map((a) => [a.cn, a.qn, a.st, a.flag])).toEqual([minute, daily, last].map((q) => ['9014', q, '91', 4]));
+    const rows = (await t.db.pool.query(`select qn, cn, status from hj212_packet where qn = any($1) order by qn`, [[minute, daily, quiet, last]])).rows;
+    expect(rows).toEqual([
+      { qn: minute, cn: '2051', status: 'ACCEPTED' },
+      { qn: daily, cn: '2031', status: 'ACCEPTED' },
+      { qn: quiet, cn: '2051', status: 'ACCEPTED' },
+      { qn: last, cn: '2051', status: 'ACCEPTED' },
+    ]);
+    // Only hourly data (2061) makes hourly values.
+    expect(Number((await t.db.pool.query(`select count(*) as n from monitoring_hour where hour >= '2026-12-02T16:00:00Z'`)).rows[0].n)).toBe(0);
+  });
+
+  it('frames a packet of the full 1,036 bytes and skips one whose length says 1,025 without losing the stream', async () => {
+    const c = await connect();
+    const qn = nextQn();
+    const head = `QN=${qn};ST=31;CN=2051;PW=${PW};MN=${MN};Flag=5;CP=&&DataTime=20261203110000;a21026-Avg=35,a21026-Flag=N`;
+    const filler = (n: number) => `;a99001-Avg=${'1'.padEnd(n, '0')}`;
+    const segment = `${head}${filler(1024 - head.length - 2 - ';a99001-Avg='.length)}&&`;
+    expect(segment.length).toBe(1024);
+    const wire = encodeHj212Packet(segment);
+    expect(wire.length).toBe(1036);
+    const tooLong = Buffer.from(`##1025${segment}x0000\r\n`, 'latin1');
+    const after = nextQn();
+    await c.write(wire.subarray(0, 500));
+    await c.write(Buffer.concat([wire.subarray(500), tooLong, encodeHj212Packet(rtd(after))]));
+    const answers = await c.waitForAnswers(2);
+    expect(answers.map((a) => [a.cn, a.qn])).toEqual([
+      ['9014', qn],
+      ['9014', after],
+    ]);
+    expect((await t.db.pool.query(`select length(segment) as n from hj212_packet where qn = $1`, [qn])).rows).toEqual([{ n: 1024 }]);
+  });
 });

@@ -9,6 +9,7 @@ import { encodeHj212Packet } from '../src/gateway/hj212-packet';
 import type { Hj212Gateway } from '../src/gateway/hj212-gateway.server';
 import { bindMonitoringDeviceRows } from '../src/gateway/monitoring-device.store';
 import { WarningDetectionService } from '../src/warnings/warning-detection.service';
+import { readBundledWarningParameters } from '../src/warnings/warning-parameters.model';
 import { JobQueue, WEBHOOK_DELIVERY_JOB } from '../src/jobs/job-queue';
 import { startTestHub, type TestHub } from './support/test-hub';
 
@@ -223,5 +224,35 @@ describe('HJ 212 real-time warnings', () => {
     await task(0).run(new AbortController().signal);
     const after = await warningsOf('DATA_GAP');
     expect(after.find((g) => g.credit_code === A)).toMatchObject({ status: 'RESOLVED', condition_holds: false, resolution: 'CONDITION_CLEARED' });
+  });
+
+  it('takes its numbers from the active warning parameter set: with hours = 3, two exceeding hours open nothing and the third does', async () => {
+    const MN_C = '370102RT00DA002000000003';
+    await hub.services.hj212.devices.bind(
+      null,
+      { mn: MN_C, creditCode: A, outletCode: 'DA002', password: PW, limits: [{ pollutantCode: 'a21026', limit: 50, unit: 'mg/m3' }] },
+      'test',
+    );
+    const base = readBundledWarningParameters('SD-WARN-2026');
+    await hub.services.warnings.parameters.load({
+      ...base,
+      version: 'TEST-RT3',
+      detectors: { ...base.detectors, REALTIME_EXCEED: { ...base.detectors.REALTIME_EXCEED, hours: 3, escalateAtRatio: 1.5 } },
+    });
+    await hub.services.warnings.parameters.activate('TEST-RT3');
+    try {
+      const ofC = async () =>
+        (await hub.tdb.db.pool.query(`select status, severity, message, details from warning where type = 'REALTIME_EXCEED' and subject = 'DA002/a21026'`))
+          .rows;
+      await send(hourly(MN_C, hourAgo(3), 60, 'N'));
+      await send(hourly(MN_C, hourAgo(2), 65, 'N'));
+      expect(await ofC()).toEqual([]);
+      await send(hourly(MN_C, hourAgo(1), 80, 'N'));
+      const [w] = await ofC();
+      expect(w).toMatchObject({ status: 'OPEN', severity: 'HIGH', details: { hourlyAverages: [60, 65, 80], limit: 50 } });
+      expect(w.message).toContain('3 consecutive valid hourly averages above the limit 50');
+    } finally {
+      await hub.services.warnings.parameters.activate('SD-WARN-2026');
+    }
   });
 });
