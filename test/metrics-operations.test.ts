@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
+import { exampleTabs, staticExamples } from '../src/server/graphiql.page';
+import { PUBLISHED_OPERATION_NAMES, knownOperationNames, operationNamesIn } from '../src/observability/known-operations';
 import { createSyncProgress } from '../src/observability/sync-progress';
 import { wantsJsonLogs } from '../src/observability/log-format';
 import { HubProcess, spawnHub } from './support/hub-process';
@@ -19,6 +22,38 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     }
   }
   return found ? total : 0;
+}
+
+/** Every series of the metrics whose `# TYPE` is counter, keyed by name and labels. */
+function counters(text: string): Map<string, number> {
+  const lines = text.split('\n');
+  const names = new Set(lines.map((l) => /^# TYPE (\S+) counter$/.exec(l)?.[1]).filter((n): n is string => !!n));
+  const out = new Map<string, number>();
+  for (const line of lines) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (m && names.has(m[1])) out.set(`${m[1]}${m[2] ?? ''}`, Number(m[3]));
+  }
+  return out;
+}
+
+/** The distinct values of one label of one metric in an exposition. */
+function labelValues(text: string, name: string, label: string): Set<string> {
+  const values = new Set<string>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const m = new RegExp(`[{,]${label}="((?:[^"\\\\]|\\\\.)*)"`).exec(line);
+    if (m) values.add(m[1]);
+  }
+  return values;
+}
+
+/** Polls `probe` until it is true (an event seen from outside), failing after `ms`. */
+async function until(probe: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
 }
 
 describe('operations: /metrics, JSON logs with request ids, graceful shutdown, sync progress', () => {
@@ -67,18 +102,101 @@ describe('operations: /metrics, JSON logs with request ids, graceful shutdown, s
 
     // Requests and GraphQL: the counters move with traffic.
     const graphqlBefore = sample(after, 'hub_http_requests_total', { route: 'graphql', method: 'POST', status: '200' });
-    const q = await hub.graphql(`query Top { enterprises(first: 3) { edges { node { creditCode rank healthReport { score } } } } }`);
+    const q = await hub.graphql(`query RiskiestEnterprises { enterprises(first: 3) { edges { node { creditCode rank healthReport { score } } } } }`);
     expect(q.errors).toBeUndefined();
     const third = await scrape();
     expect(sample(third, 'hub_http_requests_total', { route: 'graphql', method: 'POST', status: '200' })).toBe(graphqlBefore + 1);
     expect(sample(third, 'hub_http_request_duration_seconds_count', { route: 'graphql', method: 'POST', status: '200' })).toBe(graphqlBefore + 1);
     expect(sample(third, 'hub_http_requests_total', { route: 'metrics', status: '200' })).toBeGreaterThanOrEqual(2);
-    expect(sample(third, 'hub_graphql_operations_total', { operation: 'Top', type: 'query', outcome: 'ok' })).toBe(1);
-    expect(sample(third, 'hub_graphql_operation_duration_seconds_count', { operation: 'Top', type: 'query' })).toBe(1);
+    expect(sample(third, 'hub_graphql_operations_total', { operation: 'RiskiestEnterprises', type: 'query', outcome: 'ok' })).toBe(1);
+    expect(sample(third, 'hub_graphql_operation_duration_seconds_count', { operation: 'RiskiestEnterprises', type: 'query' })).toBe(1);
     expect(sample(third, 'hub_graphql_resolver_duration_seconds_count', { field: 'Query.enterprises' })).toBe(1);
     expect(sample(third, 'hub_graphql_resolver_duration_seconds_count', { field: 'Enterprise.rank' })).toBe(3);
     // Plain property fields are not timed.
     expect(third.split('\n').filter((l) => l.includes('Enterprise.creditCode'))).toEqual([]);
+  });
+
+  it('counts a run when it ends, never while RUNNING: every counter only grows between scrapes around a run', async () => {
+    const pool = hub.tdb.db.pool;
+    const before = await scrape();
+    expect(sample(before, 'hub_connector_runs_total', { connector: 'enforcement' })).toBe(0);
+    expect(counters(before).size).toBeGreaterThan(10);
+    // Hold the run mid-way: a SHARE lock lets reads (the scrape) through and stops the run's first write of records.
+    const locker = await pool.connect();
+    let run: Promise<{ status: string; loaded: number; fetched: number }[]> | undefined;
+    try {
+      await locker.query('begin');
+      await locker.query('lock table source_record in share mode');
+      run = hub.services.runner.syncAll(['enforcement'], 'test', { skipPostSync: true });
+      await until(
+        async () =>
+          (await pool.query(`select count(*)::int as n from connector_run where connector_id = 'enforcement' and status = 'RUNNING'`)).rows[0].n === 1,
+        'the enforcement run to start',
+      );
+      let during = '';
+      await until(
+        async () => sample((during = await scrape()), 'hub_connector_runs_in_progress', { connector: 'enforcement' }) === 1,
+        'a scrape seeing the run',
+      );
+      // RUNNING is not a counted run, and its records are not counted yet.
+      expect(sample(during, 'hub_connector_runs_total', { connector: 'enforcement' })).toBe(0);
+      expect(sample(during, 'hub_connector_records_total', { connector: 'enforcement' })).toBe(0);
+      expect(during).not.toMatch(/hub_connector_runs_total\{[^}]*status="RUNNING"/);
+      const mid = counters(during);
+      for (const [series, v] of counters(before)) {
+        expect(mid.has(series)).toBe(true);
+        expect({ series, grown: mid.get(series)! >= v }).toEqual({ series, grown: true });
+      }
+      await locker.query('commit');
+    } finally {
+      await locker.query('rollback').catch(() => undefined);
+      locker.release();
+    }
+    const [summary] = await run!;
+    expect(summary.status).toBe('SUCCEEDED');
+    let after = '';
+    await until(
+      async () => sample((after = await scrape()), 'hub_connector_runs_in_progress', { connector: 'enforcement' }) === 0,
+      'a scrape seeing the run end',
+    );
+    expect(sample(after, 'hub_connector_runs_total', { connector: 'enforcement', status: 'SUCCEEDED' })).toBe(1);
+    expect(sample(after, 'hub_connector_records_total', { connector: 'enforcement', outcome: 'loaded' })).toBe(summary.loaded);
+    expect(summary.loaded).toBeGreaterThan(0);
+    const grown = counters(after);
+    for (const [series, v] of counters(before)) {
+      expect({ series, grown: grown.get(series)! >= v }).toEqual({ series, grown: true });
+    }
+  });
+
+  it('bounds the operation label: published names as they are, 50 random names all counted as "other"', async () => {
+    // The known names are the SDK's documents, the GraphiQL examples and the standard introspection query.
+    const known = knownOperationNames();
+    for (const tab of exampleTabs(staticExamples(hub.services))) for (const n of operationNamesIn(tab.query)) expect(known.has(n)).toBe(true);
+    expect(known.has('EnterpriseCount')).toBe(true);
+    expect(known.has('IntrospectionQuery')).toBe(true);
+    expect(PUBLISHED_OPERATION_NAMES.every((n) => known.has(n))).toBe(true);
+
+    const before = await scrape();
+    const otherBefore = sample(before, 'hub_graphql_operations_total', { operation: 'other' });
+    const names = Array.from({ length: 50 }, () => `Op_${randomBytes(6).toString('hex')}`);
+    for (const name of names) {
+      const r = await hub.graphql(`query ${name} { divisions { code } }`);
+      expect(r.errors).toBeUndefined();
+    }
+    const anonymous = await hub.graphql(`{ divisions { code } }`);
+    expect(anonymous.errors).toBeUndefined();
+    const ok = await hub.graphql(`query EnterpriseCount { enterprises(first: 1) { totalCount } }`);
+    expect(ok.errors).toBeUndefined();
+    const after = await scrape();
+    expect(sample(after, 'hub_graphql_operations_total', { operation: 'other' }) - otherBefore).toBe(50);
+    expect(sample(after, 'hub_graphql_operations_total', { operation: 'EnterpriseCount', type: 'query', outcome: 'ok' })).toBe(1);
+    expect(sample(after, 'hub_graphql_operations_total', { operation: 'anonymous' })).toBeGreaterThanOrEqual(1);
+    for (const metric of ['hub_graphql_operations_total', 'hub_graphql_operation_duration_seconds_count']) {
+      const labels = labelValues(after, metric, 'operation');
+      for (const n of names) expect(labels.has(n)).toBe(false);
+      expect([...labels].every((l) => l === 'other' || l === 'anonymous' || known.has(l))).toBe(true);
+      expect(labels.size).toBeLessThanOrEqual(known.size + 2);
+    }
   });
 
   it('logs JSON with the request id when asked or off a terminal; a SIGTERM lets in-flight requests finish', async () => {

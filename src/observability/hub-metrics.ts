@@ -3,6 +3,7 @@ import { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLObjectType, GraphQLSchema, defaultFieldResolver } from 'graphql';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Pool } from 'pg';
+import { knownOperationNames } from './known-operations';
 
 /** What the metrics read: the database, for the connector, quarantine, risk and warning gauges. */
 export interface MetricsSource {
@@ -14,13 +15,20 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 /** Buckets for single resolvers, in seconds (50 µs … 5 s). */
 const RESOLVER_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-/** Distinct operation names kept as labels; later ones are counted as "other" so clients cannot blow up the series. */
-const MAX_OPERATION_LABELS = 200;
+/** Label of a named operation the hub does not publish ({@link knownOperationNames}). */
+export const OTHER_OPERATION = 'other';
+/** Label of an operation without a name. */
+export const ANONYMOUS_OPERATION = 'anonymous';
+/** The `type` label: the operation's kind, or `unknown` when the document did not parse or validate. */
+const OPERATION_TYPES = new Set(['query', 'mutation', 'subscription']);
 
 /** What one scrape reads from the database (shared by the gauges of that scrape). */
 interface DbSnapshot {
   up: boolean;
+  /** Finished runs (SUCCEEDED, FAILED) and their records, by connector and status. */
   runs: { connector: string; status: string; n: number; fetched: number; loaded: number; unchanged: number; quarantined: number }[];
+  /** Runs still RUNNING, by connector (a gauge: they are not counted until they finish). */
+  running: { connector: string; n: number }[];
   lastSuccess: { connector: string; at: number }[];
   quarantine: { connector: string; n: number }[];
   enterprises: { risk: string; n: number }[];
@@ -36,10 +44,15 @@ interface DbSnapshot {
  *   `hub_http_requests_in_flight`;
  * - `hub_graphql_operations_total` (by operation, type, outcome) and
  *   `hub_graphql_operation_duration_seconds`; `hub_graphql_resolver_duration_seconds`
- *   by `Type.field` for fields with their own resolver;
+ *   by `Type.field` for fields with their own resolver. The operation label is bounded:
+ *   the names the hub publishes (the SDK's documents, the GraphiQL examples, the standard
+ *   introspection query — {@link knownOperationNames}), `other` for any other name and
+ *   `anonymous` for none;
  * - from the database at scrape time (so every replica reports the same totals):
- *   `hub_connector_runs_total` by connector and status, `hub_connector_records_total` by
- *   connector and outcome (fetched, loaded, unchanged, quarantined),
+ *   `hub_connector_runs_total` by connector and status — finished runs only (SUCCEEDED,
+ *   FAILED): a RUNNING run is not counted until it ends, so the counter only grows —,
+ *   `hub_connector_runs_in_progress` by connector, `hub_connector_records_total` by
+ *   connector and outcome (fetched, loaded, unchanged, quarantined) of finished runs,
  *   `hub_connector_last_success_timestamp_seconds`, `hub_quarantine_open_records`,
  *   `hub_enterprises` by risk level, `hub_score_dirty_enterprises`, `hub_warnings` by status
  *   (once the warnings table exists), `hub_database_up`, `hub_db_pool_connections`;
@@ -53,10 +66,19 @@ export class HubMetrics {
   private readonly operations: Counter<'operation' | 'type' | 'outcome'>;
   private readonly operationDuration: Histogram<'operation' | 'type'>;
   private readonly resolverDuration: Histogram<'field'>;
-  private readonly operationNames = new Set<string>();
+  private readonly operationNames: ReadonlySet<string>;
   private snapshot?: { at: number; value: Promise<DbSnapshot> };
+  /** The highest value each database-derived counter series has shown, so a scrape never shows less. */
+  private readonly highWater = new Map<string, number>();
 
-  constructor(private readonly services: MetricsSource) {
+  /**
+   * @param operationNames operation names kept as label values (default: {@link knownOperationNames}).
+   */
+  constructor(
+    private readonly services: MetricsSource,
+    operationNames: Iterable<string> = knownOperationNames(),
+  ) {
+    this.operationNames = new Set(operationNames);
     const registers = [this.registry];
     this.httpRequests = new Counter({
       name: 'hub_http_requests_total',
@@ -125,12 +147,22 @@ export class HubMetrics {
     res.once('close', finish);
   }
 
-  private operationLabel(name: string | undefined | null): string {
-    const n = name || 'anonymous';
-    if (this.operationNames.has(n)) return n;
-    if (this.operationNames.size >= MAX_OPERATION_LABELS) return 'other';
-    this.operationNames.add(n);
-    return n;
+  /** The `operation` label of an operation name: a published name as it is, `anonymous` for none, else `other`. */
+  operationLabel(name: string | undefined | null): string {
+    if (!name) return ANONYMOUS_OPERATION;
+    return this.operationNames.has(name) ? name : OTHER_OPERATION;
+  }
+
+  /**
+   * A database-derived counter value that never goes below what this process
+   * showed before for the series (a scrape racing a commit, or a read of an
+   * older snapshot, must not make a counter step back).
+   */
+  private monotonic(metric: string, labels: Record<string, string>, value: number): number {
+    const key = `${metric}${JSON.stringify(labels)}`;
+    const v = Math.max(value, this.highWater.get(key) ?? 0);
+    this.highWater.set(key, v);
+    return v;
   }
 
   /**
@@ -154,7 +186,8 @@ export class HubMetrics {
         if (contextValue && typeof contextValue === 'object') (contextValue as Record<symbol, unknown>)[TIMED_BY] = metrics;
         return {
           async willSendResponse(ctx) {
-            const type = ctx.operation?.operation ?? 'unknown';
+            const kind = ctx.operation?.operation as string | undefined;
+            const type = kind && OPERATION_TYPES.has(kind) ? kind : 'unknown';
             const operation = metrics.operationLabel(ctx.operationName);
             const failed = ctx.response.body.kind === 'single' && (ctx.response.body.singleResult.errors?.length ?? 0) > 0;
             metrics.operations.inc({ operation, type, outcome: failed ? 'error' : 'ok' });
@@ -181,18 +214,32 @@ export class HubMetrics {
     const metrics = this;
     new Counter({
       name: 'hub_connector_runs_total',
-      help: 'Connector runs recorded, by connector and status (RUNNING, SUCCEEDED, FAILED)',
+      help: 'Connector runs finished, by connector and status (SUCCEEDED, FAILED); a run still RUNNING is counted when it ends',
       labelNames: ['connector', 'status'],
       registers,
       async collect() {
         const s = await metrics.dbSnapshot();
         this.reset();
-        for (const r of s.runs) this.inc({ connector: r.connector, status: r.status }, r.n);
+        for (const r of s.runs) {
+          const labels = { connector: r.connector, status: r.status };
+          this.inc(labels, metrics.monotonic('hub_connector_runs_total', labels, r.n));
+        }
+      },
+    });
+    new Gauge({
+      name: 'hub_connector_runs_in_progress',
+      help: 'Connector runs RUNNING now, by connector',
+      labelNames: ['connector'],
+      registers,
+      async collect() {
+        const s = await metrics.dbSnapshot();
+        this.reset();
+        for (const r of s.running) this.set({ connector: r.connector }, r.n);
       },
     });
     new Counter({
       name: 'hub_connector_records_total',
-      help: 'Records handled by connector runs, by connector and outcome (fetched, loaded, unchanged, quarantined)',
+      help: 'Records handled by finished connector runs, by connector and outcome (fetched, loaded, unchanged, quarantined)',
       labelNames: ['connector', 'outcome'],
       registers,
       async collect() {
@@ -207,7 +254,10 @@ export class HubMetrics {
           t.quarantined += r.quarantined;
           sums.set(r.connector, t);
         }
-        for (const [connector, t] of sums) for (const [outcome, n] of Object.entries(t)) this.inc({ connector, outcome }, n);
+        for (const [connector, t] of sums) {
+          for (const [outcome, n] of Object.entries(t))
+            this.inc({ connector, outcome }, metrics.monotonic('hub_connector_records_total', { connector, outcome }, n));
+        }
       },
     });
     new Gauge({
@@ -365,10 +415,11 @@ function resolvedFields(schema: GraphQLSchema): Set<string> {
 async function readDbSnapshot(services: MetricsSource): Promise<DbSnapshot> {
   const pool = services.db.pool;
   try {
-    const [runs, last, quarantine, enterprises, dirty, warningTable] = await Promise.all([
+    const [runs, running, last, quarantine, enterprises, dirty, warningTable] = await Promise.all([
       pool.query(`select connector_id as connector, status, count(*)::int as n, coalesce(sum(fetched), 0)::bigint as fetched, coalesce(sum(loaded), 0)::bigint as loaded,
                          coalesce(sum(unchanged), 0)::bigint as unchanged, coalesce(sum(quarantined), 0)::bigint as quarantined
-                    from connector_run group by connector_id, status`),
+                    from connector_run where status <> 'RUNNING' group by connector_id, status`),
+      pool.query(`select connector_id as connector, count(*)::int as n from connector_run where status = 'RUNNING' group by connector_id`),
       pool.query(
         `select connector_id as connector, extract(epoch from max(finished_at))::float8 as at from connector_run where status = 'SUCCEEDED' group by connector_id`,
       ),
@@ -392,6 +443,7 @@ async function readDbSnapshot(services: MetricsSource): Promise<DbSnapshot> {
         unchanged: Number(r.unchanged),
         quarantined: Number(r.quarantined),
       })),
+      running: running.rows,
       lastSuccess: last.rows,
       quarantine: quarantine.rows,
       enterprises: enterprises.rows,
@@ -399,7 +451,7 @@ async function readDbSnapshot(services: MetricsSource): Promise<DbSnapshot> {
       dirty: dirty.rows[0].n,
     };
   } catch {
-    return { up: false, runs: [], lastSuccess: [], quarantine: [], enterprises: [], warnings: null, dirty: 0 };
+    return { up: false, runs: [], running: [], lastSuccess: [], quarantine: [], enterprises: [], warnings: null, dirty: 0 };
   }
 }
 
