@@ -2,6 +2,7 @@ import http from 'node:http';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startHj212Gateway } from '../src/app/hj212-gateway.module';
+import { hubPubSub, scopedTopic, TOPICS } from '../src/realtime/hub-pubsub';
 import { hj212SilenceTask } from '../src/app/scheduled-tasks';
 import { withCheckChar } from '../src/domain/credit-code';
 import { Hj212ClientConnection } from '../src/gateway/hj212-client';
@@ -146,7 +147,9 @@ describe('HJ 212 real-time warnings', () => {
     const shizhong = subscribe(hub.server!.port, await hub.createKey(SHIZHONG, 'BUREAU'));
     subs.push(lixia, shizhong);
     await Promise.all([lixia.connected, shizhong.connected]);
-    await new Promise((r) => setTimeout(r, 300)); // subscribe messages processed by the server
+    // Both subscriptions registered by the server (graphql-ws does not acknowledge a subscribe).
+    const county = (code: string) => hubPubSub.subscriberCount(scopedTopic(TOPICS.warningRaised, { level: 'COUNTY', divisionCode: code }));
+    await until(() => county(LIXIA) >= 1 && county(SHIZHONG) >= 1, 'both subscriptions on the server');
 
     // N above, then C above: the calibration hour is no valid exceedance.
     await send(hourly(MN_A, hourAgo(9), 60, 'N'));
