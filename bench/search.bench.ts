@@ -14,6 +14,13 @@
  *
  *   npm run build && (cd bench/postgraphile && npm i) && \
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node dist/bench/search.bench.js [--enterprises N] [--clients N] [--seconds S]
+ *
+ * It also prints what a first page's result snapshot costs (consistent
+ * paging: the whole ordered result stored as int4 keys), in process against
+ * the same database: the first page, a later page and the plain query (page
+ * with LIMIT plus count) for the seed search and a province-wide list, and
+ * the snapshot's size. `--snapshot-only` stops after that (no PostGraphile
+ * needed); a small scale for a quick check: `--enterprises 20000 --snapshot-only`.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -210,6 +217,8 @@ async function main() {
       serve: { type: 'string' },
       port: { type: 'string' },
       keep: { type: 'boolean' },
+      'snapshot-only': { type: 'boolean' },
+      repeat: { type: 'string', default: '40' },
     },
   });
   if (values.serve) return serveHub(values.serve, Number(values.port));
@@ -217,7 +226,9 @@ async function main() {
   const clients = Number(values.clients);
   const seconds = Number(values.seconds);
   const pglDir = path.join(projectRoot(), 'bench', 'postgraphile');
-  if (!fs.existsSync(path.join(pglDir, 'node_modules', 'postgraphile'))) throw new Error('PostGraphile is not installed: cd bench/postgraphile && npm i');
+  const snapshotOnly = values['snapshot-only'] === true;
+  if (!snapshotOnly && !fs.existsSync(path.join(pglDir, 'node_modules', 'postgraphile')))
+    throw new Error('PostGraphile is not installed: cd bench/postgraphile && npm i');
   console.log(`search benchmark: ${n} enterprises, ${clients} clients × ${seconds} s — ${machineLine()}`);
 
   let t = process.hrtime.bigint();
@@ -336,6 +347,10 @@ async function main() {
     ).rows[0].n;
     console.log(`seed search matches:  ${truth} enterprises (黄标 + 固废危废)`);
 
+    const inProcessServices = await createHubServices(loadConfig({ DATABASE_URL: bench.url }), bench.db);
+    await snapshotOverhead(inProcessServices, pool, Number(values.repeat));
+    if (snapshotOnly) return;
+
     await pool.query(fs.readFileSync(path.join(pglDir, 'setup.sql'), 'utf8'));
     const key = (await (await createHubServicesForKeys(bench.url)).create({ name: 'bench province', divisionCode: '370000', role: 'ADMIN' })).key;
     const hubPort = await findFreePort(47300);
@@ -401,7 +416,7 @@ async function main() {
     );
 
     // SQL statements per request: the same server code in this process, where every pg client can be counted.
-    const counted = await startHttpServer(await createHubServices(loadConfig({ DATABASE_URL: bench.url }), bench.db), { port: 0, host: '127.0.0.1' });
+    const counted = await startHttpServer(inProcessServices, { port: 0, host: '127.0.0.1' });
     try {
       const inProcess: Target = { ...targets[0], url: `http://127.0.0.1:${counted.port}/graphql` };
       await request(inProcess, null); // warm: prepared statements, caches
@@ -424,6 +439,67 @@ async function main() {
       await bench.db.close();
     } else await bench.drop();
   }
+}
+
+/**
+ * What consistent paging costs a first page: for the seed search and a
+ * province-wide list (SCORE_ASC, first 50, a province caller), `repeat` rounds
+ * of the hub's first page (orders the whole result and stores it as a
+ * snapshot), a later page (reads 50 keys of the snapshot) and the plain query
+ * a first page would be without a snapshot (the page with ORDER BY … LIMIT 50
+ * plus count(*) for totalCount), interleaved; medians and p95 in ms and the
+ * stored snapshot's bytes.
+ */
+async function snapshotOverhead(services: Awaited<ReturnType<typeof createHubServices>>, pool: import('pg').Pool, repeat: number): Promise<void> {
+  const scope = { divisionCode: '370000', level: 'PROVINCE' } as Parameters<typeof services.enterprises.search>[0];
+  const cases: [string, Record<string, unknown>][] = [
+    ['seed search', { tags: { all: ['黄标', '固废危废'] } }],
+    ['province-wide', {}],
+  ];
+  const ms = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
+  const stat = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return `p50 ${pct(s, 50).toFixed(1)} ms  p95 ${pct(s, 95).toFixed(1)} ms`;
+  };
+  for (const [label, filter] of cases) {
+    const { SqlParams } = await import('../src/jurisdiction/scope');
+    const { ENTERPRISE_COLUMNS } = await import('../src/enterprises/enterprise.model');
+    const params = new SqlParams();
+    const where = await services.enterprises.whereClause(scope, filter, params);
+    const plainPage = `select ${ENTERPRISE_COLUMNS} from enterprise e where ${where} order by e.score asc, e.credit_code asc limit 50`;
+    const plainCount = `select count(*)::int as n from enterprise e where ${where}`;
+    const first: number[] = [];
+    const later: number[] = [];
+    const plain: number[] = [];
+    let bytes = 0;
+    let length = 0;
+    for (let i = 0; i < repeat + 3; i++) {
+      let t = process.hrtime.bigint();
+      const page = await services.enterprises.search(scope, filter, 'SCORE_ASC', { first: 50 });
+      const tFirst = ms(t);
+      t = process.hrtime.bigint();
+      await services.enterprises.search(scope, filter, 'SCORE_ASC', { first: 50, after: page.endCursor });
+      const tLater = ms(t);
+      t = process.hrtime.bigint();
+      await pool.query({ name: `bench-plain-page-${label}`, text: plainPage, values: params.values });
+      await pool.query({ name: `bench-plain-count-${label}`, text: plainCount, values: params.values });
+      const tPlain = ms(t);
+      if (i >= 3) {
+        // the first rounds warm caches and prepared statements
+        first.push(tFirst);
+        later.push(tLater);
+        plain.push(tPlain);
+      }
+      const row = (await pool.query(`select pg_column_size(keys) as bytes, length from result_snapshot where id = $1`, [page.snapshotId])).rows[0];
+      bytes = row.bytes;
+      length = row.length;
+    }
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    console.log(
+      `snapshot ${label.padEnd(14)} ${length} enterprises, ${(bytes / 1024).toFixed(0)} KiB stored — first page ${stat(first)} | later page ${stat(later)} | plain page+count ${stat(plain)} | first-page overhead ${(med(first) - med(plain)).toFixed(1)} ms (median)`,
+    );
+  }
+  await pool.query(`truncate result_snapshot`);
 }
 
 /** The API key service over the benchmark database (keys are stored hashed; the clear key is printed once). */

@@ -17,6 +17,7 @@ import { Migration20261201100000ConnectorAttention } from './Migration2026120110
 import { Migration20261201113000EntityResolution } from './Migration20261201113000_entity-resolution';
 import { Migration20261201113000RealtimeExceed } from './Migration20261201113000_realtime-exceed';
 import { Migration20261201120000ResultSnapshots } from './Migration20261201120000_result-snapshots';
+import { Migration20261201130000CompactResultSnapshots } from './Migration20261201130000_compact-result-snapshots';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -43,4 +44,5 @@ export const migrationsList = [
   { name: 'Migration20261201113000_entity-resolution', class: Migration20261201113000EntityResolution },
   { name: 'Migration20261201113000_realtime-exceed', class: Migration20261201113000RealtimeExceed },
   { name: 'Migration20261201120000_result-snapshots', class: Migration20261201120000ResultSnapshots },
+  { name: 'Migration20261201130000_compact-result-snapshots', class: Migration20261201130000CompactResultSnapshots },
 ];

@@ -30,6 +30,22 @@ export interface EnterprisePaging {
 /** How long a result snapshot (and so its cursors) is kept: 30 minutes. */
 export const ENTERPRISE_SNAPSHOT_TTL_MS = 30 * 60 * 1000;
 
+/**
+ * Most enterprise keys all result snapshots keep together: 25 million (about
+ * 100 MB at 4 bytes a key, some 95 province-wide results of 260,000). Beyond
+ * it the oldest snapshots are dropped first, and their cursors ask the client
+ * to restart paging.
+ */
+export const ENTERPRISE_SNAPSHOT_MAX_KEYS = 25_000_000;
+
+/** How long result snapshots are kept and how many keys they may hold in total. */
+export interface SnapshotLimits {
+  /** Milliseconds a snapshot (and so its cursors) lives; default {@link ENTERPRISE_SNAPSHOT_TTL_MS}. */
+  ttlMs?: number;
+  /** Most keys kept over all snapshots; default {@link ENTERPRISE_SNAPSHOT_MAX_KEYS}. */
+  maxStoredKeys?: number;
+}
+
 /** Most rows one page may ask for. */
 export const MAX_PAGE_SIZE = 500;
 
@@ -78,12 +94,20 @@ export class EnterpriseSearchService {
   /**
    * @param pool where searches read (the replica when there is one)
    * @param snapshots where result snapshots are written and read (the primary; defaults to `pool`)
+   * @param limits snapshot lifetime and total size
    */
   constructor(
     private readonly pool: Pool,
     private readonly divisions: DivisionDirectory,
     private readonly snapshots: Pool = pool,
-  ) {}
+    limits: SnapshotLimits = {},
+  ) {
+    this.ttlMs = limits.ttlMs ?? ENTERPRISE_SNAPSHOT_TTL_MS;
+    this.maxStoredKeys = limits.maxStoredKeys ?? ENTERPRISE_SNAPSHOT_MAX_KEYS;
+  }
+
+  private readonly ttlMs: number;
+  private readonly maxStoredKeys: number;
 
   /** Lets another concern (e.g. tags) contribute WHERE clauses for its filter fields. */
   addFilterClauses(builder: FilterClauseBuilder): void {
@@ -127,14 +151,15 @@ export class EnterpriseSearchService {
 
   /**
    * A page of a filtered, ordered list, read from a result snapshot: the first
-   * request (no cursor) stores the ordered credit codes of the whole result
-   * (`result_snapshot`, on the primary) and every cursor names that snapshot
+   * request (no cursor) stores the ordered keys of the whole result
+   * (`result_snapshot`, on the primary; see {@link storeSnapshot}) and every cursor names that snapshot
    * and a position in it. Paging on with `first/after` or back with
    * `last/before` therefore shows each enterprise of the result as it was when
    * the first page was read exactly once, however scores change meanwhile
    * (rows show their current values; one that left the caller's jurisdiction
-   * is left out). Snapshots are kept {@link ENTERPRISE_SNAPSHOT_TTL_MS}; an
-   * older cursor is refused with a message saying to restart paging.
+   * is left out). Snapshots are kept {@link ENTERPRISE_SNAPSHOT_TTL_MS} and
+   * within {@link ENTERPRISE_SNAPSHOT_MAX_KEYS} (by default); an older or
+   * dropped cursor is refused with a message saying to restart paging.
    */
   async search(
     scope: Scope,
@@ -157,27 +182,12 @@ export class EnterpriseSearchService {
       if (b.snapshotId !== cursorPos!.snapshotId) throw new InvalidCursorError(`'after' and 'before' come from different results`, { argument: 'before' });
     }
     let snapshotId: string;
-    let codes: string[];
+    let keys: number[];
     let length: number;
     let lo: number; // 1-based position of the page's first row
     if (!cursorPos) {
-      const o = ORDER[order];
-      const params = new SqlParams();
-      const where = await this.whereClause(scope, filter as EnterpriseFilterInput & Record<string, unknown>, params);
-      const orderBy = o.column === 'e.credit_code' ? 'e.credit_code asc' : `${o.column} ${o.dir}, e.credit_code asc`;
-      const sql = `select coalesce(array_agg(e.credit_code order by ${orderBy}), '{}') as codes from enterprise e where ${where}`;
-      const all = (await this.pool.query<{ codes: string[] }>({ name: statementName(sql), text: sql, values: params.values })).rows[0].codes;
       snapshotId = randomUUID();
-      await this.snapshots.query(`insert into result_snapshot (id, scope_code, order_key, codes) values ($1, $2, $3, $4)`, [
-        snapshotId,
-        scope.divisionCode,
-        order,
-        all,
-      ]);
-      this.expireSnapshots();
-      length = all.length;
-      lo = backward ? Math.max(1, length - size + 1) : 1;
-      codes = all.slice(lo - 1, backward ? length : size);
+      ({ keys, length, lo } = await this.storeSnapshot(scope, filter, order, snapshotId, size, backward));
     } else {
       snapshotId = cursorPos.snapshotId;
       let hi: number;
@@ -193,16 +203,16 @@ export class EnterpriseSearchService {
         hi = cursorPos.position - 1;
         lo = Math.max(1, cursorPos.position - size);
       }
-      const res = await this.snapshots.query<{ codes: string[]; length: number; scope_code: string; order_key: string }>(
-        `select codes[$2::int:$3::int] as codes, cardinality(codes) as length, scope_code, order_key from result_snapshot
+      const res = await this.snapshots.query<{ keys: number[] | null; length: number; scope_code: string; order_key: string }>(
+        `select keys[$2::int:$3::int] as keys, length, scope_code, order_key from result_snapshot
           where id = $1 and created_at > now() - make_interval(secs => $4::double precision / 1000)`,
-        [snapshotId, lo, Math.max(hi, lo - 1), ENTERPRISE_SNAPSHOT_TTL_MS],
+        [snapshotId, lo, Math.max(hi, lo - 1), this.ttlMs],
       );
       const snap = res.rows[0];
       const argument = after ? 'after' : 'before';
       if (!snap)
         throw new InvalidCursorError(
-          `'${argument}' belongs to a result read more than ${ENTERPRISE_SNAPSHOT_TTL_MS / 60000} minutes ago (or never issued); restart paging without a cursor`,
+          `'${argument}' belongs to a result read more than ${Math.round(this.ttlMs / 60000)} minutes ago (or never issued, or dropped to keep snapshots within their cap); restart paging without a cursor`,
           { argument },
         );
       if (snap.scope_code !== scope.divisionCode || snap.order_key !== order) {
@@ -211,16 +221,16 @@ export class EnterpriseSearchService {
           { argument },
         );
       }
-      codes = hi >= lo ? (snap.codes ?? []) : [];
+      keys = hi >= lo ? (snap.keys ?? []) : [];
       length = snap.length;
     }
-    const rows = codes.length ? await this.rowsOf(scope, codes) : new Map<string, EnterpriseRow>();
-    const edges = codes
-      .map((code, i) => ({ code, position: lo + i }))
-      .filter((c) => rows.has(c.code))
-      .map((c) => ({ cursor: encodeCursor({ snapshotId, position: c.position }), node: rows.get(c.code)! }));
-    const first = codes.length ? lo : null;
-    const last = codes.length ? lo + codes.length - 1 : null;
+    const rows = keys.length ? await this.rowsOf(scope, keys) : new Map<number, EnterpriseRow>();
+    const edges = keys
+      .map((key, i) => ({ key, position: lo + i }))
+      .filter((c) => rows.has(c.key))
+      .map((c) => ({ cursor: encodeCursor({ snapshotId, position: c.position }), node: rows.get(c.key)! }));
+    const first = keys.length ? lo : null;
+    const last = keys.length ? lo + keys.length - 1 : null;
     return {
       edges,
       hasPreviousPage: first != null ? first > 1 : lo > 1 && length > 0,
@@ -232,22 +242,98 @@ export class EnterpriseSearchService {
     };
   }
 
-  /** Current rows of these enterprises inside `scope`, by credit code. */
-  private async rowsOf(scope: Scope, codes: string[]): Promise<Map<string, EnterpriseRow>> {
+  /**
+   * Stores the ordered result of a first page as a snapshot and returns the
+   * page's slice of it. The result is an `int4[]` of `enterprise.row_key`s
+   * (4 bytes an enterprise). With one pool it is one statement — INSERT …
+   * SELECT, so the result never travels to this process and back; with a read
+   * replica the replica orders it and the primary stores it, the array passing
+   * through as text (never parsed here), and only the page's keys come back.
+   */
+  private async storeSnapshot(
+    scope: Scope,
+    filter: EnterpriseFilterInput,
+    order: EnterpriseOrderKey,
+    snapshotId: string,
+    size: number,
+    backward: boolean,
+  ): Promise<{ keys: number[]; length: number; lo: number }> {
+    const o = ORDER[order];
     const params = new SqlParams();
-    const sql = `select ${ENTERPRISE_COLUMNS} from enterprise e where e.credit_code = any(${params.add(codes)}::text[]) and ${divisionPredicate(scope, params)}`;
-    const res = await this.pool.query<EnterpriseRow>({ name: statementName(sql), text: sql, values: params.values });
-    return new Map(res.rows.map((r) => [r.creditCode, r]));
+    const where = await this.whereClause(scope, filter as EnterpriseFilterInput & Record<string, unknown>, params);
+    const orderBy = o.column === 'e.credit_code' ? 'e.credit_code asc' : `${o.column} ${o.dir}, e.credit_code asc`;
+    // ARRAY(subquery) keeps the subquery's order, and the ordering indexes carry row_key: in score or name order the
+    // result comes off an index-only scan (no sort), as a plain page's rows do.
+    const aggregate = `select array(select e.row_key from enterprise e where ${where} order by ${orderBy}) as keys`;
+    let row: { keys: number[] | null; length: number };
+    if (this.snapshots === this.pool) {
+      const [id, scopeCode, orderKey, n, back] = [snapshotId, scope.divisionCode, order, size, backward].map((v) => params.add(v));
+      // The page's slice, the first `size` keys or (backward) the last `size`, cut in SQL from the result.
+      const sql = `with r as (${aggregate}),
+        s as (insert into result_snapshot (id, scope_code, order_key, keys, length)
+              select ${id}::uuid, ${scopeCode}, ${orderKey}, r.keys, cardinality(r.keys) from r)
+        select case when ${back}::boolean then r.keys[greatest(1, cardinality(r.keys) - ${n}::int + 1):cardinality(r.keys)]
+                    else r.keys[1:${n}::int] end as keys,
+               cardinality(r.keys) as length from r`;
+      row = (await this.pool.query({ name: statementName(sql), text: sql, values: params.values })).rows[0];
+    } else {
+      const sql = `select array(select e.row_key from enterprise e where ${where} order by ${orderBy})::text as keys`;
+      const text = (await this.pool.query<{ keys: string }>({ name: statementName(sql), text: sql, values: params.values })).rows[0].keys;
+      row = (
+        await this.snapshots.query(
+          `insert into result_snapshot (id, scope_code, order_key, keys, length)
+           values ($1, $2, $3, $4::int4[], cardinality($4::int4[]))
+           returning case when $6::boolean then keys[greatest(1, length - $5::int + 1):length] else keys[1:$5::int] end as keys, length`,
+          [snapshotId, scope.divisionCode, order, text, size, backward],
+        )
+      ).rows[0];
+    }
+    this.noteStored(row.length);
+    return { keys: row.keys ?? [], length: row.length, lo: backward ? Math.max(1, row.length - size + 1) : 1 };
+  }
+
+  /** Current rows of these enterprises (by `row_key`) inside `scope`. */
+  private async rowsOf(scope: Scope, keys: number[]): Promise<Map<number, EnterpriseRow>> {
+    const params = new SqlParams();
+    const sql = `select e.row_key as "rowKey", ${ENTERPRISE_COLUMNS} from enterprise e where e.row_key = any(${params.add(keys)}::int4[]) and ${divisionPredicate(scope, params)}`;
+    const res = await this.pool.query<EnterpriseRow & { rowKey?: number }>({ name: statementName(sql), text: sql, values: params.values });
+    return new Map(
+      res.rows.map((r) => {
+        const key = r.rowKey!;
+        delete r.rowKey;
+        return [key, r as EnterpriseRow];
+      }),
+    );
   }
 
   private lastExpiry = 0;
+  private storedSinceExpiry = 0;
 
-  /** Drops expired snapshots, at most once a minute per process, without holding up the request. */
-  private expireSnapshots(): void {
-    if (Date.now() - this.lastExpiry < 60_000) return;
+  /** Counts the keys just stored; runs expiry when a minute has passed or a tenth of the cap was stored since the last run. */
+  private noteStored(keys: number): void {
+    this.storedSinceExpiry += keys;
+    if (Date.now() - this.lastExpiry < 60_000 && this.storedSinceExpiry < this.maxStoredKeys / 10) return;
+    void this.expireSnapshots();
+  }
+
+  /**
+   * Drops snapshots older than the TTL, then the oldest ones beyond the cap on
+   * keys kept in total (newest kept first), without holding up the request.
+   * Returns the number dropped (for tests and `hub`-side maintenance).
+   */
+  async expireSnapshots(): Promise<number> {
     this.lastExpiry = Date.now();
-    this.snapshots
-      .query(`delete from result_snapshot where created_at < now() - make_interval(secs => $1::double precision / 1000)`, [ENTERPRISE_SNAPSHOT_TTL_MS])
-      .catch(() => undefined);
+    this.storedSinceExpiry = 0;
+    try {
+      const res = await this.snapshots.query(
+        `delete from result_snapshot where id in (
+           select id from (select id, created_at, sum(length) over (order by created_at desc, id) as kept from result_snapshot) s
+            where s.created_at < now() - make_interval(secs => $1::double precision / 1000) or s.kept > $2::bigint)`,
+        [this.ttlMs, this.maxStoredKeys],
+      );
+      return res.rowCount ?? 0;
+    } catch {
+      return 0; // the next first page tries again
+    }
   }
 }
