@@ -371,4 +371,18 @@ describe('HJ 212 gateway over TCP', () => {
     ]);
     expect((await t.db.pool.query(`select length(segment) as n from hj212_packet where qn = $1`, [qn])).rows).toEqual([{ n: 1024 }]);
   });
+
+  it('looks up the MNs missing from its directory cache in one query, and answers from the cache after', async () => {
+    const s = new PgHj212Store(t.db.pool, { directoryCacheMs: 60_000 });
+    const spy = jest.spyOn(t.db.pool, 'query');
+    try {
+      const found = await Promise.all([MN, 'NOT-BOUND-1', MN, 'NOT-BOUND-2'].map((m) => s.device(m)));
+      expect(found).toEqual([{ mn: MN, password: PW }, null, { mn: MN, password: PW }, null]);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(await s.device('NOT-BOUND-1')).toBeNull();
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

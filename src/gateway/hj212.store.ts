@@ -102,6 +102,8 @@ export class PgHj212Store implements Hj212PacketSink, Hj212DeviceDirectory {
   private timer: NodeJS.Timeout | null = null;
   private flushing = 0;
   private readonly cache = new Map<string, { at: number; device: Hj212BoundDevice | null }>();
+  private lookups = new Map<string, Array<{ resolve: (d: Hj212BoundDevice | null) => void; reject: (e: unknown) => void }>>();
+  private lookupScheduled = false;
   private readonly partitionsReady = new Set<string>();
   private readonly opts: Required<Omit<PgHj212StoreOptions, 'onHoursWritten' | 'log'>> & Pick<PgHj212StoreOptions, 'onHoursWritten' | 'log'>;
 
@@ -112,14 +114,46 @@ export class PgHj212Store implements Hj212PacketSink, Hj212DeviceDirectory {
     this.opts = { batchSize: 500, batchDelayMs: 5, directoryCacheMs: 30_000, ...opts };
   }
 
-  async device(mn: string): Promise<Hj212BoundDevice | null> {
+  /**
+   * The bound device of an MN (null when unbound), from a cache of `directoryCacheMs`. Lookups
+   * that miss the cache in the same turn of the event loop share one query (`mn = any($1)`), so
+   * thousands of DAUs whose entries expire together cost a few queries, not one each.
+   */
+  device(mn: string): Promise<Hj212BoundDevice | null> {
     const hit = this.cache.get(mn);
-    if (hit && Date.now() - hit.at < this.opts.directoryCacheMs) return hit.device;
-    const { rows } = await this.pool.query<{ mn: string; password: string }>(`select mn, password from monitoring_device where mn = $1`, [mn]);
-    const device = rows[0] ? { mn: rows[0].mn, password: rows[0].password } : null;
-    if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(mn, { at: Date.now(), device });
-    return device;
+    if (hit && Date.now() - hit.at < this.opts.directoryCacheMs) return Promise.resolve(hit.device);
+    let waiting = this.lookups.get(mn);
+    if (!waiting) {
+      waiting = [];
+      this.lookups.set(mn, waiting);
+    }
+    const answer = new Promise<Hj212BoundDevice | null>((resolve, reject) => waiting.push({ resolve, reject }));
+    if (!this.lookupScheduled) {
+      this.lookupScheduled = true;
+      setImmediate(() => void this.lookUp());
+    }
+    return answer;
+  }
+
+  private async lookUp(): Promise<void> {
+    this.lookupScheduled = false;
+    const batch = this.lookups;
+    this.lookups = new Map();
+    try {
+      const { rows } = await this.pool.query<{ mn: string; password: string }>(`select mn, password from monitoring_device where mn = any($1::text[])`, [
+        [...batch.keys()],
+      ]);
+      const found = new Map(rows.map((r) => [r.mn, { mn: r.mn, password: r.password }]));
+      if (this.cache.size + batch.size > 100_000) this.cache.clear();
+      const at = Date.now();
+      for (const [mn, waiters] of batch) {
+        const device = found.get(mn) ?? null;
+        this.cache.set(mn, { at, device });
+        for (const w of waiters) w.resolve(device);
+      }
+    } catch (e) {
+      for (const waiters of batch.values()) for (const w of waiters) w.reject(e);
+    }
   }
 
   /** Drops the cached directory answer of one MN (after a binding changes). */
