@@ -2,7 +2,7 @@ import net from 'node:net';
 import { Hj212ClientConnection } from '../src/gateway/hj212-client';
 import { Hj212Gateway } from '../src/gateway/hj212-gateway.server';
 import { encodeHj212Packet } from '../src/gateway/hj212-packet';
-import { ensureHj212Partition, maintainHj212Partitions, PgHj212Store, type Hj212HourWritten } from '../src/gateway/hj212.store';
+import { ensureHj212Partition, maintainHj212Partitions, PgHj212Store, pruneHj212Hours, type Hj212HourWritten } from '../src/gateway/hj212.store';
 import { bindMonitoringDeviceRows, listMonitoringDevices } from '../src/gateway/monitoring-device.store';
 import { withCheckChar } from '../src/domain/credit-code';
 import { withTransaction } from '../src/db/database';
@@ -384,5 +384,19 @@ describe('HJ 212 gateway over TCP', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  it('deletes hourly values past their retention in batches and keeps the newer ones and the daily summaries', async () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    const before = Number((await t.db.pool.query(`select count(*) as n from monitoring_hour`)).rows[0].n);
+    const days = (await t.db.pool.query(`select count(*) as n from monitoring_day`)).rows[0].n;
+    await t.db.pool.query(
+      `insert into monitoring_hour (credit_code, outlet_code, pollutant_code, hour, avg, flag, mn)
+       select $1, 'DA009', 'a21026', $2::timestamptz - make_interval(days => 400 + g), 10, 'N', $3 from generate_series(1, 3) g`,
+      [CREDIT, now.toISOString(), MN],
+    );
+    expect(await pruneHj212Hours(t.db.pool, { now, retentionDays: 400, batch: 2 })).toBe(3);
+    expect(Number((await t.db.pool.query(`select count(*) as n from monitoring_hour`)).rows[0].n)).toBe(before);
+    expect((await t.db.pool.query(`select count(*) as n from monitoring_day`)).rows[0].n).toBe(days);
   });
 });
