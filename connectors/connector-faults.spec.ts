@@ -1,5 +1,5 @@
 import { codeConnectors } from '.';
-import { FetchContext, resolveConfig } from '../src/connectors/connector.types';
+import { FetchContext, resolveConfig, historyWindow } from '../src/connectors/connector.types';
 import { HttpClient } from '../src/connectors/http.client';
 import { RunningSimulator, startSimulator } from '../simulator/sim.server';
 
@@ -27,6 +27,9 @@ describe('code connectors over a connection dropped mid-body', () => {
       cursor: null,
       log: () => undefined,
       now: new Date('2026-04-20T04:00:00Z'),
+      // SD-2021's window for the penalty export (three years of windows); monitoring, whose simulator holds 3 dates, over 5
+      // (a thousand requests each dropped at 40 % would exhaust the retries somewhere).
+      history: historyWindow(id === 'monitoring' ? 5 : 1095, new Date('2026-04-20T04:00:00Z')),
     };
     const items: unknown[] = [];
     for await (const page of connector.fetch(ctx)) items.push(...page.items);

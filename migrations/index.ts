@@ -18,6 +18,7 @@ import { Migration20261201113000EntityResolution } from './Migration202612011130
 import { Migration20261201113000RealtimeExceed } from './Migration20261201113000_realtime-exceed';
 import { Migration20261201120000ResultSnapshots } from './Migration20261201120000_result-snapshots';
 import { Migration20261201130000CompactResultSnapshots } from './Migration20261201130000_compact-result-snapshots';
+import { Migration20261201130100ConnectorBackfill } from './Migration20261201130100_connector-backfill';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -45,4 +46,5 @@ export const migrationsList = [
   { name: 'Migration20261201113000_realtime-exceed', class: Migration20261201113000RealtimeExceed },
   { name: 'Migration20261201120000_result-snapshots', class: Migration20261201120000ResultSnapshots },
   { name: 'Migration20261201130000_compact-result-snapshots', class: Migration20261201130000CompactResultSnapshots },
+  { name: 'Migration20261201130100_connector-backfill', class: Migration20261201130100ConnectorBackfill },
 ];

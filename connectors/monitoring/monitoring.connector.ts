@@ -7,6 +7,8 @@ import { MonitoringPage } from './monitoring.types';
 /**
  * The online monitoring platform (在线监测): daily summaries per outlet and
  * pollutant, paged by date; recent dates are re-read because rows are revised late.
+ * How far back it reads comes from the runner (the active rule set's window),
+ * never from a constant of its own.
  */
 export const monitoringConnector: SourceConnector = {
   manifest: {
@@ -19,8 +21,12 @@ export const monitoringConnector: SourceConnector = {
     volume: 'high',
     config: [
       { name: 'baseUrl', type: 'url', description: 'Base URL of the monitoring platform; defaults to HUB_SOURCES_URL' },
-      { name: 'lookbackDays', type: 'integer', description: 'First run: how many days before today to start', default: 30 },
-      { name: 'rereadDays', type: 'integer', description: 'Dates up to the last complete one re-read on every run', default: 3 },
+      {
+        name: 'rereadDays',
+        type: 'integer',
+        description: 'Dates up to the last complete one re-read on every run; also the overlap read before the history window',
+        default: 3,
+      },
       { name: 'pageSize', type: 'integer', description: 'Rows per page (1–5000)', default: 5000 },
     ],
   },

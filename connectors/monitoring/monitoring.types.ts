@@ -21,8 +21,14 @@ export interface MonitoringPage {
   rows: MonitoringNativeRow[];
 }
 
-/** What the monitoring connector commits: the latest date read completely. */
+/** What the monitoring connector commits: the range of dates read completely, `earliest` … `lastComplete`. */
 export interface MonitoringCursor {
   /** `YYYY-MM-DD`; every run re-reads the last few dates up to it, because rows are revised late. */
   lastComplete: string | null;
+  /**
+   * `YYYY-MM-DD`, the earliest date read completely (every date from it to
+   * `lastComplete` is stored). A rule set whose window starts earlier makes the
+   * next run read the dates before it. Absent in cursors saved before coverage was recorded.
+   */
+  earliest?: string | null;
 }

@@ -20,12 +20,10 @@ export const penaltyConnector: SourceConnector = {
     volume: 'low',
     config: [
       { name: 'baseUrl', type: 'url', description: 'Base URL of the penalty system; defaults to HUB_SOURCES_URL' },
-      { name: 'startDate', type: 'string', description: 'First run: first modification date to read (YYYY-MM-DD); overrides lookbackDays' },
       {
-        name: 'lookbackDays',
-        type: 'integer',
-        description: 'First run: how many days back from today to start (covers the 3-year score window)',
-        default: 1130,
+        name: 'startDate',
+        type: 'string',
+        description: "First modification date the source holds (YYYY-MM-DD); without it a first run starts at the active rule set's window",
       },
       { name: 'overlapDays', type: 'integer', description: 'Days before the watermark every run re-reads (late entries)', default: 1 },
       { name: 'chunkSize', type: 'integer', description: 'Rows stored per transaction', default: 5000 },

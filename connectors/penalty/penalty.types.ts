@@ -36,4 +36,6 @@ export const PENALTY_STATUS: Record<string, PenaltyStatus> = {
 export interface PenaltyCursor {
   /** `YYYY-MM-DD`; the next run re-reads from this date on (inclusive). */
   watermark: string | null;
+  /** `YYYY-MM-DD`, the earliest modification date read completely; a longer history window makes the next run read the dates before it. */
+  earliest?: string | null;
 }

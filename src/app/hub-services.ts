@@ -114,7 +114,14 @@ export async function createHubServices(
   const hj212 = createHj212Services(config, db, log);
   hj212.onHoursWritten(warnings.realtimeExceed.onHours);
   const postSync = postSyncPipeline({ scores: scoring.scores, tags, detection: warnings.detection });
-  const runner = new SyncRunner(db, config, connectors, { log, targets, ...opts.runner, postSync: [...postSync, ...(opts.runner?.postSync ?? [])] });
+  const runner = new SyncRunner(db, config, connectors, {
+    log,
+    targets,
+    // Every run reads back the active rule set's window: a longer one activated later is backfilled by the next runs.
+    historyDays: () => scoring.ruleSets.active().then((rs) => rs.windowDays),
+    ...opts.runner,
+    postSync: [...postSync, ...(opts.runner?.postSync ?? [])],
+  });
   return {
     config,
     db,

@@ -1,4 +1,5 @@
 import { HttpClient } from './http.client';
+import { addDays, chinaDateOf } from '../domain/china-date';
 import { RecordKind, UnifiedRecord } from './unified-record';
 
 /** A configuration field a connector declares in its manifest. */
@@ -38,6 +39,40 @@ export interface ConnectorManifest {
 /** Resolved configuration values (defaults applied). */
 export type ConnectorConfig = Record<string, string | number | boolean | undefined>;
 
+/**
+ * How far back the store must hold a source's events: the active rule set's
+ * window (the longest window of the rule sets a score is computed under),
+ * given to every run by the runner so that no connector keeps a history
+ * length of its own.
+ */
+export interface HistoryWindow {
+  /** The window in days (`windowDays` of the active rule set; 1,095 for SD-2021). */
+  days: number;
+  /** The first date (China time, `YYYY-MM-DD`) inside the window today: today − days + 1. */
+  from: string;
+}
+
+/** The history window of `days` days ending on the China date of `now`. */
+export function historyWindow(days: number, now: Date): HistoryWindow {
+  if (!Number.isInteger(days) || days < 1) throw new Error(`history window must be a positive number of days, got ${days}`);
+  return { days, from: addDays(chinaDateOf(now), -(days - 1)) };
+}
+
+/**
+ * A backfill's progress as a connector reports it with a page: the range of
+ * dates being read back (`from` oldest, `to` newest) and how many of its
+ * `total` dates are committed. Stored with the page's cursor, shown to
+ * stewards in `connectors { backfill }` and on the CLI's progress display.
+ */
+export interface BackfillProgress {
+  from: string;
+  to: string;
+  done: number;
+  total: number;
+  /** The earliest date the connector has read completely (what it covers), after this page. */
+  coveredFrom: string | null;
+}
+
 /** What `fetch` and `check` receive from the runner. */
 export interface FetchContext {
   http: HttpClient;
@@ -49,12 +84,27 @@ export interface FetchContext {
   log: (line: string) => void;
   /** The time the run started. */
   now: Date;
+  /**
+   * The history the store must hold (set by the runner on every run; `check`
+   * may go without). A first run reads back at least this far (plus the
+   * connector's overlap), and a later, longer window makes the next run read
+   * the dates not covered yet.
+   */
+  history?: HistoryWindow;
+}
+
+/** The history window of a run, or an error saying the runner must give it. */
+export function requireHistory(ctx: FetchContext, connectorId: string): HistoryWindow {
+  if (!ctx.history) throw new Error(`connector '${connectorId}' reads by date and needs the history window (FetchContext.history) from the runner`);
+  return ctx.history;
 }
 
 /** A page of native records plus the cursor that is safe to commit once they are stored. */
 export interface FetchedPage {
   items: unknown[];
   cursor: unknown;
+  /** The backfill's progress after this page, when the run reads back history (committed with the cursor). */
+  backfill?: BackfillProgress;
 }
 
 /** The result of `check`: is the source reachable, and what does it claim. */

@@ -4,7 +4,7 @@ import { IngestService } from './ingest.service';
 import { ValidationContext, validateRecord } from './record-validator';
 import { UnifiedRecord } from '../connectors/unified-record';
 import { ConnectorRegistry } from '../connectors/connector.registry';
-import { ConnectorConfig, MappingError, redactConfig, resolveConfig } from '../connectors/connector.types';
+import { BackfillProgress, ConnectorConfig, MappingError, redactConfig, resolveConfig } from '../connectors/connector.types';
 import { ClientError, isBigintId } from '../domain/client-error';
 
 /** A connector as stewards see it; secrets in `config` are replaced by `***`. */
@@ -22,6 +22,8 @@ export interface ConnectorView {
   /** What the steward must know now, in plain words (e.g. its source was reset); null when all is well. */
   attention: string | null;
   attentionAt: Date | null;
+  /** The history backfill as the connector last reported it (date-read connectors); null otherwise. */
+  backfill: BackfillProgress | null;
 }
 
 /** One recorded connector run. */
@@ -101,8 +103,9 @@ export class ConnectorAdminService {
       cursor: unknown;
       attention: string | null;
       attentionAt: Date | null;
+      backfill: BackfillProgress | null;
     }>(
-      `select c.id, c.kind, c.title, c.owner, c.schedule, c.enabled, c.config, c.definition, s.cursor, c.attention, c.attention_at as "attentionAt",
+      `select c.id, c.kind, c.title, c.owner, c.schedule, c.enabled, c.config, c.definition, s.cursor, c.attention, c.attention_at as "attentionAt", s.backfill,
               (select count(*)::int from quarantine q where q.connector_id = c.id and q.status = 'OPEN' and ${inScope}) as quarantined
          from connector c left join connector_state s on s.connector_id = c.id
         where ${idsParam}::text[] is null or c.id = any(${idsParam}::text[])

@@ -1,10 +1,13 @@
 import { Pool, PoolClient } from 'pg';
+import { BackfillProgress } from '../connectors/connector.types';
 import { IngestService, PageResult, PreparedPage, isDataError, sharesUnversionedRecord } from './ingest.service';
 
 /** A page on its way into the store: its prepared records, the cursor to commit with them, how many were fetched. */
 export interface PipelinePage {
   ready: PreparedPage;
   cursor: unknown;
+  /** The connector's backfill progress after this page, stored beside the cursor. */
+  backfill?: BackfillProgress;
   fetched: number;
 }
 
@@ -192,9 +195,9 @@ export class PagePipeline {
   private async writeCursor(client: PoolClient, page: PipelinePage, r: PageResult): Promise<void> {
     const t = this.opts.totals();
     await client.query(
-      `insert into connector_state (connector_id, cursor, updated_at) values ($1, $2::jsonb, now())
-       on conflict (connector_id) do update set cursor = excluded.cursor, updated_at = now()`,
-      [this.opts.connectorId, JSON.stringify(page.cursor ?? null)],
+      `insert into connector_state (connector_id, cursor, backfill, updated_at) values ($1, $2::jsonb, $3::jsonb, now())
+       on conflict (connector_id) do update set cursor = excluded.cursor, backfill = coalesce(excluded.backfill, connector_state.backfill), updated_at = now()`,
+      [this.opts.connectorId, JSON.stringify(page.cursor ?? null), page.backfill ? JSON.stringify(page.backfill) : null],
     );
     // The run id is the fencing token: a run marked abandoned (its process lost
     // its lock, and another may have started) commits nothing more.

@@ -1,6 +1,16 @@
 import { HubConfig } from '../config/config';
 import { ConnectorRegistry } from '../connectors/connector.registry';
-import { ConnectorConfig, FetchContext, FetchedPage, MappingError, SourceConnector, SourceResetError, resolveConfig } from '../connectors/connector.types';
+import {
+  BackfillProgress,
+  ConnectorConfig,
+  FetchContext,
+  FetchedPage,
+  MappingError,
+  SourceConnector,
+  SourceResetError,
+  historyWindow,
+  resolveConfig,
+} from '../connectors/connector.types';
 import { HttpClient, HttpClientOptions } from '../connectors/http.client';
 import { OutboundTargetPolicy } from '../connectors/outbound-target.policy';
 import { Database, withTransaction } from '../db/database';
@@ -40,8 +50,14 @@ export interface SyncRunnerOptions {
    * operator configured and are not checked.
    */
   targets?: OutboundTargetPolicy;
-  /** Called after each committed page (progress display). */
-  onPage?: (connectorId: string, totals: { fetched: number; loaded: number; quarantined: number }) => void;
+  /**
+   * The history window in days every run must cover: the active rule set's
+   * window (the composition root reads it from the rule sets). Without it the
+   * runner reads `window_days` of the active `rule_set` row itself.
+   */
+  historyDays?: () => Promise<number>;
+  /** Called after each committed page (progress display); `backfill` when the connector reports one. */
+  onPage?: (connectorId: string, totals: { fetched: number; loaded: number; quarantined: number; backfill?: BackfillProgress }) => void;
   /** Called when a run ends, whatever its outcome (progress display). */
   onRunEnd?: (connectorId: string) => void;
 }
@@ -84,7 +100,7 @@ async function* preparedPages(
         return e instanceof MappingError ? { raw, mapError: e.message, identity: e.identity } : { raw, mapError: `mapping failed: ${(e as Error).message}` };
       }
     });
-    yield { cursor: page.cursor, fetched: items.length, ready: ingest.prepare(items) };
+    yield { cursor: page.cursor, backfill: page.backfill, fetched: items.length, ready: ingest.prepare(items) };
   }
 }
 
@@ -180,6 +196,14 @@ export class SyncRunner {
       n++;
     }
     return n;
+  }
+
+  /** The history window (days) runs must cover: the active rule set's. */
+  private async historyDays(): Promise<number> {
+    if (this.opts.historyDays) return this.opts.historyDays();
+    const res = await this.db.pool.query<{ days: number }>(`select window_days as days from rule_set where active`);
+    if (!res.rows[0]) throw new Error('no active rule set: the history window of connector runs comes from it (run the migrations)');
+    return res.rows[0].days;
   }
 
   /** Runs the post-sync steps for `touched` enterprises. */
@@ -293,6 +317,7 @@ export class SyncRunner {
       const touched = new Set<string>();
       const config = resolveConfig(connector.manifest, row.config);
       const cursorRow = await this.db.pool.query<{ cursor: unknown }>('select cursor from connector_state where connector_id = $1', [connectorId]);
+      const now = new Date();
       const ctx: FetchContext = {
         http: new HttpClient({
           log: (l) => this.log(`[${connectorId}] ${l}`),
@@ -304,7 +329,8 @@ export class SyncRunner {
         config,
         cursor: opts.fromStart ? null : (cursorRow.rows[0]?.cursor ?? null),
         log: (l) => this.log(`[${connectorId}] ${l}`),
-        now: new Date(),
+        now,
+        history: historyWindow(await this.historyDays(), now),
       };
       const ingest = await this.ingestService();
       let status: RunSummary['status'] = 'SUCCEEDED';
@@ -324,7 +350,7 @@ export class SyncRunner {
             totals.unchanged += r.unchanged;
             totals.quarantined += r.quarantined;
             r.touched.forEach((c) => touched.add(c));
-            this.opts.onPage?.(connectorId, totals);
+            this.opts.onPage?.(connectorId, page.backfill ? { ...totals, backfill: page.backfill } : totals);
           },
         });
         let failure: unknown;

@@ -3,6 +3,8 @@ export interface PageTotals {
   fetched: number;
   loaded: number;
   quarantined: number;
+  /** A date-read connector's history backfill: dates `done` of `total` from `from` to `to`. */
+  backfill?: { from: string; to: string; done: number; total: number };
 }
 
 /** A writable stream as far as progress needs one. */
@@ -52,6 +54,12 @@ export function createSyncProgress(opts: SyncProgressOptions = {}): SyncProgress
   const tty = !!stream.isTTY;
 
   const bar = (id: string, t: PageTotals, pages: number): string => {
+    if (t.backfill && t.backfill.total > 0 && t.backfill.done < t.backfill.total) {
+      // A backfill knows its size in dates: the bar shows the dates stored.
+      const frac = Math.min(1, t.backfill.done / t.backfill.total);
+      const filled = Math.round(frac * BAR_WIDTH);
+      return `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${String(Math.round(frac * 100)).padStart(3)}%`;
+    }
     const expected = opts.expected?.[id];
     if (expected && expected > 0) {
       const frac = Math.min(1, t.fetched / expected);
@@ -63,8 +71,9 @@ export function createSyncProgress(opts: SyncProgressOptions = {}): SyncProgress
     return `[${'░'.repeat(pos)}███${'░'.repeat(BAR_WIDTH - 3 - pos)}]     `;
   };
 
+  const history = (t: PageTotals): string => (t.backfill ? `  history ${t.backfill.done}/${t.backfill.total} dates (${t.backfill.from}…${t.backfill.to})` : '');
   const describe = (id: string, t: PageTotals, ms: number): string =>
-    `${id.padEnd(12)} fetched ${t.fetched}  loaded ${t.loaded}  quarantined ${t.quarantined}  ${formatRate(t.fetched, ms)}  ${(ms / 1000).toFixed(1)} s`;
+    `${id.padEnd(12)} fetched ${t.fetched}  loaded ${t.loaded}  quarantined ${t.quarantined}${history(t)}  ${formatRate(t.fetched, ms)}  ${(ms / 1000).toFixed(1)} s`;
 
   const width = () => (stream.columns ?? 120) - 1;
   const put = (line: string) => stream.write(`\r${line.slice(0, width())}\x1b[K`);
@@ -81,7 +90,13 @@ export function createSyncProgress(opts: SyncProgressOptions = {}): SyncProgress
         active
           .map(([id, s]) => {
             const expected = opts.expected?.[id];
-            const done = expected ? `${Math.min(100, Math.round((s.totals.fetched / expected) * 100))}%` : `${s.totals.fetched}`;
+            const b = s.totals.backfill;
+            const done =
+              b && b.total > 0 && b.done < b.total
+                ? `history ${b.done}/${b.total}`
+                : expected
+                  ? `${Math.min(100, Math.round((s.totals.fetched / expected) * 100))}%`
+                  : `${s.totals.fetched}`;
             return `${id} ${done} ${formatRate(s.totals.fetched, t - s.started)}`;
           })
           .join(' · '),

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { JSONResolver } from 'graphql-scalars';
-import { DateTimeScalar } from '../scalars';
+import { DateScalar, DateTimeScalar } from '../scalars';
 import { Node } from './node.type';
 
 /** One recorded run of a connector. */
@@ -90,6 +90,28 @@ export class QuarantinedRecordPage {
   endCursor!: string | null;
 }
 
+/** A date-read connector's backfill of the history window. */
+@ObjectType({
+  description:
+    'How much of the history window (the active rule set’s window plus the connector’s overlap) a connector has read: dates from `from` to `to`, `done` of `total` stored. A first run reads it all; activating a rule set with a longer window makes the next run read the dates before `coveredFrom`.',
+})
+export class ConnectorBackfill {
+  @Field(() => DateScalar, { description: 'First date of the range the store must hold' })
+  from!: string;
+
+  @Field(() => DateScalar, { description: 'Last date of the range (yesterday for daily sources, today for others)' })
+  to!: string;
+
+  @Field(() => Int, { description: 'Dates of the range read completely' })
+  done!: number;
+
+  @Field(() => Int, { description: 'Dates in the range' })
+  total!: number;
+
+  @Field(() => DateScalar, { nullable: true, description: 'The earliest date read completely; null before the first date is stored' })
+  coveredFrom!: string | null;
+}
+
 /** A source integration as stewards manage it. */
 @ObjectType({ description: 'A connector: a code connector or a steward’s declarative one', implements: Node })
 export class Connector {
@@ -132,4 +154,11 @@ export class Connector {
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When `attention` was noticed' })
   attentionAt!: Date | null;
+
+  @Field(() => ConnectorBackfill, {
+    nullable: true,
+    description:
+      'Progress of reading back the history window (date-read connectors: monitoring, penalty); null for connectors that read a change feed from its start',
+  })
+  backfill!: ConnectorBackfill | null;
 }
