@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { codeConnectors } from '../connectors';
-import { ConnectorConfig, FetchContext, SourceConnector, resolveConfig } from '../src/connectors/connector.types';
+import { ConnectorConfig, FetchContext, SourceConnector, historyWindow, resolveConfig } from '../src/connectors/connector.types';
 import { HttpClient } from '../src/connectors/http.client';
 import { createDeclarativeConnector } from '../src/connectors/declarative/declarative.connector';
 import { validateDeclarativeInput } from '../src/connectors/declarative/declarative-definition.validator';
@@ -115,12 +115,19 @@ const chinaDay = (v: unknown) =>
 /** Per connector: its small-page configuration, where a record stands in the walk, and the watermark of a cursor (null: none committed yet, or an opaque feed position). */
 const WALKS: Record<
   string,
-  { config: Record<string, unknown>; position: (r: Native) => string | null; watermark: (c: Native) => string | null; opaque?: true }
+  {
+    config: Record<string, unknown>;
+    /** The history window the runner would give (the rule set's window); small here to keep the recordings small. */
+    historyDays?: number;
+    position: (r: Native) => string | null;
+    watermark: (c: Native) => string | null;
+    opaque?: true;
+  }
 > = {
   enforcement: { config: { limit: 7 }, position: (r) => instant(r.modified_at), watermark: () => null, opaque: true },
   permit: { config: { pageSize: 4, overlapSeconds: 0 }, position: (r) => instant(r.updatedAt), watermark: (c) => instant(c.watermark) },
-  monitoring: { config: { lookbackDays: 3, rereadDays: 1, pageSize: 1 }, position: (r) => chinaDay(r.date), watermark: (c) => chinaDay(c.lastComplete) },
-  penalty: { config: { lookbackDays: 400, overlapDays: 0, chunkSize: 3 }, position: (r) => chinaDay(r['修改时间']), watermark: (c) => chinaDay(c.watermark) },
+  monitoring: { config: { rereadDays: 1, pageSize: 1 }, historyDays: 3, position: (r) => chinaDay(r.date), watermark: (c) => chinaDay(c.lastComplete) },
+  penalty: { config: { overlapDays: 0, chunkSize: 3 }, historyDays: 401, position: (r) => chinaDay(r['修改时间']), watermark: (c) => chinaDay(c.watermark) },
   'credit-rating': { config: {}, position: (r) => instant(r.updatedAt), watermark: (c) => instant(c.watermark) },
 };
 
@@ -130,8 +137,17 @@ async function walk(
   config: ConnectorConfig,
   now: Date,
   cursor: unknown,
+  historyDays = 1095,
 ): Promise<{ items: Native[]; cursor: Native }[]> {
-  const ctx: FetchContext = { http: new HttpClient({ maxAttempts: 1, timeoutMs: 5000 }), baseUrl, config, cursor, log: () => undefined, now };
+  const ctx: FetchContext = {
+    http: new HttpClient({ maxAttempts: 1, timeoutMs: 5000 }),
+    baseUrl,
+    config,
+    cursor,
+    log: () => undefined,
+    now,
+    history: historyWindow(historyDays, now),
+  };
   const pages: { items: Native[]; cursor: Native }[] = [];
   for await (const p of connector.fetch(ctx)) pages.push(JSON.parse(JSON.stringify(p)));
   return pages;
@@ -165,7 +181,7 @@ describe.each(ALL)('connector fetch over recorded pages: %#', (connector, folder
 
   it(`${folder}: cursors only move forward, a resume from any committed cursor yields nothing older, and the mapped output is as recorded`, async () => {
     const now = new Date(recording.now);
-    const full = await walk(connector, source.url, config, now, null);
+    const full = await walk(connector, source.url, config, now, null, spec.historyDays);
     const cursors = full.map((p) => p.cursor);
     expect(full.length).toBeGreaterThan(folder === 'credit-rating' ? 0 : 1); // one bare array for the declarative source
     expect(full.flatMap((p) => p.items).length).toBeGreaterThan(2);
@@ -180,7 +196,7 @@ describe.each(ALL)('connector fetch over recorded pages: %#', (connector, folder
 
     // Resume from every committed cursor.
     for (let k = 0; k < full.length; k++) {
-      const resumed = await walk(connector, source.url, config, now, cursors[k]);
+      const resumed = await walk(connector, source.url, config, now, cursors[k], spec.historyDays);
       const items = resumed.flatMap((p) => p.items);
       const mark = spec.watermark(cursors[k]);
       if (spec.opaque) {
