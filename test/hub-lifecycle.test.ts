@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findFreePort, processAlive, readPostmasterPid } from '../src/db/embedded-postgres';
+import { until } from './support/drill-kit';
 import { HubProcess, spawnHub } from './support/hub-process';
 
 /**
@@ -34,15 +35,6 @@ function descendants(root: number): number[] {
   };
   walk(root);
   return found;
-}
-
-/** Resolves once `check` holds (polled), or rejects with `what` after `deadlineMs`. */
-async function until(what: string, check: () => Promise<boolean> | boolean, deadlineMs = 60_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 async function readyStatus(port: number): Promise<number> {
@@ -157,11 +149,16 @@ describe('a running hub keeps its embedded PostgreSQL (issue 14 item 11)', () =>
   it('starts its embedded server again when it dies', async () => {
     const killed = readPostmasterPid(path.join(dataDir, 'pg'))!;
     process.kill(killed.pid, 'SIGKILL');
-    await until('a new postmaster', () => {
-      const now = readPostmasterPid(path.join(dataDir, 'pg'));
-      return !!now && now.pid !== killed.pid && processAlive(now.pid);
-    });
-    await until('the hub to be ready again', async () => (await readyStatus(port)) === 200);
+    await until(
+      () => {
+        const now = readPostmasterPid(path.join(dataDir, 'pg'));
+        return !!now && now.pid !== killed.pid && processAlive(now.pid);
+      },
+      60_000,
+      'a new postmaster',
+      200,
+    );
+    await until(async () => (await readyStatus(port)) === 200, 60_000, 'the hub to be ready again', 200);
     expect(readPostmasterPid(path.join(dataDir, 'pg'))!.port).toBe(killed.port);
     expect(serve.output()).toMatch(/embedded PostgreSQL exited unexpectedly/);
     expect(serve.child.exitCode).toBeNull();
@@ -192,7 +189,7 @@ describe('signalling npm start stops everything (issue 14 item 12)', () => {
       npm.stdout!.on('data', (d) => (out += d));
       npm.stderr!.on('data', (d) => (out += d));
       const exited = new Promise<void>((resolve) => npm.on('exit', () => resolve()));
-      await until('hub ready', () => /hub ready in/.test(out) || npm.exitCode !== null, 120_000);
+      await until(() => /hub ready in/.test(out) || npm.exitCode !== null, 120_000, 'hub ready', 200);
       expect(out).toMatch(/hub ready in/);
       const below = descendants(npm.pid!);
       const postmaster = readPostmasterPid(path.join(dataDir, 'pg'))!;
@@ -200,7 +197,7 @@ describe('signalling npm start stops everything (issue 14 item 12)', () => {
       expect(await readyStatus(port)).toBe(200);
 
       process.kill(npm.pid!, signal);
-      await Promise.race([exited, until(`npm to exit after ${signal}`, () => npm.exitCode !== null || npm.signalCode !== null, 60_000)]);
+      await Promise.race([exited, until(() => npm.exitCode !== null || npm.signalCode !== null, 60_000, `npm to exit after ${signal}`, 200)]);
 
       const cmd = (pid: number) => {
         try {

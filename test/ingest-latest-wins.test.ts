@@ -174,6 +174,9 @@ describe('latest version wins', () => {
     // half is held back so that page 2's first half would run before page 1 commits.
     class SlowRest extends IngestService {
       override async writeRest(client: PoolClient, c: string, r: string | null, page: PreparedPage, changed: Map<string, string | null>): Promise<PageResult> {
+        // A window, the behaviour under test: a pipeline that did not wait for page 1 would write page 2's
+        // first half within it. The correct one starts page 2 only after page 1 commits, so no event marks
+        // "page 2 did not start" and there is nothing to wait for instead.
         await new Promise((res) => setTimeout(res, 100));
         return super.writeRest(client, c, r, page, changed);
       }

@@ -88,9 +88,9 @@ describe('operations: /metrics, JSON logs with request ids, graceful shutdown, s
     });
     const runs = await hub.services.runner.syncAll(['permit', 'penalty'], 'test');
     expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);
-    await new Promise((r) => setTimeout(r, 1100)); // past the scrape cache of the database figures
-
-    const after = await scrape();
+    // The database figures are cached between scrapes: wait for a scrape that has read them again.
+    let after = '';
+    await until(async () => sample((after = await scrape()), 'hub_enterprises') === 80, 'a scrape past the cache of the database figures');
     expect(sample(after, 'hub_connector_runs_total', { connector: 'permit', status: 'SUCCEEDED' })).toBe(1);
     expect(sample(after, 'hub_connector_runs_total', { connector: 'penalty', status: 'SUCCEEDED' })).toBe(1);
     expect(sample(after, 'hub_connector_records_total', { connector: 'permit', outcome: 'loaded' })).toBe(runs[0].loaded);
@@ -247,9 +247,12 @@ describe('operations: /metrics, JSON logs with request ids, graceful shutdown, s
         headers: { ...headers, 'x-request-id': 'req-in-flight' },
         body: JSON.stringify({ query: '{ enterprises(first: 2) { totalCount edges { node { creditCode } } } }' }),
       });
-      await new Promise((r) => setTimeout(r, 400));
+      await until(
+        async () => (await locker.query(`select 1 from pg_locks where not granted and relation = 'enterprise'::regclass`)).rowCount! > 0,
+        'the request to wait on the locked table',
+      );
       serve.child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 400));
+      await serve.waitFor(/SIGTERM received, shutting down/, 20_000);
       expect(serve.child.exitCode).toBeNull(); // still draining
       await locker.query('commit');
       const res = await inFlight;

@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config/config';
 import { connectDatabase } from '../src/db/database';
 import { startSimulator } from '../simulator/sim.server';
 import { PostgresProcess, ServeProcess, gql, startPostgresProcess, startServe, until } from './support/drill-kit';
-import { Standby, makeStandby } from './support/standby';
+import { Standby, makeStandby, sql } from './support/standby';
 
 /**
  * Reads from a streaming replica (issue 9): an embedded primary, a hot
@@ -93,8 +93,13 @@ describe('hub serve reading from a hot standby (DATABASE_REPLICA_URL)', () => {
       });
       expect(att.errors).toBeUndefined();
       expect(att.data.attachTag.creditCode).toBe(code);
-      // Not replayed yet: the search, served by the standby, does not see the new tag.
-      await new Promise((r) => setTimeout(r, 300));
+      // Received but not replayed: the standby holds the write's WAL, and the search it serves does not see the new tag.
+      const [{ lsn }] = await sql<{ lsn: string }>(primary.url, 'select pg_current_wal_lsn()::text as lsn');
+      await until(
+        async () => (await standby.query<{ ok: boolean }>(`select pg_last_wal_receive_lsn() >= '${lsn}'::pg_lsn as ok`))[0].ok,
+        10_000,
+        'the standby to receive the attached tag',
+      );
       expect(await blackCount()).toBe(before);
     } finally {
       await standby.query('select pg_wal_replay_resume()');

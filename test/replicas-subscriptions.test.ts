@@ -1,13 +1,13 @@
-import { Client, createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import { Client } from 'graphql-ws';
 import { createHubServices } from '../src/app/hub-services';
 import { loadConfig } from '../src/config/config';
 import { withCheckChar } from '../src/domain/credit-code';
-import { addDays, chinaToday } from '../src/domain/china-date';
+import { chinaToday } from '../src/domain/china-date';
 import { startSimulator } from '../simulator/sim.server';
 import { spawnHub } from './support/hub-process';
 import { ServeProcess, gql, startServe, until } from './support/drill-kit';
 import { TestDatabase, createTestDatabase } from './support/test-database';
+import { subscribeWarningsAndScores, subscriptionsListening, testPermitRecord } from './support/ws-subscriber';
 
 /**
  * Replicas (issue 9): two `hub serve` processes on one database, a graphql-ws
@@ -20,28 +20,8 @@ import { TestDatabase, createTestDatabase } from './support/test-database';
 const T = chinaToday();
 const CODE = withCheckChar('91370102MA0REP001');
 
-interface Received {
-  warnings: any[];
-  scores: any[];
-  errors: unknown[];
-}
-
-function subscribe(port: number, key: string): { client: Client; got: Received; ready: Promise<void> } {
-  const got: Received = { warnings: [], scores: [], errors: [] };
-  let acked!: () => void;
-  const ready = new Promise<void>((r) => (acked = r));
-  const client = createClient({
-    url: `ws://127.0.0.1:${port}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: { Authorization: `Bearer ${key}` },
-    retryAttempts: 0,
-    on: { connected: () => acked() },
-  });
-  const sink = (list: unknown[]) => ({ next: (v: unknown) => list.push(v), error: (e: unknown) => got.errors.push(e), complete: () => undefined });
-  client.subscribe({ query: 'subscription { warningRaised { id type enterprise { creditCode } } }' }, sink(got.warnings));
-  client.subscribe({ query: 'subscription { scoreChanged { creditCode score riskLevel } }' }, sink(got.scores));
-  return { client, got, ready };
-}
+const subscribe = (port: number, key: string) =>
+  subscribeWarningsAndScores(port, key, { warning: 'id type enterprise { creditCode }', score: 'creditCode score riskLevel' });
 
 describe('replicas: subscribers on either hub serve process get every event', () => {
   let sim: Awaited<ReturnType<typeof startSimulator>>;
@@ -55,25 +35,7 @@ describe('replicas: subscribers on either hub serve process get every event', ()
     sim = await startSimulator({ port: 0, enterprises: 40, seed: 3, monitoringDays: 5 });
     tdb = await createTestDatabase();
     env = { DATABASE_URL: tdb.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_LEVEL: 'warn' };
-    await sim.store.upsert('permit', [
-      {
-        creditCode: CODE,
-        name: '副本推送企业',
-        divisionCode: '370102',
-        address: '副本路1号',
-        longitude: 117,
-        latitude: 36.6,
-        industryCode: 'C2614',
-        supervisionLevel: 'PROVINCIAL_KEY',
-        managementClass: 'KEY',
-        basin: 'YELLOW_RIVER',
-        pollutionTypes: ['AIR'],
-        airSources: [],
-        monitoringFacilities: [],
-        permits: [{ permitNo: `${CODE}001P`, validFrom: addDays(T, -400), validTo: addDays(T, 400), status: 'VALID' }],
-        updatedAt: `${addDays(T, -1)}T08:00:00+08:00`,
-      },
-    ]);
+    await sim.store.upsert('permit', [testPermitRecord(CODE, '副本推送企业', T, { address: '副本路1号' })]);
     const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url }), tdb.db);
     for (const s of await services.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring'])) expect(s.status).toBe('SUCCEEDED');
     key = (await services.apiKeys.create({ name: 'replica watcher', divisionCode: '370100', role: 'BUREAU' })).key;
@@ -91,7 +53,8 @@ describe('replicas: subscribers on either hub serve process get every event', ()
     const subs = serves.map((s) => subscribe(s.port, key));
     clients.push(...subs.map((s) => s.client));
     await Promise.all(subs.map((s) => s.ready));
-    await new Promise((r) => setTimeout(r, 300)); // subscribe messages processed
+    // Subscribe messages processed: both subscriptions of each replica are listening.
+    await until(async () => (await Promise.all(serves.map((s) => subscriptionsListening(s.port)))).every((n) => n >= 2), 10_000, 'the subscriptions to listen');
 
     sim.store.upsert('enforcement', [
       {
@@ -118,7 +81,9 @@ describe('replicas: subscribers on either hub serve process get every event', ()
 
     const enough = () => subs.every((s) => s.got.scores.length >= 1 && s.got.warnings.length >= 2);
     await until(enough, 10_000, () => `both replicas to hear the sync: ${JSON.stringify(subs.map((s) => s.got))}\n${serves.map((s) => s.output()).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 500)); // nothing further, nothing twice
+    // A quiet window, the behaviour under test: nothing further and nothing twice arrives within it
+    // (an absence has no event to wait for).
+    await new Promise((r) => setTimeout(r, 500));
     const seen = subs.map((s) => ({
       errors: s.got.errors,
       scores: s.got.scores.map((v) => v.data.scoreChanged),

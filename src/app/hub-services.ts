@@ -71,6 +71,8 @@ export interface HubServices {
   warnings: WarningServices;
   /** Database change events (LISTEN/NOTIFY) feeding subscriptions and webhook delivery on this process. */
   realtime: ChangeFeed;
+  /** GraphQL subscriptions listening in this process (the `hub_subscriptions_listening` gauge). */
+  subscriptionsListening: () => number;
   /** HJ 212: packets from monitoring equipment, bound devices, hourly values (the gateway itself starts with `hub serve`). */
   hj212: Hj212Services;
   /** The same device service as `hj212.devices`, under the name the API reads. */
@@ -136,6 +138,7 @@ export async function createHubServices(
     apiKeys: new ApiKeyService(db.pool, divisions),
     warnings,
     realtime: new ChangeFeed(db.url, db.pool, hubPubSub, { log }),
+    subscriptionsListening: () => hubPubSub.listening(),
     hj212,
     monitoringDevices: hj212.devices,
     inspectionPlans: new InspectionPlanService(db.pool, divisions),

