@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { findFreePort } from '../src/db/embedded-postgres';
 import { Hj212ClientConnection } from '../src/gateway/hj212-client';
 import { encodeHj212Packet } from '../src/gateway/hj212-packet';
@@ -43,4 +44,17 @@ describe('hub start and the HJ 212 gateway', () => {
       await hub.exited;
     }
   }, 180_000);
+
+  it('says the gateway port is in use, stops what it started and exits 1 when HUB_HJ212_PORT is taken', async () => {
+    const busy = net.createServer();
+    const hj212Port = await new Promise<number>((r) => busy.listen(0, '127.0.0.1', () => r((busy.address() as net.AddressInfo).port)));
+    try {
+      const hub = spawnHub(['serve', '--port', '0'], { DATABASE_URL: t.url, HUB_HJ212_PORT: String(hj212Port) });
+      expect(await hub.exited).toBe(1);
+      expect(hub.output()).toContain(`hub serve: the HJ 212 gateway's port ${hj212Port} is in use`);
+      expect(hub.output()).not.toMatch(/\n\s+at /);
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
+  }, 60_000);
 });

@@ -138,9 +138,11 @@ async function cmdServe(args: string[]): Promise<number> {
  */
 async function startGatewayOf(hub: Awaited<ReturnType<typeof openHub>>): Promise<void> {
   if (hub.config.hj212Port <= 0) return;
-  const { gateway, port } = await startHj212Gateway(hub.services.hj212, hub.config.hj212Port, (l) => hub.log(l)).catch((e) => {
+  const { gateway, port } = await startHj212Gateway(hub.services.hj212, hub.config.hj212Port, (l) => hub.log(l)).catch(async (e) => {
+    // Stop what this process started (server, simulator, embedded PostgreSQL) before saying why.
+    await hub.shutdown();
     if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
-    throw new UsageError(
+    throw new StartError(
       `the HJ 212 gateway's port ${hub.config.hj212Port} is in use: set HUB_HJ212_PORT (or --hj212-port) to a free port, or 0 for no gateway`,
     );
   });
@@ -274,6 +276,8 @@ async function cmdSchema(args: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+/** A start that cannot go on for a reason the operator fixes (printed without a stack). */
+class StartError extends Error {}
 
 /** Runs the `hub` command line; resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
@@ -333,6 +337,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS')) {
       console.error(`${(e as Error).message}\n\n${USAGE}`);
       return 2;
+    }
+    if (e instanceof StartError) {
+      console.error(`hub ${cmd}: ${e.message}`);
+      return 1;
     }
     const message = userErrorMessage(e, process.env.DATABASE_URL || undefined);
     console.error(message !== null ? `hub ${cmd}: ${message}` : `hub ${cmd}: ${(e as Error).stack ?? e}`);
