@@ -19,6 +19,7 @@ import { Migration20261201113000RealtimeExceed } from './Migration20261201113000
 import { Migration20261201120000ResultSnapshots } from './Migration20261201120000_result-snapshots';
 import { Migration20261201130000CompactResultSnapshots } from './Migration20261201130000_compact-result-snapshots';
 import { Migration20261201130100ConnectorBackfill } from './Migration20261201130100_connector-backfill';
+import { Migration20261201131500ScheduleJobs } from './Migration20261201131500_schedule-jobs';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -47,4 +48,5 @@ export const migrationsList = [
   { name: 'Migration20261201120000_result-snapshots', class: Migration20261201120000ResultSnapshots },
   { name: 'Migration20261201130000_compact-result-snapshots', class: Migration20261201130000CompactResultSnapshots },
   { name: 'Migration20261201130100_connector-backfill', class: Migration20261201130100ConnectorBackfill },
+  { name: 'Migration20261201131500_schedule-jobs', class: Migration20261201131500ScheduleJobs },
 ];

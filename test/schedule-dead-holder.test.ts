@@ -6,10 +6,11 @@ import { HubProcess, spawnHub } from './support/hub-process';
 import { TestDatabase, createTestDatabase } from './support/test-database';
 
 /**
- * Issue 14, item 8: two `hub serve` replicas on a 2-second schedule; the one
- * running the enforcement connector is killed with SIGKILL mid-run. The
- * survivor recognises the dead holder from its ended database session (no
- * lease to wait out): the dead run and its firing are marked abandoned, and the
+ * Issue 14, item 8: two `hub serve` replicas on a 2-second schedule, each
+ * slot a job of the job queue; the one running the enforcement connector is
+ * killed with SIGKILL mid-run. The survivor recognises the dead holder from
+ * its ended database session (no lease to wait out, and the dead job's lock
+ * blocks nothing): the dead run and its firing are marked abandoned, and the
  * survivor runs the connector at a following slot.
  */
 describe('a replica killed with SIGKILL while it runs a scheduled connector', () => {
@@ -66,6 +67,14 @@ describe('a replica killed with SIGKILL while it runs a scheduled connector', ()
     );
     await until(
       async () =>
+        (await q(`select 1 from scheduled_task_firing where task_id = 'connector:enforcement' and slot = $1 and status <> 'RUNNING'`, [dead!.slot])).length ===
+        1,
+      60_000,
+      () => `the dead firing marked abandoned:\n${survivor.output().slice(-3000)}`,
+      100,
+    );
+    await until(
+      async () =>
         (await q(`select 1 from scheduled_task_firing where task_id = 'connector:enforcement' and slot > $1 and status = 'SUCCEEDED'`, [dead!.slot])).length >
         0,
       90_000,
@@ -87,6 +96,24 @@ describe('a replica killed with SIGKILL while it runs a scheduled connector', ()
     expect(
       (await q(`select count(*)::int n from connector_run where id > $1 and trigger = 'schedule' and status = 'SUCCEEDED'`, [dead!.id]))[0].n,
     ).toBeGreaterThan(0);
+
+    // The dead worker's job went back to the queue and ended without running its slot again.
+    const deadWorker = dead!.holder.split(':')[2];
+    await until(
+      async () =>
+        (
+          await q(`select 1 from graphile_worker._private_jobs where locked_by = $1 or key = $2`, [
+            deadWorker,
+            `connector:enforcement:${dead!.slot.toISOString()}`,
+          ])
+        ).length === 0,
+      60_000,
+      () => `the dead worker's job to end:\n${survivor.output().slice(-3000)}`,
+      100,
+    );
+    expect(await q(`select status from scheduled_task_firing where task_id = 'connector:enforcement' and slot = $1`, [dead!.slot])).toEqual([
+      { status: 'FAILED' },
+    ]);
 
     survivor.child.kill('SIGTERM');
     expect(await survivor.exited).toBe(0);

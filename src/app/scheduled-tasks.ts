@@ -1,5 +1,6 @@
 import { JobQueue, WEBHOOK_DELIVERY_JOB } from '../jobs/job-queue';
 import { HubScheduler, startHubScheduler } from '../scheduling/hub.scheduler';
+import { SCHEDULED_TASK_JOB } from '../scheduling/schedule-firing.repository';
 import { ScheduledTaskDefinition } from '../scheduling/scheduled-task.types';
 import { HubRuntime } from './hub-runtime';
 import { HubServices } from './hub-services';
@@ -56,7 +57,8 @@ export function dailySteps(services: Pick<HubServices, 'scoring' | 'warnings' | 
 /**
  * Every scheduled task of a serving hub besides the connector schedules
  * (which the scheduler reads from the `connector` table): id, cron schedule,
- * timeout and `preventOverlap`, each firing run once across replicas.
+ * timeout and `preventOverlap`. Each slot is one job of the job queue, run
+ * once across replicas (see `src/scheduling/hub.scheduler.ts`).
  */
 export function scheduledTasks(
   services: Pick<HubServices, 'scoring' | 'warnings' | 'runner' | 'log'> & Partial<Pick<HubServices, 'hj212'>>,
@@ -118,10 +120,11 @@ function hj212PartitionTask(hj212: NonNullable<HubServices['hj212']>): Scheduled
 }
 
 /**
- * `hub serve` / `hub start`: the scheduler with {@link scheduledTasks}, the
- * change feed, and the job queue running webhook deliveries (every replica
- * takes jobs; each job runs on one process at a time). All of it stops on
- * shutdown.
+ * `hub serve` / `hub start`: the scheduler with {@link scheduledTasks} (its
+ * firings are jobs of the job queue, on workers of their own so long runs never
+ * hold up deliveries), the change feed, and the job queue's workers for webhook
+ * deliveries. Every replica runs all three; each job runs on one process at a
+ * time. All of it stops on shutdown.
  */
 export async function startScheduler(hub: HubRuntime): Promise<HubScheduler> {
   const { services } = hub;
@@ -137,7 +140,7 @@ export async function startScheduler(hub: HubRuntime): Promise<HubScheduler> {
     `scheduler: ${scheduler
       .installed()
       .map((t) => `${t.id} (${t.schedule})`)
-      .join(', ')}; job queue: ${WEBHOOK_DELIVERY_JOB}`,
+      .join(', ')}; job queue: ${SCHEDULED_TASK_JOB}, ${WEBHOOK_DELIVERY_JOB}`,
   );
   return scheduler;
 }

@@ -1,17 +1,17 @@
 /**
  * A piece of scheduled work (Vendure-style): an id, a cron schedule, a
  * timeout, and whether a firing may start while the previous one still runs.
- * Every hub process registers the same tasks; the database claim makes each
- * firing run on exactly one of them.
+ * Every hub process registers the same tasks and queues each slot; the job
+ * queue runs the slot once, on one of them.
  */
 export interface ScheduledTaskDefinition {
   /** Stable id, e.g. `connector:penalty` or `daily`. */
   id: string;
   /** Cron expression (node-cron: 5 fields, or 6 with seconds), China time. */
   schedule: string;
-  /** Longest a firing may run; it is then asked to stop (its signal aborts). */
+  /** Longest a firing may run; it is then asked to stop (its signal aborts) and ends TIMED_OUT. */
   timeoutMs: number;
-  /** Skip a firing while the previous one (in any process) still holds the lease. */
+  /** Skip a firing (SKIPPED, naming the running one) while the previous one, in any process, still runs. */
   preventOverlap: boolean;
   /** The work; resolves to a one-line summary, rejects on failure. */
   run(signal: AbortSignal): Promise<string | void>;
