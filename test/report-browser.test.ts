@@ -6,6 +6,16 @@ import { decodeQrPng } from './support/qr-decode';
 import { TestHub, startTestHub } from './support/test-hub';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** axe-core's browser build, injected into the page under audit. */
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** One axe-core violation as the test reports it: rule, impact, and where. */
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
 const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts');
 
 function rgb(hex: string): string {
@@ -88,6 +98,66 @@ describe('in headless Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'report-page-en.png'), fullPage: true });
     expect(outside).toEqual([]);
     await context.close();
+  });
+
+  it('passes axe-core on the report page in Chinese and English: no serious or critical violation, for every risk level', async () => {
+    const targets = (
+      await hub.tdb.db.pool.query(
+        `select distinct on (risk_level) credit_code, risk_level from enterprise e
+          order by risk_level, exists (select 1 from monitoring_day m where m.credit_code = e.credit_code) desc, score, credit_code`,
+      )
+    ).rows as { credit_code: string; risk_level: string }[];
+    expect(targets.map((t) => t.risk_level).sort()).toEqual(['HIGH', 'LOW', 'MEDIUM']);
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const summary: Record<string, { violations: string[]; serious: string[]; passes: number }> = {};
+    for (const t of targets) {
+      for (const lang of ['zh', 'en']) {
+        const res = await page.goto(`${base}/report/${t.credit_code}?lang=${lang}`, { waitUntil: 'load' });
+        expect(res!.status()).toBe(200);
+        expect(await page.getAttribute('html', 'lang')).toBe(lang === 'zh' ? 'zh-CN' : 'en');
+        expect(await page.locator('svg.score-chart').count()).toBe(1);
+        if (await page.locator('svg.monitoring-chart').count()) {
+          await page.locator('#monitoring').screenshot({ path: path.join(ARTIFACTS, `report-monitoring-${t.risk_level.toLowerCase()}-${lang}.png`) });
+        }
+        // The page forbids scripts (CSP); the audit runs through the driver, outside the page's policy.
+        await page.addScriptTag({ content: AXE_SOURCE }).catch(async () => page.evaluate(AXE_SOURCE));
+        const result = (await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: unknown[]; passes: unknown[] }> } }).axe;
+          const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+          return { violations: r.violations, passes: (r.passes as { id: string }[]).map((p) => p.id) };
+        })) as { violations: AxeViolation[]; passes: string[] };
+        const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        summary[`${t.risk_level} ${lang}`] = {
+          violations: result.violations.map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+          serious: serious.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+          passes: result.passes.length,
+        };
+        // Colour contrast (the badge's text on its colour among the rest) is among the rules that ran and passed.
+        expect(result.passes).toEqual(expect.arrayContaining(['color-contrast', 'html-has-lang', 'image-alt', 'document-title']));
+      }
+    }
+    // The audit has teeth: the MEDIUM badge's former colour (white on #c98a00, 2.94:1) is a serious contrast violation.
+    await page.evaluate(() => {
+      const badge = document.getElementById('score-badge')!;
+      badge.style.background = '#c98a00';
+      badge.style.color = '#ffffff';
+    });
+    const former = (await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(ctx: Element, opts: object): Promise<{ violations: unknown[] }> } }).axe;
+      return (await axe.run(document.getElementById('score-badge')!, { runOnly: { type: 'rule', values: ['color-contrast'] } })).violations;
+    })) as AxeViolation[];
+    expect(former.map((v) => [v.id, v.impact])).toEqual([['color-contrast', 'serious']]);
+    await context.close();
+    fs.writeFileSync(path.join(ARTIFACTS, 'report-axe.json'), JSON.stringify(summary, null, 2));
+    expect(Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v.serious]))).toEqual({
+      'HIGH zh': [],
+      'HIGH en': [],
+      'MEDIUM zh': [],
+      'MEDIUM en': [],
+      'LOW zh': [],
+      'LOW en': [],
+    });
   });
 
   it('shows a green report for a low-risk enterprise', async () => {

@@ -3,6 +3,7 @@ import { HubConfig } from '../config/config';
 import { DivisionDirectory } from '../divisions/division-directory';
 import { EnterpriseSearchService } from '../enterprises/enterprise-search.service';
 import { isValidCreditCode } from '../domain/credit-code';
+import { addDays, chinaToday, endOfChinaDay } from '../domain/china-date';
 import { Scope } from '../jurisdiction/scope';
 import { DeductionItem, ScorePointData } from '../scoring/health-report.service';
 import { RiskLevelValue } from '../domain/risk-band';
@@ -44,6 +45,33 @@ export interface PublicDeduction {
   system: DeductionItem['system'];
 }
 
+/** Days the report's charts cover, ending today (China time). */
+export const CHART_WINDOW_DAYS = 90;
+
+/**
+ * How an outlet's online monitoring went on one day, as the scoring rules see it:
+ * `EXCEED` a pollutant had exceedance hours (MON_EXCEED's trigger), `MISSING` no
+ * row or too few valid hours between the outlet's first and last report (MON_MISSING's),
+ * `OK` reported and within limits, `NONE` nothing expected (before the outlet's first
+ * report or after its last one, e.g. today's data not yet in).
+ */
+export type MonitoringDayStatus = 'OK' | 'EXCEED' | 'MISSING' | 'NONE';
+
+/** One outlet's days over the chart window. */
+export interface MonitoringOutlet {
+  outletCode: string;
+  /** One status per day of the window, oldest first. */
+  days: MonitoringDayStatus[];
+}
+
+/** The daily monitoring of an enterprise's outlets over the chart window. */
+export interface PublicMonitoring {
+  outlets: MonitoringOutlet[];
+  /** The valid hours a day needs and the exceedance hours that make it an exceedance day (the active rule set's). */
+  minValidHours: number;
+  minExceedHours: number;
+}
+
 /** Everything the public report page of one enterprise shows. */
 export interface PublicReport {
   creditCode: string;
@@ -60,7 +88,14 @@ export interface PublicReport {
   rank: number | null;
   enterprisesInProvince: number;
   deductions: PublicDeduction[];
-  history: Pick<ScorePointData, 'at' | 'score' | 'riskLevel'>[];
+  /**
+   * The score history over the chart window: the score held when the window
+   * opened (dated at its first instant) and every change since, oldest first.
+   */
+  history: (Pick<ScorePointData, 'at' | 'score' | 'riskLevel'> & { held?: boolean })[];
+  /** The charts' window: China dates, `to` is today. */
+  window: { from: string; to: string; now: Date };
+  monitoring: PublicMonitoring;
   tags: ReportTag[];
   /** The canonical public URL of this report (what the QR code encodes). */
   url: string;
@@ -96,21 +131,28 @@ export class ReportDataService {
     return { divisionCode: root.code, level: 'PROVINCE' };
   }
 
-  /** The report of `creditCode`, or null when the code is malformed or unknown. */
-  async load(creditCode: string): Promise<PublicReport | null> {
+  /** The report of `creditCode` as of `now`, or null when the code is malformed or unknown. */
+  async load(creditCode: string, now: Date = new Date()): Promise<PublicReport | null> {
     if (!isValidCreditCode(creditCode)) return null;
     const scope = this.provinceScope();
     const enterprise = await this.services.enterprises.findOne(scope, creditCode);
     if (!enterprise) return null;
     const { reports, ruleSets } = this.services.scoring;
-    const [[report], [history], [rank], ruleSet, total, tags] = await Promise.all([
+    const to = chinaToday(now);
+    const from = addDays(to, -(CHART_WINDOW_DAYS - 1));
+    const opened = endOfChinaDay(addDays(from, -1));
+    const [[report], [history], [rank], ruleSet, total, tags, monitoringRows] = await Promise.all([
       reports.reports([{ creditCode }]),
       reports.histories([creditCode]),
       reports.ranks([creditCode], scope.divisionCode),
       ruleSets.active(),
       this.services.db.pool.query<{ n: number }>(`select count(*)::int as n from enterprise`),
       this.tags ? this.tags.tagsOf([creditCode], scope).then((t) => t[0] ?? []) : Promise.resolve([] as ReportTag[]),
+      this.monitoringDays(creditCode, from, to),
     ]);
+    const trigger = (family: string) => ruleSet.rules.find((r) => r.trigger.family === family)?.trigger;
+    const minValidHours = trigger('MONITORING_MISSING')?.minValidHours ?? 20;
+    const minExceedHours = trigger('MONITORING_EXCEED')?.minExceedHours ?? 1;
     const descriptions = new Map(ruleSet.rules.map((r) => [r.code, r.description]));
     const divisionPath: string[] = [];
     for (let d = this.services.divisions.get(enterprise.divisionCode); d; d = d.parentCode ? this.services.divisions.get(d.parentCode) : undefined) {
@@ -132,10 +174,34 @@ export class ReportDataService {
       deductions: report.deductions
         .map((d) => ({ rule: d.rule, ruleDescription: descriptions.get(d.rule), points: d.points, date: d.date, system: d.system }))
         .sort((a, b) => b.date.localeCompare(a.date) || a.rule.localeCompare(b.rule)),
-      history: history.map((h) => ({ at: h.at, score: h.score, riskLevel: h.riskLevel })),
+      history: windowHistory(history, opened, now),
+      window: { from, to, now },
+      monitoring: { outlets: monitoringOutlets(monitoringRows, from, to, minValidHours, minExceedHours), minValidHours, minExceedHours },
       tags: tags.map((t) => ({ code: t.code, category: t.category, label: t.label, labelEn: t.labelEn })),
       url: publicReportUrl(this.services.config.publicUrl, creditCode),
     };
+  }
+
+  /**
+   * The monitoring days of an enterprise's outlets that bear on the window: per
+   * outlet and day in the window, the most valid hours and the most exceedance
+   * hours of any pollutant; and each outlet's first and last reported day.
+   */
+  private async monitoringDays(creditCode: string, from: string, to: string): Promise<MonitoringRow[]> {
+    const res = await this.services.db.pool.query<MonitoringRow>(
+      `with span as (
+         select outlet_code, min(day) as first_day, max(day) as last_day from monitoring_day where credit_code = $1 group by outlet_code
+       )
+       select s.outlet_code as "outletCode", to_char(s.first_day, 'YYYY-MM-DD') as "firstDay", to_char(s.last_day, 'YYYY-MM-DD') as "lastDay",
+              to_char(m.day, 'YYYY-MM-DD') as day, max(m.valid_hours)::int as "validHours", max(m.exceed_hours)::int as "exceedHours"
+         from span s
+         left join monitoring_day m on m.credit_code = $1 and m.outlet_code = s.outlet_code and m.day between $2::date and $3::date
+        where s.first_day <= $3::date and s.last_day >= $2::date
+        group by s.outlet_code, s.first_day, s.last_day, m.day
+        order by s.outlet_code, m.day`,
+      [creditCode, from, to],
+    );
+    return res.rows;
   }
 
   /** The risk level of an enterprise (for the QR colour), or null when unknown. */
@@ -146,4 +212,46 @@ export class ReportDataService {
     const [report] = await this.services.scoring.reports.reports([{ creditCode }]);
     return report.riskLevel;
   }
+}
+
+/** A row of {@link ReportDataService}'s monitoring query (`day` null for an outlet with no row inside the window). */
+interface MonitoringRow {
+  outletCode: string;
+  firstDay: string;
+  lastDay: string;
+  day: string | null;
+  validHours: number | null;
+  exceedHours: number | null;
+}
+
+/** The score history inside the window: the score held at `opened` (when there was one), then each change up to `now`. */
+export function windowHistory(history: readonly ScorePointData[], opened: Date, now: Date): PublicReport['history'] {
+  const sorted = [...history].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const before = sorted.filter((h) => h.at < opened);
+  const inside = sorted.filter((h) => h.at >= opened && h.at <= now);
+  const last = before[before.length - 1];
+  const held = last ? [{ at: opened, score: last.score, riskLevel: last.riskLevel, held: true }] : [];
+  return [...held, ...inside.map((h) => ({ at: h.at, score: h.score, riskLevel: h.riskLevel }))];
+}
+
+/** Each outlet's status on every day from `from` to `to` (see {@link MonitoringDayStatus}). */
+export function monitoringOutlets(rows: readonly MonitoringRow[], from: string, to: string, minValidHours: number, minExceedHours: number): MonitoringOutlet[] {
+  const days: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+  const byOutlet = new Map<string, { firstDay: string; lastDay: string; seen: Map<string, { valid: number; exceed: number }> }>();
+  for (const r of rows) {
+    const o = byOutlet.get(r.outletCode) ?? { firstDay: r.firstDay, lastDay: r.lastDay, seen: new Map() };
+    if (r.day) o.seen.set(r.day, { valid: r.validHours ?? 0, exceed: r.exceedHours ?? 0 });
+    byOutlet.set(r.outletCode, o);
+  }
+  return [...byOutlet.entries()]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([outletCode, o]) => ({
+      outletCode,
+      days: days.map((d): MonitoringDayStatus => {
+        const seen = o.seen.get(d);
+        if (seen) return seen.exceed >= minExceedHours ? 'EXCEED' : seen.valid < minValidHours ? 'MISSING' : 'OK';
+        return d > o.firstDay && d < o.lastDay ? 'MISSING' : 'NONE';
+      }),
+    }));
 }

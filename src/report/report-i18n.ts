@@ -9,15 +9,28 @@ export function reportLang(param: string | null): ReportLang {
 }
 
 /**
- * Colours of the risk levels (LOW green, MEDIUM yellow, HIGH red), used by the
- * page badge, the chart and the QR code. The yellow is a deep amber so that a
- * QR code drawn in it keeps enough contrast on white to scan.
+ * Colours of the risk levels (LOW green, MEDIUM amber, HIGH red), used by the
+ * page badge, the charts and the QR code. `text` on `main` (the badge) meets
+ * WCAG AA for normal text, at least 4.5:1 (LOW 5.95, MEDIUM 5.19, HIGH 5.80;
+ * `test/report-page.test.ts` computes them), and so does `main` on white, so a
+ * QR code drawn in it keeps the contrast a scanner needs.
  */
 export const RISK_COLOURS: Record<RiskLevelValue, { main: string; tint: string; text: string }> = {
-  LOW: { main: '#1e8e3e', tint: '#e6f4ea', text: '#ffffff' },
-  MEDIUM: { main: '#c98a00', tint: '#fef7e0', text: '#ffffff' },
-  HIGH: { main: '#d93025', tint: '#fce8e6', text: '#ffffff' },
+  LOW: { main: '#137333', tint: '#e6f4ea', text: '#ffffff' },
+  MEDIUM: { main: '#a15c00', tint: '#fef7e0', text: '#ffffff' },
+  HIGH: { main: '#c5221f', tint: '#fce8e6', text: '#ffffff' },
 };
+
+/** The WCAG 2 contrast ratio of two `#rrggbb` colours (1 to 21). */
+export function contrastRatio(a: string, b: string): number {
+  const luminance = (hex: string) =>
+    [16, 8, 0]
+      .map((shift) => ((parseInt(hex.slice(1), 16) >> shift) & 255) / 255)
+      .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+      .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
 
 /** Fixed texts of the report page. */
 export interface ReportTexts {
@@ -38,10 +51,18 @@ export interface ReportTexts {
   colDate: string;
   colRule: string;
   colPoints: string;
+  colCount: string;
   colSystem: string;
   times: (n: number) => string;
-  history: string;
+  history: (days: number) => string;
   historyNone: string;
+  monitoring: (days: number) => string;
+  monitoringNone: (days: number) => string;
+  outlet: (code: string) => string;
+  monitoringStatus: Record<'OK' | 'EXCEED' | 'MISSING' | 'NONE', string>;
+  monitoringLegend: (minValidHours: number) => string;
+  colOutlet: string;
+  days: (n: number) => string;
   tags: string;
   tagsNone: string;
   qr: string;
@@ -73,10 +94,18 @@ export const TEXTS: Record<ReportLang, ReportTexts> = {
     colDate: '日期',
     colRule: '扣分事项',
     colPoints: '扣分',
+    colCount: '次数',
     colSystem: '来源系统',
     times: (n) => `${n} 次`,
-    history: '得分变化',
+    history: (d) => `得分变化（近 ${d} 天）`,
     historyNone: '暂无得分变化记录。',
+    monitoring: (d) => `在线监测（近 ${d} 天，按排放口逐日）`,
+    monitoringNone: (d) => `近 ${d} 天无在线监测数据。`,
+    outlet: (code) => `排放口 ${code}`,
+    monitoringStatus: { OK: '达标', EXCEED: '超标', MISSING: '数据缺失', NONE: '无数据' },
+    monitoringLegend: (h) => `每格一天：超标指当日有污染物超标小时；数据缺失指当日无数据或有效小时不足 ${h} 小时。`,
+    colOutlet: '排放口',
+    days: (n) => `${n} 天`,
     tags: '企业标签',
     tagsNone: '暂无标签。',
     qr: '本页二维码',
@@ -106,10 +135,19 @@ export const TEXTS: Record<ReportLang, ReportTexts> = {
     colDate: 'Date',
     colRule: 'Reason',
     colPoints: 'Points',
+    colCount: 'Times',
     colSystem: 'Source',
     times: (n) => `${n}×`,
-    history: 'Score over time',
+    history: (d) => `Score over the last ${d} days`,
     historyNone: 'No score changes recorded yet.',
+    monitoring: (d) => `Online monitoring, day by day per outlet (last ${d} days)`,
+    monitoringNone: (d) => `No online monitoring data in the last ${d} days.`,
+    outlet: (code) => `Outlet ${code}`,
+    monitoringStatus: { OK: 'Within limits', EXCEED: 'Exceeded', MISSING: 'Data missing', NONE: 'No data' },
+    monitoringLegend: (h) =>
+      `One cell per day: exceeded means a pollutant had exceedance hours that day; data missing means no data or under ${h} valid hours.`,
+    colOutlet: 'Outlet',
+    days: (n) => `${n} day${n === 1 ? '' : 's'}`,
     tags: 'Tags',
     tagsNone: 'No tags.',
     qr: 'QR code of this page',

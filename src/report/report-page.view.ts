@@ -1,8 +1,11 @@
 import { chinaDateOf } from '../domain/china-date';
 import { escapeHtml as h } from './html-escape';
-import { PublicReport } from './report-data.service';
-import { RISK_COLOURS, ReportLang, TEXTS, ruleLabel } from './report-i18n';
+import { CHART_WINDOW_DAYS, MonitoringDayStatus, PublicReport } from './report-data.service';
+import { RISK_COLOURS, ReportLang, ReportTexts, TEXTS, ruleLabel } from './report-i18n';
+import { MONITORING_COLOURS, renderMonitoringChart } from './monitoring-chart.svg';
 import { renderScoreChart } from './score-chart.svg';
+import { addDays, endOfChinaDay } from '../domain/china-date';
+import { FAVICON_PATH } from './favicon';
 
 const STYLE = `
 *{box-sizing:border-box}
@@ -10,7 +13,8 @@ body{margin:0;font-family:-apple-system,"PingFang SC","Hiragino Sans GB","Noto S
 main{max-width:760px;margin:0 auto;padding:12px}
 header.top{display:flex;justify-content:space-between;align-items:flex-start;gap:8px}
 header.top p{margin:0;color:#5f6368;font-size:13px}
-a.lang{font-size:14px;color:#1a73e8;text-decoration:none;border:1px solid #dadce0;border-radius:16px;padding:2px 12px;background:#fff;white-space:nowrap}
+a{color:#1967d2}
+a.lang{font-size:14px;color:#1967d2;text-decoration:none;border:1px solid #dadce0;border-radius:16px;padding:2px 12px;background:#fff;white-space:nowrap}
 section{background:#fff;border-radius:12px;padding:16px;margin-top:12px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 h1{font-size:20px;margin:4px 0 8px}
 h2{font-size:16px;margin:0 0 10px}
@@ -26,7 +30,10 @@ th,td{text-align:left;padding:6px 4px;border-bottom:1px solid #eee;vertical-alig
 th{color:#5f6368;font-weight:500}
 td.num,th.num{text-align:right;white-space:nowrap}
 td.date{white-space:nowrap}
-details{margin-top:10px}summary{cursor:pointer;color:#1a73e8;font-size:14px}
+details{margin-top:10px}summary{cursor:pointer;color:#1967d2;font-size:14px}
+.legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:13px;color:#3c4043;margin:6px 0;padding:0;list-style:none}
+.legend .swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-1px}
+#monitoring-summary{margin-top:8px}
 .tags{display:flex;flex-wrap:wrap;gap:6px}
 .tag{font-size:13px;border-radius:12px;padding:2px 10px;background:#e8f0fe;color:#174ea6}
 .qr{display:flex;gap:16px;align-items:center;flex-wrap:wrap}
@@ -52,6 +59,7 @@ function page(lang: ReportLang, title: string, body: string, canonical?: string)
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(title)}</title>
+<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
 ${canonical ? `<link rel="canonical" href="${h(canonical)}">` : ''}
 <style>${STYLE}</style>
 </head>
@@ -74,13 +82,55 @@ function day(d: Date): string {
   return chinaDateOf(d);
 }
 
+/** The window's days, oldest first. */
+function windowDays(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+  return days;
+}
+
+/** The monitoring section's body: the strips, a legend, and the day counts per outlet as a table (what the chart shows, as text). */
+function monitoringSection(report: PublicReport, t: ReportTexts): string {
+  const { outlets, minValidHours } = report.monitoring;
+  if (!outlets.length) return `<p class="muted">${h(t.monitoringNone(CHART_WINDOW_DAYS))}</p>`;
+  const days = windowDays(report.window.from, report.window.to);
+  const chart = renderMonitoringChart({
+    outlets,
+    from: report.window.from,
+    to: report.window.to,
+    days,
+    title: t.monitoring(CHART_WINDOW_DAYS),
+    outletLabel: t.outlet,
+    dayLabel: (date, status) => `${date} ${t.monitoringStatus[status]}`,
+  });
+  const shown: MonitoringDayStatus[] = ['OK', 'EXCEED', 'MISSING', 'NONE'];
+  const legend = `<ul class="legend">${shown
+    .map((s) => `<li><span class="swatch" style="background:${MONITORING_COLOURS[s]}"></span>${h(t.monitoringStatus[s])}</li>`)
+    .join('')}</ul><p class="muted">${h(t.monitoringLegend(minValidHours))}</p>`;
+  const counted: MonitoringDayStatus[] = ['OK', 'EXCEED', 'MISSING'];
+  const rows = outlets
+    .map(
+      (o) =>
+        `<tr data-outlet="${h(o.outletCode)}"><td>${h(o.outletCode)}</td>${counted
+          .map((s) => `<td class="num" data-status="${s}">${h(t.days(o.days.filter((d) => d === s).length))}</td>`)
+          .join('')}</tr>`,
+    )
+    .join('');
+  const table = `<table id="monitoring-summary"><thead><tr><th>${h(t.colOutlet)}</th>${counted
+    .map((s) => `<th class="num">${h(t.monitoringStatus[s])}</th>`)
+    .join('')}</tr></thead><tbody>${rows}</tbody></table>`;
+  return chart + legend + table;
+}
+
 /**
  * Renders the public report page of an enterprise (server-side HTML, no
  * script): identity, score with its risk colour, rank, deductions (summary by
- * rule and every deduction with rule and date), the score history as an
- * inline SVG chart, tags, and the page's QR code.
+ * rule and every deduction with rule and date), the score over the chart
+ * window (the last {@link CHART_WINDOW_DAYS} days, ending today) as an inline
+ * SVG chart, the daily online monitoring of its outlets over the same window,
+ * tags, and the page's QR code.
  */
-export function renderReportPage(report: PublicReport, lang: ReportLang, now: Date = new Date()): string {
+export function renderReportPage(report: PublicReport, lang: ReportLang): string {
   const t = TEXTS[lang];
   const colour = RISK_COLOURS[report.riskLevel];
   const code = encodeURIComponent(report.creditCode);
@@ -107,13 +157,21 @@ export function renderReportPage(report: PublicReport, lang: ReportLang, now: Da
     .join('');
   const deductions = report.deductions.length
     ? `<p>${h(t.deductionsSummary(report.deductions.length, totalPoints))}</p>
-<table id="deduction-summary"><thead><tr><th>${h(t.byRule)}</th><th class="num"></th><th class="num">${h(t.colPoints)}</th></tr></thead><tbody>${summaryRows}</tbody></table>
+<table id="deduction-summary"><thead><tr><th>${h(t.byRule)}</th><th class="num">${h(t.colCount)}</th><th class="num">${h(t.colPoints)}</th></tr></thead><tbody>${summaryRows}</tbody></table>
 <details${report.deductions.length <= 30 ? ' open' : ''}><summary>${h(t.deductions)} (${report.deductions.length})</summary>
 <table id="deductions"><thead><tr><th>${h(t.colDate)}</th><th>${h(t.colRule)}</th><th class="sys">${h(t.colSystem)}</th><th class="num">${h(t.colPoints)}</th></tr></thead><tbody>${detailRows}</tbody></table>
 </details>`
     : `<p class="muted">${h(t.deductionsNone)}</p>`;
   const chart = report.history.length
-    ? renderScoreChart({ points: report.history, now, fullMarks: report.fullMarks, thresholds: report.riskThresholds, title: t.history, formatDate: day })
+    ? renderScoreChart({
+        points: report.history,
+        from: endOfChinaDay(addDays(report.window.from, -1)),
+        now: report.window.now,
+        fullMarks: report.fullMarks,
+        thresholds: report.riskThresholds,
+        title: t.history(CHART_WINDOW_DAYS),
+        formatDate: day,
+      })
     : `<p class="muted">${h(t.historyNone)}</p>`;
   const tags = report.tags.length
     ? `<div class="tags">${report.tags.map((g) => `<span class="tag" data-tag="${h(g.code)}">${h(lang === 'zh' ? g.label : g.labelEn)}</span>`).join('')}</div>`
@@ -139,7 +197,8 @@ ${report.rank != null ? `<p id="rank">${h(t.rank(report.rank, report.enterprises
 </div>
 </section>
 <section id="deduction-section"><h2>${h(t.deductions)}</h2>${deductions}</section>
-<section id="history"><h2>${h(t.history)}</h2>${chart}</section>
+<section id="history"><h2>${h(t.history(CHART_WINDOW_DAYS))}</h2>${chart}</section>
+<section id="monitoring"><h2>${h(t.monitoring(CHART_WINDOW_DAYS))}</h2>${monitoringSection(report, t)}</section>
 <section id="tags"><h2>${h(t.tags)}</h2>${tags}</section>
 <section><h2>${h(t.qr)}</h2>
 <div class="qr"><img id="qr" src="/qr/${code}.svg" alt="${h(t.qr)}" width="168" height="168">

@@ -7,12 +7,16 @@ export interface ChartPoint {
   at: Date;
   score: number;
   riskLevel: RiskLevelValue;
+  /** The score held when the window opened (a line, not a change: no dot). */
+  held?: boolean;
 }
 
 /** Inputs of {@link renderScoreChart}. */
 export interface ScoreChartInput {
   points: ChartPoint[];
-  /** The chart runs to this instant (the score holds after the last change). */
+  /** The chart's window opens at this instant (the left edge)… */
+  from: Date;
+  /** …and runs to this one, the right edge (now: the score holds after the last change). */
   now: Date;
   fullMarks: number;
   thresholds: { low: number; medium: number };
@@ -22,30 +26,35 @@ export interface ScoreChartInput {
   formatDate: (d: Date) => string;
 }
 
-const W = 420;
+/** Width of the charts' drawing (viewBox units); the monitoring chart shares it and the left and right padding, so their days line up. */
+export const CHART_WIDTH = 420;
+/** Left and right padding of the charts' plot area. */
+export const CHART_PAD_X = { left: 38, right: 10 };
+const W = CHART_WIDTH;
 const H = 220;
-const PAD = { left: 38, right: 10, top: 12, bottom: 28 };
+const PAD = { ...CHART_PAD_X, top: 12, bottom: 28 };
 
 /** Rounds a coordinate to one decimal, keeping the SVG short. */
-function r(n: number): string {
+export function r(n: number): string {
   return (Math.round(n * 10) / 10).toString();
 }
 
 /**
  * Renders the score history as an inline SVG step chart (server-side, no
- * script): the score holds between changes, so the line steps at each change
- * and runs on to `now`. Bands behind it show the risk levels (green ≥ low
- * threshold, yellow ≥ medium, red below); each change is a dot in the colour
- * of its risk level. Scales with the page width (viewBox).
+ * script) over the window `from` … `now`: the score holds between changes, so
+ * the line steps at each change and runs on to the right edge, today. Bands
+ * behind it show the risk levels (green ≥ low threshold, amber ≥ medium, red
+ * below); each change is a dot in the colour of its risk level. The time axis
+ * is labelled with the window's first day and today. Scales with the page
+ * width (viewBox).
  */
 export function renderScoreChart(input: ScoreChartInput): string {
-  const pts = [...input.points].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const t0 = input.from.getTime();
+  const t1 = Math.max(input.now.getTime(), t0 + 1);
+  const pts = [...input.points].filter((p) => p.at.getTime() <= t1).sort((a, b) => a.at.getTime() - b.at.getTime());
   if (!pts.length) return '';
-  const t0 = pts[0].at.getTime();
-  // At least a day wide, so a history of one change still draws a line to the right edge.
-  const span = Math.max(input.now.getTime(), pts[pts.length - 1].at.getTime()) - t0;
-  const t1 = t0 + Math.max(span, 24 * 3600 * 1000);
   const width = t1 - t0;
+  const tx = (p: ChartPoint) => Math.max(t0, p.at.getTime());
   const scores = pts.map((p) => p.score);
   const top = Math.max(input.fullMarks, ...scores);
   const lowest = Math.min(0, ...scores, input.thresholds.medium - 20);
@@ -73,18 +82,20 @@ export function renderScoreChart(input: ScoreChartInput): string {
     parts.push(`<text x="${PAD.left - 6}" y="${r(y(v) + 4)}" text-anchor="end" font-size="13" fill="#5f6368">${v}</text>`);
   }
   // The step line.
-  let d = `M${r(x(t0))},${r(y(pts[0].score))}`;
-  for (let i = 1; i < pts.length; i++) d += ` H${r(x(pts[i].at.getTime()))} V${r(y(pts[i].score))}`;
+  let d = `M${r(x(tx(pts[0])))},${r(y(pts[0].score))}`;
+  for (let i = 1; i < pts.length; i++) d += ` H${r(x(tx(pts[i])))} V${r(y(pts[i].score))}`;
   d += ` H${r(x(t1))}`;
   parts.push(`<path d="${d}" fill="none" stroke="#202124" stroke-width="2" stroke-linejoin="round"/>`);
-  for (const p of pts) {
+  for (const p of pts.filter((q) => !q.held)) {
     parts.push(
-      `<circle cx="${r(x(p.at.getTime()))}" cy="${r(y(p.score))}" r="4" fill="${RISK_COLOURS[p.riskLevel].main}" stroke="#fff" stroke-width="1.5"><title>${escapeXml(`${input.formatDate(p.at)}: ${p.score}`)}</title></circle>`,
+      `<circle cx="${r(x(tx(p)))}" cy="${r(y(p.score))}" r="4" fill="${RISK_COLOURS[p.riskLevel].main}" stroke="#fff" stroke-width="1.5"><title>${escapeXml(`${input.formatDate(p.at)}: ${p.score}`)}</title></circle>`,
     );
   }
-  // Time axis: first change and now.
+  // Time axis: the window's first day and today.
   parts.push(`<text x="${PAD.left}" y="${H - 8}" font-size="13" fill="#5f6368">${escapeXml(input.formatDate(new Date(t0)))}</text>`);
-  parts.push(`<text x="${W - PAD.right}" y="${H - 8}" text-anchor="end" font-size="13" fill="#5f6368">${escapeXml(input.formatDate(new Date(t1)))}</text>`);
+  parts.push(
+    `<text x="${W - PAD.right}" y="${H - 8}" text-anchor="end" font-size="13" fill="#5f6368" class="chart-end">${escapeXml(input.formatDate(new Date(t1)))}</text>`,
+  );
   parts.push('</svg>');
   return parts.join('');
 }

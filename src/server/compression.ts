@@ -50,7 +50,8 @@ export function notModified(req: http.IncomingMessage, etag: string): boolean {
  * accepts it and the body is large enough. `Vary: Accept-Encoding` always,
  * so caches keep the encodings apart. With `etag`, a matching `If-None-Match`
  * is answered 304 with no body. `cached` lets a caller keep compressed forms
- * of an unchanging body (assets) instead of compressing per request.
+ * of an unchanging body (assets) instead of compressing per request;
+ * `compressible: false` sends an already compressed body (a PNG) as it is.
  */
 export function sendBody(
   req: http.IncomingMessage,
@@ -58,7 +59,7 @@ export function sendBody(
   status: number,
   headers: Record<string, string>,
   body: Buffer,
-  opts: { etag?: string; cached?: Map<ContentEncoding, Buffer> } = {},
+  opts: { etag?: string; cached?: Map<ContentEncoding, Buffer>; compressible?: boolean } = {},
 ): void {
   const prior = [res.getHeader('vary'), headers.vary].filter((v) => v != null && v !== '').join(', ');
   const out: Record<string, string> = { ...headers, vary: mergeVary(prior || undefined, 'Accept-Encoding') };
@@ -70,7 +71,7 @@ export function sendBody(
     res.end();
     return;
   }
-  const encoding = body.length >= MIN_COMPRESS_BYTES ? chooseEncoding(req.headers['accept-encoding']) : null;
+  const encoding = opts.compressible !== false && body.length >= MIN_COMPRESS_BYTES ? chooseEncoding(req.headers['accept-encoding']) : null;
   let bytes = body;
   if (encoding) {
     bytes = opts.cached?.get(encoding) ?? compress(body, encoding);
