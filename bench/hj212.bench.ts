@@ -304,8 +304,6 @@ async function main(): Promise<void> {
         on: { connected: () => resolve(c), closed: (e) => reject(new Error(`subscriber closed: ${(e as { reason?: string }).reason}`)) },
       });
     });
-    let subscribed!: () => void;
-    const ready = new Promise<void>((r) => (subscribed = r));
     subscriber.subscribe(
       { query: 'subscription { warningRaised(filter: { types: [REALTIME_EXCEED] }) { id type subject } }' },
       {
@@ -314,9 +312,16 @@ async function main(): Promise<void> {
         complete: () => undefined,
       },
     );
-    // graphql-ws has no "subscribed" event: the first probe waits for its own warning anyway.
-    setTimeout(subscribed, 500);
-    await ready;
+    // graphql-ws acknowledges no subscribe: wait until the hub counts the subscription as listening.
+    const listening = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+      return Number(/^hub_subscriptions_listening(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    const listenBy = Date.now() + 60_000;
+    while ((await listening()) < 1) {
+      if (Date.now() > listenBy) throw new Error('the subscription was not listening on the hub within 60 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
 
     const watcher = new CommitWatcher(pool, new Set(probeMns));
     watcher.start();
