@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { GraphQLObjectType } from 'graphql';
@@ -312,6 +313,69 @@ describe('security hardening (issue 13)', () => {
       expect(codes.length).toBeGreaterThan(0);
       expect(codes.filter((r) => html.includes(r.credit_code) || html.includes(r.name))).toEqual([]);
       expect(html).toContain('370100');
+    });
+
+    it('limits the public pages per client address: past the limit 429 with Retry-After, GraphQL untouched', async () => {
+      const LIMIT = 5;
+      const server = await startHttpServer(hub.services, { port: 0, publicRateLimitPerMinute: LIMIT });
+      try {
+        const base = `http://127.0.0.1:${server.port}`;
+        const code = (await hub.tdb.db.pool.query(`select credit_code from enterprise order by credit_code limit 1`)).rows[0].credit_code;
+        const paths = [`/report/${code}`, `/qr/${code}.svg`, '/report/91370102MA0000000X', `/report/${code}?lang=en`];
+        const answers: { status: number; retryAfter: string | null; code?: string }[] = [];
+        for (let i = 0; i < LIMIT + 3; i++) {
+          const res = await fetch(base + paths[i % paths.length]);
+          const body = await res.text();
+          answers.push({
+            status: res.status,
+            retryAfter: res.headers.get('retry-after'),
+            code: res.status === 429 ? JSON.parse(body).errors[0].extensions.code : undefined,
+          });
+        }
+        // The first LIMIT are answered (a page, a QR code, or the 404 page of an unknown code), every further one is refused.
+        expect(answers.slice(0, LIMIT).map((a) => a.status !== 429 && a.retryAfter === null)).toEqual(Array(LIMIT).fill(true));
+        expect(answers.slice(LIMIT)).toEqual(Array(3).fill({ status: 429, retryAfter: expect.stringMatching(/^[1-9]\d*$/), code: 'RATE_LIMITED' }));
+        // GraphQL and the probes are not public pages: the same address still gets answers.
+        const q = await fetch(`${base}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.adminKey}` },
+          body: JSON.stringify({ query: '{ warningTypes }' }),
+        });
+        expect(q.status).toBe(200);
+        expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('scopes the persisted-query cache by key: a hash registered by key A is PERSISTED_QUERY_NOT_FOUND for key B', async () => {
+      const query = '{ enterprises(first: 1) { totalCount } }';
+      const sha256Hash = createHash('sha256').update(query).digest('hex');
+      const a = await hub.createKey('370000', 'BUREAU');
+      const b = await hub.createKey('370000', 'BUREAU');
+      const apq = async (key: string, withQuery: boolean) => {
+        const res = await fetch(`http://127.0.0.1:${hub.server!.port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ ...(withQuery ? { query } : {}), extensions: { persistedQuery: { version: 1, sha256Hash } } }),
+        });
+        const body = (await res.json()) as { data?: any; errors?: any[] };
+        return body.errors ? body.errors.map((e) => e.extensions?.code) : Object.keys(body.data);
+      };
+      expect(await apq(a, false)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+      expect(await apq(a, true)).toEqual(['enterprises']);
+      expect(await apq(a, false)).toEqual(['enterprises']);
+      // Key B cannot tell that A sent it: the same answer as for a hash nobody sent.
+      expect(await apq(b, false)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+      expect(await apq(b, true)).toEqual(['enterprises']);
+      expect(await apq(b, false)).toEqual(['enterprises']);
+      // Over GET too (what CDN-friendly clients send), scoped the same way.
+      const c = await hub.createKey('370000', 'BUREAU');
+      const ext = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash } }));
+      const get = await fetch(`http://127.0.0.1:${hub.server!.port}/graphql?extensions=${ext}`, {
+        headers: { authorization: `Bearer ${c}`, 'apollo-require-preflight': 'true' },
+      });
+      expect(((await get.json()) as any).errors.map((e: any) => e.extensions.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
     });
   });
 

@@ -122,6 +122,8 @@ async function cmdServe(args: string[]): Promise<number> {
     host: hub.config.host,
     introspection: hub.config.introspection,
     metricsToken: hub.config.metricsToken,
+    exportLimits: { concurrency: hub.config.exportConcurrency, stallTimeoutMs: hub.config.exportStallTimeoutMs },
+    publicRateLimitPerMinute: hub.config.publicRateLimitPerMinute,
     corsOrigins: hub.config.corsOrigins,
   });
   hub.onShutdown(() => server.close());
@@ -178,6 +180,8 @@ async function cmdStart(): Promise<number> {
     host: hub.config.host,
     introspection: hub.config.introspection,
     metricsToken: hub.config.metricsToken,
+    exportLimits: { concurrency: hub.config.exportConcurrency, stallTimeoutMs: hub.config.exportStallTimeoutMs },
+    publicRateLimitPerMinute: hub.config.publicRateLimitPerMinute,
     corsOrigins: hub.config.corsOrigins ?? DEMO_CORS_ORIGINS,
   });
   hub.onShutdown(() => server.close());

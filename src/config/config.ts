@@ -45,6 +45,12 @@ export interface HubConfig {
   metricsToken?: string;
   /** Days hourly values from HJ 212 (`monitoring_hour`) are kept (HUB_HJ212_HOUR_RETENTION_DAYS, default 400); older hours are deleted by the partition task. */
   hj212HourRetentionDays: number;
+  /** Exports (`/export/enterprises.csv`) streaming at once per process, on sessions of their own (HUB_EXPORT_CONCURRENCY, default 2); one more is answered 503. */
+  exportConcurrency: number;
+  /** An export whose client reads nothing for this long is cut off and its session released (HUB_EXPORT_STALL_TIMEOUT_MS, default 30 000). */
+  exportStallTimeoutMs: number;
+  /** Requests per minute one client address may make to the public pages `/report`, `/qr`, `/plans` (HUB_PUBLIC_RATE_LIMIT, default 120; 0 = no limit). */
+  publicRateLimitPerMinute: number;
   /** Log level: debug, info, warn or error. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -219,6 +225,24 @@ const EnvSchema = z.object({
       (n) => n >= 1 && n <= 3660,
     ).default(400),
   ),
+  HUB_EXPORT_CONCURRENCY: env(
+    wholeNumber(
+      (v) => `HUB_EXPORT_CONCURRENCY must be a whole number from 1 to 64, got '${v}'`,
+      (n) => n >= 1 && n <= 64,
+    ).default(2),
+  ),
+  HUB_EXPORT_STALL_TIMEOUT_MS: env(
+    wholeNumber(
+      (v) => `HUB_EXPORT_STALL_TIMEOUT_MS must be a number of milliseconds ≥ 100, got '${v}'`,
+      (n) => n >= 100,
+    ).default(30000),
+  ),
+  HUB_PUBLIC_RATE_LIMIT: env(
+    wholeNumber(
+      (v) => `HUB_PUBLIC_RATE_LIMIT must be a whole number of requests per minute (0 = no limit), got '${v}'`,
+      (n) => n <= 1_000_000,
+    ).default(120),
+  ),
 });
 
 /**
@@ -251,6 +275,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     webhooksPerDivision: e.HUB_WEBHOOKS_PER_DIVISION,
     metricsToken: e.HUB_METRICS_TOKEN,
     hj212HourRetentionDays: e.HUB_HJ212_HOUR_RETENTION_DAYS,
+    exportConcurrency: e.HUB_EXPORT_CONCURRENCY,
+    exportStallTimeoutMs: e.HUB_EXPORT_STALL_TIMEOUT_MS,
+    publicRateLimitPerMinute: e.HUB_PUBLIC_RATE_LIMIT,
     ...overrides,
   };
 }

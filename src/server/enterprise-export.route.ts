@@ -6,6 +6,7 @@ import { Scope, SqlParams } from '../jurisdiction/scope';
 import { HttpError, HttpRoute } from './http-route';
 import { UTF8_BOM, csvRecord } from './csv';
 import { RISK_LEVELS } from '../domain/risk-band';
+import { ExportCapacity } from './export-capacity';
 
 /** Rows fetched from the server-side cursor per round trip. */
 const FETCH_ROWS = 2000;
@@ -81,7 +82,11 @@ function ancestorsOf(services: ServerServices, code: string): string[] {
  * Streams every enterprise matching a filter inside the caller's jurisdiction
  * as CSV (UTF-8 with BOM, Chinese headers, RFC 4180), read through a
  * server-side cursor in a read-only snapshot so memory stays flat whatever
- * the size, and the download is consistent.
+ * the size, and the download is consistent. It runs on a slot of
+ * `capacity` (its own sessions, never the pool of authentication and the
+ * API): over capacity it is a 503. Writes wait for the client to read
+ * (back-pressure); a client that reads nothing for the stall timeout is cut
+ * off, its transaction rolled back and its session closed.
  */
 export async function streamEnterpriseCsv(
   services: ServerServices,
@@ -90,6 +95,7 @@ export async function streamEnterpriseCsv(
   order: EnterpriseOrderKey,
   res: http.ServerResponse,
   isClosed: () => boolean,
+  capacity: ExportCapacity,
 ): Promise<number> {
   const params = new SqlParams();
   let where: string;
@@ -112,8 +118,10 @@ export async function streamEnterpriseCsv(
   ).join(', ')}
       from enterprise e left join division d on d.code = e.division_code left join division c on c.code = e.city_code
      where ${where} order by ${ORDERS[order]}`;
-  const client = await services.db.pool.connect();
+  const slot = await capacity.acquire();
+  const { client } = slot;
   let rows = 0;
+  let broken = false;
   try {
     await client.query('begin isolation level repeatable read read only');
     await client.query(`declare enterprise_export no scroll cursor for ${sql}`, params.values);
@@ -129,25 +137,53 @@ export async function streamEnterpriseCsv(
       if (!batch.rows.length) break;
       rows += batch.rows.length;
       const ok = res.write(batch.rows.map((r: unknown[]) => csvRecord(r)).join(''));
-      if (!ok && !isClosed())
-        await new Promise<void>((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
-        });
+      if (!ok && !isClosed() && !(await drained(res, capacity.limits.stallTimeoutMs))) {
+        // The client stopped reading: cut it off rather than hold a session and a snapshot for it.
+        broken = true;
+        res.destroy();
+        throw new ExportStalledError(rows, capacity.limits.stallTimeoutMs);
+      }
     }
     await client.query('commit');
   } catch (e) {
+    broken = true;
     await client.query('rollback').catch(() => undefined);
     throw e;
   } finally {
-    client.release();
+    slot.release(broken);
   }
   res.end();
   return rows;
 }
 
+/** Thrown when an export's client read nothing for the stall timeout; its connection was closed. */
+export class ExportStalledError extends Error {
+  constructor(
+    readonly rows: number,
+    readonly stallTimeoutMs: number,
+  ) {
+    super(`client read nothing for ${stallTimeoutMs} ms after ${rows} rows; connection closed`);
+  }
+}
+
+/** Resolves true once `res` drains, false after `timeoutMs` without draining; a closed response counts as drained (the loop then stops). */
+function drained(res: http.ServerResponse, timeoutMs: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      res.off('drain', onDrain);
+      res.off('close', onDrain);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    res.once('drain', onDrain);
+    res.once('close', onDrain);
+  });
+}
+
 /** `GET /export/enterprises.csv?filter=<JSON EnterpriseFilter>&orderBy=SCORE_ASC` for an authenticated caller. */
-export function enterpriseExportRoute(): HttpRoute {
+export function enterpriseExportRoute(capacity: ExportCapacity): HttpRoute {
   return {
     name: 'export-enterprises',
     methods: ['GET'],
@@ -163,7 +199,14 @@ export function enterpriseExportRoute(): HttpRoute {
       let closed = false;
       res.once('close', () => (closed = true));
       const t = Date.now();
-      const n = await streamEnterpriseCsv(ctx.services, ctx.caller.scope, filter, order, res, () => closed || req.destroyed);
+      let n: number;
+      try {
+        n = await streamEnterpriseCsv(ctx.services, ctx.caller.scope, filter, order, res, () => closed || req.destroyed, capacity);
+      } catch (e) {
+        if (!(e instanceof ExportStalledError)) throw e;
+        ctx.services.log(`export ${ctx.requestId} for ${ctx.caller.name} cut off: ${e.message}`);
+        return;
+      }
       ctx.services.log(`export ${ctx.requestId}: ${n} enterprises for ${ctx.caller.name} (${ctx.caller.scope.divisionCode}) in ${Date.now() - t} ms`);
     },
   };

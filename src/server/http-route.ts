@@ -23,6 +23,8 @@ export interface HttpRoute {
   methods: string[];
   pattern: RegExp;
   auth: 'public' | 'caller';
+  /** A public page limited per client address (HUB_PUBLIC_RATE_LIMIT): over the limit the server answers 429 with Retry-After before the handler runs. */
+  publicPage?: boolean;
   handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: RouteContext): Promise<void> | void;
 }
 

@@ -22,6 +22,9 @@ import { featureRoutes } from './route-table';
 import { attachSubscriptions } from './subscription.server';
 import { CorsPolicy } from './cors';
 import { SubscriptionCaps } from '../graphql/limits/subscription-limits';
+import { ExportCapacity, ExportLimits } from './export-capacity';
+import { AddressRateLimiter } from './rate-limit';
+import { ScopedPersistedQueryCache } from './persisted-query.cache';
 
 /** A running HTTP server of the hub. */
 export interface RunningServer {
@@ -48,6 +51,10 @@ export interface ServerOptions {
   subscriptionCaps?: Partial<SubscriptionCaps>;
   /** Browser origins allowed on /graphql, /export and /qr and for the WebSocket (HUB_CORS_ORIGINS; default none). */
   corsOrigins?: readonly string[];
+  /** Capacity, stall timeout and session limits of `/export/enterprises.csv` (defaults in DEFAULT_EXPORT_LIMITS). */
+  exportLimits?: Partial<ExportLimits>;
+  /** Requests per minute per client address on the public pages (`/report`, `/qr`, `/plans`); 0 = no limit (default 120, HUB_PUBLIC_RATE_LIMIT). */
+  publicRateLimitPerMinute?: number;
 }
 
 function probeRoutes(): HttpRoute[] {
@@ -83,6 +90,8 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
   const apollo = new ApolloServer<HubContext>({
     schema,
     introspection: opts.introspection ?? true,
+    // APQ hashes are looked up in the caller's own scope: no key learns whether another sent a query.
+    persistedQueries: { cache: new ScopedPersistedQueryCache() },
     // Stack traces (with the server's paths) only when asked for: Apollo's default includes them unless NODE_ENV=production.
     includeStacktraceInErrorResponses: debugErrors(),
     // No cache hints are used; Apollo's default cache-control plugin would otherwise run a hook for every field of every response.
@@ -96,13 +105,17 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
     formatError: (formatted: GraphQLFormattedError, error: unknown) => formatHubError(formatted, error, services.log),
   });
   await apollo.start();
+  // Exports stream on sessions of their own: however many clients stall, authentication, GraphQL and /readyz keep theirs.
+  const exportCapacity = new ExportCapacity(services.db.url, opts.exportLimits, services.log);
   const routes: HttpRoute[] = [
     graphqlRoute(apollo, { maxBodyBytes: opts.maxBodyBytes ?? 1024 * 1024, limits, browserPage: graphiqlPage(services) }),
     ...probeRoutes(),
-    ...featureRoutes(services, { metricsToken: opts.metricsToken }),
+    ...featureRoutes(services, { metricsToken: opts.metricsToken, exportCapacity }),
   ];
 
   const cors = new CorsPolicy(opts.corsOrigins ?? []);
+  const perMinute = opts.publicRateLimitPerMinute ?? 120;
+  const publicPages = perMinute > 0 ? new AddressRateLimiter({ perMinute }) : null;
   const server = http.createServer(async (req, res) => {
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -116,6 +129,17 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
         throw new HttpError(405, `${req.method} is not allowed on ${url.pathname}; use ${route.methods.join(' or ')}`, 'METHOD_NOT_ALLOWED', {
           allow: route.methods.join(', '),
         });
+      if (route.publicPage && publicPages) {
+        const d = publicPages.take(req.socket.remoteAddress);
+        if (!d.allowed)
+          throw new HttpError(
+            429,
+            `too many requests from your address to the public pages (limit ${perMinute} per minute); retry in ${d.retryAfterSeconds} s`,
+            'RATE_LIMITED',
+            { 'retry-after': String(d.retryAfterSeconds) },
+            { limit: perMinute },
+          );
+      }
       const caller = route.auth === 'caller' ? await authenticateRequest(req, services.apiKeys) : null;
       await route.handle(req, res, { services, url, requestId, caller, params: (match ?? []).slice(1) });
     } catch (e) {
@@ -158,6 +182,7 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
       setTimeout(() => server.closeAllConnections?.(), 2000).unref();
       await closed;
       await apollo.stop();
+      await exportCapacity.close();
     },
   };
 }

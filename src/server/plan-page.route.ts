@@ -13,6 +13,7 @@ export function planPageRoute(): HttpRoute {
     methods: ['GET'],
     pattern: /^\/plans\/(\d{1,18})(\.json)?$/,
     auth: 'public',
+    publicPage: true,
     async handle(_req, res, { services, params }) {
       const plans = services.inspectionPlans;
       const plan = await plans.plan(params[0], null);

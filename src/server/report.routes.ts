@@ -47,6 +47,7 @@ export function reportRoutes(services: ServerServices): HttpRoute[] {
       methods: ['GET', 'HEAD'],
       pattern: /^\/report\/([^/]+)\/?$/,
       auth: 'public',
+      publicPage: true,
       async handle(req, res, { url, params, requestId }) {
         const code = decodeSegment(params[0]);
         const lang = reportLang(url.searchParams.get('lang'));
@@ -62,6 +63,7 @@ export function reportRoutes(services: ServerServices): HttpRoute[] {
       methods: ['GET', 'HEAD'],
       pattern: /^\/qr\/([^/]+)\.(svg|png)$/,
       auth: 'public',
+      publicPage: true,
       async handle(req, res, { url, params, requestId }) {
         const code = decodeSegment(params[0]);
         const format = params[1] as QrFormat;
