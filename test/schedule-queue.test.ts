@@ -1,5 +1,5 @@
 import { makeWorkerUtils } from 'graphile-worker';
-import { JOB_SCHEMA } from '../src/jobs/job-queue';
+import { JOB_SCHEMA, JobQueue, workerAliveSql } from '../src/jobs/job-queue';
 import { HubScheduler } from '../src/scheduling/hub.scheduler';
 import { SCHEDULED_TASK_JOB, ScheduleFiringRepository, firingJobKey } from '../src/scheduling/schedule-firing.repository';
 import { ScheduledTaskDefinition } from '../src/scheduling/scheduled-task.types';
@@ -234,5 +234,31 @@ describe('scheduled firings through the job queue', () => {
       { status: 'FAILED', detail: 'abandoned: its job was taken by a process that stopped before starting it' },
     ]);
     expect(await jobsOf('orphan')).toEqual([]);
+  });
+
+  it('a job worker whose lock connection is lost (a database restart) takes its lock again, so its jobs are not taken from it', async () => {
+    const jobs = await JobQueue.start(tdb.db.pool, { noop: async () => undefined }, { sweepMs: 600_000 });
+    try {
+      const [worker] = jobs.workerIds;
+      const alive = async () => (await q<{ ok: boolean }>(`select ${workerAliveSql('$1::text')} as ok`, [worker]))[0].ok;
+      expect(await alive()).toBe(true);
+      // The lock connection's session ends as in a restart of the server.
+      await q(
+        `select pg_terminate_backend(l.pid) from pg_locks l
+          where l.locktype = 'advisory' and l.objsubid = 2 and l.classid = hashtext('job-worker')::oid and l.objid = hashtext($1)::oid`,
+        [worker],
+      );
+      await until(async () => !(await alive()), 10_000, 'the lock to go with its session');
+      await until(
+        async () => {
+          await jobs.sweepDeadWorkers();
+          return alive();
+        },
+        10_000,
+        'the worker lock taken again',
+      );
+    } finally {
+      await jobs.stop();
+    }
   });
 });
