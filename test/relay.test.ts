@@ -208,4 +208,98 @@ describe('Relay API', () => {
     });
     expect(tampered.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });
+  it('id arguments take the global id and the legacy own key alike (warnings, connectors, tags)', async () => {
+    const open = await hub.graphql(`{ warnings(first: 2, filter: { status: [OPEN] }) { edges { node { id warningId status } } } }`);
+    expect(open.errors).toBeUndefined();
+    const [a, b] = open.data.warnings.edges.map((x: any) => x.node);
+    expect(b).toBeDefined();
+    const ACK = `mutation($id: ID!) { acknowledgeWarning(id: $id, note: "n") { id warningId status } }`;
+    const RES = `mutation($id: ID!) { resolveWarning(id: $id) { id warningId status } }`;
+    // a: acknowledged by global id, resolved by its number; b: the other way round.
+    expect((await hub.graphql(ACK, { id: a.id })).data.acknowledgeWarning).toEqual({ id: a.id, warningId: a.warningId, status: 'ACKNOWLEDGED' });
+    expect((await hub.graphql(RES, { id: a.warningId })).data.resolveWarning).toEqual({ id: a.id, warningId: a.warningId, status: 'RESOLVED' });
+    expect((await hub.graphql(ACK, { id: b.warningId })).data.acknowledgeWarning.status).toBe('ACKNOWLEDGED');
+    expect((await hub.graphql(RES, { id: b.id })).data.resolveWarning).toEqual({ id: b.id, warningId: b.warningId, status: 'RESOLVED' });
+    // A global id of another type is refused, naming the argument.
+    const tagId = (await hub.graphql(`{ tags { id code } }`)).data.tags[0];
+    const wrong = await hub.graphql(ACK, { id: tagId.id });
+    expect(wrong.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(wrong.errors?.[0].message).toMatch(/global id of a Tag, not of a Warning/);
+
+    const c = (await hub.graphql(`{ connectors { id connectorId } }`)).data.connectors.find((x: any) => x.connectorId === 'penalty');
+    const RUN = `mutation($id: String!) { runConnector(id: $id) { id runId status } }`;
+    const byKey = await hub.graphql(RUN, { id: 'penalty' });
+    const byGlobal = await hub.graphql(RUN, { id: c.id });
+    expect([byKey.errors, byGlobal.errors]).toEqual([undefined, undefined]);
+    expect([byKey.data.runConnector.status, byGlobal.data.runConnector.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(Number(byGlobal.data.runConnector.runId)).toBeGreaterThan(Number(byKey.data.runConnector.runId));
+    const reset = await hub.graphql(`mutation($id: String!) { resetConnector(id: $id) { status } }`, { id: c.id });
+    expect(reset.data.resetConnector.status).toBe('SUCCEEDED');
+    const resetByKey = await hub.graphql(`mutation($id: String!) { resetConnector(id: $id) { status } }`, { id: 'penalty' });
+    expect(resetByKey.data.resetConnector.status).toBe('SUCCEEDED');
+    const q = await hub.graphql(`query($c: String) { quarantinedRecords(connectorId: $c) { totalCount } }`, { c: c.id });
+    const qKey = await hub.graphql(`query($c: String) { quarantinedRecords(connectorId: $c) { totalCount } }`, { c: 'penalty' });
+    expect(q.errors).toBeUndefined();
+    expect(q.data.quarantinedRecords.totalCount).toBe(qKey.data.quarantinedRecords.totalCount);
+
+    // Tags: attach by the tag's global id, detach by its code.
+    const local = (await hub.graphql(`{ tags(category: SUPERVISION) { id code } }`)).data.tags[0];
+    const code = cityCodes[0];
+    const ATTACH = `mutation($c: String!, $t: String!) { attachTag(creditCode: $c, tag: $t, reason: "check") { tags { code } } }`;
+    const attached = await hub.graphql(ATTACH, { c: code, t: local.id });
+    expect(attached.errors).toBeUndefined();
+    expect(attached.data.attachTag.tags.map((t: any) => t.code)).toContain(local.code);
+    const DETACH = `mutation($c: String!, $t: String!) { detachTag(creditCode: $c, tag: $t, reason: "check") { tags { code } } }`;
+    const detached = await hub.graphql(DETACH, { c: code, t: local.code });
+    expect(detached.data.detachTag.tags.map((t: any) => t.code)).not.toContain(local.code);
+  });
+
+  it('enterprises and warnings show their page default of 50 in the schema, and last overrides it', async () => {
+    const r = await hub.graphql(`{ __type(name: "Query") { fields { name args { name defaultValue } } } }`);
+    const arg = (field: string, name: string) => r.data.__type.fields.find((f: any) => f.name === field).args.find((a: any) => a.name === name);
+    expect(arg('enterprises', 'first').defaultValue).toBe('50');
+    expect(arg('warnings', 'first').defaultValue).toBe('50');
+    expect(arg('enterprises', 'orderBy').defaultValue).toBe('SCORE_ASC');
+    const plain = await hub.graphql(`{ enterprises { edges { cursor } } }`);
+    expect(plain.data.enterprises.edges).toHaveLength(Math.min(50, 160));
+    const back = await hub.graphql(`{ enterprises(last: 3) { edges { cursor } pageInfo { hasNextPage hasPreviousPage } } }`);
+    expect(back.errors).toBeUndefined();
+    expect(back.data.enterprises.edges).toHaveLength(3);
+    expect(back.data.enterprises.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
+  });
+
+  it('warnings page forward with first/after and backward with last/before, every warning once, with hasPreviousPage', async () => {
+    const all = (await hub.tdb.db.pool.query(`select id::text as id from warning order by warning.id desc`)).rows.map((x) => x.id);
+    expect(all.length).toBeGreaterThan(4);
+    const PAGE = `query($first: Int, $after: String, $last: Int, $before: String) {
+      warnings(first: $first, after: $after, last: $last, before: $before) {
+        totalCount edges { cursor node { warningId } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
+    const forward: string[] = [];
+    let page = (await hub.graphql(PAGE, { first: 2 })).data.warnings;
+    expect(page.totalCount).toBe(all.length);
+    expect(page.pageInfo.hasPreviousPage).toBe(false);
+    forward.push(...page.edges.map((e: any) => e.node.warningId));
+    while (page.pageInfo.hasNextPage) {
+      page = (await hub.graphql(PAGE, { first: 2, after: page.pageInfo.endCursor })).data.warnings;
+      expect(page.pageInfo.hasPreviousPage).toBe(true);
+      forward.push(...page.edges.map((e: any) => e.node.warningId));
+    }
+    expect(forward).toEqual(all);
+
+    const backward: string[] = [];
+    let back = (await hub.graphql(PAGE, { last: 3 })).data.warnings;
+    expect(back.pageInfo.hasNextPage).toBe(false);
+    backward.unshift(...back.edges.map((e: any) => e.node.warningId));
+    while (back.pageInfo.hasPreviousPage) {
+      back = (await hub.graphql(PAGE, { last: 3, before: back.pageInfo.startCursor })).data.warnings;
+      expect(back.pageInfo.hasNextPage).toBe(true);
+      backward.unshift(...back.edges.map((e: any) => e.node.warningId));
+    }
+    expect(backward).toEqual(all);
+    // `before` alone pages back by the default 50; a bad cursor names its argument.
+    const justBefore = (await hub.graphql(PAGE, { before: page.pageInfo.endCursor })).data.warnings;
+    expect(justBefore.edges.map((e: any) => e.node.warningId)).toEqual(all.slice(0, all.length - 1).slice(-50));
+    const bad = await hub.graphql(PAGE, { last: 2, before: 'nope' });
+    expect(bad.errors?.[0].message).toMatch(/'before' is not a cursor/);
+  });
 });

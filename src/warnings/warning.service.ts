@@ -20,7 +20,7 @@ export interface WarningFilterInput {
 }
 
 /** A page of warnings, newest first, with Relay cursors. */
-export type WarningPage = KeysetPage<WarningRow>;
+export type WarningPage = KeysetPage<WarningRow> & { hasPreviousPage: boolean };
 
 /** Warnings of one type in one status (dashboards). */
 export interface WarningCountRow {
@@ -39,10 +39,13 @@ export function encodeWarningCursor(id: string): string {
   return Buffer.from(`${CURSOR_PREFIX}${id}`).toString('base64url');
 }
 
-function decodeWarningCursor(cursor: string): string {
+function decodeWarningCursor(cursor: string, argument: 'after' | 'before' = 'after'): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!text.startsWith(CURSOR_PREFIX) || !isBigintId(text.slice(CURSOR_PREFIX.length))) {
-    throw new WarningFilterError(`'after' is not a cursor of a warnings page: pass the endCursor or an edge cursor you received`, { argument: 'after' });
+    throw new WarningFilterError(
+      `'${argument}' is not a cursor of a warnings page: pass ${argument === 'after' ? 'the endCursor' : 'the startCursor'} or an edge cursor you received`,
+      { argument },
+    );
   }
   return text.slice(CURSOR_PREFIX.length);
 }
@@ -79,28 +82,58 @@ export class WarningService {
     return clauses.join(' and ');
   }
 
-  /** A page of warnings inside `scope`, newest first. */
-  async list(scope: Scope, filter: WarningFilterInput = {}, first = 50, after?: string | null): Promise<WarningPage> {
-    if (!Number.isInteger(first) || first < 0 || first > MAX_WARNING_PAGE)
-      throw new WarningFilterError(`'first' must be between 0 and ${MAX_WARNING_PAGE}, got ${first}`);
+  /**
+   * A page of warnings inside `scope`, newest first: `first` after the cursor
+   * `after`, or (paging back) `last` before the cursor `before` — the warnings
+   * just newer than it, or the oldest `last` without a cursor. Cursors are
+   * warning ids, so a page is stable while new warnings arrive.
+   */
+  async list(
+    scope: Scope,
+    filter: WarningFilterInput = {},
+    first: number | null = 50,
+    after?: string | null,
+    last?: number | null,
+    before?: string | null,
+  ): Promise<WarningPage> {
+    const backward = last != null || (before != null && first == null);
+    const size = backward ? (last ?? 50) : (first ?? 50);
+    const name = backward ? 'last' : 'first';
+    if (!Number.isInteger(size) || size < 0 || size > MAX_WARNING_PAGE)
+      throw new WarningFilterError(`'${name}' must be between 0 and ${MAX_WARNING_PAGE}, got ${size}`, { argument: name });
+    if (first != null && last != null)
+      throw new WarningFilterError(`pass either 'first' (with 'after') or 'last' (with 'before'), not both`, { argument: 'last' });
     const params = new SqlParams();
     const where = this.where(scope, filter, params);
     const countValues = [...params.values];
-    const keyset = after ? ` and w.id < ${params.add(decodeWarningCursor(after))}::bigint` : '';
+    let keyset = '';
+    if (after) keyset += ` and w.id < ${params.add(decodeWarningCursor(after, 'after'))}::bigint`;
+    if (before) keyset += ` and w.id > ${params.add(decodeWarningCursor(before, 'before'))}::bigint`;
     const res = await this.pool.query<WarningRow>(
       `select ${WARNING_COLUMNS} from warning w join enterprise e using (credit_code)
-        where ${where}${keyset} order by w.id desc limit ${params.add(first + 1)}`,
+        where ${where}${keyset} order by w.id ${backward ? 'asc' : 'desc'} limit ${params.add(size + 1)}`,
       params.values,
     );
-    return keysetPage(
-      res.rows,
-      first,
-      (node) => encodeWarningCursor(node.id),
-      () =>
-        this.pool
-          .query<{ n: number }>(`select count(*)::int as n from warning w join enterprise e using (credit_code) where ${where}`, countValues)
-          .then((r) => r.rows[0].n),
-    );
+    const count = () =>
+      this.pool
+        .query<{ n: number }>(`select count(*)::int as n from warning w join enterprise e using (credit_code) where ${where}`, countValues)
+        .then((r) => r.rows[0].n);
+    const cursorOf = (node: WarningRow) => encodeWarningCursor(node.id);
+    if (!backward) {
+      // Forward: rows come before this page when it started after a cursor (the warning there, or newer ones).
+      return { ...keysetPage(res.rows, size, cursorOf, count), hasPreviousPage: !!after };
+    }
+    // Backward: the extra row says older rows come before; rows follow when the page ended before a cursor.
+    const rows = res.rows.slice(0, size).reverse();
+    const edges = rows.map((node) => ({ cursor: cursorOf(node), node }));
+    let total: Promise<number> | undefined;
+    return {
+      edges,
+      hasNextPage: !!before,
+      hasPreviousPage: res.rows.length > size,
+      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+      totalCount: () => (total ??= count()),
+    };
   }
 
   /** Warnings per type and status inside `scope` (only non-zero pairs). */

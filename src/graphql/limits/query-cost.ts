@@ -83,8 +83,13 @@ function fieldDefOf(schema: GraphQLSchema, parent: GraphQLNamedType, name: strin
   return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
 }
 
-/** The page size a field asks for: `first` or `last` as given literally, by a variable, or by the variable's or the argument's default; else the default page. */
+/**
+ * The page size a field asks for: the larger of `first` and `last` as given
+ * literally, by a variable, or by the variable's or the argument's default
+ * (`first` has a default of 50 that a `last` overrides); else the default page.
+ */
 function pageArg(def: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>): number | undefined {
+  let page: number | undefined;
   for (const name of ['first', 'last']) {
     const argDef = def.args.find((a) => a.name === name);
     if (!argDef) continue;
@@ -94,8 +99,9 @@ function pageArg(def: GraphQLField<unknown, unknown>, node: FieldNode, variables
     else if (argNode.value.kind === Kind.VARIABLE)
       value = variables[argNode.value.name.value] === undefined ? argDef.defaultValue : variables[argNode.value.name.value];
     else value = valueFromAST(argNode.value, argDef.type, variables);
-    if (typeof value === 'number') return value;
+    if (typeof value === 'number') page = Math.max(page ?? 0, value);
   }
+  if (page !== undefined) return page;
   // A connection asked for without a page size gets the services' default page, not one row.
   return def.args.some((a) => a.name === 'first' || a.name === 'last') ? DEFAULT_CONNECTION_PAGE : undefined;
 }

@@ -68,12 +68,19 @@ export class ConnectorResolver {
   })
   async quarantinedRecords(
     @Ctx() ctx: HubContext,
-    @Arg('connectorId', () => String, { nullable: true }) connectorId?: string,
+    @Arg('connectorId', () => String, { nullable: true, description: 'Only this connector: its connector id (permit) or its global id (Connector.id)' })
+    connectorId?: string,
     @Arg('status', () => String, { nullable: true, defaultValue: 'OPEN' }) status?: string,
     @Arg('first', () => Int, { defaultValue: 50 }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    const page = await stewardConnectors(ctx).quarantined({ connectorId, status, first: first ?? 50, after, scope: ctx.scope });
+    const page = await stewardConnectors(ctx).quarantined({
+      connectorId: connectorId ? keyOf(connectorId, 'Connector', 'connectorId') : connectorId,
+      status,
+      first: first ?? 50,
+      after,
+      scope: ctx.scope,
+    });
     return { ...page, endCursor: page.items.length ? page.items[page.items.length - 1].id : null };
   }
 
@@ -130,7 +137,10 @@ export class ConnectorResolver {
 
   @ProvinceWide('STEWARD')
   @Mutation(() => ConnectorRun, { description: 'Runs a connector now and returns its run; STEWARD of the province' })
-  async runConnector(@Arg('id') rawId: string, @Ctx() ctx: HubContext) {
+  async runConnector(
+    @Arg('id', { description: 'The connector: its connector id (permit; Connector.connectorId) or its global id (Connector.id)' }) rawId: string,
+    @Ctx() ctx: HubContext,
+  ) {
     const id = keyOf(rawId, 'Connector');
     const admin = stewardConnectors(ctx);
     await admin.get(id);
@@ -143,7 +153,11 @@ export class ConnectorResolver {
     description:
       "Re-reads a connector's source from its start (after the source was reset or regenerated) and returns the run; idempotent: re-reading an unchanged source leaves the store as it was. STEWARD of the province",
   })
-  async resetConnector(@Arg('id', () => String) rawId: string, @Ctx() ctx: HubContext) {
+  async resetConnector(
+    @Arg('id', () => String, { description: 'The connector: its connector id (permit; Connector.connectorId) or its global id (Connector.id)' })
+    rawId: string,
+    @Ctx() ctx: HubContext,
+  ) {
     const id = keyOf(rawId, 'Connector');
     const admin = stewardConnectors(ctx);
     await admin.get(id);

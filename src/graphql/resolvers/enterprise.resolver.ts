@@ -25,14 +25,20 @@ export class EnterpriseResolver {
     @Ctx() ctx: HubContext,
     @Arg('filter', () => EnterpriseFilter, { nullable: true }) filter?: EnterpriseFilter,
     @Arg('orderBy', () => EnterpriseOrder, { defaultValue: EnterpriseOrder.SCORE_ASC }) orderBy?: EnterpriseOrder,
-    @Arg('first', () => Int, { nullable: true, description: 'Rows after `after` (default 50 when neither first nor last is given); at most 500' })
+    @Arg('first', () => Int, {
+      nullable: true,
+      defaultValue: 50,
+      description: 'Rows after `after`; at most 500. Ignored when `last` is given (the default 50 then does not apply)',
+    })
     first?: number | null,
     @Arg('after', () => String, { nullable: true, description: 'Cursor of a row of this result: continue after it' }) after?: string | null,
     @Arg('last', () => Int, { nullable: true, description: "Rows before `before` (or the result's last rows); at most 500" }) last?: number | null,
     @Arg('before', () => String, { nullable: true, description: 'Cursor of a row of this result: page back from it' }) before?: string | null,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    const page = await ctx.services.enterprises.search(ctx.scope, filter ?? {}, orderBy, { first, after, last, before });
+    // `first` has a default (50, as the interface has always said): it gives way when a client pages back with `last`.
+    const forward = last != null || (before != null && first === 50 && after == null) ? null : first;
+    const page = await ctx.services.enterprises.search(ctx.scope, filter ?? {}, orderBy, { first: forward, after, last, before });
     // Tags and recent history of the whole page in one statement, when both are asked for (primes their loaders).
     if (info)
       await prefetchPageExtras(

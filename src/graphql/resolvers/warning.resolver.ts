@@ -36,17 +36,38 @@ function requireDivisionInScope(ctx: HubContext, code: string | null | undefined
 /** Warnings: list, counts, workflow and the `warningRaised` subscription, always inside the caller's jurisdiction. */
 @Resolver(() => Warning)
 export class WarningResolver {
-  @Query(() => WarningConnection, { description: 'Warnings inside your jurisdiction, newest first, in Relay pages' })
+  @Query(() => WarningConnection, {
+    description:
+      'Warnings (预警) inside your jurisdiction, newest first, in Relay pages: first/after pages on to older warnings, last/before back to newer ones',
+  })
   async warnings(
     @Ctx() ctx: HubContext,
-    @Arg('filter', () => WarningFilter, { nullable: true }) filter?: WarningFilter | null,
-    @Arg('first', () => Int, { defaultValue: 50 }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => WarningFilter, { nullable: true, description: 'Conditions the warnings meet; none: every warning inside your jurisdiction' })
+    filter?: WarningFilter | null,
+    @Arg('first', () => Int, {
+      nullable: true,
+      defaultValue: 50,
+      description: 'Warnings after `after` (older ones); at most 500. Ignored when `last` is given',
+    })
+    first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of a warning of an earlier page: continue with the older warnings after it' })
+    after?: string | null,
+    @Arg('last', () => Int, { nullable: true, description: 'Warnings before `before` (the newer ones just above it), or the oldest ones; at most 500' })
+    last?: number | null,
+    @Arg('before', () => String, { nullable: true, description: 'Cursor of a warning: page back to the newer warnings before it' })
+    before?: string | null,
   ): Promise<WarningConnection> {
-    const page = await ctx.services.warnings.workflow.list(ctx.scope, filterOf(filter), first, after);
+    // The default of `first` does not apply when a client pages back.
+    const forwardSize = last != null || (before != null && first === 50 && after == null) ? null : first;
+    const page = await ctx.services.warnings.workflow.list(ctx.scope, filterOf(filter), forwardSize, after, last, before);
     return {
       edges: page.edges.map((e) => ({ cursor: e.cursor, node: warningView(e.node) })),
-      pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: !!after, startCursor: page.edges[0]?.cursor ?? null, endCursor: page.endCursor },
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: page.hasPreviousPage,
+        startCursor: page.edges[0]?.cursor ?? null,
+        endCursor: page.endCursor,
+      },
       count: page.totalCount,
     };
   }
@@ -63,13 +84,23 @@ export class WarningResolver {
 
   @Authorized('BUREAU')
   @Mutation(() => Warning, { description: 'OPEN → ACKNOWLEDGED, with your key name, the time and a note (BUREAU, inside your jurisdiction)' })
-  async acknowledgeWarning(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note?: string | null) {
+  async acknowledgeWarning(
+    @Ctx() ctx: HubContext,
+    @Arg('id', () => ID, { description: 'The warning: its global id (Warning.id) or its number in the hub (Warning.warningId, the id before global ids)' })
+    id: string,
+    @Arg('note', () => String, { nullable: true, description: 'Note (备注) kept with the step, e.g. what was done on site' }) note?: string | null,
+  ) {
     return warningView(await ctx.services.warnings.workflow.acknowledge(ctx.caller, keyOf(id, 'Warning'), note));
   }
 
   @Authorized('BUREAU')
   @Mutation(() => Warning, { description: 'OPEN or ACKNOWLEDGED → RESOLVED, with your key name, the time and a note (BUREAU, inside your jurisdiction)' })
-  async resolveWarning(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note?: string | null) {
+  async resolveWarning(
+    @Ctx() ctx: HubContext,
+    @Arg('id', () => ID, { description: 'The warning: its global id (Warning.id) or its number in the hub (Warning.warningId, the id before global ids)' })
+    id: string,
+    @Arg('note', () => String, { nullable: true, description: 'Note (备注) kept with the step, e.g. what was done on site' }) note?: string | null,
+  ) {
     return warningView(await ctx.services.warnings.workflow.resolve(ctx.caller, keyOf(id, 'Warning'), note));
   }
 
