@@ -47,10 +47,7 @@ describe('connectors against the simulator', () => {
     const now = new Date();
     const iso = new Date(now.getTime() - 60_000).toISOString().replace('Z', '+00:00');
     const yesterday = new Date(now.getTime() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
-    const post = (system: string, body: unknown) =>
-      fetch(`${hub.sim.url}/admin/records/${system}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
-        (r) => expect(r.status).toBe(200),
-      );
+    const post = (system: string, body: unknown[]) => hub.postRecords(system, body);
     await post('penalty', [
       {
         caseNo: '鲁环罚〔2026〕"特,殊"\n号',

@@ -1,12 +1,10 @@
-import fs from 'node:fs';
 import http from 'node:http';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
+import { launchChromium } from './support/browser';
 import { WebSocket } from 'ws';
 import { CorsPolicy } from '../src/server/cors';
 import { loadConfig } from '../src/config/config';
 import { TestHub, startTestHub } from './support/test-hub';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** A second local web server (another origin) serving one page of a browser app. */
 async function startAppServer(): Promise<{ origin: string; close(): Promise<void> }> {
@@ -56,24 +54,12 @@ describe('a browser app on another origin', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (the CI script does)`);
     hub = await startTestHub({ sim: { enterprises: 40, seed: 11 }, serverOptions: { corsOrigins: ['http://127.0.0.1:*'] } });
     base = `http://127.0.0.1:${hub.server!.port}`;
     const runs = await hub.services.runner.syncAll(['permit', 'enforcement', 'penalty'], 'test');
     expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);
     app = await startAppServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -6,6 +6,7 @@ import { startSimulator } from '../simulator/sim.server';
 import { sourceCounts, storeCounts } from './support/drill-kit';
 import { spawnHub } from './support/hub-process';
 import { TestDatabase, createTestDatabase } from './support/test-database';
+import { testPermitRecord } from './support/ws-subscriber';
 
 /**
  * Fault drill (issue 9): the source systems are down for a whole `hub sync`.
@@ -44,22 +45,11 @@ describe('fault drill: a source system down for a whole run', () => {
 
     // While the source is down, it changes: a new enterprise and a new measure.
     store.upsert('permit', [
-      {
-        creditCode: NEW_CODE,
-        name: '停机演练企业',
-        divisionCode: '370102',
+      testPermitRecord(NEW_CODE, '停机演练企业', T, {
         address: '演练路1号',
-        longitude: 117,
-        latitude: 36.6,
-        industryCode: 'C2614',
-        supervisionLevel: 'PROVINCIAL_KEY',
-        managementClass: 'KEY',
-        basin: 'YELLOW_RIVER',
-        pollutionTypes: ['AIR'],
-        airSources: [],
-        monitoringFacilities: [],
         permits: [{ permitNo: `${NEW_CODE}001P`, validFrom: addDays(T, -100), validTo: addDays(T, 600), status: 'VALID' }],
-      },
+        updatedAt: undefined, // stamped by the source when it takes the change
+      }),
     ]);
     store.upsert('enforcement', [
       { record_id: 'ENF-DRILL-DOWN-1', kind: 'MEASURE', credit_code: NEW_CODE, date: T, measure_type: 'SUSPEND_PRODUCTION', status: 'ACTIVE' },

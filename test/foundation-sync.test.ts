@@ -14,14 +14,7 @@ async function fingerprint(hub: TestHub) {
   };
 }
 
-async function postAdmin(hub: TestHub, system: string, records: unknown[]) {
-  const res = await fetch(`${hub.sim.url}/admin/records/${system}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(records),
-  });
-  expect(res.status).toBe(200);
-}
+const postAdmin = (hub: TestHub, system: string, records: unknown[]) => hub.postRecords(system, records);
 
 describe('foundation: permit system → connector → ingest → store → GraphQL', () => {
   let hub: TestHub;

@@ -20,14 +20,7 @@ describe('records the store cannot hold', () => {
   }, 60_000);
   afterAll(async () => hub?.close());
 
-  const post = async (system: string, body: unknown[]) => {
-    const r = await fetch(`${hub.sim.url}/admin/records/${system}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(r.status).toBe(200);
-  };
+  const post = (system: string, body: unknown[]) => hub.postRecords(system, body);
   const sync = async () => {
     const runs = await hub.services.runner.syncAll(['permit', 'enforcement'], 'test');
     for (const r of runs) expect([r.connectorId, r.status, r.error]).toEqual([r.connectorId, 'SUCCEEDED', undefined]);

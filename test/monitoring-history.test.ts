@@ -14,14 +14,7 @@ describe('monitoring history backfilled from the rule set', () => {
   const T = chinaToday();
   const q = async <R = Record<string, unknown>>(sql: string, values: unknown[] = []) => (await hub.tdb.db.pool.query(sql, values)).rows as R[];
   const n = async (sql: string, values: unknown[] = []) => Number((await q<{ n: string }>(sql, values))[0].n);
-  const post = async (system: string, body: unknown[]) => {
-    const r = await fetch(`${hub.sim.url}/admin/records/${system}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(r.status).toBe(200);
-  };
+  const post = (system: string, body: unknown[]) => hub.postRecords(system, body);
   const snapshot = async () => ({
     scores: await q(`select credit_code, score, risk_level from enterprise order by credit_code`),
     deductions: await q(`select credit_code, rule_code, points, event_date::text, record_id from deduction order by 1, 2, 4, 5`),

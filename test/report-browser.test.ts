@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
+import { launchChromium } from './support/browser';
 import { RISK_COLOURS } from '../src/report/report-i18n';
 import { decodeQrPng } from './support/qr-decode';
 import { TestHub, startTestHub } from './support/test-hub';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** axe-core's browser build, injected into the page under audit. */
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -33,25 +33,13 @@ describe('in headless Chromium', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (the CI script does)`);
     hub = await startTestHub({ sim: { enterprises: 150, seed: 5 } });
     base = `http://127.0.0.1:${hub.server!.port}`;
     // The public URL is this server, so the QR code must decode to the very page the browser shows.
     hub.services.config.publicUrl = base;
     const runs = await hub.services.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring'], 'test');
     expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     fs.mkdirSync(ARTIFACTS, { recursive: true });
   }, 180_000);
   afterAll(async () => {

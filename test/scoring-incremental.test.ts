@@ -12,14 +12,7 @@ import { TestHub, startTestHub } from './support/test-hub';
 describe('incremental rescoring equals a full recompute', () => {
   let hub: TestHub;
   const T = chinaToday();
-  const post = async (system: string, body: unknown[]) => {
-    const r = await fetch(`${hub.sim.url}/admin/records/${system}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(r.status).toBe(200);
-  };
+  const post = (system: string, body: unknown[]) => hub.postRecords(system, body);
   const sync = async () => {
     const runs = await hub.services.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring'], 'test');
     expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);

@@ -78,14 +78,7 @@ const REPORT = `query($c: String!, $asOf: Date, $knownAt: DateTime) { enterprise
 
 describe('health score through the simulator and GraphQL', () => {
   let hub: TestHub;
-  const post = async (system: string, body: unknown[]) => {
-    const r = await fetch(`${hub.sim.url}/admin/records/${system}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(r.status).toBe(200);
-  };
+  const post = (system: string, body: unknown[]) => hub.postRecords(system, body);
   const sync = () => hub.services.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring'], 'test');
   const report = async (c: string, vars: Record<string, unknown> = {}) => {
     const res = await hub.graphql(REPORT, { c, ...vars });

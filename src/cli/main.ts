@@ -12,7 +12,7 @@ import { runSimCommand } from '../../simulator/sim.command';
 import { startSimulator } from '../../simulator/sim.server';
 import { createSyncProgress } from '../observability/sync-progress';
 import { wantsJsonLogs } from '../observability/log-format';
-import { ConnectorBusyError, RunSummary } from '../ingest/sync.runner';
+import { ConnectorBusyError, skippedRun } from '../ingest/sync.runner';
 import { formatRunSummaries, syncExitStatus } from './summary';
 import { openHub } from '../app/hub-runtime';
 import { applyMemoryBudget } from '../app/memory-budget';
@@ -211,18 +211,7 @@ async function cmdConnectors(args: string[]): Promise<number> {
       await hub.services.connectorAdmin.get(rest[0]);
       const s = await hub.services.runner.run(rest[0], 'reset', { fromStart: true }).catch((e) => {
         if (!(e instanceof ConnectorBusyError)) throw e;
-        return {
-          connectorId: rest[0],
-          runId: '',
-          status: 'SKIPPED',
-          fetched: 0,
-          loaded: 0,
-          unchanged: 0,
-          quarantined: 0,
-          touched: [],
-          error: e.message,
-          durationMs: 0,
-        } satisfies RunSummary;
+        return skippedRun(rest[0], e.message);
       });
       console.log(formatRunSummaries([s]));
       return syncExitStatus([s]);

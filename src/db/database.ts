@@ -6,8 +6,9 @@ import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded-postgr
 import { initOrm } from './orm.config';
 
 /**
- * The hub's handle on PostgreSQL: a pg pool for set-based SQL (bulk ingest,
- * scoring, search) and MikroORM for the object graph. Both talk to one database.
+ * The hub's handle on PostgreSQL: pg pools for every read and write (set-based
+ * SQL for bulk ingest, scoring and search; named statements for the rest) and
+ * MikroORM for its migrator alone (no entities, docs/architecture.md).
  */
 export interface Database {
   url: string;
@@ -21,6 +22,7 @@ export interface Database {
    * What is read here may trail the primary by the replication lag.
    */
   readPool: Pool;
+  /** Runs the migrations (`migrate`, `pendingMigrations`); nothing else goes through it. */
   orm: MikroORM;
   /** Whether this process started the server (embedded) or uses an external one. */
   embedded: boolean;

@@ -3,20 +3,16 @@ import { Database, withTransaction } from '../db/database';
 import { IngestService } from './ingest.service';
 import { ValidationContext, validateRecord } from './record-validator';
 import { UnifiedRecord } from '../connectors/unified-record';
-import { ConnectorRegistry } from '../connectors/connector.registry';
+import { ConnectorRegistry, ConnectorRow } from '../connectors/connector.registry';
 import { BackfillProgress, ConnectorConfig, MappingError, redactConfig, resolveConfig } from '../connectors/connector.types';
 import { ClientError, isBigintId } from '../domain/client-error';
 
+/** The columns of a `connector` row a steward's view shows (see {@link ConnectorRow}). */
+type ConnectorViewColumns = Pick<ConnectorRow, 'id' | 'kind' | 'title' | 'owner' | 'schedule' | 'enabled' | 'definition'>;
+
 /** A connector as stewards see it; secrets in `config` are replaced by `***`. */
-export interface ConnectorView {
-  id: string;
-  kind: string;
-  title: string;
-  owner: string | null;
-  schedule: string | null;
-  enabled: boolean;
+export interface ConnectorView extends ConnectorViewColumns {
   config: ConnectorConfig;
-  definition: unknown;
   quarantined: number;
   cursor: unknown;
   /** What the steward must know now, in plain words (e.g. its source was reset); null when all is well. */
@@ -90,21 +86,7 @@ export class ConnectorAdminService {
     const params = new SqlParams();
     const idsParam = params.add(ids ?? null);
     const inScope = quarantineScopePredicate(scope, params);
-    const res = await this.db.pool.query<{
-      id: string;
-      kind: string;
-      title: string;
-      owner: string | null;
-      schedule: string | null;
-      enabled: boolean;
-      config: Record<string, unknown>;
-      definition: unknown;
-      quarantined: number;
-      cursor: unknown;
-      attention: string | null;
-      attentionAt: Date | null;
-      backfill: BackfillProgress | null;
-    }>(
+    const res = await this.db.pool.query<Omit<ConnectorView, 'config'> & Pick<ConnectorRow, 'config'>>(
       `select c.id, c.kind, c.title, c.owner, c.schedule, c.enabled, c.config, c.definition, s.cursor, c.attention, c.attention_at as "attentionAt", s.backfill,
               (select count(*)::int from quarantine q where q.connector_id = c.id and q.status = 'OPEN' and ${inScope}) as quarantined
          from connector c left join connector_state s on s.connector_id = c.id

@@ -109,6 +109,11 @@ export class ConnectorBusyError extends ClientError {
   override readonly code = 'CONNECTOR_BUSY';
 }
 
+/** The summary of a run that did not start because another process is running that connector. */
+export function skippedRun(connectorId: string, reason: string): RunSummary {
+  return { connectorId, runId: '', status: 'SKIPPED', fetched: 0, loaded: 0, unchanged: 0, quarantined: 0, touched: [], error: reason, durationMs: 0 };
+}
+
 /**
  * Runs connectors: records the run, pulls pages through `fetch`, maps them,
  * and commits each page together with its cursor in one transaction, so a
@@ -255,18 +260,7 @@ export class SyncRunner {
             // A busy connector is another process's run: skip it and go on with the rest.
             if (!(e instanceof ConnectorBusyError)) throw e;
             this.log(`[${id}] skipped: ${e.message}`);
-            return {
-              connectorId: id,
-              runId: '',
-              status: 'SKIPPED',
-              fetched: 0,
-              loaded: 0,
-              unchanged: 0,
-              quarantined: 0,
-              touched: [],
-              error: e.message,
-              durationMs: 0,
-            } satisfies RunSummary;
+            return skippedRun(id, e.message);
           }),
         );
       }

@@ -1,3 +1,4 @@
+import { withTransaction } from '../db/database';
 import { Pool } from 'pg';
 import { isBigintId } from '../domain/client-error';
 import { Caller } from '../auth/caller.model';
@@ -69,9 +70,7 @@ export class WebhookService {
     if (unknown.length) problems.push(`types: unknown warning type ${unknown.join(', ')}; the types are ${WARNING_TYPES.join(', ')}`);
     if (problems.length) throw new WebhookInputError(problems.join('; '));
     const cap = this.opts.perDivision ?? 20;
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return withTransaction(this.pool, async (client) => {
       // One registration per division at a time, so the cap holds under concurrent requests.
       await client.query(`select pg_advisory_xact_lock(hashtext('webhook-cap'), hashtext($1))`, [input.divisionCode]);
       const n = (await client.query<{ n: number }>(`select count(*)::int as n from webhook where division_code = $1`, [input.divisionCode])).rows[0].n;
@@ -85,14 +84,8 @@ export class WebhookService {
          values ($1, $2, $3, $4, $5, $6, $7) returning ${WEBHOOK_COLUMNS}`,
         [input.divisionCode, input.url, input.secret, input.types?.length ? input.types : null, input.description ?? null, caller.name, caller.keyId],
       );
-      await client.query('commit');
       return res.rows[0];
-    } catch (e) {
-      await client.query('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Webhooks of divisions inside `scope`. */

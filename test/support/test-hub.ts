@@ -22,6 +22,8 @@ export interface TestHub {
   graphql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: T; errors?: any[]; status: number }>;
   /** Same as {@link graphql} with another key. */
   graphqlAs<T = any>(key: string, query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: any[]; status: number }>;
+  /** Posts records to the simulator's admin API for one source system (a change made in the source); expects 200. */
+  postRecords(system: string, records: unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,14 @@ export async function startTestHub(
     createKey,
     graphql,
     graphqlAs: (key, query, variables) => graphql(query, variables, { authorization: `Bearer ${key}` }),
+    async postRecords(system, records) {
+      const res = await fetch(`${sim.url}/admin/records/${system}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(records),
+      });
+      if (res.status !== 200) throw new Error(`simulator refused ${system} records: HTTP ${res.status} ${await res.text()}`);
+    },
     async close() {
       await server?.close();
       await sim.close();
