@@ -20,6 +20,7 @@ import { Migration20261201120000ResultSnapshots } from './Migration2026120112000
 import { Migration20261201130000CompactResultSnapshots } from './Migration20261201130000_compact-result-snapshots';
 import { Migration20261201130100ConnectorBackfill } from './Migration20261201130100_connector-backfill';
 import { Migration20261201131500ScheduleJobs } from './Migration20261201131500_schedule-jobs';
+import { Migration20261201132000MonitoringDayPartitioned } from './Migration20261201132000_monitoring-day-partitioned';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -49,4 +50,5 @@ export const migrationsList = [
   { name: 'Migration20261201130000_compact-result-snapshots', class: Migration20261201130000CompactResultSnapshots },
   { name: 'Migration20261201130100_connector-backfill', class: Migration20261201130100ConnectorBackfill },
   { name: 'Migration20261201131500_schedule-jobs', class: Migration20261201131500ScheduleJobs },
+  { name: 'Migration20261201132000_monitoring-day-partitioned', class: Migration20261201132000MonitoringDayPartitioned },
 ];

@@ -73,6 +73,15 @@ describe('monitoring history backfilled from the rule set', () => {
     expect(byId.get('penalty')).toMatchObject({ from: addDays(T, -1095), to: T, total: 1096, done: 1096 });
     expect(byId.get('enforcement')).toBeNull();
 
+    // The store is partitioned by month: the months of the window and the coming ones exist ahead of any row.
+    expect((await q<{ k: string }>(`select relkind::text as k from pg_class where relname = 'monitoring_day'`))[0].k).toBe('p');
+    const parts = await q<{ name: string }>(`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+        where i.inhparent = 'monitoring_day'::regclass order by 1`);
+    const names = new Set(parts.map((p) => p.name));
+    for (const d of [addDays(T, -1096), addDays(T, -40), T, addDays(T, 60)])
+      expect([d, names.has(`monitoring_day_p${d.slice(0, 4)}${d.slice(5, 7)}`)]).toEqual([d, true]);
+    expect(await hub.services.monitoringPartitions()).toBe(0);
+
     const incremental = await snapshot();
     await hub.services.scoring.scores.rescoreAll();
     expect(await snapshot()).toEqual(incremental);
@@ -92,6 +101,7 @@ describe('monitoring history backfilled from the rule set', () => {
         [oldDate, oldCode],
       ),
     ).toBe(1);
+    expect(await n(`select count(*) n from pg_class where relname = $1`, [`monitoring_day_p${oldDate.slice(0, 4)}${oldDate.slice(5, 7)}`])).toBe(1);
     const [state] = await q<{ cursor: { earliest: string; lastComplete: string }; backfill: Record<string, unknown> }>(
       `select cursor, backfill from connector_state where connector_id = 'monitoring'`,
     );
@@ -104,5 +114,41 @@ describe('monitoring history backfilled from the rule set', () => {
     expect([again[0].status, again[0].loaded]).toEqual(['SUCCEEDED', 0]);
     const fetched = hub.sim.store.monitoringRowsFor(addDays(T, -1)).length + hub.sim.store.monitoringRowsFor(addDays(T, -2)).length;
     expect(again[0].fetched).toBe(fetched + hub.sim.store.monitoringRowsFor(addDays(T, -3)).length);
+  });
+
+  it('Enterprise.monitoringDays serves the days of an enterprise from the store, bounded and inside the jurisdiction', async () => {
+    const [e] = await q<{ credit_code: string; division_code: string }>(
+      `select e.credit_code, e.division_code from enterprise e where exists (select 1 from monitoring_day m where m.credit_code = e.credit_code)
+        order by e.credit_code limit 1`,
+    );
+    const from = addDays(T, -40);
+    const to = addDays(T, -1);
+    const expected = await q<Record<string, unknown>>(
+      `select to_char(day, 'YYYY-MM-DD') as date, outlet_code as "outletCode", pollutant_code as "pollutantCode", valid_hours as "validHours",
+              exceed_hours as "exceedHours", daily_mean as "dailyMean", limit_value as "limit", provisional
+         from monitoring_day where credit_code = $1 and day between $2 and $3 order by day, outlet_code, pollutant_code`,
+      [e.credit_code, from, to],
+    );
+    expect(expected.length).toBeGreaterThan(30);
+    const query = `query($c: String!, $from: Date!, $to: Date!, $p: String) { enterprise(creditCode: $c) {
+        monitoringDays(from: $from, to: $to, pollutantCode: $p) { date outletCode pollutantCode validHours exceedHours dailyMean limit provisional } } }`;
+    const res = await hub.graphql(query, { c: e.credit_code, from, to });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.enterprise.monitoringDays).toEqual(expected);
+    const pollutant = expected[0].pollutantCode as string;
+    const one = await hub.graphql(query, { c: e.credit_code, from, to, p: pollutant });
+    expect(one.data.enterprise.monitoringDays).toEqual(expected.filter((r) => r.pollutantCode === pollutant));
+
+    const tooLong = await hub.graphql(query, { c: e.credit_code, from: addDays(T, -1200), to });
+    expect(tooLong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'from', limit: 1100 });
+    const reversed = await hub.graphql(query, { c: e.credit_code, from: to, to: from });
+    expect(reversed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'to' });
+
+    // The jurisdiction is a SQL predicate of the read itself: another county's caller gets nothing, the enterprise's county everything.
+    const other = (await q<{ code: string }>(`select code from division where level = 'COUNTY' and code <> $1 order by code limit 1`, [e.division_code]))[0]
+      .code;
+    const [outside] = await hub.services.monitoringDays.days([e.credit_code], from, to, null, { divisionCode: other, level: 'COUNTY' });
+    const [inside] = await hub.services.monitoringDays.days([e.credit_code], from, to, null, { divisionCode: e.division_code, level: 'COUNTY' });
+    expect([outside.length, inside.length]).toEqual([0, expected.length]);
   });
 });

@@ -1,3 +1,6 @@
+import { MonitoringDayService } from '../monitoring/monitoring-day.service';
+import { chinaToday } from '../domain/china-date';
+import { maintainMonitoringPartitions } from '../monitoring/monitoring-partitions';
 import { Task } from 'graphile-worker';
 import { ApiKeyService } from '../auth/api-key.service';
 import { HubConfig } from '../config/config';
@@ -61,6 +64,8 @@ export interface HubServices {
   connectorAdmin: ConnectorAdminService;
   /** Registration of stewards' declarative connectors. */
   declarativeConnectors: DeclarativeConnectorService;
+  /** Creates the missing month partitions of `monitoring_day` (the active window through about three months ahead); returns how many. */
+  monitoringPartitions: () => Promise<number>;
   /** Health score: rule sets, rescoring (incremental after every sync, full), reports, history, ranks. */
   scoring: ScoringServices;
   /** Tags: catalogue, derivation after every sync, manual and local tags, the `filter.tags` search conditions. */
@@ -77,6 +82,8 @@ export interface HubServices {
   hj212: Hj212Services;
   /** The same device service as `hj212.devices`, under the name the API reads. */
   monitoringDevices: Hj212Services['devices'];
+  /** Daily monitoring summaries per enterprise (read pool). */
+  monitoringDays: MonitoringDayService;
   /** Supervision: the inspector roster, random-inspection policies, drawn plans and their verification. */
   inspectionPlans: InspectionPlanService;
   log: (line: string) => void;
@@ -99,6 +106,9 @@ export async function createHubServices(
   connectors.useDeclarativeFactory(createDeclarativeConnector);
   await connectors.ensureRegistered(db);
   const scoring = createScoringServices(db, { log });
+  // The monitoring store's month partitions for the active rule set's window and the coming months, before anything writes.
+  const monitoringPartitions = async () => maintainMonitoringPartitions(db.pool, chinaToday(), (await scoring.ruleSets.active()).windowDays);
+  await monitoringPartitions();
   const enterprises = new EnterpriseSearchService(db.readPool, divisions, db.pool);
   const tags = await createTagService(db, divisions, enterprises);
   const parameters = new WarningParameterRepository(db.pool);
@@ -134,6 +144,7 @@ export async function createHubServices(
     connectorAdmin: new ConnectorAdminService(db, connectors),
     declarativeConnectors: new DeclarativeConnectorService(db, connectors),
     scoring,
+    monitoringPartitions,
     tags,
     apiKeys: new ApiKeyService(db.pool, divisions),
     warnings,
@@ -141,6 +152,7 @@ export async function createHubServices(
     subscriptionsListening: () => hubPubSub.listening(),
     hj212,
     monitoringDevices: hj212.devices,
+    monitoringDays: new MonitoringDayService(db.readPool),
     inspectionPlans: new InspectionPlanService(db.pool, divisions),
     log,
   };

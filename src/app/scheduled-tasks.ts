@@ -11,6 +11,9 @@ export const DAILY_TASK_SCHEDULE = '30 2 * * *';
 /** HJ 212 partition upkeep: every hour at minute 7. */
 export const HJ212_PARTITION_SCHEDULE = '0 7 * * * *';
 
+/** Month partitions of the monitoring store created ahead: daily at 03:15. */
+export const MONITORING_PARTITION_SCHEDULE = '0 15 3 * * *';
+
 /** HJ 212 devices checked for silence (DATA_GAP after 2 hours without a packet): every 5 minutes. */
 export const HJ212_SILENCE_SCHEDULE = '0 */5 * * * *';
 
@@ -61,7 +64,7 @@ export function dailySteps(services: Pick<HubServices, 'scoring' | 'warnings' | 
  * once across replicas (see `src/scheduling/hub.scheduler.ts`).
  */
 export function scheduledTasks(
-  services: Pick<HubServices, 'scoring' | 'warnings' | 'runner' | 'log'> & Partial<Pick<HubServices, 'hj212'>>,
+  services: Pick<HubServices, 'scoring' | 'warnings' | 'runner' | 'log'> & Partial<Pick<HubServices, 'hj212' | 'monitoringPartitions'>>,
 ): ScheduledTaskDefinition[] {
   const steps = dailySteps(services);
   return [
@@ -78,6 +81,7 @@ export function scheduledTasks(
         return `${steps.length} daily step(s): ${steps.map((s) => s.name).join(', ')}`;
       },
     },
+    ...(services.monitoringPartitions ? [monitoringPartitionTask(services.monitoringPartitions)] : []),
     ...(services.hj212 ? [hj212PartitionTask(services.hj212), hj212SilenceTask(services.hj212, services.warnings)] : []),
   ];
 }
@@ -100,6 +104,20 @@ export function hj212SilenceTask(
       if (!codes.length) return undefined;
       const s = await warnings.detection.detect({ targets: { kind: 'codes', codes }, types: ['DATA_GAP'] });
       return s.raised.length || s.resolved ? `DATA_GAP: ${s.raised.length} raised, ${s.resolved} cleared over ${codes.length} enterprises` : undefined;
+    },
+  };
+}
+
+/** The monitoring store: month partitions of `monitoring_day` for the coming months (and the window) created ahead, daily. */
+function monitoringPartitionTask(run: () => Promise<number>): ScheduledTaskDefinition {
+  return {
+    id: 'monitoring-partitions',
+    schedule: MONITORING_PARTITION_SCHEDULE,
+    timeoutMs: 10 * 60_000,
+    preventOverlap: true,
+    run: async () => {
+      const created = await run();
+      return created ? `${created} month partition(s) of monitoring_day created` : undefined;
     },
   };
 }

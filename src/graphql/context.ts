@@ -9,6 +9,7 @@ import { ConnectorAdminService } from '../ingest/connector-admin.service';
 import { SyncRunner } from '../ingest/sync.runner';
 import { Scope } from '../jurisdiction/scope';
 import type { MonitoringDeviceService } from '../monitoring/monitoring-device.service';
+import type { MonitoringDayService } from '../monitoring/monitoring-day.service';
 import { ScoringServices } from '../scoring/scoring.module';
 import { TagService } from '../tags/tag.service';
 import { WarningService } from '../warnings/warning.service';
@@ -36,6 +37,8 @@ export interface ApiServices {
   warnings: { workflow: WarningService; webhooks: WebhookService };
   /** HJ 212 devices: binding, the device list, hourly values. */
   monitoringDevices: MonitoringDeviceService;
+  /** Per-enterprise daily monitoring summaries (`Enterprise.monitoringDays`). */
+  monitoringDays: MonitoringDayService;
   /** Supervision: inspector roster, random-inspection policies and plans. */
   inspectionPlans: InspectionPlanService;
   log: (line: string) => void;

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { EnterpriseRow } from '../enterprises/enterprise.model';
 import { Scope } from '../jurisdiction/scope';
 import type { MonitoringDeviceService, MonitoringHourRow } from '../monitoring/monitoring-device.service';
+import type { MonitoringDayRow, MonitoringDayService } from '../monitoring/monitoring-day.service';
 import { Database } from '../db/database';
 import { ScoringServices } from '../scoring/scoring.module';
 import { WarningService } from '../warnings/warning.service';
@@ -71,6 +72,7 @@ export interface LoaderServices {
   tags: TagService;
   warnings: { workflow: WarningService; webhooks: WebhookService };
   monitoringDevices: MonitoringDeviceService;
+  monitoringDays: MonitoringDayService;
 }
 
 /** A division as the `Division` type reads it. */
@@ -156,6 +158,12 @@ export function createLoaders(services: LoaderServices, scope: Scope) {
     monitoringHours: new LoaderFamily<{ from: Date; to: Date; pollutantCode?: string | null }, string, MonitoringHourRow[]>(
       (a) => `${a.from.toISOString()}|${a.to.toISOString()}|${a.pollutantCode ?? ''}`,
       (a) => new DataLoader((codes) => monitoringDevices.hours(codes, a.from, a.to, a.pollutantCode)),
+    ),
+
+    /** `Enterprise.monitoringDays(from, to, pollutantCode)`: one loader per argument set, inside the caller's jurisdiction. */
+    monitoringDays: new LoaderFamily<{ from: string; to: string; pollutantCode: string | null }, string, MonitoringDayRow[]>(
+      (a) => `${a.from}|${a.to}|${a.pollutantCode ?? ''}`,
+      (a) => new DataLoader((codes) => services.monitoringDays.days(codes, a.from, a.to, a.pollutantCode, scope)),
     ),
 
     /** Health reports: one statement per distinct (asOf, knownAt) per level. */

@@ -16,6 +16,7 @@ import { EnterpriseWarningsResolver, WarningConnectionResolver, WarningResolver 
 import { WebhookDeliveryResolver, WebhookResolver } from './resolvers/webhook.resolver';
 import { hubPubSub } from '../realtime/hub-pubsub';
 import { EnterpriseMonitoringHoursResolver, MonitoringDeviceResolver } from './resolvers/monitoring-device.resolver';
+import { EnterpriseMonitoringDaysResolver } from './resolvers/monitoring-day.resolver';
 import { InspectionPlanItemResolver, InspectionPlanResolver } from './resolvers/inspection-plan.resolver';
 
 /** Every resolver class of the API. */
@@ -38,6 +39,7 @@ export const resolvers = [
   WebhookDeliveryResolver,
   MonitoringDeviceResolver,
   EnterpriseMonitoringHoursResolver,
+  EnterpriseMonitoringDaysResolver,
   InspectionPlanResolver,
   InspectionPlanItemResolver,
   NodeResolver,

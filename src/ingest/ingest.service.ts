@@ -1,3 +1,4 @@
+import { MonitoringPartitionGuard } from '../monitoring/monitoring-partitions';
 import { PoolClient } from 'pg';
 import { contentHash, contentHashOfJson } from './content-hash';
 import { ValidationContext, storablePayload, storableText, storageProblems, validateRecord } from './record-validator';
@@ -68,6 +69,9 @@ export interface PreparedPage {
  * One call handles one page inside the caller's transaction.
  */
 export class IngestService {
+  /** Month partitions of `monitoring_day` are created before rows of a month not seen yet are written. */
+  private readonly monitoringPartitions = new MonitoringPartitionGuard();
+
   constructor(private readonly ctx: ValidationContext) {}
 
   /** Validates and serialises a page (pure: no I/O). */
@@ -268,12 +272,18 @@ export class IngestService {
     for (const [kind, recs] of byKind) {
       const sql = statementsOf(kind);
       const d = descriptorOf(kind);
+      if (kind === 'monitoring') await this.monitoringPartitions.ensureFor(client, monitoringDays(recs));
       await client.query(sql.upsert, d.connectorColumn ? [jsonArray(recs.map((r) => r.typedRow)), connectorId] : [jsonArray(recs.map((r) => r.typedRow))]);
       if (sql.children) {
         await client.query(sql.children, [jsonArray(recs.map((r) => r.parentRow!)), jsonArray(recs.flatMap((r) => r.childRows ?? []))]);
       }
     }
   }
+}
+
+/** The dates of a page's monitoring rows. */
+function* monitoringDays(recs: Valid[]): Iterable<string> {
+  for (const r of recs) if (r.record.kind === 'monitoring') yield r.record.data.date;
 }
 
 /** The generated statements of each kind, built once. */

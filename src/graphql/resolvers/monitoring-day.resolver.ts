@@ -1,0 +1,26 @@
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { dateArg } from '../../domain/china-date';
+import { MONITORING_DAYS_MAX_RANGE, checkMonitoringRange } from '../../monitoring/monitoring-day.service';
+import { HubContext } from '../context';
+import { DateScalar } from '../scalars';
+import { Enterprise } from '../types/enterprise.type';
+import { MonitoringDay } from '../types/monitoring-day.type';
+
+/** `Enterprise.monitoringDays`: daily summaries from the monitoring store, batched per request. */
+@Resolver(() => Enterprise)
+export class EnterpriseMonitoringDaysResolver {
+  @FieldResolver(() => [MonitoringDay], {
+    description: `Daily monitoring summaries from \`from\` to \`to\` (both inclusive, China dates, at most ${MONITORING_DAYS_MAX_RANGE} days), by date, outlet and pollutant; only pollutant \`pollutantCode\` when given`,
+  })
+  monitoringDays(
+    @Root() e: Enterprise,
+    @Ctx() ctx: HubContext,
+    @Arg('from', () => DateScalar) from: Date,
+    @Arg('to', () => DateScalar) to: Date,
+    @Arg('pollutantCode', () => String, { nullable: true }) pollutantCode?: string | null,
+  ) {
+    const args = { from: dateArg(from, 'from')!, to: dateArg(to, 'to')!, pollutantCode: pollutantCode ?? null };
+    checkMonitoringRange(args.from, args.to);
+    return ctx.loaders.monitoringDays.of(args).load(e.creditCode);
+  }
+}
