@@ -93,3 +93,90 @@ function mergeVary(existing: string | undefined, value: string): string {
     ? existing
     : `${existing}, ${value}`;
 }
+
+/** Content types worth compressing on the fly: text (CSV, HTML), JSON, SVG. */
+const STREAM_COMPRESSIBLE = /^(text\/|application\/(json|graphql-response\+json)|image\/svg\+xml)/i;
+
+/**
+ * Makes a streamed response compress itself, for routes that write their
+ * body piece by piece (the CSV export) rather than through {@link sendBody}.
+ * The response keeps its interface: when the handler writes a 200 with a
+ * compressible `content-type` and the client accepts brotli or gzip, the
+ * headers get `content-encoding` (no `content-length`) and what the handler
+ * writes goes through a zlib stream. Back-pressure carries through both ways:
+ * `write` returns false while the compressor's buffer is full and the
+ * response emits `drain` when it empties, and the compressor pauses while the
+ * socket is full. Anything else (an error answer, HEAD) goes out as before.
+ * `Vary: Accept-Encoding` always.
+ */
+export function compressStreamedResponse(req: http.IncomingMessage, res: http.ServerResponse): http.ServerResponse {
+  res.setHeader('vary', mergeVary(headerText(res.getHeader('vary')), 'Accept-Encoding'));
+  const encoding = req.method === 'HEAD' ? null : chooseEncoding(req.headers['accept-encoding']);
+  if (!encoding) return res;
+  const rawWriteHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;
+  const rawWrite = res.write.bind(res) as (chunk: unknown, cb?: (e?: Error | null) => void) => boolean;
+  const rawEnd = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+  let zip: zlib.BrotliCompress | zlib.Gzip | null = null;
+
+  const start = () => {
+    const z = encoding === 'br' ? zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } }) : zlib.createGzip({ level: 6 });
+    z.on('data', (chunk: Buffer) => {
+      if (!rawWrite(chunk)) {
+        z.pause();
+        res.once('drain', () => z.resume());
+      }
+    });
+    z.on('error', (e) => res.destroy(e));
+    res.once('close', () => z.destroy());
+    zip = z;
+  };
+
+  res.writeHead = function writeHead(this: http.ServerResponse, status: number, ...rest: unknown[]) {
+    const headers = rest.find((a): a is http.OutgoingHttpHeaders => !!a && typeof a === 'object' && !Array.isArray(a));
+    const lookup = (name: string) => {
+      const key = headers && Object.keys(headers).find((k) => k.toLowerCase() === name);
+      return key ? headers![key] : res.getHeader(name);
+    };
+    // The handler's Vary joins ours instead of replacing it.
+    for (const k of Object.keys(headers ?? {})) {
+      if (k.toLowerCase() !== 'vary') continue;
+      res.setHeader('vary', mergeVary(headerText(headers![k]), headerText(res.getHeader('vary'))!));
+      delete headers![k];
+    }
+    if (status === 200 && !zip && !lookup('content-encoding') && STREAM_COMPRESSIBLE.test(headerText(lookup('content-type')) ?? '')) {
+      for (const k of Object.keys(headers ?? {})) if (k.toLowerCase() === 'content-length') delete headers![k];
+      res.removeHeader('content-length');
+      res.setHeader('content-encoding', encoding);
+      start();
+    }
+    return rawWriteHead(status, ...rest);
+  } as typeof res.writeHead;
+
+  res.write = function write(chunk: unknown, encodingOrCb?: unknown, cb?: unknown) {
+    if (!res.headersSent) res.writeHead(res.statusCode);
+    if (!zip) return (rawWrite as (...a: unknown[]) => boolean)(chunk, encodingOrCb, cb);
+    const z = zip;
+    const ok = (z.write as (...a: unknown[]) => boolean)(chunk, encodingOrCb, cb);
+    if (!ok) z.once('drain', () => res.emit('drain'));
+    return ok;
+  } as typeof res.write;
+
+  res.end = function end(...args: unknown[]) {
+    // Decide on the encoding before the body goes (Node would call writeHead from inside end otherwise).
+    if (!res.headersSent) res.writeHead(res.statusCode);
+    if (!zip) return rawEnd(...args);
+    let [chunk, encodingOrCb, cb] = args;
+    if (typeof chunk === 'function') [cb, chunk] = [chunk, undefined];
+    else if (typeof encodingOrCb === 'function') [cb, encodingOrCb] = [encodingOrCb, undefined];
+    const z = zip;
+    z.once('end', () => rawEnd(cb as (() => void) | undefined));
+    if (chunk !== undefined && chunk !== null) (z.end as (...a: unknown[]) => void)(chunk, encodingOrCb);
+    else z.end();
+    return res;
+  } as typeof res.end;
+  return res;
+}
+
+function headerText(v: string | number | readonly string[] | undefined): string | undefined {
+  return v == null ? undefined : Array.isArray(v) ? v.join(', ') : String(v);
+}
