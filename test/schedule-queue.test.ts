@@ -1,6 +1,7 @@
 import { makeWorkerUtils } from 'graphile-worker';
 import { JOB_SCHEMA, JobQueue, workerAliveSql } from '../src/jobs/job-queue';
-import { HubScheduler } from '../src/scheduling/hub.scheduler';
+import { ConnectorBusyError } from '../src/ingest/sync.runner';
+import { HubScheduler, SchedulerDeps } from '../src/scheduling/hub.scheduler';
 import { SCHEDULED_TASK_JOB, ScheduleFiringRepository, firingJobKey } from '../src/scheduling/schedule-firing.repository';
 import { ScheduledTaskDefinition } from '../src/scheduling/scheduled-task.types';
 import { until } from './support/drill-kit';
@@ -20,9 +21,13 @@ describe('scheduled firings through the job queue', () => {
   const lines: string[] = [];
 
   /** A scheduler of its own (its own job workers, tickers and holder), as a replica has. */
-  async function replica(tasks: ScheduledTaskDefinition[], opts: { sweepMs?: number } = {}): Promise<HubScheduler> {
+  async function replica(tasks: ScheduledTaskDefinition[], opts: { sweepMs?: number; run?: SchedulerDeps['runner']['run'] } = {}): Promise<HubScheduler> {
     const s = new HubScheduler(
-      { db: tdb.db, runner: { run: () => Promise.reject(new Error('no connectors here')), recordPendingOutcomes: async () => 0 }, log: (l) => lines.push(l) },
+      {
+        db: tdb.db,
+        runner: { run: opts.run ?? (() => Promise.reject(new Error('no connectors here'))), recordPendingOutcomes: async () => 0 },
+        log: (l) => lines.push(l),
+      },
       { sweepMs: opts.sweepMs ?? 500, refreshMs: 60_000, pollInterval: 200 },
     );
     for (const t of tasks) s.addTask(t);
@@ -128,6 +133,15 @@ describe('scheduled firings through the job queue', () => {
       `task 'long' is still running (slot ${first.slot.toISOString()} on ${first.holder})`,
     );
     expect(firings.every((f) => f.status === 'SUCCEEDED' || f.status === 'SKIPPED')).toBe(true);
+  });
+
+  it('skips a connector slot while a run of that connector (manual or scheduled) holds it, with the message of the runner', async () => {
+    const busy = "connector 'penalty' is already running (run 7, manual, started 2026-12-01T02:30:00.000Z)";
+    const s = await replica([], { run: () => Promise.reject(new ConnectorBusyError(busy)) });
+    const slot = new Date(Math.floor(Date.now() / 1000) * 1000);
+    expect(await s.enqueue('connector:penalty', slot)).toBe(true);
+    await until(async () => (await finished('connector:penalty')).length === 1, 30_000, 'the connector slot to end');
+    expect((await finished('connector:penalty')).map((f) => [f.status, f.detail])).toEqual([['SKIPPED', busy]]);
   });
 
   it('ends a firing past its timeout as TIMED_OUT, and does not retry a failed one: the next slot runs', async () => {

@@ -59,7 +59,8 @@ const SHUTDOWN_REASON = 'hub shutting down';
  * one statement; the row's primary key lets exactly one of them queue it.
  * Whichever process's worker takes the job runs the task with its timeout
  * and, with `preventOverlap`, only while it holds the task's session lock
- * (a busy task's firing ends SKIPPED). Each slot is its own job outside any
+ * (for a connector, the runner's `connector-run` lock, which manual runs take
+ * too); a busy task's firing ends SKIPPED, naming what runs. Each slot is its own job outside any
  * serial queue, so a job stuck on a dead worker blocks no later slot. Every
  * few seconds the scheduler gives up firings and connector runs whose
  * process is gone, and writes outcomes a database outage held back.
@@ -172,6 +173,8 @@ export class HubScheduler {
       schedule,
       timeoutMs: this.opts.connectorTimeoutMs ?? 30 * 60_000,
       preventOverlap: true,
+      // SyncRunner.run holds the connector's `connector-run` lock (manual runs take it too) and throws ConnectorBusyError.
+      runHoldsLock: true,
       run: async (signal) => {
         const s = await this.services.runner.run(connectorId, 'schedule', { signal });
         const line = `${s.status} fetched ${s.fetched} loaded ${s.loaded} quarantined ${s.quarantined} (run ${s.runId})`;
@@ -225,15 +228,13 @@ export class HubScheduler {
       const onShutdown = () => ac.abort(SHUTDOWN_REASON);
       const timer = setTimeout(() => ac.abort(`${TIMEOUT_REASON} ${def.timeoutMs} ms`), def.timeoutMs);
       try {
-        if (def.preventOverlap) lock = await this.firings.lockTask(taskId);
-        if (def.preventOverlap && !lock) {
+        const locking = def.preventOverlap && !def.runHoldsLock;
+        if (locking) lock = await this.firings.lockTask(taskId);
+        if (locking && !lock) {
           const other = await this.firings.running(taskId, slot);
           status = 'SKIPPED';
           detail = `task '${taskId}' is still running${other ? ` (slot ${other.slot.toISOString()} on ${other.holder})` : ''}`;
         } else {
-          if (lock)
-            for (const f of await this.firings.abandonDeadPeers(taskId, slot))
-              this.log(`scheduler: task ${taskId} slot ${f.slot.toISOString()} abandoned by ${f.holder}`);
           this.controllers.add(ac);
           if (this.stopped) ac.abort(SHUTDOWN_REASON);
           helpers.abortSignal.addEventListener('abort', onShutdown);

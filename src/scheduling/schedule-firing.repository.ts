@@ -117,21 +117,6 @@ export class ScheduleFiringRepository {
   }
 
   /**
-   * With the task's lock held (a firing of a `preventOverlap` task), gives up
-   * the task's other RUNNING firings whose worker is dead: without waiting for
-   * the sweep, a slot that starts after a holder died records the death.
-   */
-  async abandonDeadPeers(taskId: string, slot: Date): Promise<{ slot: Date; holder: string }[]> {
-    const res = await this.pool.query(
-      `update scheduled_task_firing f set ${ABANDONED}
-        where f.task_id = $1 and f.slot <> $2 and f.status = 'RUNNING' and not ${workerAliveSql('f.worker')}
-        returning f.slot, f.holder`,
-      [taskId, slot],
-    );
-    return res.rows;
-  }
-
-  /**
    * Gives up firings whose work cannot end any more: RUNNING on a worker pool
    * whose session lock is gone (its process died), and QUEUED without a job
    * that can still run (its worker died before starting it, attempts used

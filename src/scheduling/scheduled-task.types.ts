@@ -13,6 +13,13 @@ export interface ScheduledTaskDefinition {
   timeoutMs: number;
   /** Skip a firing (SKIPPED, naming the running one) while the previous one, in any process, still runs. */
   preventOverlap: boolean;
+  /**
+   * With `preventOverlap`: the run itself holds the session lock that keeps it
+   * alone and throws `ConnectorBusyError` when it is taken (a connector run's
+   * `connector-run` lock, which manual runs take too), so the scheduler takes
+   * no lock of its own (one connection fewer per run).
+   */
+  runHoldsLock?: boolean;
   /** The work; resolves to a one-line summary, rejects on failure. */
   run(signal: AbortSignal): Promise<string | void>;
 }
