@@ -21,6 +21,7 @@ import { Migration20261201130000CompactResultSnapshots } from './Migration202612
 import { Migration20261201130100ConnectorBackfill } from './Migration20261201130100_connector-backfill';
 import { Migration20261201131500ScheduleJobs } from './Migration20261201131500_schedule-jobs';
 import { Migration20261201132000MonitoringDayPartitioned } from './Migration20261201132000_monitoring-day-partitioned';
+import { Migration20261201133000KeyRevocationNotify } from './Migration20261201133000_key-revocation-notify';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -51,4 +52,5 @@ export const migrationsList = [
   { name: 'Migration20261201130100_connector-backfill', class: Migration20261201130100ConnectorBackfill },
   { name: 'Migration20261201131500_schedule-jobs', class: Migration20261201131500ScheduleJobs },
   { name: 'Migration20261201132000_monitoring-day-partitioned', class: Migration20261201132000MonitoringDayPartitioned },
+  { name: 'Migration20261201133000_key-revocation-notify', class: Migration20261201133000KeyRevocationNotify },
 ];

@@ -68,9 +68,36 @@ export class ApiKeyService {
   }
 
   /**
+   * Drops the cached authentication of these keys (by id), so the next
+   * request with one of them reads the database. The subscription server
+   * calls it when a revocation is announced (`hub_key_revoked`), so HTTP on
+   * every process sees a revocation as soon as its open sockets do.
+   */
+  forget(keyIds: readonly string[]): void {
+    const ids = new Set(keyIds);
+    for (const [hash, hit] of this.cache) if (hit.caller && ids.has(hit.caller.keyId)) this.cache.delete(hash);
+  }
+
+  /** Drops every cached authentication (after a gap in the revocation notices). */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
+  /** Which of these keys (by id) are revoked or gone now. */
+  async revokedAmong(keyIds: readonly string[]): Promise<string[]> {
+    if (!keyIds.length) return [];
+    const res = await this.pool.query<{ id: string }>(
+      `select x.id from unnest($1::text[]) as x(id) left join api_key k on k.id::text = x.id where k.id is null or k.revoked_at is not null`,
+      [[...keyIds]],
+    );
+    return res.rows.map((r) => r.id);
+  }
+
+  /**
    * The caller a presented key belongs to, or null for an unknown or revoked
    * key. Answers are cached for a few seconds so a busy client costs no query
-   * per request; a revocation takes effect within that time.
+   * per request; a revocation takes effect at once where it is announced
+   * ({@link forget}), within that time at the latest.
    */
   async authenticate(key: string): Promise<Caller | null> {
     const hash = hashKey(key);

@@ -6,7 +6,7 @@ import { SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { HubPubSub, TOPICS, scopedTopic } from './hub-pubsub';
 
 /** The channels the database NOTIFYs on (see the warnings migration). */
-export const CHANNELS = { warning: 'hub_warning', score: 'hub_score_changed' } as const;
+export const CHANNELS = { warning: 'hub_warning', score: 'hub_score_changed', keyRevoked: 'hub_key_revoked' } as const;
 
 /** A score change as pushed to `scoreChanged` subscribers: the enterprise as it is now, and where it came from. */
 export interface ScoreChangeEvent {
@@ -44,7 +44,13 @@ export interface ChangeFeedOptions {
  * After a reconnect it catches up on rows committed while it was away, so no
  * committed change is lost.
  *
- * Events: `warnings` (ids of new warnings; the webhook worker listens).
+ * Events: `warnings` (ids of new warnings; the webhook worker listens);
+ * `keysRevoked` (ids of API keys revoked or deleted, by any process or by
+ * SQL; emitted in commit order with the change events, so a listener that
+ * closes the keys' subscriptions does so before any later event is
+ * published); `reconnected` (after a lost LISTEN connection is back and
+ * caught up: notifications of the gap, revocations included, may be lost,
+ * so listeners re-check what they hold).
  */
 export class ChangeFeed extends EventEmitter {
   private client: Client | null = null;
@@ -90,7 +96,7 @@ export class ChangeFeed extends EventEmitter {
     client.on('notification', (n) => this.enqueue(() => this.onNotification(n)));
     try {
       await client.connect();
-      await client.query(`listen ${CHANNELS.warning}; listen ${CHANNELS.score}`);
+      await client.query(`listen ${CHANNELS.warning}; listen ${CHANNELS.score}; listen ${CHANNELS.keyRevoked}`);
     } catch (e) {
       void client.end().catch(() => undefined);
       throw e;
@@ -108,7 +114,10 @@ export class ChangeFeed extends EventEmitter {
     this.delay = this.opts.reconnectMs ?? 250;
     if (catchUp) {
       this.log('change feed: reconnected; catching up');
-      this.enqueue(() => this.catchUp());
+      this.enqueue(async () => {
+        await this.catchUp();
+        this.emit('reconnected');
+      });
     }
   }
 
@@ -150,6 +159,7 @@ export class ChangeFeed extends EventEmitter {
     const payload = JSON.parse(n.payload ?? '{}');
     if (n.channel === CHANNELS.warning) await this.publishWarnings((payload.ids as (string | number)[]).map(String), receivedAt);
     else if (n.channel === CHANNELS.score) await this.publishScores(String(payload.from), String(payload.to), receivedAt);
+    else if (n.channel === CHANNELS.keyRevoked) this.emit('keysRevoked', (payload.ids as (string | number)[]).map(String));
   }
 
   private async publishWarnings(ids: string[], receivedAt: number): Promise<void> {

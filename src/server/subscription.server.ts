@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { ExecutionArgs, GraphQLError, GraphQLSchema, OperationTypeNode, createSourceEventStream, execute, getOperationAST, parse, validate } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { ServerServices } from './server-services.types';
 import { CorsPolicy } from './cors';
 import { Caller } from '../auth/caller.model';
@@ -35,6 +35,58 @@ export interface SubscriptionServerOptions {
   limits?: QueryLimits;
   /** Origins a browser's upgrade may come from (other origins get 403; no Origin header is fine). */
   cors?: CorsPolicy;
+}
+
+/** The close reason of a connection whose API key was revoked (code 4403, graphql-ws's Forbidden). */
+export const KEY_REVOKED_REASON = 'API key revoked';
+
+/**
+ * The open connections of each API key, closed when the key is revoked: the
+ * change feed announces revocations (`hub_key_revoked`, from any process or
+ * SQL) in commit order with the change events, so a revoked key's sockets
+ * close before any later event is pushed. A key revoked while one of its
+ * connections was still authenticating is remembered (bounded) and refused.
+ */
+class KeyConnections {
+  private readonly byKey = new Map<string, Set<WebSocket>>();
+  private readonly revoked = new Set<string>();
+
+  /** Registers an authenticated connection; false when its key was revoked meanwhile (the socket is closed). */
+  add(keyId: string, socket: WebSocket): boolean {
+    if (this.revoked.has(keyId)) {
+      socket.close(CloseCode.Forbidden, KEY_REVOKED_REASON);
+      return false;
+    }
+    let set = this.byKey.get(keyId);
+    if (!set) this.byKey.set(keyId, (set = new Set()));
+    set.add(socket);
+    socket.once('close', () => {
+      const s = this.byKey.get(keyId);
+      s?.delete(socket);
+      if (s && !s.size) this.byKey.delete(keyId);
+    });
+    return true;
+  }
+
+  /** Closes every connection of these keys with 4403 and remembers them as revoked. */
+  revoke(keyIds: readonly string[]): number {
+    let closed = 0;
+    for (const id of keyIds) {
+      this.revoked.add(id);
+      if (this.revoked.size > 10_000) this.revoked.delete(this.revoked.values().next().value!);
+      for (const socket of this.byKey.get(id) ?? []) {
+        socket.close(CloseCode.Forbidden, KEY_REVOKED_REASON);
+        closed++;
+      }
+      this.byKey.delete(id);
+    }
+    return closed;
+  }
+
+  /** Keys with open connections. */
+  keys(): string[] {
+    return [...this.byKey.keys()];
+  }
 }
 
 /** What the hub keeps on a graphql-ws connection besides its socket and upgrade request (set once authenticated). */
@@ -113,6 +165,9 @@ function eventContext(services: ServerServices, caller: Caller, requestId: strin
  *   so a long-lived subscription never serves cached rows from an earlier event.
  * - Starts the process's change feed, which turns PostgreSQL notifications
  *   into events; each subscription filters them to the caller's jurisdiction.
+ * - A revoked API key (`hub keys revoke` or SQL, on any process) closes its
+ *   connections on every process with 4403 `API key revoked`, and its cached
+ *   authentication is dropped so HTTP refuses it at the same moment.
  */
 export async function attachSubscriptions(
   httpServer: http.Server,
@@ -123,6 +178,22 @@ export async function attachSubscriptions(
   const path = opts.path ?? '/graphql';
   const limits = opts.limits ?? DEFAULT_QUERY_LIMITS;
   const quota = new SubscriptionQuota({ ...DEFAULT_SUBSCRIPTION_CAPS, ...opts.caps });
+  const keyConnections = new KeyConnections();
+  const onKeysRevoked = (ids: string[]) => {
+    services.apiKeys.forget(ids);
+    const n = keyConnections.revoke(ids);
+    if (n) services.log(`api keys ${ids.join(', ')} revoked: ${n} subscription connection(s) closed`);
+  };
+  // After a gap in the notifications a revocation may have gone unheard: check the keys still connected.
+  const onReconnected = () => {
+    services.apiKeys.forgetAll();
+    services.apiKeys
+      .revokedAmong(keyConnections.keys())
+      .then((ids) => ids.length && onKeysRevoked(ids))
+      .catch((e) => services.log(`websocket: revocation check failed: ${(e as Error).message}`));
+  };
+  services.realtime.on('keysRevoked', onKeysRevoked);
+  services.realtime.on('reconnected', onReconnected);
   await services.realtime.start();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   wss.on('connection', (socket) => socket.on('error', (err) => services.log(`websocket: ${err.message}`)));
@@ -143,6 +214,7 @@ export async function attachSubscriptions(
           ctx.extra.socket.close(CloseCode.Forbidden, 'API key is unknown or revoked');
           return false;
         }
+        if (!keyConnections.add(caller.keyId, ctx.extra.socket)) return false;
         ctx.extra.caller = caller;
         ctx.extra.connectionId = randomUUID();
         return true;
@@ -219,6 +291,8 @@ export async function attachSubscriptions(
       // dispose() closes every connection with 1001 and the server once they are gone; stragglers are cut after a second.
       for (const c of wss.clients) setTimeout(() => c.terminate(), 1000).unref();
       await served.dispose();
+      services.realtime.off('keysRevoked', onKeysRevoked);
+      services.realtime.off('reconnected', onReconnected);
       await services.realtime.stop();
     },
   };
