@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { RISK_COLOURS } from '../src/report/report-i18n';
+import { GRAPHIQL_KEY_STORAGE } from '../src/server/graphiql.page';
 import { decodeQrPng } from './support/qr-decode';
 import { TestHub, startTestHub } from './support/test-hub';
 
@@ -160,47 +161,99 @@ describe('in headless Chromium', () => {
     await page.close();
   });
 
-  it('serves GraphiQL offline: assets from the hub only, headers editor prefilled, an example search runs with a pasted key', async () => {
+  it('serves GraphiQL offline with no live data; one key, set once, serves every tab across reloads; the docs explorer lists Enterprise', async () => {
+    // The page as served: no key, no enterprise (only static examples).
+    const html = await (await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } })).text();
+    expect(html).toContain('id="graphiql-config"');
+    const some = (await hub.tdb.db.pool.query(`select credit_code, name from enterprise order by credit_code limit 50`)).rows;
+    for (const e of some) expect(html.includes(e.credit_code) || html.includes(e.name)).toBe(false);
+    expect(html).not.toContain(hub.adminKey);
+    expect(html).toContain(GRAPHIQL_KEY_STORAGE);
+
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const outside: string[] = [];
     const errors: string[] = [];
-    page.on('request', (r) => {
-      if (!r.url().startsWith(base) && !r.url().startsWith('data:')) outside.push(r.url());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
     const failed: string[] = [];
-    page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${new URL(r.url()).pathname}`));
-    await page.goto(`${base}/graphql`);
-    await page.waitForSelector('.graphiql-container', { timeout: 20_000 }).catch((e) => {
-      throw new Error(`GraphiQL did not mount: ${e.message}\npage errors: ${errors.join('\n')}`);
-    });
-    // The headers editor is open with the prefill; replace the placeholder with a real key.
-    const headersEditor = page.locator('.graphiql-editor-tool .graphiql-editor').last();
-    await expect(headersEditor.textContent()).resolves.toContain('Bearer <paste key>');
-    await page.evaluate((key) => {
-      const cm = document.querySelectorAll('.graphiql-editor-tool .graphiql-editor .CodeMirror') as NodeListOf<
-        HTMLElement & { CodeMirror: { setValue(v: string): void } }
-      >;
-      cm[cm.length - 1].CodeMirror.setValue(JSON.stringify({ Authorization: `Bearer ${key}` }));
-    }, hub.adminKey);
-    await page.click('.graphiql-execute-button');
-    await page
-      .waitForFunction(() => /"totalCount"/.test(document.querySelector('.result-window')?.textContent ?? ''), undefined, { timeout: 20_000 })
-      .catch(async (e) => {
-        await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql-failure.png') });
-        throw new Error(
-          `no result: ${e.message}\nresult window: ${await page.textContent('.result-window').catch(() => '?')}\npage errors: ${errors.join('\n')}`,
-        );
+    const watch = (p: typeof page) => {
+      p.on('request', (r) => {
+        if (!r.url().startsWith(base) && !r.url().startsWith('data:')) outside.push(r.url());
       });
-    const result = await page.textContent('.result-window');
+      p.on('pageerror', (e) => errors.push(e.message));
+      p.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${new URL(r.url()).pathname}`));
+    };
+    watch(page);
+    const mounted = async (p: typeof page) =>
+      p.waitForSelector('.graphiql-container', { timeout: 20_000 }).catch((e) => {
+        throw new Error(`GraphiQL did not mount: ${e.message}\npage errors: ${errors.join('\n')}`);
+      });
+    const run = async (p: typeof page) => {
+      await p.click('.graphiql-execute-button');
+      await p
+        .waitForFunction(() => /"totalCount"|"errors"/.test(document.querySelector('.result-window')?.textContent ?? ''), undefined, { timeout: 20_000 })
+        .catch(async (e) => {
+          await p.screenshot({ path: path.join(ARTIFACTS, 'graphiql-failure.png') });
+          throw new Error(`no result: ${e.message}\npage errors: ${errors.join('\n')}`);
+        });
+      return (await p.textContent('.result-window')) ?? '';
+    };
+    await page.goto(`${base}/graphql`);
+    await mounted(page);
+    expect(await page.textContent('#hub-key-state')).toContain('no key');
+    // Without a key the example is refused.
+    expect(await run(page)).toContain('UNAUTHENTICATED');
+
+    // The key, set once.
+    await page.fill('#hub-api-key', hub.adminKey);
+    await page.click('#hub-key-save');
+    await page.waitForFunction(() => /saved/.test(document.getElementById('hub-key-state')?.textContent ?? ''));
+    expect(await page.evaluate((k) => window.localStorage.getItem(k), GRAPHIQL_KEY_STORAGE)).toBe(hub.adminKey);
+    await page.click('.graphiql-tab-add');
+    // A new GraphiQL tab sends it as well (the tab has no headers of its own).
+    await page.evaluate(() => {
+      const cms = document.querySelectorAll('.graphiql-query-editor .CodeMirror') as NodeListOf<HTMLElement & { CodeMirror: { setValue(v: string): void } }>;
+      cms[cms.length - 1].CodeMirror.setValue('{ enterprises(first: 2) { totalCount } }');
+    });
+    const second = await run(page);
+    expect(second).toContain('"totalCount"');
+    expect(second).not.toContain('UNAUTHENTICATED');
+
+    // After a reload the key is still there and used; a new browser tab of the hub has it too.
+    await page.reload();
+    await mounted(page);
+    expect(await page.inputValue('#hub-api-key')).toBe(hub.adminKey);
+    expect(await page.textContent('#hub-key-state')).toContain('saved');
+    const other = await context.newPage();
+    watch(other);
+    await other.goto(`${base}/graphql`);
+    await mounted(other);
+    expect(await other.inputValue('#hub-api-key')).toBe(hub.adminKey);
+    const result = await run(other);
     expect(result).toContain('"enterprises"');
     expect(result).not.toContain('UNAUTHENTICATED');
+    await other.close();
+
+    // The docs explorer, from the schema fetched with the stored key, lists Enterprise.
+    await page.click('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]');
+    await page
+      .waitForFunction(() => /Enterprise/.test(document.querySelector('.graphiql-doc-explorer')?.textContent ?? ''), undefined, { timeout: 20_000 })
+      .catch(async (e) => {
+        await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql-docs-failure.png') });
+        throw new Error(`docs explorer: ${e.message}\n${await page.textContent('.graphiql-doc-explorer').catch(() => '?')}`);
+      });
+    const docs = (await page.textContent('.graphiql-doc-explorer')) ?? '';
+    expect(docs).toContain('Query');
+    const types = await page.locator('.graphiql-doc-explorer a.graphiql-doc-explorer-type-name').allTextContents();
+    expect(types).toContain('Enterprise');
     await page.screenshot({ path: path.join(ARTIFACTS, 'graphiql.png') });
+
+    // Forget removes it for good.
+    await page.click('#hub-key-forget');
+    expect(await page.evaluate((k) => window.localStorage.getItem(k), GRAPHIQL_KEY_STORAGE)).toBeNull();
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
-    // Only the schema fetches made before the key was pasted were refused (and the browser's favicon guess).
-    expect(failed.filter((f) => f !== '401 /graphql' && f !== '404 /favicon.ico')).toEqual([]);
+    // Only the requests made before the key was set were refused.
+    expect(failed.filter((f) => f !== '401 /graphql')).toEqual([]);
     await context.close();
   });
 });

@@ -37,16 +37,24 @@ interface ExampleTab {
   query: string;
 }
 
-const HEADERS_PREFILL = JSON.stringify({ Authorization: 'Bearer <paste key>' }, null, 2);
+/**
+ * Where GraphiQL keeps the API key in the browser: `localStorage` under this
+ * name, one key for every tab of the page and every browser tab of the hub's
+ * origin, kept across reloads until "Forget" is pressed. The page sends it as
+ * `Authorization: Bearer <key>` unless a tab's own headers carry an
+ * Authorization. The key is never in the page the hub serves.
+ */
+export const GRAPHIQL_KEY_STORAGE = 'hub.graphiql.apiKey';
 
 /** The example tabs: the seed's search (riskiest in a city, by name and risk, one enterprise's report). */
 export function exampleTabs(ex: GraphiqlExamples): ExampleTab[] {
   return [
     {
       query: `# Welcome to the enforcement data hub.
-# 1. Paste your API key into the Headers tab below: {"Authorization": "Bearer <key>"}
-#    (keys come from \`hub keys create\`; \`hub start\` prints demo keys).
-# 2. Run with Ctrl-Enter. Other examples are in the tabs above.
+# 1. Paste your API key into the "API key" field at the top and press Save: every tab uses it,
+#    and this browser keeps it across reloads (localStorage "${GRAPHIQL_KEY_STORAGE}") until Forget.
+#    Keys come from \`hub keys create\`; \`hub start\` prints demo keys.
+# 2. Run with Ctrl-Enter. Other examples are in the tabs above; the docs are in the book icon.
 #
 # The riskiest enterprises of a city, lowest score first:
 query RiskiestInCity($city: String = ${JSON.stringify(ex.cityCode)}) {
@@ -91,9 +99,13 @@ export function staticExamples(services: Pick<ServerServices, 'divisions'>): Gra
   return { creditCode: '<credit code of an enterprise in your jurisdiction>', cityCode: city?.code ?? '370100', nameFragment: '化工' };
 }
 
-/** The HTML of the GraphiQL page: assets from the hub, configuration as JSON read by the init script. */
+/**
+ * The HTML of the GraphiQL page: assets from the hub, configuration as JSON
+ * read by the init script. It embeds no live data: the examples' values are
+ * static ({@link staticExamples}) and the key lives in the browser only.
+ */
 export function renderGraphiqlHtml(examples: GraphiqlExamples, endpoint = '/graphql'): string {
-  const config = { endpoint, headers: HEADERS_PREFILL, tabs: exampleTabs(examples) };
+  const config = { endpoint, keyStorage: GRAPHIQL_KEY_STORAGE, tabs: exampleTabs(examples) };
   // JSON inside <script type="application/json">: only "<" needs escaping to keep it data.
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -102,8 +114,17 @@ export function renderGraphiqlHtml(examples: GraphiqlExamples, endpoint = '/grap
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>GraphiQL · enforcement data hub</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="${GRAPHIQL_ASSET_PATH}graphiql.min.css">
-<style>html,body,#graphiql{height:100%;margin:0;overflow:hidden}</style>
+<style>
+html,body,#graphiql{height:100%;margin:0;overflow:hidden}
+#graphiql{display:flex;flex-direction:column}
+.hub-keybar{display:flex;align-items:center;gap:8px;padding:6px 12px;font:14px system-ui,sans-serif;background:#f6f7f9;border-bottom:1px solid #dadce0;color:#202124}
+.hub-keybar input{flex:0 1 28em;min-width:8em;padding:4px 6px;font:inherit;border:1px solid #9aa0a6;border-radius:4px}
+.hub-keybar button{padding:4px 10px;font:inherit;border:1px solid #9aa0a6;border-radius:4px;background:#fff;color:#202124;cursor:pointer}
+.hub-keybar .hub-key-state{color:#3c4043}
+.hub-graphiql{flex:1;min-height:0}
+</style>
 </head>
 <body>
 <div id="graphiql">Loading GraphiQL…</div>
@@ -117,20 +138,71 @@ export function renderGraphiqlHtml(examples: GraphiqlExamples, endpoint = '/grap
 `;
 }
 
-/** The page's own script: reads the configuration and mounts GraphiQL with the headers editor open. */
+/**
+ * The page's own script: a key bar above GraphiQL (the key kept in
+ * localStorage, see {@link GRAPHIQL_KEY_STORAGE}) and GraphiQL with a fetcher
+ * that sends it. A new key makes a new fetcher, so GraphiQL fetches the schema
+ * again (the docs explorer needs it); a key saved in another browser tab is
+ * picked up through the storage event.
+ */
 const INIT_SCRIPT = `(function () {
   'use strict';
   var config = JSON.parse(document.getElementById('graphiql-config').textContent);
-  var fetcher = GraphiQL.createFetcher({ url: new URL(config.endpoint, window.location.href).toString() });
-  var root = ReactDOM.createRoot(document.getElementById('graphiql'));
-  root.render(React.createElement(GraphiQL, {
-    fetcher: fetcher,
-    defaultTabs: config.tabs,
-    defaultHeaders: config.headers,
-    isHeadersEditorEnabled: true,
-    shouldPersistHeaders: false,
-    defaultEditorToolsVisibility: 'headers'
-  }));
+  var h = React.createElement;
+  var url = new URL(config.endpoint, window.location.href).toString();
+  var base = GraphiQL.createFetcher({ url: url });
+  function stored() {
+    try { return window.localStorage.getItem(config.keyStorage) || ''; } catch (e) { return ''; }
+  }
+  function store(key) {
+    try {
+      if (key) window.localStorage.setItem(config.keyStorage, key); else window.localStorage.removeItem(config.keyStorage);
+    } catch (e) { /* storage refused: the key lasts for this page only */ }
+  }
+  function fetcherFor(key) {
+    return function (params, opts) {
+      var headers = Object.assign({}, opts && opts.headers);
+      var own = Object.keys(headers).some(function (k) { return k.toLowerCase() === 'authorization'; });
+      if (key && !own) headers.Authorization = 'Bearer ' + key;
+      return base(params, Object.assign({}, opts, { headers: headers }));
+    };
+  }
+  function App() {
+    var state = React.useState(stored);
+    var key = state[0], setKey = state[1];
+    var draftState = React.useState(key);
+    var draft = draftState[0], setDraft = draftState[1];
+    React.useEffect(function () {
+      function onStorage(e) {
+        if (e.key === config.keyStorage || e.key === null) { var k = stored(); setKey(k); setDraft(k); }
+      }
+      window.addEventListener('storage', onStorage);
+      return function () { window.removeEventListener('storage', onStorage); };
+    }, []);
+    var fetcher = React.useMemo(function () { return fetcherFor(key); }, [key]);
+    function save(e) {
+      e.preventDefault();
+      var k = draft.trim().replace(/^Bearer\\s+/i, '');
+      store(k); setKey(k); setDraft(k);
+    }
+    function forget() { store(''); setKey(''); setDraft(''); }
+    var bar = h('form', { className: 'hub-keybar', onSubmit: save, 'aria-label': 'API key' },
+      h('label', { htmlFor: 'hub-api-key' }, 'API key'),
+      h('input', { id: 'hub-api-key', type: 'password', autoComplete: 'off', spellCheck: false, value: draft,
+        placeholder: 'paste a key from hub keys create', onChange: function (e) { setDraft(e.target.value); } }),
+      h('button', { type: 'submit', id: 'hub-key-save' }, 'Save'),
+      h('button', { type: 'button', id: 'hub-key-forget', onClick: forget }, 'Forget'),
+      h('span', { className: 'hub-key-state', id: 'hub-key-state', role: 'status' },
+        key ? 'key saved in this browser, used by every tab' : 'no key: requests are refused'));
+    return h(React.Fragment, null, bar,
+      h('div', { className: 'hub-graphiql' }, h(GraphiQL, {
+        fetcher: fetcher,
+        defaultTabs: config.tabs,
+        isHeadersEditorEnabled: true,
+        shouldPersistHeaders: false
+      })));
+  }
+  ReactDOM.createRoot(document.getElementById('graphiql')).render(h(App));
 })();
 `;
 
@@ -187,8 +259,8 @@ export function graphiqlAssetRoute(): HttpRoute {
 
 /**
  * The `browserPage` of the GraphQL route: a browser's GET /graphql (Accept:
- * text/html) gets GraphiQL with a headers editor prefilled with
- * `{"Authorization": "Bearer <paste key>"}` and example tabs for the search.
+ * text/html) gets GraphiQL with a key bar (the key kept in the browser, one
+ * for all tabs), example tabs for the search, and its docs explorer.
  */
 export function graphiqlPage(services: ServerServices): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> {
   return async (req, res) => {
