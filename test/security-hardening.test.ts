@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { GraphQLObjectType } from 'graphql';
@@ -9,6 +10,7 @@ import { PROVINCE_WIDE_EXTENSION } from '../src/graphql/auth-checker';
 import { buildHubSchema } from '../src/graphql/schema';
 import { startHttpServer } from '../src/server/http.server';
 import { TestHub, startTestHub } from './support/test-hub';
+import { startServe } from './support/drill-kit';
 
 /**
  * Issue 13, items 5, 7, 10 and the bind address: province-wide operations,
@@ -380,6 +382,31 @@ describe('security hardening (issue 13)', () => {
   });
 
   describe('must show: the bind address and /metrics behind a token', () => {
+    it('hub serve listens on 127.0.0.1 by default and on HUB_HOST when set', async () => {
+      /** The IPv4 address a LISTEN socket on `port` is bound to, from /proc/net/tcp (Linux). */
+      const boundTo = (port: number) => {
+        const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+        const line = readFileSync('/proc/net/tcp', 'utf8')
+          .split('\n')
+          .map((l) => l.trim().split(/\s+/))
+          .find((f) => f[1]?.endsWith(`:${hexPort}`) && f[3] === '0A');
+        const hex = line![1].split(':')[0];
+        return [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.');
+      };
+      const env = { DATABASE_URL: hub.tdb.url, HUB_SOURCES_URL: hub.sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_LEVEL: 'warn' };
+      for (const [host, expected] of [
+        [undefined, '127.0.0.1'],
+        ['0.0.0.0', '0.0.0.0'],
+      ] as const) {
+        const serve = await startServe(host ? { ...env, HUB_HOST: host } : env);
+        try {
+          expect(boundTo(serve.port)).toBe(expected);
+        } finally {
+          await serve.stop();
+        }
+      }
+    }, 90_000);
+
     it('binds to 127.0.0.1 unless HUB_HOST says otherwise', async () => {
       expect(loadConfig({}).host).toBe('127.0.0.1');
       expect(loadConfig({ HUB_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
