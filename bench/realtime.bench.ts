@@ -92,7 +92,11 @@ async function main(): Promise<void> {
       scoreCommittedAt = performance.timeOrigin + performance.now();
       return r;
     };
-    services.runner.addPostSyncStep({ name: 'bench-mark', run: async () => void (warningsCommittedAt = performance.timeOrigin + performance.now()) });
+    services.runner.addPostSyncStep({ name: 'bench-mark', run: async (_db, touched) => {
+        warningsCommittedAt = performance.timeOrigin + performance.now();
+        return { enterprises: touched.length };
+      },
+    });
     const key = (await services.apiKeys.create({ name: 'bench', divisionCode: '370000', role: 'ADMIN' })).key;
 
     serve = spawn(process.execPath, [path.join(projectRoot(), 'bin', 'hub.js'), 'serve', '--port', '0'], {

@@ -35,8 +35,13 @@ export interface RunSummary {
   durationMs: number;
 }
 
-/** A step run after connectors load data (rescore, retag, warnings), given the touched enterprises. */
-export type PostSyncStep = { name: string; run(db: Database, touched: string[], log: (l: string) => void): Promise<void> };
+/**
+ * A step run after connectors load data (rescore, retag, warnings), given the
+ * touched enterprises. It resolves to how many enterprises it actually covered:
+ * the touched ones plus those still marked from earlier (a crash's leftovers),
+ * which a run with nothing touched may be all of.
+ */
+export type PostSyncStep = { name: string; run(db: Database, touched: string[], log: (l: string) => void): Promise<{ enterprises: number }> };
 
 export interface SyncRunnerOptions {
   log?: (line: string) => void;
@@ -215,8 +220,8 @@ export class SyncRunner {
   async afterSync(touched: string[]): Promise<void> {
     for (const step of this.steps) {
       const t = Date.now();
-      await step.run(this.db, touched, this.log);
-      this.log(`${step.name}: ${touched.length} enterprises in ${Date.now() - t} ms`);
+      const { enterprises } = await step.run(this.db, touched, this.log);
+      this.log(`${step.name}: ${enterprises} enterprises in ${Date.now() - t} ms`);
     }
   }
 

@@ -331,9 +331,10 @@ export class ScoreService {
       run: async (_db, touched, log) => {
         const dirty = await this.pool.query<{ credit_code: string }>(`select credit_code from score_dirty`);
         const codes = [...new Set([...touched, ...dirty.rows.map((r) => r.credit_code)])];
-        if (!codes.length) return;
+        if (!codes.length) return { enterprises: 0 };
         const s = await this.rescore({ creditCodes: codes, cause: 'SYNC' });
         log(`rescored ${s.enterprises} enterprises (${s.full ? 'full' : 'incremental'}), ${s.changed} changed`);
+        return { enterprises: s.enterprises };
       },
     };
   }

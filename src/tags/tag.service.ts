@@ -139,6 +139,7 @@ export class TagService {
       run: async (_db, touched, log) => {
         const s = await this.retagMarked(touched);
         if (s.enterprises) log(`retag: ${s.enterprises} enterprises, ${s.changed} changed`);
+        return { enterprises: s.enterprises };
       },
     };
   }

@@ -240,6 +240,8 @@ export class WarningDetectionService {
       run: async (_db, touched, log) => {
         const s = await this.detect({ targets: { kind: 'codes', codes: touched }, includeScoreChanges: true });
         if (s.enterprises) log(`warnings: ${s.raised.length} raised, ${s.resolved} cleared for ${s.enterprises} enterprises`);
+        // A pass over codes counts them (null only for a pass over every enterprise).
+        return { enterprises: s.enterprises ?? touched.length };
       },
     };
   }
