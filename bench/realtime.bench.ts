@@ -92,7 +92,9 @@ async function main(): Promise<void> {
       scoreCommittedAt = performance.timeOrigin + performance.now();
       return r;
     };
-    services.runner.addPostSyncStep({ name: 'bench-mark', run: async (_db, touched) => {
+    services.runner.addPostSyncStep({
+      name: 'bench-mark',
+      run: async (_db, touched) => {
         warningsCommittedAt = performance.timeOrigin + performance.now();
         return { enterprises: touched.length };
       },

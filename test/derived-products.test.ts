@@ -23,14 +23,14 @@ const others: TestDatabase[] = [];
 let cleanDigest: Record<string, string>;
 let cleanWarnings: string[];
 
-async function hubOn(tdb: TestDatabase): Promise<HubServices> {
-  return createHubServices(loadConfig({ HUB_SOURCES_URL: clean.sim.url }), tdb.db);
+async function hubOn(tdb: TestDatabase, log?: (line: string) => void): Promise<HubServices> {
+  return createHubServices(loadConfig({ HUB_SOURCES_URL: clean.sim.url }), tdb.db, log ? { log } : {});
 }
 
-async function freshHub(): Promise<{ db: Database; services: HubServices }> {
+async function freshHub(log?: (line: string) => void): Promise<{ db: Database; services: HubServices }> {
   const tdb = await createTestDatabase();
   others.push(tdb);
-  return { db: tdb.db, services: await hubOn(tdb) };
+  return { db: tdb.db, services: await hubOn(tdb, log) };
 }
 
 beforeAll(async () => {
@@ -45,8 +45,9 @@ afterAll(async () => {
 });
 
 describe('durable marks of derived products (issue 14 item 1)', () => {
-  it('a sync whose pages committed but whose derivation never ran is derived by the next sync, which loads nothing new', async () => {
-    const { db, services } = await freshHub();
+  it('a sync whose pages committed but whose derivation never ran is derived by the next sync, which loads nothing new and logs how many it derived (item 15)', async () => {
+    const lines: string[] = [];
+    const { db, services } = await freshHub((l) => lines.push(l));
     // The pages commit, the post-sync steps never run: what a kill right after the last page leaves.
     for (const s of await services.runner.syncAll(CONNECTORS, 'manual', { skipPostSync: true })) expect(s.status).toBe('SUCCEEDED');
     const n = async (sql: string) => (await db.pool.query(sql)).rows[0].n as number;
@@ -54,8 +55,15 @@ describe('durable marks of derived products (issue 14 item 1)', () => {
     expect(await n(`select count(*)::int n from derive_dirty where product = 'tags'`)).toBe(ENTERPRISES);
     expect(await n(`select count(*)::int n from derive_dirty where product = 'warnings'`)).toBeGreaterThanOrEqual(ENTERPRISES);
 
+    lines.length = 0;
     const again = await services.runner.syncAll(CONNECTORS);
     expect(again.map((s) => [s.status, s.touched.length])).toEqual(CONNECTORS.map(() => ['SUCCEEDED', 0]));
+    // The log counts what each step derived from the marks, not the (empty) touched list (issue 14 item 15).
+    const stepCounts = (step: string) =>
+      lines.map((l) => new RegExp(`^${step}: (\\d+) enterprises in \\d+ ms$`).exec(l)).flatMap((m) => (m ? [Number(m[1])] : []));
+    expect(stepCounts('rescore')).toEqual([ENTERPRISES, 0]);
+    expect(stepCounts('retag')).toEqual([ENTERPRISES, 0]);
+    expect(stepCounts('warnings')[0]).toBeGreaterThanOrEqual(ENTERPRISES);
     expect(await n(`select count(*)::int n from derive_dirty`)).toBe(0);
     expect(await n(`select count(*)::int n from score_dirty`)).toBe(0);
     expect(await derivedDigest(db)).toEqual(cleanDigest);
