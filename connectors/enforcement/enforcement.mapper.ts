@@ -1,5 +1,5 @@
 import { MappingError } from '../../src/connectors/connector.types';
-import { EnforcementData, UnifiedRecord } from '../../src/connectors/unified-record';
+import { EnforcementData, RecordIdentity, UnifiedRecord } from '../../src/connectors/unified-record';
 import { EnforcementNativeRecord } from './enforcement.types';
 
 /**
@@ -25,5 +25,18 @@ export function mapEnforcementRecord(native: unknown): UnifiedRecord<'enforcemen
       status: n.status,
       modifiedAt: n.modified_at,
     } as EnforcementData,
+    ...identityOf(n),
   };
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+
+/** The optional identity fields of older offices (entity resolution links the record by them); nothing when none is set. */
+function identityOf(n: EnforcementNativeRecord): { identity?: RecordIdentity } {
+  const identity: RecordIdentity = {};
+  if (text(n.enterprise_name)) identity.name = n.enterprise_name;
+  if (text(n.org_code)) identity.orgCode = n.org_code;
+  if (text(n.permit_no)) identity.permitNo = n.permit_no;
+  if (text(n.division_code)) identity.divisionCode = n.division_code;
+  return Object.keys(identity).length ? { identity } : {};
 }

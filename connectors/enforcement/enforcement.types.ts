@@ -12,6 +12,14 @@ export interface EnforcementNativeRecord {
   measure_type?: string;
   status: EnforcementStatus;
   modified_at: string;
+  /** Older offices: the enterprise's name as typed (credit_code may then be blank). */
+  enterprise_name?: string;
+  /** Older offices: the 9-character organisation code (组织机构代码), with or without its hyphen. */
+  org_code?: string;
+  /** The permit number the record was filed under (its first 18 characters are the credit code). */
+  permit_no?: string;
+  /** The county the record was filed in. */
+  division_code?: string;
 }
 
 /** One batch of `GET /enforcement/api/records`. */

@@ -58,6 +58,8 @@ export function mapPenaltyRow(native: unknown): UnifiedRecord<'penalty'> {
         status: parseStatus(row['状态']),
         modifiedAt: row['修改时间'].trim(),
       },
+      // 当事人名称 (optional column): with it the credit-code column may be blank or an organisation code.
+      ...(typeof row['当事人名称'] === 'string' && row['当事人名称'].trim() !== '' ? { identity: { name: row['当事人名称'].trim() } } : {}),
     };
   } catch (e) {
     // Keep who the row is about, so quarantine links it to its enterprise and case.

@@ -51,6 +51,12 @@ export interface HubConfig {
   exportStallTimeoutMs: number;
   /** Requests per minute one client address may make to the public pages `/report`, `/qr`, `/plans` (HUB_PUBLIC_RATE_LIMIT, default 120; 0 = no limit). */
   publicRateLimitPerMinute: number;
+  /**
+   * Entity resolution's two thresholds on a name match's probability (HUB_RESOLUTION_LINK_THRESHOLD, default 0.99;
+   * HUB_RESOLUTION_REVIEW_THRESHOLD, default 0.05): at or above `link` a record links automatically, from `review` up it
+   * waits in the steward review queue, below it is quarantined with its best candidates.
+   */
+  resolutionThresholds: { link: number; review: number };
   /** Log level: debug, info, warn or error. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -108,142 +114,162 @@ const onOff = (name: string, fallback: 'on' | 'off') =>
     });
 
 /** The environment the hub reads, as a zod schema: each variable's default, type and message. */
-const EnvSchema = z.object({
-  DATABASE_URL: env(url('DATABASE_URL', ['postgres:', 'postgresql:']).optional()),
-  DATABASE_REPLICA_URL: env(url('DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']).optional()),
-  HUB_SOURCES_URL: env(url('HUB_SOURCES_URL', ['http:', 'https:']).default('http://127.0.0.1:4100')),
-  PORT: env(
-    wholeNumber(
-      (v) => `PORT must be a port number from 1 to 65535, got '${v}'`,
-      (n) => n >= 1 && n <= 65535,
-    ).default(4000),
-  ),
-  HUB_DATA_DIR: env(z.string().default('.hub-data')),
-  HUB_EMBEDDED_PORT: env(
-    wholeNumber(
-      (v) => `HUB_EMBEDDED_PORT must be a port number from 1 to 65535, got '${v}'`,
-      (n) => n >= 1 && n <= 65535,
-    ).default(54329),
-  ),
-  LOG_LEVEL: env(
-    z
-      .string()
-      .default('info')
-      .transform((v, ctx) =>
-        (LOG_LEVELS as readonly string[]).includes(v)
-          ? (v as HubConfig['logLevel'])
-          : fail(ctx, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${v}'`),
-      ),
-  ),
-  HUB_PUBLIC_URL: env(url('HUB_PUBLIC_URL', ['http:', 'https:']).optional()),
-  HUB_INTROSPECTION: env(
-    z
-      .string()
-      .default('on')
-      .transform((raw, ctx) => {
-        const v = raw.toLowerCase();
-        return ['on', 'true', '1'].includes(v)
-          ? true
-          : ['off', 'false', '0'].includes(v)
-            ? false
-            : fail(ctx, `HUB_INTROSPECTION must be on or off, got '${v}'`);
-      }),
-  ),
-  HUB_STATEMENT_TIMEOUT_MS: env(
-    wholeNumber(
-      (v) => `HUB_STATEMENT_TIMEOUT_MS must be a number of milliseconds ≥ 100, got '${v}'`,
-      (n) => n >= 100,
-    ).default(15000),
-  ),
-  HUB_SYNC_CONCURRENCY: env(
-    wholeNumber(
-      (v) => `HUB_SYNC_CONCURRENCY must be a whole number from 1 to 16, got '${v}'`,
-      (n) => n >= 1 && n <= 16,
-    ).default(1),
-  ),
-  HUB_HJ212_PORT: env(
-    wholeNumber(
-      (v) => `HUB_HJ212_PORT must be a port number from 0 (off) to 65535, got '${v}'`,
-      (n) => n <= 65535,
-    ).default(4212),
-  ),
-  HUB_CORS_ORIGINS: env(
-    z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return undefined;
-        const list = v.split(/[\s,]+/).filter(Boolean);
-        const bad = list.filter((o) => o !== '*' && !/^https?:\/\/[^/\s]+?(:(\d{1,5}|\*))?$/i.test(o));
-        return bad.length ? fail(ctx, `HUB_CORS_ORIGINS must list origins like https://app.example.cn or http://localhost:*, got '${bad.join("', '")}'`) : list;
-      }),
-  ),
-  HUB_HJ212_RETENTION_DAYS: env(
-    wholeNumber(
-      (v) => `HUB_HJ212_RETENTION_DAYS must be a whole number of days from 1 to 366, got '${v}'`,
-      (n) => n >= 1 && n <= 366,
-    ).default(14),
-  ),
-  HUB_HOST: env(
-    z
-      .string()
-      .default('127.0.0.1')
-      .transform((v, ctx) => (/^[\w.:-]+$/.test(v) ? v : fail(ctx, `HUB_HOST must be a host name or IP address (0.0.0.0 for every interface), got '${v}'`))),
-  ),
-  HUB_ALLOW_PRIVATE_TARGETS: env(onOff('HUB_ALLOW_PRIVATE_TARGETS', 'off')),
-  HUB_ALLOWED_TARGETS: env(
-    z
-      .string()
-      .default('')
-      .transform((raw, ctx) => {
-        const out: string[] = [];
-        for (const item of raw
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean)) {
-          try {
-            const u = new URL(item);
-            if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
-            out.push(u.origin);
-          } catch {
-            return fail(ctx, `HUB_ALLOWED_TARGETS takes comma-separated origins like http://10.1.2.3:8080, got '${item}'`);
+const EnvSchema = z
+  .object({
+    DATABASE_URL: env(url('DATABASE_URL', ['postgres:', 'postgresql:']).optional()),
+    DATABASE_REPLICA_URL: env(url('DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']).optional()),
+    HUB_SOURCES_URL: env(url('HUB_SOURCES_URL', ['http:', 'https:']).default('http://127.0.0.1:4100')),
+    PORT: env(
+      wholeNumber(
+        (v) => `PORT must be a port number from 1 to 65535, got '${v}'`,
+        (n) => n >= 1 && n <= 65535,
+      ).default(4000),
+    ),
+    HUB_DATA_DIR: env(z.string().default('.hub-data')),
+    HUB_EMBEDDED_PORT: env(
+      wholeNumber(
+        (v) => `HUB_EMBEDDED_PORT must be a port number from 1 to 65535, got '${v}'`,
+        (n) => n >= 1 && n <= 65535,
+      ).default(54329),
+    ),
+    LOG_LEVEL: env(
+      z
+        .string()
+        .default('info')
+        .transform((v, ctx) =>
+          (LOG_LEVELS as readonly string[]).includes(v)
+            ? (v as HubConfig['logLevel'])
+            : fail(ctx, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${v}'`),
+        ),
+    ),
+    HUB_PUBLIC_URL: env(url('HUB_PUBLIC_URL', ['http:', 'https:']).optional()),
+    HUB_INTROSPECTION: env(
+      z
+        .string()
+        .default('on')
+        .transform((raw, ctx) => {
+          const v = raw.toLowerCase();
+          return ['on', 'true', '1'].includes(v)
+            ? true
+            : ['off', 'false', '0'].includes(v)
+              ? false
+              : fail(ctx, `HUB_INTROSPECTION must be on or off, got '${v}'`);
+        }),
+    ),
+    HUB_STATEMENT_TIMEOUT_MS: env(
+      wholeNumber(
+        (v) => `HUB_STATEMENT_TIMEOUT_MS must be a number of milliseconds ≥ 100, got '${v}'`,
+        (n) => n >= 100,
+      ).default(15000),
+    ),
+    HUB_SYNC_CONCURRENCY: env(
+      wholeNumber(
+        (v) => `HUB_SYNC_CONCURRENCY must be a whole number from 1 to 16, got '${v}'`,
+        (n) => n >= 1 && n <= 16,
+      ).default(1),
+    ),
+    HUB_HJ212_PORT: env(
+      wholeNumber(
+        (v) => `HUB_HJ212_PORT must be a port number from 0 (off) to 65535, got '${v}'`,
+        (n) => n <= 65535,
+      ).default(4212),
+    ),
+    HUB_CORS_ORIGINS: env(
+      z
+        .string()
+        .optional()
+        .transform((v, ctx) => {
+          if (v === undefined) return undefined;
+          const list = v.split(/[\s,]+/).filter(Boolean);
+          const bad = list.filter((o) => o !== '*' && !/^https?:\/\/[^/\s]+?(:(\d{1,5}|\*))?$/i.test(o));
+          return bad.length
+            ? fail(ctx, `HUB_CORS_ORIGINS must list origins like https://app.example.cn or http://localhost:*, got '${bad.join("', '")}'`)
+            : list;
+        }),
+    ),
+    HUB_HJ212_RETENTION_DAYS: env(
+      wholeNumber(
+        (v) => `HUB_HJ212_RETENTION_DAYS must be a whole number of days from 1 to 366, got '${v}'`,
+        (n) => n >= 1 && n <= 366,
+      ).default(14),
+    ),
+    HUB_HOST: env(
+      z
+        .string()
+        .default('127.0.0.1')
+        .transform((v, ctx) => (/^[\w.:-]+$/.test(v) ? v : fail(ctx, `HUB_HOST must be a host name or IP address (0.0.0.0 for every interface), got '${v}'`))),
+    ),
+    HUB_ALLOW_PRIVATE_TARGETS: env(onOff('HUB_ALLOW_PRIVATE_TARGETS', 'off')),
+    HUB_ALLOWED_TARGETS: env(
+      z
+        .string()
+        .default('')
+        .transform((raw, ctx) => {
+          const out: string[] = [];
+          for (const item of raw
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)) {
+            try {
+              const u = new URL(item);
+              if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+              out.push(u.origin);
+            } catch {
+              return fail(ctx, `HUB_ALLOWED_TARGETS takes comma-separated origins like http://10.1.2.3:8080, got '${item}'`);
+            }
           }
-        }
-        return out;
-      }),
-  ),
-  HUB_WEBHOOKS_PER_DIVISION: env(
-    wholeNumber(
-      (v) => `HUB_WEBHOOKS_PER_DIVISION must be a whole number from 1 to 1000, got '${v}'`,
-      (n) => n >= 1 && n <= 1000,
-    ).default(20),
-  ),
-  HUB_METRICS_TOKEN: env(z.string().min(16, 'HUB_METRICS_TOKEN must have at least 16 characters').optional()),
-  HUB_HJ212_HOUR_RETENTION_DAYS: env(
-    wholeNumber(
-      (v) => `HUB_HJ212_HOUR_RETENTION_DAYS must be a whole number of days from 1 to 3660, got '${v}'`,
-      (n) => n >= 1 && n <= 3660,
-    ).default(400),
-  ),
-  HUB_EXPORT_CONCURRENCY: env(
-    wholeNumber(
-      (v) => `HUB_EXPORT_CONCURRENCY must be a whole number from 1 to 64, got '${v}'`,
-      (n) => n >= 1 && n <= 64,
-    ).default(2),
-  ),
-  HUB_EXPORT_STALL_TIMEOUT_MS: env(
-    wholeNumber(
-      (v) => `HUB_EXPORT_STALL_TIMEOUT_MS must be a number of milliseconds ≥ 100, got '${v}'`,
-      (n) => n >= 100,
-    ).default(30000),
-  ),
-  HUB_PUBLIC_RATE_LIMIT: env(
-    wholeNumber(
-      (v) => `HUB_PUBLIC_RATE_LIMIT must be a whole number of requests per minute (0 = no limit), got '${v}'`,
-      (n) => n <= 1_000_000,
-    ).default(120),
-  ),
-});
+          return out;
+        }),
+    ),
+    HUB_WEBHOOKS_PER_DIVISION: env(
+      wholeNumber(
+        (v) => `HUB_WEBHOOKS_PER_DIVISION must be a whole number from 1 to 1000, got '${v}'`,
+        (n) => n >= 1 && n <= 1000,
+      ).default(20),
+    ),
+    HUB_METRICS_TOKEN: env(z.string().min(16, 'HUB_METRICS_TOKEN must have at least 16 characters').optional()),
+    HUB_HJ212_HOUR_RETENTION_DAYS: env(
+      wholeNumber(
+        (v) => `HUB_HJ212_HOUR_RETENTION_DAYS must be a whole number of days from 1 to 3660, got '${v}'`,
+        (n) => n >= 1 && n <= 3660,
+      ).default(400),
+    ),
+    HUB_EXPORT_CONCURRENCY: env(
+      wholeNumber(
+        (v) => `HUB_EXPORT_CONCURRENCY must be a whole number from 1 to 64, got '${v}'`,
+        (n) => n >= 1 && n <= 64,
+      ).default(2),
+    ),
+    HUB_EXPORT_STALL_TIMEOUT_MS: env(
+      wholeNumber(
+        (v) => `HUB_EXPORT_STALL_TIMEOUT_MS must be a number of milliseconds ≥ 100, got '${v}'`,
+        (n) => n >= 100,
+      ).default(30000),
+    ),
+    HUB_PUBLIC_RATE_LIMIT: env(
+      wholeNumber(
+        (v) => `HUB_PUBLIC_RATE_LIMIT must be a whole number of requests per minute (0 = no limit), got '${v}'`,
+        (n) => n <= 1_000_000,
+      ).default(120),
+    ),
+    HUB_RESOLUTION_LINK_THRESHOLD: env(probability('HUB_RESOLUTION_LINK_THRESHOLD').default(0.99)),
+    HUB_RESOLUTION_REVIEW_THRESHOLD: env(probability('HUB_RESOLUTION_REVIEW_THRESHOLD').default(0.05)),
+  })
+  .superRefine((e, ctx) => {
+    if (e.HUB_RESOLUTION_REVIEW_THRESHOLD > e.HUB_RESOLUTION_LINK_THRESHOLD)
+      ctx.addIssue({
+        code: 'custom',
+        message: `HUB_RESOLUTION_REVIEW_THRESHOLD (${e.HUB_RESOLUTION_REVIEW_THRESHOLD}) must not exceed HUB_RESOLUTION_LINK_THRESHOLD (${e.HUB_RESOLUTION_LINK_THRESHOLD})`,
+      });
+  });
+
+/** A probability from 0 to 1 (a resolution threshold). */
+function probability(name: string) {
+  return z.string().transform((v, ctx) => {
+    const n = Number(v);
+    return v.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= 1 ? n : fail(ctx, `${name} must be a probability from 0 to 1, got '${v}'`);
+  });
+}
 
 /**
  * Reads and validates the hub's configuration from `env` (default `process.env`).
@@ -278,6 +304,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     exportConcurrency: e.HUB_EXPORT_CONCURRENCY,
     exportStallTimeoutMs: e.HUB_EXPORT_STALL_TIMEOUT_MS,
     publicRateLimitPerMinute: e.HUB_PUBLIC_RATE_LIMIT,
+    resolutionThresholds: { link: e.HUB_RESOLUTION_LINK_THRESHOLD, review: e.HUB_RESOLUTION_REVIEW_THRESHOLD },
     ...overrides,
   };
 }

@@ -97,7 +97,37 @@ interface DataByKind {
   rating: RatingData;
 }
 
-/** One record in the unified model: what it is, whose it is, its id in its source, its data. */
+/**
+ * What else a record says about whose it is, for records that do not carry a valid
+ * credit code (older enforcement and penalty systems): entity resolution
+ * (`src/resolution`, `shared/spec/entity-resolution.md`) links them by these.
+ * Every field is optional; blank means absent.
+ */
+export interface RecordIdentity {
+  /** The enterprise's name as the source typed it. */
+  name?: string | null;
+  /** A 9-character organisation code (组织机构代码), with or without its hyphen. */
+  orgCode?: string | null;
+  /** A permit number (HJ 608-2017: the credit code, a 3-digit sequence and a letter). */
+  permitNo?: string | null;
+  /** A 15-digit business registration number (注册号). */
+  registrationNo?: string | null;
+  /** The county the source files the record under (the similarity block). */
+  divisionCode?: string | null;
+  address?: string | null;
+}
+
+/** The unified fields of {@link RecordIdentity} a declarative mapping may fill (enforcement and penalty). */
+export const IDENTITY_TARGETS = {
+  enterpriseName: 'name',
+  orgCode: 'orgCode',
+  permitNo: 'permitNo',
+  registrationNo: 'registrationNo',
+  enterpriseDivisionCode: 'divisionCode',
+  enterpriseAddress: 'address',
+} as const satisfies Record<string, keyof RecordIdentity>;
+
+/** One record in the unified model: what it is, whose it is, its id in its source, its data (and, optionally, what else identifies its enterprise). */
 export type UnifiedRecord<K extends RecordKind = RecordKind> = {
-  [P in K]: { kind: P; creditCode: string; sourceId: string; data: DataByKind[P] };
+  [P in K]: { kind: P; creditCode: string; sourceId: string; data: DataByKind[P]; identity?: RecordIdentity };
 }[K];

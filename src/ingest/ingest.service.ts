@@ -1,10 +1,12 @@
 import { MonitoringPartitionGuard } from '../monitoring/monitoring-partitions';
 import { PoolClient } from 'pg';
 import { contentHash, contentHashOfJson } from './content-hash';
+import { creditCodeProblem } from '../domain/credit-code';
 import { ValidationContext, storablePayload, storableText, storageProblems, validateRecord } from './record-validator';
 import { RecordDescriptor, descriptorOf } from './record-descriptors';
 import { RecordKind, UnifiedRecord } from '../connectors/unified-record';
 import { replaceChildrenSql, upsertSql } from './upsert-sql';
+import { EntityResolver, needsResolution } from '../resolution/entity-resolver';
 
 /** One fetched source record: its raw payload and what the connector's mapper made of it. */
 export interface PageItem {
@@ -26,6 +28,8 @@ export interface PageResult {
   quarantined: number;
   /** Credit codes of the enterprises whose data changed (to rescore, retag, warn). */
   touched: string[];
+  /** Records without a valid credit code that entity resolution sent to the steward review queue (neither loaded nor quarantined). */
+  queued?: number;
 }
 
 /** A valid record ready to write: its source row and typed rows already serialised. */
@@ -59,6 +63,21 @@ interface BadRecord {
 export interface PreparedPage {
   valid: Valid[];
   bad: BadRecord[];
+  /**
+   * Records otherwise valid whose credit code is not (entity resolution decides
+   * whose they are when the page is written: `IngestService.writeSources`).
+   * Absent or empty on pages whose records all carry valid codes.
+   */
+  unresolved?: Unresolved[];
+  /** What resolution made of `unresolved` in the current attempt at writing the page. */
+  resolved?: { valid: Valid[]; bad: BadRecord[]; queued: string[] };
+}
+
+/** A record waiting for entity resolution: the mapped record and its raw payload. */
+interface Unresolved {
+  record: UnifiedRecord;
+  raw: unknown;
+  version: string | null;
 }
 
 /**
@@ -72,12 +91,20 @@ export class IngestService {
   /** Month partitions of `monitoring_day` are created before rows of a month not seen yet are written. */
   private readonly monitoringPartitions = new MonitoringPartitionGuard();
 
-  constructor(private readonly ctx: ValidationContext) {}
+  /**
+   * `resolver`: entity resolution for records without a valid credit code (enforcement,
+   * penalty); without one such records are quarantined for their credit code, as before.
+   */
+  constructor(
+    private readonly ctx: ValidationContext,
+    private readonly resolver?: EntityResolver,
+  ) {}
 
   /** Validates and serialises a page (pure: no I/O). */
   prepare(items: PageItem[]): PreparedPage {
     const bad: BadRecord[] = [];
     const bySource = new Map<string, Valid>();
+    const unresolved = new Map<string, Unresolved>();
     for (const item of items) {
       if (!item.record) {
         bad.push({
@@ -89,6 +116,19 @@ export class IngestService {
         continue;
       }
       const problems = validateRecord(item.record, this.ctx);
+      if (this.resolver && problems.length && needsResolution(item.record.kind, item.record.creditCode, item.record.identity)) {
+        // Only the credit code is wrong: resolution decides whose record it is when the page is written.
+        const codeProblem = creditCodeProblem(item.record.creditCode);
+        if (problems.every((p) => p === codeProblem)) {
+          const version = descriptorOf(item.record.kind).version(item.record as never);
+          const before = bySource.get(item.record.sourceId)?.version ?? unresolved.get(item.record.sourceId)?.version ?? null;
+          if (olderVersion(version, before)) continue;
+          bySource.delete(item.record.sourceId);
+          unresolved.delete(item.record.sourceId);
+          unresolved.set(item.record.sourceId, { record: item.record, raw: item.raw, version });
+          continue;
+        }
+      }
       // What passes the domain's rules may still be text the store cannot hold (NUL, a lone
       // surrogate, longer than its index allows): refused here, that record alone is quarantined.
       const next = problems.length ? undefined : serialise(item.record, item.raw, problems);
@@ -97,12 +137,52 @@ export class IngestService {
         continue;
       }
       // The same record twice in one page (repeats, change feeds): the later one wins, unless it is of an older version.
-      const before = bySource.get(item.record.sourceId);
-      if (before && olderVersion(next.version, before.version)) continue;
+      const before = bySource.get(item.record.sourceId)?.version ?? unresolved.get(item.record.sourceId)?.version ?? null;
+      if (olderVersion(next.version, before)) continue;
       bySource.delete(item.record.sourceId);
+      unresolved.delete(item.record.sourceId);
       bySource.set(item.record.sourceId, next);
     }
-    return { valid: [...bySource.values()], bad };
+    return unresolved.size ? { valid: [...bySource.values()], bad, unresolved: [...unresolved.values()] } : { valid: [...bySource.values()], bad };
+  }
+
+  /**
+   * Entity resolution of the page's records without a valid credit code (one
+   * statement per key for the whole page, see `EntityResolver`): linked records
+   * become valid with the credit code found, the review band is queued, the rest
+   * quarantined with the reason and best candidates. Kept on the page for this
+   * attempt at writing it (a retry resolves again, in its own transaction).
+   */
+  private async resolve(client: PoolClient, connectorId: string, page: PreparedPage): Promise<void> {
+    if (!page.unresolved?.length || !this.resolver) {
+      page.resolved = undefined;
+      return;
+    }
+    const outcomes = await this.resolver.resolve(
+      client,
+      connectorId,
+      page.unresolved.map((u) => ({
+        sourceId: u.record.sourceId,
+        kind: u.record.kind,
+        creditCode: u.record.creditCode,
+        identity: u.record.identity,
+        payload: { record: u.record, raw: u.raw },
+      })),
+    );
+    const resolved: NonNullable<PreparedPage['resolved']> = { valid: [], bad: [], queued: [] };
+    for (const u of page.unresolved) {
+      const o = outcomes.get(u.record.sourceId)!;
+      if (o.outcome === 'QUEUED') resolved.queued.push(u.record.sourceId);
+      else if (o.outcome === 'QUARANTINED') resolved.bad.push(badRecord(u.record, u.raw, o.reason));
+      else {
+        const record = { ...u.record, creditCode: o.creditCode } as UnifiedRecord;
+        const problems: string[] = [];
+        const v = serialise(record, u.raw, problems);
+        if (v) resolved.valid.push(v);
+        else resolved.bad.push(badRecord(u.record, u.raw, problems.join('; ')));
+      }
+    }
+    page.resolved = resolved;
   }
 
   /** Validates and writes one page (see `prepare` and `write`). */
@@ -123,14 +203,24 @@ export class IngestService {
    * `writeRest` is still in flight on another connection (see `PagePipeline`).
    */
   async writeSources(client: PoolClient, connectorId: string, page: PreparedPage): Promise<Map<string, string | null>> {
-    return page.valid.length ? this.upsertSourceRecords(client, connectorId, page.valid) : new Map();
+    await this.resolve(client, connectorId, page);
+    const valid = page.resolved?.valid.length ? [...page.valid, ...page.resolved.valid] : page.valid;
+    return valid.length ? this.upsertSourceRecords(client, connectorId, valid) : new Map();
   }
 
   /** The second half: quarantine, the typed tables for what changed, and resolved quarantine entries. */
   async writeRest(client: PoolClient, connectorId: string, runId: string | null, page: PreparedPage, changed: Map<string, string | null>): Promise<PageResult> {
-    const quarantined = await this.quarantine(client, connectorId, runId, page.bad);
-    const valid = page.valid;
-    if (!valid.length) return { loaded: 0, unchanged: 0, quarantined, touched: [] };
+    const r = page.resolved;
+    const quarantined = await this.quarantine(client, connectorId, runId, r?.bad.length ? [...page.bad, ...r.bad] : page.bad);
+    const valid = r?.valid.length ? [...page.valid, ...r.valid] : page.valid;
+    const queued = r?.queued.length ? { queued: r.queued.length } : {};
+    if (r?.queued.length)
+      // A record now in the review queue is no longer quarantined for its credit code.
+      await client.query(
+        `update quarantine set status = 'REPROCESSED', resolved_at = now() where connector_id = $1 and status = 'OPEN' and source_id = any($2::text[])`,
+        [connectorId, r.queued],
+      );
+    if (!valid.length) return { loaded: 0, unchanged: 0, quarantined, touched: [], ...queued };
     const changedValid = valid.filter((v) => changed.has(v.record.sourceId));
     const touched = new Set<string>();
     for (const v of changedValid) {
@@ -144,7 +234,7 @@ export class IngestService {
         where connector_id = $1 and status = 'OPEN' and source_id = any($2::text[])`,
       [connectorId, valid.map((v) => v.record.sourceId)],
     );
-    return { loaded: changedValid.length, unchanged: valid.length - changedValid.length, quarantined, touched: [...touched] };
+    return { loaded: changedValid.length, unchanged: valid.length - changedValid.length, quarantined, touched: [...touched], ...queued };
   }
 
   /**
@@ -158,6 +248,14 @@ export class IngestService {
   async writeIsolating(client: PoolClient, connectorId: string, runId: string | null, page: PreparedPage): Promise<PageResult> {
     const refused: BadRecord[] = [];
     const total: PageResult = { loaded: 0, unchanged: 0, quarantined: 0, touched: [] };
+    // Resolution once for the page; the halves below hold only records with their credit codes.
+    await this.resolve(client, connectorId, page);
+    const resolved = page.resolved;
+    page = {
+      valid: resolved?.valid.length ? [...page.valid, ...resolved.valid] : page.valid,
+      bad: resolved?.bad.length ? [...page.bad, ...resolved.bad] : page.bad,
+    };
+    if (resolved?.queued.length) total.queued = resolved.queued.length;
     const attempt = async (valid: Valid[]): Promise<void> => {
       await client.query('savepoint isolate_records');
       try {

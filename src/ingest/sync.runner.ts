@@ -15,6 +15,7 @@ import { HttpClient, HttpClientOptions } from '../connectors/http.client';
 import { OutboundTargetPolicy } from '../connectors/outbound-target.policy';
 import { Database, withTransaction } from '../db/database';
 import { CONNECTOR_RUN_LOCK } from './abandoned-runs';
+import { EntityResolver } from '../resolution/entity-resolver';
 import { IngestService, PageItem } from './ingest.service';
 import { PagePipeline, PipelinePage } from './page-pipeline';
 import { ClientError } from '../domain/client-error';
@@ -29,6 +30,8 @@ export interface RunSummary {
   loaded: number;
   unchanged: number;
   quarantined: number;
+  /** Records without a valid credit code that entity resolution left in the steward review queue. */
+  queued?: number;
   /** Credit codes whose data changed in this run. */
   touched: string[];
   error?: string;
@@ -154,7 +157,9 @@ export class SyncRunner {
   private async ingestService(): Promise<IngestService> {
     if (!this.ingest) {
       const res = await this.db.pool.query<{ code: string }>('select code from division');
-      this.ingest = new IngestService({ divisionCodes: new Set(res.rows.map((r) => r.code)) });
+      // Records without a valid credit code go through entity resolution (src/resolution) with the configured thresholds.
+      const resolver = await EntityResolver.load(this.db.pool, { thresholds: this.config.resolutionThresholds });
+      this.ingest = new IngestService({ divisionCodes: new Set(res.rows.map((r) => r.code)) }, resolver);
     }
     return this.ingest;
   }
@@ -314,6 +319,7 @@ export class SyncRunner {
       ).rows[0].id;
       const totals = { fetched: 0, loaded: 0, unchanged: 0, quarantined: 0 };
       const touched = new Set<string>();
+      let queued = 0;
       const config = resolveConfig(connector.manifest, row.config);
       const cursorRow = await this.db.pool.query<{ cursor: unknown }>('select cursor from connector_state where connector_id = $1', [connectorId]);
       const now = new Date();
@@ -348,6 +354,7 @@ export class SyncRunner {
             totals.loaded += r.loaded;
             totals.unchanged += r.unchanged;
             totals.quarantined += r.quarantined;
+            queued += r.queued ?? 0;
             r.touched.forEach((c) => touched.add(c));
             this.opts.onPage?.(connectorId, page.backfill ? { ...totals, backfill: page.backfill } : totals);
           },
@@ -379,7 +386,16 @@ export class SyncRunner {
       else if (status === 'SUCCEEDED')
         await this.db.pool.query(`update connector set attention = null, attention_at = null where id = $1 and attention is not null`, [connectorId]);
       this.opts.onRunEnd?.(connectorId);
-      const summary: RunSummary = { connectorId, runId, status, ...totals, touched: [...touched], error, durationMs: Date.now() - started };
+      const summary: RunSummary = {
+        connectorId,
+        runId,
+        status,
+        ...totals,
+        ...(queued ? { queued } : {}),
+        touched: [...touched],
+        error,
+        durationMs: Date.now() - started,
+      };
       if (!opts.skipPostSync) await this.afterSync(summary.touched);
       return summary;
     } finally {

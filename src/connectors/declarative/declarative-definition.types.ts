@@ -1,4 +1,4 @@
-import { RecordKind } from '../unified-record';
+import { IDENTITY_TARGETS, RecordKind } from '../unified-record';
 
 /** How a declarative source pages its answers. */
 export type DeclarativePagination =
@@ -61,11 +61,26 @@ export interface DeclarativeConnectorDefinition {
   enabled: boolean;
 }
 
+/**
+ * Identity fields enforcement and penalty mappings may fill besides the credit code
+ * (which may then be blank or an organisation code): entity resolution links the
+ * record by them (`RecordIdentity`).
+ */
+const IDENTITY_FIELDS = Object.keys(IDENTITY_TARGETS);
+
 /** The unified fields a declarative mapping may fill, per kind (required ones first). */
 export const DECLARATIVE_TARGETS: Record<DeclarativeConnectorDefinition['recordKind'], { required: string[]; optional: string[]; sourceId: string[] }> = {
   rating: { required: ['creditCode', 'level', 'ratedOn'], optional: ['updatedAt'], sourceId: ['creditCode'] },
-  enforcement: { required: ['creditCode', 'recordId', 'kind', 'date', 'status', 'modifiedAt'], optional: ['finding', 'measureType'], sourceId: ['recordId'] },
-  penalty: { required: ['creditCode', 'caseNo', 'decisionDate', 'amount', 'dailyConsecutive', 'status', 'modifiedAt'], optional: [], sourceId: ['caseNo'] },
+  enforcement: {
+    required: ['creditCode', 'recordId', 'kind', 'date', 'status', 'modifiedAt'],
+    optional: ['finding', 'measureType', ...IDENTITY_FIELDS],
+    sourceId: ['recordId'],
+  },
+  penalty: {
+    required: ['creditCode', 'caseNo', 'decisionDate', 'amount', 'dailyConsecutive', 'status', 'modifiedAt'],
+    optional: [...IDENTITY_FIELDS],
+    sourceId: ['caseNo'],
+  },
   monitoring: {
     required: ['creditCode', 'outletCode', 'pollutantCode', 'date', 'validHours', 'exceedHours'],
     optional: ['dailyMean', 'limit', 'unit'],

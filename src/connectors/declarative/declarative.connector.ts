@@ -1,5 +1,5 @@
 import { ConfigField, ConnectorConfig, FetchContext, FetchedPage, MappingError, SourceConnector } from '../connector.types';
-import { UnifiedRecord } from '../unified-record';
+import { IDENTITY_TARGETS, UnifiedRecord } from '../unified-record';
 import { DECLARATIVE_TARGETS, DeclarativeConnectorDefinition } from './declarative-definition.types';
 import { headerConfigKey } from './declarative-definition.validator';
 
@@ -69,7 +69,21 @@ export function mapDeclarativeRecord(def: DeclarativeConnectorDefinition, native
     return v;
   });
   const { creditCode, ...data } = values;
-  return { kind: def.recordKind, creditCode: creditCode as string, sourceId: idParts.join('/'), data } as unknown as UnifiedRecord;
+  // Identity fields (enterprise name, organisation code, permit number …) go to the record's identity, not its data.
+  const identity: Record<string, unknown> = {};
+  for (const [target, field] of Object.entries(IDENTITY_TARGETS)) {
+    if (!(target in data)) continue;
+    const v = data[target];
+    delete data[target];
+    if (typeof v === 'string' && v.trim() !== '') identity[field] = v;
+  }
+  return {
+    kind: def.recordKind,
+    creditCode: creditCode as string,
+    sourceId: idParts.join('/'),
+    data,
+    ...(Object.keys(identity).length ? { identity } : {}),
+  } as unknown as UnifiedRecord;
 }
 
 function headersOf(def: DeclarativeConnectorDefinition, config: ConnectorConfig): Record<string, string> {

@@ -1,0 +1,172 @@
+import { withCheckChar } from '../src/domain/credit-code';
+import { addDays, chinaToday } from '../src/domain/china-date';
+import { orgCodeOfCreditCode, withOrgCheckChar } from '../src/resolution/org-code';
+import { TestHub, startTestHub } from './support/test-hub';
+
+/**
+ * Entity resolution at ingest (issue 20): enforcement and penalty records without a
+ * valid credit code are linked by the deterministic keys (organisation code with its
+ * check character, permit number), then by name similarity within their county;
+ * the middle band waits for a steward, the rest is quarantined with the reason and
+ * its best candidates. Deductions of linked records reach the enterprise.
+ */
+const T = chinaToday();
+const d = (n: number) => addDays(T, -n);
+const at = (date: string) => `${date}T10:00:00+08:00`;
+const code = (county: string, body: string) => withCheckChar(`91${county}${withOrgCheckChar(body)}`);
+
+const HUATAI = code('370102', 'MA3C4R5X');
+const HONGDA = code('370102', 'MA7K2P1Q');
+const HUAXIN = code('370103', 'MA9T8Y7W');
+const RENAMED = code('370102', 'MA5T6U7W');
+
+function enterprise(c: string, name: string) {
+  return {
+    creditCode: c,
+    name,
+    divisionCode: c.slice(2, 8),
+    address: '工业路1号',
+    industryCode: 'D4411',
+    supervisionLevel: 'GENERAL',
+    managementClass: 'KEY',
+    basin: 'YELLOW_RIVER',
+    pollutionTypes: ['AIR'],
+    airSources: [],
+    monitoringFacilities: [],
+    permits: [{ permitNo: `${c}001P`, validFrom: d(400), validTo: addDays(T, 400), status: 'VALID' }],
+    updatedAt: at(d(1)),
+  };
+}
+const measure = (id: string, extra: Record<string, unknown>) => ({
+  record_id: id,
+  kind: 'MEASURE',
+  credit_code: '',
+  date: d(10),
+  measure_type: 'SUSPEND_PRODUCTION',
+  status: 'ACTIVE',
+  modified_at: at(d(10)),
+  ...extra,
+});
+
+describe('entity resolution at ingest', () => {
+  let hub: TestHub;
+  const q = <T = Record<string, unknown>>(sql: string, v: unknown[] = []) => hub.services.db.pool.query(sql, v).then((r) => r.rows as T[]);
+  const post = async (system: string, body: unknown[]) => {
+    const r = await fetch(`${hub.sim.url}/admin/records/${system}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(r.status).toBe(200);
+  };
+  const sync = () => hub.services.runner.syncAll(['permit', 'enforcement', 'penalty'], 'test');
+  const link = (sourceId: string) =>
+    q<{ credit_code: string; key: string; probability: number }>(`select credit_code, key, probability from entity_link where source_id = $1`, [sourceId]);
+
+  beforeAll(async () => {
+    hub = await startTestHub({ sim: { enterprises: 0 } });
+    await post('permit', [
+      enterprise(HUATAI, '济南华泰热电有限公司'),
+      enterprise(HONGDA, '济南宏达化工股份有限公司'),
+      enterprise(HUAXIN, '济南华信建材有限公司'),
+      enterprise(RENAMED, '济南新源能源有限公司(原"济南老源热力厂",已更名)'),
+    ]);
+    const org = orgCodeOfCreditCode(HUATAI);
+    const badOrg = org.slice(0, 8) + (org[8] === '0' ? '1' : '0');
+    await post('enforcement', [
+      measure('ENF-ORG', { org_code: `${org.slice(0, 8)}-${org[8]}` }),
+      measure('ENF-ORG-BAD', { org_code: badOrg }),
+      measure('ENF-PERMIT', { permit_no: `${HONGDA}001P` }),
+      measure('ENF-NAME-SUFFIX', { enterprise_name: '济南华信建材有限责任公司', division_code: '370103' }),
+      measure('ENF-NAME-CITY', { enterprise_name: '山东省济南市华泰热电有限公司', division_code: '370102' }),
+      measure('ENF-NAME-BRACKETS', { enterprise_name: '济南宏达化工股份有限公司', division_code: '370102' }),
+      measure('ENF-NAME-FORMER', { enterprise_name: '济南老源热力厂', division_code: '370102' }),
+      measure('ENF-NAME-TYPO', { enterprise_name: '济南华泰热点有限公司', division_code: '370102' }),
+      measure('ENF-NAME-UNKNOWN', { enterprise_name: '青岛海风渔业有限公司', division_code: '370102' }),
+      measure('ENF-VALID', { credit_code: HUAXIN }),
+    ]);
+    await post('penalty', [
+      {
+        caseNo: '鲁环罚〔R〕1号',
+        creditCode: orgCodeOfCreditCode(HUAXIN),
+        partyName: '济南华信建材有限公司',
+        decisionDate: d(20),
+        amount: 150_000,
+        dailyConsecutive: false,
+        status: 'EXECUTED',
+        modifiedAt: at(d(20)),
+      },
+      {
+        caseNo: '鲁环罚〔R〕2号',
+        creditCode: '',
+        partyName: '济南华泰热电有限公司',
+        decisionDate: d(21),
+        amount: 50_000,
+        dailyConsecutive: false,
+        status: 'DECIDED',
+        modifiedAt: at(d(21)),
+      },
+    ]);
+    await sync();
+  });
+  afterAll(async () => hub?.close());
+
+  it('links by a valid organisation code (hyphen written or not) and records the key', async () => {
+    expect(await link('ENF-ORG')).toEqual([{ credit_code: HUATAI, key: 'ORG_CODE', probability: 1 }]);
+    expect(await q(`select credit_code from enforcement_record where record_id = 'ENF-ORG'`)).toEqual([{ credit_code: HUATAI }]);
+    expect(await link('鲁环罚〔R〕1号')).toEqual([{ credit_code: HUAXIN, key: 'ORG_CODE', probability: 1 }]);
+  });
+
+  it('refuses an organisation code whose check character is wrong: quarantined with the reason', async () => {
+    expect(await link('ENF-ORG-BAD')).toEqual([]);
+    const [row] = await q<{ reason: string }>(`select reason from quarantine where source_id = 'ENF-ORG-BAD' and status = 'OPEN'`);
+    expect(row.reason).toMatch(/fails the check character/);
+  });
+
+  it('links by the credit-code prefix of a permit number', async () => {
+    expect(await link('ENF-PERMIT')).toEqual([{ credit_code: HONGDA, key: 'PERMIT_NO', probability: 1 }]);
+  });
+
+  it('links name variants (legal-form suffix, leading city, former name, same name) by similarity at or above the link threshold', async () => {
+    for (const [id, c] of [
+      ['ENF-NAME-SUFFIX', HUAXIN],
+      ['ENF-NAME-CITY', HUATAI],
+      ['ENF-NAME-BRACKETS', HONGDA],
+      ['ENF-NAME-FORMER', RENAMED],
+      ['鲁环罚〔R〕2号', HUATAI],
+    ] as const) {
+      const [l] = await link(id);
+      expect({ id, credit_code: l?.credit_code, key: l?.key }).toEqual({ id, credit_code: c, key: 'SIMILARITY' });
+      expect(l.probability).toBeGreaterThanOrEqual(0.99);
+    }
+  });
+
+  it('queues a typo (between the thresholds) with its candidates and why they scored', async () => {
+    const rows = await q<{ source_id: string; status: string; division_code: string; candidates: { creditCode: string; reasons: { factor: string }[] }[] }>(
+      `select source_id, status, division_code, candidates from resolution_queue order by source_id`,
+    );
+    expect(rows.map((r) => [r.source_id, r.status, r.division_code])).toEqual([['ENF-NAME-TYPO', 'OPEN', '370102']]);
+    expect(rows[0].candidates[0].creditCode).toBe(HUATAI);
+    expect(rows[0].candidates[0].reasons.map((r) => r.factor)).toContain('NAME');
+    expect(await q(`select 1 from enforcement_record where record_id = 'ENF-NAME-TYPO'`)).toEqual([]);
+  });
+
+  it('quarantines a name below the review threshold with the reason', async () => {
+    const [row] = await q<{ reason: string }>(`select reason from quarantine where source_id = 'ENF-NAME-UNKNOWN' and status = 'OPEN'`);
+    expect(row.reason).toMatch(/no enterprise identified/);
+  });
+
+  it('takes records with a valid credit code the existing way (no link row) and moves deductions onto linked enterprises', async () => {
+    expect(await link('ENF-VALID')).toEqual([]);
+    expect(await q(`select credit_code from enforcement_record where record_id = 'ENF-VALID'`)).toEqual([{ credit_code: HUAXIN }]);
+    const ded = await q<{ record_id: string }>(`select record_id from deduction where credit_code = $1 order by record_id`, [HUATAI]);
+    expect(ded.map((r) => r.record_id)).toEqual(expect.arrayContaining(['ENF-ORG', 'ENF-NAME-CITY']));
+  });
+
+  it('resolves again on a second sync without changing anything', async () => {
+    const before = await q(`select source_id, credit_code, key, linked_at from entity_link order by source_id`);
+    await sync();
+    expect(await q(`select source_id, credit_code, key, linked_at from entity_link order by source_id`)).toEqual(before);
+    expect((await q(`select count(*)::int as n from resolution_queue where status = 'OPEN'`))[0]).toEqual({ n: 1 });
+  });
+});
