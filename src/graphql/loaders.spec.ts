@@ -23,6 +23,7 @@ describe('request loaders', () => {
     expect(Object.keys(a).sort()).toEqual([
       'division',
       'enterpriseWarnings',
+      'monitoringDays',
       'monitoringHours',
       'permits',
       'rank',
