@@ -56,6 +56,22 @@ const BENCHES: BenchSpec[] = [
     ],
   },
   {
+    name: 'monitoring',
+    script: 'monitoring.bench.js',
+    args: (n) => ['--enterprises', String(n)],
+    about:
+      'three years of monitoring (1,095 dates) for N enterprises: sync into an empty store (rows/s, peak RSS), rescore --all at that volume, per-enterprise monitoringDays p95, table+index size and bytes per row',
+    repeat: false,
+    figures: [
+      { label: 'sync (wall)', pattern: /^sync \(wall\): ([\d.]+) s/m, unit: 's' },
+      { label: 'monitoring rows/s', pattern: /^monitoring rows\/s: (\d+)/m, unit: '' },
+      { label: 'peak RSS', pattern: /peak RSS of the hub process during the sync: (\d+) MB/, unit: 'MB' },
+      { label: 'rescore --all', pattern: /^rescore --all \(steady\): ([\d.]+) s/m, unit: 's' },
+      { label: 'monitoringDays p95', pattern: /p95 ([\d.]+) ms/, unit: 'ms' },
+      { label: 'bytes/row', pattern: /^bytes per monitoring row: (\d+)/m, unit: 'B' },
+    ],
+  },
+  {
     name: 'supervision',
     script: 'supervision.bench.js',
     args: (n) => ['--enterprises', String(n)],

@@ -23,8 +23,9 @@ describe('identity noise', () => {
   const byCode = new Map(noisy.permit.map((e) => [e.creditCode, e]));
 
   it('is off by default: noise 0 gives the province main generated before noise existed', () => {
-    // digest of generateProvince(OPTS) computed with main's generator before identity noise was added
-    const before = 'c52b5a0d36ba0cb37e2f967793512009362e78c40de1cfd457c207ee9d05199e';
+    // digest of generateProvince(OPTS) computed with main's generator before identity noise was added,
+    // recomputed when issue 16 added outages and late revisions to the monitoring world (noise still off)
+    const before = 'c8ed179521120e47dca262011f509511a986fd46b2a0a669ef4860465d474fce';
     expect(digest(generateProvince(OPTS))).toBe(before);
     expect(digest(generateProvince({ ...OPTS, identityNoise: 0 }))).toBe(before);
     expect(generateProvince(OPTS).truth).toEqual([]);

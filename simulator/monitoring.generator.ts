@@ -1,8 +1,16 @@
 /**
- * Lazily generated online-monitoring data. The province has ~2 million daily rows at
- * 260,000 enterprises; instead of holding them as objects, the generator keeps one
- * small "channel" per outlet and pollutant and derives the row of any date from
- * hashes of (channel, day), so every request sees the same rows.
+ * Lazily generated online-monitoring data. Three years of a province are about 70 million
+ * daily rows at 260,000 enterprises; instead of holding them as objects, the generator
+ * keeps one small "channel" per outlet and pollutant and derives the row of any date from
+ * hashes of (channel, day), so every request sees the same rows and memory holds only
+ * the channels and one row count per date.
+ *
+ * The world it draws: outlets that start reporting late in the window and outlets that
+ * stop (decommissioned, or a recent gap), outages of days to weeks on an outlet, chronic
+ * exceeders on one outlet, sloppy reporters, and late revisions: a share of channel-days
+ * is first served as a preliminary summary (fewer valid hours, no exceedance yet) and
+ * revised to its final values once the date is {@link REVISION_LAG_DAYS} days old by
+ * the simulator's clock, so a connector must re-read recent dates.
  */
 import { combine32 } from './prng';
 import { dayToDate } from './china-time';
@@ -28,7 +36,14 @@ export interface MonitoringChannel {
   /** First and last day index (0-based within the window) the outlet reports. */
   firstIdx: number;
   lastIdx: number;
+  /** Outages of the outlet: inclusive [first, last] day index ranges without any row (shared by its channels). */
+  outages?: ReadonlyArray<readonly [number, number]>;
+  /** Probability that a day's row is first served preliminary and revised later. */
+  revisedP?: number;
 }
+
+/** Days after a date until its revised rows replace the preliminary ones (a date of yesterday or today is preliminary). */
+export const REVISION_LAG_DAYS = 2;
 
 const U32 = 4294967296;
 
@@ -73,11 +88,22 @@ export class MonitoringGenerator {
 
   private present(c: MonitoringChannel, i: number): boolean {
     if (i < c.firstIdx || i > c.lastIdx) return false;
+    if (c.outages) for (const [a, b] of c.outages) if (i >= a && i <= b) return false;
     return combine32(c.outletKey, i) / U32 >= c.missingP;
   }
 
-  /** The rows of a day, in serving order (empty outside the window). */
-  rowsFor(day: number): MonitoringRow[] {
+  /** True when `day`'s rows served on `clockDay` may still be preliminary (later revised). */
+  isPreliminary(day: number, clockDay: number): boolean {
+    return clockDay - day < REVISION_LAG_DAYS;
+  }
+
+  /**
+   * The rows of a day, in serving order (empty outside the window), as served
+   * on `clockDay` (default: the day after the window, i.e. today): within
+   * {@link REVISION_LAG_DAYS} of it, revised channel-days show their preliminary values.
+   */
+  rowsFor(day: number, clockDay = this.firstDay + this.days): MonitoringRow[] {
+    const preliminary = this.isPreliminary(day, clockDay);
     const i = day - this.firstDay;
     if (i < 0 || i >= this.days) return [];
     const date = dayToDate(day);
@@ -97,6 +123,12 @@ export class MonitoringGenerator {
         const cap = c.exceedP > 0.3 ? validHours : Math.min(validHours, 6);
         exceedHours = 1 + (combine32(e, 5) % cap);
         ratio = 1.05 + (combine32(e, 9) / U32) * 0.8;
+      }
+      if (preliminary && c.revisedP && combine32(e, 17) / U32 < c.revisedP) {
+        // Data still arriving: fewer valid hours and no exceedance counted yet; the final row follows.
+        validHours = Math.min(validHours, 8 + (combine32(e, 19) % 12));
+        exceedHours = 0;
+        ratio = Math.min(ratio, 0.95);
       }
       rows.push({
         creditCode: c.creditCode,

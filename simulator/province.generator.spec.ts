@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isValidCreditCode } from '../src/domain/credit-code';
 import { dateToDay } from './china-time';
-import { generateProvince, type GeneratedProvince } from './province.generator';
+import { DEFAULT_MONITORING_DAYS, generateProvince, type GeneratedProvince } from './province.generator';
 import { loadDivisions } from './shandong-divisions';
 
 const TODAY = '2026-11-30';
@@ -10,7 +10,12 @@ const N = 2000;
 function digest(p: GeneratedProvince): string {
   const h = createHash('sha256');
   h.update(JSON.stringify([p.permit, p.enforcement, p.penalty, p.credit]));
-  for (let d = p.monitoring.firstDay; d < p.monitoring.firstDay + p.monitoring.days; d++) h.update(JSON.stringify(p.monitoring.rowsFor(d)));
+  // Every 7th date of three years and the last ones (which carry the revisions), with the row count of every date.
+  const m = p.monitoring;
+  for (let d = m.firstDay; d < m.firstDay + m.days; d++) {
+    h.update(String(m.countFor(d)));
+    if ((d - m.firstDay) % 7 === 0 || d >= m.firstDay + m.days - 3) h.update(JSON.stringify(m.rowsFor(d)));
+  }
   return h.digest('hex');
 }
 
@@ -114,7 +119,36 @@ describe('generateProvince', () => {
     const full = rows.filter((r) => r.validHours === 24 && r.exceedHours === 0).length;
     expect(full / rows.length).toBeGreaterThan(0.85);
     expect(rows.some((r) => r.exceedHours > 0)).toBe(true);
-    expect(p.monitoring.dates()[29]).toBe('2026-11-29');
+    expect(p.monitoring.dates()).toHaveLength(DEFAULT_MONITORING_DAYS);
+    expect(p.monitoring.dates()[DEFAULT_MONITORING_DAYS - 1]).toBe('2026-11-29');
+  });
+
+  it('draws a three-year monitoring world: late starts, stops, outages, chronic exceeders and late revisions', () => {
+    const m = p.monitoring;
+    expect(m.days).toBe(1095);
+    const outlets = new Map<string, (typeof m.channels)[number]>();
+    for (const c of m.channels) outlets.set(`${c.creditCode}/${c.outletCode}`, c);
+    const all = [...outlets.values()];
+    expect(all.some((c) => c.firstIdx >= 30)).toBe(true); // started reporting within the window
+    expect(all.some((c) => c.lastIdx < m.days - 30)).toBe(true); // stopped reporting long ago
+    expect(all.some((c) => (c.outages ?? []).some(([a, b]) => b - a >= 2))).toBe(true);
+    expect(m.channels.some((c) => c.exceedP >= 0.3)).toBe(true); // a chronic exceeder
+    // An outage leaves its days without rows of the outlet.
+    const out = all.find((c) => c.outages?.length && c.outages[0][0] > c.firstIdx && c.outages[0][1] < c.lastIdx)!;
+    const outageDay = m.firstDay + out.outages![0][0];
+    expect(m.rowsFor(outageDay).filter((r) => r.creditCode === out.creditCode && r.outletCode === out.outletCode)).toEqual([]);
+    // Late revisions: yesterday's rows served today differ for some channel-days from those served two days later; older dates never change.
+    const yesterday = m.firstDay + m.days - 1;
+    const today = yesterday + 1;
+    const prelim = m.rowsFor(yesterday, today);
+    const final = m.rowsFor(yesterday, today + 2);
+    expect(prelim.length).toBe(final.length);
+    const revised = prelim.filter((r, i) => JSON.stringify(r) !== JSON.stringify(final[i]));
+    expect(revised.length).toBeGreaterThan(0);
+    expect(revised.every((r, i) => r.exceedHours === 0 && r.validHours <= final[prelim.indexOf(r)].validHours && i >= 0)).toBe(true);
+    expect(m.rowsFor(yesterday - 5, today)).toEqual(m.rowsFor(yesterday - 5, today + 2));
+    // Derived per date: the generator holds channels and one count per date, never the rows.
+    expect(m.total()).toBeGreaterThan(m.channels.length * 500);
   });
 
   it('has a rating for every enterprise, mostly green or blue', () => {

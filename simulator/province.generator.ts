@@ -22,7 +22,7 @@ export interface ProvinceOptions {
   seed: number;
   /** The simulated "today" (China time), `YYYY-MM-DD`; defaults to the real date. */
   today?: string;
-  /** Days of monitoring history ending yesterday (default 30). */
+  /** Days of monitoring history ending yesterday (default 1,095: the score's window; derived per date, never held). */
   monitoringDays?: number;
   /**
    * Identity noise (`identity-noise.ts`): the share of enforcement records and penalty
@@ -458,8 +458,22 @@ function monitoringFor(r: Rng, b: Builder, code: string, profile: Profile, indus
     const chronic = behaviour === 'chronic' && index === chronicOutlet;
     if (!pollution.includes(o.type === 'DA' ? 'AIR' : 'WATER')) pollution.push(o.type === 'DA' ? 'AIR' : 'WATER');
     const outletKey = combine32(hashString(code + o.code), b.seed);
-    const late = r.chance(0.02) ? r.int(1, Math.max(1, days - 3)) : 0;
-    const lastIdx = behaviour === 'gap' ? days - 1 - r.int(2, 4) : days - 1;
+    let late = r.chance(0.02) ? r.int(1, Math.max(1, days - 3)) : 0;
+    let lastIdx = behaviour === 'gap' ? days - 1 - r.int(2, 4) : days - 1;
+    // Draws of the three-year world from the outlet's own stream, so the draws above stay as they were.
+    const o3 = new Rng(combine32(outletKey, 0x16));
+    if (days > 90) {
+      if (o3.chance(0.04)) late = Math.max(late, o3.int(30, days - 30)); // an outlet that started reporting within the window
+      const stopFrom = Math.max(late + 10, Math.floor(days / 3));
+      if (behaviour !== 'gap' && o3.chance(0.03) && stopFrom <= days - 30) lastIdx = o3.int(stopFrom, days - 30); // decommissioned
+    }
+    const outages: Array<[number, number]> = [];
+    const outageCount = o3.chance(0.2) ? 1 + o3.int(0, Math.max(0, Math.floor(days / 365))) : 0;
+    for (let k = 0; k < outageCount; k++) {
+      const start = o3.int(0, days - 1);
+      outages.push([start, Math.min(days - 1, start + o3.int(2, 20))]);
+    }
+    const revisedP = behaviour === 'sloppy' ? 0.2 : 0.03;
     const list = o.type === 'DA' ? AIR_POLLUTANTS : WATER_POLLUTANTS;
     const chosen = r.chance(o.type === 'DA' ? 0.5 : 0.6) ? list : list.slice(0, list.length - 1);
     for (const [pollutant, limits] of chosen) {
@@ -476,10 +490,15 @@ function monitoringFor(r: Rng, b: Builder, code: string, profile: Profile, indus
         lowP: behaviour === 'sloppy' ? 0.05 : 0.008,
         firstIdx: late,
         lastIdx,
+        outages: outages.length ? outages : undefined,
+        revisedP,
       });
     }
   });
 }
+
+/** Days of monitoring history a generated province holds unless told otherwise: SD-2021's window. */
+export const DEFAULT_MONITORING_DAYS = 1095;
 
 /**
  * Generates a province deterministically from (enterprises, seed, today, monitoringDays).
@@ -490,7 +509,7 @@ export function generateProvince(opts: ProvinceOptions): GeneratedProvince {
   const seed = opts.seed | 0;
   const today = opts.today ? dateToDay(opts.today) : todayInChina();
   if (today === null) throw new Error(`today '${opts.today}' is not a date YYYY-MM-DD`);
-  const monitoringDays = opts.monitoringDays ?? 30;
+  const monitoringDays = opts.monitoringDays ?? DEFAULT_MONITORING_DAYS;
   if (!Number.isInteger(monitoringDays) || monitoringDays < 1) throw new Error('monitoringDays must be a positive integer');
 
   const { counties } = loadDivisions();

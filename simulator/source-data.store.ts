@@ -8,7 +8,7 @@
 import type { TruthEntry } from './identity-noise';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chinaInstant, dateToDay, nowIsoChina, parseInstant } from './china-time';
+import { chinaInstant, dateToDay, nowIsoChina, parseInstant, todayInChina } from './china-time';
 import type { GeneratedProvince } from './province.generator';
 import type { MonitoringGenerator } from './monitoring.generator';
 import {
@@ -240,6 +240,7 @@ export class SourceDataStore {
         const isNew = !byId.has(id) && !this.baseHas(row);
         byId.set(id, row);
         this.monitoringCache.delete(row.date);
+        this.monitoringCache.delete(`${row.date}|preliminary`);
         return isNew;
       }
     }
@@ -306,10 +307,14 @@ export class SourceDataStore {
 
   /** Monitoring rows of a date, ordered by creditCode, outletCode, pollutantCode. */
   monitoringRowsFor(date: string): MonitoringRow[] {
-    const cached = this.monitoringCache.get(date);
-    if (cached) return cached;
     const day = dateToDay(date);
-    const base = this.monitoringBase && day !== null ? this.monitoringBase.rowsFor(day) : [];
+    // Late revisions: recent dates are served preliminary until the simulator's clock (today, or the generated today when later) has moved on.
+    const gen = this.monitoringBase;
+    const clock = gen ? Math.max(gen.firstDay + gen.days, todayInChina()) : 0;
+    const key = gen && day !== null && gen.isPreliminary(day, clock) ? `${date}|preliminary` : date;
+    const cached = this.monitoringCache.get(key);
+    if (cached) return cached;
+    const base = gen && day !== null ? gen.rowsFor(day, clock) : [];
     const overlay = this.monitoringOverlay.get(date);
     let rows = base;
     if (overlay && overlay.size) {
@@ -321,7 +326,7 @@ export class SourceDataStore {
     if (this.monitoringCache.size >= MONITORING_CACHE_DATES) {
       this.monitoringCache.delete(this.monitoringCache.keys().next().value as string);
     }
-    this.monitoringCache.set(date, rows);
+    this.monitoringCache.set(key, rows);
     return rows;
   }
 

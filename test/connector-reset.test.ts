@@ -19,7 +19,7 @@ describe('resetting a connector and recovering from a source reset', () => {
   let steward: string;
   beforeAll(async () => {
     hub = await startTestHub({ sim: { enterprises: 120, seed: 31 } });
-    regenerated = await startSimulator({ port: 0, enterprises: 40, seed: 32 });
+    regenerated = await startSimulator({ port: 0, monitoringDays: 30, enterprises: 40, seed: 32 });
     steward = await hub.createKey('370000', 'STEWARD');
     // Small batches: the feed is many pages long.
     await hub.tdb.db.pool.query(`update connector set config = $1 where id = 'enforcement'`, [{ limit: 25 }]);

@@ -69,7 +69,7 @@ describe('hub sync killed mid-run', () => {
   let killed: TestDatabase;
   let reference: TestDatabase;
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, enterprises: 600, seed: 21 });
+    sim = await startSimulator({ port: 0, monitoringDays: 30, enterprises: 600, seed: 21 });
     [killed, reference] = await Promise.all([createTestDatabase(), createTestDatabase()]);
   });
   afterAll(async () => {

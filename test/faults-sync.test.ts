@@ -6,7 +6,7 @@ import creditDefinition from '../connectors/credit-rating.declarative.json';
 import { typedStoreDigest } from './support/store-digest';
 
 const ALL = ['permit', 'enforcement', 'penalty', 'monitoring', 'credit-rating'];
-const SIM = { enterprises: 400, seed: 11 };
+const SIM = { enterprises: 400, seed: 11, monitoringDays: 30 };
 
 async function syncedHub(faults: Parameters<typeof startSimulator>[0]['faults']) {
   const tdb = await createTestDatabase();

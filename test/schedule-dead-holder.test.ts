@@ -19,7 +19,7 @@ describe('a replica killed with SIGKILL while it runs a scheduled connector', ()
   const hubs: HubProcess[] = [];
   beforeAll(async () => {
     // Every answer of the sources takes 250 ms, so the run is many slow pages long.
-    sim = await startSimulator({ port: 0, enterprises: 300, seed: 8, faults: { timeoutRate: 1, timeoutMs: 250 } });
+    sim = await startSimulator({ port: 0, monitoringDays: 30, enterprises: 300, seed: 8, faults: { timeoutRate: 1, timeoutMs: 250 } });
     tdb = await createTestDatabase();
     await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url }), tdb.db);
     await tdb.db.pool.query(`update connector set enabled = (id = 'enforcement')`);

@@ -16,7 +16,7 @@ describe('schedules across replicas', () => {
   let tdb: TestDatabase;
   const tasks = ['connector:credit-rating', 'connector:enforcement'];
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, enterprises: 60, seed: 4 });
+    sim = await startSimulator({ port: 0, monitoringDays: 30, enterprises: 60, seed: 4 });
     tdb = await createTestDatabase();
     const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url }), tdb.db);
     await services.declarativeConnectors.register(creditDefinition);

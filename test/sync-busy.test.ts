@@ -20,7 +20,7 @@ describe('hub sync while a connector is running elsewhere', () => {
   let services: HubServices;
   let silent: http.Server;
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, enterprises: 60, seed: 12 });
+    sim = await startSimulator({ port: 0, monitoringDays: 30, enterprises: 60, seed: 12 });
     tdb = await createTestDatabase();
     services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url }), tdb.db, { runner: { http: { maxAttempts: 1, timeoutMs: 120_000 } } });
     await services.declarativeConnectors.register(creditDefinition);

@@ -35,7 +35,9 @@ export async function startTestHub(
   opts: { sim?: SimOptions; server?: boolean; serverOptions?: Partial<ServerOptions>; env?: Record<string, string> } = {},
 ): Promise<TestHub> {
   const tdb = await createTestDatabase();
-  const sim = await startSimulator({ port: 0, enterprises: 0, ...opts.sim });
+  // A month of monitoring unless a test asks for more: the simulator's default is three years (1,095 dates), which the
+  // tests of other features do not need; the history tests (monitoring-history.test.ts) choose their own.
+  const sim = await startSimulator({ port: 0, enterprises: 0, monitoringDays: 30, ...opts.sim });
   const logs: string[] = [];
   // Receivers and mirrors of the tests run on loopback: allowed explicitly, as an operator would (refused by default, test/outbound-targets.test.ts).
   const config = loadConfig({ HUB_SOURCES_URL: sim.url, HUB_PUBLIC_URL: 'http://hub.test', HUB_ALLOW_PRIVATE_TARGETS: 'on', ...opts.env });

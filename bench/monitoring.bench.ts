@@ -1,0 +1,149 @@
+/**
+ * Benchmark of monitoring history at real scale (issue 16): the generated
+ * province (default 260,000 enterprises) with three years of monitoring
+ * (1,095 dates, about 70 million daily rows at that size) served by the
+ * simulator in its own process, synced into an empty store by the permit and
+ * monitoring connectors as `hub sync` runs them (the monitoring connector's
+ * first run backfills the active rule set's window), then:
+ *
+ * - sync: wall time, monitoring rows/s, peak RSS of the hub process;
+ * - `hub rescore --all` at that volume (first scoring, then the steady state);
+ * - `Enterprise.monitoringDays` per enterprise over the whole window: p50/p95
+ *   of the read behind the field (one statement per enterprise, as one request
+ *   for one enterprise issues it);
+ * - store size: `monitoring_day` (its partitions) table and index bytes,
+ *   bytes per monitoring row, and the monitoring share of `source_record`.
+ *
+ * Prints figures; asserts nothing. Scale it down for a quick check:
+ *
+ *   npm run build && node dist/bench/monitoring.bench.js [--enterprises N] [--days D] [--seed S] [--samples K]
+ *   BENCH_MONITORING_ENTERPRISES=300 BENCH_MONITORING_DAYS=60 node dist/bench/monitoring.bench.js
+ */
+import { parseArgs } from 'node:util';
+import { createHubServices } from '../src/app/hub-services';
+import { applyMemoryBudget } from '../src/app/memory-budget';
+import { loadConfig } from '../src/config/config';
+import { addDays, chinaToday } from '../src/domain/china-date';
+import { freshBenchDatabase, machineLine, peakRssMb, spawnSimulator } from './support/bench-env';
+
+function quantile(xs: number[], q: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+async function main() {
+  applyMemoryBudget(); // as the hub CLI does
+  const { values } = parseArgs({
+    options: {
+      enterprises: { type: 'string', default: process.env.BENCH_MONITORING_ENTERPRISES ?? '260000' },
+      days: { type: 'string', default: process.env.BENCH_MONITORING_DAYS ?? '1095' },
+      seed: { type: 'string', default: '1' },
+      samples: { type: 'string', default: '200' },
+    },
+  });
+  const n = Number(values.enterprises);
+  const days = Number(values.days);
+  console.log(`monitoring benchmark: ${n} enterprises, ${days} days of monitoring — ${machineLine()}`);
+  const tSim = Date.now();
+  const sim = await spawnSimulator(['--enterprises', String(n), '--seed', values.seed!, '--monitoring-days', String(days)]);
+  console.log(`simulator ready in ${((Date.now() - tSim) / 1000).toFixed(1)} s (separate process)`);
+  const bench = await freshBenchDatabase('monitoring');
+  try {
+    const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url, HUB_SYNC_CONCURRENCY: process.env.HUB_SYNC_CONCURRENCY }), bench.db, {});
+    const pool = bench.db.pool;
+    console.log(`server: ${bench.server}`);
+    const window = (await services.scoring.ruleSets.active()).windowDays;
+    console.log(`active rule set window: ${window} days (the monitoring connector's first run reads it back, plus its overlap)\n`);
+
+    const t0 = process.hrtime.bigint();
+    const runs = await services.runner.syncAll(['permit', 'monitoring'], 'bench', { skipPostSync: true });
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    console.log(`${'connector'.padEnd(12)} ${'status'.padEnd(9)} ${'records'.padStart(10)} ${'seconds'.padStart(8)} ${'records/s'.padStart(10)}`);
+    for (const s of runs) {
+      const sec = s.durationMs / 1000;
+      console.log(
+        `${s.connectorId.padEnd(12)} ${s.status.padEnd(9)} ${String(s.fetched).padStart(10)} ${sec.toFixed(1).padStart(8)} ${String(Math.round(s.fetched / sec)).padStart(10)}${s.error ? `  ${s.error}` : ''}`,
+      );
+    }
+    const mon = runs.find((r) => r.connectorId === 'monitoring')!;
+    console.log(`sync (wall): ${wall.toFixed(1)} s`);
+    console.log(`monitoring rows/s: ${Math.round(mon.fetched / (mon.durationMs / 1000))}`);
+    console.log(`peak RSS of the hub process during the sync: ${peakRssMb()} MB`);
+    const backfill = (await pool.query(`select backfill from connector_state where connector_id = 'monitoring'`)).rows[0]?.backfill;
+    console.log(`monitoring backfill: ${JSON.stringify(backfill)}`);
+
+    // Store size: the partitioned table with its partitions, and what raw-record keeping adds.
+    const size = (
+      await pool.query<{ parts: number; rows: string; heap: string; idx: string }>(
+        `select count(*)::int as parts, (select count(*) from monitoring_day)::text as rows,
+                sum(pg_table_size(relid))::text as heap, sum(pg_indexes_size(relid))::text as idx
+           from pg_partition_tree('monitoring_day') where isleaf`,
+      )
+    ).rows[0];
+    const rows = Number(size.rows);
+    const heap = Number(size.heap);
+    const idx = Number(size.idx);
+    const src = (
+      await pool.query<{ total: string; mon: string; all: string }>(
+        `select pg_total_relation_size('source_record')::text as total,
+                (select count(*) from source_record where connector_id = 'monitoring')::text as mon,
+                (select count(*) from source_record)::text as all`,
+      )
+    ).rows[0];
+    const srcShare = Number(src.all) ? (Number(src.total) * Number(src.mon)) / Number(src.all) : 0;
+    console.log(`\nmonitoring_day: ${rows} rows in ${size.parts} month partitions; table ${mb(heap)}, indexes ${mb(idx)}, total ${mb(heap + idx)}`);
+    console.log(
+      `bytes per monitoring row: ${rows ? Math.round((heap + idx) / rows) : 0} (table ${rows ? Math.round(heap / rows) : 0} + indexes ${rows ? Math.round(idx / rows) : 0})`,
+    );
+    console.log(
+      `source_record: ${src.mon} monitoring rows of ${src.all}; ${mb(Number(src.total))} in all, about ${mb(srcShare)} for monitoring (${rows ? Math.round(srcShare / rows) : 0} bytes per monitoring row)`,
+    );
+    console.log(`database size: ${mb(Number((await pool.query(`select pg_database_size(current_database())::text as s`)).rows[0].s))}`);
+
+    // Scores over the three years.
+    for (const label of ['first', 'steady']) {
+      const t = process.hrtime.bigint();
+      const r = await services.scoring.scores.rescoreAll();
+      console.log(`rescore --all (${label}): ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(2)} s, ${r.enterprises} enterprises, ${r.changed} changed`);
+    }
+    const ded = (
+      await pool.query<{ rule_code: string; n: number }>(
+        `select rule_code, count(*)::int as n from deduction where rule_code like 'MON_%' group by 1 order by 1`,
+      )
+    ).rows;
+    console.log(`monitoring deductions: ${ded.map((d) => `${d.rule_code} ${d.n}`).join(', ')}`);
+
+    // Per-enterprise reads over the whole window.
+    const today = chinaToday();
+    const codes = (
+      await pool.query<{ credit_code: string }>(
+        `select credit_code from (select distinct credit_code from monitoring_day where day = $1::date) x order by md5(credit_code) limit $2`,
+        [addDays(today, -1), Number(values.samples)],
+      )
+    ).rows.map((r) => r.credit_code);
+    const from = addDays(today, -(Math.min(days, 1100) - 1));
+    const times: number[] = [];
+    let served = 0;
+    for (const code of codes) {
+      const t = process.hrtime.bigint();
+      const [list] = await services.monitoringDays.days([code], from, today, null);
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+      served += list.length;
+    }
+    console.log(
+      `\nmonitoringDays (${from} … ${today}) over ${codes.length} enterprises: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms, ${Math.round(served / Math.max(1, codes.length))} days per enterprise`,
+    );
+    console.log(`peak RSS of the hub process: ${peakRssMb()} MB`);
+  } finally {
+    await bench.drop();
+    await sim.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
