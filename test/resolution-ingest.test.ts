@@ -169,4 +169,93 @@ describe('entity resolution at ingest', () => {
     expect(await q(`select source_id, credit_code, key, linked_at from entity_link order by source_id`)).toEqual(before);
     expect((await q(`select count(*)::int as n from resolution_queue where status = 'OPEN'`))[0]).toEqual({ n: 1 });
   });
+
+  describe('stewards decide', () => {
+    const QUEUE = `query($first: Int!, $after: String) { resolutionQueue(first: $first, after: $after) {
+      totalCount edges { cursor node { id sourceId name divisionCode bestProbability why candidates { creditCode probability reasons { factor detail weight } } } }
+      pageInfo { hasNextPage endCursor } } }`;
+    let steward102: string;
+    let steward103: string;
+    let bureau: string;
+    beforeAll(async () => {
+      steward102 = await hub.createKey('370102', 'STEWARD');
+      steward103 = await hub.createKey('370103', 'STEWARD');
+      bureau = await hub.createKey('370000', 'BUREAU');
+    });
+
+    it("shows the queue only inside the steward's jurisdiction, with candidates and reasons, and only to stewards", async () => {
+      const mine = await hub.graphqlAs(steward102, QUEUE, { first: 10 });
+      expect(mine.errors).toBeUndefined();
+      expect(mine.data.resolutionQueue.totalCount).toBe(1);
+      const [edge] = mine.data.resolutionQueue.edges;
+      expect(edge.node).toMatchObject({ sourceId: 'ENF-NAME-TYPO', name: '济南华泰热点有限公司', divisionCode: '370102' });
+      expect(edge.node.candidates[0].creditCode).toBe(HUATAI);
+      expect(edge.node.candidates[0].reasons.map((r: { factor: string }) => r.factor)).toEqual(expect.arrayContaining(['BASE', 'NAME']));
+      const other = await hub.graphqlAs(steward103, QUEUE, { first: 10 });
+      expect(other.data.resolutionQueue).toMatchObject({ totalCount: 0, edges: [] });
+      const denied = await hub.graphqlAs(bureau, QUEUE, { first: 10 });
+      expect(denied.errors?.[0].message).toMatch(/STEWARD|not authori|access denied/i);
+    });
+
+    it('links a queued record, and remembers the decision for a later record of the same identity', async () => {
+      const page = await hub.graphqlAs(steward102, QUEUE, { first: 10 });
+      const id = page.data.resolutionQueue.edges[0].node.id;
+      const outside = await hub.graphqlAs(steward103, `mutation($id: ID!, $c: String!) { linkRecord(id: $id, creditCode: $c) { status } }`, { id, c: HUATAI });
+      expect(outside.errors?.[0].extensions.code).toBe('NOT_FOUND');
+      const res = await hub.graphqlAs(steward102, `mutation($id: ID!, $c: String!) { linkRecord(id: $id, creditCode: $c) { status creditCode decidedBy } }`, {
+        id,
+        c: HUATAI,
+      });
+      expect(res.errors).toBeUndefined();
+      expect(res.data.linkRecord).toMatchObject({ status: 'LINKED', creditCode: HUATAI });
+      expect(await link('ENF-NAME-TYPO')).toEqual([{ credit_code: HUATAI, key: 'STEWARD', probability: 1 }]);
+      expect(await q(`select record_id from deduction where credit_code = $1 and record_id = 'ENF-NAME-TYPO'`, [HUATAI])).toHaveLength(1);
+
+      await post('enforcement', [
+        measure('ENF-NAME-TYPO-2', { enterprise_name: '济南华泰热点有限公司', division_code: '370102', date: d(5), modified_at: at(d(5)) }),
+      ]);
+      await sync();
+      expect(await link('ENF-NAME-TYPO-2')).toEqual([{ credit_code: HUATAI, key: 'STEWARD', probability: 1 }]);
+      expect((await q(`select count(*)::int as n from resolution_queue where status = 'OPEN'`))[0]).toEqual({ n: 0 });
+    });
+
+    it('rejects candidates: the record is quarantined and a later record of the identity is not linked to them', async () => {
+      await post('enforcement', [measure('ENF-REJ-1', { enterprise_name: '济南华信建才有限公司', division_code: '370103' })]);
+      await sync();
+      const page = await hub.graphqlAs(steward103, QUEUE, { first: 10 });
+      expect(page.data.resolutionQueue.edges.map((e: { node: { sourceId: string } }) => e.node.sourceId)).toEqual(['ENF-REJ-1']);
+      const id = page.data.resolutionQueue.edges[0].node.id;
+      const res = await hub.graphqlAs(steward103, `mutation($id: ID!) { rejectCandidates(id: $id) { status } }`, { id });
+      expect(res.data.rejectCandidates).toEqual({ status: 'REJECTED' });
+      const [qr] = await q<{ reason: string }>(`select reason from quarantine where source_id = 'ENF-REJ-1' and status = 'OPEN'`);
+      expect(qr.reason).toMatch(/rejected the candidates/);
+      await post('enforcement', [
+        measure('ENF-REJ-2', { enterprise_name: '济南华信建才有限公司', division_code: '370103', date: d(4), modified_at: at(d(4)) }),
+      ]);
+      await sync();
+      expect(await link('ENF-REJ-2')).toEqual([]);
+      expect(await q(`select status from resolution_queue where source_id = 'ENF-REJ-2'`)).toEqual([]);
+      expect(await q(`select 1 from quarantine where source_id = 'ENF-REJ-2' and status = 'OPEN'`)).toHaveLength(1);
+    });
+
+    it('unlinks a record: its deductions leave the enterprise and its score is derived again', async () => {
+      const before = await q<{ score: number }>(`select score from score_state where credit_code = $1`, [HUATAI]);
+      expect(await q(`select 1 from deduction where credit_code = $1 and record_id = 'ENF-NAME-CITY'`, [HUATAI])).toHaveLength(1);
+      const res = await hub.graphqlAs(
+        steward102,
+        `mutation { unlinkRecord(connectorId: "enforcement", sourceId: "ENF-NAME-CITY") { touched entry { sourceId } } }`,
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data.unlinkRecord.touched).toContain(HUATAI);
+      expect(await q(`select 1 from deduction where credit_code = $1 and record_id = 'ENF-NAME-CITY'`, [HUATAI])).toEqual([]);
+      expect(await q(`select 1 from enforcement_record where record_id = 'ENF-NAME-CITY'`)).toEqual([]);
+      expect(await link('ENF-NAME-CITY')).toEqual([]);
+      const after = await q<{ score: number }>(`select score from score_state where credit_code = $1`, [HUATAI]);
+      expect(after[0].score).toBeGreaterThan(before[0].score);
+      expect(await q(`select 1 from derive_dirty where credit_code = $1`, [HUATAI])).toEqual([]);
+      // The next sync does not link it back to the enterprise the steward took it from.
+      await sync();
+      expect(await link('ENF-NAME-CITY')).toEqual([]);
+    });
+  });
 });

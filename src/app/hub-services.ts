@@ -11,6 +11,7 @@ import { EnterpriseSearchService } from '../enterprises/enterprise-search.servic
 import { SyncRunner, SyncRunnerOptions } from '../ingest/sync.runner';
 import { ScoringServices, createScoringServices } from '../scoring/scoring.module';
 import { codeConnectors } from '../../connectors';
+import { ResolutionStewardService } from '../ingest/resolution-steward.service';
 import { ConnectorAdminService } from '../ingest/connector-admin.service';
 import { createDeclarativeConnector } from '../connectors/declarative/declarative.connector';
 import { DeclarativeConnectorService } from '../connectors/declarative/declarative-connector.service';
@@ -62,6 +63,8 @@ export interface HubServices {
   runner: SyncRunner;
   /** Steward view of connectors: runs, quarantine, re-processing. */
   connectorAdmin: ConnectorAdminService;
+  /** Entity resolution for stewards: the review queue, links, rejections, unlinks. */
+  resolution: ResolutionStewardService;
   /** Registration of stewards' declarative connectors. */
   declarativeConnectors: DeclarativeConnectorService;
   /** Creates the missing month partitions of `monitoring_day` (the active window through about three months ahead); returns how many. */
@@ -142,6 +145,7 @@ export async function createHubServices(
     connectors,
     runner,
     connectorAdmin: new ConnectorAdminService(db, connectors),
+    resolution: new ResolutionStewardService(db, connectors, { thresholds: config.resolutionThresholds, afterSync: (touched) => runner.afterSync(touched) }),
     declarativeConnectors: new DeclarativeConnectorService(db, connectors),
     scoring,
     monitoringPartitions,

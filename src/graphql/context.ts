@@ -7,6 +7,7 @@ import { DivisionDirectory } from '../divisions/division-directory';
 import { EnterpriseSearchService } from '../enterprises/enterprise-search.service';
 import { ConnectorAdminService } from '../ingest/connector-admin.service';
 import { SyncRunner } from '../ingest/sync.runner';
+import { ResolutionStewardService } from '../ingest/resolution-steward.service';
 import { Scope } from '../jurisdiction/scope';
 import type { MonitoringDeviceService } from '../monitoring/monitoring-device.service';
 import type { MonitoringDayService } from '../monitoring/monitoring-day.service';
@@ -39,6 +40,8 @@ export interface ApiServices {
   monitoringDevices: MonitoringDeviceService;
   /** Per-enterprise daily monitoring summaries (`Enterprise.monitoringDays`). */
   monitoringDays: MonitoringDayService;
+  /** Entity resolution for stewards: the review queue and its decisions. */
+  resolution: ResolutionStewardService;
   /** Supervision: inspector roster, random-inspection policies and plans. */
   inspectionPlans: InspectionPlanService;
   log: (line: string) => void;

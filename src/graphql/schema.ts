@@ -17,6 +17,7 @@ import { WebhookDeliveryResolver, WebhookResolver } from './resolvers/webhook.re
 import { hubPubSub } from '../realtime/hub-pubsub';
 import { EnterpriseMonitoringHoursResolver, MonitoringDeviceResolver } from './resolvers/monitoring-device.resolver';
 import { EnterpriseMonitoringDaysResolver } from './resolvers/monitoring-day.resolver';
+import { ResolutionResolver } from './resolvers/resolution.resolver';
 import { InspectionPlanItemResolver, InspectionPlanResolver } from './resolvers/inspection-plan.resolver';
 
 /** Every resolver class of the API. */
@@ -42,6 +43,7 @@ export const resolvers = [
   EnterpriseMonitoringDaysResolver,
   InspectionPlanResolver,
   InspectionPlanItemResolver,
+  ResolutionResolver,
   NodeResolver,
 ] as const;
 
