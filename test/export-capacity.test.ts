@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { TestHub, startTestHub } from './support/test-hub';
 import { until } from './support/drill-kit';
-import { EXPORT_APPLICATION_NAME } from '../src/server/export-capacity';
+import { EXPORT_APPLICATION_NAME, ExportCapacity } from '../src/server/export-capacity';
 
 /**
  * Issue 13, finding 2: `/export/enterprises.csv` runs on a bounded capacity of
@@ -107,4 +107,23 @@ describe('the CSV export has its own bounded capacity (issue 13, finding 2)', ()
     const lines = (await full.text()).trim().split('\r\n');
     expect(lines).toHaveLength(ROWS + 1);
   }, 120_000);
+
+  it('gives its sessions an idle-in-transaction limit and a statement timeout, and refuses a slot past its capacity', async () => {
+    const capacity = new ExportCapacity(hub.tdb.url, { concurrency: 1, stallTimeoutMs: 4000, statementTimeoutMs: 7000 });
+    try {
+      const slot = await capacity.acquire();
+      const show = async (name: string) => (await slot.client.query(`select current_setting($1) as v`, [name])).rows[0].v;
+      expect({
+        idle: await show('idle_in_transaction_session_timeout'),
+        statement: await show('statement_timeout'),
+        app: await show('application_name'),
+      }).toEqual({ idle: '14s', statement: '7s', app: EXPORT_APPLICATION_NAME });
+      await expect(capacity.acquire()).rejects.toMatchObject({ status: 503, code: 'EXPORT_BUSY', headers: { 'retry-after': '5' } });
+      slot.release();
+      expect(capacity.inUse).toBe(0);
+      (await capacity.acquire()).release();
+    } finally {
+      await capacity.close();
+    }
+  });
 });
