@@ -208,12 +208,9 @@ describe('in headless Chromium', () => {
     await page.click('#hub-key-save');
     await page.waitForFunction(() => /saved/.test(document.getElementById('hub-key-state')?.textContent ?? ''));
     expect(await page.evaluate((k) => window.localStorage.getItem(k), GRAPHIQL_KEY_STORAGE)).toBe(hub.adminKey);
-    await page.click('.graphiql-tab-add');
-    // A new GraphiQL tab sends it as well (the tab has no headers of its own).
-    await page.evaluate(() => {
-      const cms = document.querySelectorAll('.graphiql-query-editor .CodeMirror') as NodeListOf<HTMLElement & { CodeMirror: { setValue(v: string): void } }>;
-      cms[cms.length - 1].CodeMirror.setValue('{ enterprises(first: 2) { totalCount } }');
-    });
+    // Another GraphiQL tab sends it as well (the tabs have no headers of their own).
+    await page.locator('.graphiql-tab', { hasText: 'SearchByName' }).click();
+    await page.waitForFunction(() => /query SearchByName/.test(document.querySelector('.graphiql-query-editor')?.textContent ?? ''));
     const second = await run(page);
     expect(second).toContain('"totalCount"');
     expect(second).not.toContain('UNAUTHENTICATED');

@@ -159,8 +159,24 @@ const INIT_SCRIPT = `(function () {
       if (key) window.localStorage.setItem(config.keyStorage, key); else window.localStorage.removeItem(config.keyStorage);
     } catch (e) { /* storage refused: the key lasts for this page only */ }
   }
+  // GraphiQL 3 can send the operation name of the tab it just left (its name is parsed a moment
+  // after a tab switch); a name the document does not define is dropped, or replaced by the
+  // document's only operation, so Run right after switching tabs runs what the tab shows.
+  function operationNames(query) {
+    var names = [], re = /\\b(?:query|mutation|subscription)\\s+([_A-Za-z][_0-9A-Za-z]*)/g, m;
+    var text = String(query || '').replace(/#[^\\n]*/g, '');
+    while ((m = re.exec(text))) names.push(m[1]);
+    return names;
+  }
   function fetcherFor(key) {
     return function (params, opts) {
+      if (params && params.operationName) {
+        var names = operationNames(params.query);
+        if (names.indexOf(params.operationName) < 0) {
+          params = Object.assign({}, params);
+          if (names.length === 1) params.operationName = names[0]; else delete params.operationName;
+        }
+      }
       var headers = Object.assign({}, opts && opts.headers);
       var own = Object.keys(headers).some(function (k) { return k.toLowerCase() === 'authorization'; });
       if (key && !own) headers.Authorization = 'Bearer ' + key;
