@@ -9,6 +9,8 @@ const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // The client SDK's sources import with .js extensions (its ES module build needs them); resolve those to the .ts files.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60000,
 };
 

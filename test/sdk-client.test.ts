@@ -20,7 +20,9 @@ describe('@hub/client SDK', () => {
     hub = await startTestHub({ sim: { enterprises: 40, seed: 21 } });
     const runs = await hub.services.runner.syncAll(['permit', 'penalty'], 'test');
     expect(runs.every((r) => r.status === 'SUCCEEDED')).toBe(true);
-    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-client-'));
+    // Inside the repository (ignored), so the compiled package finds its dependencies (graphql) in node_modules.
+    fs.mkdirSync(path.join(root, '.test-data'), { recursive: true });
+    outDir = fs.mkdtempSync(path.join(root, '.test-data', 'hub-client-'));
   }, 120_000);
   afterAll(async () => {
     fs.rmSync(outDir, { recursive: true, force: true });

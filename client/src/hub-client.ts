@@ -1,4 +1,5 @@
-import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+import type { DocumentTypeDecoration, TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 
 /** One error of a GraphQL response, as the hub formats it (`extensions.code` is stable). */
 export interface HubGraphQLError {
@@ -28,8 +29,24 @@ export interface HubClientOptions {
   fetch?: typeof fetch;
 }
 
-/** A document with its result and variables types, as the generated `…Document` constants are. */
-export type TypedDocument<TResult, TVariables> = DocumentTypeDecoration<TResult, TVariables> & { toString(): string };
+/**
+ * A document with its result and variables types: the generated `…Document`
+ * constants are `TypedDocumentNode`s (plain GraphQL ASTs, what Apollo Client,
+ * urql and graphql-request take as they are); a typed document string
+ * (`toString()` gives the text) is accepted too.
+ */
+export type TypedDocument<TResult, TVariables> =
+  TypedDocumentNode<TResult, TVariables> | (DocumentTypeDecoration<TResult, TVariables> & { kind?: undefined; toString(): string });
+
+const printed = new WeakMap<object, string>();
+
+/** The text of a document (printed once per document object). */
+function sourceOf(document: TypedDocument<unknown, unknown>): string {
+  if (document.kind !== 'Document') return document.toString();
+  let text = printed.get(document);
+  if (text === undefined) printed.set(document, (text = print(document)));
+  return text;
+}
 
 /** Variables argument: optional when the operation declares none that are required. */
 type VariablesArg<TVariables> = Record<string, never> extends TVariables ? [variables?: TVariables] : [variables: TVariables];
@@ -81,7 +98,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
   const doFetch = opts.fetch ?? globalThis.fetch;
   if (!doFetch) throw new Error('no fetch implementation: pass `fetch` in the options (Node ≥ 18 and browsers have one)');
   const execute = async <TResult, TVariables>(document: TypedDocument<TResult, TVariables>, variables?: TVariables): Promise<HubResponse<TResult>> => {
-    const query = document.toString();
+    const query = sourceOf(document as TypedDocument<unknown, unknown>);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json;q=0.9',
