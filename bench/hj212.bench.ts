@@ -138,11 +138,11 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeout
       const m = pattern.exec(out);
       if (m) {
         clearTimeout(timer);
-        child.stdout!.off('data', onData);
+        child.stderr!.off('data', onData);
         resolve(m);
       }
     };
-    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${what}: process exited (${code}): ${out.slice(-2000)}`));
@@ -282,13 +282,14 @@ async function main(): Promise<void> {
     const hj212Port = await findFreePort(44212);
     serve = spawnHub(
       ['serve', '--port', '0', '--hj212-port', String(hj212Port)],
-      { DATABASE_URL: bench.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', HUB_SOURCES_URL: 'http://127.0.0.1:9' },
+      { DATABASE_URL: bench.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', HUB_SOURCES_URL: 'http://127.0.0.1:9', LOG_FORMAT: 'json' },
       need,
       raise,
     );
     serve.stderr!.on('data', (d) => process.stderr.write(`[hub] ${d}`));
-    const gatewayLine = waitForLine(serve, /hub HJ 212 gateway on tcp port (\d+)/, 'the HJ 212 gateway', 120_000);
-    const httpPort = Number((await waitForLine(serve, /hub serving GraphQL on http:\/\/[^:]+:(\d+)/, 'hub serve', 120_000))[1]);
+    // hub serve logs JSON on stderr: the gateway's and the server's entries carry their ports.
+    const gatewayLine = waitForLine(serve, /^\{.*"port":(\d+).*"msg":"hub HJ 212 gateway listening"\}$/m, 'the HJ 212 gateway', 120_000);
+    const httpPort = Number((await waitForLine(serve, /^\{.*"port":(\d+).*"msg":"hub serving GraphQL"\}$/m, 'hub serve', 120_000))[1]);
     console.log(`hub serve: GraphQL on port ${httpPort}, HJ 212 gateway on port ${(await gatewayLine)[1]}`);
     const hubPid = serve.pid!;
 

@@ -102,14 +102,16 @@ async function main(): Promise<void> {
     const key = (await services.apiKeys.create({ name: 'bench', divisionCode: '370000', role: 'ADMIN' })).key;
 
     serve = spawn(process.execPath, [path.join(projectRoot(), 'bin', 'hub.js'), 'serve', '--port', '0'], {
-      env: { ...process.env, DATABASE_URL: bench.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, DATABASE_URL: bench.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'inherit', 'pipe'],
     });
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
-      serve!.stdout!.on('data', (d) => {
+      // hub serve logs JSON on stderr; its readiness entry carries the port.
+      serve!.stderr!.on('data', (d) => {
+        process.stderr.write(d);
         out += d;
-        const m = /hub serving GraphQL on http:\/\/localhost:(\d+)/.exec(out);
+        const m = /^\{.*"port":(\d+).*"msg":"hub serving GraphQL"\}$/m.exec(out);
         if (m) resolve(Number(m[1]));
       });
       serve!.on('exit', (code) => reject(new Error(`hub serve exited (${code}): ${out}`)));

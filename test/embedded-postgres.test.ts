@@ -28,7 +28,7 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
   it('initialises a cluster, migrates, serves, and stops its server on SIGTERM', async () => {
     const port = await findFreePort(46000);
     const hub = spawnHub(['serve'], { ...env, PORT: String(port) });
-    await hub.waitFor(/serving GraphQL/);
+    await hub.waitForServing();
     const pid = postmasterPid(dataDir)!;
     expect(alive(pid)).toBe(true);
     const res = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -41,7 +41,7 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
   it('recovers from a hub killed with SIGKILL that left its postmaster running', async () => {
     const port = await findFreePort(46100);
     const first = spawnHub(['serve'], { ...env, PORT: String(port) });
-    await first.waitFor(/serving GraphQL/);
+    await first.waitForServing();
     const stale = postmasterPid(dataDir)!;
     first.child.kill('SIGKILL');
     await first.exited;

@@ -107,7 +107,7 @@ describe('a running hub keeps its embedded PostgreSQL (issue 14 item 11)', () =>
     };
     serve = spawnHub(['serve', '--port', String(port)], env);
     spawned.push({ pid: () => serve.child.pid });
-    await serve.waitFor(/serving GraphQL/, 90_000);
+    await serve.waitForServing(90_000);
   }, 120_000);
 
   afterAll(async () => {

@@ -209,8 +209,7 @@ describe('operations: /metrics, JSON logs with request ids, graceful shutdown, s
     const locker = await hub.tdb.db.pool.connect();
     try {
       serve = spawnHub(['serve', '--port', '0'], { DATABASE_URL: hub.tdb.url, HUB_SOURCES_URL: hub.sim.url, LOG_FORMAT: 'json', LOG_LEVEL: 'info' });
-      await serve.waitFor(/hub serving GraphQL on http:\/\/localhost:(\d+)\/graphql/, 60_000);
-      const port = Number(/hub serving GraphQL on http:\/\/localhost:(\d+)/.exec(serve.output())![1]);
+      const { port } = await serve.waitForServing(60_000);
       const url = `http://127.0.0.1:${port}/graphql`;
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${hub.adminKey}` };
 

@@ -6,7 +6,7 @@ import { withCheckChar } from '../src/domain/credit-code';
 import { chinaToday } from '../src/domain/china-date';
 import { startSimulator } from '../simulator/sim.server';
 import { until } from './support/drill-kit';
-import { HubProcess, spawnHub } from './support/hub-process';
+import { HubProcess, servingEntry, spawnHub } from './support/hub-process';
 import { TestDatabase, createTestDatabase } from './support/test-database';
 import { subscribeWarningsAndScores, subscriptionsListening, testPermitRecord } from './support/ws-subscriber';
 
@@ -69,8 +69,7 @@ describe('warnings and scores pushed across processes', () => {
 
   it('a sync committed by `hub sync` reaches the subscriber of the county on `hub serve`, and no one else', async () => {
     serve = spawnHub(['serve', '--port', '0'], env);
-    await serve.waitFor(/hub serving GraphQL on http:\/\/localhost:(\d+)\/graphql/, 30_000);
-    const port = Number(/hub serving GraphQL on http:\/\/localhost:(\d+)/.exec(serve.output())![1]);
+    const { port } = await serve.waitForServing(30_000);
 
     const lixia = subscriber(port, keys.lixia);
     const shizhong = subscriber(port, keys.shizhong);
@@ -152,7 +151,7 @@ describe('warnings and scores pushed across processes', () => {
   }, 90_000);
 
   it('refuses a WebSocket connection without a valid key', async () => {
-    const port = Number(/hub serving GraphQL on http:\/\/localhost:(\d+)/.exec(serve!.output())![1]);
+    const { port } = servingEntry(serve!.output())!;
     for (const params of [{}, { Authorization: 'Bearer hub_nope_nope' }]) {
       const closed = await new Promise<{ code: number; reason: string }>((resolve) => {
         const c = createClient({

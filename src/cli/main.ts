@@ -11,7 +11,8 @@ import { DEMO_CORS_ORIGINS } from '../server/cors';
 import { runSimCommand } from '../../simulator/sim.command';
 import { startSimulator } from '../../simulator/sim.server';
 import { createSyncProgress } from '../observability/sync-progress';
-import { wantsJsonLogs } from '../observability/log-format';
+import { SERVING_MESSAGE, serverLogsJson, wantsJsonLogs } from '../observability/log-format';
+import { createLogger } from '../observability/logger';
 import { ConnectorBusyError, skippedRun } from '../ingest/sync.runner';
 import { formatRunSummaries, syncExitStatus } from './summary';
 import { openHub } from '../app/hub-runtime';
@@ -63,7 +64,7 @@ usage:
   hub rescore [--all]               recompute scores (dirty/due ones, or all); --load FILE, --preview V, --activate V for rule sets
 ${RULES_DATA_USAGE}
 
-environment: DATABASE_URL, DATABASE_REPLICA_URL, HUB_EMBEDDED_PORT, HUB_SOURCES_URL, HUB_SYNC_CONCURRENCY, HUB_HJ212_PORT, HUB_HJ212_RETENTION_DAYS, HUB_HEAP_GROWING_PERCENT, HUB_HOST, PORT, HUB_ALLOW_PRIVATE_TARGETS, HUB_ALLOWED_TARGETS, HUB_WEBHOOKS_PER_DIVISION, HUB_METRICS_TOKEN, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json|text; default json when not on a terminal), HUB_INTROSPECTION`;
+environment: DATABASE_URL, DATABASE_REPLICA_URL, HUB_EMBEDDED_PORT, HUB_SOURCES_URL, HUB_SYNC_CONCURRENCY, HUB_HJ212_PORT, HUB_HJ212_RETENTION_DAYS, HUB_HEAP_GROWING_PERCENT, HUB_HOST, PORT, HUB_ALLOW_PRIVATE_TARGETS, HUB_ALLOWED_TARGETS, HUB_WEBHOOKS_PER_DIVISION, HUB_METRICS_TOKEN, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json|text; hub serve logs json unless text; hub start json when not on a terminal), HUB_INTROSPECTION`;
 
 const DEMO_QUERY = `{ enterprises(first: 5) { totalCount edges { node { creditCode name score riskLevel division { name } } } } }`;
 
@@ -115,7 +116,7 @@ async function cmdServe(args: string[]): Promise<number> {
       ...(values.port ? { port: Number(values.port) } : {}),
       ...(hj212 !== undefined ? { hj212Port: Number(hj212) } : {}),
     },
-    { jsonLogs: wantsJsonLogs() },
+    { jsonLogs: serverLogsJson() },
   );
   const server = await startHttpServer(hub.services, {
     port: hub.config.port,
@@ -128,17 +129,19 @@ async function cmdServe(args: string[]): Promise<number> {
   });
   hub.onShutdown(() => server.close());
   followServerPort(hub.config, server.port);
-  await startGatewayOf(hub);
+  await startGatewayOf(hub, (port) => hub.log.at('info', 'hub HJ 212 gateway listening', { port }));
   await startScheduler(hub);
-  console.log(`hub serving GraphQL on ${server.url}`);
+  // A long-running process: readiness is a log entry like every other line it writes.
+  hub.log.at('info', SERVING_MESSAGE, { url: server.url, port: server.port, publicUrl: hub.config.publicUrl });
   return new Promise<number>(() => undefined);
 }
 
 /**
  * The HJ 212 gateway of `hub serve` and `hub start`, on HUB_HJ212_PORT / `--hj212-port`
- * (default 4212; 0 = off), logged with the port it listens on and closed at shutdown.
+ * (default 4212; 0 = off), announced with the port it listens on (a log entry of `hub serve`,
+ * a message of `hub start`) and closed at shutdown.
  */
-async function startGatewayOf(hub: Awaited<ReturnType<typeof openHub>>): Promise<void> {
+async function startGatewayOf(hub: Awaited<ReturnType<typeof openHub>>, announce: (port: number) => void): Promise<void> {
   if (hub.config.hj212Port <= 0) return;
   const { gateway, port } = await startHj212Gateway(hub.services.hj212, hub.config.hj212Port, (l) => hub.log(l)).catch(async (e) => {
     // Stop what this process started (server, simulator, embedded PostgreSQL) before saying why.
@@ -149,7 +152,7 @@ async function startGatewayOf(hub: Awaited<ReturnType<typeof openHub>>): Promise
     );
   });
   hub.onShutdown(() => gateway.close());
-  console.log(`hub HJ 212 gateway on tcp port ${port}`);
+  announce(port);
 }
 
 /** With `--port 0` and no HUB_PUBLIC_URL, report links and QR codes name the port the server got. */
@@ -186,7 +189,7 @@ async function cmdStart(): Promise<number> {
   });
   hub.onShutdown(() => server.close());
   followServerPort(hub.config, server.port);
-  await startGatewayOf(hub);
+  await startGatewayOf(hub, (port) => console.log(`hub HJ 212 gateway on tcp port ${port}`));
   await startScheduler(hub);
   const keys = await createDemoKeys(hub.services);
   console.log(`\nhub ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: GraphQL on ${server.url}\n`);
@@ -323,6 +326,13 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command '${cmd}'`);
     }
   } catch (e) {
+    // `hub serve` stops on its error with one log entry, so its whole output stays JSON.
+    if (cmd === 'serve' && serverLogsJson()) {
+      const usage = e instanceof ConfigError || e instanceof UsageError || !!(e as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS');
+      const message = usage || e instanceof StartError ? (e as Error).message : userErrorMessage(e, process.env.DATABASE_URL || undefined);
+      createLogger('error', { json: true }).at('error', `hub serve: ${message ?? (e as Error).message}`, message === null ? { stack: (e as Error).stack } : {});
+      return usage ? 2 : 1;
+    }
     if (e instanceof ConfigError) {
       console.error(e.message);
       return 2;

@@ -29,8 +29,7 @@ export interface ServeProcess extends HubProcess {
 /** Spawns `hub serve --port 0` with `env` and waits until it serves GraphQL. */
 export async function startServe(env: Record<string, string>, timeoutMs = 30_000): Promise<ServeProcess> {
   const p = spawnHub(['serve', '--port', '0'], env);
-  await p.waitFor(/hub serving GraphQL on http:\/\/localhost:(\d+)\/graphql/, timeoutMs);
-  const port = Number(/hub serving GraphQL on http:\/\/localhost:(\d+)/.exec(p.output())![1]);
+  const { port } = await p.waitForServing(timeoutMs);
   return {
     ...p,
     port,
