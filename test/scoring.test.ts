@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { withCheckChar } from '../src/domain/credit-code';
 import { addDays, chinaToday } from '../src/domain/china-date';
 import { TestHub, startTestHub } from './support/test-hub';
@@ -255,6 +257,27 @@ describe('health score through the simulator and GraphQL', () => {
     // Yesterday the hub knew none of these records (all loaded today).
     const yesterday = await report(CORRECTED, { asOf: d(1) });
     expect(yesterday.healthReport).toMatchObject({ score: 100, asOf: d(1), basis: 'as-known', deductions: [] });
+  });
+
+  it("runs the README's past-date example and shows both readings it explains", async () => {
+    // The README's example names a fixed date and instant; here the date is five days ago (after WORKED's deductions)
+    // and the instant is now, so the example means what it says on any day the suite runs.
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const example = /# A past date read two ways[^\n]*\n(\{[\s\S]*?\} \} \} \})\n/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const op = example!
+      .replace('"…"', JSON.stringify(WORKED))
+      .replaceAll('"2026-06-30"', JSON.stringify(d(5)))
+      .replace('"2026-12-01T00:00:00Z"', JSON.stringify(new Date().toISOString()));
+    expect(op).not.toContain('2026-06-30');
+    const res = await hub.graphql(op);
+    expect(res.errors).toBeUndefined();
+    const { withTodaysRecords, asKnownThen } = res.data.enterprise;
+    // With the records known now: WORKED's suspensions before that date count.
+    expect(withTodaysRecords.deductions.length).toBeGreaterThan(0);
+    expect(withTodaysRecords.score).toBeLessThan(100);
+    // As the hub knew it then: its first sync ran today, so nothing was known yet.
+    expect(asKnownThen).toEqual({ score: 100, deductions: [] });
   });
 
   it('serves the active rule set and a what-if preview of a candidate without touching live scores', async () => {
