@@ -23,6 +23,7 @@ import { Migration20261201134000ResolutionTrgm } from './Migration20261201134000
 import { Migration20261201131500ScheduleJobs } from './Migration20261201131500_schedule-jobs';
 import { Migration20261201132000MonitoringDayPartitioned } from './Migration20261201132000_monitoring-day-partitioned';
 import { Migration20261201133000KeyRevocationNotify } from './Migration20261201133000_key-revocation-notify';
+import { Migration20261201140000SupervisionTasks } from './Migration20261201140000_supervision-tasks';
 
 /**
  * Every migration of the hub, in order. Listing them explicitly lets the
@@ -55,4 +56,5 @@ export const migrationsList = [
   { name: 'Migration20261201132000_monitoring-day-partitioned', class: Migration20261201132000MonitoringDayPartitioned },
   { name: 'Migration20261201133000_key-revocation-notify', class: Migration20261201133000KeyRevocationNotify },
   { name: 'Migration20261201134000_resolution-trgm', class: Migration20261201134000ResolutionTrgm },
+  { name: 'Migration20261201140000_supervision-tasks', class: Migration20261201140000SupervisionTasks },
 ];

@@ -28,6 +28,7 @@ import { OutboundTargetPolicy } from '../connectors/outbound-target.policy';
 import { WebhookService } from '../webhooks/webhook.service';
 import { postSyncPipeline } from './post-sync.pipeline';
 import { InspectionPlanService } from '../supervision/inspection-plan.service';
+import { SupervisionTaskService } from '../supervision/supervision-task.service';
 import { createHj212Services, type Hj212Services } from './hj212-gateway.module';
 import { loadBundledRules } from './seed-data';
 
@@ -89,6 +90,8 @@ export interface HubServices {
   monitoringDays: MonitoringDayService;
   /** Supervision: the inspector roster, random-inspection policies, drawn plans and their verification. */
   inspectionPlans: InspectionPlanService;
+  /** Supervision dispatch: tasks from warnings, escalation, inspections closing tasks and plan items. */
+  supervisionTasks: SupervisionTaskService;
   log: (line: string) => void;
 }
 
@@ -128,7 +131,8 @@ export async function createHubServices(
   };
   const hj212 = createHj212Services(config, db, log);
   hj212.onHoursWritten(warnings.realtimeExceed.onHours);
-  const postSync = postSyncPipeline({ scores: scoring.scores, tags, detection: warnings.detection });
+  const supervisionTasks = new SupervisionTaskService(db.pool);
+  const postSync = postSyncPipeline({ scores: scoring.scores, tags, detection: warnings.detection, supervision: supervisionTasks });
   const runner = new SyncRunner(db, config, connectors, {
     log,
     targets,
@@ -152,12 +156,13 @@ export async function createHubServices(
     tags,
     apiKeys: new ApiKeyService(db.pool, divisions),
     warnings,
-    realtime: new ChangeFeed(db.url, db.pool, hubPubSub, { log }),
+    realtime: new ChangeFeed(db.url, db.pool, hubPubSub, { log, tasks: supervisionTasks }),
     subscriptionsListening: () => hubPubSub.listening(),
     hj212,
     monitoringDevices: hj212.devices,
     monitoringDays: new MonitoringDayService(db.readPool),
     inspectionPlans: new InspectionPlanService(db.pool, divisions),
+    supervisionTasks,
     log,
   };
 }

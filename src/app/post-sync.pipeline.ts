@@ -2,12 +2,14 @@ import { PostSyncStep } from '../ingest/sync.runner';
 import { ScoreService } from '../scoring/score.service';
 import { TagService } from '../tags/tag.service';
 import { WarningDetectionService } from '../warnings/warning-detection.service';
+import { SupervisionTaskService } from '../supervision/supervision-task.service';
 
 /** The services whose steps make up the post-sync pipeline. */
 export interface PostSyncSources {
   scores: Pick<ScoreService, 'postSyncStep'>;
   tags: Pick<TagService, 'postSyncStep'>;
   detection: Pick<WarningDetectionService, 'postSyncStep'>;
+  supervision: Pick<SupervisionTaskService, 'postSyncStep'>;
 }
 
 /**
@@ -16,11 +18,12 @@ export interface PostSyncSources {
  *
  * 1. rescore (deductions → score, risk, rank, history);
  * 2. retag (derivation rules read scores and risk levels);
- * 3. detect warnings (detectors read scores, risk levels and tags).
+ * 3. detect warnings (detectors read scores, risk levels and tags);
+ * 4. supervision: tasks for the warnings that call for an inspection, and the
+ *    inspections that arrived linked to open tasks and plan items.
  *
- * A new derived concern (e.g. supervision tasks from warnings) adds its step
- * here, at the place its inputs are ready.
+ * A new derived concern adds its step here, at the place its inputs are ready.
  */
 export function postSyncPipeline(s: PostSyncSources): PostSyncStep[] {
-  return [s.scores.postSyncStep(), s.tags.postSyncStep(), s.detection.postSyncStep()];
+  return [s.scores.postSyncStep(), s.tags.postSyncStep(), s.detection.postSyncStep(), s.supervision.postSyncStep()];
 }

@@ -17,6 +17,9 @@ export const MONITORING_PARTITION_SCHEDULE = '0 15 3 * * *';
 /** HJ 212 devices checked for silence (DATA_GAP after 2 hours without a packet): every 5 minutes. */
 export const HJ212_SILENCE_SCHEDULE = '0 */5 * * * *';
 
+/** Supervision tasks past their deadline escalate (and real-time warnings get their tasks): every 15 minutes. */
+export const SUPERVISION_ESCALATION_SCHEDULE = '0 */15 * * * *';
+
 /** One step of the daily task. */
 export interface DailyStep {
   name: string;
@@ -64,7 +67,7 @@ export function dailySteps(services: Pick<HubServices, 'scoring' | 'warnings' | 
  * once across replicas (see `src/scheduling/hub.scheduler.ts`).
  */
 export function scheduledTasks(
-  services: Pick<HubServices, 'scoring' | 'warnings' | 'runner' | 'log'> & Partial<Pick<HubServices, 'hj212' | 'monitoringPartitions'>>,
+  services: Pick<HubServices, 'scoring' | 'warnings' | 'runner' | 'log'> & Partial<Pick<HubServices, 'hj212' | 'monitoringPartitions' | 'supervisionTasks'>>,
 ): ScheduledTaskDefinition[] {
   const steps = dailySteps(services);
   return [
@@ -82,6 +85,7 @@ export function scheduledTasks(
       },
     },
     ...(services.monitoringPartitions ? [monitoringPartitionTask(services.monitoringPartitions)] : []),
+    ...(services.supervisionTasks ? [supervisionEscalationTask(services.supervisionTasks)] : []),
     ...(services.hj212 ? [hj212PartitionTask(services.hj212), hj212SilenceTask(services.hj212, services.warnings)] : []),
   ];
 }
@@ -104,6 +108,23 @@ export function hj212SilenceTask(
       if (!codes.length) return undefined;
       const s = await warnings.detection.detect({ targets: { kind: 'codes', codes }, types: ['DATA_GAP'] });
       return s.raised.length || s.resolved ? `DATA_GAP: ${s.raised.length} raised, ${s.resolved} cleared over ${codes.length} enterprises` : undefined;
+    },
+  };
+}
+
+/**
+ * Dispatch deadlines (spec supervision §2): tasks past their deadline without an inspection escalate to the
+ * city, after a second deadline to the province; warnings raised outside a sync (HJ 212) get their tasks.
+ */
+export function supervisionEscalationTask(tasks: Pick<NonNullable<HubServices['supervisionTasks']>, 'escalate'>): ScheduledTaskDefinition {
+  return {
+    id: 'supervision-escalation',
+    schedule: SUPERVISION_ESCALATION_SCHEDULE,
+    timeoutMs: 10 * 60_000,
+    preventOverlap: true,
+    run: async () => {
+      const s = await tasks.escalate();
+      return s.created || s.escalated ? `supervision: ${s.created} task(s) created, ${s.escalated} escalated` : undefined;
     },
   };
 }

@@ -6,7 +6,7 @@ import { PoolClient } from 'pg';
  * (in a migration) and a value here, then consumes its marks with
  * {@link takeDeriveMarks}; the triggers that write the marks need no change.
  */
-export type DeriveProduct = 'tags' | 'warnings';
+export type DeriveProduct = 'tags' | 'warnings' | 'supervision';
 
 /**
  * Deletes the marks of `product` — all of them, or only those of `codes` —

@@ -16,6 +16,7 @@ import { TagService } from '../tags/tag.service';
 import { WarningService } from '../warnings/warning.service';
 import { WebhookService } from '../webhooks/webhook.service';
 import { Loaders, createLoaders } from './loaders';
+import { SupervisionTaskService } from '../supervision/supervision-task.service';
 
 /**
  * The services the GraphQL layer calls — exactly these, so the API depends on
@@ -44,6 +45,8 @@ export interface ApiServices {
   resolution: ResolutionStewardService;
   /** Supervision: inspector roster, random-inspection policies and plans. */
   inspectionPlans: InspectionPlanService;
+  /** Supervision dispatch: tasks from warnings, notes, hand-over. */
+  supervisionTasks: SupervisionTaskService;
   log: (line: string) => void;
 }
 

@@ -23,6 +23,7 @@ describe('request loaders', () => {
     expect(Object.keys(a).sort()).toEqual([
       'division',
       'enterpriseWarnings',
+      'inspectorName',
       'monitoringDays',
       'monitoringHours',
       'permits',
@@ -32,6 +33,8 @@ describe('request loaders', () => {
       'scoreReport',
       'tagChanges',
       'tags',
+      'task',
+      'taskEvents',
       'warningEnterprise',
       'webhookAttempts',
       'webhookDeliveries',

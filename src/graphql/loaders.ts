@@ -13,6 +13,8 @@ import { WarningStatusValue } from '../domain/vocabulary';
 import { WarningRow } from '../warnings/warning.types';
 import { WebhookAttemptRow, WebhookDeliveryRow } from '../webhooks/webhook.types';
 import { recentHistories } from './recent-history.loader';
+import type { InspectionPlanService } from '../supervision/inspection-plan.service';
+import type { SupervisionTaskService, TaskEventRow, TaskRow } from '../supervision/supervision-task.service';
 
 /** Groups rows by a key, keeping the order of `keys`. */
 export function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (r: T) => string): T[][] {
@@ -73,6 +75,8 @@ export interface LoaderServices {
   warnings: { workflow: WarningService; webhooks: WebhookService };
   monitoringDevices: MonitoringDeviceService;
   monitoringDays: MonitoringDayService;
+  inspectionPlans: Pick<InspectionPlanService, 'inspectorNames'>;
+  supervisionTasks: Pick<SupervisionTaskService, 'byIds' | 'eventsOf'>;
 }
 
 /** A division as the `Division` type reads it. */
@@ -111,6 +115,12 @@ export interface RecentHistoryKey {
 export function createLoaders(services: LoaderServices, scope: Scope) {
   const { scoring, tags, warnings, monitoringDevices } = services;
   return {
+    /** Inspector names by id, null outside the caller's jurisdiction (plan items, tasks). */
+    inspectorName: new DataLoader<string, string | null>((ids) => services.inspectionPlans.inspectorNames(scope, ids)),
+    /** Supervision tasks by id, inside the caller's jurisdiction. */
+    task: new DataLoader<string, TaskRow | null>((ids) => services.supervisionTasks.byIds(scope, ids)),
+    /** The histories of supervision tasks, oldest first. */
+    taskEvents: new DataLoader<string, TaskEventRow[]>((ids) => services.supervisionTasks.eventsOf(ids)),
     /** Divisions by code (read pool: a standby when there is one). */
     division: new DataLoader<string, DivisionRow | null>(async (codes) => {
       const res = await services.db.readPool.query<DivisionRow>({

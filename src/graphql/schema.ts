@@ -19,6 +19,7 @@ import { EnterpriseMonitoringHoursResolver, MonitoringDeviceResolver } from './r
 import { EnterpriseMonitoringDaysResolver } from './resolvers/monitoring-day.resolver';
 import { ResolutionResolver } from './resolvers/resolution.resolver';
 import { InspectionPlanItemResolver, InspectionPlanResolver } from './resolvers/inspection-plan.resolver';
+import { SupervisionTaskResolver } from './resolvers/supervision-task.resolver';
 
 /** Every resolver class of the API. */
 export const resolvers = [
@@ -44,6 +45,7 @@ export const resolvers = [
   InspectionPlanResolver,
   InspectionPlanItemResolver,
   ResolutionResolver,
+  SupervisionTaskResolver,
   NodeResolver,
 ] as const;
 

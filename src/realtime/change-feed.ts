@@ -4,9 +4,10 @@ import { ENTERPRISE_COLUMNS, EnterpriseRow } from '../enterprises/enterprise.mod
 import { WARNING_COLUMNS, WarningRow } from '../warnings/warning.types';
 import { SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { HubPubSub, TOPICS, scopedTopic } from './hub-pubsub';
+import type { SupervisionTaskService, TaskEventRow, TaskRow } from '../supervision/supervision-task.service';
 
 /** The channels the database NOTIFYs on (see the warnings migration). */
-export const CHANNELS = { warning: 'hub_warning', score: 'hub_score_changed', keyRevoked: 'hub_key_revoked' } as const;
+export const CHANNELS = { warning: 'hub_warning', score: 'hub_score_changed', keyRevoked: 'hub_key_revoked', task: 'hub_task' } as const;
 
 /** A score change as pushed to `scoreChanged` subscribers: the enterprise as it is now, and where it came from. */
 export interface ScoreChangeEvent {
@@ -24,6 +25,13 @@ export interface WarningRaisedEvent {
   receivedAt: number;
 }
 
+/** A change of a supervision task as pushed to `taskChanged` subscribers: what happened, and the task as it is now. */
+export interface TaskChangedEvent {
+  event: TaskEventRow;
+  task: TaskRow;
+  receivedAt: number;
+}
+
 /** Options of {@link ChangeFeed}. */
 export interface ChangeFeedOptions {
   log?: (line: string) => void;
@@ -32,6 +40,8 @@ export interface ChangeFeedOptions {
   maxReconnectMs?: number;
   /** Rows loaded per statement when a notification names many (default 5000). */
   batchSize?: number;
+  /** Reads task events for `taskChanged` (without it, task notifications are ignored). */
+  tasks?: Pick<SupervisionTaskService, 'eventsWithTasks'>;
 }
 
 /**
@@ -96,7 +106,7 @@ export class ChangeFeed extends EventEmitter {
     client.on('notification', (n) => this.enqueue(() => this.onNotification(n)));
     try {
       await client.connect();
-      await client.query(`listen ${CHANNELS.warning}; listen ${CHANNELS.score}; listen ${CHANNELS.keyRevoked}`);
+      await client.query(`listen ${CHANNELS.warning}; listen ${CHANNELS.score}; listen ${CHANNELS.keyRevoked}; listen ${CHANNELS.task}`);
     } catch (e) {
       void client.end().catch(() => undefined);
       throw e;
@@ -160,6 +170,16 @@ export class ChangeFeed extends EventEmitter {
     if (n.channel === CHANNELS.warning) await this.publishWarnings((payload.ids as (string | number)[]).map(String), receivedAt);
     else if (n.channel === CHANNELS.score) await this.publishScores(String(payload.from), String(payload.to), receivedAt);
     else if (n.channel === CHANNELS.keyRevoked) this.emit('keysRevoked', (payload.ids as (string | number)[]).map(String));
+    else if (n.channel === CHANNELS.task) await this.publishTasks((payload.ids as (string | number)[]).map(String), receivedAt);
+  }
+
+  private async publishTasks(ids: string[], receivedAt: number): Promise<void> {
+    if (!ids.length || !this.opts.tasks) return;
+    // One statement per jurisdiction that has subscribers, with its predicate in the SQL.
+    for (const scope of this.pubsub.activeScopes(TOPICS.taskChanged)) {
+      const topic = scopedTopic(TOPICS.taskChanged, scope);
+      for (const e of await this.opts.tasks.eventsWithTasks(scope, ids)) this.pubsub.publish(topic, { ...e, receivedAt } satisfies TaskChangedEvent);
+    }
   }
 
   private async publishWarnings(ids: string[], receivedAt: number): Promise<void> {

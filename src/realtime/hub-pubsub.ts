@@ -135,6 +135,7 @@ export function scopedTopic(topic: string, scope: Pick<Scope, 'level' | 'divisio
 export const TOPICS = {
   warningRaised: 'WARNING_RAISED',
   scoreChanged: 'SCORE_CHANGED',
+  taskChanged: 'TASK_CHANGED',
 } as const;
 
 /**

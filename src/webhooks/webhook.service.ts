@@ -133,7 +133,7 @@ export class WebhookService {
               d.next_attempt_at as "nextAttemptAt", d.last_status_code as "lastStatusCode", d.last_error as "lastError",
               d.created_at as "createdAt", d.delivered_at as "deliveredAt"
          from unnest($1::bigint[]) as k(webhook_id)
-         cross join lateral (select * from webhook_delivery x where x.webhook_id = k.webhook_id order by x.id desc limit $2) d`,
+         cross join lateral (select * from webhook_delivery x where x.webhook_id = k.webhook_id and x.warning_id is not null order by x.id desc limit $2) d`,
       [[...webhookIds], limit],
     );
     return webhookIds.map((id) => res.rows.filter((r) => r.webhookId === id));

@@ -1,8 +1,6 @@
-import DataLoader from 'dataloader';
 import { JSONObjectResolver } from 'graphql-scalars';
 import { GraphQLError } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { EnterpriseRow } from '../../enterprises/enterprise.model';
 import { InspectionPlanItemRow, InspectionPlanRow, StoredInspectionPolicy } from '../../supervision/inspection-plan.service';
 import { bigintId } from '../../domain/client-error';
 import { HubContext } from '../context';
@@ -15,25 +13,6 @@ import {
   InspectionPolicyView,
   PlanInspector,
 } from '../types/inspection-plan.type';
-
-interface PlanLoaders {
-  enterprise: DataLoader<string, EnterpriseRow | null>;
-  inspectorName: DataLoader<string, string | null>;
-}
-const perRequest = new WeakMap<object, PlanLoaders>();
-
-/** The request's loaders for plan items (one statement per level), inside the caller's jurisdiction. */
-function loaders(ctx: HubContext): PlanLoaders {
-  let l = perRequest.get(ctx);
-  if (!l) {
-    l = {
-      enterprise: new DataLoader((codes) => ctx.services.warnings.workflow.enterprisesOf(ctx.scope, codes)),
-      inspectorName: new DataLoader((ids) => ctx.services.inspectionPlans.inspectorNames(ctx.scope, ids)),
-    };
-    perRequest.set(ctx, l);
-  }
-  return l;
-}
 
 /** Policies are the province's: only a province-wide ADMIN loads or activates them. */
 function requireProvince(ctx: HubContext): void {
@@ -156,14 +135,14 @@ export class InspectionPlanResolver {
 export class InspectionPlanItemResolver {
   @FieldResolver(() => Enterprise)
   async enterprise(@Root() item: InspectionPlanItem, @Ctx() ctx: HubContext) {
-    const e = await loaders(ctx).enterprise.load(item.creditCode);
+    const e = await ctx.loaders.warningEnterprise.load(item.creditCode);
     if (!e) throw new GraphQLError(`enterprise ${item.creditCode} is outside your jurisdiction`, { extensions: { code: 'FORBIDDEN' } });
     return e;
   }
 
   @FieldResolver(() => [PlanInspector], { description: 'The two inspectors drawn (empty when the county could not staff it)' })
   async inspectors(@Root() item: InspectionPlanItem, @Ctx() ctx: HubContext) {
-    const names = await Promise.all(item.inspectorIds.map((id) => loaders(ctx).inspectorName.load(id)));
+    const names = await Promise.all(item.inspectorIds.map((id) => ctx.loaders.inspectorName.load(id)));
     return item.inspectorIds.map((id, i) => ({ id, name: names[i] }));
   }
 }
