@@ -29,10 +29,13 @@ export type EnterpriseOrder =
   /** Highest score first */
   | 'SCORE_DESC';
 
-/** Risk level derived from the health score */
+/** Risk level (风险等级) derived from the health score by the active rule set’s thresholds */
 export type RiskLevel =
+  /** 高风险 high risk: the lowest band (SD-2021: score < 60); red */
   | 'HIGH'
+  /** 低风险 low risk: the highest band (SD-2021: score ≥ 85); green */
   | 'LOW'
+  /** 中风险 medium risk: the middle band (SD-2021: 60–84); yellow */
   | 'MEDIUM';
 
 /** Category of a tag (标签类别) */
@@ -68,8 +71,11 @@ export type TagFilter = {
 
 /** CATALOGUE for a tag listed by Query.tags; DERIVED or MANUAL for a tag an enterprise carries */
 export type TagSourceKind =
+  /** 标签目录 catalogue: the tag as listed by Query.tags, not as carried by an enterprise */
   | 'CATALOGUE'
+  /** 自动生成 derived: carried because a rule derived it from the enterprise’s records */
   | 'DERIVED'
+  /** 人工标注 manual: attached by a bureau with attachTag, with a reason */
   | 'MANUAL';
 
 /** Conditions on warnings; all given conditions must hold (always inside your jurisdiction) */

@@ -6,20 +6,28 @@ export enum PaginationType {
   PAGE = 'page',
   CURSOR = 'cursor',
 }
-registerEnumType(PaginationType, { name: 'PaginationType', description: 'none: one request; page: page numbers; cursor: an opaque next cursor' });
+registerEnumType(PaginationType, {
+  name: 'PaginationType',
+  description: 'How a declarative connector pages its source (分页方式): none, page numbers or an opaque next cursor',
+  valuesConfig: {
+    NONE: { description: 'No paging: one request returns every item' },
+    PAGE: { description: 'Page numbers (页码): each request names the number of the page it reads' },
+    CURSOR: { description: 'Cursor (游标): each response names the cursor of the next request' },
+  },
+});
 
 /** A name/value pair (fixed query parameters). */
-@InputType()
+@InputType({ description: 'A name and a value, e.g. a fixed query parameter of a source request' })
 export class NameValueInput {
-  @Field() name!: string;
-  @Field() value!: string;
+  @Field({ description: 'The name, e.g. a query parameter name' }) name!: string;
+  @Field({ description: 'Its value' }) value!: string;
 }
 
 /** One source value and the unified value it becomes (e.g. 黄标 → yellow). */
-@InputType()
+@InputType({ description: 'One source value and the unified value it becomes (值映射 value map entry, e.g. 黄标 → yellow)' })
 export class ValueMapEntryInput {
-  @Field() from!: string;
-  @Field() to!: string;
+  @Field({ description: 'The value as the source system sends it, e.g. 黄标' }) from!: string;
+  @Field({ description: 'The unified value stored for it, e.g. yellow' }) to!: string;
 }
 
 /** One unified field filled from a source field. */
@@ -27,13 +35,14 @@ export class ValueMapEntryInput {
 export class FieldMappingInput {
   @Field({ description: 'Unified field, e.g. creditCode, level, ratedOn, updatedAt' }) target!: string;
   @Field({ description: 'Dotted path into the source record, e.g. uscc' }) source!: string;
-  @Field(() => [ValueMapEntryInput], { nullable: true }) valueMap?: ValueMapEntryInput[];
+  @Field(() => [ValueMapEntryInput], { nullable: true, description: 'Source values and the unified values they become; values not listed pass unchanged' })
+  valueMap?: ValueMapEntryInput[];
 }
 
 /** Pagination of a declarative source. */
-@InputType()
+@InputType({ description: 'How a declarative source pages its items (分页): the kind and its parameters' })
 export class PaginationInput {
-  @Field(() => PaginationType) type!: PaginationType;
+  @Field(() => PaginationType, { description: 'The kind of paging: NONE, PAGE or CURSOR' }) type!: PaginationType;
   @Field({ nullable: true, description: 'page: page number parameter (default page)' }) pageParam?: string;
   @Field({ nullable: true, description: 'page/cursor: page size parameter (page default pageSize)' }) sizeParam?: string;
   @Field(() => Int, { nullable: true, description: 'page/cursor: page size (default 100)' }) size?: number;
@@ -44,18 +53,18 @@ export class PaginationInput {
 }
 
 /** Incremental sync of a declarative source. */
-@InputType()
+@InputType({ description: 'Incremental sync (增量同步) of a declarative source: only records changed since the last run are asked for' })
 export class IncrementalInput {
   @Field({ description: 'Record field holding the change time, e.g. updatedAt' }) field!: string;
   @Field({ description: 'Request parameter the last value is sent as, e.g. updatedAfter' }) param!: string;
 }
 
 /** A request header; a secret one is stored apart and never logged or returned. */
-@InputType()
+@InputType({ description: 'A request header of a declarative source; a secret one is stored apart and never logged or returned' })
 export class HeaderInput {
-  @Field() name!: string;
-  @Field() value!: string;
-  @Field({ nullable: true, defaultValue: false }) secret?: boolean;
+  @Field({ description: 'Header name, e.g. X-Api-Key' }) name!: string;
+  @Field({ description: 'Header value' }) value!: string;
+  @Field({ nullable: true, defaultValue: false, description: 'Whether the value is a secret (密钥): stored apart, never logged or returned' }) secret?: boolean;
 }
 
 /**

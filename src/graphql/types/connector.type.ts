@@ -75,7 +75,7 @@ export class QuarantinedRecord {
 }
 
 /** A page of quarantined records, newest first. */
-@ObjectType()
+@ObjectType({ description: 'A page of quarantined records (隔离记录: source records that failed mapping or validation), newest first' })
 export class QuarantinedRecordPage {
   @Field(() => Int)
   totalCount!: number;

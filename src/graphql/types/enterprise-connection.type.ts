@@ -22,7 +22,7 @@ export class PageInfo {
 
 // simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
 // (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'An enterprise (企业) in a page of a result, with its cursor (Relay edge)', simpleResolvers: true })
 export class EnterpriseEdge {
   @Field({ description: 'Opaque cursor; pass it as `after` to continue after this row, or as `before` to page back from it' })
   cursor!: string;

@@ -45,7 +45,7 @@ export class InspectionPlanItem {
   inspection!: PlanInspection | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A drawn enterprise of an inspection plan (抽查计划), with its cursor (Relay edge)' })
 export class InspectionPlanItemEdge {
   @Field()
   cursor!: string;
@@ -103,7 +103,7 @@ export class InspectionPlan {
   createdAt!: Date;
 }
 
-@InputType()
+@InputType({ description: 'What to draw a random inspection plan (双随机抽查计划) for: quarter, division and seed' })
 export class DrawInspectionPlanInput {
   @Field({ description: 'Quarter, e.g. 2026Q4' })
   quarter!: string;

@@ -11,6 +11,11 @@ export enum ResolutionStatus {
 registerEnumType(ResolutionStatus, {
   name: 'ResolutionStatus',
   description: 'OPEN: waits for a steward; LINKED: linked to an enterprise; REJECTED: its candidates were rejected and the record quarantined',
+  valuesConfig: {
+    OPEN: { description: '待处理 open: waits for a steward to link it or reject its candidates' },
+    LINKED: { description: '已关联 linked: the record is linked to an enterprise' },
+    REJECTED: { description: '已驳回 rejected: its candidates were rejected and the record quarantined' },
+  },
 });
 
 @ObjectType({ description: "One factor of a candidate's match score: what was compared, what was found, and its weight (log-odds) in the probability" })

@@ -72,15 +72,15 @@ export class RiskChange {
 }
 
 /** A transition count of a preview, e.g. LOW → MEDIUM: 12. */
-@ObjectType()
+@ObjectType({ description: 'How many enterprises move from one risk level to another (风险等级变化) under a previewed rule set' })
 export class RiskTransition {
-  @Field(() => RiskLevel)
+  @Field(() => RiskLevel, { description: 'Risk level under the active rule set' })
   from!: RiskLevel;
 
-  @Field(() => RiskLevel)
+  @Field(() => RiskLevel, { description: 'Risk level under the previewed rule set' })
   to!: RiskLevel;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Enterprises that move from `from` to `to`' })
   count!: number;
 }
 

@@ -21,6 +21,11 @@ export enum TagSourceKind {
 registerEnumType(TagSourceKind, {
   name: 'TagSourceKind',
   description: 'CATALOGUE for a tag listed by Query.tags; DERIVED or MANUAL for a tag an enterprise carries',
+  valuesConfig: {
+    CATALOGUE: { description: '标签目录 catalogue: the tag as listed by Query.tags, not as carried by an enterprise' },
+    DERIVED: { description: '自动生成 derived: carried because a rule derived it from the enterprise’s records' },
+    MANUAL: { description: '人工标注 manual: attached by a bureau with attachTag, with a reason' },
+  },
 });
 
 /** A tag: in the catalogue (`Query.tags`) or as carried by an enterprise (`Enterprise.tags`). */

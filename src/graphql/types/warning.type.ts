@@ -85,7 +85,7 @@ export class Warning implements Partial<WarningRow> {
   resolution!: WarningRow['resolution'];
 }
 
-@ObjectType()
+@ObjectType({ description: 'A warning (预警) in a page, with its cursor (Relay edge)' })
 export class WarningEdge {
   @Field({ description: 'Opaque cursor; pass it as `after` to continue after this row' })
   cursor!: string;
