@@ -56,6 +56,21 @@ const BENCHES: BenchSpec[] = [
     ],
   },
   {
+    name: 'resolution',
+    script: 'resolution.bench.js',
+    args: (n) => ['--enterprises', String(n)],
+    about:
+      'entity resolution: full sync without and with 5 % noisy references; precision, recall, linked/queued/quarantined (targets ≥ 99.9 %, ≥ 95 %, nothing lost, time and RSS within 10 %)',
+    repeat: false,
+    figures: [
+      { label: 'precision', pattern: /^precision of automatic links: ([\d.]+) %/m, unit: '%' },
+      { label: 'recall', pattern: /^recall of automatic links: ([\d.]+) %/m, unit: '%' },
+      { label: 'time noisy/clean', pattern: /^time with \/ without noise: ([\d.]+)×/m, unit: '×' },
+      { label: 'RSS noisy/clean', pattern: /^peak RSS with \/ without noise: ([\d.]+)×/m, unit: '×' },
+      { label: 'lost', pattern: /quarantined \d+, lost (\d+)$/m, unit: '' },
+    ],
+  },
+  {
     name: 'monitoring',
     script: 'monitoring.bench.js',
     args: (n) => ['--enterprises', String(n)],

@@ -18,6 +18,7 @@ import { formatRunSummaries, syncExitStatus } from './summary';
 import { openHub } from '../app/hub-runtime';
 import { applyMemoryBudget } from '../app/memory-budget';
 import { runRescoreCommand } from './rescore.command';
+import { runResolveCommand } from './resolve.command';
 import { RULES_DATA_USAGE, runTagsCommand, runWarningsCommand } from './rules-data.command';
 import { createDemoKeys, runKeysCommand } from './keys.command';
 import { cmdRegisterConnector, registerShippedConnectors } from './connectors.command';
@@ -62,9 +63,11 @@ usage:
   hub keys create --name NAME --division CODE --role BUREAU|PARTNER|STEWARD|ADMIN
                                     print a new API key (stored hashed); hub keys list | revoke ID
   hub rescore [--all]               recompute scores (dirty/due ones, or all); --load FILE, --preview V, --activate V for rule sets
+  hub resolve --evaluate [--truth F] entity resolution's precision, recall, queue and quarantine per source against the simulator's truth
+  hub resolve --queue [--first N]   the open steward review queue
 ${RULES_DATA_USAGE}
 
-environment: DATABASE_URL, DATABASE_REPLICA_URL, HUB_EMBEDDED_PORT, HUB_SOURCES_URL, HUB_SYNC_CONCURRENCY, HUB_HJ212_PORT, HUB_HJ212_RETENTION_DAYS, HUB_HEAP_GROWING_PERCENT, HUB_HOST, PORT, HUB_ALLOW_PRIVATE_TARGETS, HUB_ALLOWED_TARGETS, HUB_WEBHOOKS_PER_DIVISION, HUB_METRICS_TOKEN, HUB_DATA_DIR, HUB_PUBLIC_URL, LOG_LEVEL, LOG_FORMAT (json|text; hub serve logs json unless text; hub start json when not on a terminal), HUB_INTROSPECTION`;
+environment: DATABASE_URL, DATABASE_REPLICA_URL, HUB_EMBEDDED_PORT, HUB_SOURCES_URL, HUB_SYNC_CONCURRENCY, HUB_HJ212_PORT, HUB_HJ212_RETENTION_DAYS, HUB_HEAP_GROWING_PERCENT, HUB_HOST, PORT, HUB_ALLOW_PRIVATE_TARGETS, HUB_ALLOWED_TARGETS, HUB_WEBHOOKS_PER_DIVISION, HUB_METRICS_TOKEN, HUB_DATA_DIR, HUB_PUBLIC_URL, HUB_RESOLUTION_LINK_THRESHOLD, HUB_RESOLUTION_REVIEW_THRESHOLD, LOG_LEVEL, LOG_FORMAT (json|text; hub serve logs json unless text; hub start json when not on a terminal), HUB_INTROSPECTION`;
 
 const DEMO_QUERY = `{ enterprises(first: 5) { totalCount edges { node { creditCode name score riskLevel division { name } } } } }`;
 
@@ -301,6 +304,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runKeysCommand(args);
       case 'rescore':
         return await runRescoreCommand(args);
+      case 'resolve':
+        return await runResolveCommand(args);
       case 'retag':
         return await cmdRetag();
       case 'devices':
