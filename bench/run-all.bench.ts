@@ -90,9 +90,14 @@ const BENCHES: BenchSpec[] = [
     name: 'supervision',
     script: 'supervision.bench.js',
     args: (n) => ['--enterprises', String(n)],
-    about: 'random-inspection draw for the province with 5,000 inspectors (target ≤ 10 s)',
+    about:
+      'random-inspection draw for the province with 5,000 inspectors (target ≤ 10 s); dispatch of one warning per 20 enterprises as tasks, and their escalation',
     repeat: false,
-    figures: [{ label: 'draw (province)', pattern: /^draw \(province[^)]*\)\s+([\d.]+) s/m, unit: 's' }],
+    figures: [
+      { label: 'draw (province)', pattern: /^draw \(province[^)]*\)\s+([\d.]+) s/m, unit: 's' },
+      { label: 'dispatch', pattern: /^dispatch \([^)]*\)\s+([\d.]+) s/m, unit: 's' },
+      { label: 'escalate', pattern: /^escalate overdue tasks\s+([\d.]+) s/m, unit: 's' },
+    ],
   },
   {
     name: 'rescore',

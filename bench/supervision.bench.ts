@@ -3,7 +3,8 @@
  * enterprises (default 260,000) spread over every county, risk levels and
  * credit ratings in fixed proportions, and a roster of 5,000 inspectors; then
  * the province's quarterly plan drawn and stored (pool built in SQL, the draw,
- * items written) — target ≤ 10 s — and its verification from the stored inputs.
+ * items written) — target ≤ 10 s — and its verification from the stored inputs;
+ * then dispatch: one warning per 20 enterprises made a task, and every task escalated.
  *
  * Prints figures; asserts nothing.
  *
@@ -12,6 +13,8 @@
 import { parseArgs } from 'node:util';
 import { DivisionDirectory } from '../src/divisions/division-directory';
 import { InspectionPlanService } from '../src/supervision/inspection-plan.service';
+import { SupervisionTaskService } from '../src/supervision/supervision-task.service';
+import { addDays, chinaToday } from '../src/domain/china-date';
 import { freshBenchDatabase, machineLine } from './support/bench-env';
 
 async function main(): Promise<void> {
@@ -62,6 +65,22 @@ async function main(): Promise<void> {
     t = Date.now();
     const v = await plans.verify(plan.id);
     console.log(`verify from stored inputs  ${((Date.now() - t) / 1000).toFixed(2)} s  (${v.identical ? 'identical' : 'DIFFERS'})`);
+
+    // Dispatch: one EXCEED_TREND warning per 20 enterprises becomes a task; then every task escalates once.
+    await pool.query(
+      `insert into warning (type, credit_code, subject, severity, message)
+       select 'EXCEED_TREND', credit_code, 'DW001/a21026', case when abs(hashtext(credit_code)) % 2 = 0 then 'HIGH' else 'MEDIUM' end, 'bench'
+         from enterprise where abs(hashtext(credit_code)) % 20 = 0`,
+    );
+    const tasks = new SupervisionTaskService(pool);
+    t = Date.now();
+    const d = await tasks.dispatch({ all: true });
+    console.log(
+      `dispatch (tasks from warnings, inspections linked)  ${((Date.now() - t) / 1000).toFixed(2)} s  (${d.created} tasks, ${d.tasksDone} done, ${d.planItemsDone} plan items)`,
+    );
+    t = Date.now();
+    const e = await tasks.escalate(addDays(chinaToday(), 8));
+    console.log(`escalate overdue tasks  ${((Date.now() - t) / 1000).toFixed(2)} s  (${e.escalated} escalated)`);
   } finally {
     await bench.drop();
   }
