@@ -22,8 +22,8 @@ export class ResolutionResolver {
   })
   async resolutionQueue(
     @Ctx() ctx: HubContext,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Entries per page (at most 500)' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page' }) after?: string | null,
   ): Promise<ResolutionQueueConnection> {
     const page = await asGraphQL(() => ctx.services.resolution.queue(ctx.scope, first, after));
     const edges = page.items.map((node) => ({ cursor: Buffer.from(`rq:${node.id}`).toString('base64url'), node: node as unknown as ResolutionQueueEntry }));
@@ -39,7 +39,11 @@ export class ResolutionResolver {
     description:
       "Links a queued record to an enterprise inside your jurisdiction (a candidate or not); the decision is kept for later records of the same source identity and the enterprise's score is re-derived (STEWARD, audited)",
   })
-  async linkRecord(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string, @Arg('creditCode', () => String) creditCode: string) {
+  async linkRecord(
+    @Ctx() ctx: HubContext,
+    @Arg('id', () => ID, { description: 'The queue entry id' }) id: string,
+    @Arg('creditCode', () => String, { description: 'The enterprise the record names (inside your jurisdiction)' }) creditCode: string,
+  ) {
     return (await asGraphQL(() => ctx.services.resolution.link(ctx.caller, id, creditCode))).entry;
   }
 
@@ -50,8 +54,8 @@ export class ResolutionResolver {
   })
   async rejectCandidates(
     @Ctx() ctx: HubContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('creditCodes', () => [String], { nullable: true }) creditCodes?: string[] | null,
+    @Arg('id', () => ID, { description: 'The queue entry id' }) id: string,
+    @Arg('creditCodes', () => [String], { nullable: true, description: 'The candidates to reject; all of them when omitted' }) creditCodes?: string[] | null,
   ) {
     return (await asGraphQL(() => ctx.services.resolution.reject(ctx.caller, id, creditCodes))).entry;
   }
@@ -61,7 +65,11 @@ export class ResolutionResolver {
     description:
       'Undoes the link of a record without a valid credit code (made by any key or a steward): its deductions leave the enterprise, every score, tag and warning it touched is re-derived, and the record is resolved again without that enterprise (STEWARD, audited)',
   })
-  async unlinkRecord(@Ctx() ctx: HubContext, @Arg('connectorId', () => String) connectorId: string, @Arg('sourceId', () => String) sourceId: string) {
+  async unlinkRecord(
+    @Ctx() ctx: HubContext,
+    @Arg('connectorId', () => String, { description: 'The connector that fetched the record, e.g. enforcement' }) connectorId: string,
+    @Arg('sourceId', () => String, { description: "The record's id in its source (record_id, case number)" }) sourceId: string,
+  ) {
     return asGraphQL(() => ctx.services.resolution.unlink(ctx.caller, connectorId, sourceId));
   }
 }

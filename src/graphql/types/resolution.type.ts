@@ -77,7 +77,7 @@ export class ResolutionQueueEntry {
   @Field(() => [ResolutionCandidate], { description: 'The best candidates, best first' })
   candidates!: ResolutionCandidate[];
 
-  @Field(() => ResolutionStatus)
+  @Field(() => ResolutionStatus, { description: 'Where the entry stands: OPEN waits for a steward, LINKED or REJECTED was decided' })
   status!: ResolutionStatus;
 
   @Field(() => String, { nullable: true, description: 'The enterprise a steward linked the record to (LINKED)' })
@@ -98,7 +98,7 @@ export class ResolutionQueueEdge {
   @Field({ description: 'Opaque cursor; pass it as `after` to continue after this entry' })
   cursor!: string;
 
-  @Field(() => ResolutionQueueEntry)
+  @Field(() => ResolutionQueueEntry, { description: 'The queued record' })
   node!: ResolutionQueueEntry;
 }
 
@@ -107,10 +107,10 @@ export class ResolutionQueueConnection {
   @Field(() => Int, { description: 'Open entries inside your jurisdiction' })
   totalCount!: number;
 
-  @Field(() => [ResolutionQueueEdge])
+  @Field(() => [ResolutionQueueEdge], { description: 'The entries of this page, oldest first' })
   edges!: ResolutionQueueEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where this page stands in the queue; pass endCursor as `after` for the next page' })
   pageInfo!: PageInfo;
 }
 
