@@ -12,7 +12,8 @@
  *   of the read behind the field (one statement per enterprise, as one request
  *   for one enterprise issues it);
  * - store size: `monitoring_day` (its partitions) table and index bytes,
- *   bytes per monitoring row, and the monitoring share of `source_record`.
+ *   bytes per monitoring row, the monitoring share of `source_record` and the
+ *   raw records kept per page in `source_batch`.
  *
  * Prints figures; asserts nothing. Scale it down for a quick check:
  *
@@ -100,6 +101,15 @@ async function main() {
     );
     console.log(
       `source_record: ${src.mon} monitoring rows of ${src.all}; ${mb(Number(src.total))} in all, about ${mb(srcShare)} for monitoring (${rows ? Math.round(srcShare / rows) : 0} bytes per monitoring row)`,
+    );
+    // Monitoring keeps its raw records per written page (source_batch, one compressed jsonb per page).
+    const batches = (
+      await pool.query<{ n: number; total: string; keys: string }>(
+        `select count(*)::int as n, pg_total_relation_size('source_batch')::text as total, coalesce(sum(row_count), 0)::text as keys from source_batch`,
+      )
+    ).rows[0];
+    console.log(
+      `source_batch: ${batches.n} batches holding ${batches.keys} raw records; ${mb(Number(batches.total))} (${rows ? Math.round(Number(batches.total) / rows) : 0} bytes per monitoring row)`,
     );
     console.log(`database size: ${mb(Number((await pool.query(`select pg_database_size(current_database())::text as s`)).rows[0].s))}`);
 

@@ -20,6 +20,7 @@ import { Migration20261201120000ResultSnapshots } from './Migration2026120112000
 import { Migration20261201130000CompactResultSnapshots } from './Migration20261201130000_compact-result-snapshots';
 import { Migration20261201130100ConnectorBackfill } from './Migration20261201130100_connector-backfill';
 import { Migration20261201134000ResolutionTrgm } from './Migration20261201134000_resolution-trgm';
+import { Migration20261201141000MonitoringSourceBatches } from './Migration20261201141000_monitoring-source-batches';
 import { Migration20261201131500ScheduleJobs } from './Migration20261201131500_schedule-jobs';
 import { Migration20261201132000MonitoringDayPartitioned } from './Migration20261201132000_monitoring-day-partitioned';
 import { Migration20261201133000KeyRevocationNotify } from './Migration20261201133000_key-revocation-notify';
@@ -57,4 +58,5 @@ export const migrationsList = [
   { name: 'Migration20261201133000_key-revocation-notify', class: Migration20261201133000KeyRevocationNotify },
   { name: 'Migration20261201134000_resolution-trgm', class: Migration20261201134000ResolutionTrgm },
   { name: 'Migration20261201140000_supervision-tasks', class: Migration20261201140000SupervisionTasks },
+  { name: 'Migration20261201141000_monitoring-source-batches', class: Migration20261201141000MonitoringSourceBatches },
 ];

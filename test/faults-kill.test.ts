@@ -88,10 +88,10 @@ describe('hub sync killed mid-run', () => {
     await prepare(killed, sim.url, true);
     const env = { DATABASE_URL: killed.url, HUB_SOURCES_URL: sim.url, LOG_LEVEL: 'warn' };
     const first = spawnHub(['sync'], env);
-    const total = Number(expected.source_record.split(' ')[0]);
+    const total = Number(expected.source_record.split(' ')[0]) + Number(expected.monitoring_day.split(' ')[0]);
     // Kill once about half the records are committed and a later connector is mid-run.
     for (;;) {
-      const n = (await killed.db.pool.query(`select count(*)::int n from source_record`)).rows[0].n;
+      const n = (await killed.db.pool.query(`select ((select count(*) from source_record) + (select count(*) from monitoring_day))::int as n`)).rows[0].n;
       const running = (await killed.db.pool.query(`select connector_id from connector_run where status = 'RUNNING'`)).rows;
       if (n > total * 0.45 && running.length) break;
       const exited = await Promise.race([first.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 20))]);
@@ -136,7 +136,13 @@ describe('hub sync killed mid-run', () => {
         .filter((d) => d <= lastComplete)
         .flatMap((d) => sim.store.monitoringRowsFor(d));
       const ids = rows.map((r) => `${r.creditCode}/${r.outletCode}/${r.pollutantCode}/${r.date}`);
-      expect(await has(`select count(*)::int n from source_record where connector_id = 'monitoring' and source_id = any($1)`, ids)).toBe(ids.length);
+      expect(
+        await has(
+          `select count(*)::int n from monitoring_day m join source_batch b on b.id = m.source_batch
+            where concat_ws('/', m.credit_code, m.outlet_code, m.pollutant_code, to_char(m.day, 'YYYY-MM-DD')) = any($1)`,
+          ids,
+        ),
+      ).toBe(ids.length);
     }
     const permitMark = state.get('permit')?.watermark as string | undefined;
     if (permitMark) {

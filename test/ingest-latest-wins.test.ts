@@ -197,6 +197,15 @@ describe('latest version wins', () => {
     await pipeline.push({ ready: slow.prepare([item(day(24))]), cursor: 2, fetched: 1 });
     await pipeline.finish();
     expect((await pool().query(`select valid_hours from monitoring_day where outlet_code = 'LW-OUT'`)).rows).toEqual([{ valid_hours: 24 }]);
-    expect((await pool().query(`select payload->>'validHours' as h from source_record where connector_id = 'lw-monitoring'`)).rows).toEqual([{ h: '24' }]);
+    // The row names the batch that wrote it, and the batch holds that payload under the row's key.
+    expect(
+      (
+        await pool().query(
+          `select b.connector_id, b.payload -> concat_ws('/', m.credit_code, m.outlet_code, m.pollutant_code, to_char(m.day, 'YYYY-MM-DD')) ->> 'validHours' as h
+             from monitoring_day m join source_batch b on b.id = m.source_batch where m.outlet_code = 'LW-OUT'`,
+        )
+      ).rows,
+    ).toEqual([{ connector_id: 'lw-monitoring', h: '24' }]);
+    expect((await pool().query(`select count(*)::int n from source_record where connector_id = 'lw-monitoring'`)).rows).toEqual([{ n: 0 }]);
   });
 });

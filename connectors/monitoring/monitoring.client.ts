@@ -5,8 +5,8 @@ import { MonitoringCursor, MonitoringPage } from './monitoring.types';
 /** Path of the daily summaries. */
 export const MONITORING_DAILY_PATH = '/monitoring/api/daily';
 
-/** Empty dates folded into one committed page at most (a 1,095-day backfill of a sparse source is not a thousand commits). */
-const EMPTY_DATES_PER_PAGE = 100;
+/** Dates folded into one committed page at most (a 1,095-day backfill of a small or sparse source is not a thousand commits). */
+const DATES_PER_PAGE = 100;
 
 /** The dates one run reads: `forward` oldest first, then `back` (dates before the covered range) newest first. */
 export interface MonitoringPlan {
@@ -54,7 +54,8 @@ function coveredCount(start: string, end: string, c: MonitoringCursor): number {
 }
 
 /**
- * Reads the daily summaries date by date, page by page. A date counts as
+ * Reads the daily summaries date by date, page by page (rows of several
+ * dates folded into one page, see `DATES_PER_PAGE`). A date counts as
  * read (and moves the cursor: `lastComplete` up, `earliest` down) only with
  * its last page, so a rerun after a crash re-reads the date it was in;
  * re-reads are recognised as unchanged. Every page reports the backfill's
@@ -76,7 +77,10 @@ export async function* fetchMonitoringDays(ctx: FetchContext): AsyncIterable<Fet
     total,
     coveredFrom: cursor.earliest,
   });
-  let emptyDates = 0;
+  // Rows of several dates share a committed page until it holds `size` rows or DATES_PER_PAGE dates
+  // (a small province's 1,095-date backfill is not a thousand small commits).
+  let rows: unknown[] = [];
+  let datesDone = 0;
   const dates = [...plan.forward.map((d) => ({ d, back: false })), ...plan.back.map((d) => ({ d, back: true }))];
   for (const { d: date, back } of dates) {
     for (let page = 1; ; page++) {
@@ -90,12 +94,16 @@ export async function* fetchMonitoringDays(ctx: FetchContext): AsyncIterable<Fet
           cursor.lastComplete = maxDate(cursor.lastComplete, date);
           if (cursor.earliest === null || date < cursor.earliest) cursor.earliest = date;
         }
+        datesDone++;
       }
-      if (body.rows.length === 0 && last && ++emptyDates < EMPTY_DATES_PER_PAGE) break;
-      emptyDates = 0;
-      yield { items: body.rows, cursor: { ...cursor }, backfill: progress() };
+      for (const r of body.rows) rows.push(r);
+      if (rows.length >= size || datesDone >= DATES_PER_PAGE) {
+        yield { items: rows, cursor: { ...cursor }, backfill: progress() };
+        rows = [];
+        datesDone = 0;
+      }
       if (last) break;
     }
   }
-  if (emptyDates > 0) yield { items: [], cursor: { ...cursor }, backfill: progress() };
+  if (rows.length || datesDone) yield { items: rows, cursor: { ...cursor }, backfill: progress() };
 }

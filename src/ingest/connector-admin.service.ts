@@ -188,11 +188,13 @@ export class ConnectorAdminService {
     if (!q) throw new UnknownConnectorError(`no quarantined record with id ${quarantineId}`);
     if (q.status !== 'OPEN') return { record: q, touched: [] };
     if (q.sourceId) {
-      const fixed = await this.db.pool.query(`select 1 from source_record where connector_id = $1 and source_id = $2 and changed_at >= $3`, [
-        q.connectorId,
-        q.sourceId,
-        q.receivedAt,
-      ]);
+      // Kinds whose raw records are kept per page (monitoring, see `RecordDescriptor.provenance`): a batch written since holds the source id.
+      const fixed = await this.db.pool.query(
+        `select 1 from source_record where connector_id = $1 and source_id = $2 and changed_at >= $3
+         union all
+         (select 1 from source_batch where connector_id = $1 and written_at >= $3 and payload ? $2 limit 1)`,
+        [q.connectorId, q.sourceId, q.receivedAt],
+      );
       if (fixed.rowCount) return { record: await this.resolve(q.id, 'REPROCESSED'), touched: [] };
     }
     const { connector, row } = await this.registry.resolve(this.db, q.connectorId);

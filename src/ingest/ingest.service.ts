@@ -5,7 +5,7 @@ import { creditCodeProblem } from '../domain/credit-code';
 import { ValidationContext, storablePayload, storableText, storageProblems, validateRecord } from './record-validator';
 import { RecordDescriptor, descriptorOf } from './record-descriptors';
 import { RecordKind, UnifiedRecord } from '../connectors/unified-record';
-import { replaceChildrenSql, upsertSql } from './upsert-sql';
+import { batchUpsertSql, replaceChildrenSql, upsertSql } from './upsert-sql';
 import { EntityResolver, needsResolution } from '../resolution/entity-resolver';
 
 /** One fetched source record: its raw payload and what the connector's mapper made of it. */
@@ -37,8 +37,8 @@ interface Valid {
   record: UnifiedRecord;
   /** The native record as fetched (quarantined as such if the database refuses the record). */
   raw: unknown;
-  /** The `source_record` row as JSON (payload included). */
-  sourceRow: string;
+  /** The `source_record` row as JSON (payload included); null for a batch-provenance kind (see `RecordDescriptor.provenance`). */
+  sourceRow: string | null;
   /** The typed row as JSON, and the rows of its children (an enterprise's permits). */
   typedRow: string;
   /** For a kind with children: the parent's key and version, and the children's rows. */
@@ -204,7 +204,9 @@ export class IngestService {
    */
   async writeSources(client: PoolClient, connectorId: string, page: PreparedPage): Promise<Map<string, string | null>> {
     await this.resolve(client, connectorId, page);
-    const valid = page.resolved?.valid.length ? [...page.valid, ...page.resolved.valid] : page.valid;
+    const all = page.resolved?.valid.length ? [...page.valid, ...page.resolved.valid] : page.valid;
+    // Records of batch-provenance kinds keep their raw records with their typed rows (`writeRest`).
+    const valid = all.some((v) => v.sourceRow === null) ? all.filter((v) => v.sourceRow !== null) : all;
     return valid.length ? this.upsertSourceRecords(client, connectorId, valid) : new Map();
   }
 
@@ -221,7 +223,12 @@ export class IngestService {
         [connectorId, r.queued],
       );
     if (!valid.length) return { loaded: 0, unchanged: 0, quarantined, touched: [], ...queued };
-    const changedValid = valid.filter((v) => changed.has(v.record.sourceId));
+    const changedValid: Valid[] = [];
+    const batched: Valid[] = [];
+    for (const v of valid) {
+      if (v.sourceRow === null) batched.push(v);
+      else if (changed.has(v.record.sourceId)) changedValid.push(v);
+    }
     const touched = new Set<string>();
     for (const v of changedValid) {
       touched.add(v.record.creditCode);
@@ -229,12 +236,14 @@ export class IngestService {
       if (prev) touched.add(prev);
     }
     await this.upsertTyped(client, connectorId, changedValid);
+    const batchChanged = batched.length ? await this.upsertBatched(client, connectorId, batched, touched) : 0;
     await client.query(
       `update quarantine set status = 'REPROCESSED', resolved_at = now()
         where connector_id = $1 and status = 'OPEN' and source_id = any($2::text[])`,
       [connectorId, valid.map((v) => v.record.sourceId)],
     );
-    return { loaded: changedValid.length, unchanged: valid.length - changedValid.length, quarantined, touched: [...touched], ...queued };
+    const loaded = changedValid.length + batchChanged;
+    return { loaded, unchanged: valid.length - loaded, quarantined, touched: [...touched], ...queued };
   }
 
   /**
@@ -353,9 +362,46 @@ export class IngestService {
             and (p.last_seen_at < now() - interval '1 day' or (p.source_version is null and i.source_version is not null))
        )
        select up.source_id, prev.credit_code as prev_credit_code from up left join prev using (source_id)`,
-      [connectorId, jsonArray(valid.map((v) => v.sourceRow))],
+      [connectorId, jsonArray(valid.map((v) => v.sourceRow!))],
     );
     return new Map(res.rows.map((r) => [r.source_id, r.prev_credit_code]));
+  }
+
+  /**
+   * The records of batch-provenance kinds (see `RecordDescriptor.provenance`):
+   * per kind one statement writes the typed rows that differ from the stored
+   * ones and one `source_batch` row with their raw records; adds the changed
+   * rows' credit codes to `touched` and returns how many rows changed. While
+   * the connector has no successful run, the enterprises it changed are marked
+   * as first loaded, as `source_record`'s trigger marks them for other kinds.
+   */
+  private async upsertBatched(client: PoolClient, connectorId: string, records: Valid[], touched: Set<string>): Promise<number> {
+    const byKind = new Map<RecordKind, Valid[]>();
+    for (const r of records) {
+      const list = byKind.get(r.record.kind);
+      if (list) list.push(r);
+      else byKind.set(r.record.kind, [r]);
+    }
+    let changed = 0;
+    const codes = new Set<string>();
+    for (const [kind, recs] of byKind) {
+      if (kind === 'monitoring') await this.monitoringPartitions.ensureFor(client, monitoringDays(recs));
+      const res = await client.query<{ credit_code: string }>(batchStatementOf(kind), [jsonArray(recs.map((r) => r.typedRow)), connectorId]);
+      changed += res.rowCount ?? res.rows.length;
+      for (const r of res.rows) codes.add(r.credit_code);
+    }
+    if (codes.size) {
+      for (const c of codes) touched.add(c);
+      await client.query(
+        `insert into score_dirty (credit_code, first_load)
+         select c, true from unnest($2::text[]) c
+          where not exists (select 1 from connector_run r where r.connector_id = $1 and r.status = 'SUCCEEDED')
+          order by 1
+         on conflict (credit_code) do update set first_load = true where not score_dirty.first_load`,
+        [connectorId, [...codes]],
+      );
+    }
+    return changed;
   }
 
   /** The typed rows of what changed: per kind one upsert generated from its descriptor (and one for its children). */
@@ -393,6 +439,18 @@ function statementsOf(kind: RecordKind): { upsert: string; children?: string } {
     const d = descriptorOf(kind) as RecordDescriptor;
     s = { upsert: upsertSql(d), children: d.children ? replaceChildrenSql(d, d.children) : undefined };
     STATEMENTS.set(kind, s);
+  }
+  return s;
+}
+
+/** The batch-provenance statement of each kind, built once. */
+const BATCH_STATEMENTS = new Map<RecordKind, string>();
+
+function batchStatementOf(kind: RecordKind): string {
+  let s = BATCH_STATEMENTS.get(kind);
+  if (!s) {
+    s = batchUpsertSql(descriptorOf(kind) as RecordDescriptor);
+    BATCH_STATEMENTS.set(kind, s);
   }
   return s;
 }
@@ -435,9 +493,14 @@ function serialise(record: UnifiedRecord, raw: unknown, problems: string[]): Val
   const children = d.children?.rows(record);
   problems.push(...storageProblems(d, record.sourceId, row, children, raw, json));
   if (problems.length) return undefined;
-  const hash = contentHashOfJson(json);
   const payload = json ?? 'null';
   const version = d.version(record);
+  if (d.provenance === 'batch') {
+    // The typed row carries its raw record into the batch statement (see `batchUpsertSql`).
+    const typed = JSON.stringify(row);
+    return { record, raw, sourceRow: null, version, typedRow: `${typed.slice(0, -1)},"raw":${payload}}` };
+  }
+  const hash = contentHashOfJson(json);
   const sourceRow = `{"source_id":${JSON.stringify(record.sourceId)},"kind":${JSON.stringify(record.kind)},"credit_code":${JSON.stringify(record.creditCode)},"content_hash":"${hash}","source_version":${JSON.stringify(version)},"payload":${payload}}`;
   return {
     record,

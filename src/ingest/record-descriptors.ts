@@ -54,6 +54,16 @@ export interface RecordDescriptor<K extends RecordKind = RecordKind> {
   /** The typed row (column → value; the connector column is not part of it). */
   row(record: UnifiedRecord<K>): Record<string, unknown>;
   children?: ChildDescriptor<K>;
+  /**
+   * Where the raw records are kept. `record` (the default): one `source_record`
+   * row per record, whose content hash decides what changed. `batch`: one
+   * `source_batch` row per written page holding the raw records of the rows
+   * the page changed (a jsonb object keyed by source id), the typed table's
+   * `source_batch` column naming it; what changed is decided against the
+   * typed row itself. For kinds of tens of millions of small rows
+   * (monitoring), where a raw record per row would double the volume.
+   */
+  provenance?: 'record' | 'batch';
 }
 
 /**
@@ -201,6 +211,7 @@ const monitoring: RecordDescriptor<'monitoring'> = {
     { name: 'unit', type: 'text' },
   ],
   conflictKey: ['credit_code', 'outlet_code', 'pollutant_code', 'day'],
+  provenance: 'batch',
   version: () => null,
   row: (r) => {
     const d: MonitoringData = r.data;

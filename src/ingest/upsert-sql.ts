@@ -34,6 +34,51 @@ export function upsertSql<K extends RecordKind>(d: RecordDescriptor<K>): string 
 }
 
 /**
+ * A row's key as text in SQL: its conflict-key columns joined by `/`, dates as
+ * `YYYY-MM-DD` — for monitoring `credit_code/outlet_code/pollutant_code/day`,
+ * which is what a monitoring deduction names (its credit code, then its
+ * record id). The key a `source_batch` payload holds each raw record under.
+ */
+export function rowKeySql<K extends RecordKind>(d: RecordDescriptor<K>, alias: string): string {
+  const typeOf = new Map(d.columns.map((c) => [c.name, c.type]));
+  return `concat_ws('/', ${d.conflictKey.map((c) => (typeOf.get(c) === 'date' ? `to_char(${alias}.${c}, 'YYYY-MM-DD')` : `${alias}.${c}`)).join(', ')})`;
+}
+
+/**
+ * The write of one page of a batch-provenance kind (`provenance: 'batch'`) in
+ * one statement: `$1` the typed rows as a JSON array, each with its raw
+ * record under `raw`, `$2` the connector. Rows that differ from the stored
+ * ones (or are new) are written, naming a new `source_batch` row that holds
+ * the raw records of exactly those rows under their row keys (see
+ * {@link rowKeySql}); a page that changed nothing writes no batch. Returns the
+ * changed rows' credit codes.
+ */
+export function batchUpsertSql<K extends RecordKind>(d: RecordDescriptor<K>): string {
+  const names = d.columns.map((c) => c.name);
+  const updated = names.filter((n) => !d.conflictKey.includes(n));
+  const set = [...updated.map((n) => `${n} = excluded.${n}`), 'source_batch = excluded.source_batch', ...(d.onUpdate ? [d.onUpdate] : [])].join(', ');
+  const sameKey = d.conflictKey.map((c) => `u.${c} = x.${c}`).join(' and ');
+  return `with x as materialized (
+         select * from jsonb_to_recordset($1::jsonb) as x(${recordType(d.columns)}, raw jsonb)
+       ), b as materialized (
+         select nextval(pg_get_serial_sequence('source_batch', 'id')) as id
+       ), u as (
+         insert into ${d.table} (${names.join(', ')}, source_batch)
+         select ${names.map((n) => `x.${n}`).join(', ')}, (select id from b) from x
+         on conflict (${d.conflictKey.join(', ')}) do update set ${set}
+           where ${differs(d.table, updated)}
+         returning ${d.conflictKey.join(', ')}
+       ), changed as materialized (
+         select x.credit_code, ${rowKeySql(d, 'x')} as row_key, x.raw from u join x on ${sameKey}
+       ), batch as (
+         insert into source_batch (id, connector_id, kind, row_count, payload)
+         select (select id from b), $2, '${d.kind}', count(*), jsonb_object_agg(row_key, raw)
+           from changed having count(*) > 0
+       )
+       select credit_code from changed`;
+}
+
+/**
  * Replaces the children of a page's parents in one statement: `$1` the
  * parents as a JSON array of `{key, version}`, `$2` the children's rows. The
  * children of a parent whose stored row is of a newer version than the

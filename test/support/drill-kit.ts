@@ -141,7 +141,7 @@ export async function storeCounts(pool: Pool): Promise<Record<string, number>> {
     enterprises: await count(`select count(*)::int n from enterprise`),
     enforcementRecords: await count(`select count(*)::int n from enforcement_record`),
     penalties: await count(`select count(*)::int n from penalty`),
-    monitoring: await count(`select count(*)::int n from source_record where connector_id = 'monitoring'`),
+    monitoring: await count(`select count(*)::int n from monitoring_day`),
     quarantined: await count(`select count(*)::int n from quarantine where status = 'OPEN'`),
   };
 }

@@ -10,6 +10,8 @@ export async function typedStoreDigest(db: Database): Promise<Record<string, str
     monitoring_day: `select credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours, daily_mean, limit_value, unit from monitoring_day order by credit_code, outlet_code, pollutant_code, day`,
     credit_rating: `select credit_code, connector_id, level, rated_on, source_updated_at from credit_rating order by credit_code, connector_id`,
     source_record: `select connector_id, source_id, kind, credit_code, content_hash from source_record order by connector_id, source_id`,
+    // Monitoring keeps its raw records per written page: each row names its batch, which holds the row's payload under its key.
+    monitoring_source: `select m.credit_code, m.outlet_code, m.pollutant_code, m.day, b.connector_id, md5((b.payload -> concat_ws('/', m.credit_code, m.outlet_code, m.pollutant_code, to_char(m.day, 'YYYY-MM-DD')))::text) from monitoring_day m left join source_batch b on b.id = m.source_batch`,
   };
   const out: Record<string, string> = {};
   for (const [t, sql] of Object.entries(tables)) {
