@@ -35,8 +35,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { createHubServices } from '../src/app/hub-services';
 import { loadConfig } from '../src/config/config';
 import { projectRoot } from '../src/config/project-root';
@@ -46,7 +45,8 @@ import { Hj212ClientConnection } from '../src/gateway/hj212-client';
 import { encodeHj212Packet } from '../src/gateway/hj212-packet';
 import { bindMonitoringDeviceRows } from '../src/gateway/monitoring-device.store';
 import { provinceDaus } from '../simulator/dau/dau-devices';
-import { freshBenchDatabase, machineLine } from './support/bench-env';
+import { freshBenchDatabase, machineLine, exitWhenDone } from './support/bench-env';
+import { connectSubscriber } from './support/ws-subscriber';
 
 const { values: args } = parseArgs({
   options: { devices: { type: 'string' }, seconds: { type: 'string' }, 'interval-s': { type: 'string' }, enterprises: { type: 'string' } },
@@ -295,16 +295,7 @@ async function main(): Promise<void> {
 
     // The county's subscriber.
     const receipts: Array<{ subject: string; at: number }> = [];
-    subscriber = await new Promise<Client>((resolve, reject) => {
-      const c = createClient({
-        url: `ws://127.0.0.1:${httpPort}/graphql`,
-        webSocketImpl: WebSocket,
-        connectionParams: { Authorization: `Bearer ${key}` },
-        lazy: false,
-        retryAttempts: 0,
-        on: { connected: () => resolve(c), closed: (e) => reject(new Error(`subscriber closed: ${(e as { reason?: string }).reason}`)) },
-      });
-    });
+    subscriber = await connectSubscriber(httpPort, key);
     subscriber.subscribe(
       { query: 'subscription { warningRaised(filter: { types: [REALTIME_EXCEED] }) { id type subject } }' },
       {
@@ -476,10 +467,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+exitWhenDone(main());

@@ -22,15 +22,15 @@ import fs from 'node:fs';
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { createHubServices } from '../src/app/hub-services';
 import { loadConfig } from '../src/config/config';
 import { projectRoot } from '../src/config/project-root';
 import { withCheckChar } from '../src/domain/credit-code';
 import { addDays, chinaToday } from '../src/domain/china-date';
 import { startSimulator } from '../simulator/sim.server';
-import { freshBenchDatabase, machineLine } from './support/bench-env';
+import { freshBenchDatabase, machineLine, exitWhenDone } from './support/bench-env';
+import { connectSubscriber } from './support/ws-subscriber';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string' }, subscribers: { type: 'string' } } });
 const RUNS = Number(args.runs ?? 10);
@@ -79,6 +79,13 @@ async function main(): Promise<void> {
     };
     const post = (system: string, body: unknown[]) =>
       fetch(`${sim.url}/admin/records/${system}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    /** Posts enterprise A's measure `id` with `status` to the enforcement system and syncs it. */
+    const syncMeasure = async (id: string, measureType: string, status: string) => {
+      await post('enforcement', [
+        { record_id: id, kind: 'MEASURE', credit_code: A, date: T, measure_type: measureType, status, modified_at: new Date().toISOString() },
+      ]);
+      await services.runner.syncAll(['enforcement']);
+    };
     await post('permit', [permit]);
 
     // The syncing replica: its own services on the same database.
@@ -116,18 +123,7 @@ async function main(): Promise<void> {
       });
       serve!.on('exit', (code) => reject(new Error(`hub serve exited (${code}): ${out}`)));
     });
-    const connect = () =>
-      new Promise<Client>((resolve, reject) => {
-        const c = createClient({
-          url: `ws://127.0.0.1:${port}/graphql`,
-          webSocketImpl: WebSocket,
-          connectionParams: { Authorization: `Bearer ${key}` },
-          lazy: false,
-          retryAttempts: 0,
-          on: { connected: () => resolve(c), closed: (e) => reject(new Error(`closed: ${(e as { reason?: string }).reason}`)) },
-        });
-        clients.push(c);
-      });
+    const connect = () => connectSubscriber(port, key, clients);
 
     // 1. Latency, commit → receipt.
     const sub = await connect();
@@ -151,18 +147,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       for (const status of ['ACTIVE', 'WITHDRAWN']) {
         lastScoreAt = lastWarningAt = 0;
-        await post('enforcement', [
-          {
-            record_id: `ENF-BENCH-${i}`,
-            kind: 'MEASURE',
-            credit_code: A,
-            date: T,
-            measure_type: 'SUSPEND_PRODUCTION',
-            status,
-            modified_at: new Date().toISOString(),
-          },
-        ]);
-        await services.runner.syncAll(['enforcement']);
+        await syncMeasure(`ENF-BENCH-${i}`, 'SUSPEND_PRODUCTION', status);
         await until(() => lastScoreAt > 0, 5000, 'score event');
         scores.push(lastScoreAt - scoreCommittedAt);
         if (status === 'ACTIVE') {
@@ -181,24 +166,11 @@ async function main(): Promise<void> {
     const received: number[] = [];
     for (const c of many) {
       c.subscribe(
-        { query: 'subscription { warningRaised(filter: { types: ["RISK_UP"] }) { id type severity } }' },
+        { query: 'subscription { warningRaised(filter: { types: [RISK_UP] }) { id type severity } }' },
         { next: () => void received.push(performance.timeOrigin + performance.now()), error: console.error, complete: () => undefined },
       );
     }
-    const fanout = async (status: string) => {
-      await post('enforcement', [
-        {
-          record_id: 'ENF-BENCH-FANOUT',
-          kind: 'MEASURE',
-          credit_code: A,
-          date: T,
-          measure_type: 'TRANSFER_CRIMINAL',
-          status,
-          modified_at: new Date().toISOString(),
-        },
-      ]);
-      await services.runner.syncAll(['enforcement']);
-    };
+    const fanout = (status: string) => syncMeasure('ENF-BENCH-FANOUT', 'TRANSFER_CRIMINAL', status);
     // Warm-up: an event every subscriber receives proves all subscriptions are live before measuring.
     await fanout('ACTIVE');
     await until(() => received.length >= SUBSCRIBERS, 120_000, `${SUBSCRIBERS} warm-up receipts (got ${received.length})`);
@@ -236,10 +208,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+exitWhenDone(main());

@@ -145,3 +145,23 @@ export class MonitoringGenerator {
     return rows;
   }
 }
+
+/** Orders monitoring channels and rows by credit code, outlet and pollutant (the feed's key order). */
+export function compareChannelKey(
+  a: { creditCode: string; outletCode: string; pollutantCode: string },
+  b: { creditCode: string; outletCode: string; pollutantCode: string },
+): number {
+  return a.creditCode < b.creditCode
+    ? -1
+    : a.creditCode > b.creditCode
+      ? 1
+      : a.outletCode < b.outletCode
+        ? -1
+        : a.outletCode > b.outletCode
+          ? 1
+          : a.pollutantCode < b.pollutantCode
+            ? -1
+            : a.pollutantCode > b.pollutantCode
+              ? 1
+              : 0;
+}

@@ -10,7 +10,7 @@ import { Rng, combine32, hashString } from './prng';
 import { addYears, chinaInstant, dateToDay, dayToDate, isoChina, todayInChina } from './china-time';
 import { loadDivisions, type County } from './shandong-divisions';
 import { INDUSTRIES, NAME_CHARS, type IndustryProfile } from './industry-catalog';
-import { MonitoringGenerator, type MonitoringChannel } from './monitoring.generator';
+import { MonitoringGenerator, compareChannelKey, type MonitoringChannel } from './monitoring.generator';
 import { applyIdentityNoise, type TruthEntry } from './identity-noise';
 import type { CreditRating, EnforcementRecord, MeasureType, PenaltyRecord, PermitEntry, PermitRecord } from './source-record.types';
 
@@ -589,21 +589,7 @@ export function generateProvince(opts: ProvinceOptions): GeneratedProvince {
   }
 
   b.enforcement.sort((x, y) => x.ms - y.ms || x.seq - y.seq);
-  b.channels.sort((x, y) =>
-    x.creditCode < y.creditCode
-      ? -1
-      : x.creditCode > y.creditCode
-        ? 1
-        : x.outletCode < y.outletCode
-          ? -1
-          : x.outletCode > y.outletCode
-            ? 1
-            : x.pollutantCode < y.pollutantCode
-              ? -1
-              : x.pollutantCode > y.pollutantCode
-                ? 1
-                : 0,
-  );
+  b.channels.sort(compareChannelKey);
   const enforcement = b.enforcement.map((e) => e.rec);
   const noise = opts.identityNoise ?? 0;
   if (!(noise >= 0 && noise <= 1)) throw new Error('identityNoise must be a share between 0 and 1');

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chinaInstant, dateToDay, nowIsoChina, parseInstant, todayInChina } from './china-time';
 import type { GeneratedProvince } from './province.generator';
-import type { MonitoringGenerator } from './monitoring.generator';
+import { compareChannelKey, type MonitoringGenerator } from './monitoring.generator';
 import {
   SYSTEM_NAMES,
   recordId,
@@ -86,22 +86,6 @@ export function lowerBound(keys: readonly number[], ms: number, strict = false):
     else hi = mid;
   }
   return lo;
-}
-
-function compareMonitoring(a: MonitoringRow, b: MonitoringRow): number {
-  return a.creditCode < b.creditCode
-    ? -1
-    : a.creditCode > b.creditCode
-      ? 1
-      : a.outletCode < b.outletCode
-        ? -1
-        : a.outletCode > b.outletCode
-          ? 1
-          : a.pollutantCode < b.pollutantCode
-            ? -1
-            : a.pollutantCode > b.pollutantCode
-              ? 1
-              : 0;
 }
 
 /** A sorted-by-instant collection keyed by id, rebuilt lazily after changes. */
@@ -249,7 +233,7 @@ export class SourceDataStore {
   private baseHas(row: MonitoringRow): boolean {
     const day = dateToDay(String(row.date));
     if (!this.monitoringBase || day === null || this.monitoringBase.countFor(day) === 0) return false;
-    return this.monitoringRowsFor(row.date).some((x) => compareMonitoring(x, row) === 0);
+    return this.monitoringRowsFor(row.date).some((x) => compareChannelKey(x, row) === 0);
   }
 
   /**
@@ -321,7 +305,7 @@ export class SourceDataStore {
       const merged = new Map<string, MonitoringRow>();
       for (const r of base) merged.set(recordId('monitoring', r as unknown as Record<string, unknown>), r);
       for (const [id, r] of overlay) merged.set(id, r);
-      rows = [...merged.values()].sort(compareMonitoring);
+      rows = [...merged.values()].sort(compareChannelKey);
     }
     if (this.monitoringCache.size >= MONITORING_CACHE_DATES) {
       this.monitoringCache.delete(this.monitoringCache.keys().next().value as string);

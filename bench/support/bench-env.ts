@@ -80,3 +80,17 @@ export function peakRssMb(): number {
 export function machineLine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
+
+/**
+ * Ends the process when a benchmark's `main` settles: 0 when it resolved, 1 (with the error
+ * printed) when it failed; for benchmarks whose clients or servers could keep the event loop alive.
+ */
+export function exitWhenDone(main: Promise<void>): void {
+  main.then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

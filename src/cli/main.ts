@@ -121,6 +121,22 @@ async function cmdServe(args: string[]): Promise<number> {
     },
     { jsonLogs: serverLogsJson() },
   );
+  const server = await serveOpenHub(hub, hub.config.corsOrigins, (port) => hub.log.at('info', 'hub HJ 212 gateway listening', { port }));
+  // A long-running process: readiness is a log entry like every other line it writes.
+  hub.log.at('info', SERVING_MESSAGE, { url: server.url, port: server.port, publicUrl: hub.config.publicUrl });
+  return new Promise<number>(() => undefined);
+}
+
+/**
+ * What `hub serve` and `hub start` run on an open hub: the HTTP server from its configuration
+ * (with `corsOrigins`), closed at shutdown, then the HJ 212 gateway (announced by `announceGateway`)
+ * and the scheduler.
+ */
+async function serveOpenHub(
+  hub: Awaited<ReturnType<typeof openHub>>,
+  corsOrigins: readonly string[] | undefined,
+  announceGateway: (port: number) => void,
+): Promise<{ url: string; port: number }> {
   const server = await startHttpServer(hub.services, {
     port: hub.config.port,
     host: hub.config.host,
@@ -128,15 +144,13 @@ async function cmdServe(args: string[]): Promise<number> {
     metricsToken: hub.config.metricsToken,
     exportLimits: { concurrency: hub.config.exportConcurrency, stallTimeoutMs: hub.config.exportStallTimeoutMs },
     publicRateLimitPerMinute: hub.config.publicRateLimitPerMinute,
-    corsOrigins: hub.config.corsOrigins,
+    corsOrigins: corsOrigins,
   });
   hub.onShutdown(() => server.close());
   followServerPort(hub.config, server.port);
-  await startGatewayOf(hub, (port) => hub.log.at('info', 'hub HJ 212 gateway listening', { port }));
+  await startGatewayOf(hub, announceGateway);
   await startScheduler(hub);
-  // A long-running process: readiness is a log entry like every other line it writes.
-  hub.log.at('info', SERVING_MESSAGE, { url: server.url, port: server.port, publicUrl: hub.config.publicUrl });
-  return new Promise<number>(() => undefined);
+  return server;
 }
 
 /**
@@ -181,19 +195,7 @@ async function cmdStart(): Promise<number> {
   await registerShippedConnectors(hub.services);
   const summaries = await hub.services.runner.syncAll(await enabledConnectorIds(hub.db.pool), 'start').finally(() => progress.finishAll());
   console.log(formatRunSummaries(summaries));
-  const server = await startHttpServer(hub.services, {
-    port: hub.config.port,
-    host: hub.config.host,
-    introspection: hub.config.introspection,
-    metricsToken: hub.config.metricsToken,
-    exportLimits: { concurrency: hub.config.exportConcurrency, stallTimeoutMs: hub.config.exportStallTimeoutMs },
-    publicRateLimitPerMinute: hub.config.publicRateLimitPerMinute,
-    corsOrigins: hub.config.corsOrigins ?? DEMO_CORS_ORIGINS,
-  });
-  hub.onShutdown(() => server.close());
-  followServerPort(hub.config, server.port);
-  await startGatewayOf(hub, (port) => console.log(`hub HJ 212 gateway on tcp port ${port}`));
-  await startScheduler(hub);
+  const server = await serveOpenHub(hub, hub.config.corsOrigins ?? DEMO_CORS_ORIGINS, (port) => console.log(`hub HJ 212 gateway on tcp port ${port}`));
   const keys = await createDemoKeys(hub.services);
   console.log(`\nhub ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: GraphQL on ${server.url}\n`);
   console.log('demo API keys (new at every start; send as "Authorization: Bearer <key>"):');
@@ -278,58 +280,48 @@ class UsageError extends Error {}
 /** A start that cannot go on for a reason the operator fixes (printed without a stack). */
 class StartError extends Error {}
 
+/** Each `hub` command and what runs it (resolving to the exit status). */
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  start: () => cmdStart(),
+  serve: cmdServe,
+  migrate: () => cmdMigrate(),
+  // The simulator serves until the process is stopped.
+  sim: async (args) => {
+    await runSimCommand(args);
+    return new Promise<number>(() => undefined);
+  },
+  sync: cmdSync,
+  connectors: cmdConnectors,
+  schema: cmdSchema,
+  keys: runKeysCommand,
+  rescore: runRescoreCommand,
+  resolve: runResolveCommand,
+  retag: () => cmdRetag(),
+  devices: runDevicesCommand,
+  inspectors: runInspectorsCommand,
+  plan: runPlanCommand,
+  'dau-sim': async (args) => {
+    await runDauSimCommand(args);
+    return 0;
+  },
+  tags: runTagsCommand,
+  warnings: runWarningsCommand,
+};
+const HELP_WORDS = ['help', '--help', '-h'];
+
 /** Runs the `hub` command line; resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...args] = argv;
   // The simulator stands in for other systems; only the hub keeps the tighter heap.
   if (cmd !== 'sim' && cmd !== 'dau-sim') applyMemoryBudget();
   try {
-    switch (cmd) {
-      case 'start':
-        return await cmdStart();
-      case 'serve':
-        return await cmdServe(args);
-      case 'migrate':
-        return await cmdMigrate();
-      case 'sim':
-        await runSimCommand(args);
-        return new Promise<number>(() => undefined);
-      case 'sync':
-        return await cmdSync(args);
-      case 'connectors':
-        return await cmdConnectors(args);
-      case 'schema':
-        return await cmdSchema(args);
-      case 'keys':
-        return await runKeysCommand(args);
-      case 'rescore':
-        return await runRescoreCommand(args);
-      case 'resolve':
-        return await runResolveCommand(args);
-      case 'retag':
-        return await cmdRetag();
-      case 'devices':
-        return await runDevicesCommand(args);
-      case 'inspectors':
-        return await runInspectorsCommand(args);
-      case 'plan':
-        return await runPlanCommand(args);
-      case 'dau-sim':
-        await runDauSimCommand(args);
-        return 0;
-      case 'tags':
-        return await runTagsCommand(args);
-      case 'warnings':
-        return await runWarningsCommand(args);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        return 0;
-      default:
-        throw new UsageError(`unknown command '${cmd}'`);
+    if (cmd === undefined || HELP_WORDS.includes(cmd)) {
+      console.log(USAGE);
+      return 0;
     }
+    const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
+    if (!command) throw new UsageError(`unknown command '${cmd}'`);
+    return await command(args);
   } catch (e) {
     // `hub serve` stops on its error with one log entry, so its whole output stays JSON.
     if (cmd === 'serve' && serverLogsJson()) {

@@ -103,6 +103,20 @@ const url = (name: string, protocols: string[]) =>
 const wholeNumber = (message: (v: string) => string, ok: (n: number) => boolean) =>
   z.string().transform((v, ctx) => (/^\d+$/.test(v) && ok(Number(v)) ? Number(v) : fail(ctx, message(v))));
 
+/** `name` as a whole number from `min` to `max`; `what` names it in the message ("a whole number of days"). */
+const wholeNumberIn = (name: string, min: number, max: number, what = 'a whole number') =>
+  wholeNumber(
+    (v) => `${name} must be ${what} from ${min} to ${max}, got '${v}'`,
+    (n) => n >= min && n <= max,
+  );
+
+/** `name` as a number of milliseconds, at least 100. */
+const milliseconds = (name: string) =>
+  wholeNumber(
+    (v) => `${name} must be a number of milliseconds ≥ 100, got '${v}'`,
+    (n) => n >= 100,
+  );
+
 /** An on/off switch. */
 const onOff = (name: string, fallback: 'on' | 'off') =>
   z
@@ -143,31 +157,9 @@ const EnvSchema = z
         ),
     ),
     HUB_PUBLIC_URL: env(url('HUB_PUBLIC_URL', ['http:', 'https:']).optional()),
-    HUB_INTROSPECTION: env(
-      z
-        .string()
-        .default('on')
-        .transform((raw, ctx) => {
-          const v = raw.toLowerCase();
-          return ['on', 'true', '1'].includes(v)
-            ? true
-            : ['off', 'false', '0'].includes(v)
-              ? false
-              : fail(ctx, `HUB_INTROSPECTION must be on or off, got '${v}'`);
-        }),
-    ),
-    HUB_STATEMENT_TIMEOUT_MS: env(
-      wholeNumber(
-        (v) => `HUB_STATEMENT_TIMEOUT_MS must be a number of milliseconds ≥ 100, got '${v}'`,
-        (n) => n >= 100,
-      ).default(15000),
-    ),
-    HUB_SYNC_CONCURRENCY: env(
-      wholeNumber(
-        (v) => `HUB_SYNC_CONCURRENCY must be a whole number from 1 to 16, got '${v}'`,
-        (n) => n >= 1 && n <= 16,
-      ).default(1),
-    ),
+    HUB_INTROSPECTION: env(onOff('HUB_INTROSPECTION', 'on')),
+    HUB_STATEMENT_TIMEOUT_MS: env(milliseconds('HUB_STATEMENT_TIMEOUT_MS').default(15000)),
+    HUB_SYNC_CONCURRENCY: env(wholeNumberIn('HUB_SYNC_CONCURRENCY', 1, 16).default(1)),
     HUB_HJ212_PORT: env(
       wholeNumber(
         (v) => `HUB_HJ212_PORT must be a port number from 0 (off) to 65535, got '${v}'`,
@@ -187,12 +179,7 @@ const EnvSchema = z
             : list;
         }),
     ),
-    HUB_HJ212_RETENTION_DAYS: env(
-      wholeNumber(
-        (v) => `HUB_HJ212_RETENTION_DAYS must be a whole number of days from 1 to 366, got '${v}'`,
-        (n) => n >= 1 && n <= 366,
-      ).default(14),
-    ),
+    HUB_HJ212_RETENTION_DAYS: env(wholeNumberIn('HUB_HJ212_RETENTION_DAYS', 1, 366, 'a whole number of days').default(14)),
     HUB_HOST: env(
       z
         .string()
@@ -221,31 +208,11 @@ const EnvSchema = z
           return out;
         }),
     ),
-    HUB_WEBHOOKS_PER_DIVISION: env(
-      wholeNumber(
-        (v) => `HUB_WEBHOOKS_PER_DIVISION must be a whole number from 1 to 1000, got '${v}'`,
-        (n) => n >= 1 && n <= 1000,
-      ).default(20),
-    ),
+    HUB_WEBHOOKS_PER_DIVISION: env(wholeNumberIn('HUB_WEBHOOKS_PER_DIVISION', 1, 1000).default(20)),
     HUB_METRICS_TOKEN: env(z.string().min(16, 'HUB_METRICS_TOKEN must have at least 16 characters').optional()),
-    HUB_HJ212_HOUR_RETENTION_DAYS: env(
-      wholeNumber(
-        (v) => `HUB_HJ212_HOUR_RETENTION_DAYS must be a whole number of days from 1 to 3660, got '${v}'`,
-        (n) => n >= 1 && n <= 3660,
-      ).default(400),
-    ),
-    HUB_EXPORT_CONCURRENCY: env(
-      wholeNumber(
-        (v) => `HUB_EXPORT_CONCURRENCY must be a whole number from 1 to 64, got '${v}'`,
-        (n) => n >= 1 && n <= 64,
-      ).default(2),
-    ),
-    HUB_EXPORT_STALL_TIMEOUT_MS: env(
-      wholeNumber(
-        (v) => `HUB_EXPORT_STALL_TIMEOUT_MS must be a number of milliseconds ≥ 100, got '${v}'`,
-        (n) => n >= 100,
-      ).default(30000),
-    ),
+    HUB_HJ212_HOUR_RETENTION_DAYS: env(wholeNumberIn('HUB_HJ212_HOUR_RETENTION_DAYS', 1, 3660, 'a whole number of days').default(400)),
+    HUB_EXPORT_CONCURRENCY: env(wholeNumberIn('HUB_EXPORT_CONCURRENCY', 1, 64).default(2)),
+    HUB_EXPORT_STALL_TIMEOUT_MS: env(milliseconds('HUB_EXPORT_STALL_TIMEOUT_MS').default(30000)),
     HUB_PUBLIC_RATE_LIMIT: env(
       wholeNumber(
         (v) => `HUB_PUBLIC_RATE_LIMIT must be a whole number of requests per minute (0 = no limit), got '${v}'`,

@@ -212,6 +212,22 @@ export class HubMetrics {
     return this.snapshot.value;
   }
 
+  /** A gauge of one label set from each scrape's database snapshot: `rows` gives each label value with its number. */
+  private snapshotGauge(registers: Registry[], name: string, help: string, label: string, rows: (s: DbSnapshot) => [string, number][]): void {
+    const metrics = this;
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers,
+      async collect() {
+        const s = await metrics.dbSnapshot();
+        this.reset();
+        for (const [value, n] of rows(s)) this.set({ [label]: value }, n);
+      },
+    });
+  }
+
   private databaseMetrics(registers: Registry[]): void {
     const metrics = this;
     new Counter({
@@ -228,17 +244,9 @@ export class HubMetrics {
         }
       },
     });
-    new Gauge({
-      name: 'hub_connector_runs_in_progress',
-      help: 'Connector runs RUNNING now, by connector',
-      labelNames: ['connector'],
-      registers,
-      async collect() {
-        const s = await metrics.dbSnapshot();
-        this.reset();
-        for (const r of s.running) this.set({ connector: r.connector }, r.n);
-      },
-    });
+    this.snapshotGauge(registers, 'hub_connector_runs_in_progress', 'Connector runs RUNNING now, by connector', 'connector', (s) =>
+      s.running.map((r) => [r.connector, r.n]),
+    );
     new Counter({
       name: 'hub_connector_records_total',
       help: 'Records handled by finished connector runs, by connector and outcome (fetched, loaded, unchanged, quarantined)',
@@ -262,39 +270,17 @@ export class HubMetrics {
         }
       },
     });
-    new Gauge({
-      name: 'hub_connector_last_success_timestamp_seconds',
-      help: 'When each connector last finished a successful run (Unix time)',
-      labelNames: ['connector'],
+    this.snapshotGauge(
       registers,
-      async collect() {
-        const s = await metrics.dbSnapshot();
-        this.reset();
-        for (const r of s.lastSuccess) this.set({ connector: r.connector }, r.at);
-      },
-    });
-    new Gauge({
-      name: 'hub_quarantine_open_records',
-      help: 'Records in quarantine waiting for a steward, by connector',
-      labelNames: ['connector'],
-      registers,
-      async collect() {
-        const s = await metrics.dbSnapshot();
-        this.reset();
-        for (const r of s.quarantine) this.set({ connector: r.connector }, r.n);
-      },
-    });
-    new Gauge({
-      name: 'hub_enterprises',
-      help: 'Enterprises in the store, by risk level',
-      labelNames: ['risk_level'],
-      registers,
-      async collect() {
-        const s = await metrics.dbSnapshot();
-        this.reset();
-        for (const r of s.enterprises) this.set({ risk_level: r.risk }, r.n);
-      },
-    });
+      'hub_connector_last_success_timestamp_seconds',
+      'When each connector last finished a successful run (Unix time)',
+      'connector',
+      (s) => s.lastSuccess.map((r) => [r.connector, r.at]),
+    );
+    this.snapshotGauge(registers, 'hub_quarantine_open_records', 'Records in quarantine waiting for a steward, by connector', 'connector', (s) =>
+      s.quarantine.map((r) => [r.connector, r.n]),
+    );
+    this.snapshotGauge(registers, 'hub_enterprises', 'Enterprises in the store, by risk level', 'risk_level', (s) => s.enterprises.map((r) => [r.risk, r.n]));
     new Gauge({
       name: 'hub_score_dirty_enterprises',
       help: 'Enterprises marked for rescoring',
@@ -303,17 +289,9 @@ export class HubMetrics {
         this.set((await metrics.dbSnapshot()).dirty);
       },
     });
-    new Gauge({
-      name: 'hub_warnings',
-      help: 'Warnings by status (present once the warnings table exists)',
-      labelNames: ['status'],
-      registers,
-      async collect() {
-        const s = await metrics.dbSnapshot();
-        this.reset();
-        for (const r of s.warnings ?? []) this.set({ status: r.status }, r.n);
-      },
-    });
+    this.snapshotGauge(registers, 'hub_warnings', 'Warnings by status (present once the warnings table exists)', 'status', (s) =>
+      (s.warnings ?? []).map((r) => [r.status, r.n]),
+    );
     new Gauge({
       name: 'hub_subscriptions_listening',
       help: 'GraphQL subscriptions of this process listening for change events',

@@ -37,49 +37,51 @@ function refusal(code: string, message: string, limit: number, actual: number): 
   return new GraphQLError(message, { extensions: { code, limit, actual, http: { status: 400 } } });
 }
 
+/** The refusal `code` when `actual` exceeds `limit`, with the message `say` writes; null within it. */
+function beyond(code: string, actual: number, limit: number, say: () => string): GraphQLError | null {
+  return actual > limit ? refusal(code, say(), limit, actual) : null;
+}
+
 /** The first limit a measured operation breaks, as the error to answer with; null when within every limit. */
 export function limitError(m: OperationMeasure, limits: QueryLimits, operation: OperationTypeNode): GraphQLError | null {
-  if (m.depth > limits.maxDepth) return refusal('QUERY_TOO_DEEP', `query depth ${m.depth} exceeds the limit of ${limits.maxDepth}`, limits.maxDepth, m.depth);
-  if (m.introspectionDepth > limits.maxIntrospectionDepth)
-    return refusal(
+  const cost =
+    operation === OperationTypeNode.SUBSCRIPTION
+      ? beyond(
+          'SUBSCRIPTION_TOO_COSTLY',
+          m.cost,
+          limits.maxSubscriptionCost,
+          () =>
+            `subscription cost ${m.cost} per event exceeds the limit of ${limits.maxSubscriptionCost}; select fewer fields (a past health report costs more)`,
+        )
+      : beyond(
+          'QUERY_TOO_COSTLY',
+          m.cost,
+          limits.maxCost,
+          () => `query cost ${m.cost} exceeds the limit of ${limits.maxCost}; ask for smaller pages or fewer nested lists`,
+        );
+  return (
+    beyond('QUERY_TOO_DEEP', m.depth, limits.maxDepth, () => `query depth ${m.depth} exceeds the limit of ${limits.maxDepth}`) ??
+    beyond(
       'INTROSPECTION_TOO_DEEP',
-      `introspection depth ${m.introspectionDepth} exceeds the limit of ${limits.maxIntrospectionDepth}`,
-      limits.maxIntrospectionDepth,
       m.introspectionDepth,
-    );
-  if (m.aliases > limits.maxAliases)
-    return refusal('TOO_MANY_ALIASES', `query uses ${m.aliases} aliases; the limit is ${limits.maxAliases}`, limits.maxAliases, m.aliases);
-  if (m.largestPage > limits.maxPageSize)
-    return refusal(
+      limits.maxIntrospectionDepth,
+      () => `introspection depth ${m.introspectionDepth} exceeds the limit of ${limits.maxIntrospectionDepth}`,
+    ) ??
+    beyond('TOO_MANY_ALIASES', m.aliases, limits.maxAliases, () => `query uses ${m.aliases} aliases; the limit is ${limits.maxAliases}`) ??
+    beyond(
       'PAGE_TOO_LARGE',
-      `first: ${m.largestPage} at ${m.largestPagePath} exceeds the page size limit of ${limits.maxPageSize}; page with 'after'`,
-      limits.maxPageSize,
       m.largestPage,
-    );
-  if (operation === OperationTypeNode.SUBSCRIPTION) {
-    if (m.cost > limits.maxSubscriptionCost)
-      return refusal(
-        'SUBSCRIPTION_TOO_COSTLY',
-        `subscription cost ${m.cost} per event exceeds the limit of ${limits.maxSubscriptionCost}; select fewer fields (a past health report costs more)`,
-        limits.maxSubscriptionCost,
-        m.cost,
-      );
-  } else if (m.cost > limits.maxCost) {
-    return refusal(
-      'QUERY_TOO_COSTLY',
-      `query cost ${m.cost} exceeds the limit of ${limits.maxCost}; ask for smaller pages or fewer nested lists`,
-      limits.maxCost,
-      m.cost,
-    );
-  }
-  if (m.introspectionCost > limits.maxIntrospectionCost)
-    return refusal(
+      limits.maxPageSize,
+      () => `first: ${m.largestPage} at ${m.largestPagePath} exceeds the page size limit of ${limits.maxPageSize}; page with 'after'`,
+    ) ??
+    cost ??
+    beyond(
       'INTROSPECTION_TOO_COSTLY',
-      `introspection cost ${m.introspectionCost} exceeds the limit of ${limits.maxIntrospectionCost}`,
-      limits.maxIntrospectionCost,
       m.introspectionCost,
-    );
-  return null;
+      limits.maxIntrospectionCost,
+      () => `introspection cost ${m.introspectionCost} exceeds the limit of ${limits.maxIntrospectionCost}`,
+    )
+  );
 }
 
 /** Measures `operation` of `document` and checks it against `limits` (HTTP and WebSocket alike). */
