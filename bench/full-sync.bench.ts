@@ -24,7 +24,7 @@ import { projectRoot } from '../src/config/project-root';
 import { freshBenchDatabase, machineLine, peakRssMb, spawnSimulator } from './support/bench-env';
 
 const CONNECTORS = ['permit', 'enforcement', 'penalty', 'monitoring', 'credit-rating'];
-const TABLES = ['enterprise', 'permit', 'enforcement_record', 'penalty', 'monitoring_day', 'credit_rating', 'source_record'];
+const TABLES = ['enterprise', 'permit', 'enforcement_record', 'penalty', 'monitoring_day', 'credit_rating', 'source_record', 'source_batch'];
 
 async function copyColumns(c: Client, table: string): Promise<string> {
   const res = await c.query<{ column_name: string }>(

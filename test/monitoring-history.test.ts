@@ -4,9 +4,9 @@ import { readBundledRuleSet } from '../src/scoring/rule-set.model';
 
 /**
  * Issue 16: monitoring history is read back as far as the active rule set's
- * window, not a fixed month. A province whose outlets report for 40 days,
+ * window, not a fixed month. A province whose outlets report for 400 days,
  * synced into an empty store, has every exceedance and missing day of days
- * 31–40 in its scores; activating a rule set with a longer window makes the
+ * 31–400 in its scores, each row naming the batch that holds its raw record; activating a rule set with a longer window makes the
  * next run read the dates it had not read.
  */
 describe('monitoring history backfilled from the rule set', () => {
@@ -23,7 +23,7 @@ describe('monitoring history backfilled from the rule set', () => {
   let oldCode: string;
 
   beforeAll(async () => {
-    hub = await startTestHub({ sim: { enterprises: 400, seed: 16, monitoringDays: 40 } });
+    hub = await startTestHub({ sim: { enterprises: 400, seed: 16, monitoringDays: 400 } });
     // A row older than SD-2021's window (1,095 days plus the 3-day overlap): not read until a longer window is active.
     oldDate = addDays(T, -1150);
     oldCode = hub.sim.store.monitoringRowsFor(addDays(T, -1))[0].creditCode;
@@ -43,12 +43,12 @@ describe('monitoring history backfilled from the rule set', () => {
   });
   afterAll(async () => hub?.close());
 
-  it('the first sync stores all 40 days and scores the exceedances of days 31–40, equal to a full recompute', async () => {
+  it('the first sync stores all 400 days and scores the exceedances and missing days of days 31–400, equal to a full recompute', async () => {
     const runs = await hub.services.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring'], 'test');
     for (const r of runs) expect([r.connectorId, r.status, r.error]).toEqual([r.connectorId, 'SUCCEEDED', undefined]);
 
     const dates = hub.sim.store.monitoringDates().filter((d) => d !== oldDate);
-    expect(dates.length).toBe(40);
+    expect(dates.length).toBe(400);
     const rows = dates.flatMap((d) => hub.sim.store.monitoringRowsFor(d));
     expect(await n(`select count(*) n from monitoring_day`)).toBe(rows.length);
     expect(await n(`select count(*) n from monitoring_day where day = $1`, [oldDate])).toBe(0);
@@ -63,6 +63,18 @@ describe('monitoring history backfilled from the rule set', () => {
     expect(await n(`select count(*) n from deduction where rule_code = 'MON_EXCEED' and event_date < $1::date`, [cutoff])).toBe(oldExceed.length);
     const missingOld = await n(`select count(*) n from deduction where rule_code = 'MON_MISSING' and event_date < $1::date`, [cutoff]);
     expect(missingOld).toBeGreaterThan(0);
+
+    // Provenance without a source_record per row: each row names the batch that wrote it, which holds its raw record.
+    expect(await n(`select count(*) n from source_record where connector_id = 'monitoring'`)).toBe(0);
+    const sources = await q<{ key: string; payload: unknown; connector_id: string }>(
+      `select concat_ws('/', m.credit_code, m.outlet_code, m.pollutant_code, to_char(m.day, 'YYYY-MM-DD')) as key, b.connector_id,
+              b.payload -> concat_ws('/', m.credit_code, m.outlet_code, m.pollutant_code, to_char(m.day, 'YYYY-MM-DD')) as payload
+         from monitoring_day m left join source_batch b on b.id = m.source_batch`,
+    );
+    const native = new Map(rows.map((r) => [`${r.creditCode}/${r.outletCode}/${r.pollutantCode}/${r.date}`, r]));
+    expect(sources.length).toBe(native.size);
+    for (const s of sources) expect([s.key, s.connector_id, s.payload]).toEqual([s.key, 'monitoring', JSON.parse(JSON.stringify(native.get(s.key)))]);
+    expect(await n(`select coalesce(sum(row_count), 0) n from source_batch`)).toBe(rows.length);
 
     // The connector reports the backfill: SD-2021's 1,095 days plus 3 days of overlap, through yesterday, all stored.
     const res = await hub.graphql(`{ connectors { connectorId backfill { from to done total coveredFrom } } }`);
@@ -109,11 +121,13 @@ describe('monitoring history backfilled from the rule set', () => {
     expect(state.cursor).toEqual({ earliest: from, lastComplete: addDays(T, -1) });
     expect(state.backfill).toEqual({ from, to: addDays(T, -1), done: 1202, total: 1202, coveredFrom: from });
 
-    // The run after reads only the re-read dates.
+    // The run after reads only the re-read dates; unchanged, they write no batch.
+    const batches = await n(`select count(*) n from source_batch`);
     const again = await hub.services.runner.syncAll(['monitoring'], 'test');
     expect([again[0].status, again[0].loaded]).toEqual(['SUCCEEDED', 0]);
     const fetched = hub.sim.store.monitoringRowsFor(addDays(T, -1)).length + hub.sim.store.monitoringRowsFor(addDays(T, -2)).length;
     expect(again[0].fetched).toBe(fetched + hub.sim.store.monitoringRowsFor(addDays(T, -3)).length);
+    expect(await n(`select count(*) n from source_batch`)).toBe(batches);
   });
 
   it('Enterprise.monitoringDays serves the days of an enterprise from the store, bounded and inside the jurisdiction', async () => {

@@ -50,8 +50,10 @@ export function rowKeySql<K extends RecordKind>(d: RecordDescriptor<K>, alias: s
  * record under `raw`, `$2` the connector. Rows that differ from the stored
  * ones (or are new) are written, naming a new `source_batch` row that holds
  * the raw records of exactly those rows under their row keys (see
- * {@link rowKeySql}); a page that changed nothing writes no batch. Returns the
- * changed rows' credit codes.
+ * {@link rowKeySql}); a page that changed nothing writes no batch. Rows are
+ * written in key order (index pages touched in order, and concurrent writers
+ * of the same rows, such as the gateway's provisional summaries, lock them in
+ * the same order). Returns the changed rows' credit codes.
  */
 export function batchUpsertSql<K extends RecordKind>(d: RecordDescriptor<K>): string {
   const names = d.columns.map((c) => c.name);
@@ -64,7 +66,7 @@ export function batchUpsertSql<K extends RecordKind>(d: RecordDescriptor<K>): st
          select nextval(pg_get_serial_sequence('source_batch', 'id')) as id
        ), u as (
          insert into ${d.table} (${names.join(', ')}, source_batch)
-         select ${names.map((n) => `x.${n}`).join(', ')}, (select id from b) from x
+         select ${names.map((n) => `x.${n}`).join(', ')}, (select id from b) from x order by ${d.conflictKey.map((c) => `x.${c}`).join(', ')}
          on conflict (${d.conflictKey.join(', ')}) do update set ${set}
            where ${differs(d.table, updated)}
          returning ${d.conflictKey.join(', ')}
