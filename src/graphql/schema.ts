@@ -49,11 +49,34 @@ export const resolvers = [
   NodeResolver,
 ] as const;
 
+/**
+ * Descriptions of the three root types. type-graphql creates Query, Mutation
+ * and Subscription itself and takes no description for them, so they are set
+ * on the freshly built schema, before anything reads it.
+ */
+export const ROOT_TYPE_DESCRIPTIONS = {
+  Query:
+    'What a client reads from the hub. Every request carries `Authorization: Bearer <API key>`; a key acts for one division (province, city or county: 省市县三级) and every field answers only inside that jurisdiction (a province key sees every enterprise, a city key the enterprises of its counties, a county key its own). Roles: BUREAU (read, tag, acknowledge warnings, supervision), PARTNER (read only), STEWARD (connectors, quarantine, devices, resolution queue), ADMIN (everything); fields that need a role say so.',
+  Mutation:
+    'What a client changes in the hub. Each mutation names the role it needs (ADMIN may do everything) and acts only inside your jurisdiction; those that change the whole province (rule sets, connectors, policies) also need a province-level key. Changes are audited with the key name.',
+  Subscription:
+    'Pushes over WebSocket on /graphql (graphql-ws protocol; connection params `{"Authorization": "Bearer <API key>"}`), only for events inside your jurisdiction, from whichever hub process committed them. A revoked key’s connections are closed.',
+} as const;
+
+function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    if (type) type.description = ROOT_TYPE_DESCRIPTIONS[type.name as keyof typeof ROOT_TYPE_DESCRIPTIONS];
+  }
+  return schema;
+}
+
 let cached: Promise<GraphQLSchema> | undefined;
 
 /** Builds (once per process) the executable schema from the type-graphql classes. */
 export function buildHubSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers: [...resolvers], validate: false, authChecker: hubAuthChecker, authMode: 'error', pubSub: hubPubSub });
+  cached ??= buildSchema({ resolvers: [...resolvers], validate: false, authChecker: hubAuthChecker, authMode: 'error', pubSub: hubPubSub }).then(
+    describeRootTypes,
+  );
   return cached;
 }
 

@@ -70,9 +70,10 @@ export class ConnectorResolver {
     @Ctx() ctx: HubContext,
     @Arg('connectorId', () => String, { nullable: true, description: 'Only this connector: its connector id (permit) or its global id (Connector.id)' })
     connectorId?: string,
-    @Arg('status', () => String, { nullable: true, defaultValue: 'OPEN' }) status?: string,
-    @Arg('first', () => Int, { defaultValue: 50 }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('status', () => String, { nullable: true, defaultValue: 'OPEN', description: 'OPEN (default), REPROCESSED or DISCARDED; null: every status' })
+    status?: string,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Records in the page (default 50, at most 500)' }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page: continue with older records' }) after?: string,
   ) {
     const page = await stewardConnectors(ctx).quarantined({
       connectorId: connectorId ? keyOf(connectorId, 'Connector', 'connectorId') : connectorId,
@@ -99,14 +100,18 @@ export class ConnectorResolver {
     return hasRole(ctx.caller, [...QUARANTINE_READERS]) ? c.quarantined : null;
   }
 
-  @FieldResolver(() => ConnectorRun, { nullable: true })
+  @FieldResolver(() => ConnectorRun, { nullable: true, description: 'The most recent run (possibly still RUNNING); null before the first run' })
   async lastRun(@Root() c: Connector, @Ctx() ctx: HubContext) {
     const [runs] = await stewardConnectors(ctx).runsOf([c.id], 1);
     return runs[0] ?? null;
   }
 
   @FieldResolver(() => [ConnectorRun], { description: 'Run history, newest first' })
-  async runs(@Root() c: Connector, @Ctx() ctx: HubContext, @Arg('first', () => Int, { defaultValue: 20 }) first: number) {
+  async runs(
+    @Root() c: Connector,
+    @Ctx() ctx: HubContext,
+    @Arg('first', () => Int, { defaultValue: 20, description: 'How many of the latest runs (default 20, at most 500)' }) first: number,
+  ) {
     const [runs] = await stewardConnectors(ctx).runsOf([c.id], first);
     return runs;
   }
@@ -119,9 +124,10 @@ export class ConnectorResolver {
   async connectorQuarantinedRecords(
     @Root() c: Connector,
     @Ctx() ctx: HubContext,
-    @Arg('status', () => String, { nullable: true, defaultValue: 'OPEN' }) status?: string,
-    @Arg('first', () => Int, { defaultValue: 50 }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('status', () => String, { nullable: true, defaultValue: 'OPEN', description: 'OPEN (default), REPROCESSED or DISCARDED; null: every status' })
+    status?: string,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Records in the page (default 50, at most 500)' }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page: continue with older records' }) after?: string,
   ) {
     const page = await stewardConnectors(ctx).quarantined({ connectorId: c.id, status, first: first ?? 50, after, scope: ctx.scope });
     return { ...page, endCursor: page.items.length ? page.items[page.items.length - 1].id : null };
@@ -129,7 +135,11 @@ export class ConnectorResolver {
 
   @ProvinceWide('STEWARD')
   @Mutation(() => Connector, { description: 'Registers (or updates) a declarative connector; STEWARD of the province' })
-  async registerConnector(@Arg('input', () => DeclarativeConnectorInput) input: DeclarativeConnectorInput, @Ctx() ctx: HubContext) {
+  async registerConnector(
+    @Arg('input', () => DeclarativeConnectorInput, { description: 'The source described without code; an existing id is updated' })
+    input: DeclarativeConnectorInput,
+    @Ctx() ctx: HubContext,
+  ) {
     const admin = stewardConnectors(ctx);
     const { id } = await ctx.services.declarativeConnectors.register(input);
     return admin.get(id);
@@ -169,7 +179,7 @@ export class ConnectorResolver {
   @Mutation(() => QuarantinedRecord, {
     description: 'Re-runs a quarantined record through map and validation (or marks it resolved when its source sent a good version since); STEWARD',
   })
-  async reprocessQuarantined(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) {
+  async reprocessQuarantined(@Arg('id', () => ID, { description: 'The quarantined record (QuarantinedRecord.id)' }) id: string, @Ctx() ctx: HubContext) {
     const { record, touched } = await stewardConnectors(ctx).reprocess(id, ctx.scope);
     if (touched.length) await ctx.services.runner.afterSync(touched);
     return record;

@@ -13,7 +13,7 @@ import { Permit } from '../types/permit.type';
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
   @Query(() => Enterprise, { nullable: true, description: 'One enterprise; null when absent or outside your jurisdiction' })
-  enterprise(@Arg('creditCode') creditCode: string, @Ctx() ctx: HubContext) {
+  enterprise(@Arg('creditCode', { description: 'Unified social credit code (统一社会信用代码), 18 characters' }) creditCode: string, @Ctx() ctx: HubContext) {
     return ctx.services.enterprises.findOne(ctx.scope, creditCode);
   }
 
@@ -23,8 +23,13 @@ export class EnterpriseResolver {
   })
   async enterprises(
     @Ctx() ctx: HubContext,
-    @Arg('filter', () => EnterpriseFilter, { nullable: true }) filter?: EnterpriseFilter,
-    @Arg('orderBy', () => EnterpriseOrder, { defaultValue: EnterpriseOrder.SCORE_ASC }) orderBy?: EnterpriseOrder,
+    @Arg('filter', () => EnterpriseFilter, { nullable: true, description: 'Conditions that must all hold; absent: every enterprise of your jurisdiction' })
+    filter?: EnterpriseFilter,
+    @Arg('orderBy', () => EnterpriseOrder, {
+      defaultValue: EnterpriseOrder.SCORE_ASC,
+      description: 'Order of the result (default lowest score, riskiest, first); ties by credit code',
+    })
+    orderBy?: EnterpriseOrder,
     @Arg('first', () => Int, {
       nullable: true,
       defaultValue: 50,
@@ -58,14 +63,14 @@ export class EnterpriseResolver {
     return toGlobalId('Enterprise', e.creditCode);
   }
 
-  @FieldResolver(() => Division)
+  @FieldResolver(() => Division, { description: 'County-level division (区县) the enterprise belongs to, from the permit system; jurisdiction follows it' })
   async division(@Root() e: Enterprise, @Ctx() ctx: HubContext) {
     const d = await ctx.loaders.division.load(e.divisionCode);
     if (!d) throw new Error(`enterprise ${e.creditCode} refers to unknown division ${e.divisionCode}`);
     return d;
   }
 
-  @FieldResolver(() => [Permit])
+  @FieldResolver(() => [Permit], { description: 'Emission permits (排污许可证) of the enterprise, any status; empty when it holds none' })
   permits(@Root() e: Enterprise, @Ctx() ctx: HubContext) {
     return ctx.loaders.permits.load(e.creditCode);
   }

@@ -18,7 +18,8 @@ export class FacetResolver {
   })
   async enterpriseFacets(
     @Ctx() ctx: HubContext,
-    @Arg('filter', () => EnterpriseFilter, { nullable: true }) filter?: EnterpriseFilter | null,
+    @Arg('filter', () => EnterpriseFilter, { nullable: true, description: 'The enterprises counted (as in enterprises); absent: all of your jurisdiction' })
+    filter?: EnterpriseFilter | null,
     @Arg('scoreBucketWidth', () => Int, { defaultValue: 10, description: 'Width of a score histogram bucket' }) scoreBucketWidth?: number,
   ): Promise<EnterpriseFacets> {
     const s = ctx.services;
@@ -39,7 +40,11 @@ export class FacetResolver {
 @Resolver(() => Enterprise)
 export class EnterpriseSearchFieldsResolver {
   @FieldResolver(() => [ScorePoint], { description: 'The last `last` points of the score history (default 12), oldest first; one statement for a whole page' })
-  recentHistory(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('last', () => Int, { defaultValue: 12 }) last: number) {
+  recentHistory(
+    @Root() e: Enterprise,
+    @Ctx() ctx: HubContext,
+    @Arg('last', () => Int, { defaultValue: 12, description: `How many of the latest points (1–${MAX_RECENT_HISTORY})` }) last: number,
+  ) {
     if (!Number.isInteger(last) || last < 1 || last > MAX_RECENT_HISTORY)
       throw new BadFilterError(`'last' must be between 1 and ${MAX_RECENT_HISTORY}, got ${last}`);
     return ctx.loaders.recentHistory.load({ creditCode: e.creditCode, last });

@@ -38,15 +38,16 @@ export class InspectionPlanResolver {
   @Query(() => [InspectionPlan], { description: 'Plans inside your jurisdiction or covering it, newest quarter first' })
   async inspectionPlans(
     @Ctx() ctx: HubContext,
-    @Arg('divisionCode', () => String, { nullable: true }) divisionCode?: string | null,
-    @Arg('quarter', () => String, { nullable: true }) quarter?: string | null,
+    @Arg('divisionCode', () => String, { nullable: true, description: 'Only plans of this division (six-digit code); default every plan you can see' })
+    divisionCode?: string | null,
+    @Arg('quarter', () => String, { nullable: true, description: 'Only plans of this quarter, e.g. 2026Q4' }) quarter?: string | null,
   ) {
     return (await ctx.services.inspectionPlans.plans(ctx.scope, { divisionCode, quarter })).map(planView);
   }
 
   @Authorized('BUREAU')
   @Query(() => InspectionPlan, { nullable: true, description: 'One plan (null when absent or outside your jurisdiction)' })
-  async inspectionPlan(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string) {
+  async inspectionPlan(@Ctx() ctx: HubContext, @Arg('id', () => ID, { description: 'The plan id (InspectionPlan.id)' }) id: string) {
     const p = await ctx.services.inspectionPlans.plan(bigintId(id, 'id'), ctx.scope);
     return p ? planView(p) : null;
   }
@@ -55,7 +56,11 @@ export class InspectionPlanResolver {
   @Mutation(() => InspectionPlan, {
     description: 'Draws the quarter’s random-inspection plan for a division under the active policy (BUREAU of that division or above); immutable once drawn',
   })
-  async drawInspectionPlan(@Ctx() ctx: HubContext, @Arg('input', () => DrawInspectionPlanInput) input: DrawInspectionPlanInput) {
+  async drawInspectionPlan(
+    @Ctx() ctx: HubContext,
+    @Arg('input', () => DrawInspectionPlanInput, { description: 'Quarter, division, published seed and the plan corrected, if any' })
+    input: DrawInspectionPlanInput,
+  ) {
     return planView(
       await ctx.services.inspectionPlans.draw(
         { ...input, replaces: input.replaces ? bigintId(input.replaces, 'input.replaces') : null },
@@ -69,8 +74,8 @@ export class InspectionPlanResolver {
   async items(
     @Root() plan: InspectionPlan,
     @Ctx() ctx: HubContext,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Items in the page (default 50, 0–500)' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page: continue after it' }) after?: string | null,
   ) {
     if (first < 0 || first > 500) throw new GraphQLError('first must be between 0 and 500', { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
     const pos = after
@@ -100,9 +105,9 @@ export class InspectionPlanResolver {
   })
   async inspectionPolicyPreview(
     @Ctx() ctx: HubContext,
-    @Arg('version') version: string,
-    @Arg('divisionCode') divisionCode: string,
-    @Arg('quarter') quarter: string,
+    @Arg('version', { description: 'A loaded policy version, e.g. SD-INSPECT-2021' }) version: string,
+    @Arg('divisionCode', { description: 'Six-digit code of a division inside your jurisdiction' }) divisionCode: string,
+    @Arg('quarter', { description: 'Quarter, e.g. 2026Q4' }) quarter: string,
   ) {
     return ctx.services.inspectionPlans.previewPolicy(version, divisionCode, quarter, ctx.scope);
   }
@@ -111,7 +116,7 @@ export class InspectionPlanResolver {
   @Mutation(() => InspectionPolicyView, {
     description: 'Loads a new random-inspection policy version (JSON like src/supervision/policies/SD-INSPECT-2021.json), not yet active; province ADMIN',
   })
-  async loadInspectionPolicy(@Ctx() ctx: HubContext, @Arg('definition') definition: string) {
+  async loadInspectionPolicy(@Ctx() ctx: HubContext, @Arg('definition', { description: 'The policy as a JSON document' }) definition: string) {
     requireProvince(ctx);
     let parsed: unknown;
     try {
@@ -124,7 +129,7 @@ export class InspectionPlanResolver {
 
   @Authorized('ADMIN')
   @Mutation(() => InspectionPolicyView, { description: 'Makes a loaded policy version the one new draws use; province ADMIN' })
-  async activateInspectionPolicy(@Ctx() ctx: HubContext, @Arg('version') version: string) {
+  async activateInspectionPolicy(@Ctx() ctx: HubContext, @Arg('version', { description: 'A loaded policy version, e.g. SD-INSPECT-2021' }) version: string) {
     requireProvince(ctx);
     return policyView(await ctx.services.inspectionPlans.activatePolicy(version));
   }
@@ -133,7 +138,7 @@ export class InspectionPlanResolver {
 /** Nested fields of a plan item: its enterprise and inspectors. */
 @Resolver(() => InspectionPlanItem)
 export class InspectionPlanItemResolver {
-  @FieldResolver(() => Enterprise)
+  @FieldResolver(() => Enterprise, { description: 'The drawn enterprise (inside your jurisdiction)' })
   async enterprise(@Root() item: InspectionPlanItem, @Ctx() ctx: HubContext) {
     const e = await ctx.loaders.warningEnterprise.load(item.creditCode);
     if (!e) throw new GraphQLError(`enterprise ${item.creditCode} is outside your jurisdiction`, { extensions: { code: 'FORBIDDEN' } });

@@ -15,9 +15,10 @@ export class EnterpriseMonitoringDaysResolver {
   monitoringDays(
     @Root() e: Enterprise,
     @Ctx() ctx: HubContext,
-    @Arg('from', () => DateScalar) from: Date,
-    @Arg('to', () => DateScalar) to: Date,
-    @Arg('pollutantCode', () => String, { nullable: true }) pollutantCode?: string | null,
+    @Arg('from', () => DateScalar, { description: 'First day (China date, inclusive)' }) from: Date,
+    @Arg('to', () => DateScalar, { description: `Last day (China date, inclusive); at most ${MONITORING_DAYS_MAX_RANGE} days after from` }) to: Date,
+    @Arg('pollutantCode', () => String, { nullable: true, description: 'Only this pollutant (HJ 212 code, e.g. a21026 SO₂); default every pollutant' })
+    pollutantCode?: string | null,
   ) {
     const args = { from: dateArg(from, 'from')!, to: dateArg(to, 'to')!, pollutantCode: pollutantCode ?? null };
     checkMonitoringRange(args.from, args.to);

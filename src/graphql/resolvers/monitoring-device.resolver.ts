@@ -13,7 +13,11 @@ export class MonitoringDeviceResolver {
   @Query(() => [MonitoringDevice], {
     description: 'HJ 212 DAUs bound to outlets inside your jurisdiction and MNs that sent packets unbound (STEWARD); bound filters',
   })
-  monitoringDevices(@Ctx() ctx: HubContext, @Arg('bound', () => Boolean, { nullable: true }) bound?: boolean | null) {
+  monitoringDevices(
+    @Ctx() ctx: HubContext,
+    @Arg('bound', () => Boolean, { nullable: true, description: 'true: only bound devices; false: only unbound MNs; absent: both' })
+    bound?: boolean | null,
+  ) {
     return ctx.services.monitoringDevices.list(ctx.scope, bound ?? null);
   }
 
@@ -23,7 +27,8 @@ export class MonitoringDeviceResolver {
   })
   async bindMonitoringDevice(
     @Ctx() ctx: HubContext,
-    @Arg('input', () => BindMonitoringDeviceInput) input: BindMonitoringDeviceInput,
+    @Arg('input', () => BindMonitoringDeviceInput, { description: 'The MN, the outlet of an enterprise inside your jurisdiction, the password and the limits' })
+    input: BindMonitoringDeviceInput,
   ): Promise<MonitoringBindResult> {
     try {
       const r = await ctx.services.monitoringDevices.bind(ctx.scope, { ...input, limits: input.limits.map((l) => ({ ...l })) }, ctx.caller.name ?? null);
@@ -45,9 +50,10 @@ export class EnterpriseMonitoringHoursResolver {
   monitoringHours(
     @Root() e: Enterprise,
     @Ctx() ctx: HubContext,
-    @Arg('from', () => DateTimeScalar) from: Date,
-    @Arg('to', () => DateTimeScalar) to: Date,
-    @Arg('pollutantCode', () => String, { nullable: true }) pollutantCode?: string | null,
+    @Arg('from', () => DateTimeScalar, { description: 'Start instant (inclusive)' }) from: Date,
+    @Arg('to', () => DateTimeScalar, { description: 'End instant (exclusive)' }) to: Date,
+    @Arg('pollutantCode', () => String, { nullable: true, description: 'Only this HJ 212 pollutant code; default every pollutant' })
+    pollutantCode?: string | null,
   ) {
     return ctx.loaders.monitoringHours.of({ from, to, pollutantCode }).load(e.creditCode);
   }

@@ -22,7 +22,11 @@ export class RuleSetResolver {
     description:
       'What activating a loaded rule-set version would change in your jurisdiction (how many enterprises change risk level, and which); changes nothing',
   })
-  async ruleSetPreview(@Ctx() ctx: HubContext, @Arg('version') version: string, @Arg('first', () => Int, { defaultValue: 50 }) first: number) {
+  async ruleSetPreview(
+    @Ctx() ctx: HubContext,
+    @Arg('version', { description: 'A loaded rule-set version (see ruleSets), e.g. a candidate loaded with loadRuleSet' }) version: string,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'How many changed enterprises to list in changes (default 50, at most 1000)' }) first: number,
+  ) {
     return previewView(await ctx.services.scoring.reports.preview(version, ctx.scope, first));
   }
 
@@ -44,7 +48,7 @@ export class RuleSetResolver {
   @Mutation(() => RuleSet, {
     description: 'Activates a loaded rule-set version and rescores every enterprise under it (history notes the activation); ADMIN with a province-level key',
   })
-  async activateRuleSet(@Ctx() ctx: HubContext, @Arg('version') version: string) {
+  async activateRuleSet(@Ctx() ctx: HubContext, @Arg('version', { description: 'A loaded rule-set version, e.g. SD-2021' }) version: string) {
     await ctx.services.scoring.scores.activateRuleSet(version);
     return ruleSetView(await ctx.services.scoring.ruleSets.get(version));
   }

@@ -30,7 +30,15 @@ export class ScoreResolver {
     nullable: true,
     description: 'Rank within a division (default: your jurisdiction; a city or county inside it); null when the enterprise lies outside it',
   })
-  rankInDivision(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('divisionCode', () => String, { nullable: true }) divisionCode?: string | null) {
+  rankInDivision(
+    @Root() e: Enterprise,
+    @Ctx() ctx: HubContext,
+    @Arg('divisionCode', () => String, {
+      nullable: true,
+      description: 'Six-digit code of a division inside your jurisdiction (city or county); default: your own. One outside it is an error',
+    })
+    divisionCode?: string | null,
+  ) {
     return ctx.loaders.rank.load({ creditCode: e.creditCode, scope: divisionScope(ctx, divisionCode) });
   }
 
@@ -40,7 +48,7 @@ export class ScoreResolver {
   healthReport(
     @Root() e: Enterprise,
     @Ctx() ctx: HubContext,
-    @Arg('asOf', () => DateScalar, { nullable: true }) asOf?: Date | null,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'Date of the report (China time); default today' }) asOf?: Date | null,
     @Arg('knownAt', () => DateTimeScalar, { nullable: true, description: 'Use the records as the hub knew them at this instant (audit)' })
     knownAt?: Date | null,
   ): Promise<HealthReportData> {
@@ -51,8 +59,9 @@ export class ScoreResolver {
   scoreHistory(
     @Root() e: Enterprise,
     @Ctx() ctx: HubContext,
-    @Arg('from', () => DateTimeScalar, { nullable: true }) from?: Date | null,
-    @Arg('to', () => DateTimeScalar, { nullable: true }) to?: Date | null,
+    @Arg('from', () => DateTimeScalar, { nullable: true, description: 'Earliest change included (inclusive); default: from the first scoring' })
+    from?: Date | null,
+    @Arg('to', () => DateTimeScalar, { nullable: true, description: 'Latest change included (inclusive); default: up to now' }) to?: Date | null,
   ) {
     return ctx.loaders.scoreHistory.load({ creditCode: e.creditCode, from, to });
   }

@@ -15,7 +15,11 @@ export class TagResolver {
   }
 
   @Query(() => [Tag], { description: 'The tag catalogue you can see (every shipped tag, and the local tags of your division), optionally of one category' })
-  async tags(@Ctx() ctx: HubContext, @Arg('category', () => TagCategory, { nullable: true }) category?: TagCategory | null): Promise<Tag[]> {
+  async tags(
+    @Ctx() ctx: HubContext,
+    @Arg('category', () => TagCategory, { nullable: true, description: 'Only tags of this category (标签类别); absent: every category' })
+    category?: TagCategory | null,
+  ): Promise<Tag[]> {
     await ctx.services.tags.catalogue.reload();
     return ctx.services.tags.catalogue.list(ctx.scope, category).map((t) => catalogueTag(ctx.services.tags.catalogue, t));
   }
@@ -50,10 +54,10 @@ export class TagResolver {
   })
   async createLocalTag(
     @Ctx() ctx: HubContext,
-    @Arg('divisionCode') divisionCode: string,
-    @Arg('slug') slug: string,
-    @Arg('label') label: string,
-    @Arg('labelEn') labelEn: string,
+    @Arg('divisionCode', { description: 'Six-digit code of the owning city or county, inside your jurisdiction (not the province)' }) divisionCode: string,
+    @Arg('slug', { description: 'Lower-case kebab-case (a-z, 0-9, -), at most 40 characters; the code becomes LOCAL/<division>-<slug>' }) slug: string,
+    @Arg('label', { description: 'Chinese label (中文名称), 1–40 characters, unique within the division; searches accept it' }) label: string,
+    @Arg('labelEn', { description: 'English label, 1–80 characters' }) labelEn: string,
   ): Promise<Tag> {
     const t = await ctx.services.tags.createLocalTag(ctx.caller, { divisionCode, slug, label, labelEn }, ctx.requestId);
     return catalogueTag(ctx.services.tags.catalogue, t);
@@ -69,7 +73,8 @@ export class EnterpriseTagResolver {
   async tags(
     @Root() e: Enterprise,
     @Ctx() ctx: HubContext,
-    @Arg('category', () => TagCategory, { nullable: true }) category?: TagCategory | null,
+    @Arg('category', () => TagCategory, { nullable: true, description: 'Only tags of this category (标签类别); absent: every category' })
+    category?: TagCategory | null,
   ): Promise<Tag[]> {
     const views = enterpriseTags(await ctx.loaders.tags.load(e.creditCode));
     return category ? views.filter((v) => v.category === category) : views;

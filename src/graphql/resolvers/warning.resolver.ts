@@ -73,7 +73,11 @@ export class WarningResolver {
   }
 
   @Query(() => [WarningCount], { description: 'Warnings per type and status inside your jurisdiction (pairs with none are left out)' })
-  warningCounts(@Ctx() ctx: HubContext, @Arg('filter', () => WarningFilter, { nullable: true }) filter?: WarningFilter | null) {
+  warningCounts(
+    @Ctx() ctx: HubContext,
+    @Arg('filter', () => WarningFilter, { nullable: true, description: 'Conditions the counted warnings meet; none: every warning inside your jurisdiction' })
+    filter?: WarningFilter | null,
+  ) {
     return ctx.services.warnings.workflow.counts(ctx.scope, filterOf(filter));
   }
 
@@ -117,7 +121,7 @@ export class WarningResolver {
     return w.id;
   }
 
-  @FieldResolver(() => Enterprise)
+  @FieldResolver(() => Enterprise, { description: 'The enterprise the warning is about (inside your jurisdiction, as every warning you can see)' })
   async enterprise(@Root() w: Warning, @Ctx() ctx: HubContext) {
     const e = await ctx.loaders.warningEnterprise.load(w.creditCode);
     if (!e) throw new GraphQLError(`warning ${w.id} concerns an enterprise outside your jurisdiction`, { extensions: { code: 'FORBIDDEN' } });
@@ -154,7 +158,14 @@ export class WarningResolver {
       });
     },
   })
-  warningRaised(@Root() event: WarningRaisedEvent, @Arg('filter', () => WarningFilter, { nullable: true }) _filter?: WarningFilter | null): Warning {
+  warningRaised(
+    @Root() event: WarningRaisedEvent,
+    @Arg('filter', () => WarningFilter, {
+      nullable: true,
+      description: 'Only warnings meeting these conditions; a divisionCode outside your jurisdiction is refused',
+    })
+    _filter?: WarningFilter | null,
+  ): Warning {
     return warningView(event.warning);
   }
 
@@ -171,7 +182,14 @@ export class WarningResolver {
       });
     },
   })
-  scoreChanged(@Root() event: ScoreChangeEvent, @Arg('divisionCode', () => String, { nullable: true }) _divisionCode?: string | null): EnterpriseRow {
+  scoreChanged(
+    @Root() event: ScoreChangeEvent,
+    @Arg('divisionCode', () => String, {
+      nullable: true,
+      description: 'Only enterprises in this division (inside your jurisdiction; outside is refused); default your jurisdiction',
+    })
+    _divisionCode?: string | null,
+  ): EnterpriseRow {
     // The row was read by the change feed with this subscriber's jurisdiction in its SQL (one statement per
     // jurisdiction with subscribers). Nested fields read through this event's own loaders, which put the
     // jurisdiction in their SQL too.
@@ -183,7 +201,12 @@ export class WarningResolver {
 @Resolver(() => Enterprise)
 export class EnterpriseWarningsResolver {
   @FieldResolver(() => [Warning], { description: 'Warnings of this enterprise, newest first, optionally in one status' })
-  async warnings(@Root() e: Enterprise, @Ctx() ctx: HubContext, @Arg('status', () => WarningStatus, { nullable: true }) status?: WarningStatus | null) {
+  async warnings(
+    @Root() e: Enterprise,
+    @Ctx() ctx: HubContext,
+    @Arg('status', () => WarningStatus, { nullable: true, description: 'Only warnings in this workflow state; absent: every state' })
+    status?: WarningStatus | null,
+  ) {
     return (await ctx.loaders.enterpriseWarnings.of(status ?? null).load(e.creditCode)).map(warningView);
   }
 }

@@ -15,24 +15,28 @@ export class WebhookResolver {
   @Mutation(() => Webhook, {
     description: 'Register a webhook for new warnings of a division inside your jurisdiction (BUREAU); the secret is never shown again',
   })
-  registerWebhook(@Ctx() ctx: HubContext, @Arg('input', () => WebhookInput) input: WebhookInput) {
+  registerWebhook(@Ctx() ctx: HubContext, @Arg('input', () => WebhookInput, { description: 'Division, URL, secret and warning types' }) input: WebhookInput) {
     return ctx.services.warnings.webhooks.register(ctx.caller, input);
   }
 
   @Authorized('BUREAU')
   @Mutation(() => Webhook, { description: 'Re-enable a webhook the hub disabled after repeated failures (BUREAU)' })
-  enableWebhook(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string) {
+  enableWebhook(@Ctx() ctx: HubContext, @Arg('id', () => ID, { description: 'The webhook (Webhook.id)' }) id: string) {
     return ctx.services.warnings.webhooks.enable(ctx.scope, id);
   }
 
   @Authorized('BUREAU')
   @Mutation(() => Boolean, { description: 'Remove a webhook and its delivery log (BUREAU)' })
-  removeWebhook(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string) {
+  removeWebhook(@Ctx() ctx: HubContext, @Arg('id', () => ID, { description: 'The webhook (Webhook.id)' }) id: string) {
     return ctx.services.warnings.webhooks.remove(ctx.scope, id);
   }
 
   @FieldResolver(() => [WebhookDelivery], { description: 'The latest deliveries, newest first' })
-  deliveries(@Root() w: Webhook, @Ctx() ctx: HubContext, @Arg('last', () => Int, { defaultValue: 20 }) last: number) {
+  deliveries(
+    @Root() w: Webhook,
+    @Ctx() ctx: HubContext,
+    @Arg('last', () => Int, { defaultValue: 20, description: 'How many of the latest deliveries (default 20, 1–200)' }) last: number,
+  ) {
     const n = Math.max(1, Math.min(last, 200));
     return ctx.loaders.webhookDeliveries.of(n).load(w.id);
   }

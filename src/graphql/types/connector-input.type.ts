@@ -76,17 +76,19 @@ export class HeaderInput {
 @InputType({ description: 'A source system described without code (see connectors/credit-rating.declarative.json)' })
 export class DeclarativeConnectorInput {
   @Field({ description: 'kebab-case id, e.g. credit-rating' }) id!: string;
-  @Field() title!: string;
-  @Field({ nullable: true }) owner?: string;
+  @Field({ description: 'Human-readable name, e.g. 环境信用评价 credit evaluation system' }) title!: string;
+  @Field({ nullable: true, description: 'Who runs the source system, e.g. the credit department' }) owner?: string;
   @Field({ nullable: true, description: 'Base URL; default HUB_SOURCES_URL' }) baseUrl?: string;
   @Field({ description: 'Path of the list endpoint, e.g. /credit/ratings' }) path!: string;
   @Field(() => [NameValueInput], { nullable: true, description: 'Fixed query parameters' }) query?: NameValueInput[];
   @Field({ nullable: true, description: 'Dotted path of the records array in the body; empty for a bare array' }) itemsPath?: string;
-  @Field(() => PaginationInput, { nullable: true }) pagination?: PaginationInput;
-  @Field(() => IncrementalInput, { nullable: true }) incremental?: IncrementalInput;
+  @Field(() => PaginationInput, { nullable: true, description: 'How the source pages; default no paging' }) pagination?: PaginationInput;
+  @Field(() => IncrementalInput, { nullable: true, description: 'Incremental sync; absent: every run reads everything' })
+  incremental?: IncrementalInput;
   @Field({ description: 'Unified kind: rating, enforcement, penalty or monitoring' }) recordKind!: string;
-  @Field(() => [FieldMappingInput]) fields!: FieldMappingInput[];
-  @Field(() => [HeaderInput], { nullable: true }) headers?: HeaderInput[];
+  @Field(() => [FieldMappingInput], { description: 'How source fields fill the unified fields of recordKind (e.g. creditCode, level, ratedOn for rating)' })
+  fields!: FieldMappingInput[];
+  @Field(() => [HeaderInput], { nullable: true, description: 'Request headers, e.g. an API key marked secret' }) headers?: HeaderInput[];
   @Field({ nullable: true, description: 'Cron schedule, China time' }) schedule?: string;
-  @Field({ nullable: true }) enabled?: boolean;
+  @Field({ nullable: true, description: 'Whether schedules and hub sync run it (default true)' }) enabled?: boolean;
 }

@@ -9,16 +9,16 @@ export class ConnectorRun {
   /** The run's own id (`runId` in the API; `id` is the global id). */
   id!: string;
 
-  @Field()
+  @Field({ description: 'Id of the connector that ran, e.g. permit' })
   connectorId!: string;
 
   @Field({ description: 'What started it: manual, api, cli, schedule, start, reset' })
   trigger!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the run started' })
   startedAt!: Date;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it ended; null while RUNNING' })
   finishedAt!: Date | null;
 
   @Field({ description: 'RUNNING, SUCCEEDED or FAILED' })
@@ -46,10 +46,10 @@ export class ConnectorRun {
 /** A source record held back by ingest. */
 @ObjectType({ description: 'A source record the hub could not accept, with its raw payload and why' })
 export class QuarantinedRecord {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the quarantined record; reprocessQuarantined takes it' })
   id!: string;
 
-  @Field()
+  @Field({ description: 'Connector that received it, e.g. permit' })
   connectorId!: string;
 
   @Field(() => String, { nullable: true, description: 'Its id in the source, when it could be read' })
@@ -64,26 +64,26 @@ export class QuarantinedRecord {
   @Field({ description: 'OPEN, REPROCESSED or DISCARDED' })
   status!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the hub first received it' })
   receivedAt!: Date;
 
   @Field(() => DateTimeScalar, { description: 'Last time the source sent it again' })
   lastSeenAt!: Date;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it left OPEN (reprocessed or discarded); null while OPEN' })
   resolvedAt!: Date | null;
 }
 
 /** A page of quarantined records, newest first. */
 @ObjectType({ description: 'A page of quarantined records (隔离记录: source records that failed mapping or validation), newest first' })
 export class QuarantinedRecordPage {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Records matching connector and status inside your jurisdiction' })
   totalCount!: number;
 
-  @Field(() => [QuarantinedRecord])
+  @Field(() => [QuarantinedRecord], { description: 'The records of this page, newest first' })
   items!: QuarantinedRecord[];
 
-  @Field()
+  @Field({ description: 'Whether older records follow (pass endCursor as after)' })
   hasNextPage!: boolean;
 
   @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page' })
@@ -121,16 +121,16 @@ export class Connector {
   @Field({ description: 'code or declarative' })
   kind!: string;
 
-  @Field()
+  @Field({ description: 'Human-readable name, e.g. 排污许可管理信息平台 (the permit management platform)' })
   title!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Who runs the source system (e.g. the department), as the connector declares it' })
   owner!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Cron schedule (China time); null = manual runs only' })
   schedule!: string | null;
 
-  @Field()
+  @Field({ description: 'Whether schedules and hub sync (without --connector) run it' })
   enabled!: boolean;
 
   @Field(() => Int, { nullable: true, description: 'Open quarantined records; null for PARTNER keys (quarantine is for stewards and bureaus)' })

@@ -27,7 +27,7 @@ export class EnterpriseEdge {
   @Field({ description: 'Opaque cursor; pass it as `after` to continue after this row, or as `before` to page back from it' })
   cursor!: string;
 
-  @Field(() => Enterprise)
+  @Field(() => Enterprise, { description: 'The enterprise of this row' })
   node!: Enterprise;
 }
 
@@ -38,10 +38,10 @@ export class EnterpriseConnection {
   /** Counts the matching enterprises; only run when a client asks for `totalCount`. */
   count!: () => Promise<number>;
 
-  @Field(() => [EnterpriseEdge])
+  @Field(() => [EnterpriseEdge], { description: 'The rows of this page in the requested order, each with its cursor' })
   edges!: EnterpriseEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where this page lies in the result: cursors and whether more rows follow or precede' })
   pageInfo!: PageInfo;
 }
 
@@ -50,13 +50,13 @@ export class EnterpriseFilter {
   @Field(() => String, { nullable: true, description: 'Province, city or county code: the whole subtree' })
   divisionCode?: string | null;
 
-  @Field(() => [RiskLevel], { nullable: true })
+  @Field(() => [RiskLevel], { nullable: true, description: 'Any of these risk levels (风险等级); null or absent: every level' })
   riskLevels?: RiskLevel[] | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Lowest current health score included (inclusive; scores can be negative)' })
   scoreMin?: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Highest current health score included (inclusive; at most full marks, 100 in SD-2021)' })
   scoreMax?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Substring of the Chinese name' })

@@ -8,7 +8,7 @@ export class Deduction {
   @Field({ description: 'Rule code, e.g. ENF_SUSPEND' })
   rule!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Points deducted (扣分) by this occurrence, per the rule set (e.g. ENF_SUSPEND 24 in SD-2021); positive' })
   points!: number;
 
   @Field(() => DateScalar, { description: 'Event date (China time)' })
@@ -27,10 +27,10 @@ export class HealthReport {
   @Field(() => Int, { description: 'Full marks minus the deductions; no floor' })
   score!: number;
 
-  @Field(() => RiskLevel)
+  @Field(() => RiskLevel, { description: 'Risk level (风险等级) of this score under the rule set’s thresholds' })
   riskLevel!: RiskLevel;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'The date (China time) the report is computed for: deductions dated in the window ending that day count' })
   asOf!: string;
 
   @Field({ description: 'Rule-set version that made this report' })
@@ -42,7 +42,9 @@ export class HealthReport {
   @Field(() => DateTimeScalar, { nullable: true, description: 'For as-known reports: the instant whose knowledge of the records was used' })
   knownAt!: Date | null;
 
-  @Field(() => [Deduction])
+  @Field(() => [Deduction], {
+    description: 'Every deduction (扣分项) that counts at asOf, each naming its rule, points, date and source record; empty for full marks',
+  })
   deductions!: Deduction[];
 }
 
@@ -51,22 +53,22 @@ export class HealthReport {
 // (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
 @ObjectType({ description: 'A change of score or risk level', simpleResolvers: true })
 export class ScorePoint {
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the hub recorded the change' })
   at!: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Health score after the change (no floor)' })
   score!: number;
 
-  @Field(() => RiskLevel)
+  @Field(() => RiskLevel, { description: 'Risk level (风险等级) after the change' })
   riskLevel!: RiskLevel;
 
   @Field(() => Int, { nullable: true, description: 'Score before the change; null for the first scoring' })
   previousScore!: number | null;
 
-  @Field(() => RiskLevel, { nullable: true })
+  @Field(() => RiskLevel, { nullable: true, description: 'Risk level before the change; null for the first scoring' })
   previousRiskLevel!: RiskLevel | null;
 
-  @Field()
+  @Field({ description: 'Rule-set version that computed this score, e.g. SD-2021' })
   ruleSetVersion!: string;
 
   @Field({ description: 'SYNC, RESCORE or RULE_SET_ACTIVATION' })

@@ -6,7 +6,7 @@ import { PageInfo } from './enterprise-connection.type';
 /** An inspector as a bureau sees it (never public). */
 @ObjectType({ description: 'An inspector of a county bureau (visible to bureaus inside their jurisdiction, never public)' })
 export class PlanInspector {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Inspector id (执法人员编号) from the roster imported with hub inspectors import' })
   id!: string;
 
   @Field(() => String, { nullable: true, description: 'Null when the inspector is outside your jurisdiction' })
@@ -16,13 +16,16 @@ export class PlanInspector {
 /** The inspection that closed a plan item. */
 @ObjectType({ description: 'An inspection reported by the enforcement system for a drawn enterprise, on or after the plan date' })
 export class PlanInspection {
-  @Field()
+  @Field({ description: 'Id of the inspection record in the enforcement system (环境执法)' })
   recordId!: string;
 
   @Field({ description: 'Date of the inspection (YYYY-MM-DD)' })
   date!: string;
 
-  @Field(() => String, { nullable: true, description: 'NONE, VIOLATION or NO_PERMIT' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Finding: NONE (no problem), VIOLATION (检查发现环境违法问题) or NO_PERMIT (无证排污); null when not reported',
+  })
   finding!: string | null;
 }
 
@@ -41,35 +44,35 @@ export class InspectionPlanItem {
   @Field({ description: 'PLANNED until the enforcement system reports an inspection on or after the plan date, then DONE' })
   status!: string;
 
-  @Field(() => PlanInspection, { nullable: true })
+  @Field(() => PlanInspection, { nullable: true, description: 'The inspection that closed the item; null while PLANNED' })
   inspection!: PlanInspection | null;
 }
 
 @ObjectType({ description: 'A drawn enterprise of an inspection plan (抽查计划), with its cursor (Relay edge)' })
 export class InspectionPlanItemEdge {
-  @Field()
+  @Field({ description: 'Opaque cursor; pass it as `after` to continue after this item' })
   cursor!: string;
 
-  @Field(() => InspectionPlanItem)
+  @Field(() => InspectionPlanItem, { description: 'The plan item of this row' })
   node!: InspectionPlanItem;
 }
 
 @ObjectType({ description: 'A page of plan items (inside your jurisdiction)' })
 export class InspectionPlanItemConnection {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Items of the plan inside your jurisdiction' })
   totalCount!: number;
 
-  @Field(() => [InspectionPlanItemEdge])
+  @Field(() => [InspectionPlanItemEdge], { description: 'The items of this page, by position' })
   edges!: InspectionPlanItemEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where this page lies: endCursor and whether more items follow (forward paging only)' })
   pageInfo!: PageInfo;
 }
 
 /** A drawn, immutable random-inspection plan. */
 @ObjectType({ description: 'A random-inspection plan (双随机、一公开): drawn once from a published seed, immutable, recomputable with `hub plan verify`' })
 export class InspectionPlan {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Plan id; inspectionPlan(id) and hub plan verify take it' })
   id!: string;
 
   @Field({ description: 'Quarter, e.g. 2026Q4' })
@@ -81,7 +84,7 @@ export class InspectionPlan {
   @Field({ description: 'The published seed' })
   seed!: string;
 
-  @Field()
+  @Field({ description: 'Random-inspection policy version the plan was drawn under, e.g. SD-INSPECT-2021' })
   policyVersion!: string;
 
   @Field({ description: 'Plan date (YYYY-MM-DD, China time)' })
@@ -93,13 +96,13 @@ export class InspectionPlan {
   @Field({ description: 'SHA-256 of the canonical item list' })
   digest!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Enterprises drawn in the whole plan' })
   itemCount!: number;
 
   @Field(() => [JSONObjectResolver], { description: 'Per county: eligible, target and drawn per class, capacity, budget, shortfall, unstaffed' })
   counties!: object[];
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the plan was drawn' })
   createdAt!: Date;
 }
 
@@ -108,7 +111,7 @@ export class DrawInspectionPlanInput {
   @Field({ description: 'Quarter, e.g. 2026Q4' })
   quarter!: string;
 
-  @Field()
+  @Field({ description: 'Six-digit code of the division drawn for (your own or inside it; a city draws for its counties)' })
   divisionCode!: string;
 
   @Field({ description: 'The seed announced before the draw (e.g. the hash of a public string)' })
@@ -120,13 +123,13 @@ export class DrawInspectionPlanInput {
 
 @ObjectType({ description: 'A random-inspection policy version' })
 export class InspectionPolicyView {
-  @Field()
+  @Field({ description: 'Policy version, e.g. SD-INSPECT-2021 (the shipped default)' })
   version!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Human-readable title; null when the definition gives none' })
   title!: string | null;
 
-  @Field()
+  @Field({ description: 'Whether new draws use this version (exactly one is active)' })
   active!: boolean;
 
   @Field(() => JSONObjectResolver, { description: 'The definition (classes with shares, annual cap, 30-day rule, inspectors per item)' })

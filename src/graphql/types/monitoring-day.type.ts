@@ -10,7 +10,7 @@ export class MonitoringDay {
   @Field(() => DateScalar, { description: 'The date (China time)' })
   date!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Outlet code (排放口编号) within the enterprise: DA… flue gas (废气), DW… wastewater (废水), e.g. DA001' })
   outletCode!: string;
 
   @Field(() => String, { description: 'HJ 212-2017 pollutant code: a21026 SO₂, a21002 NOₓ, a34013 particulates, w01018 COD, w21003 ammonia nitrogen' })
@@ -22,7 +22,10 @@ export class MonitoringDay {
   @Field(() => Int, { description: 'Hours above the limit (0–24); 1 or more makes the day a MON_EXCEED deduction' })
   exceedHours!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Daily mean concentration' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Daily mean concentration, in the unit of the limit (mg/m³ for flue gas, mg/L for wastewater); null when no valid hour',
+  })
   dailyMean!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'The limit the platform applied' })

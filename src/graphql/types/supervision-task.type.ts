@@ -12,6 +12,12 @@ export enum TaskStatusEnum {
 registerEnumType(TaskStatusEnum, {
   name: 'TaskStatus',
   description: 'ASSIGNED → IN_PROGRESS (a note or a hand-over) → DONE (an inspection arrived); ESCALATED once a deadline passed without one',
+  valuesConfig: {
+    ASSIGNED: { description: '已派发 assigned: created for the county bureau, nothing recorded yet' },
+    IN_PROGRESS: { description: '处理中 in progress: a bureau recorded a progress note or handed it to an inspector' },
+    ESCALATED: { description: '已升级 escalated: the deadline passed without an inspection; the city (after a second deadline the province) sees it too' },
+    DONE: { description: '已完成 done: the enforcement system reported an inspection of the enterprise on or after the task was created' },
+  },
 });
 
 /** Who answers for a task now. */
@@ -23,6 +29,11 @@ export enum TaskEscalationLevel {
 registerEnumType(TaskEscalationLevel, {
   name: 'TaskEscalationLevel',
   description: 'The level answering for a task: its county bureau; after the first deadline also the city; after the second the province',
+  valuesConfig: {
+    COUNTY: { description: '区县 county: only the county bureau answers (before any deadline passed)' },
+    CITY: { description: '市 city: the first deadline passed; the city bureau sees and answers for it too' },
+    PROVINCE: { description: '省 province: the second deadline passed; the province sees and answers for it too' },
+  },
 });
 
 /** What happened to a task. */
@@ -34,7 +45,18 @@ export enum TaskEventKindEnum {
   ESCALATED = 'ESCALATED',
   DONE = 'DONE',
 }
-registerEnumType(TaskEventKindEnum, { name: 'TaskEventKind', description: 'One step in the history of a supervision task' });
+registerEnumType(TaskEventKindEnum, {
+  name: 'TaskEventKind',
+  description: 'One step in the history of a supervision task',
+  valuesConfig: {
+    CREATED: { description: '创建 created: a warning calling for an inspection dispatched the task' },
+    STARTED: { description: '开始处理 started: the first progress note or hand-over moved it to IN_PROGRESS' },
+    NOTE: { description: '进展备注 note: a bureau recorded progress' },
+    HANDED_OVER: { description: '转交 handed over: the task was given to a named inspector' },
+    ESCALATED: { description: '升级 escalated: a deadline passed without an inspection; the next level up answers for it too' },
+    DONE: { description: '完成 done: an inspection arrived through the enforcement connector and closed it' },
+  },
+});
 
 /** The inspection that closed a task. */
 @ObjectType({ description: 'The inspection, reported by the enforcement system, that closed a task' })

@@ -38,7 +38,7 @@ export class Tag {
   @Field({ description: 'Stable code CATEGORY/slug, e.g. CREDIT/yellow; local tags LOCAL/<division>-<slug>' })
   code!: string;
 
-  @Field(() => TagCategory)
+  @Field(() => TagCategory, { description: 'Category (标签类别), e.g. CREDIT 信用评价等级 (credit rating); LOCAL for a local tag' })
   category!: TagCategory;
 
   @Field({ description: 'Chinese label, e.g. 黄标' })
@@ -50,7 +50,7 @@ export class Tag {
   @Field({ description: 'Where the tag comes from: the derivation rule, or who attached it, when and why (catalogue: what it is derived from)' })
   source!: string;
 
-  @Field(() => TagSourceKind)
+  @Field(() => TagSourceKind, { description: 'CATALOGUE in Query.tags; DERIVED (from records) or MANUAL (attached by a bureau) on an enterprise' })
   sourceKind!: TagSourceKind;
 
   @Field(() => String, { nullable: true, description: 'The city or county owning a LOCAL tag' })
@@ -82,10 +82,10 @@ export class TagFilter {
 /** One manual change of an enterprise's tags, from the audit. */
 @ObjectType({ description: "A manual change of an enterprise's tags: who, when, why" })
 export class TagChange {
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the change was made' })
   at!: Date;
 
-  @Field()
+  @Field({ description: 'Code of the tag attached or detached, e.g. CREDIT/yellow' })
   tagCode!: string;
 
   @Field({ description: 'ATTACH or DETACH' })
@@ -94,13 +94,13 @@ export class TagChange {
   @Field({ description: 'Name of the API key that made the change' })
   actor!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Role of the key that made the change: BUREAU, PARTNER, STEWARD or ADMIN' })
   actorRole!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Division the actor acted for' })
   actorDivision!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The reason (理由) given with attachTag or detachTag' })
   reason!: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Whether the enterprise carried the tag just before the change' })

@@ -42,10 +42,12 @@ export class Warning implements Partial<WarningRow> {
   /** '' in the store; the API shows null. */
   subject!: string;
 
-  @Field(() => String, { description: 'LOW, MEDIUM or HIGH' })
+  @Field(() => String, { description: 'Severity (严重程度): LOW, MEDIUM or HIGH; a HIGH warning that dispatches a task gives it a 3-day deadline, others 7' })
   severity!: WarningRow['severity'];
 
-  @Field(() => WarningStatus)
+  @Field(() => WarningStatus, {
+    description: 'Workflow state: OPEN → ACKNOWLEDGED → RESOLVED; the same condition never opens a second warning while one is open',
+  })
   status!: WarningStatus;
 
   @Field({ description: 'What was detected, with the numbers' })
@@ -57,22 +59,22 @@ export class Warning implements Partial<WarningRow> {
   @Field({ description: 'Whether the detectors last found the condition still true' })
   conditionHolds!: boolean;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When a detector raised it' })
   raisedAt!: Date;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'Last change: a workflow step, or a detector run updating severity, message, details or conditionHolds' })
   updatedAt!: Date;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When acknowledgeWarning was called; null while OPEN' })
   acknowledgedAt!: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Name of the API key that acknowledged it' })
   acknowledgedBy!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The note (备注) given with acknowledgeWarning, if any' })
   acknowledgeNote!: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was resolved (by a bureau or because the condition cleared); null until RESOLVED' })
   resolvedAt!: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Name of the API key that resolved it, or "hub detectors"' })
@@ -90,7 +92,7 @@ export class WarningEdge {
   @Field({ description: 'Opaque cursor; pass it as `after` to continue after this row' })
   cursor!: string;
 
-  @Field(() => Warning)
+  @Field(() => Warning, { description: 'The warning of this row' })
   node!: Warning;
 }
 
@@ -99,10 +101,10 @@ export class WarningConnection {
   /** Counts the matching warnings; only run when a client asks for `totalCount`. */
   count!: () => Promise<number>;
 
-  @Field(() => [WarningEdge])
+  @Field(() => [WarningEdge], { description: 'The warnings of this page, newest first, each with its cursor' })
   edges!: WarningEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where this page lies in the result: cursors and whether more warnings follow or precede' })
   pageInfo!: PageInfo;
 }
 
@@ -111,7 +113,7 @@ export class WarningFilter {
   @Field(() => [WarningTypeEnum], { nullable: true, description: 'Warning types, e.g. [RISK_UP, DATA_GAP]' })
   types?: WarningType[] | null;
 
-  @Field(() => [WarningStatus], { nullable: true })
+  @Field(() => [WarningStatus], { nullable: true, description: 'Any of these workflow states, e.g. [OPEN, ACKNOWLEDGED]; absent: every state' })
   status?: WarningStatus[] | null;
 
   @Field(() => String, { nullable: true, description: 'Province, city or county code: the whole subtree' })
@@ -126,12 +128,12 @@ export class WarningFilter {
 
 @ObjectType({ description: 'How many warnings of a type are in a status (dashboards)' })
 export class WarningCount {
-  @Field(() => WarningTypeEnum)
+  @Field(() => WarningTypeEnum, { description: 'The warning type counted' })
   type!: WarningType;
 
-  @Field(() => WarningStatus)
+  @Field(() => WarningStatus, { description: 'The workflow state counted' })
   status!: WarningStatus;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Warnings of this type in this state inside your jurisdiction (and the filter); at least 1' })
   count!: number;
 }
