@@ -45,7 +45,8 @@ async function bareCopy(sourceUrl: string, targetUrl: string): Promise<{ seconds
     const cols: Record<string, string> = {};
     for (const t of TABLES) {
       cols[t] = await copyColumns(src, t);
-      await pipeline(src.query(copyTo(`copy ${t} (${cols[t]}) to stdout`)), fs.createWriteStream(path.join(dir, `${t}.copy`)));
+      // A query, not the table: COPY TO cannot read a partitioned table (monitoring_day) directly.
+      await pipeline(src.query(copyTo(`copy (select ${cols[t]} from ${t}) to stdout`)), fs.createWriteStream(path.join(dir, `${t}.copy`)));
     }
     let rows = 0;
     const t0 = process.hrtime.bigint();

@@ -75,6 +75,19 @@ describe('monitoring history backfilled from the rule set', () => {
     expect(sources.length).toBe(native.size);
     for (const s of sources) expect([s.key, s.connector_id, s.payload]).toEqual([s.key, 'monitoring', JSON.parse(JSON.stringify(native.get(s.key)))]);
     expect(await n(`select coalesce(sum(row_count), 0) n from source_batch`)).toBe(rows.length);
+    // A steward reads the raw record a deduction came from: its credit code and record id are the row's key.
+    const [ded] = await q<{ credit_code: string; record_id: string }>(
+      `select credit_code, record_id from deduction where rule_code = 'MON_EXCEED' and event_date < $1::date order by 1, 2 limit 1`,
+      [cutoff],
+    );
+    const key = `${ded.credit_code}/${ded.record_id}`;
+    expect(await hub.services.connectorAdmin.monitoringSource(key)).toMatchObject({
+      keptIn: 'source_batch',
+      connectorId: 'monitoring',
+      payload: JSON.parse(JSON.stringify(native.get(key))),
+    });
+    expect(await hub.services.connectorAdmin.monitoringSource(`${ded.credit_code}/NO-OUTLET/a21026/2020-01-01`)).toBeNull();
+    await expect(hub.services.connectorAdmin.monitoringSource('not-a-key')).rejects.toThrow(/not a monitoring row key/);
 
     // The connector reports the backfill: SD-2021's 1,095 days plus 3 days of overlap, through yesterday, all stored.
     const res = await hub.graphql(`{ connectors { connectorId backfill { from to done total coveredFrom } } }`);

@@ -47,6 +47,7 @@ usage:
   hub connectors run ID             run one connector
   hub connectors reset ID           re-read a connector's source from its start (after the source was reset)
   hub connectors register FILE      register a declarative connector from a JSON file
+  hub connectors source KEY         the raw record a monitoring row came from (KEY creditCode/outletCode/pollutantCode/YYYY-MM-DD)
   hub devices bind --file F         bind HJ 212 DAUs (MN) to enterprise outlets with their limits
   hub devices list [--bound|--unbound]
                                     bound DAUs and unbound senders with packet counts
@@ -236,7 +237,23 @@ async function cmdConnectors(args: string[]): Promise<number> {
       await hub.shutdown();
     }
   }
-  if (sub !== 'list') throw new UsageError(`unknown connectors subcommand '${sub ?? ''}'; use list, run ID, reset ID or register FILE`);
+  if (sub === 'source') {
+    if (!rest[0]) throw new UsageError('hub connectors source needs a monitoring row key creditCode/outletCode/pollutantCode/YYYY-MM-DD');
+    const hub = await openHub();
+    try {
+      const found = await hub.services.connectorAdmin.monitoringSource(rest[0]);
+      if (!found) {
+        console.error(`no raw record kept for monitoring row ${rest[0]}`);
+        return 1;
+      }
+      console.log(`${found.connectorId} ${found.keptIn}${found.batchId ? ` ${found.batchId}` : ''} written ${found.writtenAt.toISOString()}`);
+      console.log(JSON.stringify(found.payload, null, 2));
+      return 0;
+    } finally {
+      await hub.shutdown();
+    }
+  }
+  if (sub !== 'list') throw new UsageError(`unknown connectors subcommand '${sub ?? ''}'; use list, run ID, reset ID, register FILE or source KEY`);
   const hub = await openHub();
   try {
     const res = await hub.db.pool.query(

@@ -73,6 +73,18 @@ const QUARANTINE_COLUMNS = `id::text as id, connector_id as "connectorId", run_i
  * counts, run history, quarantined records, and re-processing of a
  * quarantined record. Set-based reads; secrets never leave this service.
  */
+/** Where a stored row's raw record is kept, and the record as fetched. */
+export interface SourceOfRow {
+  /** `source_batch` (one row per written page) or `source_record` (one row per record). */
+  keptIn: 'source_batch' | 'source_record';
+  /** The batch's id (null for `source_record`). */
+  batchId: string | null;
+  connectorId: string;
+  /** When the batch was written, or the record last changed. */
+  writtenAt: Date;
+  payload: unknown;
+}
+
 export class ConnectorAdminService {
   private ingest?: { service: IngestService; ctx: ValidationContext };
 
@@ -216,6 +228,35 @@ export class ConnectorAdminService {
     });
     const after = await this.db.pool.query<QuarantinedRecordView>(`select ${QUARANTINE_COLUMNS} from quarantine where id = $1`, [q.id]);
     return { record: after.rows[0], touched: result.touched };
+  }
+
+  /**
+   * The raw record a stored monitoring row came from, for a steward: `key` is
+   * the row's key `creditCode/outletCode/pollutantCode/YYYY-MM-DD` (a
+   * MON_EXCEED deduction's credit code and record id). Read from the
+   * `source_batch` the row names (monitoring keeps its raw records per written
+   * page), or from `source_record` for rows written before batches were kept.
+   * Null when the store holds no such row or it has no source (a provisional
+   * summary the gateway derived from hourly values).
+   */
+  async monitoringSource(key: string): Promise<SourceOfRow | null> {
+    const [creditCode, outletCode, pollutantCode, day, extra] = key.split('/');
+    if (!creditCode || !outletCode || !pollutantCode || !/^\d{4}-\d{2}-\d{2}$/.test(day ?? '') || extra !== undefined)
+      throw new UnknownConnectorError(`'${key}' is not a monitoring row key creditCode/outletCode/pollutantCode/YYYY-MM-DD`, { argument: 'key' });
+    const res = await this.db.pool.query<SourceOfRow>(
+      `select 'source_batch' as "keptIn", b.id::text as "batchId", b.connector_id as "connectorId", b.written_at as "writtenAt", b.payload -> $5 as payload
+         from monitoring_day m join source_batch b on b.id = m.source_batch
+        where m.credit_code = $1 and m.outlet_code = $2 and m.pollutant_code = $3 and m.day = $4::date
+       union all
+       (select 'source_record', null, s.connector_id, s.changed_at, s.payload from source_record s
+         where s.kind = 'monitoring' and s.source_id = $5
+           and exists (select 1 from monitoring_day m where m.credit_code = $1 and m.outlet_code = $2 and m.pollutant_code = $3 and m.day = $4::date
+                          and m.source_batch is null)
+         order by s.changed_at desc limit 1)
+       limit 1`,
+      [creditCode, outletCode, pollutantCode, day, key],
+    );
+    return res.rows[0] ?? null;
   }
 
   private async resolve(id: string, status: 'REPROCESSED' | 'DISCARDED'): Promise<QuarantinedRecordView> {
