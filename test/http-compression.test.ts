@@ -1,5 +1,6 @@
 import http from 'node:http';
 import zlib from 'node:zlib';
+import { HeaderMap } from '@apollo/server';
 import { TestHub, startTestHub } from './support/test-hub';
 
 /** A raw GET/POST (node:http: fetch would decode the body and hide the encoding). */
@@ -59,6 +60,28 @@ describe('HTTP manners: compression and ETags', () => {
     expect(JSON.parse(decode(gz).toString('utf8'))).toEqual(json);
     expect((await post('br;q=0, gzip')).headers['content-encoding']).toBe('gzip');
     expect((await post('identity')).headers['content-encoding']).toBeUndefined();
+  });
+
+  it('a GET query with only `Authorization: Bearer` (urql’s default) is answered; CSRF prevention still refuses a GET naming no preflighted header', async () => {
+    const path = `/graphql?query=${encodeURIComponent('{ divisions { code } }')}`;
+    const keyOnly = await request(port, path, { headers: auth });
+    expect(keyOnly.status).toBe(200);
+    expect(JSON.parse(decode(keyOnly).toString('utf8')).data.divisions.map((d: { code: string }) => d.code)).toEqual(['370000']);
+    // Without the key the hub answers 401 before any GraphQL runs.
+    const none = await request(port, path);
+    expect(none.status).toBe(401);
+    // Apollo's guard itself is on: a GET with none of the headers a browser must preflight is refused as CSRF.
+    let contextBuilt = 0;
+    const refused = await hub.server!.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'GET', headers: new HeaderMap([['accept', 'application/json']]), search: '?query=%7B__typename%7D', body: undefined },
+      context: async () => {
+        contextBuilt++;
+        throw new Error('never built for a refused request');
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.kind === 'complete' && refused.body.string).toContain('Cross-Site Request Forgery');
+    expect(contextBuilt).toBe(0);
   });
 
   it('a GET query has an ETag and is answered 304 when unchanged; a POST has none', async () => {

@@ -24,8 +24,8 @@ async function main() {
   const own = await sdk.createHubClient({ url, apiKey: key }).request(sdk.EnterprisePageDocument, variables);
   const apolloClient = new apollo.ApolloClient({ link: new apollo.HttpLink({ uri: url, headers }), cache: new apollo.InMemoryCache() });
   const viaApollo = (await apolloClient.query({ query: sdk.EnterprisePageDocument, variables })).data;
-  // urql sends queries by GET by default; the hub's CSRF guard wants POST (or a preflight header) for those.
-  const urqlClient = new urql.Client({ url, exchanges: [urql.fetchExchange], fetchOptions: { headers }, preferGetMethod: false });
+  // urql's defaults: a query goes by GET, with no header but Authorization (which a browser must preflight, so CSRF prevention lets it through).
+  const urqlClient = new urql.Client({ url, exchanges: [urql.fetchExchange], fetchOptions: { headers } });
   const urqlResult = await urqlClient.query(sdk.EnterprisePageDocument, variables).toPromise();
   if (urqlResult.error) throw urqlResult.error;
   const viaUrql = urqlResult.data;
@@ -47,7 +47,7 @@ export async function typed(url: string): Promise<number[]> {
   const apollo = new ApolloClient({ link: new HttpLink({ uri: url }), cache: new InMemoryCache() });
   const a = await apollo.query({ query: EnterprisePageDocument, variables: { first: 1 } });
   const r = await request(url, EnterprisePageDocument, { first: 1 });
-  const u = await new Client({ url, exchanges: [fetchExchange], preferGetMethod: false }).query(EnterprisePageDocument, { first: 1 }).toPromise();
+  const u = await new Client({ url, exchanges: [fetchExchange] }).query(EnterprisePageDocument, { first: 1 }).toPromise();
   // Results are typed from the document: totalCount is a number in each.
   return [own.enterprises.totalCount, a.data.enterprises.totalCount, r.enterprises.totalCount, u.data?.enterprises.totalCount ?? 0];
 }

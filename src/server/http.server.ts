@@ -26,6 +26,12 @@ import { ExportCapacity, ExportLimits } from './export-capacity';
 import { AddressRateLimiter } from './rate-limit';
 import { ScopedPersistedQueryCache } from './persisted-query.cache';
 
+/**
+ * Headers whose presence lets a GET /graphql through Apollo's CSRF prevention: a browser sends none of them
+ * without a CORS preflight. Apollo Server's recommended two, and `authorization` (the hub's API key).
+ */
+export const CSRF_PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight', 'authorization'];
+
 /** A running HTTP server of the hub. */
 export interface RunningServer {
   url: string;
@@ -90,6 +96,11 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
   const apollo = new ApolloServer<HubContext>({
     schema,
     introspection: opts.introspection ?? true,
+    // A GET that names one of these headers has been preflighted by a browser, so it cannot be a forged
+    // cross-site request. Apollo's defaults (x-apollo-operation-name, apollo-require-preflight; not exported by
+    // @apollo/server) plus Authorization, which every hub call carries: urql's and graphql-request's GET with only
+    // `Authorization: Bearer …` is then answered, not refused as CSRF.
+    csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
     // APQ hashes are looked up in the caller's own scope: no key learns whether another sent a query.
     persistedQueries: { cache: new ScopedPersistedQueryCache() },
     // Stack traces (with the server's paths) only when asked for: Apollo's default includes them unless NODE_ENV=production.
