@@ -1,48 +1,26 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { ConnectionOf, EdgeOf } from './connection.type';
 import { Enterprise } from './enterprise.type';
 import { RiskLevel } from './enums';
 import { TagFilter } from './tag.type';
 
-// simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
-// (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
-@ObjectType({ description: 'Relay page information (分页信息): where this page lies in the result', simpleResolvers: true })
-export class PageInfo {
-  @Field({ description: 'Whether rows follow this page (page on with `first` and `after: endCursor`)' })
-  hasNextPage!: boolean;
-
-  @Field({ description: 'Whether rows come before this page (page back with `last` and `before: startCursor`)' })
-  hasPreviousPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the first row of this page; null when the page is empty' })
-  startCursor!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the last row of this page; null when the page is empty' })
-  endCursor!: string | null;
-}
+export { PageInfo } from './connection.type';
 
 // simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
 // (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
 @ObjectType({ description: 'An enterprise (企业) in a page of a result, with its cursor (Relay edge)', simpleResolvers: true })
-export class EnterpriseEdge {
-  @Field({ description: 'Opaque cursor; pass it as `after` to continue after this row, or as `before` to page back from it' })
-  cursor!: string;
+export class EnterpriseEdge extends EdgeOf(Enterprise, {
+  cursor: 'Opaque cursor; pass it as `after` to continue after this row, or as `before` to page back from it',
+  node: 'The enterprise of this row',
+}) {}
 
-  @Field(() => Enterprise, { description: 'The enterprise of this row' })
-  node!: Enterprise;
-}
-
-// simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
-// (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
 @ObjectType({ description: 'A page of enterprises', simpleResolvers: true })
-export class EnterpriseConnection {
+export class EnterpriseConnection extends ConnectionOf(EnterpriseEdge, {
+  edges: 'The rows of this page in the requested order, each with its cursor',
+  pageInfo: 'Where this page lies in the result: cursors and whether more rows follow or precede',
+}) {
   /** Counts the matching enterprises; only run when a client asks for `totalCount`. */
   count!: () => Promise<number>;
-
-  @Field(() => [EnterpriseEdge], { description: 'The rows of this page in the requested order, each with its cursor' })
-  edges!: EnterpriseEdge[];
-
-  @Field(() => PageInfo, { description: 'Where this page lies in the result: cursors and whether more rows follow or precede' })
-  pageInfo!: PageInfo;
 }
 
 @InputType({ description: 'Conditions on enterprises; all given conditions must hold' })

@@ -1,7 +1,7 @@
 import { JSONObjectResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../scalars';
-import { PageInfo } from './enterprise-connection.type';
+import { ConnectionOf, EdgeOf } from './connection.type';
 
 /** An inspector as a bureau sees it (never public). */
 @ObjectType({ description: 'An inspector of a county bureau (visible to bureaus inside their jurisdiction, never public)' })
@@ -49,24 +49,18 @@ export class InspectionPlanItem {
 }
 
 @ObjectType({ description: 'A drawn enterprise of an inspection plan (抽查计划), with its cursor (Relay edge)' })
-export class InspectionPlanItemEdge {
-  @Field({ description: 'Opaque cursor; pass it as `after` to continue after this item' })
-  cursor!: string;
-
-  @Field(() => InspectionPlanItem, { description: 'The plan item of this row' })
-  node!: InspectionPlanItem;
-}
+export class InspectionPlanItemEdge extends EdgeOf(InspectionPlanItem, {
+  cursor: 'Opaque cursor; pass it as `after` to continue after this item',
+  node: 'The plan item of this row',
+}) {}
 
 @ObjectType({ description: 'A page of plan items (inside your jurisdiction)' })
-export class InspectionPlanItemConnection {
+export class InspectionPlanItemConnection extends ConnectionOf(InspectionPlanItemEdge, {
+  edges: 'The items of this page, by position',
+  pageInfo: 'Where this page lies: endCursor and whether more items follow (forward paging only)',
+}) {
   @Field(() => Int, { description: 'Items of the plan inside your jurisdiction' })
   totalCount!: number;
-
-  @Field(() => [InspectionPlanItemEdge], { description: 'The items of this page, by position' })
-  edges!: InspectionPlanItemEdge[];
-
-  @Field(() => PageInfo, { description: 'Where this page lies: endCursor and whether more items follow (forward paging only)' })
-  pageInfo!: PageInfo;
 }
 
 /** A drawn, immutable random-inspection plan. */

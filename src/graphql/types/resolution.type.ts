@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../scalars';
-import { PageInfo } from './enterprise-connection.type';
+import { ConnectionOf, EdgeOf } from './connection.type';
 
 /** Where a queued record stands. */
 export enum ResolutionStatus {
@@ -94,24 +94,18 @@ export class ResolutionQueueEntry {
 }
 
 @ObjectType({ description: 'One entry of the resolution queue and its cursor' })
-export class ResolutionQueueEdge {
-  @Field({ description: 'Opaque cursor; pass it as `after` to continue after this entry' })
-  cursor!: string;
-
-  @Field(() => ResolutionQueueEntry, { description: 'The queued record' })
-  node!: ResolutionQueueEntry;
-}
+export class ResolutionQueueEdge extends EdgeOf(ResolutionQueueEntry, {
+  cursor: 'Opaque cursor; pass it as `after` to continue after this entry',
+  node: 'The queued record',
+}) {}
 
 @ObjectType({ description: 'A page of the steward review queue inside your jurisdiction, oldest first' })
-export class ResolutionQueueConnection {
+export class ResolutionQueueConnection extends ConnectionOf(ResolutionQueueEdge, {
+  edges: 'The entries of this page, oldest first',
+  pageInfo: 'Where this page stands in the queue; pass endCursor as `after` for the next page',
+}) {
   @Field(() => Int, { description: 'Open entries inside your jurisdiction' })
   totalCount!: number;
-
-  @Field(() => [ResolutionQueueEdge], { description: 'The entries of this page, oldest first' })
-  edges!: ResolutionQueueEdge[];
-
-  @Field(() => PageInfo, { description: 'Where this page stands in the queue; pass endCursor as `after` for the next page' })
-  pageInfo!: PageInfo;
 }
 
 @ObjectType({ description: 'What undoing a link did: the enterprises re-derived and where the record went' })

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../scalars';
-import { PageInfo } from './enterprise-connection.type';
+import { ConnectionOf, EdgeOf } from './connection.type';
 
 /** A task's state. */
 export enum TaskStatusEnum {
@@ -145,24 +145,12 @@ export class SupervisionTask {
 }
 
 @ObjectType({ description: 'A supervision task in a page' })
-export class SupervisionTaskEdge {
-  @Field({ description: 'Pass as `after` to continue after this task' })
-  cursor!: string;
-
-  @Field(() => SupervisionTask, { description: 'The task' })
-  node!: SupervisionTask;
-}
+export class SupervisionTaskEdge extends EdgeOf(SupervisionTask, { cursor: 'Pass as `after` to continue after this task', node: 'The task' }) {}
 
 @ObjectType({ description: 'A page of supervision tasks inside your jurisdiction, newest first' })
-export class SupervisionTaskConnection {
+export class SupervisionTaskConnection extends ConnectionOf(SupervisionTaskEdge, { edges: 'The tasks of this page', pageInfo: 'Whether there are more' }) {
   @Field(() => Int, { description: 'Tasks matching the filter (all pages)' })
   totalCount!: number;
-
-  @Field(() => [SupervisionTaskEdge], { description: 'The tasks of this page' })
-  edges!: SupervisionTaskEdge[];
-
-  @Field(() => PageInfo, { description: 'Whether there are more' })
-  pageInfo!: PageInfo;
 }
 
 @InputType({ description: 'Conditions on supervision tasks; every condition given must hold' })

@@ -3,7 +3,7 @@ import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphq
 import { WARNING_STATUSES, WARNING_TYPES, WARNING_TYPE_INFO, WarningStatusValue, WarningType, enumObject } from '../../domain/vocabulary';
 import { WarningRow } from '../../warnings/warning.types';
 import { DateTimeScalar } from '../scalars';
-import { PageInfo } from './enterprise-connection.type';
+import { ConnectionOf, EdgeOf } from './connection.type';
 import { Node } from './node.type';
 
 /** Workflow state of a warning. */
@@ -88,24 +88,15 @@ export class Warning implements Partial<WarningRow> {
 }
 
 @ObjectType({ description: 'A warning (预警) in a page, with its cursor (Relay edge)' })
-export class WarningEdge {
-  @Field({ description: 'Opaque cursor; pass it as `after` to continue after this row' })
-  cursor!: string;
-
-  @Field(() => Warning, { description: 'The warning of this row' })
-  node!: Warning;
-}
+export class WarningEdge extends EdgeOf(Warning, { cursor: 'Opaque cursor; pass it as `after` to continue after this row', node: 'The warning of this row' }) {}
 
 @ObjectType({ description: 'A page of warnings, newest first' })
-export class WarningConnection {
+export class WarningConnection extends ConnectionOf(WarningEdge, {
+  edges: 'The warnings of this page, newest first, each with its cursor',
+  pageInfo: 'Where this page lies in the result: cursors and whether more warnings follow or precede',
+}) {
   /** Counts the matching warnings; only run when a client asks for `totalCount`. */
   count!: () => Promise<number>;
-
-  @Field(() => [WarningEdge], { description: 'The warnings of this page, newest first, each with its cursor' })
-  edges!: WarningEdge[];
-
-  @Field(() => PageInfo, { description: 'Where this page lies in the result: cursors and whether more warnings follow or precede' })
-  pageInfo!: PageInfo;
 }
 
 @InputType({ description: 'Conditions on warnings; all given conditions must hold (always inside your jurisdiction)' })
