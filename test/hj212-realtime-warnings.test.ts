@@ -1,6 +1,5 @@
 import http from 'node:http';
-import { Client, createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { startHj212Gateway } from '../src/app/hj212-gateway.module';
 import { hubPubSub, scopedTopic, TOPICS } from '../src/realtime/hub-pubsub';
 import { hj212SilenceTask } from '../src/app/scheduled-tasks';
@@ -13,6 +12,7 @@ import { WarningDetectionService } from '../src/warnings/warning-detection.servi
 import { readBundledWarningParameters } from '../src/warnings/warning-parameters.model';
 import { JobQueue, WEBHOOK_DELIVERY_JOB } from '../src/jobs/job-queue';
 import { startTestHub, type TestHub } from './support/test-hub';
+import { wsClient } from './support/ws-subscriber';
 
 /**
  * Real-time warnings from the HJ 212 gateway: hourly packets over a real socket, REALTIME_EXCEED
@@ -49,15 +49,7 @@ interface Sub {
 
 function subscribe(port: number, key: string): Sub {
   const warnings: any[] = [];
-  let ok!: () => void;
-  const connected = new Promise<void>((r) => (ok = r));
-  const client = createClient({
-    url: `ws://127.0.0.1:${port}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: { Authorization: `Bearer ${key}` },
-    retryAttempts: 0,
-    on: { connected: () => ok() },
-  });
+  const { client, ready: connected } = wsClient(port, key);
   client.subscribe(
     { query: 'subscription { warningRaised { id type subject severity status details enterprise { creditCode division { code } } } }' },
     { next: (v) => warnings.push(v.data?.warningRaised), error: (e) => warnings.push({ error: e }), complete: () => undefined },

@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { withTransaction } from '../src/db/database';
 import { withCheckChar } from '../src/domain/credit-code';
 import { IngestService, PageItem, PageResult, PreparedPage } from '../src/ingest/ingest.service';
 import { PagePipeline } from '../src/ingest/page-pipeline';
@@ -105,20 +106,7 @@ describe('latest version wins', () => {
   const code = withCheckChar('91370102MA3C4R5X2');
   const ingest = () => new IngestService({ divisionCodes: new Set(['370102']) });
   const item = (record: UnifiedRecord): PageItem => ({ raw: { ...record.data, creditCode: record.creditCode }, record });
-  const tx = async <T>(fn: (c: PoolClient) => Promise<T>): Promise<T> => {
-    const c = await pool().connect();
-    try {
-      await c.query('begin');
-      const r = await fn(c);
-      await c.query('commit');
-      return r;
-    } catch (e) {
-      await c.query('rollback');
-      throw e;
-    } finally {
-      c.release();
-    }
-  };
+  const tx = <T>(fn: (c: PoolClient) => Promise<T>): Promise<T> => withTransaction(pool(), fn);
 
   it('an older typed row from another connector replaces neither the newer row nor its permits', async () => {
     const enterprise = (updatedAt: string, name: string, permitNo: string): UnifiedRecord => ({
