@@ -1,6 +1,7 @@
 import { withCheckChar } from '../src/domain/credit-code';
 import { TestHub, startTestHub } from './support/test-hub';
 import { countStatements } from './support/sql-counter';
+import { minimalPermitRecord } from './support/source-records';
 
 /** Store fingerprint: row counts and an md5 over the typed rows. */
 async function fingerprint(hub: TestHub) {
@@ -99,26 +100,12 @@ describe('foundation: permit system → connector → ingest → store → Graph
   it('quarantines a record with a bad credit code with its reason and loads the good records of its page', async () => {
     const good = withCheckChar('91370102MA3TEXT01');
     const badCode = good.slice(0, 17) + (good[17] === '1' ? '2' : '1');
-    const base = {
-      divisionCode: '370102',
-      industryCode: 'C2614',
-      supervisionLevel: 'GENERAL',
-      managementClass: 'SIMPLIFIED',
-      basin: 'YELLOW_RIVER',
-      pollutionTypes: ['AIR'],
-      airSources: [],
-      monitoringFacilities: [],
-      permits: [],
-    };
     await postAdmin(hub, 'permit', [
-      { ...base, creditCode: good, name: '济南良好化工有限公司' },
-      { ...base, creditCode: badCode, name: '济南错码化工有限公司' },
-      {
-        ...base,
-        creditCode: withCheckChar('91370102MA3TEXT02'),
-        name: '济南日期化工有限公司',
+      minimalPermitRecord(good, '济南良好化工有限公司'),
+      minimalPermitRecord(badCode, '济南错码化工有限公司'),
+      minimalPermitRecord(withCheckChar('91370102MA3TEXT02'), '济南日期化工有限公司', {
         permits: [{ permitNo: 'X1', validFrom: '2026-02-30', validTo: '2027-01-01', status: 'VALID' }],
-      },
+      }),
     ]);
     const s = await hub.services.runner.run('permit');
     expect(s.status).toBe('SUCCEEDED');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { withCheckChar } from '../src/domain/credit-code';
+import { minimalPermitRecord } from './support/source-records';
 import { TestHub, startTestHub } from './support/test-hub';
 import { countStatements } from './support/sql-counter';
 
@@ -56,21 +57,7 @@ describe('search: paging, nested pages, facets, export', () => {
     const res = await fetch(`${hub.sim.url}/admin/records/permit`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([
-        {
-          creditCode: odd,
-          name: ODD_NAME,
-          divisionCode: '370102',
-          industryCode: 'C2614',
-          supervisionLevel: 'GENERAL',
-          managementClass: 'SIMPLIFIED',
-          basin: 'YELLOW_RIVER',
-          pollutionTypes: ['AIR'],
-          airSources: [],
-          monitoringFacilities: [],
-          permits: [],
-        },
-      ]),
+      body: JSON.stringify([minimalPermitRecord(odd, ODD_NAME)]),
     });
     expect(res.status).toBe(200);
     const runs = await hub.services.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring', 'credit-rating']);
