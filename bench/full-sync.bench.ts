@@ -21,7 +21,7 @@ import { applyMemoryBudget } from '../src/app/memory-budget';
 import { loadConfig } from '../src/config/config';
 import { connectDatabase } from '../src/db/database';
 import { projectRoot } from '../src/config/project-root';
-import { freshBenchDatabase, machineLine, peakRssMb, spawnSimulator } from './support/bench-env';
+import { freshBenchDatabase, machineLine, peakRssMb, spawnSimulator, runBench } from './support/bench-env';
 
 const CONNECTORS = ['permit', 'enforcement', 'penalty', 'monitoring', 'credit-rating'];
 const TABLES = ['enterprise', 'permit', 'enforcement_record', 'penalty', 'monitoring_day', 'credit_rating', 'source_record', 'source_batch'];
@@ -128,7 +128,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { generateProvince } from '../simulator/province.generator';
 import { jsonArrayElements } from '../src/connectors/json-array-stream';
+import { runBench } from './support/bench-env';
 
 async function* chunks(body: Buffer, size: number): AsyncIterable<Buffer> {
   for (let i = 0; i < body.length; i += size) yield body.subarray(i, i + size);
@@ -42,7 +43,4 @@ async function main() {
   console.log(`JSON.parse of the whole body:  median ${median(whole).toFixed(0)} ms`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

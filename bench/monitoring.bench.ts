@@ -25,7 +25,7 @@ import { createHubServices } from '../src/app/hub-services';
 import { applyMemoryBudget } from '../src/app/memory-budget';
 import { loadConfig } from '../src/config/config';
 import { addDays, chinaToday } from '../src/domain/china-date';
-import { freshBenchDatabase, machineLine, peakRssMb, spawnSimulator } from './support/bench-env';
+import { freshBenchDatabase, machineLine, peakRssMb, spawnSimulator, runBench } from './support/bench-env';
 
 function quantile(xs: number[], q: number): number {
   if (!xs.length) return NaN;
@@ -153,7 +153,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

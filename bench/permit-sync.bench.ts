@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { createHubServices } from '../src/app/hub-services';
 import { applyMemoryBudget } from '../src/app/memory-budget';
 import { loadConfig } from '../src/config/config';
-import { freshBenchDatabase, machineLine, peakRssMb, spawnSimulator } from './support/bench-env';
+import { freshBenchDatabase, machineLine, peakRssMb, spawnSimulator, runBench } from './support/bench-env';
 
 async function main() {
   applyMemoryBudget(); // as the hub CLI does
@@ -37,7 +37,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { generateProvince } from '../simulator/province.generator';
 import { createScoringServices } from '../src/scoring/scoring.module';
 import { copyProvince } from './support/province-copy';
-import { freshBenchDatabase, machineLine } from './support/bench-env';
+import { freshBenchDatabase, machineLine, runBench } from './support/bench-env';
 
 function ms(t0: bigint): number {
   return Number(process.hrtime.bigint() - t0) / 1e6;
@@ -134,7 +134,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

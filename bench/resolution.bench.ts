@@ -19,7 +19,7 @@ import { applyMemoryBudget } from '../src/app/memory-budget';
 import { loadConfig } from '../src/config/config';
 import { projectRoot } from '../src/config/project-root';
 import { TruthRecord, evaluateResolution, formatResolutionFigures, ResolutionFigures } from '../src/resolution/resolution-evaluation';
-import { freshBenchDatabase, machineLine, peakRssMb, spawnSimulator } from './support/bench-env';
+import { freshBenchDatabase, machineLine, peakRssMb, spawnSimulator, runBench } from './support/bench-env';
 
 const ALL_CONNECTORS = ['permit', 'enforcement', 'penalty', 'monitoring', 'credit-rating'];
 
@@ -113,7 +113,4 @@ async function main() {
   for (const l of formatResolutionFigures(f)) console.log(l);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

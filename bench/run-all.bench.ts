@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../src/config/project-root';
+import { runBench } from './support/bench-env';
 
 interface BenchSpec {
   name: string;
@@ -257,7 +258,4 @@ ${sections.join('\n')}`;
   console.log(`\nwrote bench/RESULTS.md`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

@@ -40,7 +40,7 @@ import { TagCatalogue } from '../src/tags/tag-catalogue';
 import { TagService } from '../src/tags/tag.service';
 import { DivisionDirectory } from '../src/divisions/division-directory';
 import { copyProvince } from './support/province-copy';
-import { freshBenchDatabase, machineLine } from './support/bench-env';
+import { freshBenchDatabase, machineLine, runBench } from './support/bench-env';
 import { countStatements } from './support/statement-count';
 
 const secondsSince = (t: bigint) => (Number(process.hrtime.bigint() - t) / 1e9).toFixed(1);
@@ -413,7 +413,4 @@ async function createHubServicesForKeys(url: string) {
   };
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

@@ -15,7 +15,7 @@ import { DivisionDirectory } from '../src/divisions/division-directory';
 import { InspectionPlanService } from '../src/supervision/inspection-plan.service';
 import { SupervisionTaskService } from '../src/supervision/supervision-task.service';
 import { addDays, chinaToday } from '../src/domain/china-date';
-import { freshBenchDatabase, machineLine } from './support/bench-env';
+import { freshBenchDatabase, machineLine, runBench } from './support/bench-env';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { enterprises: { type: 'string', default: '260000' }, inspectors: { type: 'string', default: '5000' } } });
@@ -86,7 +86,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

@@ -81,6 +81,14 @@ export function machineLine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
 
+/** Runs a benchmark's `main`; a failure is printed and exits with status 1 (success lets the process end by itself). */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
+
 /**
  * Ends the process when a benchmark's `main` settles: 0 when it resolved, 1 (with the error
  * printed) when it failed; for benchmarks whose clients or servers could keep the event loop alive.
