@@ -109,7 +109,7 @@ describe(`load drill: ${CLIENTS} clients for ${SECONDS} s while a sync runs`, ()
     'answers every request without an error',
     async () => {
       expect(tagCodes.length).toBeGreaterThan(0);
-      serve = await startServe({ DATABASE_URL: tdb.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_LEVEL: 'warn' });
+      serve = await startServe({ DATABASE_URL: tdb.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_LEVEL: 'info' });
       const deadline = Date.now() + SECONDS * 1000;
 
       // Syncs, one after another, for as long as the load runs (at least one).

@@ -65,7 +65,7 @@ describe('a revoked key closes its subscriptions on every replica (issue 13, fin
     const keys = new ApiKeyService(tdb.db.pool, await DivisionDirectory.load(tdb.db.pool));
     const revoked = await keys.create({ name: 'to revoke', divisionCode: '370100', role: 'BUREAU' });
     const kept = await keys.create({ name: 'kept', divisionCode: '370100', role: 'BUREAU' });
-    const env = { DATABASE_URL: tdb.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_LEVEL: 'warn' };
+    const env = { DATABASE_URL: tdb.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_LEVEL: 'info' };
     serves.push(...(await Promise.all([startServe(env), startServe(env)])));
 
     const subs = serves.map((s) => ({ revoked: subscriber(s.port, revoked.key), kept: subscriber(s.port, kept.key) }));

@@ -48,7 +48,7 @@ describe('hub serve reading from a hot standby (DATABASE_REPLICA_URL)', () => {
       DATABASE_REPLICA_URL: standby.url,
       HUB_SOURCES_URL: sim.url,
       HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     });
   }, 120_000);
 

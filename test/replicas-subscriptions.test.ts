@@ -34,7 +34,7 @@ describe('replicas: subscribers on either hub serve process get every event', ()
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, enterprises: 40, seed: 3, monitoringDays: 5 });
     tdb = await createTestDatabase();
-    env = { DATABASE_URL: tdb.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_LEVEL: 'warn' };
+    env = { DATABASE_URL: tdb.url, HUB_SOURCES_URL: sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_LEVEL: 'info' };
     await sim.store.upsert('permit', [testPermitRecord(CODE, '副本推送企业', T, { address: '副本路1号' })]);
     const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url }), tdb.db);
     for (const s of await services.runner.syncAll(['permit', 'enforcement', 'penalty', 'monitoring'])) expect(s.status).toBe('SUCCEEDED');

@@ -393,7 +393,7 @@ describe('security hardening (issue 13)', () => {
         const hex = line![1].split(':')[0];
         return [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.');
       };
-      const env = { DATABASE_URL: hub.tdb.url, HUB_SOURCES_URL: hub.sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_LEVEL: 'warn' };
+      const env = { DATABASE_URL: hub.tdb.url, HUB_SOURCES_URL: hub.sim.url, HUB_SCHEDULE_OVERRIDE: '0 0 1 1 *', LOG_LEVEL: 'info' };
       for (const [host, expected] of [
         [undefined, '127.0.0.1'],
         ['0.0.0.0', '0.0.0.0'],

@@ -28,6 +28,10 @@ export interface ServeProcess extends HubProcess {
 
 /** Spawns `hub serve --port 0` with `env` and waits until it serves GraphQL. */
 export async function startServe(env: Record<string, string>, timeoutMs = 30_000): Promise<ServeProcess> {
+  // Readiness is the info-level 'hub serving GraphQL' entry: a quieter level would hide it and the wait would time out.
+  if (env.LOG_LEVEL && !['trace', 'debug', 'info'].includes(env.LOG_LEVEL)) {
+    throw new Error(`startServe waits for hub serve's info-level readiness entry; LOG_LEVEL ${env.LOG_LEVEL} would hide it`);
+  }
   const p = spawnHub(['serve', '--port', '0'], env);
   const { port } = await p.waitForServing(timeoutMs);
   return {
