@@ -159,7 +159,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     password: PASSWORD,
     persistent: true,
     createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    // Byte order for sorting (C collation), but a UTF-8 character classification: pg_trgm counts only letters and
+    // digits of LC_CTYPE as word characters, so under LC_CTYPE=C a Chinese name has no trigrams and name
+    // similarity (entity resolution) finds nothing.
+    initdbFlags: ['--encoding=UTF8', '--locale=C', '--lc-ctype=C.UTF-8'],
     postgresFlags: ['-c', 'max_connections=200', '-c', 'shared_buffers=256MB', '-c', 'fsync=on'],
     onLog: (m: string) => log(String(m).trim()),
     onError: (m: unknown) => log(String(m).trim()),
