@@ -69,10 +69,16 @@ describe('fault drill: PostgreSQL restarted while the hub serves and syncs', () 
       'the permit run to be under way',
       20,
     );
-    await probe.close();
+    // Hold the run mid-way so the outage, not the run's own end, is what stops it: the permit run's next page waits
+    // on this lock until the server goes down (without it, a fast run could finish between the probe and the stop).
+    const holder = await probe.pool.connect();
+    await holder.query(`begin`);
+    await holder.query(`lock table enterprise in share mode`);
 
     await pg!.stop();
     pg = undefined;
+    holder.release(true);
+    await probe.close().catch(() => undefined);
     // While it is down: not ready, the interrupted run answers with an error, the process lives on.
     await until(
       async () => (await readyz(serve!.port)) === 503,
