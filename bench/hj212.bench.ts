@@ -249,6 +249,7 @@ async function main(): Promise<void> {
   let serve: ChildProcess | undefined;
   let dauSim: ChildProcess | undefined;
   let subscriber: Client | undefined;
+  let watcher: CommitWatcher | undefined;
   const probes: Hj212ClientConnection[] = [];
   try {
     const pool = bench.db.pool;
@@ -315,7 +316,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
 
-    const watcher = new CommitWatcher(pool, new Set(probeMns));
+    watcher = new CommitWatcher(pool, new Set(probeMns));
     watcher.start();
     let rssPeak = rssMb(hubPid);
     const rssIdle = rssPeak;
@@ -454,6 +455,8 @@ async function main(): Promise<void> {
       `targets: ≥ ${TARGETS.packetsPerSecond} packets/s sustained, p99 answer ≤ ${TARGETS.answerP99Ms} ms, exceedance → subscriber ≤ ${TARGETS.exceedToSubscriberMs} ms, RSS ≤ ${TARGETS.rssMb} MB`,
     );
   } finally {
+    // Stop polling the store before the pool goes, so an error above is the one reported.
+    await watcher?.stop().catch(() => undefined);
     for (const p of probes) await p.close().catch(() => undefined);
     await subscriber?.dispose();
     for (const child of [dauSim, serve]) {
