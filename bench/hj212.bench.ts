@@ -133,15 +133,18 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeout
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}: ${out.slice(-2000)}`)), timeoutMs);
+    // A command prints its progress on stdout and the hub logs on stderr: read both.
     const onData = (d: Buffer) => {
       out += d;
       const m = pattern.exec(out);
       if (m) {
         clearTimeout(timer);
+        child.stdout!.off('data', onData);
         child.stderr!.off('data', onData);
         resolve(m);
       }
     };
+    child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
