@@ -4,17 +4,10 @@ import { ClassType, Field, ObjectType } from 'type-graphql';
 // (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
 @ObjectType({ description: 'Relay page information (分页信息): where this page lies in the result', simpleResolvers: true })
 export class PageInfo {
-  @Field({ description: 'Whether rows follow this page (page on with `first` and `after: endCursor`)' })
-  hasNextPage!: boolean;
-
-  @Field({ description: 'Whether rows come before this page (page back with `last` and `before: startCursor`)' })
-  hasPreviousPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the first row of this page; null when the page is empty' })
-  startCursor!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the last row of this page; null when the page is empty' })
-  endCursor!: string | null;
+  @Field({ description: 'Whether rows follow this page (page on with `first` and `after: endCursor`)' }) hasNextPage!: boolean;
+  @Field({ description: 'Whether rows come before this page (page back with `last` and `before: startCursor`)' }) hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true, description: 'Cursor of the first row of this page; null when the page is empty' }) startCursor!: string | null;
+  @Field(() => String, { nullable: true, description: 'Cursor of the last row of this page; null when the page is empty' }) endCursor!: string | null;
 }
 
 /**
@@ -25,11 +18,8 @@ export class PageInfo {
 export function EdgeOf<T extends object>(Node: ClassType<T>, descriptions: { cursor?: string; node?: string } = {}) {
   @ObjectType({ simpleResolvers: true })
   abstract class Edge {
-    @Field({ description: descriptions.cursor })
-    cursor!: string;
-
-    @Field(() => Node, { description: descriptions.node })
-    node!: T;
+    @Field({ description: descriptions.cursor }) cursor!: string;
+    @Field(() => Node, { description: descriptions.node }) node!: T;
   }
   return Edge;
 }
@@ -42,11 +32,8 @@ export function EdgeOf<T extends object>(Node: ClassType<T>, descriptions: { cur
 export function ConnectionOf<E extends object>(Edge: ClassType<E>, descriptions: { edges?: string; pageInfo?: string } = {}) {
   @ObjectType({ simpleResolvers: true })
   abstract class Connection {
-    @Field(() => [Edge], { description: descriptions.edges })
-    edges!: E[];
-
-    @Field(() => PageInfo, { description: descriptions.pageInfo })
-    pageInfo!: PageInfo;
+    @Field(() => [Edge], { description: descriptions.edges }) edges!: E[];
+    @Field(() => PageInfo, { description: descriptions.pageInfo }) pageInfo!: PageInfo;
   }
   return Connection;
 }

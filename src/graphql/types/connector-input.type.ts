@@ -83,8 +83,7 @@ export class DeclarativeConnectorInput {
   @Field(() => [NameValueInput], { nullable: true, description: 'Fixed query parameters' }) query?: NameValueInput[];
   @Field({ nullable: true, description: 'Dotted path of the records array in the body; empty for a bare array' }) itemsPath?: string;
   @Field(() => PaginationInput, { nullable: true, description: 'How the source pages; default no paging' }) pagination?: PaginationInput;
-  @Field(() => IncrementalInput, { nullable: true, description: 'Incremental sync; absent: every run reads everything' })
-  incremental?: IncrementalInput;
+  @Field(() => IncrementalInput, { nullable: true, description: 'Incremental sync; absent: every run reads everything' }) incremental?: IncrementalInput;
   @Field({ description: 'Unified kind: rating, enforcement, penalty or monitoring' }) recordKind!: string;
   @Field(() => [FieldMappingInput], { description: 'How source fields fill the unified fields of recordKind (e.g. creditCode, level, ratedOn for rating)' })
   fields!: FieldMappingInput[];

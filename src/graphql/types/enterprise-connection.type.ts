@@ -25,23 +25,18 @@ export class EnterpriseConnection extends ConnectionOf(EnterpriseEdge, {
 
 @InputType({ description: 'Conditions on enterprises; all given conditions must hold' })
 export class EnterpriseFilter {
-  @Field(() => String, { nullable: true, description: 'Province, city or county code: the whole subtree' })
-  divisionCode?: string | null;
+  @Field(() => String, { nullable: true, description: 'Province, city or county code: the whole subtree' }) divisionCode?: string | null;
 
   @Field(() => [RiskLevel], { nullable: true, description: 'Any of these risk levels (风险等级); null or absent: every level' })
   riskLevels?: RiskLevel[] | null;
 
-  @Field(() => Int, { nullable: true, description: 'Lowest current health score included (inclusive; scores can be negative)' })
-  scoreMin?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Lowest current health score included (inclusive; scores can be negative)' }) scoreMin?: number | null;
 
   @Field(() => Int, { nullable: true, description: 'Highest current health score included (inclusive; at most full marks, 100 in SD-2021)' })
   scoreMax?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Substring of the Chinese name' })
-  nameContains?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Industry code prefix (GB/T 4754), e.g. C26' })
-  industryCode?: string | null;
+  @Field(() => String, { nullable: true, description: 'Substring of the Chinese name' }) nameContains?: string | null;
+  @Field(() => String, { nullable: true, description: 'Industry code prefix (GB/T 4754), e.g. C26' }) industryCode?: string | null;
 
   @Field(() => TagFilter, { nullable: true, description: 'Tags all/any/none by code or Chinese label, e.g. {all: ["黄标", "固废危废"]}' })
   tags?: TagFilter | null;

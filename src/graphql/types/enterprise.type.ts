@@ -8,19 +8,13 @@ import { Node } from './node.type';
 // (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
 @ObjectType({ description: 'A polluting enterprise (排污单位) and its environmental health', simpleResolvers: true, implements: Node })
 export class Enterprise implements Partial<EnterpriseRow> {
-  @Field({ description: 'Unified social credit code (统一社会信用代码)' })
-  creditCode!: string;
-
-  @Field({ description: 'Registered name (企业名称), in Chinese as the permit system (排污许可) holds it' })
-  name!: string;
+  @Field({ description: 'Unified social credit code (统一社会信用代码)' }) creditCode!: string;
+  @Field({ description: 'Registered name (企业名称), in Chinese as the permit system (排污许可) holds it' }) name!: string;
 
   divisionCode!: string;
 
-  @Field(() => String, { nullable: true, description: 'Industry code (GB/T 4754), e.g. D4411' })
-  industryCode!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Registered address (地址) from the permit system; null when unknown' })
-  address!: string | null;
+  @Field(() => String, { nullable: true, description: 'Industry code (GB/T 4754), e.g. D4411' }) industryCode!: string | null;
+  @Field(() => String, { nullable: true, description: 'Registered address (地址) from the permit system; null when unknown' }) address!: string | null;
 
   @Field(() => Number, {
     nullable: true,

@@ -14,6 +14,5 @@ export interface TypedNode {
   resolveType: (value: TypedNode) => value.__nodeType,
 })
 export abstract class Node {
-  @Field(() => ID, { description: 'Global, opaque id of this object; pass it to node(id)' })
-  id!: string;
+  @Field(() => ID, { description: 'Global, opaque id of this object; pass it to node(id)' }) id!: string;
 }

@@ -20,77 +20,45 @@ registerEnumType(ResolutionStatus, {
 
 @ObjectType({ description: "One factor of a candidate's match score: what was compared, what was found, and its weight (log-odds) in the probability" })
 export class ResolutionScoreReason {
-  @Field({ description: 'BASE (prior within the block), NAME, NAME_EXACT, FORMER_NAME, ADDRESS or LEGAL_FORM' })
-  factor!: string;
-
-  @Field({ description: 'What was compared and found, e.g. the standardised name cores and their bigram Jaccard similarity' })
-  detail!: string;
-
-  @Field(() => Float, { description: 'Log-odds this factor adds to the match probability (negative lowers it)' })
-  weight!: number;
+  @Field({ description: 'BASE (prior within the block), NAME, NAME_EXACT, FORMER_NAME, ADDRESS or LEGAL_FORM' }) factor!: string;
+  @Field({ description: 'What was compared and found, e.g. the standardised name cores and their bigram Jaccard similarity' }) detail!: string;
+  @Field(() => Float, { description: 'Log-odds this factor adds to the match probability (negative lowers it)' }) weight!: number;
 }
 
 @ObjectType({ description: 'An enterprise a queued record may name, with its match probability and why it scored as it did' })
 export class ResolutionCandidate {
-  @Field({ description: "The candidate enterprise's unified social credit code" })
-  creditCode!: string;
-
-  @Field({ description: "The candidate's registered name" })
-  name!: string;
-
-  @Field(() => Float, { description: 'Match probability (0–1) from the standardised name (and address)' })
-  probability!: number;
-
-  @Field(() => [ResolutionScoreReason], { description: 'The factors of the score, in the order they were applied' })
-  reasons!: ResolutionScoreReason[];
+  @Field({ description: "The candidate enterprise's unified social credit code" }) creditCode!: string;
+  @Field({ description: "The candidate's registered name" }) name!: string;
+  @Field(() => Float, { description: 'Match probability (0–1) from the standardised name (and address)' }) probability!: number;
+  @Field(() => [ResolutionScoreReason], { description: 'The factors of the score, in the order they were applied' }) reasons!: ResolutionScoreReason[];
 }
 
 @ObjectType({ description: 'A source record without a valid credit code that waits for a steward: what it says and its best candidates' })
 export class ResolutionQueueEntry {
-  @Field(() => ID, { description: 'The entry id; linkRecord and rejectCandidates take it' })
-  id!: string;
-
-  @Field({ description: 'The connector that fetched the record, e.g. enforcement' })
-  connectorId!: string;
-
-  @Field({ description: "The record's id in its source (record_id, case number)" })
-  sourceId!: string;
+  @Field(() => ID, { description: 'The entry id; linkRecord and rejectCandidates take it' }) id!: string;
+  @Field({ description: 'The connector that fetched the record, e.g. enforcement' }) connectorId!: string;
+  @Field({ description: "The record's id in its source (record_id, case number)" }) sourceId!: string;
 
   @Field({ description: 'The source identity a decision is remembered by: the standardised name and county (NAME:…), or the identifier (ORG:…, PERMIT:…)' })
   identityKey!: string;
 
-  @Field(() => String, { nullable: true, description: "The county the record was blocked by, or its best candidate's county" })
-  divisionCode!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'The enterprise name the record carries' })
-  name!: string | null;
+  @Field(() => String, { nullable: true, description: "The county the record was blocked by, or its best candidate's county" }) divisionCode!: string | null;
+  @Field(() => String, { nullable: true, description: 'The enterprise name the record carries' }) name!: string | null;
 
   @Field(() => String, { nullable: true, description: "The record's credit-code field as the source sent it (blank, an organisation code, a malformed code)" })
   sourceCreditCode!: string | null;
 
-  @Field(() => Float, { description: "The best candidate's match probability" })
-  bestProbability!: number;
+  @Field(() => Float, { description: "The best candidate's match probability" }) bestProbability!: number;
 
   @Field(() => String, { nullable: true, description: 'Why the record did not link automatically (below the link threshold, or a runner-up also plausible)' })
   why!: string | null;
 
-  @Field(() => [ResolutionCandidate], { description: 'The best candidates, best first' })
-  candidates!: ResolutionCandidate[];
-
-  @Field(() => ResolutionStatus, { description: 'Where the entry stands: OPEN waits for a steward, LINKED or REJECTED was decided' })
-  status!: ResolutionStatus;
-
-  @Field(() => String, { nullable: true, description: 'The enterprise a steward linked the record to (LINKED)' })
-  creditCode!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'The key name of the steward who decided' })
-  decidedBy!: string | null;
-
-  @Field(() => DateTimeScalar, { description: 'When the record entered the queue' })
-  receivedAt!: Date;
-
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When a steward decided' })
-  decidedAt!: Date | null;
+  @Field(() => [ResolutionCandidate], { description: 'The best candidates, best first' }) candidates!: ResolutionCandidate[];
+  @Field(() => ResolutionStatus, { description: 'Where the entry stands: OPEN waits for a steward, LINKED or REJECTED was decided' }) status!: ResolutionStatus;
+  @Field(() => String, { nullable: true, description: 'The enterprise a steward linked the record to (LINKED)' }) creditCode!: string | null;
+  @Field(() => String, { nullable: true, description: 'The key name of the steward who decided' }) decidedBy!: string | null;
+  @Field(() => DateTimeScalar, { description: 'When the record entered the queue' }) receivedAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When a steward decided' }) decidedAt!: Date | null;
 }
 
 @ObjectType({ description: 'One entry of the resolution queue and its cursor' })
@@ -104,14 +72,12 @@ export class ResolutionQueueConnection extends ConnectionOf(ResolutionQueueEdge,
   edges: 'The entries of this page, oldest first',
   pageInfo: 'Where this page stands in the queue; pass endCursor as `after` for the next page',
 }) {
-  @Field(() => Int, { description: 'Open entries inside your jurisdiction' })
-  totalCount!: number;
+  @Field(() => Int, { description: 'Open entries inside your jurisdiction' }) totalCount!: number;
 }
 
 @ObjectType({ description: 'What undoing a link did: the enterprises re-derived and where the record went' })
 export class UnlinkResult {
-  @Field(() => [String], { description: 'Credit codes of the enterprises whose scores, tags and warnings were re-derived' })
-  touched!: string[];
+  @Field(() => [String], { description: 'Credit codes of the enterprises whose scores, tags and warnings were re-derived' }) touched!: string[];
 
   @Field(() => ResolutionQueueEntry, {
     nullable: true,

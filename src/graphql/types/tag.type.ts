@@ -35,17 +35,10 @@ registerEnumType(TagSourceKind, {
 export class Tag {
   id!: number;
 
-  @Field({ description: 'Stable code CATEGORY/slug, e.g. CREDIT/yellow; local tags LOCAL/<division>-<slug>' })
-  code!: string;
-
-  @Field(() => TagCategory, { description: 'Category (标签类别), e.g. CREDIT 信用评价等级 (credit rating); LOCAL for a local tag' })
-  category!: TagCategory;
-
-  @Field({ description: 'Chinese label, e.g. 黄标' })
-  label!: string;
-
-  @Field({ description: 'English label, e.g. Yellow' })
-  labelEn!: string;
+  @Field({ description: 'Stable code CATEGORY/slug, e.g. CREDIT/yellow; local tags LOCAL/<division>-<slug>' }) code!: string;
+  @Field(() => TagCategory, { description: 'Category (标签类别), e.g. CREDIT 信用评价等级 (credit rating); LOCAL for a local tag' }) category!: TagCategory;
+  @Field({ description: 'Chinese label, e.g. 黄标' }) label!: string;
+  @Field({ description: 'English label, e.g. Yellow' }) labelEn!: string;
 
   @Field({ description: 'Where the tag comes from: the derivation rule, or who attached it, when and why (catalogue: what it is derived from)' })
   source!: string;
@@ -53,56 +46,29 @@ export class Tag {
   @Field(() => TagSourceKind, { description: 'CATALOGUE in Query.tags; DERIVED (from records) or MANUAL (attached by a bureau) on an enterprise' })
   sourceKind!: TagSourceKind;
 
-  @Field(() => String, { nullable: true, description: 'The city or county owning a LOCAL tag' })
-  divisionCode!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Manual tags: who attached it' })
-  attachedBy!: string | null;
-
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Manual tags: when' })
-  attachedAt!: Date | null;
-
-  @Field(() => String, { nullable: true, description: 'Manual tags: why' })
-  reason!: string | null;
+  @Field(() => String, { nullable: true, description: 'The city or county owning a LOCAL tag' }) divisionCode!: string | null;
+  @Field(() => String, { nullable: true, description: 'Manual tags: who attached it' }) attachedBy!: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Manual tags: when' }) attachedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'Manual tags: why' }) reason!: string | null;
 }
 
 /** Tag conditions of an enterprise filter; all given lists must hold. */
 @InputType({ description: 'Tag conditions: codes ("CREDIT/yellow") or Chinese labels ("黄标"); an unknown tag is an error naming it' })
 export class TagFilter {
-  @Field(() => [String], { nullable: true, description: 'The enterprise carries every one of these tags' })
-  all?: string[] | null;
-
-  @Field(() => [String], { nullable: true, description: 'The enterprise carries at least one of these tags' })
-  any?: string[] | null;
-
-  @Field(() => [String], { nullable: true, description: 'The enterprise carries none of these tags' })
-  none?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'The enterprise carries every one of these tags' }) all?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'The enterprise carries at least one of these tags' }) any?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'The enterprise carries none of these tags' }) none?: string[] | null;
 }
 
 /** One manual change of an enterprise's tags, from the audit. */
 @ObjectType({ description: "A manual change of an enterprise's tags: who, when, why" })
 export class TagChange {
-  @Field(() => DateTimeScalar, { description: 'When the change was made' })
-  at!: Date;
-
-  @Field({ description: 'Code of the tag attached or detached, e.g. CREDIT/yellow' })
-  tagCode!: string;
-
-  @Field({ description: 'ATTACH or DETACH' })
-  action!: string;
-
-  @Field({ description: 'Name of the API key that made the change' })
-  actor!: string;
-
-  @Field(() => String, { nullable: true, description: 'Role of the key that made the change: BUREAU, PARTNER, STEWARD or ADMIN' })
-  actorRole!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Division the actor acted for' })
-  actorDivision!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'The reason (理由) given with attachTag or detachTag' })
-  reason!: string | null;
-
-  @Field(() => Boolean, { nullable: true, description: 'Whether the enterprise carried the tag just before the change' })
-  wasPresent!: boolean | null;
+  @Field(() => DateTimeScalar, { description: 'When the change was made' }) at!: Date;
+  @Field({ description: 'Code of the tag attached or detached, e.g. CREDIT/yellow' }) tagCode!: string;
+  @Field({ description: 'ATTACH or DETACH' }) action!: string;
+  @Field({ description: 'Name of the API key that made the change' }) actor!: string;
+  @Field(() => String, { nullable: true, description: 'Role of the key that made the change: BUREAU, PARTNER, STEWARD or ADMIN' }) actorRole!: string | null;
+  @Field(() => String, { nullable: true, description: 'Division the actor acted for' }) actorDivision!: string | null;
+  @Field(() => String, { nullable: true, description: 'The reason (理由) given with attachTag or detachTag' }) reason!: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether the enterprise carried the tag just before the change' }) wasPresent!: boolean | null;
 }

@@ -33,8 +33,7 @@ export class Warning implements Partial<WarningRow> {
   /** The warning's own id (`warningId` in the API; `id` is the global id). */
   id!: string;
 
-  @Field(() => WarningTypeEnum, { description: 'What was detected (one of the WarningType values)' })
-  type!: WarningType;
+  @Field(() => WarningTypeEnum, { description: 'What was detected (one of the WarningType values)' }) type!: WarningType;
 
   creditCode!: string;
   divisionCode!: string;
@@ -50,41 +49,27 @@ export class Warning implements Partial<WarningRow> {
   })
   status!: WarningStatus;
 
-  @Field({ description: 'What was detected, with the numbers' })
-  message!: string;
+  @Field({ description: 'What was detected, with the numbers' }) message!: string;
 
   @Field(() => JSONObjectResolver, { description: 'The facts behind the warning (per type: scores, days, outlet, permit, fitted slope...)' })
   details!: Record<string, unknown>;
 
-  @Field({ description: 'Whether the detectors last found the condition still true' })
-  conditionHolds!: boolean;
-
-  @Field(() => DateTimeScalar, { description: 'When a detector raised it' })
-  raisedAt!: Date;
+  @Field({ description: 'Whether the detectors last found the condition still true' }) conditionHolds!: boolean;
+  @Field(() => DateTimeScalar, { description: 'When a detector raised it' }) raisedAt!: Date;
 
   @Field(() => DateTimeScalar, { description: 'Last change: a workflow step, or a detector run updating severity, message, details or conditionHolds' })
   updatedAt!: Date;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When acknowledgeWarning was called; null while OPEN' })
-  acknowledgedAt!: Date | null;
-
-  @Field(() => String, { nullable: true, description: 'Name of the API key that acknowledged it' })
-  acknowledgedBy!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'The note (备注) given with acknowledgeWarning, if any' })
-  acknowledgeNote!: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When acknowledgeWarning was called; null while OPEN' }) acknowledgedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'Name of the API key that acknowledged it' }) acknowledgedBy!: string | null;
+  @Field(() => String, { nullable: true, description: 'The note (备注) given with acknowledgeWarning, if any' }) acknowledgeNote!: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When it was resolved (by a bureau or because the condition cleared); null until RESOLVED' })
   resolvedAt!: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Name of the API key that resolved it, or "hub detectors"' })
-  resolvedBy!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'The note given when resolving, or why the condition cleared' })
-  resolveNote!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'MANUAL or CONDITION_CLEARED' })
-  resolution!: WarningRow['resolution'];
+  @Field(() => String, { nullable: true, description: 'Name of the API key that resolved it, or "hub detectors"' }) resolvedBy!: string | null;
+  @Field(() => String, { nullable: true, description: 'The note given when resolving, or why the condition cleared' }) resolveNote!: string | null;
+  @Field(() => String, { nullable: true, description: 'MANUAL or CONDITION_CLEARED' }) resolution!: WarningRow['resolution'];
 }
 
 @ObjectType({ description: 'A warning (预警) in a page, with its cursor (Relay edge)' })
@@ -101,30 +86,19 @@ export class WarningConnection extends ConnectionOf(WarningEdge, {
 
 @InputType({ description: 'Conditions on warnings; all given conditions must hold (always inside your jurisdiction)' })
 export class WarningFilter {
-  @Field(() => [WarningTypeEnum], { nullable: true, description: 'Warning types, e.g. [RISK_UP, DATA_GAP]' })
-  types?: WarningType[] | null;
+  @Field(() => [WarningTypeEnum], { nullable: true, description: 'Warning types, e.g. [RISK_UP, DATA_GAP]' }) types?: WarningType[] | null;
 
   @Field(() => [WarningStatus], { nullable: true, description: 'Any of these workflow states, e.g. [OPEN, ACKNOWLEDGED]; absent: every state' })
   status?: WarningStatus[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Province, city or county code: the whole subtree' })
-  divisionCode?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'One enterprise' })
-  creditCode?: string | null;
-
-  @Field(() => [String], { nullable: true, description: 'LOW, MEDIUM, HIGH' })
-  severities?: string[] | null;
+  @Field(() => String, { nullable: true, description: 'Province, city or county code: the whole subtree' }) divisionCode?: string | null;
+  @Field(() => String, { nullable: true, description: 'One enterprise' }) creditCode?: string | null;
+  @Field(() => [String], { nullable: true, description: 'LOW, MEDIUM, HIGH' }) severities?: string[] | null;
 }
 
 @ObjectType({ description: 'How many warnings of a type are in a status (dashboards)' })
 export class WarningCount {
-  @Field(() => WarningTypeEnum, { description: 'The warning type counted' })
-  type!: WarningType;
-
-  @Field(() => WarningStatus, { description: 'The workflow state counted' })
-  status!: WarningStatus;
-
-  @Field(() => Int, { description: 'Warnings of this type in this state inside your jurisdiction (and the filter); at least 1' })
-  count!: number;
+  @Field(() => WarningTypeEnum, { description: 'The warning type counted' }) type!: WarningType;
+  @Field(() => WarningStatus, { description: 'The workflow state counted' }) status!: WarningStatus;
+  @Field(() => Int, { description: 'Warnings of this type in this state inside your jurisdiction (and the filter); at least 1' }) count!: number;
 }
