@@ -118,11 +118,6 @@ export type WarningSeverity = (typeof WARNING_SEVERITIES)[number];
 export const WARNING_RESOLUTIONS = ['MANUAL', 'CONDITION_CLEARED'] as const;
 export type WarningResolution = (typeof WARNING_RESOLUTIONS)[number];
 
-/** `{ A: 'A', B: 'B' }` for a list of codes: the shape type-graphql's `registerEnumType` and `X.A` references want. */
-export function enumObject<T extends string>(values: readonly T[]): { readonly [K in T]: K } {
-  return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
-}
-
 /** A list of codes as SQL literals, `'A', 'B'` (for `in (…)`, `array[…]` and CHECK constraints). */
 export function sqlList(values: readonly string[]): string {
   return values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');

@@ -11,6 +11,9 @@ import { EntityResolver } from '../resolution/entity-resolver';
 import type { ScoredCandidate } from '../resolution/similarity';
 import { IngestService } from './ingest.service';
 
+/** Where a queued record stands: OPEN waits for a steward, LINKED or REJECTED was decided. */
+export type ResolutionStatusValue = 'OPEN' | 'LINKED' | 'REJECTED';
+
 /** One record waiting for a steward: what it says, its best candidates and why each scored as it did. */
 export interface ResolutionQueueEntry {
   id: string;
@@ -28,7 +31,7 @@ export interface ResolutionQueueEntry {
   /** Why the record is not linked automatically. */
   why: string | null;
   candidates: ScoredCandidate[];
-  status: 'OPEN' | 'LINKED' | 'REJECTED';
+  status: ResolutionStatusValue;
   creditCode: string | null;
   decidedBy: string | null;
   receivedAt: Date;

@@ -1,22 +1,20 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { ResolutionStatusValue } from '../../ingest/resolution-steward.service';
 import { DateTimeScalar } from '../scalars';
 import { ConnectionOf, EdgeOf } from './connection.type';
+import { describedEnum } from './enums';
 
 /** Where a queued record stands. */
-export enum ResolutionStatus {
-  OPEN = 'OPEN',
-  LINKED = 'LINKED',
-  REJECTED = 'REJECTED',
-}
-registerEnumType(ResolutionStatus, {
-  name: 'ResolutionStatus',
-  description: 'OPEN: waits for a steward; LINKED: linked to an enterprise; REJECTED: its candidates were rejected and the record quarantined',
-  valuesConfig: {
-    OPEN: { description: '待处理 open: waits for a steward to link it or reject its candidates' },
-    LINKED: { description: '已关联 linked: the record is linked to an enterprise' },
-    REJECTED: { description: '已驳回 rejected: its candidates were rejected and the record quarantined' },
+export const ResolutionStatus = describedEnum<ResolutionStatusValue>(
+  'ResolutionStatus',
+  'OPEN: waits for a steward; LINKED: linked to an enterprise; REJECTED: its candidates were rejected and the record quarantined',
+  {
+    OPEN: '待处理 open: waits for a steward to link it or reject its candidates',
+    LINKED: '已关联 linked: the record is linked to an enterprise',
+    REJECTED: '已驳回 rejected: its candidates were rejected and the record quarantined',
   },
-});
+);
+export type ResolutionStatus = ResolutionStatusValue;
 
 @ObjectType({ description: "One factor of a candidate's match score: what was compared, what was found, and its weight (log-odds) in the probability" })
 export class ResolutionScoreReason {

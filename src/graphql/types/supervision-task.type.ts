@@ -1,62 +1,44 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { EscalationLevel, TaskEventKind, TaskStatus } from '../../supervision/supervision-task.service';
 import { DateTimeScalar } from '../scalars';
 import { ConnectionOf, EdgeOf } from './connection.type';
+import { describedEnum } from './enums';
 
 /** A task's state. */
-export enum TaskStatusEnum {
-  ASSIGNED = 'ASSIGNED',
-  IN_PROGRESS = 'IN_PROGRESS',
-  ESCALATED = 'ESCALATED',
-  DONE = 'DONE',
-}
-registerEnumType(TaskStatusEnum, {
-  name: 'TaskStatus',
-  description: 'ASSIGNED → IN_PROGRESS (a note or a hand-over) → DONE (an inspection arrived); ESCALATED once a deadline passed without one',
-  valuesConfig: {
-    ASSIGNED: { description: '已派发 assigned: created for the county bureau, nothing recorded yet' },
-    IN_PROGRESS: { description: '处理中 in progress: a bureau recorded a progress note or handed it to an inspector' },
-    ESCALATED: { description: '已升级 escalated: the deadline passed without an inspection; the city (after a second deadline the province) sees it too' },
-    DONE: { description: '已完成 done: the enforcement system reported an inspection of the enterprise on or after the task was created' },
+export const TaskStatusEnum = describedEnum<TaskStatus>(
+  'TaskStatus',
+  'ASSIGNED → IN_PROGRESS (a note or a hand-over) → DONE (an inspection arrived); ESCALATED once a deadline passed without one',
+  {
+    ASSIGNED: '已派发 assigned: created for the county bureau, nothing recorded yet',
+    IN_PROGRESS: '处理中 in progress: a bureau recorded a progress note or handed it to an inspector',
+    ESCALATED: '已升级 escalated: the deadline passed without an inspection; the city (after a second deadline the province) sees it too',
+    DONE: '已完成 done: the enforcement system reported an inspection of the enterprise on or after the task was created',
   },
-});
+);
+export type TaskStatusEnum = TaskStatus;
 
 /** Who answers for a task now. */
-export enum TaskEscalationLevel {
-  COUNTY = 'COUNTY',
-  CITY = 'CITY',
-  PROVINCE = 'PROVINCE',
-}
-registerEnumType(TaskEscalationLevel, {
-  name: 'TaskEscalationLevel',
-  description: 'The level answering for a task: its county bureau; after the first deadline also the city; after the second the province',
-  valuesConfig: {
-    COUNTY: { description: '区县 county: only the county bureau answers (before any deadline passed)' },
-    CITY: { description: '市 city: the first deadline passed; the city bureau sees and answers for it too' },
-    PROVINCE: { description: '省 province: the second deadline passed; the province sees and answers for it too' },
+export const TaskEscalationLevel = describedEnum<EscalationLevel>(
+  'TaskEscalationLevel',
+  'The level answering for a task: its county bureau; after the first deadline also the city; after the second the province',
+  {
+    COUNTY: '区县 county: only the county bureau answers (before any deadline passed)',
+    CITY: '市 city: the first deadline passed; the city bureau sees and answers for it too',
+    PROVINCE: '省 province: the second deadline passed; the province sees and answers for it too',
   },
-});
+);
+export type TaskEscalationLevel = EscalationLevel;
 
 /** What happened to a task. */
-export enum TaskEventKindEnum {
-  CREATED = 'CREATED',
-  STARTED = 'STARTED',
-  NOTE = 'NOTE',
-  HANDED_OVER = 'HANDED_OVER',
-  ESCALATED = 'ESCALATED',
-  DONE = 'DONE',
-}
-registerEnumType(TaskEventKindEnum, {
-  name: 'TaskEventKind',
-  description: 'One step in the history of a supervision task',
-  valuesConfig: {
-    CREATED: { description: '创建 created: a warning calling for an inspection dispatched the task' },
-    STARTED: { description: '开始处理 started: the first progress note or hand-over moved it to IN_PROGRESS' },
-    NOTE: { description: '进展备注 note: a bureau recorded progress' },
-    HANDED_OVER: { description: '转交 handed over: the task was given to a named inspector' },
-    ESCALATED: { description: '升级 escalated: a deadline passed without an inspection; the next level up answers for it too' },
-    DONE: { description: '完成 done: an inspection arrived through the enforcement connector and closed it' },
-  },
+export const TaskEventKindEnum = describedEnum<TaskEventKind>('TaskEventKind', 'One step in the history of a supervision task', {
+  CREATED: '创建 created: a warning calling for an inspection dispatched the task',
+  STARTED: '开始处理 started: the first progress note or hand-over moved it to IN_PROGRESS',
+  NOTE: '进展备注 note: a bureau recorded progress',
+  HANDED_OVER: '转交 handed over: the task was given to a named inspector',
+  ESCALATED: '升级 escalated: a deadline passed without an inspection; the next level up answers for it too',
+  DONE: '完成 done: an inspection arrived through the enforcement connector and closed it',
 });
+export type TaskEventKindEnum = TaskEventKind;
 
 /** The inspection that closed a task. */
 @ObjectType({ description: 'The inspection, reported by the enforcement system, that closed a task' })

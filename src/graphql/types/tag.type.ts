@@ -1,32 +1,20 @@
-import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { TAG_CATEGORIES, TAG_CATEGORY_INFO, TagCategoryCode, enumObject } from '../../domain/vocabulary';
+import { Field, InputType, ObjectType } from 'type-graphql';
+import { TAG_CATEGORY_INFO, TagCategoryCode } from '../../domain/vocabulary';
 import { DateTimeScalar } from '../scalars';
+import { describedEnum } from './enums';
 import { Node } from './node.type';
 
 /** The tag categories of the catalogue (domain.md §4), plus LOCAL for the local tags of a city or county. */
-export const TagCategory = enumObject(TAG_CATEGORIES);
+export const TagCategory = describedEnum('TagCategory', 'Category of a tag (标签类别)', TAG_CATEGORY_INFO);
 export type TagCategory = TagCategoryCode;
-registerEnumType(TagCategory, {
-  name: 'TagCategory',
-  description: 'Category of a tag (标签类别)',
-  valuesConfig: Object.fromEntries(TAG_CATEGORIES.map((c) => [c, { description: TAG_CATEGORY_INFO[c] }])),
-});
 
 /** How an enterprise came to carry a tag. */
-export enum TagSourceKind {
-  CATALOGUE = 'CATALOGUE',
-  DERIVED = 'DERIVED',
-  MANUAL = 'MANUAL',
-}
-registerEnumType(TagSourceKind, {
-  name: 'TagSourceKind',
-  description: 'CATALOGUE for a tag listed by Query.tags; DERIVED or MANUAL for a tag an enterprise carries',
-  valuesConfig: {
-    CATALOGUE: { description: '标签目录 catalogue: the tag as listed by Query.tags, not as carried by an enterprise' },
-    DERIVED: { description: '自动生成 derived: carried because a rule derived it from the enterprise’s records' },
-    MANUAL: { description: '人工标注 manual: attached by a bureau with attachTag, with a reason' },
-  },
+export const TagSourceKind = describedEnum('TagSourceKind', 'CATALOGUE for a tag listed by Query.tags; DERIVED or MANUAL for a tag an enterprise carries', {
+  CATALOGUE: '标签目录 catalogue: the tag as listed by Query.tags, not as carried by an enterprise',
+  DERIVED: '自动生成 derived: carried because a rule derived it from the enterprise’s records',
+  MANUAL: '人工标注 manual: attached by a bureau with attachTag, with a reason',
 });
+export type TagSourceKind = keyof typeof TagSourceKind;
 
 /** A tag: in the catalogue (`Query.tags`) or as carried by an enterprise (`Enterprise.tags`). */
 // simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row

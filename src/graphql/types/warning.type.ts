@@ -1,33 +1,24 @@
 import { JSONObjectResolver } from 'graphql-scalars';
-import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { WARNING_STATUSES, WARNING_TYPES, WARNING_TYPE_INFO, WarningStatusValue, WarningType, enumObject } from '../../domain/vocabulary';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { WARNING_TYPE_INFO, WarningStatusValue, WarningType } from '../../domain/vocabulary';
 import { WarningRow } from '../../warnings/warning.types';
 import { DateTimeScalar } from '../scalars';
 import { ConnectionOf, EdgeOf } from './connection.type';
+import { describedEnum } from './enums';
 import { Node } from './node.type';
 
 /** Workflow state of a warning. */
-export const WarningStatus = enumObject(WARNING_STATUSES);
-export type WarningStatus = WarningStatusValue;
-registerEnumType(WarningStatus, {
-  name: 'WarningStatus',
-  description: 'Workflow of a warning: OPEN → ACKNOWLEDGED → RESOLVED',
-  valuesConfig: {
-    OPEN: { description: 'Raised, nobody has taken it up yet' },
-    ACKNOWLEDGED: { description: 'A bureau has taken it up' },
-    RESOLVED: { description: 'Closed by a bureau, or by the hub when its condition cleared (see resolution)' },
-  },
+export const WarningStatus = describedEnum<WarningStatusValue>('WarningStatus', 'Workflow of a warning: OPEN → ACKNOWLEDGED → RESOLVED', {
+  OPEN: 'Raised, nobody has taken it up yet',
+  ACKNOWLEDGED: 'A bureau has taken it up',
+  RESOLVED: 'Closed by a bureau, or by the hub when its condition cleared (see resolution)',
 });
+export type WarningStatus = WarningStatusValue;
 
 /** The warning types the hub detects (the list of `src/domain/vocabulary.ts`). */
-export const WarningTypeEnum = enumObject(WARNING_TYPES);
-registerEnumType(WarningTypeEnum, {
-  name: 'WarningType',
-  description: 'Type of an early warning (预警类型)',
-  valuesConfig: Object.fromEntries(WARNING_TYPES.map((t) => [t, { description: WARNING_TYPE_INFO[t] }])),
-});
+export const WarningTypeEnum = describedEnum('WarningType', 'Type of an early warning (预警类型)', WARNING_TYPE_INFO);
 
-/** An early warning (预警) about an enterprise; `type` is one of {@link WARNING_TYPES}. */
+/** An early warning (预警) about an enterprise; `type` is one of `WARNING_TYPES` (`src/domain/vocabulary.ts`). */
 @ObjectType({ description: 'An early warning (预警) about an enterprise; the enterprise field resolves inside your jurisdiction', implements: Node })
 export class Warning implements Partial<WarningRow> {
   /** The warning's own id (`warningId` in the API; `id` is the global id). */
