@@ -202,9 +202,7 @@ async function main() {
   if (!snapshotOnly && !fs.existsSync(path.join(pglDir, 'node_modules', 'postgraphile')))
     throw new Error('PostGraphile is not installed: cd bench/postgraphile && npm i');
   const monitoringDays = Number(values['monitoring-days']);
-  console.log(
-    `search benchmark: ${n} enterprises, ${monitoringDays} days of monitoring, ${clients} clients × ${seconds} s — ${machineLine()}`,
-  );
+  console.log(`search benchmark: ${n} enterprises, ${monitoringDays} days of monitoring, ${clients} clients × ${seconds} s — ${machineLine()}`);
 
   let t = process.hrtime.bigint();
   const province = generateProvince({ enterprises: n, seed: Number(values.seed), monitoringDays });
