@@ -21,6 +21,7 @@ import { Migration20261201130000CompactResultSnapshots } from './Migration202612
 import { Migration20261201130100ConnectorBackfill } from './Migration20261201130100_connector-backfill';
 import { Migration20261201134000ResolutionTrgm } from './Migration20261201134000_resolution-trgm';
 import { Migration20261201141000MonitoringSourceBatches } from './Migration20261201141000_monitoring-source-batches';
+import { Migration20261201160000SupervisionObjections } from './Migration20261201160000_supervision-objections';
 import { Migration20261201131500ScheduleJobs } from './Migration20261201131500_schedule-jobs';
 import { Migration20261201132000MonitoringDayPartitioned } from './Migration20261201132000_monitoring-day-partitioned';
 import { Migration20261201133000KeyRevocationNotify } from './Migration20261201133000_key-revocation-notify';
@@ -59,4 +60,5 @@ export const migrationsList = [
   { name: 'Migration20261201134000_resolution-trgm', class: Migration20261201134000ResolutionTrgm },
   { name: 'Migration20261201140000_supervision-tasks', class: Migration20261201140000SupervisionTasks },
   { name: 'Migration20261201141000_monitoring-source-batches', class: Migration20261201141000MonitoringSourceBatches },
+  { name: 'Migration20261201160000_supervision-objections', class: Migration20261201160000SupervisionObjections },
 ];

@@ -29,6 +29,7 @@ import { WebhookService } from '../webhooks/webhook.service';
 import { postSyncPipeline } from './post-sync.pipeline';
 import { InspectionPlanService } from '../supervision/inspection-plan.service';
 import { SupervisionTaskService } from '../supervision/supervision-task.service';
+import { ObjectionService } from '../supervision/objection.service';
 import { createHj212Services, type Hj212Services } from './hj212-gateway.module';
 import { loadBundledRules } from './seed-data';
 
@@ -92,6 +93,8 @@ export interface HubServices {
   inspectionPlans: InspectionPlanService;
   /** Supervision dispatch: tasks from warnings, escalation, inspections closing tasks and plan items. */
   supervisionTasks: SupervisionTaskService;
+  /** Supervision objections: one-time codes, filing (bureau or report page), stewards' answers, escalation. */
+  objections: ObjectionService;
   log: (line: string) => void;
 }
 
@@ -163,6 +166,7 @@ export async function createHubServices(
     monitoringDays: new MonitoringDayService(db.readPool),
     inspectionPlans: new InspectionPlanService(db.pool, divisions),
     supervisionTasks,
+    objections: new ObjectionService(db.pool),
     log,
   };
 }

@@ -67,7 +67,8 @@ export function dailySteps(services: Pick<HubServices, 'scoring' | 'warnings' | 
  * once across replicas (see `src/scheduling/hub.scheduler.ts`).
  */
 export function scheduledTasks(
-  services: Pick<HubServices, 'scoring' | 'warnings' | 'runner' | 'log'> & Partial<Pick<HubServices, 'hj212' | 'monitoringPartitions' | 'supervisionTasks'>>,
+  services: Pick<HubServices, 'scoring' | 'warnings' | 'runner' | 'log'> &
+    Partial<Pick<HubServices, 'hj212' | 'monitoringPartitions' | 'supervisionTasks' | 'objections'>>,
 ): ScheduledTaskDefinition[] {
   const steps = dailySteps(services);
   return [
@@ -85,7 +86,7 @@ export function scheduledTasks(
       },
     },
     ...(services.monitoringPartitions ? [monitoringPartitionTask(services.monitoringPartitions)] : []),
-    ...(services.supervisionTasks ? [supervisionEscalationTask(services.supervisionTasks)] : []),
+    ...(services.supervisionTasks ? [supervisionEscalationTask(services.supervisionTasks, services.objections)] : []),
     ...(services.hj212 ? [hj212PartitionTask(services.hj212), hj212SilenceTask(services.hj212, services.warnings)] : []),
   ];
 }
@@ -113,10 +114,14 @@ export function hj212SilenceTask(
 }
 
 /**
- * Dispatch deadlines (spec supervision §2): tasks past their deadline without an inspection escalate to the
- * city, after a second deadline to the province; warnings raised outside a sync (HJ 212) get their tasks.
+ * Dispatch deadlines (spec supervision §2, §4): tasks past their deadline without an inspection, and objections
+ * past their 15 days unanswered, escalate to the city, after a second deadline to the province; warnings raised
+ * outside a sync (HJ 212) get their tasks.
  */
-export function supervisionEscalationTask(tasks: Pick<NonNullable<HubServices['supervisionTasks']>, 'escalate'>): ScheduledTaskDefinition {
+export function supervisionEscalationTask(
+  tasks: Pick<NonNullable<HubServices['supervisionTasks']>, 'escalate'>,
+  objections?: Pick<HubServices['objections'], 'escalate'>,
+): ScheduledTaskDefinition {
   return {
     id: 'supervision-escalation',
     schedule: SUPERVISION_ESCALATION_SCHEDULE,
@@ -124,7 +129,8 @@ export function supervisionEscalationTask(tasks: Pick<NonNullable<HubServices['s
     preventOverlap: true,
     run: async () => {
       const s = await tasks.escalate();
-      return s.created || s.escalated ? `supervision: ${s.created} task(s) created, ${s.escalated} escalated` : undefined;
+      const o = objections ? await objections.escalate() : 0;
+      return s.created || s.escalated || o ? `supervision: ${s.created} task(s) created, ${s.escalated} escalated, ${o} objection(s) escalated` : undefined;
     },
   };
 }

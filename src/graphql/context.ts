@@ -17,6 +17,7 @@ import { WarningService } from '../warnings/warning.service';
 import { WebhookService } from '../webhooks/webhook.service';
 import { Loaders, createLoaders } from './loaders';
 import { SupervisionTaskService } from '../supervision/supervision-task.service';
+import { ObjectionService } from '../supervision/objection.service';
 
 /**
  * The services the GraphQL layer calls — exactly these, so the API depends on
@@ -47,6 +48,8 @@ export interface ApiServices {
   inspectionPlans: InspectionPlanService;
   /** Supervision dispatch: tasks from warnings, notes, hand-over. */
   supervisionTasks: SupervisionTaskService;
+  /** Supervision objections: codes, filing, the stewards' answers. */
+  objections: ObjectionService;
   log: (line: string) => void;
 }
 

@@ -15,6 +15,7 @@ import { WebhookAttemptRow, WebhookDeliveryRow } from '../webhooks/webhook.types
 import { recentHistories } from './recent-history.loader';
 import type { InspectionPlanService } from '../supervision/inspection-plan.service';
 import type { SupervisionTaskService, TaskEventRow, TaskRow } from '../supervision/supervision-task.service';
+import { ObjectionEventRow, ObjectionRow, ObjectionService } from '../supervision/objection.service';
 
 /** Groups rows by a key, keeping the order of `keys`. */
 export function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (r: T) => string): T[][] {
@@ -77,6 +78,7 @@ export interface LoaderServices {
   monitoringDays: MonitoringDayService;
   inspectionPlans: Pick<InspectionPlanService, 'inspectorNames'>;
   supervisionTasks: Pick<SupervisionTaskService, 'byIds' | 'eventsOf'>;
+  objections: Pick<ObjectionService, 'byIds' | 'eventsOf'>;
 }
 
 /** A division as the `Division` type reads it. */
@@ -121,6 +123,10 @@ export function createLoaders(services: LoaderServices, scope: Scope) {
     task: new DataLoader<string, TaskRow | null>((ids) => services.supervisionTasks.byIds(scope, ids)),
     /** The histories of supervision tasks, oldest first. */
     taskEvents: new DataLoader<string, TaskEventRow[]>((ids) => services.supervisionTasks.eventsOf(ids)),
+    /** Objections by id, inside the caller's jurisdiction. */
+    objection: new DataLoader<string, ObjectionRow | null>((ids) => services.objections.byIds(scope, ids)),
+    /** The histories of objections, oldest first. */
+    objectionEvents: new DataLoader<string, ObjectionEventRow[]>((ids) => services.objections.eventsOf(ids)),
     /** Divisions by code (read pool: a standby when there is one). */
     division: new DataLoader<string, DivisionRow | null>(async (codes) => {
       const res = await services.db.readPool.query<DivisionRow>({

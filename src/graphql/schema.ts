@@ -20,6 +20,7 @@ import { EnterpriseMonitoringDaysResolver } from './resolvers/monitoring-day.res
 import { ResolutionResolver } from './resolvers/resolution.resolver';
 import { InspectionPlanItemResolver, InspectionPlanResolver } from './resolvers/inspection-plan.resolver';
 import { SupervisionTaskResolver } from './resolvers/supervision-task.resolver';
+import { ObjectionResolver } from './resolvers/objection.resolver';
 
 /** Every resolver class of the API. */
 export const resolvers = [
@@ -46,6 +47,7 @@ export const resolvers = [
   InspectionPlanItemResolver,
   ResolutionResolver,
   SupervisionTaskResolver,
+  ObjectionResolver,
   NodeResolver,
 ] as const;
 

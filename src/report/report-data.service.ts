@@ -8,6 +8,7 @@ import { Scope } from '../jurisdiction/scope';
 import { DeductionItem, ScorePointData } from '../scoring/health-report.service';
 import { RiskLevelValue } from '../domain/risk-band';
 import { ScoringServices } from '../scoring/scoring.module';
+import { ObjectionService, deductionKey } from '../supervision/objection.service';
 
 /** What the report pages read: the public URL, the division tree, enterprises, scores and (when wired) tags. */
 export interface ReportSources {
@@ -17,6 +18,8 @@ export interface ReportSources {
   enterprises: Pick<EnterpriseSearchService, 'findOne'>;
   scoring: Pick<ScoringServices, 'reports' | 'ruleSets'>;
   tags?: unknown;
+  /** Objections beside the deductions (absent: none shown). */
+  objections?: ReportObjectionSource;
 }
 
 /** A tag as the public report shows it: its label in both languages, nothing about who attached it or why. */
@@ -43,7 +46,14 @@ export interface PublicDeduction {
   points: number;
   date: string;
   system: DeductionItem['system'];
+  /** Opaque key naming the deduction in the objection form (the record id stays off the page). */
+  key: string;
+  /** The objection not yet settled on this deduction: unanswered, or upheld while the correction has not arrived. */
+  objection?: { status: string; filedOn: string; currentDeadline: string };
 }
+
+/** Where the report page reads the objections to show beside deductions (the supervision module's `ObjectionService`). */
+export type ReportObjectionSource = Pick<ObjectionService, 'pendingForReport'>;
 
 /** Days the report's charts cover, ending today (China time). */
 export const CHART_WINDOW_DAYS = 90;
@@ -141,7 +151,7 @@ export class ReportDataService {
     const to = chinaToday(now);
     const from = addDays(to, -(CHART_WINDOW_DAYS - 1));
     const opened = endOfChinaDay(addDays(from, -1));
-    const [[report], [history], [rank], ruleSet, total, tags, monitoringRows] = await Promise.all([
+    const [[report], [history], [rank], ruleSet, total, tags, monitoringRows, objections] = await Promise.all([
       reports.reports([{ creditCode }]),
       reports.histories([creditCode]),
       reports.ranks([creditCode], scope.divisionCode),
@@ -149,6 +159,7 @@ export class ReportDataService {
       this.services.db.pool.query<{ n: number }>(`select count(*)::int as n from enterprise`),
       this.tags ? this.tags.tagsOf([creditCode], scope).then((t) => t[0] ?? []) : Promise.resolve([] as ReportTag[]),
       this.monitoringDays(creditCode, from, to),
+      this.services.objections ? this.services.objections.pendingForReport(creditCode) : Promise.resolve(new Map<string, never>()),
     ]);
     const trigger = (family: string) => ruleSet.rules.find((r) => r.trigger.family === family)?.trigger;
     const minValidHours = trigger('MONITORING_MISSING')?.minValidHours ?? 20;
@@ -172,7 +183,19 @@ export class ReportDataService {
       rank,
       enterprisesInProvince: total.rows[0].n,
       deductions: report.deductions
-        .map((d) => ({ rule: d.rule, ruleDescription: descriptions.get(d.rule), points: d.points, date: d.date, system: d.system }))
+        .map((d) => {
+          const key = deductionKey({ rule: d.rule, connectorId: d.system, recordId: d.recordId });
+          const o = objections.get(key);
+          return {
+            rule: d.rule,
+            ruleDescription: descriptions.get(d.rule),
+            points: d.points,
+            date: d.date,
+            system: d.system,
+            key,
+            ...(o ? { objection: { status: o.status, filedOn: o.filedOn, currentDeadline: o.currentDeadline } } : {}),
+          };
+        })
         .sort((a, b) => b.date.localeCompare(a.date) || a.rule.localeCompare(b.rule)),
       history: windowHistory(history, opened, now),
       window: { from, to, now },

@@ -73,6 +73,19 @@ export interface ReportTexts {
   notFoundBody: (code: string) => string;
   footer: string;
   systems: Record<string, string>;
+  /** Objections (异议): the column beside each deduction, the form, and the answer pages. */
+  colObjection: string;
+  objectionPending: (filedOn: string, deadline: string) => string;
+  objectionUpheld: string;
+  objectionTitle: string;
+  objectionHint: string;
+  objectionDeduction: string;
+  objectionCode: string;
+  objectionReason: string;
+  objectionSubmit: string;
+  objectionFiled: (id: string, deadline: string) => string;
+  objectionRefused: string;
+  backToReport: string;
 }
 
 export const TEXTS: Record<ReportLang, ReportTexts> = {
@@ -116,6 +129,19 @@ export const TEXTS: Record<ReportLang, ReportTexts> = {
     notFoundBody: (code) => `没有统一社会信用代码为 ${code} 的企业的公示报告。请核对代码后重试。`,
     footer: '本页仅公示执法处罚等公开信息；得分由近三年（1095 天）内的执法、处罚、监测与许可记录按评分规则计算。',
     systems: { permit: '排污许可', enforcement: '执法检查', penalty: '行政处罚', monitoring: '在线监测' },
+    colObjection: '异议',
+    objectionPending: (filed, deadline) => `异议处理中（${filed} 提出，${deadline} 前答复）`,
+    objectionUpheld: '异议成立，待来源系统更正记录',
+    objectionTitle: '提出异议',
+    objectionHint:
+      '对扣分记录有异议的企业，可凭所在区县生态环境局发放的一次性异议码在此提出；异议转交该记录来源系统的数据管理员，15 日内答复。答复前扣分不变；异议成立的，来源系统更正记录后扣分自动撤销。',
+    objectionDeduction: '有异议的扣分',
+    objectionCode: '异议码',
+    objectionReason: '异议理由',
+    objectionSubmit: '提交异议',
+    objectionFiled: (id, deadline) => `异议已受理（编号 ${id}），将于 ${deadline} 前答复。`,
+    objectionRefused: '异议未受理',
+    backToReport: '返回体检报告',
   },
   en: {
     title: 'Environmental health report',
@@ -159,6 +185,19 @@ export const TEXTS: Record<ReportLang, ReportTexts> = {
     footer:
       'This page shows only what public enforcement notices show; the score is computed by the rule set from enforcement, penalty, monitoring and permit records of the last three years (1,095 days).',
     systems: { permit: 'Permits', enforcement: 'Enforcement', penalty: 'Penalties', monitoring: 'Online monitoring' },
+    colObjection: 'Objection',
+    objectionPending: (filed, deadline) => `Objection filed ${filed}, answer due by ${deadline}`,
+    objectionUpheld: 'Objection upheld; awaiting the corrected record from the source system',
+    objectionTitle: 'File an objection',
+    objectionHint:
+      'An enterprise that contests a deduction files here with the one-time objection code from its county bureau. The objection goes to the data steward of the record’s source system and is answered within 15 days. The deduction stays until then; an upheld objection removes it when the source system’s corrected record arrives.',
+    objectionDeduction: 'Deduction contested',
+    objectionCode: 'Objection code',
+    objectionReason: 'Reason',
+    objectionSubmit: 'Submit objection',
+    objectionFiled: (id, deadline) => `Objection received (number ${id}); it will be answered by ${deadline}.`,
+    objectionRefused: 'Objection not accepted',
+    backToReport: 'Back to the report',
   },
 };
 

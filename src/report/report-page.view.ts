@@ -1,6 +1,6 @@
 import { chinaDateOf } from '../domain/china-date';
 import { escapeHtml as h } from './html-escape';
-import { CHART_WINDOW_DAYS, MonitoringDayStatus, PublicReport } from './report-data.service';
+import { CHART_WINDOW_DAYS, MonitoringDayStatus, PublicDeduction, PublicReport } from './report-data.service';
 import { RISK_COLOURS, ReportLang, ReportTexts, TEXTS, ruleLabel } from './report-i18n';
 import { MONITORING_COLOURS, renderMonitoringChart } from './monitoring-chart.svg';
 import { renderScoreChart } from './score-chart.svg';
@@ -47,7 +47,7 @@ footer{color:#5f6368;font-size:12px;margin:16px 4px 24px}
 /** HTTP headers of the report pages: no scripts at all, images only from the hub itself. */
 export const REPORT_PAGE_HEADERS: Record<string, string> = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
@@ -122,6 +122,44 @@ function monitoringSection(report: PublicReport, t: ReportTexts): string {
   return chart + legend + table;
 }
 
+/** What the objection column shows beside a deduction: the objection not yet settled, if any. */
+function objectionCell(d: PublicDeduction, t: ReportTexts): string {
+  if (!d.objection) return '';
+  const text = d.objection.status === 'UPHELD' ? t.objectionUpheld : t.objectionPending(d.objection.filedOn, d.objection.currentDeadline);
+  return `<span class="objection-state" data-status="${h(d.objection.status)}">${h(text)}</span>`;
+}
+
+/** The objection form (a plain HTML form POST, no script): the deduction, the one-time code, the reason. */
+function objectionForm(report: PublicReport, lang: ReportLang): string {
+  const t = TEXTS[lang];
+  const open = report.deductions.filter((d) => !d.objection);
+  if (!open.length) return '';
+  const options = open.map((d) => `<option value="${h(d.key)}">${h(`${d.date} ${ruleLabel(d.rule, lang, d.ruleDescription)} −${d.points}`)}</option>`).join('');
+  const action = `/report/${encodeURIComponent(report.creditCode)}/objection${lang === 'en' ? '?lang=en' : ''}`;
+  return `<details id="objection"><summary>${h(t.objectionTitle)}</summary><p class="muted">${h(t.objectionHint)}</p>
+<form method="post" action="${h(action)}" class="objection-form">
+<label>${h(t.objectionDeduction)}<br><select name="deduction" required>${options}</select></label><br>
+<label>${h(t.objectionCode)}<br><input name="code" required autocomplete="off" maxlength="32"></label><br>
+<label>${h(t.objectionReason)}<br><textarea name="reason" required maxlength="2000" rows="4" cols="40"></textarea></label><br>
+<button type="submit">${h(t.objectionSubmit)}</button>
+</form></details>`;
+}
+
+/** The page answering an objection form: received with its number and deadline, or refused with what to fix (no script). */
+export function renderObjectionAnswerPage(creditCode: string, lang: ReportLang, outcome: { id: string; deadline: string } | { error: string }): string {
+  const t = TEXTS[lang];
+  const back = `/report/${encodeURIComponent(creditCode)}${lang === 'en' ? '?lang=en' : ''}`;
+  const title = 'id' in outcome ? t.objectionTitle : t.objectionRefused;
+  const text = 'id' in outcome ? t.objectionFiled(outcome.id, outcome.deadline) : outcome.error;
+  return page(
+    lang,
+    title,
+    `
+<header class="top"><div><p>${h(t.subtitle)}</p><h1>${h(title)}</h1></div></header>
+<section><p id="objection-outcome" data-outcome="${'id' in outcome ? 'filed' : 'refused'}">${h(text)}</p><p><a href="${h(back)}">${h(t.backToReport)}</a></p></section>`,
+  );
+}
+
 /**
  * Renders the public report page of an enterprise (server-side HTML, no
  * script): identity, score with its risk colour, rank, deductions (summary by
@@ -152,15 +190,16 @@ export function renderReportPage(report: PublicReport, lang: ReportLang): string
   const detailRows = report.deductions
     .map(
       (d) =>
-        `<tr class="deduction" data-rule="${h(d.rule)}"><td class="date">${h(d.date)}</td><td>${h(ruleLabel(d.rule, lang, d.ruleDescription))}</td><td class="sys">${h(t.systems[d.system] ?? d.system)}</td><td class="num">−${d.points}</td></tr>`,
+        `<tr class="deduction" data-rule="${h(d.rule)}" data-key="${h(d.key)}"><td class="date">${h(d.date)}</td><td>${h(ruleLabel(d.rule, lang, d.ruleDescription))}</td><td class="sys">${h(t.systems[d.system] ?? d.system)}</td><td class="num">−${d.points}</td><td class="objection">${objectionCell(d, t)}</td></tr>`,
     )
     .join('');
   const deductions = report.deductions.length
     ? `<p>${h(t.deductionsSummary(report.deductions.length, totalPoints))}</p>
 <table id="deduction-summary"><thead><tr><th>${h(t.byRule)}</th><th class="num">${h(t.colCount)}</th><th class="num">${h(t.colPoints)}</th></tr></thead><tbody>${summaryRows}</tbody></table>
 <details${report.deductions.length <= 30 ? ' open' : ''}><summary>${h(t.deductions)} (${report.deductions.length})</summary>
-<table id="deductions"><thead><tr><th>${h(t.colDate)}</th><th>${h(t.colRule)}</th><th class="sys">${h(t.colSystem)}</th><th class="num">${h(t.colPoints)}</th></tr></thead><tbody>${detailRows}</tbody></table>
-</details>`
+<table id="deductions"><thead><tr><th>${h(t.colDate)}</th><th>${h(t.colRule)}</th><th class="sys">${h(t.colSystem)}</th><th class="num">${h(t.colPoints)}</th><th>${h(t.colObjection)}</th></tr></thead><tbody>${detailRows}</tbody></table>
+</details>
+${objectionForm(report, lang)}`
     : `<p class="muted">${h(t.deductionsNone)}</p>`;
   const chart = report.history.length
     ? renderScoreChart({

@@ -1,9 +1,10 @@
 import http from 'node:http';
 import { ServerServices } from './server-services.types';
-import { HttpRoute } from './http-route';
+import { HttpRoute, readBody } from './http-route';
 import { ReportDataService, publicReportUrl } from '../report/report-data.service';
 import { reportLang } from '../report/report-i18n';
-import { REPORT_PAGE_HEADERS, renderNotFoundPage, renderReportPage } from '../report/report-page.view';
+import { REPORT_PAGE_HEADERS, renderNotFoundPage, renderObjectionAnswerPage, renderReportPage } from '../report/report-page.view';
+import { ClientError } from '../domain/client-error';
 import { QR_CONTENT_TYPES, QrFormat, renderQrCode } from '../report/report-qr.service';
 import { faviconIco, faviconSvg } from '../report/favicon';
 import { etagOf, sendBody } from './compression';
@@ -34,7 +35,8 @@ function decodeSegment(segment: string): string {
 
 /**
  * The public faces of an enterprise, no API key needed:
- * `GET /report/<creditCode>` — the report page (Chinese; `?lang=en` for English);
+ * `GET /report/<creditCode>` — the report page (Chinese; `?lang=en` for English), with open objections beside their deductions;
+ * `POST /report/<creditCode>/objection` — its objection form;
  * `GET /qr/<creditCode>.svg` and `.png` — the QR code of the page's public URL
  * (`HUB_PUBLIC_URL` + `/report/<code>`) in the risk colour.
  * Unknown or malformed codes get a 404 page.
@@ -89,8 +91,63 @@ export function reportRoutes(services: ServerServices): HttpRoute[] {
         );
       },
     },
+    objectionFormRoute(services),
     faviconRoute(),
   ];
+}
+
+/** Largest objection form accepted (the reason is at most 2,000 characters). */
+const OBJECTION_FORM_LIMIT = 16 * 1024;
+
+/**
+ * `POST /report/<creditCode>/objection` — the report page's objection form
+ * (`application/x-www-form-urlencoded`: `deduction`, `code`, `reason`): the
+ * enterprise files with its one-time code; answered with a plain page (201
+ * received, or 400/403/404 saying what to fix). Every attempt is in the
+ * audit log (never the code).
+ */
+function objectionFormRoute(services: ServerServices): HttpRoute {
+  return {
+    name: 'report-objection',
+    methods: ['POST'],
+    pattern: /^\/report\/([^/]+)\/objection\/?$/,
+    auth: 'public',
+    publicPage: true,
+    async handle(req, res, { url, params, requestId }) {
+      const code = decodeSegment(params[0]);
+      const lang = reportLang(url.searchParams.get('lang'));
+      const form = new URLSearchParams(await readBody(req, OBJECTION_FORM_LIMIT));
+      const deduction = form.get('deduction') ?? '';
+      let status = 201;
+      let outcome: { id: string; deadline: string } | { error: string };
+      try {
+        const o = await services.objections.fileFromReportPage(code, form.get('code') ?? '', deduction, form.get('reason') ?? '');
+        outcome = { id: o.id, deadline: o.deadline };
+      } catch (e) {
+        if (!(e instanceof ClientError)) throw e;
+        status = e.code === 'FORBIDDEN' ? 403 : e.code === 'NOT_FOUND' ? 404 : 400;
+        outcome = { error: e.message };
+      }
+      await services.db.pool
+        .query(
+          `insert into audit_log (caller_name, division_code, operation, operation_name, variables, outcome, error, client_address, request_id)
+           values ($1, (select division_code from enterprise where credit_code = $2), 'POST /report/<creditCode>/objection', 'fileObjectionFromReportPage',
+                   $3, $4, $5, $6, $7)`,
+          [
+            `enterprise ${code}`,
+            code,
+            JSON.stringify({ creditCode: code, deduction, objectionId: 'id' in outcome ? outcome.id : null }),
+            'id' in outcome ? 'OK' : 'ERROR',
+            'error' in outcome ? outcome.error : null,
+            req.socket.remoteAddress ?? null,
+            requestId,
+          ],
+        )
+        .catch((e) => services.log(`audit log write failed: ${(e as Error).message}`));
+      const headers = { ...REPORT_PAGE_HEADERS, 'x-request-id': requestId, 'cache-control': 'no-store', 'content-language': lang === 'zh' ? 'zh-CN' : 'en' };
+      send(req, res, status, headers, renderObjectionAnswerPage(code, lang, outcome));
+    },
+  };
 }
 
 /** `GET /favicon.svg` (FAVICON_PATH, what the pages link) and `/favicon.ico` (what browsers ask for unprompted): the hub's icon. */

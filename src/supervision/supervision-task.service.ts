@@ -8,15 +8,13 @@ import { PostSyncStep } from '../ingest/sync.runner';
 import { JOB_SCHEMA, WEBHOOK_DELIVERY_JOB, WEBHOOK_DELIVERY_MAX_ATTEMPTS } from '../jobs/job-queue';
 import { Scope, SqlParams } from '../jurisdiction/scope';
 import { SupervisionNotFoundError } from './supervision.errors';
+import { ESCALATION_LEVELS, EscalationLevel, escalateOverdue, rowCursor, rowIdOfCursor } from './deadline-escalation';
 
 /** A task's state (spec supervision §2). */
 export type TaskStatus = 'ASSIGNED' | 'IN_PROGRESS' | 'ESCALATED' | 'DONE';
 /** What happened to a task. */
 export type TaskEventKind = 'CREATED' | 'STARTED' | 'NOTE' | 'HANDED_OVER' | 'ESCALATED' | 'DONE';
-/** Who currently answers for a task: its county, or after escalation the city, then the province. */
-export const ESCALATION_LEVELS = ['COUNTY', 'CITY', 'PROVINCE'] as const;
-/** One of {@link ESCALATION_LEVELS}. */
-export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+export { ESCALATION_LEVELS, EscalationLevel } from './deadline-escalation';
 
 /** Deadlines in calendar days (China time) by the warning's severity: 3 days for HIGH, 7 otherwise. */
 export const TASK_DEADLINE_DAYS = { HIGH: 3, OTHER: 7 } as const;
@@ -104,6 +102,9 @@ export class TaskStateError extends ClientError {
 
 type Queryable = Pool | PoolClient;
 
+/** Tasks escalate like objections (see escalateOverdue). */
+const TASK_TABLE = { table: 'supervision_task', events: 'supervision_task_event', eventKey: 'task_id', open: `t.status <> 'DONE'` };
+
 export const TASK_COLUMNS = `t.id::text as id, t.warning_id::text as "warningId", t.warning_type as "warningType", t.credit_code as "creditCode",
   t.division_code as "divisionCode", t.severity, t.status, t.created_at as "createdAt", to_char(t.created_date, 'YYYY-MM-DD') as "createdDate",
   to_char(t.deadline, 'YYYY-MM-DD') as deadline, (array['COUNTY','CITY','PROVINCE'])[t.escalation_level + 1] as "escalationLevel",
@@ -118,11 +119,11 @@ export function taskPredicate(scope: Pick<Scope, 'divisionCode' | 'level'>, para
   return subtreeSql(scope, params, { code: 't.division_code' });
 }
 
-const cursorOf = (id: string) => Buffer.from(`task:${id}`).toString('base64url');
+const cursorOf = (id: string) => rowCursor('task', id);
 function idOfCursor(c: string): string {
-  const m = /^task:(\d+)$/.exec(Buffer.from(c, 'base64url').toString());
-  if (!m) throw new TaskStateError('invalid cursor');
-  return m[1];
+  const id = rowIdOfCursor('task', c);
+  if (!id) throw new TaskStateError('invalid cursor');
+  return id;
 }
 
 /**
@@ -239,17 +240,7 @@ export class SupervisionTaskService {
   async escalate(today = chinaToday()): Promise<DispatchSummary> {
     return withTransaction(this.pool, async (client) => {
       const created = await this.createTasks(client, today);
-      const r = await client.query(
-        `with moved as (
-           update supervision_task t set status = 'ESCALATED', escalation_level = t.escalation_level + 1, escalated_at = now(),
-                  next_deadline = t.next_deadline + t.deadline_days, updated_at = now()
-            where t.status <> 'DONE' and t.escalation_level < 2 and t.next_deadline < $1::date
-           returning t.id, t.escalation_level),
-         ev as (insert into supervision_task_event (task_id, kind, actor, escalation_level) select id, 'ESCALATED', 'hub', escalation_level from moved order by id returning id)
-         select count(*)::int as n from ev`,
-        [today],
-      );
-      const escalated = r.rows[0].n as number;
+      const escalated = await escalateOverdue(client, TASK_TABLE, today);
       if (escalated) await this.queueWebhooks(client);
       return { enterprises: 0, created, tasksDone: 0, planItemsDone: 0, escalated };
     });
@@ -398,6 +389,7 @@ export class SupervisionTaskService {
   }
 }
 
-function levelOf(code: string): Scope['level'] {
+/** The level of a six-digit division code (province xx0000, city xxxx00, else county). */
+export function levelOf(code: string): Scope['level'] {
   return code.endsWith('0000') ? 'PROVINCE' : code.endsWith('00') ? 'CITY' : 'COUNTY';
 }

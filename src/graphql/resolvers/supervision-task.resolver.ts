@@ -41,12 +41,23 @@ const eventView = (e: TaskEventRow): TaskEvent => ({
   escalationLevel: e.escalationLevel as TaskEscalationLevel | null,
 });
 
-function divisionInScope(ctx: HubContext, code: string | null | undefined): string | null {
+/** A `filter.divisionCode` checked: a known division inside the caller's jurisdiction (null when none given). */
+export function divisionInScope(ctx: HubContext, code: string | null | undefined): string | null {
   if (!code) return null;
   if (!ctx.services.divisions.get(code))
     throw new GraphQLError(`filter.divisionCode '${code}' is not a known division code`, { extensions: { code: 'BAD_USER_INPUT' } });
   if (!inSubtree(ctx.scope, code)) throw new GraphQLError(`division ${code} is outside your jurisdiction`, { extensions: { code: 'FORBIDDEN' } });
   return code;
+}
+
+/** The Relay page info of a page of `edges` read after the cursor `after`. */
+export function pageInfoOf(edges: readonly { cursor: string }[], hasNextPage: boolean, after: string | null | undefined) {
+  return {
+    hasNextPage,
+    hasPreviousPage: after != null,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+  };
 }
 
 /** Supervision tasks (督办): list, notes, hand-over and the `taskChanged` subscription, inside the caller's jurisdiction. */
@@ -65,16 +76,7 @@ export class SupervisionTaskResolver {
     if (first! < 0 || first! > 500) throw new GraphQLError('first must be between 0 and 500', { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
     const page = await ctx.services.supervisionTasks.list(ctx.scope, { ...f, divisionCode: divisionInScope(ctx, f.divisionCode) }, first, after);
     const edges = page.edges.map((e) => ({ cursor: e.cursor, node: taskView(e.node) }));
-    return {
-      totalCount: page.totalCount,
-      edges,
-      pageInfo: {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: after != null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.length ? edges[edges.length - 1].cursor : null,
-      },
-    };
+    return { totalCount: page.totalCount, edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after) };
   }
 
   @Authorized('BUREAU')

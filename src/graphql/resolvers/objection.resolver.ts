@@ -1,0 +1,108 @@
+import { GraphQLError } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { bigintId } from '../../domain/client-error';
+import { publicReportUrl } from '../../report/report-data.service';
+import { ObjectionEventRow, ObjectionRow } from '../../supervision/objection.service';
+import { HubContext } from '../context';
+import { Enterprise } from '../types/enterprise.type';
+import {
+  FileObjectionInput,
+  Objection,
+  ObjectionChannelEnum,
+  ObjectionCode,
+  ObjectionConnection,
+  ObjectionDecisionEnum,
+  ObjectionEvent,
+  ObjectionEventKindEnum,
+  ObjectionFilterInput,
+  ObjectionStatusEnum,
+} from '../types/objection.type';
+import { TaskEscalationLevel } from '../types/supervision-task.type';
+import { divisionInScope, pageInfoOf } from './supervision-task.resolver';
+
+const objectionView = (o: ObjectionRow): Objection => ({
+  ...o,
+  filedVia: o.filedVia as ObjectionChannelEnum,
+  status: o.status as ObjectionStatusEnum,
+  escalationLevel: o.escalationLevel as TaskEscalationLevel,
+});
+const eventView = (e: ObjectionEventRow): ObjectionEvent => ({
+  ...e,
+  kind: e.kind as ObjectionEventKindEnum,
+  escalationLevel: e.escalationLevel as TaskEscalationLevel | null,
+});
+
+/** Objections (异议): codes, filing, the stewards' answers and the list, inside the caller's jurisdiction. */
+@Resolver(() => Objection)
+export class ObjectionResolver {
+  @Authorized('BUREAU', 'STEWARD')
+  @Query(() => ObjectionConnection, { description: 'Objections of enterprises inside your jurisdiction, newest first (BUREAU, STEWARD)' })
+  async objections(
+    @Ctx() ctx: HubContext,
+    @Arg('filter', () => ObjectionFilterInput, { nullable: true, description: 'Conditions the objections meet; none: every one inside your jurisdiction' })
+    filter?: ObjectionFilterInput | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Objections after `after` (older ones); at most 500' }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of an objection of an earlier page' }) after?: string | null,
+  ): Promise<ObjectionConnection> {
+    const f = filter ?? {};
+    if (first! < 0 || first! > 500) throw new GraphQLError('first must be between 0 and 500', { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
+    const page = await ctx.services.objections.list(ctx.scope, { ...f, divisionCode: divisionInScope(ctx, f.divisionCode) }, first, after);
+    const edges = page.edges.map((e) => ({ cursor: e.cursor, node: objectionView(e.node) }));
+    return { totalCount: page.totalCount, edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after) };
+  }
+
+  @Authorized('BUREAU', 'STEWARD')
+  @Query(() => Objection, { nullable: true, description: 'One objection inside your jurisdiction' })
+  async objection(@Ctx() ctx: HubContext, @Arg('id', () => ID, { description: 'Number of the objection' }) id: string) {
+    const o = await ctx.loaders.objection.load(bigintId(id, 'id'));
+    return o ? objectionView(o) : null;
+  }
+
+  @Authorized('BUREAU')
+  @Mutation(() => ObjectionCode, {
+    description: 'Issues a one-time objection code for an enterprise inside your jurisdiction, to hand over out of band; valid 30 days, one objection (BUREAU)',
+  })
+  async issueObjectionCode(@Ctx() ctx: HubContext, @Arg('creditCode', { description: 'Credit code of the enterprise' }) creditCode: string) {
+    const c = await ctx.services.objections.issueCode(ctx.scope, creditCode, ctx.caller.name);
+    return { creditCode, ...c, reportUrl: publicReportUrl(ctx.services.config.publicUrl, creditCode) };
+  }
+
+  @Authorized('BUREAU')
+  @Mutation(() => Objection, {
+    description:
+      'Files an objection for an enterprise inside your jurisdiction against one of its current deductions; routed to the steward of its source system (BUREAU)',
+  })
+  async fileObjection(
+    @Ctx() ctx: HubContext,
+    @Arg('input', () => FileObjectionInput, { description: 'The deduction and the reason' }) input: FileObjectionInput,
+  ) {
+    const { reason, ...deduction } = input;
+    return objectionView(await ctx.services.objections.fileByBureau(ctx.scope, deduction, reason, ctx.caller.name));
+  }
+
+  @Authorized('STEWARD')
+  @Mutation(() => Objection, {
+    description:
+      'Answers an open objection (STEWARD of the source system): UPHELD (the source corrects its record; the deduction goes when the correction arrives) or REJECTED with a reason',
+  })
+  async answerObjection(
+    @Ctx() ctx: HubContext,
+    @Arg('id', () => ID, { description: 'Number of the objection' }) id: string,
+    @Arg('decision', () => ObjectionDecisionEnum, { description: 'UPHELD or REJECTED' }) decision: ObjectionDecisionEnum,
+    @Arg('reason', () => String, { nullable: true, description: 'Why (required for REJECTED)' }) reason?: string | null,
+  ) {
+    return objectionView(await ctx.services.objections.answer(ctx.scope, bigintId(id, 'id'), decision, reason, ctx.caller.name));
+  }
+
+  @FieldResolver(() => Enterprise, { description: 'The enterprise that objects' })
+  async enterprise(@Root() o: Objection, @Ctx() ctx: HubContext) {
+    const e = await ctx.loaders.warningEnterprise.load(o.creditCode);
+    if (!e) throw new GraphQLError(`enterprise ${o.creditCode} is outside your jurisdiction`, { extensions: { code: 'FORBIDDEN' } });
+    return e;
+  }
+
+  @FieldResolver(() => [ObjectionEvent], { description: 'History of the objection, oldest first (the audit trail of every change)' })
+  async history(@Root() o: Objection, @Ctx() ctx: HubContext) {
+    return (await ctx.loaders.objectionEvents.load(o.id)).map(eventView);
+  }
+}
