@@ -132,7 +132,7 @@ describe('objections', () => {
     expect(page).not.toContain(second.record_id);
     // the deduction under objection shows it, beside it, and is not offered again
     const firstKey = deductionKey({ rule: first.rule_code, connectorId: first.system, recordId: first.record_id });
-    expect(page).toMatch(new RegExp(`data-key="${firstKey}"[^]*?<td class="objection"><span class="objection-state" data-status="OPEN">`));
+    expect(page).toContain(`<td class="objection" data-key="${firstKey}"><span class="objection-state" data-status="OPEN">`);
     expect(page).not.toContain(`<option value="${firstKey}">`);
     const action = /<form method="post" action="([^"]+)"/.exec(page)![1];
     expect(action).toBe(`/report/${first.credit_code}/objection`);
@@ -228,8 +228,8 @@ describe('objections', () => {
     expect(r.data.answerObjection).toEqual({ status: 'UPHELD', deductionApplies: true });
     expect(await score()).toEqual(before);
     const firstKey = deductionKey({ rule: first.rule_code, connectorId: first.system, recordId: first.record_id });
-    expect(await (await fetch(`${base()}/report/${first.credit_code}`)).text()).toMatch(
-      new RegExp(`data-key="${firstKey}"[^]*?<span class="objection-state" data-status="UPHELD">`),
+    expect(await (await fetch(`${base()}/report/${first.credit_code}`)).text()).toContain(
+      `<td class="objection" data-key="${firstKey}"><span class="objection-state" data-status="UPHELD">`,
     );
 
     // the enforcement system withdraws the record; the connector brings the correction

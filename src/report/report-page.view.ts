@@ -190,7 +190,7 @@ export function renderReportPage(report: PublicReport, lang: ReportLang): string
   const detailRows = report.deductions
     .map(
       (d) =>
-        `<tr class="deduction" data-rule="${h(d.rule)}" data-key="${h(d.key)}"><td class="date">${h(d.date)}</td><td>${h(ruleLabel(d.rule, lang, d.ruleDescription))}</td><td class="sys">${h(t.systems[d.system] ?? d.system)}</td><td class="num">−${d.points}</td><td class="objection">${objectionCell(d, t)}</td></tr>`,
+        `<tr class="deduction" data-rule="${h(d.rule)}"><td class="date">${h(d.date)}</td><td>${h(ruleLabel(d.rule, lang, d.ruleDescription))}</td><td class="sys">${h(t.systems[d.system] ?? d.system)}</td><td class="num">−${d.points}</td><td class="objection" data-key="${h(d.key)}">${objectionCell(d, t)}</td></tr>`,
     )
     .join('');
   const deductions = report.deductions.length

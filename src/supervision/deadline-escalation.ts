@@ -1,4 +1,5 @@
 import { PoolClient } from 'pg';
+import { SqlParams } from '../jurisdiction/scope';
 
 /** Who currently answers for a task or an objection: its county, or after escalation the city, then the province. */
 export const ESCALATION_LEVELS = ['COUNTY', 'CITY', 'PROVINCE'] as const;
@@ -46,4 +47,36 @@ export const rowCursor = (prefix: string, id: string) => Buffer.from(`${prefix}:
 export function rowIdOfCursor(prefix: string, cursor: string): string | null {
   const m = new RegExp(`^${prefix}:(\\d{1,19})$`).exec(Buffer.from(cursor, 'base64url').toString());
   return m ? m[1] : null;
+}
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+/**
+ * Rows of `table` (alias `t`) by id, in the order of `ids`, null where absent
+ * or outside the predicate `where` adds (the jurisdiction; none: every row).
+ */
+export async function rowsByIds<R extends { id: string }>(
+  db: Queryable,
+  select: { columns: string; table: string },
+  ids: readonly string[],
+  where?: (params: SqlParams) => string,
+): Promise<(R | null)[]> {
+  const params = new SqlParams();
+  const r = await db.query<R>(
+    `select ${select.columns} from ${select.table} t where t.id = any(${params.add([...ids])}::bigint[])${where ? ` and ${where(params)}` : ''}`,
+    params.values,
+  );
+  const m = new Map(r.rows.map((x) => [x.id, x]));
+  return ids.map((id) => m.get(id) ?? null);
+}
+
+/** The histories (alias `v`, oldest first) of the rows `ids`, one list per id in their order. */
+export async function historiesOf<E>(db: Queryable, select: { columns: string; table: string; key: string }, ids: readonly string[]): Promise<E[][]> {
+  const r = await db.query<E & { __of: string }>(
+    `select ${select.columns}, v.${select.key}::text as "__of" from ${select.table} v where v.${select.key} = any($1::bigint[]) order by v.${select.key}, v.id`,
+    [[...ids]],
+  );
+  const by = new Map<string, E[]>(ids.map((id) => [id, []]));
+  for (const { __of, ...e } of r.rows) by.get(__of)?.push(e as unknown as E);
+  return ids.map((id) => by.get(id)!);
 }

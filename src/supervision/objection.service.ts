@@ -6,7 +6,16 @@ import { ClientError } from '../domain/client-error';
 import { isValidCreditCode } from '../domain/credit-code';
 import { subtreeSql } from '../domain/jurisdiction';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
-import { ESCALATION_LEVELS, EscalationLevel, escalateOverdue, escalationLevelSql, rowCursor, rowIdOfCursor } from './deadline-escalation';
+import {
+  ESCALATION_LEVELS,
+  EscalationLevel,
+  escalateOverdue,
+  escalationLevelSql,
+  historiesOf,
+  rowCursor,
+  rowIdOfCursor,
+  rowsByIds,
+} from './deadline-escalation';
 import { SupervisionForbiddenError, SupervisionNotFoundError } from './supervision.errors';
 import { levelOf } from './supervision-task.service';
 
@@ -289,23 +298,13 @@ export class ObjectionService {
     return this.byIdsOn(this.pool, scope, ids);
   }
 
-  private async byIdsOn(db: Queryable, scope: Scope | null, ids: readonly string[]): Promise<(ObjectionRow | null)[]> {
-    const params = new SqlParams();
-    const r = await db.query<ObjectionRow>(
-      `select ${COLUMNS} from objection t where t.id = any(${params.add([...ids])}::bigint[])${scope ? ` and ${objectionPredicate(scope, params)}` : ''}`,
-      params.values,
-    );
-    const m = new Map(r.rows.map((x) => [x.id, x]));
-    return ids.map((id) => m.get(id) ?? null);
+  private byIdsOn(db: Queryable, scope: Scope | null, ids: readonly string[]): Promise<(ObjectionRow | null)[]> {
+    return rowsByIds<ObjectionRow>(db, { columns: COLUMNS, table: 'objection' }, ids, scope ? (params) => objectionPredicate(scope, params) : undefined);
   }
 
   /** The histories of objections, oldest first (the caller has already seen the objections). */
-  async eventsOf(ids: readonly string[]): Promise<ObjectionEventRow[][]> {
-    const r = await this.pool.query<ObjectionEventRow>(
-      `select ${EVENT_COLUMNS} from objection_event v where v.objection_id = any($1::bigint[]) order by v.objection_id, v.id`,
-      [[...ids]],
-    );
-    return ids.map((id) => r.rows.filter((e) => e.objectionId === id));
+  eventsOf(ids: readonly string[]): Promise<ObjectionEventRow[][]> {
+    return historiesOf<ObjectionEventRow>(this.pool, { columns: EVENT_COLUMNS, table: 'objection_event', key: 'objection_id' }, ids);
   }
 
   /**

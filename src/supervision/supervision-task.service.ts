@@ -8,7 +8,7 @@ import { PostSyncStep } from '../ingest/sync.runner';
 import { JOB_SCHEMA, WEBHOOK_DELIVERY_JOB, WEBHOOK_DELIVERY_MAX_ATTEMPTS } from '../jobs/job-queue';
 import { Scope, SqlParams } from '../jurisdiction/scope';
 import { SupervisionNotFoundError } from './supervision.errors';
-import { ESCALATION_LEVELS, EscalationLevel, escalateOverdue, rowCursor, rowIdOfCursor } from './deadline-escalation';
+import { ESCALATION_LEVELS, EscalationLevel, escalateOverdue, historiesOf, rowCursor, rowIdOfCursor, rowsByIds } from './deadline-escalation';
 
 /** A task's state (spec supervision §2). */
 export type TaskStatus = 'ASSIGNED' | 'IN_PROGRESS' | 'ESCALATED' | 'DONE';
@@ -308,23 +308,13 @@ export class SupervisionTaskService {
   }
 
   /** Tasks by id inside the jurisdiction, in the order of `ids` (for loaders and the change feed). */
-  async byIds(scope: Scope, ids: readonly string[]): Promise<(TaskRow | null)[]> {
-    const params = new SqlParams();
-    const r = await this.pool.query<TaskRow>(
-      `select ${TASK_COLUMNS} from supervision_task t where t.id = any(${params.add([...ids])}::bigint[]) and ${taskPredicate(scope, params)}`,
-      params.values,
-    );
-    const m = new Map(r.rows.map((x) => [x.id, x]));
-    return ids.map((id) => m.get(id) ?? null);
+  byIds(scope: Scope, ids: readonly string[]): Promise<(TaskRow | null)[]> {
+    return rowsByIds<TaskRow>(this.pool, { columns: TASK_COLUMNS, table: 'supervision_task' }, ids, (params) => taskPredicate(scope, params));
   }
 
   /** The histories of tasks, oldest first (the caller has already seen the tasks). */
-  async eventsOf(taskIds: readonly string[]): Promise<TaskEventRow[][]> {
-    const r = await this.pool.query<TaskEventRow>(
-      `select ${EVENT_COLUMNS} from supervision_task_event v where v.task_id = any($1::bigint[]) order by v.task_id, v.id`,
-      [[...taskIds]],
-    );
-    return taskIds.map((id) => r.rows.filter((e) => e.taskId === id));
+  eventsOf(taskIds: readonly string[]): Promise<TaskEventRow[][]> {
+    return historiesOf<TaskEventRow>(this.pool, { columns: EVENT_COLUMNS, table: 'supervision_task_event', key: 'task_id' }, taskIds);
   }
 
   /** Task events by id with their tasks, inside the jurisdiction (the change feed's `taskChanged`). */
