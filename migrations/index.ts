@@ -20,6 +20,7 @@ import { Migration20261201120000ResultSnapshots } from './Migration2026120112000
 import { Migration20261201130000CompactResultSnapshots } from './Migration20261201130000_compact-result-snapshots';
 import { Migration20261201130100ConnectorBackfill } from './Migration20261201130100_connector-backfill';
 import { Migration20261201134000ResolutionTrgm } from './Migration20261201134000_resolution-trgm';
+import { Migration20261201163000EnterpriseRegistrationNo } from './Migration20261201163000_enterprise-registration-no';
 import { Migration20261201141000MonitoringSourceBatches } from './Migration20261201141000_monitoring-source-batches';
 import { Migration20261201160000SupervisionObjections } from './Migration20261201160000_supervision-objections';
 import { Migration20261201131500ScheduleJobs } from './Migration20261201131500_schedule-jobs';
@@ -61,4 +62,5 @@ export const migrationsList = [
   { name: 'Migration20261201140000_supervision-tasks', class: Migration20261201140000SupervisionTasks },
   { name: 'Migration20261201141000_monitoring-source-batches', class: Migration20261201141000MonitoringSourceBatches },
   { name: 'Migration20261201160000_supervision-objections', class: Migration20261201160000SupervisionObjections },
+  { name: 'Migration20261201163000_enterprise-registration-no', class: Migration20261201163000EnterpriseRegistrationNo },
 ];

@@ -11,6 +11,16 @@ import { PENALTY_HEADERS, PENALTY_OPTIONAL_HEADERS } from '../connectors/penalty
 
 const OPTS = { enterprises: 600, seed: 5, today: '2026-11-30', monitoringDays: 3 };
 
+/** ISO 7064 MOD 11,10 over the 15 digits of a registration number. */
+function isValidRegistrationNo(no: string): boolean {
+  let p = 10;
+  for (const ch of no.slice(0, 14)) {
+    const sum = (Number(ch) + p) % 10 || 10;
+    p = (sum * 2) % 11;
+  }
+  return (p + Number(no[14])) % 10 === 1;
+}
+
 function digest(p: GeneratedProvince): string {
   const h = createHash('sha256');
   h.update(JSON.stringify([p.permit, p.enforcement, p.penalty, p.credit]));
@@ -31,13 +41,21 @@ describe('identity noise', () => {
     expect(generateProvince(OPTS).truth).toEqual([]);
   });
 
-  it('is deterministic from its seed and changes only enforcement and penalty identities', () => {
+  it('is deterministic from its seed and changes only enforcement and penalty identities (and keeps old registration numbers)', () => {
     const again = generateProvince({ ...OPTS, identityNoise: 0.2, identityNoiseSeed: 9 });
     expect(digest(again)).toBe(digest(noisy));
     expect(again.truth).toEqual(noisy.truth);
     expect(digest(generateProvince({ ...OPTS, identityNoise: 0.2, identityNoiseSeed: 10 }))).not.toBe(digest(noisy));
     const clean = generateProvince(OPTS);
-    expect(noisy.permit).toEqual(clean.permit);
+    expect(noisy.permit.map(({ registrationNo: _, ...p }) => p)).toEqual(clean.permit);
+    // The permit system keeps the old registration number of about 30 % of enterprises, each a valid 注册号 of its county.
+    const kept = noisy.permit.filter((p) => p.registrationNo);
+    expect(kept.length / noisy.permit.length).toBeGreaterThan(0.2);
+    expect(kept.length / noisy.permit.length).toBeLessThan(0.4);
+    for (const p of kept) {
+      expect(p.registrationNo).toMatch(new RegExp(`^${p.divisionCode}\\d{9}$`));
+      expect(isValidRegistrationNo(p.registrationNo!)).toBe(true);
+    }
     expect(noisy.credit).toEqual(clean.credit);
     expect(noisy.enforcement.map((r) => [r.record_id, r.date, r.status])).toEqual(clean.enforcement.map((r) => [r.record_id, r.date, r.status]));
   });
@@ -51,7 +69,7 @@ describe('identity noise', () => {
     expect(penTruth.length / noisy.penalty.length).toBeGreaterThan(0.12);
     expect(penTruth.length / noisy.penalty.length).toBeLessThan(0.28);
     const variants = new Set(noisy.truth.map((t) => t.variant));
-    for (const v of ['ORG_CODE', 'PERMIT_NO', 'NAME_SUFFIX', 'NAME_CITY', 'NAME_TYPO']) expect(variants).toContain(v);
+    for (const v of ['ORG_CODE', 'PERMIT_NO', 'REGISTRATION_NO', 'NAME_SUFFIX', 'NAME_CITY', 'NAME_TYPO']) expect(variants).toContain(v);
     for (const t of noisy.truth) expect(byCode.has(t.creditCode)).toBe(true);
   });
 
@@ -62,12 +80,13 @@ describe('identity noise', () => {
       const t = truth.get(`enforcement|${r.record_id}`);
       if (!t) {
         expect(isValidCreditCode(r.credit_code)).toBe(true);
-        expect(r.enterprise_name ?? r.org_code ?? r.permit_no).toBeUndefined();
+        expect(r.enterprise_name ?? r.org_code ?? r.permit_no ?? r.registration_no).toBeUndefined();
         continue;
       }
       expect(r.credit_code).toBe('');
       if (t.variant === 'ORG_CODE') expect(normaliseOrgCode(r.org_code!)).toBe(orgCodeOfCreditCode(t.creditCode));
       else if (t.variant === 'PERMIT_NO') expect(creditCodeOfPermitNo(r.permit_no!)).toBe(t.creditCode);
+      else if (t.variant === 'REGISTRATION_NO') expect(r.registration_no).toBe(byCode.get(t.creditCode)!.registrationNo);
       else {
         expect(r.enterprise_name).toBeTruthy();
         expect(r.division_code).toBe(byCode.get(t.creditCode)!.divisionCode);

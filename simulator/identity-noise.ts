@@ -14,7 +14,7 @@ import { loadDivisions } from './shandong-divisions';
 import type { EnforcementRecord, PenaltyRecord, PermitRecord } from './source-record.types';
 
 /** How a noisy record names its enterprise. */
-export type NoiseVariant = 'ORG_CODE' | 'PERMIT_NO' | 'NAME_SUFFIX' | 'NAME_BRACKETS' | 'NAME_CITY' | 'NAME_FORMER' | 'NAME_TYPO';
+export type NoiseVariant = 'ORG_CODE' | 'PERMIT_NO' | 'REGISTRATION_NO' | 'NAME_SUFFIX' | 'NAME_BRACKETS' | 'NAME_CITY' | 'NAME_FORMER' | 'NAME_TYPO';
 
 /** One noisy record and the enterprise it really names. */
 export interface TruthEntry {
@@ -80,17 +80,41 @@ function writtenOrgCode(r: Rng, creditCode: string): string {
 }
 
 /**
+ * A 15-digit business registration number (注册号, GB/T 17629-era): the county's 6-digit
+ * code, an 8-digit sequence, and an ISO 7064 MOD 11,10 check digit.
+ */
+export function registrationNumber(r: Rng, divisionCode: string): string {
+  const body = divisionCode + String(r.int(0, 99_999_999)).padStart(8, '0');
+  let p = 10;
+  for (const ch of body) {
+    let sum = (Number(ch) + p) % 10;
+    if (sum === 0) sum = 10;
+    p = (sum * 2) % 11;
+  }
+  return body + String((11 - p) % 10);
+}
+
+/** Share of enterprises whose old registration number the permit system keeps (with identity noise on). */
+const REGISTRATION_SHARE = 0.3;
+
+/**
  * Makes a share of enforcement records and penalty cases noisy, in place of their
  * credit code, and returns the truth. Every version of an enforcement record in the
- * change log carries the same noise. With `rate` 0 nothing changes.
+ * change log carries the same noise. The permit system then also keeps the old
+ * registration number of a share of enterprises (`registrationNo`), which some
+ * enforcement records carry instead. With `rate` 0 nothing changes.
  */
 export function applyIdentityNoise(
-  permits: readonly PermitRecord[],
+  permits: PermitRecord[],
   enforcement: EnforcementRecord[],
   penalty: PenaltyRecord[],
   opts: IdentityNoiseOptions,
 ): TruthEntry[] {
   if (!(opts.rate > 0)) return [];
+  for (let i = 0; i < permits.length; i++) {
+    const r = new Rng(hashParts(opts.seed, 'registration', permits[i].creditCode));
+    if (r.chance(REGISTRATION_SHARE)) permits[i] = { ...permits[i], registrationNo: registrationNumber(r, permits[i].divisionCode) };
+  }
   const byCode = new Map(permits.map((p) => [p.creditCode, p]));
   const truth: TruthEntry[] = [];
   const decided = new Map<string, Partial<EnforcementRecord> | null>();
@@ -102,13 +126,17 @@ export function applyIdentityNoise(
       const r = new Rng(hashParts(opts.seed, 'enforcement', rec.record_id));
       const e = byCode.get(rec.credit_code);
       if (e && r.chance(opts.rate)) {
-        const kind = r.weightedPairs<'ORG' | 'PERMIT' | 'NAME'>([
-          ['ORG', 30],
-          ['PERMIT', 20],
+        const kind = r.weightedPairs<'ORG' | 'PERMIT' | 'REGISTRATION' | 'NAME'>([
+          ['ORG', 25],
+          ['PERMIT', 15],
+          ['REGISTRATION', 10],
           ['NAME', 50],
         ]);
         let variant: NoiseVariant;
-        if (kind === 'ORG' || (kind === 'PERMIT' && e.permits.length === 0)) {
+        if (kind === 'REGISTRATION' && e.registrationNo) {
+          patch = { credit_code: '', registration_no: e.registrationNo };
+          variant = 'REGISTRATION_NO';
+        } else if (kind !== 'NAME' && (kind !== 'PERMIT' || e.permits.length === 0)) {
           patch = { credit_code: '', org_code: writtenOrgCode(r, e.creditCode), enterprise_name: r.chance(0.5) ? e.name : undefined };
           variant = 'ORG_CODE';
         } else if (kind === 'PERMIT') {

@@ -23,6 +23,8 @@ export interface PermitRecord {
   name: string;
   divisionCode: string;
   address: string;
+  /** The old 15-digit business registration number (注册号) the permit system keeps for some enterprises (set only with identity noise). */
+  registrationNo?: string;
   longitude: number;
   latitude: number;
   industryCode: string;
@@ -56,6 +58,8 @@ export interface EnforcementRecord {
   org_code?: string;
   /** An emission permit number (HJ 608-2017) instead of a credit code (optional). */
   permit_no?: string;
+  /** The old 15-digit business registration number (注册号) instead of a credit code (optional). */
+  registration_no?: string;
   /** The county of the enforcement office that filed a record naming its enterprise only by name (optional). */
   division_code?: string;
 }

@@ -19,6 +19,12 @@ const HUATAI = code('370102', 'MA3C4R5X');
 const HONGDA = code('370102', 'MA7K2P1Q');
 const HUAXIN = code('370103', 'MA9T8Y7W');
 const RENAMED = code('370102', 'MA5T6U7W');
+// One slip from 华泰热电 as 华泰热力 is: a name one slip from both is a steward's call.
+const HUATAI_HEAT = code('370102', 'MA9Y8X7T');
+const HUAXIN_BUILD = code('370103', 'MA9Y8X7W');
+const LATE = code('370102', 'MA2B3C4D');
+/** The old registration number the permit system keeps for HUAXIN (county, 8 digits, ISO 7064 MOD 11,10 check digit). */
+const HUAXIN_REG = '370103000012344';
 
 function enterprise(c: string, name: string) {
   return {
@@ -68,9 +74,11 @@ describe('entity resolution at ingest', () => {
     await post('permit', [
       enterprise(HUATAI, '济南华泰热电有限公司'),
       enterprise(HONGDA, '济南宏达化工股份有限公司'),
-      enterprise(HUAXIN, '济南华信建材有限公司'),
       enterprise(RENAMED, '济南新源能源有限公司(原"济南老源热力厂",已更名)'),
+      enterprise(HUATAI_HEAT, '济南华泰热力有限公司'),
+      { ...enterprise(HUAXIN_BUILD, '济南华信建筑有限公司'), address: '建设路9号' },
     ]);
+    await post('permit', [{ ...enterprise(HUAXIN, '济南华信建材有限公司'), registrationNo: HUAXIN_REG }]);
     const org = orgCodeOfCreditCode(HUATAI);
     const badOrg = org.slice(0, 8) + (org[8] === '0' ? '1' : '0');
     await post('enforcement', [
@@ -82,6 +90,10 @@ describe('entity resolution at ingest', () => {
       measure('ENF-NAME-BRACKETS', { enterprise_name: '济南宏达化工股份有限公司', division_code: '370102' }),
       measure('ENF-NAME-FORMER', { enterprise_name: '济南老源热力厂', division_code: '370102' }),
       measure('ENF-NAME-TYPO', { enterprise_name: '济南华泰热点有限公司', division_code: '370102' }),
+      measure('ENF-NAME-SLIP', { enterprise_name: '济南宏达化二股份有限公司', division_code: '370102' }),
+      measure('ENF-REG', { registration_no: HUAXIN_REG }),
+      measure('ENF-REG-UNKNOWN', { registration_no: '370103000099996' }),
+      measure('ENF-LATE', { enterprise_name: '济南晚到环保科技有限公司', division_code: '370102' }),
       measure('ENF-NAME-UNKNOWN', { enterprise_name: '青岛海风渔业有限公司', division_code: '370102' }),
       measure('ENF-VALID', { credit_code: HUAXIN }),
     ]);
@@ -127,6 +139,23 @@ describe('entity resolution at ingest', () => {
     expect(await link('ENF-PERMIT')).toEqual([{ credit_code: HONGDA, key: 'PERMIT_NO', probability: 1 }]);
   });
 
+  it('links by a registration number the permit system keeps, and quarantines one it does not know', async () => {
+    expect(await q(`select registration_no from enterprise where credit_code = $1`, [HUAXIN])).toEqual([{ registration_no: HUAXIN_REG }]);
+    expect(await link('ENF-REG')).toEqual([{ credit_code: HUAXIN, key: 'REGISTRATION_NO', probability: 1 }]);
+    expect(await q(`select credit_code from enforcement_record where record_id = 'ENF-REG'`)).toEqual([{ credit_code: HUAXIN }]);
+    expect(await link('ENF-REG-UNKNOWN')).toEqual([]);
+    const [row] = await q<{ reason: string }>(`select reason from quarantine where source_id = 'ENF-REG-UNKNOWN' and status = 'OPEN'`);
+    expect(row.reason).toMatch(/registration number 370103000099996 is not known to the permit system/);
+  });
+
+  it('links a name one typing slip from exactly one enterprise of its county, and says so', async () => {
+    const [l] = await q<{ credit_code: string; key: string; reasons: { factor: string }[] }>(
+      `select credit_code, key, reasons from entity_link where source_id = 'ENF-NAME-SLIP'`,
+    );
+    expect(l).toMatchObject({ credit_code: HONGDA, key: 'SIMILARITY' });
+    expect(l.reasons.map((r) => r.factor)).toContain('NAME_ONE_EDIT');
+  });
+
   it('links name variants (legal-form suffix, leading city, former name, same name) by similarity at or above the link threshold', async () => {
     for (const [id, c] of [
       ['ENF-NAME-SUFFIX', HUAXIN],
@@ -141,19 +170,40 @@ describe('entity resolution at ingest', () => {
     }
   });
 
-  it('queues a typo (between the thresholds) with its candidates and why they scored', async () => {
+  it('queues a typo one slip from two enterprises (between the thresholds) with its candidates and why they scored', async () => {
     const rows = await q<{ source_id: string; status: string; division_code: string; candidates: { creditCode: string; reasons: { factor: string }[] }[] }>(
       `select source_id, status, division_code, candidates from resolution_queue order by source_id`,
     );
     expect(rows.map((r) => [r.source_id, r.status, r.division_code])).toEqual([['ENF-NAME-TYPO', 'OPEN', '370102']]);
-    expect(rows[0].candidates[0].creditCode).toBe(HUATAI);
-    expect(rows[0].candidates[0].reasons.map((r) => r.factor)).toContain('NAME');
+    expect(rows[0].candidates.slice(0, 2).map((c) => c.creditCode)).toEqual([HUATAI, HUATAI_HEAT]);
+    expect(rows[0].candidates[0].reasons.map((r) => r.factor)).toEqual(expect.arrayContaining(['NAME', 'NAME_ONE_EDIT']));
     expect(await q(`select 1 from enforcement_record where record_id = 'ENF-NAME-TYPO'`)).toEqual([]);
   });
 
   it('quarantines a name below the review threshold with the reason', async () => {
     const [row] = await q<{ reason: string }>(`select reason from quarantine where source_id = 'ENF-NAME-UNKNOWN' and status = 'OPEN'`);
     expect(row.reason).toMatch(/no enterprise identified/);
+  });
+
+  it('re-processing a record quarantined for no match resolves it again: it links once its enterprise has arrived', async () => {
+    // A record that names no enterprise is in no county's jurisdiction: the province's steward sees it.
+    const steward = await hub.createKey('370000', 'STEWARD');
+    const [row] = await q<{ id: string; reason: string }>(`select id::text, reason from quarantine where source_id = 'ENF-LATE' and status = 'OPEN'`);
+    expect(row.reason).toMatch(/no enterprise identified/);
+    const REPROCESS = `mutation($id: ID!) { reprocessQuarantined(id: $id) { status reason } }`;
+    // Nothing has changed: it stays quarantined, with the reason resolution gives now.
+    const still = await hub.graphqlAs(steward, REPROCESS, { id: row.id });
+    expect(still.errors).toBeUndefined();
+    expect(still.data.reprocessQuarantined).toMatchObject({ status: 'OPEN', reason: expect.stringMatching(/no enterprise identified/) });
+    await post('permit', [{ ...enterprise(LATE, '济南晚到环保科技有限公司'), updatedAt: at(d(0)) }]);
+    await hub.services.runner.syncAll(['permit'], 'test');
+    const res = await hub.graphqlAs(steward, REPROCESS, { id: row.id });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.reprocessQuarantined.status).toBe('REPROCESSED');
+    expect(await link('ENF-LATE')).toEqual([{ credit_code: LATE, key: 'SIMILARITY', probability: expect.any(Number) }]);
+    expect(await q(`select credit_code from enforcement_record where record_id = 'ENF-LATE'`)).toEqual([{ credit_code: LATE }]);
+    // reprocessQuarantined derives what it touched before it answers.
+    expect(await q(`select 1 from deduction where credit_code = $1 and record_id = 'ENF-LATE'`, [LATE])).toHaveLength(1);
   });
 
   it('takes records with a valid credit code the existing way (no link row) and moves deductions onto linked enterprises', async () => {

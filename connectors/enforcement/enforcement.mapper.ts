@@ -37,6 +37,7 @@ function identityOf(n: EnforcementNativeRecord): { identity?: RecordIdentity } {
   if (text(n.enterprise_name)) identity.name = n.enterprise_name;
   if (text(n.org_code)) identity.orgCode = n.org_code;
   if (text(n.permit_no)) identity.permitNo = n.permit_no;
+  if (text(n.registration_no)) identity.registrationNo = n.registration_no;
   if (text(n.division_code)) identity.divisionCode = n.division_code;
   return Object.keys(identity).length ? { identity } : {};
 }

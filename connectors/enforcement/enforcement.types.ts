@@ -18,6 +18,8 @@ export interface EnforcementNativeRecord {
   org_code?: string;
   /** The permit number the record was filed under (its first 18 characters are the credit code). */
   permit_no?: string;
+  /** Older offices: the 15-digit business registration number (注册号); linked through the permit system's register of old numbers. */
+  registration_no?: string;
   /** The county the record was filed in. */
   division_code?: string;
 }

@@ -17,6 +17,8 @@ export function mapPermitRecord(native: unknown): UnifiedRecord<'enterprise'> {
       name: n.name,
       divisionCode: n.divisionCode,
       address: n.address ?? null,
+      // Only some enterprises have an old registration number on file.
+      ...(n.registrationNo ? { registrationNo: n.registrationNo } : {}),
       longitude: n.longitude ?? null,
       latitude: n.latitude ?? null,
       industryCode: n.industryCode ?? null,

@@ -4,6 +4,8 @@ export interface PermitNativeRecord {
   name: string;
   divisionCode: string;
   address?: string;
+  /** The old 15-digit business registration number (注册号), kept for some enterprises. */
+  registrationNo?: string;
   longitude?: number;
   latitude?: number;
   industryCode?: string;

@@ -151,7 +151,7 @@ export async function createHubServices(
     enterprises,
     connectors,
     runner,
-    connectorAdmin: new ConnectorAdminService(db, connectors),
+    connectorAdmin: new ConnectorAdminService(db, connectors, config.resolutionThresholds),
     resolution: new ResolutionStewardService(db, connectors, { thresholds: config.resolutionThresholds, afterSync: (touched) => runner.afterSync(touched) }),
     declarativeConnectors: new DeclarativeConnectorService(db, connectors),
     scoring,

@@ -54,9 +54,10 @@ export interface HubConfig {
   /**
    * Entity resolution's two thresholds on a name match's probability (HUB_RESOLUTION_LINK_THRESHOLD, default 0.99;
    * HUB_RESOLUTION_REVIEW_THRESHOLD, default 0.05): at or above `link` a record links automatically, from `review` up it
-   * waits in the steward review queue, below it is quarantined with its best candidates.
+   * waits in the steward review queue, below it is quarantined with its best candidates. `margin`
+   * (HUB_RESOLUTION_LINK_MARGIN, default 4): the log-odds by which a link must lead a runner-up that reaches `review`.
    */
-  resolutionThresholds: { link: number; review: number };
+  resolutionThresholds: { link: number; review: number; margin: number };
   /** Log level: debug, info, warn or error. */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -221,6 +222,17 @@ const EnvSchema = z
     ),
     HUB_RESOLUTION_LINK_THRESHOLD: env(probability('HUB_RESOLUTION_LINK_THRESHOLD').default(0.99)),
     HUB_RESOLUTION_REVIEW_THRESHOLD: env(probability('HUB_RESOLUTION_REVIEW_THRESHOLD').default(0.05)),
+    HUB_RESOLUTION_LINK_MARGIN: env(
+      z
+        .string()
+        .transform((v, ctx) => {
+          const n = Number(v);
+          return v.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= 50
+            ? n
+            : fail(ctx, `HUB_RESOLUTION_LINK_MARGIN must be a number of log-odds from 0 to 50, got '${v}'`);
+        })
+        .default(4),
+    ),
   })
   .superRefine((e, ctx) => {
     if (e.HUB_RESOLUTION_REVIEW_THRESHOLD > e.HUB_RESOLUTION_LINK_THRESHOLD)
@@ -271,7 +283,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     exportConcurrency: e.HUB_EXPORT_CONCURRENCY,
     exportStallTimeoutMs: e.HUB_EXPORT_STALL_TIMEOUT_MS,
     publicRateLimitPerMinute: e.HUB_PUBLIC_RATE_LIMIT,
-    resolutionThresholds: { link: e.HUB_RESOLUTION_LINK_THRESHOLD, review: e.HUB_RESOLUTION_REVIEW_THRESHOLD },
+    resolutionThresholds: { link: e.HUB_RESOLUTION_LINK_THRESHOLD, review: e.HUB_RESOLUTION_REVIEW_THRESHOLD, margin: e.HUB_RESOLUTION_LINK_MARGIN },
     ...overrides,
   };
 }

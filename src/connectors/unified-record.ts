@@ -34,6 +34,8 @@ export interface EnterpriseData {
   name: string;
   divisionCode: string;
   address?: string | null;
+  /** The old 15-digit business registration number (注册号) the permit system keeps for some enterprises; entity resolution links records by it. */
+  registrationNo?: string | null;
   longitude?: number | null;
   latitude?: number | null;
   industryCode?: string | null;

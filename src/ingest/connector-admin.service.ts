@@ -1,7 +1,8 @@
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { Database, withTransaction } from '../db/database';
 import { IngestService } from './ingest.service';
-import { ValidationContext, validateRecord } from './record-validator';
+import { validateRecord } from './record-validator';
+import type { Thresholds } from '../resolution/similarity';
 import { UnifiedRecord } from '../connectors/unified-record';
 import { ConnectorRegistry, ConnectorRow } from '../connectors/connector.registry';
 import { BackfillProgress, ConnectorConfig, MappingError, redactConfig, resolveConfig } from '../connectors/connector.types';
@@ -86,11 +87,13 @@ export interface SourceOfRow {
 }
 
 export class ConnectorAdminService {
-  private ingest?: { service: IngestService; ctx: ValidationContext };
+  private ingest?: IngestService;
 
+  /** `thresholds`: entity resolution's, for re-processing records quarantined because no enterprise was identified. */
   constructor(
     private readonly db: Database,
     private readonly registry: ConnectorRegistry,
+    private readonly thresholds: Thresholds,
   ) {}
 
   /** Every registered connector (or the given ones), ordered by id; quarantine counts inside `scope` when given. */
@@ -172,12 +175,8 @@ export class ConnectorAdminService {
     return { items: page.rows.slice(0, first), hasNextPage: page.rows.length > first, totalCount: count.rows[0].n };
   }
 
-  private async ingestService(): Promise<{ service: IngestService; ctx: ValidationContext }> {
-    if (!this.ingest) {
-      const res = await this.db.pool.query<{ code: string }>('select code from division');
-      const ctx: ValidationContext = { divisionCodes: new Set(res.rows.map((r) => r.code)) };
-      this.ingest = { service: new IngestService(ctx), ctx };
-    }
+  private async ingestService(): Promise<IngestService> {
+    this.ingest ??= await IngestService.withResolution(this.db.pool, this.thresholds);
     return this.ingest;
   }
 
@@ -187,6 +186,9 @@ export class ConnectorAdminService {
    * quarantine entry) it is marked REPROCESSED; otherwise its payload goes
    * through the connector's `map` and the validator again, and is loaded when
    * it now passes (e.g. after a value map was fixed) or keeps its new reason.
+   * A record without a valid credit code goes through entity resolution again:
+   * linked when its enterprise has arrived since (or a steward decided its source
+   * identity), queued for review, or kept quarantined with the new reason.
    */
   async reprocess(quarantineId: string, scope?: Scope): Promise<{ record: QuarantinedRecordView; touched: string[] }> {
     if (!isBigintId(quarantineId)) throw new UnknownConnectorError(`quarantined record id '${quarantineId}' is not a number`, { argument: 'id' });
@@ -220,10 +222,11 @@ export class ConnectorAdminService {
     }
     const ingest = await this.ingestService();
     const problems = validateRecord(record, ingest.ctx);
-    if (problems.length) return { record: await this.setReason(q.id, problems.join('; ')), touched: [] };
+    if (problems.length && !ingest.resolvable(record, problems)) return { record: await this.setReason(q.id, problems.join('; ')), touched: [] };
     const result = await withTransaction(this.db.pool, async (client) => {
-      const r = await ingest.service.ingestPage(client, q.connectorId, q.runId, [{ raw: q.payload, record }]);
-      await client.query(`update quarantine set status = 'REPROCESSED', resolved_at = now() where id = $1 and status = 'OPEN'`, [q.id]);
+      const r = await ingest.ingestPage(client, q.connectorId, q.runId, [{ raw: q.payload, record }]);
+      // Quarantined again (resolution still identifies no enterprise): the entry stays OPEN with the new reason.
+      if (!r.quarantined) await client.query(`update quarantine set status = 'REPROCESSED', resolved_at = now() where id = $1 and status = 'OPEN'`, [q.id]);
       return r;
     });
     const after = await this.db.pool.query<QuarantinedRecordView>(`select ${QUARANTINE_COLUMNS} from quarantine where id = $1`, [q.id]);

@@ -1,5 +1,5 @@
 import { MonitoringPartitionGuard } from '../monitoring/monitoring-partitions';
-import { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { contentHash, contentHashOfJson } from './content-hash';
 import { creditCodeProblem } from '../domain/credit-code';
 import { ValidationContext, storablePayload, storableText, storageProblems, validateRecord } from './record-validator';
@@ -7,6 +7,7 @@ import { RecordDescriptor, descriptorOf } from './record-descriptors';
 import { RecordKind, UnifiedRecord } from '../connectors/unified-record';
 import { batchUpsertSql, replaceChildrenSql, upsertSql } from './upsert-sql';
 import { EntityResolver, needsResolution } from '../resolution/entity-resolver';
+import type { Thresholds } from '../resolution/similarity';
 
 /** One fetched source record: its raw payload and what the connector's mapper made of it. */
 export interface PageItem {
@@ -96,9 +97,26 @@ export class IngestService {
    * penalty); without one such records are quarantined for their credit code, as before.
    */
   constructor(
-    private readonly ctx: ValidationContext,
+    readonly ctx: ValidationContext,
     private readonly resolver?: EntityResolver,
   ) {}
+
+  /**
+   * The service as syncs, steward decisions and re-processing use it: validated against
+   * the store's division codes, with records that lack a valid credit code resolved by
+   * entity resolution at `thresholds`.
+   */
+  static async withResolution(pool: Pick<Pool, 'query'>, thresholds: Thresholds): Promise<IngestService> {
+    const res = await pool.query<{ code: string }>('select code from division');
+    return new IngestService({ divisionCodes: new Set(res.rows.map((r) => r.code)) }, await EntityResolver.load(pool, { thresholds }));
+  }
+
+  /** True when `record` fails validation only because it names its enterprise without a valid credit code, which resolution decides. */
+  resolvable(record: UnifiedRecord, problems: readonly string[]): boolean {
+    if (!this.resolver || !problems.length || !needsResolution(record.kind, record.creditCode, record.identity)) return false;
+    const codeProblem = creditCodeProblem(record.creditCode);
+    return problems.every((p) => p === codeProblem);
+  }
 
   /** Validates and serialises a page (pure: no I/O). */
   prepare(items: PageItem[]): PreparedPage {
@@ -116,18 +134,15 @@ export class IngestService {
         continue;
       }
       const problems = validateRecord(item.record, this.ctx);
-      if (this.resolver && problems.length && needsResolution(item.record.kind, item.record.creditCode, item.record.identity)) {
+      if (this.resolvable(item.record, problems)) {
         // Only the credit code is wrong: resolution decides whose record it is when the page is written.
-        const codeProblem = creditCodeProblem(item.record.creditCode);
-        if (problems.every((p) => p === codeProblem)) {
-          const version = descriptorOf(item.record.kind).version(item.record as never);
-          const before = bySource.get(item.record.sourceId)?.version ?? unresolved.get(item.record.sourceId)?.version ?? null;
-          if (olderVersion(version, before)) continue;
-          bySource.delete(item.record.sourceId);
-          unresolved.delete(item.record.sourceId);
-          unresolved.set(item.record.sourceId, { record: item.record, raw: item.raw, version });
-          continue;
-        }
+        const version = descriptorOf(item.record.kind).version(item.record as never);
+        const before = bySource.get(item.record.sourceId)?.version ?? unresolved.get(item.record.sourceId)?.version ?? null;
+        if (olderVersion(version, before)) continue;
+        bySource.delete(item.record.sourceId);
+        unresolved.delete(item.record.sourceId);
+        unresolved.set(item.record.sourceId, { record: item.record, raw: item.raw, version });
+        continue;
       }
       // What passes the domain's rules may still be text the store cannot hold (NUL, a lone
       // surrogate, longer than its index allows): refused here, that record alone is quarantined.

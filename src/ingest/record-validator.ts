@@ -125,6 +125,7 @@ export function validateRecord(rec: UnifiedRecord, ctx: ValidationContext): stri
           p.add(`field 'divisionCode' is not a known division code: ${JSON.stringify(d.divisionCode)}`);
       }
       p.string('address', d.address, false);
+      p.string('registrationNo', d.registrationNo, false);
       p.number('longitude', d.longitude, { required: false, min: -180, max: 180 });
       p.number('latitude', d.latitude, { required: false, min: -90, max: 90 });
       p.string('industryCode', d.industryCode, false);

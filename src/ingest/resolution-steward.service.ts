@@ -7,8 +7,7 @@ import { Database, withTransaction } from '../db/database';
 import { isValidCreditCode } from '../domain/credit-code';
 import { SqlParams } from '../domain/jurisdiction';
 import { divisionPredicate, Scope } from '../jurisdiction/scope';
-import { EntityResolver } from '../resolution/entity-resolver';
-import type { ScoredCandidate } from '../resolution/similarity';
+import type { ScoredCandidate, Thresholds } from '../resolution/similarity';
 import { IngestService } from './ingest.service';
 
 /** Where a queued record stands: OPEN waits for a steward, LINKED or REJECTED was decided. */
@@ -89,14 +88,12 @@ export class ResolutionStewardService {
   constructor(
     private readonly db: Pick<Database, 'pool'>,
     private readonly registry: ConnectorRegistry,
-    private readonly opts: { thresholds: { link: number; review: number }; afterSync: (touched: string[]) => Promise<void> },
+    private readonly opts: { thresholds: Thresholds; afterSync: (touched: string[]) => Promise<void> },
   ) {}
 
   private async ingestService(): Promise<IngestService> {
     if (!this.ingest) {
-      const res = await this.db.pool.query<{ code: string }>('select code from division');
-      const resolver = await EntityResolver.load(this.db.pool, { thresholds: this.opts.thresholds });
-      this.ingest = new IngestService({ divisionCodes: new Set(res.rows.map((r) => r.code)) }, resolver);
+      this.ingest = await IngestService.withResolution(this.db.pool, this.opts.thresholds);
     }
     return this.ingest;
   }

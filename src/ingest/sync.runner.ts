@@ -15,7 +15,6 @@ import { HttpClient, HttpClientOptions } from '../connectors/http.client';
 import { OutboundTargetPolicy } from '../connectors/outbound-target.policy';
 import { Database, withTransaction } from '../db/database';
 import { CONNECTOR_RUN_LOCK } from './abandoned-runs';
-import { EntityResolver } from '../resolution/entity-resolver';
 import { IngestService, PageItem } from './ingest.service';
 import { PagePipeline, PipelinePage } from './page-pipeline';
 import { ClientError } from '../domain/client-error';
@@ -156,10 +155,8 @@ export class SyncRunner {
 
   private async ingestService(): Promise<IngestService> {
     if (!this.ingest) {
-      const res = await this.db.pool.query<{ code: string }>('select code from division');
       // Records without a valid credit code go through entity resolution (src/resolution) with the configured thresholds.
-      const resolver = await EntityResolver.load(this.db.pool, { thresholds: this.config.resolutionThresholds });
-      this.ingest = new IngestService({ divisionCodes: new Set(res.rows.map((r) => r.code)) }, resolver);
+      this.ingest = await IngestService.withResolution(this.db.pool, this.config.resolutionThresholds);
     }
     return this.ingest;
   }

@@ -5,7 +5,7 @@
  *
  * Order: a steward's link of this very record; the deterministic keys (organisation
  * code → the enterprise whose credit code embeds it, permit number → its credit-code
- * prefix); a steward's decision for the same source identity; then similarity —
+ * prefix, registration number → the enterprise the permit system keeps it for); a steward's decision for the same source identity; then similarity —
  * candidates from `pg_trgm` over enterprise names (blocked by the record's county
  * when it names one), scored on the standardised name and address into a
  * probability (`scoreCandidates`), decided by two thresholds (`decide`).
@@ -76,10 +76,38 @@ interface Staged {
   identityKey: string;
   orgCode: string | null;
   permitCode: string | null;
+  /** The registration number as written, width-folded and without spaces. */
+  registrationNo: string | null;
   name: string | null;
   divisionCode: string | null;
   address: string | null;
   tried: string[];
+}
+
+/** How a deterministic key's outcome reads in a link's detail or a quarantine reason. */
+interface KeyWording {
+  one(value: string, creditCode: string): string;
+  none(value: string): string;
+  many(value: string, creditCodes: string[]): string;
+}
+
+/** The enterprise column each looked-up key matches (an expression over `enterprise e`, each indexed). */
+const KEY_COLUMN = { ORG_CODE: 'substr(e.credit_code, 9, 9)', REGISTRATION_NO: 'e.registration_no' } as const;
+
+/** The credit codes each record's key value names, in one statement for the page. */
+async function lookupByKey(
+  client: Pick<PoolClient, 'query'>,
+  key: keyof typeof KEY_COLUMN,
+  rows: { source_id: string; value: string }[],
+): Promise<Map<string, string[]>> {
+  const res = await client.query<{ source_id: string; codes: string[] }>(
+    `select i.source_id, array_agg(e.credit_code order by e.credit_code) as codes
+       from jsonb_to_recordset($1::jsonb) as i(source_id text, value text)
+       join enterprise e on ${KEY_COLUMN[key]} = i.value
+      group by i.source_id`,
+    [JSON.stringify(rows)],
+  );
+  return new Map(res.rows.map((r) => [r.source_id, r.codes]));
 }
 
 /**
@@ -142,8 +170,8 @@ export class EntityResolver {
       permitCode = creditCodeOfPermitNo(permit);
       if (!permitCode) tried.push(permitNoProblem(permit) ?? `permit number '${permit}' names no enterprise`);
     }
-    const registration = text(id.registrationNo);
-    if (registration) tried.push(`registration number ${foldWidth(registration)} is not known to the permit system`);
+    const registrationField = text(id.registrationNo);
+    const registration = registrationField ? foldWidth(registrationField).replace(/\s/g, '') : null;
     const name = text(id.name);
     const divisionCode = text(id.divisionCode);
     const std = name ? this.standardiser.standardise(name) : null;
@@ -152,11 +180,11 @@ export class EntityResolver {
       : permitCode
         ? `PERMIT:${foldWidth(permit!).replace(/\s/g, '').toUpperCase()}`
         : registration
-          ? `REG:${foldWidth(registration)}`
+          ? `REG:${registration}`
           : std
             ? `NAME:${divisionCode ?? '-'}:${std.core}:${std.form ?? ''}`
             : `NONE:${input.sourceId}`;
-    return { input, identityKey, orgCode, permitCode, name, divisionCode, address: text(id.address), tried };
+    return { input, identityKey, orgCode, permitCode, registrationNo: registration, name, divisionCode, address: text(id.address), tried };
   }
 
   /**
@@ -199,29 +227,27 @@ export class EntityResolver {
     const allowed = (s: Staged, code: string) => !rejected.get(s.input.sourceId)?.has(code);
 
     // 2. Organisation code → the enterprise whose credit code embeds it (one statement for the page).
-    const withOrg = [...open.values()].filter((s) => s.orgCode);
-    if (withOrg.length) {
-      const res = await client.query<{ source_id: string; codes: string[] }>(
-        `select i.source_id, array_agg(e.credit_code order by e.credit_code) as codes
-           from jsonb_to_recordset($1::jsonb) as i(source_id text, org_code text)
-           join enterprise e on substr(e.credit_code, 9, 9) = i.org_code
-          group by i.source_id`,
-        [JSON.stringify(withOrg.map((s) => ({ source_id: s.input.sourceId, org_code: s.orgCode })))],
+    const lookup = async (key: 'ORG_CODE' | 'REGISTRATION_NO', value: (s: Staged) => string | null, says: KeyWording) => {
+      const withKey = [...open.values()].filter((s) => value(s));
+      if (!withKey.length) return;
+      const hits = await lookupByKey(
+        client,
+        key,
+        withKey.map((s) => ({ source_id: s.input.sourceId, value: value(s)! })),
       );
-      const hits = new Map(res.rows.map((r) => [r.source_id, r.codes]));
-      for (const s of withOrg) {
+      for (const s of withKey) {
         const codes = (hits.get(s.input.sourceId) ?? []).filter((c) => allowed(s, c));
         if (codes.length === 1) {
-          links.push({ s, creditCode: codes[0], key: 'ORG_CODE', probability: 1, detail: `organisation code ${s.orgCode} is embedded in ${codes[0]}` });
+          links.push({ s, creditCode: codes[0], key, probability: 1, detail: says.one(value(s)!, codes[0]) });
           open.delete(s.input.sourceId);
-        } else
-          s.tried.push(
-            codes.length === 0
-              ? `no registered enterprise embeds organisation code ${s.orgCode}`
-              : `organisation code ${s.orgCode} is embedded in ${codes.length} credit codes (${codes.join(', ')})`,
-          );
+        } else s.tried.push(codes.length === 0 ? says.none(value(s)!) : says.many(value(s)!, codes));
       }
-    }
+    };
+    await lookup('ORG_CODE', (s) => s.orgCode, {
+      one: (v, c) => `organisation code ${v} is embedded in ${c}`,
+      none: (v) => `no registered enterprise embeds organisation code ${v}`,
+      many: (v, cs) => `organisation code ${v} is embedded in ${cs.length} credit codes (${cs.join(', ')})`,
+    });
 
     // 3. Permit number → its credit-code prefix (arithmetic, no lookup).
     for (const s of [...open.values()]) {
@@ -238,7 +264,14 @@ export class EntityResolver {
       } else s.tried.push(`a steward rejected ${s.permitCode}, the credit code of its permit number`);
     }
 
-    // 4. A steward's decision for the same source identity.
+    // 4. Registration number → the enterprise the permit system records it for (one statement for the page).
+    await lookup('REGISTRATION_NO', (s) => s.registrationNo, {
+      one: (v, c) => `registration number ${v} is recorded for ${c} by the permit system`,
+      none: (v) => `registration number ${v} is not known to the permit system`,
+      many: (v, cs) => `registration number ${v} is recorded for ${cs.length} enterprises (${cs.join(', ')})`,
+    });
+
+    // 5. A steward's decision for the same source identity.
     for (const s of [...open.values()]) {
       const d = remembered.get(s.input.sourceId);
       if (!d || !allowed(s, d.code)) continue;
@@ -246,7 +279,7 @@ export class EntityResolver {
       open.delete(s.input.sourceId);
     }
 
-    // 5. Similarity of the standardised name (and address), blocked by county.
+    // 6. Similarity of the standardised name (and address), blocked by county.
     const queue: { s: Staged; probability: number; why: string; candidates: ScoredCandidate[]; division: string | null }[] = [];
     const named = [...open.values()].filter((s) => s.name);
     if (named.length) {
@@ -269,13 +302,13 @@ export class EntityResolver {
               division_code: s.divisionCode,
             })),
           ),
-          (this.opts.keep ?? 5) + 3,
+          (this.opts.keep ?? 5) + 10,
         ],
       );
-      const bySource = new Map<string, { creditCode: string; name: string; address: string | null; division: string }[]>();
+      const bySource = new Map<string, { creditCode: string; name: string; address: string | null; divisionCode: string }[]>();
       for (const r of res.rows) {
         const list = bySource.get(r.source_id) ?? [];
-        list.push({ creditCode: r.credit_code, name: r.name, address: r.address, division: r.division_code });
+        list.push({ creditCode: r.credit_code, name: r.name, address: r.address, divisionCode: r.division_code });
         bySource.set(r.source_id, list);
       }
       for (const s of named) {
@@ -294,7 +327,7 @@ export class EntityResolver {
           open.delete(s.input.sourceId);
         } else if (d.outcome === 'REVIEW') {
           const best = candidates.find((c) => c.creditCode === d.candidates[0].creditCode);
-          queue.push({ s, probability: d.probability, why: d.why, candidates: d.candidates, division: s.divisionCode ?? best?.division ?? null });
+          queue.push({ s, probability: d.probability, why: d.why, candidates: d.candidates, division: s.divisionCode ?? best?.divisionCode ?? null });
           open.delete(s.input.sourceId);
         } else {
           s.tried.push(

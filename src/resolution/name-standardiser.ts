@@ -22,6 +22,8 @@ export interface StandardName {
   form: LegalForm | null;
   /** Province or city names removed from the start, as written. */
   leading: string[];
+  /** The division codes of `leading` (a province's `370000`, a city's `370100`): where the name says the enterprise is. */
+  places: string[];
 }
 
 /** Suffixes longest first, so 股份有限公司 is not read as 有限公司. */
@@ -48,14 +50,15 @@ function forms(name: string): string[] {
 export class NameStandardiser {
   /** Province and city names (full and short), longest first. */
   private readonly leadingNames: string[];
+  /** The division code of each of `leadingNames`. */
+  private readonly placeCode = new Map<string, string>();
 
   constructor(divisions: DivisionNames) {
-    const names = new Set<string>();
     for (const province of divisions.children(null)) {
-      for (const f of forms(province.name)) names.add(f);
-      for (const city of divisions.children(province.code)) for (const f of forms(city.name)) names.add(f);
+      for (const f of forms(province.name)) this.placeCode.set(f, province.code);
+      for (const city of divisions.children(province.code)) for (const f of forms(city.name)) this.placeCode.set(f, city.code);
     }
-    this.leadingNames = [...names].sort((a, b) => b.length - a.length || a.localeCompare(b));
+    this.leadingNames = [...this.placeCode.keys()].sort((a, b) => b.length - a.length || a.localeCompare(b));
   }
 
   /** Width-folded, brackets normalised, whitespace removed, Latin letters upper-cased. */
@@ -91,7 +94,7 @@ export class NameStandardiser {
         }
       }
     }
-    return { folded, core: rest.replace(/[,，.、·]/g, ''), form, leading };
+    return { folded, core: rest.replace(/[,，.、·]/g, ''), form, leading, places: leading.map((n) => this.placeCode.get(n)!) };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { NameStandardiser } from './name-standardiser';
 import { shandongDivisionNames } from './resolution-test.fixtures';
-import { charGrams, decide, gramJaccard, scoreCandidates } from './similarity';
+import { charGrams, decide, editDistance, gramJaccard, scoreCandidates } from './similarity';
 
 describe('similarity', () => {
   const s = new NameStandardiser(shandongDivisionNames());
@@ -67,5 +67,56 @@ describe('similarity', () => {
     expect(d).toMatchObject({ outcome: 'REVIEW' });
     expect(d.outcome === 'REVIEW' && d.why).toMatch(/runner-up/);
     expect(() => decide([], { link: 0.5, review: 0.9 })).toThrow(/must not exceed/);
+  });
+});
+
+describe('typo-tolerant similarity', () => {
+  const s = new NameStandardiser(shandongDivisionNames());
+  const T = { link: 0.99, review: 0.05 };
+
+  it('counts typing slips: substitutions, insertions, deletions, adjacent swaps', () => {
+    expect(editDistance('恒泰化工', '恒泰化工')).toBe(0);
+    expect(editDistance('恒泰化工', '恒秦化工')).toBe(1);
+    expect(editDistance('恒泰化工', '泰恒化工')).toBe(1);
+    expect(editDistance('恒泰化工', '恒泰化工厂')).toBe(1);
+    expect(editDistance('恒泰化工', '恒化工')).toBe(1);
+    expect(editDistance('恒泰化工', '华信热电')).toBe(4);
+    expect(editDistance('恒泰化工', '华信热电', 1)).toBe(2);
+  });
+
+  it('links a name one slip from exactly one enterprise of the block, and queues it when two are', () => {
+    const block = [
+      { creditCode: 'A', name: '历城恒泰化工有限公司', divisionCode: '370112' },
+      { creditCode: 'B', name: '历城宏达建材有限公司', divisionCode: '370112' },
+    ];
+    const scored = scoreCandidates({ name: '历城恒秦化工有限公司' }, block, s);
+    expect(scored[0].reasons.map((r) => r.factor)).toContain('NAME_ONE_EDIT');
+    expect(decide(scored, T)).toMatchObject({ outcome: 'LINK', creditCode: 'A' });
+    const twins = [...block, { creditCode: 'C', name: '历城恒春化工有限公司', divisionCode: '370112' }];
+    const d = decide(scoreCandidates({ name: '历城恒秦化工有限公司' }, twins, s), T);
+    expect(d).toMatchObject({ outcome: 'REVIEW' });
+    expect(d.outcome === 'REVIEW' && d.why).toMatch(/below the margin/);
+  });
+
+  it('prefers an exact name over a neighbour one slip away (the margin)', () => {
+    const block = [
+      { creditCode: 'A', name: '历城恒泰化工有限公司', divisionCode: '370112' },
+      { creditCode: 'C', name: '历城恒春化工有限公司', divisionCode: '370112' },
+    ];
+    expect(decide(scoreCandidates({ name: '历城恒泰化工有限责任公司' }, block, s), T)).toMatchObject({ outcome: 'LINK', creditCode: 'A' });
+    expect(decide(scoreCandidates({ name: '历城恒泰化工有限责任公司' }, block, s), { ...T, margin: 20 }).outcome).toBe('REVIEW');
+  });
+
+  it('takes a leading city name as optional, but not one that names another city', () => {
+    const block = [{ creditCode: 'W', name: '潍坊鲁金皮革有限公司', divisionCode: '370702' }];
+    const same = scoreCandidates({ name: '潍坊市鲁金皮革有限公司' }, block, s);
+    expect(decide(same, T)).toMatchObject({ outcome: 'LINK', creditCode: 'W' });
+    const other = scoreCandidates({ name: '济宁鲁金皮革有限公司' }, block, s);
+    expect(other[0].reasons.find((r) => r.factor === 'PLACE')!.detail).toMatch(/济宁.*370800.*370700/);
+    // An otherwise exact name in another city is a steward's call, never an automatic link.
+    expect(decide(other, T).outcome).toBe('REVIEW');
+    // Without a county, the enterprise's own leading name says where it is.
+    const unplaced = scoreCandidates({ name: '济宁鲁金皮革有限公司' }, [{ creditCode: 'W', name: '潍坊鲁金皮革有限公司' }], s);
+    expect(unplaced[0].reasons.map((r) => r.factor)).toContain('PLACE');
   });
 });
