@@ -22,6 +22,7 @@ import { Migration20261201130100ConnectorBackfill } from './Migration20261201130
 import { Migration20261201134000ResolutionTrgm } from './Migration20261201134000_resolution-trgm';
 import { Migration20261201163000EnterpriseRegistrationNo } from './Migration20261201163000_enterprise-registration-no';
 import { Migration20261201141000MonitoringSourceBatches } from './Migration20261201141000_monitoring-source-batches';
+import { Migration20261201170000MonitoringMonthAggregates } from './Migration20261201170000_monitoring-month-aggregates';
 import { Migration20261201160000SupervisionObjections } from './Migration20261201160000_supervision-objections';
 import { Migration20261201131500ScheduleJobs } from './Migration20261201131500_schedule-jobs';
 import { Migration20261201132000MonitoringDayPartitioned } from './Migration20261201132000_monitoring-day-partitioned';
@@ -63,4 +64,5 @@ export const migrationsList = [
   { name: 'Migration20261201141000_monitoring-source-batches', class: Migration20261201141000MonitoringSourceBatches },
   { name: 'Migration20261201160000_supervision-objections', class: Migration20261201160000SupervisionObjections },
   { name: 'Migration20261201163000_enterprise-registration-no', class: Migration20261201163000EnterpriseRegistrationNo },
+  { name: 'Migration20261201170000_monitoring-month-aggregates', class: Migration20261201170000MonitoringMonthAggregates },
 ];

@@ -1,6 +1,8 @@
 import { TestHub, startTestHub } from './support/test-hub';
 import { addDays, chinaToday } from '../src/domain/china-date';
 import { readBundledRuleSet } from '../src/scoring/rule-set.model';
+import { selectDeductionsSql } from '../src/scoring/deduction.query';
+import { SqlParams } from '../src/jurisdiction/scope';
 
 /**
  * Issue 16: monitoring history is read back as far as the active rule set's
@@ -21,6 +23,29 @@ describe('monitoring history backfilled from the rule set', () => {
   });
   let oldDate: string;
   let oldCode: string;
+  /** Every deduction derived now from the daily rows (no aggregate), as the view `deduction` lists the stored ones. */
+  const recomputed = async () => {
+    const rs = await hub.services.scoring.ruleSets.active();
+    const params = new SqlParams();
+    const sql = selectDeductionsSql({ version: rs.version, asOf: T, windowDays: rs.windowDays, targets: { kind: 'all' } }, params);
+    return q(`select credit_code, rule_code, points, event_date::text, record_id from (${sql}) d order by 1, 2, 4, 5`, params.values);
+  };
+  /** The month aggregates, and the same rebuilt from the daily rows. */
+  const monthAggregates = `select credit_code, outlet_code, pollutant_code, month::text, reported, valid_ge, exceed_ge from monitoring_month order by 1, 2, 3, 4`;
+  const rebuiltAggregates = `with x as (select credit_code, outlet_code, pollutant_code, date_trunc('month', day)::date as month,
+        1 << (extract(day from day)::int - 1) as b, valid_hours, exceed_hours from monitoring_day),
+      g as (select credit_code, outlet_code, pollutant_code, month, h, coalesce(bit_or(b) filter (where valid_hours >= h), 0) as v,
+                   coalesce(bit_or(b) filter (where exceed_hours >= h), 0) as e
+              from x cross join generate_series(1, 24) as h group by 1, 2, 3, 4, 5)
+      select credit_code, outlet_code, pollutant_code, month::text, r.reported, array_agg(v order by h) as valid_ge, array_agg(e order by h) as exceed_ge
+        from g join (select credit_code, outlet_code, pollutant_code, month, bit_or(b) as reported from x group by 1, 2, 3, 4) r
+       using (credit_code, outlet_code, pollutant_code, month)
+       group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4`;
+  const scoresFrom = (deductions: Record<string, unknown>[], scores: Record<string, unknown>[]) => {
+    const lost = new Map<string, number>();
+    for (const d of deductions) lost.set(d.credit_code as string, (lost.get(d.credit_code as string) ?? 0) + (d.points as number));
+    return scores.map((s) => ({ credit_code: s.credit_code, score: 100 - (lost.get(s.credit_code as string) ?? 0) }));
+  };
 
   beforeAll(async () => {
     hub = await startTestHub({ sim: { enterprises: 400, seed: 16, monitoringDays: 400 } });
@@ -108,8 +133,10 @@ describe('monitoring history backfilled from the rule set', () => {
     expect(await hub.services.monitoringPartitions()).toBe(0);
 
     const incremental = await snapshot();
+    expect(incremental.deductions).toEqual(await recomputed());
     await hub.services.scoring.scores.rescoreAll();
     expect(await snapshot()).toEqual(incremental);
+    expect(await q(monthAggregates)).toEqual(await q(rebuiltAggregates));
   });
 
   it('activating a rule set with a longer window makes the next run read the dates not read yet', async () => {
@@ -177,5 +204,69 @@ describe('monitoring history backfilled from the rule set', () => {
     const [outside] = await hub.services.monitoringDays.days([e.credit_code], from, to, null, { divisionCode: other, level: 'COUNTY' });
     const [inside] = await hub.services.monitoringDays.days([e.credit_code], from, to, null, { divisionCode: e.division_code, level: 'COUNTY' });
     expect([outside.length, inside.length]).toEqual([0, expected.length]);
+  });
+
+  it('the month aggregates follow revisions, late days and deletes, so incremental, full and a recompute from the days stay equal', async () => {
+    // Through the connector (the re-read dates): a day that stops exceeding, a day whose valid hours fall under 20, a late new outlet.
+    const reread = [addDays(T, -1), addDays(T, -2), addDays(T, -3)].flatMap((d) => hub.sim.store.monitoringRowsFor(d));
+    const exceeding = reread.find((r) => r.exceedHours >= 1)!;
+    const valid = reread.find((r) => r.validHours >= 20 && r.exceedHours === 0 && r.creditCode !== exceeding.creditCode)!;
+    expect([exceeding, valid].every(Boolean)).toBe(true);
+    await post('monitoring', [
+      { ...exceeding, exceedHours: 0 },
+      // Every pollutant of the outlet-day: a day is missing when no row of the outlet reaches 20 valid hours.
+      ...reread
+        .filter((r) => r.creditCode === valid.creditCode && r.outletCode === valid.outletCode && r.date === valid.date)
+        .map((r) => ({ ...r, validHours: 3, exceedHours: 0 })),
+      { ...valid, outletCode: 'DA777', date: addDays(T, -3), validHours: 24, exceedHours: 2 },
+    ]);
+    const [run] = await hub.services.runner.syncAll(['monitoring'], 'test');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.loaded).toBeGreaterThanOrEqual(3);
+
+    // Other writers of old days (a steward's correction, the gateway, a reset): updates, a late insert, deletes.
+    const [old] = await q<{ credit_code: string; outlet_code: string; pollutant_code: string; day: string }>(
+      `select credit_code, outlet_code, pollutant_code, day::text from monitoring_day where exceed_hours >= 1 and day < $1 order by 1, 2, 3, 4 limit 1`,
+      [addDays(T, -200)],
+    );
+    await hub.tdb.db.pool.query(`update monitoring_day set exceed_hours = 0, valid_hours = 21 where credit_code = $1 and outlet_code = $2 and day = $3`, [
+      old.credit_code,
+      old.outlet_code,
+      old.day,
+    ]);
+    await hub.tdb.db.pool.query(
+      `insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ($1, 'DA778', 'a21026', $2, 24, 7), ($1, 'DA778', 'a21026', $3, 24, 0)`,
+      [old.credit_code, addDays(T, -300), addDays(T, -250)],
+    );
+    const [first] = await q<{ credit_code: string; outlet_code: string; day: string }>(
+      `select credit_code, outlet_code, min(day)::text as day from monitoring_day where credit_code <> $1 group by 1, 2 order by 1, 2 limit 1`,
+      [old.credit_code],
+    );
+    // The first day of an outlet goes (its first reported date moves) and a whole month of another disappears.
+    await hub.tdb.db.pool.query(`delete from monitoring_day where credit_code = $1 and outlet_code = $2 and day = $3`, [
+      first.credit_code,
+      first.outlet_code,
+      first.day,
+    ]);
+    await hub.tdb.db.pool.query(`delete from monitoring_day where credit_code = $1 and outlet_code = $2 and day >= $3 and day < $3::date + 31`, [
+      old.credit_code,
+      old.outlet_code,
+      `${addDays(T, -150).slice(0, 7)}-01`,
+    ]);
+    expect(await q(monthAggregates)).toEqual(await q(rebuiltAggregates));
+
+    await hub.services.scoring.scores.rescoreDue();
+    const incremental = await snapshot();
+    const expected = await recomputed();
+    expect(incremental.deductions).toEqual(expected);
+    expect(
+      incremental.deductions.filter((d) => d.credit_code === exceeding.creditCode && d.event_date === exceeding.date && d.rule_code === 'MON_EXCEED'),
+    ).toEqual([]);
+    expect(incremental.deductions.some((d) => d.credit_code === valid.creditCode && d.record_id === `${valid.outletCode}/${valid.date}`)).toBe(true);
+    expect(incremental.deductions.some((d) => d.credit_code === old.credit_code && d.record_id === `DA778/a21026/${addDays(T, -300)}`)).toBe(true);
+    expect(incremental.deductions.filter((d) => d.credit_code === old.credit_code && String(d.record_id).startsWith('DA778/')).length).toBe(1 + 49);
+    expect(incremental.scores.map((s) => ({ credit_code: s.credit_code, score: s.score }))).toEqual(scoresFrom(expected, incremental.scores));
+    await hub.services.scoring.scores.rescoreAll();
+    expect(await snapshot()).toEqual(incremental);
   });
 });

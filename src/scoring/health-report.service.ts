@@ -151,7 +151,8 @@ export class HealthReportService {
       `select s.credit_code, s.score, s.risk_level, s.rule_set_version as version, d.rule_code, d.points,
               to_char(d.event_date, 'YYYY-MM-DD') as event_date, d.system, d.record_id
          from score_state s
-         left join deduction d on d.credit_code = s.credit_code
+         -- Filtered before the join, so the codes reach both parts of the view (monitoring days are expanded per enterprise).
+         left join (select * from deduction where credit_code = any($1::text[])) d on d.credit_code = s.credit_code
         where s.credit_code = any($1::text[]) and s.as_of = $2::date and s.rule_set_version = $3
           and not exists (select 1 from score_dirty x where x.credit_code = s.credit_code)
         order by s.credit_code, d.event_date, d.rule_code, d.record_id`,

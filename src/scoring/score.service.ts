@@ -2,9 +2,13 @@ import { Pool, PoolClient } from 'pg';
 import { Database, withTransaction } from '../db/database';
 import { PostSyncStep } from '../ingest/sync.runner';
 import { DerivationSpec, DerivationTargets, FAMILIES, insertFamilySql } from './deduction.query';
+import { DEDUCTION_MONTH_COLUMNS, insertMonitoringGroupsSql } from './monitoring-deduction.query';
 import { RuleSetRepository } from './rule-set.repository';
 import { chinaToday, requireDate } from '../domain/china-date';
 import { riskLevelSql } from '../domain/risk-band';
+
+/** Columns of `deduction_row` (one row per deduction of the families other than monitoring). */
+const ROW_COLUMNS = ['credit_code', 'rule_code', 'points', 'event_date', 'system', 'record_id', 'in_window', 'rule_set_version'];
 
 /** Why scores were recomputed; stored with every history point. */
 export type ScoreCause = 'SYNC' | 'RESCORE' | 'RULE_SET_ACTIVATION';
@@ -138,24 +142,29 @@ export class ScoreService {
     );
     // A full recompute derives into a temporary table and then changes only the rows that differ
     // (no TRUNCATE: readers of deduction and score_state never wait on it nor deadlock with it).
-    if (full) await client.query(`create temp table deduction_new (like deduction) on commit drop`);
-    else await client.query(`delete from deduction where credit_code = any($1::text[])`, codeArgs);
+    if (full) {
+      await client.query(`create temp table deduction_new (like deduction_row) on commit drop`);
+      await client.query(`create temp table deduction_month_new (like deduction_month) on commit drop`);
+    } else {
+      await client.query(`delete from deduction_row where credit_code = any($1::text[])`, codeArgs);
+      await client.query(`delete from deduction_month where credit_code = any($1::text[])`, codeArgs);
+    }
     lap('clear');
 
     const spec: DerivationSpec = { version: rs.version, asOf, windowDays: rs.windowDays, targets };
     for (const family of FAMILIES) {
-      const q = insertFamilySql(family, spec, full ? 'deduction_new' : 'deduction');
-      // Over all outlets the (credit_code, outlet_code, day) index already gives the order MON_MISSING needs;
-      // the planner underestimates the groups and would hash and re-sort them instead (3-5x slower).
-      const ordered = full && family === 'MONITORING_MISSING';
-      if (ordered) await client.query(`set local enable_hashagg = off`);
+      // Monitoring deductions come from the month aggregates, grouped per outlet (and pollutant) and month.
+      const q =
+        family === 'MONITORING_EXCEED' || family === 'MONITORING_MISSING'
+          ? insertMonitoringGroupsSql(family, spec, full ? 'deduction_month_new' : 'deduction_month')
+          : insertFamilySql(family, spec, full ? 'deduction_new' : 'deduction_row');
       await client.query(q.sql, q.values);
-      if (ordered) await client.query(`set local enable_hashagg = on`);
       lap(family);
     }
 
     if (full) {
-      await this.applyDeductionChanges(client);
+      await this.applyDeductionChanges(client, 'deduction_row', 'deduction_new', ROW_COLUMNS);
+      await this.applyDeductionChanges(client, 'deduction_month', 'deduction_month_new', DEDUCTION_MONTH_COLUMNS);
       lap('swap');
     }
 
@@ -164,7 +173,11 @@ export class ScoreService {
       `insert into score_new (credit_code, score, risk_level)
        select e.credit_code, ${rs.fullMarks} - coalesce(d.total, 0), ${riskLevelSql(`${rs.fullMarks} - coalesce(d.total, 0)`, rs.riskThresholds)}
          from enterprise e
-         left join (select credit_code, sum(points)::int as total from deduction where ${codeFilter('credit_code', '$1')} group by credit_code) d
+         left join (select credit_code, sum(total)::int as total from (
+                      select credit_code, sum(points) as total from deduction_row where ${codeFilter('credit_code', '$1')} group by credit_code
+                      union all
+                      select credit_code, sum(points * day_count) from deduction_month where ${codeFilter('credit_code', '$1')} group by credit_code) t
+                     group by credit_code) d
            using (credit_code)
         where ${codeFilter('e.credit_code', '$1')}`,
       codeArgs,
@@ -227,30 +240,29 @@ export class ScoreService {
   }
 
   /**
-   * Makes `deduction` equal to `deduction_new` (a full recompute) by changing
-   * only what differs, as a multiset: the distinct rows present in one and not
-   * the other (with their multiplicity) are the changed keys; every stored row
-   * of a changed key is deleted and every new row of it inserted. Plain DML
-   * under row locks, so readers keep reading the previous rows until commit.
+   * Makes the stored deductions `table` equal to `fresh` (a full recompute) by
+   * changing only what differs, as a multiset: the distinct rows present in
+   * one and not the other (with their multiplicity) are the changed keys;
+   * every stored row of a changed key is deleted and every new row of it
+   * inserted. Plain DML under row locks, so readers keep reading the previous
+   * rows until commit. Columns compare with `is not distinct from` (a
+   * `MON_MISSING` group has no pollutant).
    */
-  private async applyDeductionChanges(client: PoolClient): Promise<void> {
-    const cols = `credit_code, rule_code, points, event_date, system, record_id, in_window, rule_set_version`;
-    const key = (a: string, b: string) =>
-      cols
-        .split(', ')
-        .map((c) => `${a}.${c} = ${b}.${c}`)
-        .join(' and ');
-    await client.query(`analyze deduction_new`);
-    await client.query(`create temp table deduction_changed on commit drop as
-      select distinct * from ((select ${cols} from deduction except all select ${cols} from deduction_new)
+  private async applyDeductionChanges(client: PoolClient, table: string, fresh: string, columns: readonly string[]): Promise<void> {
+    const cols = columns.join(', ');
+    const key = (a: string, b: string) => columns.map((c) => `${a}.${c} is not distinct from ${b}.${c}`).join(' and ');
+    const changed = `${table}_changed`;
+    await client.query(`analyze ${fresh}`);
+    await client.query(`create temp table ${changed} on commit drop as
+      select distinct * from ((select ${cols} from ${table} except all select ${cols} from ${fresh})
                               union all
-                              (select ${cols} from deduction_new except all select ${cols} from deduction)) x`);
-    const n = await client.query<{ n: number }>(`select count(*)::int as n from deduction_changed`);
+                              (select ${cols} from ${fresh} except all select ${cols} from ${table})) x`);
+    const n = await client.query<{ n: number }>(`select count(*)::int as n from ${changed}`);
     if (!n.rows[0].n) return;
-    await client.query(`analyze deduction_changed`);
-    await client.query(`delete from deduction d using deduction_changed k where ${key('d', 'k')}`);
-    await client.query(`insert into deduction (${cols}) select ${cols} from deduction_new n
-      where exists (select 1 from deduction_changed k where ${key('n', 'k')}) order by credit_code`);
+    await client.query(`analyze ${changed}`);
+    await client.query(`delete from ${table} d using ${changed} k where d.credit_code = k.credit_code and ${key('d', 'k')}`);
+    await client.query(`insert into ${table} (${cols}) select ${cols} from ${fresh} n
+      where exists (select 1 from ${changed} k where n.credit_code = k.credit_code and ${key('n', 'k')}) order by credit_code`);
   }
 
   /**
@@ -270,7 +282,8 @@ export class ScoreService {
        select s.credit_code from score_state s
         where s.rule_set_version <> $2
            or s.as_of < $1::date and (
-                exists (select 1 from deduction d where d.credit_code = s.credit_code and d.in_window and d.event_date <= $1::date - $3::int)
+                exists (select 1 from deduction_row d where d.credit_code = s.credit_code and d.in_window and d.event_date <= $1::date - $3::int)
+             or exists (select 1 from deduction_month d where d.credit_code = s.credit_code and d.in_window and d.first_day <= $1::date - $3::int)
              or exists (select 1 from permit p where p.credit_code = s.credit_code
                           and (p.valid_to >= s.as_of and p.valid_to < $1::date or p.valid_from > s.as_of and p.valid_from <= $1::date))
              or exists (select 1 from enforcement_record x where x.credit_code = s.credit_code and x.event_date > s.as_of and x.event_date <= $1::date)
@@ -315,9 +328,9 @@ export class ScoreService {
   private async vacuumAfter(summary: RescoreSummary): Promise<RescoreSummary> {
     const t = Date.now();
     const many = summary.changed >= Math.max(1000, summary.enterprises * 0.1);
-    await this.pool.query(`vacuum (analyze) deduction, score_dirty${many ? ', enterprise' : ''}`);
+    await this.pool.query(`vacuum (analyze) deduction_row, deduction_month, score_dirty${many ? ', enterprise' : ''}`);
     summary.timings.vacuum = Date.now() - t;
-    this.log(`vacuumed deduction, score_dirty${many ? ' and enterprise' : ''} after a full rescore in ${summary.timings.vacuum} ms`);
+    this.log(`vacuumed deduction_row, deduction_month, score_dirty${many ? ' and enterprise' : ''} after a full rescore in ${summary.timings.vacuum} ms`);
     return summary;
   }
 
