@@ -232,20 +232,18 @@ export class PgHj212Store implements Hj212PacketSink, Hj212DeviceDirectory {
       if (t !== null) firstOf.set(t, at);
       return at;
     });
-    const { insertedAt, hours } = await withTransaction(this.pool, async (client) => {
-      const res = await client.query<{ i: number; received_on: string; id: string }>(INSERT_PACKETS, [JSON.stringify(unique.map((r, i) => ({ ...r, i })))]);
-      const inserted = new Set(res.rows.map((r) => Number(r.i)));
-      const ids = res.rows;
-      let written: Hj212HourWritten[] = [];
-      if (ids.length > 0) {
-        await client.query(UPSERT_SENDERS, [JSON.stringify(unique.filter((_, i) => inserted.has(i)))]);
-        written = await deriveHours(client, `(p.received_on, p.id) in (select * from unnest($1::date[], $2::bigint[]))`, [
-          ids.map((r) => r.received_on),
-          ids.map((r) => r.id),
-        ]);
-      }
-      return { insertedAt: inserted, hours: written };
-    });
+    // Minute and real-time data (most of the traffic) is one statement, packets and senders together,
+    // so a batch costs one round trip; hourly data also derives hours and days, in one transaction.
+    const packets = JSON.stringify(unique.map((r, i) => ({ ...r, i })));
+    const hourly = unique.some((r) => r.cn === '2061');
+    const { insertedAt, hours } = hourly
+      ? await withTransaction(this.pool, async (client) => {
+          const res = await client.query<{ i: number; received_on: string; id: string }>(INSERT_PACKETS, [packets]);
+          const written =
+            res.rows.length === 0 ? [] : await deriveHours(client, PACKETS_BY_ID, [res.rows.map((r) => r.received_on), res.rows.map((r) => r.id)]);
+          return { insertedAt: new Set(res.rows.map((r) => Number(r.i))), hours: written };
+        })
+      : { insertedAt: new Set((await this.pool.query<{ i: number }>(INSERT_PACKETS, [packets])).rows.map((r) => Number(r.i))), hours: [] };
     if (hours.length > 0 && this.opts.onHoursWritten) {
       try {
         this.opts.onHoursWritten(hours);
@@ -281,16 +279,17 @@ const INSERT_PACKETS = `
     select id, received_on, received_at, mn, qn, st, cn, data_time, repeat_key, status, dialect, pollutants, segment, peer from fresh
     on conflict (mn, repeat_key, received_on) do nothing
     returning id
+  ), senders as (
+    insert into hj212_sender as s (mn, first_packet_at, last_packet_at, packets, last_status, last_peer)
+    select mn, min(received_at), max(received_at), count(*), (array_agg(status order by received_at desc))[1], (array_agg(peer order by received_at desc))[1]
+      from fresh where id in (select id from ins)
+     group by mn order by mn
+    on conflict (mn) do update set last_packet_at = greatest(s.last_packet_at, excluded.last_packet_at),
+      packets = s.packets + excluded.packets, last_status = excluded.last_status, last_peer = excluded.last_peer
   )
   select fresh.i, fresh.received_on::text as received_on, fresh.id from ins join fresh on fresh.id = ins.id`;
 
-const UPSERT_SENDERS = `
-  insert into hj212_sender as s (mn, first_packet_at, last_packet_at, packets, last_status, last_peer)
-  select mn, min(received_at), max(received_at), count(*), (array_agg(status order by received_at desc))[1], (array_agg(peer order by received_at desc))[1]
-    from jsonb_to_recordset($1::jsonb) as x(mn text, received_at timestamptz, status text, peer text)
-   group by mn order by mn
-  on conflict (mn) do update set last_packet_at = greatest(s.last_packet_at, excluded.last_packet_at),
-    packets = s.packets + excluded.packets, last_status = excluded.last_status, last_peer = excluded.last_peer`;
+const PACKETS_BY_ID = `(p.received_on, p.id) in (select * from unnest($1::date[], $2::bigint[]))`;
 
 /**
  * Hourly values from the accepted hourly packets (`CN=2061`) the predicate selects, then the
