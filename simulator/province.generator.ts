@@ -46,9 +46,17 @@ export interface GeneratedProvince {
   monitoring: MonitoringGenerator;
   /** The enterprise each noisy record really names (empty without identity noise). */
   truth: TruthEntry[];
+  /**
+   * Each enterprise's hidden compliance profile (never served by a source API): how the
+   * enforcement system's new inspections of it turn out (`enforcement-work.ts`).
+   */
+  profiles: Map<string, Profile>;
+  /** The generator's seed (new inspections' findings are deterministic from it). */
+  seed: number;
 }
 
-type Profile = 'clean' | 'minor' | 'moderate' | 'bad' | 'worst';
+/** An enterprise's hidden compliance profile: its history is generated from it, and so are its new inspections' findings. */
+export type Profile = 'clean' | 'minor' | 'moderate' | 'bad' | 'worst';
 
 const PROFILE_WEIGHTS: ReadonlyArray<readonly [Profile, number]> = [
   ['clean', 77.5],
@@ -529,6 +537,7 @@ export function generateProvince(opts: ProvinceOptions): GeneratedProvince {
   while (forcedWorst.size < worstCount) forcedWorst.add(wr.int(0, n - 1));
 
   const b = new Builder(today, seed, monitoringDays);
+  const profiles = new Map<string, Profile>();
   for (let i = 0; i < n; i++) {
     const r = new Rng(combine32(seed, i + 1));
     const county = pickCounty(r, counties, cumulative);
@@ -541,6 +550,7 @@ export function generateProvince(opts: ProvinceOptions): GeneratedProvince {
     ]);
     const code = b.creditCode(r, registrar, industryCode === 'Q8411' && r.chance(0.8));
     const profile: Profile = forcedWorst.has(i) ? 'worst' : r.weightedPairs(PROFILE_WEIGHTS);
+    profiles.set(code, profile);
 
     const pollution = industry.pollution.filter((_, k) => k === 0 || r.chance(k === 1 ? 0.7 : 0.4));
     const online = r.chance(industry.online);
@@ -602,5 +612,7 @@ export function generateProvince(opts: ProvinceOptions): GeneratedProvince {
     credit: b.credit,
     monitoring: new MonitoringGenerator(b.channels, today - monitoringDays, monitoringDays),
     truth,
+    profiles,
+    seed,
   };
 }

@@ -9,7 +9,7 @@ import type { TruthEntry } from './identity-noise';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chinaInstant, dateToDay, nowIsoChina, parseInstant, todayInChina } from './china-time';
-import type { GeneratedProvince } from './province.generator';
+import type { GeneratedProvince, Profile } from './province.generator';
 import { compareChannelKey, type MonitoringGenerator } from './monitoring.generator';
 import {
   SYSTEM_NAMES,
@@ -143,6 +143,9 @@ export class SourceDataStore {
   /** Incremented on every change of a system's data (views derived from it are cached by version). */
   /** The enterprise each noisy record of a generated province really names (`GET /admin/truth`). */
   truth: readonly TruthEntry[] = [];
+  /** Hidden compliance profiles of a generated province's enterprises (empty for a data folder), and its seed. */
+  profiles: ReadonlyMap<string, Profile> = new Map();
+  seed = 0;
   private partyNames = false;
   readonly versions: Record<SystemName, number> = { permit: 0, enforcement: 0, penalty: 0, monitoring: 0, credit: 0 };
 
@@ -179,6 +182,8 @@ export class SourceDataStore {
   static fromGenerated(p: GeneratedProvince): SourceDataStore {
     const store = new SourceDataStore();
     store.truth = p.truth;
+    store.profiles = p.profiles;
+    store.seed = p.seed;
     store.load('permit', p.permit);
     store.load('enforcement', p.enforcement);
     store.load('penalty', p.penalty);

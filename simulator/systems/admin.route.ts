@@ -7,9 +7,12 @@
  * - `GET /admin/malformed` → ids of the records currently served malformed, per system
  * - `GET /admin/truth` → `{records: [{system, recordId, creditCode, variant}]}`: the enterprise each
  *   record made noisy by `--identity-noise` really names (empty without noise)
+ * - `POST /admin/inspections` body: `[{creditCode, date}]`, a work list → the enforcement system
+ *   records an inspection of each, its finding following the enterprise's hidden profile → `{records}`
  */
 import { BadRequest, json, type RouteContext, type SimResponse } from '../http-kit';
 import { SYSTEM_NAMES, recordId, type SystemName } from '../source-record.types';
+import { type InspectionOrder, performInspections } from '../enforcement-work';
 
 /** Ids of the records that the current fault configuration serves malformed, per system. */
 export function malformedIds(ctx: Pick<RouteContext, 'store' | 'faults'>): Record<SystemName, string[]> {
@@ -62,5 +65,14 @@ export function adminRoute(ctx: RouteContext): SimResponse | null {
   }
   if (path === '/admin/malformed' && method === 'GET') return json(200, malformedIds(ctx));
   if (path === '/admin/truth' && method === 'GET') return json(200, { records: store.truth });
+  if (path === '/admin/inspections') {
+    if (method !== 'POST') return json(405, { error: `use POST on ${path}` }, { allow: 'POST' });
+    if (!Array.isArray(body)) throw new BadRequest('body must be a JSON array of {creditCode, date}');
+    try {
+      return json(200, { records: performInspections(store, body as InspectionOrder[]) });
+    } catch (e) {
+      throw new BadRequest((e as Error).message);
+    }
+  }
   return null;
 }

@@ -30,6 +30,7 @@ import { postSyncPipeline } from './post-sync.pipeline';
 import { InspectionPlanService } from '../supervision/inspection-plan.service';
 import { SupervisionTaskService } from '../supervision/supervision-task.service';
 import { ObjectionService } from '../supervision/objection.service';
+import { SupervisionStatsService } from '../supervision/supervision-stats.service';
 import { createHj212Services, type Hj212Services } from './hj212-gateway.module';
 import { loadBundledRules } from './seed-data';
 
@@ -95,6 +96,8 @@ export interface HubServices {
   supervisionTasks: SupervisionTaskService;
   /** Supervision objections: one-time codes, filing (bureau or report page), stewards' answers, escalation. */
   objections: ObjectionService;
+  /** Supervision analysis (spec §3): per warning type, per risk level (Wilson intervals), per county, and a candidate rule set. */
+  supervisionStats: SupervisionStatsService;
   log: (line: string) => void;
 }
 
@@ -167,6 +170,7 @@ export async function createHubServices(
     inspectionPlans: new InspectionPlanService(db.pool, divisions),
     supervisionTasks,
     objections: new ObjectionService(db.pool),
+    supervisionStats: new SupervisionStatsService(db.readPool, scoring.ruleSets),
     log,
   };
 }

@@ -18,6 +18,7 @@ import { WebhookService } from '../webhooks/webhook.service';
 import { Loaders, createLoaders } from './loaders';
 import { SupervisionTaskService } from '../supervision/supervision-task.service';
 import { ObjectionService } from '../supervision/objection.service';
+import { SupervisionStatsService } from '../supervision/supervision-stats.service';
 
 /**
  * The services the GraphQL layer calls — exactly these, so the API depends on
@@ -50,6 +51,8 @@ export interface ApiServices {
   supervisionTasks: SupervisionTaskService;
   /** Supervision objections: codes, filing, the stewards' answers. */
   objections: ObjectionService;
+  /** Supervision analysis: warnings, random-inspection rates per risk level, county dispatch. */
+  supervisionStats: SupervisionStatsService;
   log: (line: string) => void;
 }
 

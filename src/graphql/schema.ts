@@ -21,6 +21,7 @@ import { ResolutionResolver } from './resolvers/resolution.resolver';
 import { InspectionPlanItemResolver, InspectionPlanResolver } from './resolvers/inspection-plan.resolver';
 import { SupervisionTaskResolver } from './resolvers/supervision-task.resolver';
 import { ObjectionResolver } from './resolvers/objection.resolver';
+import { SupervisionStatsResolver } from './resolvers/supervision-stats.resolver';
 
 /** Every resolver class of the API. */
 export const resolvers = [
@@ -48,6 +49,7 @@ export const resolvers = [
   ResolutionResolver,
   SupervisionTaskResolver,
   ObjectionResolver,
+  SupervisionStatsResolver,
   NodeResolver,
 ] as const;
 

@@ -80,3 +80,7 @@ export async function historiesOf<E>(db: Queryable, select: { columns: string; t
   for (const { __of, ...e } of r.rows) by.get(__of)?.push(e as unknown as E);
   return ids.map((id) => by.get(id)!);
 }
+
+/** SQL of the first day of a quarter given as text `YYYYQn` (a plan's `quarter`). */
+export const quarterStartSql = (column: string) =>
+  `to_date(substr(${column}, 1, 4) || '-' || ((substr(${column}, 6, 1)::int - 1) * 3 + 1) || '-01', 'YYYY-MM-DD')`;

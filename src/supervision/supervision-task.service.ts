@@ -8,7 +8,7 @@ import { PostSyncStep } from '../ingest/sync.runner';
 import { JOB_SCHEMA, WEBHOOK_DELIVERY_JOB, WEBHOOK_DELIVERY_MAX_ATTEMPTS } from '../jobs/job-queue';
 import { Scope, SqlParams } from '../jurisdiction/scope';
 import { SupervisionNotFoundError } from './supervision.errors';
-import { ESCALATION_LEVELS, EscalationLevel, escalateOverdue, historiesOf, rowCursor, rowIdOfCursor, rowsByIds } from './deadline-escalation';
+import { ESCALATION_LEVELS, EscalationLevel, escalateOverdue, historiesOf, quarterStartSql, rowCursor, rowIdOfCursor, rowsByIds } from './deadline-escalation';
 
 /** A task's state (spec supervision §2). */
 export type TaskStatus = 'ASSIGNED' | 'IN_PROGRESS' | 'ESCALATED' | 'DONE';
@@ -217,7 +217,7 @@ export class SupervisionTaskService {
           cross join lateral (
            select r.record_id from enforcement_record r
             where r.credit_code = i.credit_code and r.kind = 'INSPECTION' and r.status = 'ACTIVE'
-              and r.event_date >= greatest(p.plan_date, to_date(substr(p.quarter, 1, 4) || '-' || ((substr(p.quarter, 6, 1)::int - 1) * 3 + 1) || '-01', 'YYYY-MM-DD'))
+              and r.event_date >= greatest(p.plan_date, ${quarterStartSql('p.quarter')})
             order by r.event_date, r.record_id limit 1) x
           where i.status = 'PLANNED' ${onlyItems})
        update inspection_plan_item i set status = 'DONE', inspection_record_id = h.record_id

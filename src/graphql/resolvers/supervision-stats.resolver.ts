@@ -1,0 +1,30 @@
+import { GraphQLError } from 'graphql';
+import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { dateArg } from '../../domain/china-date';
+import { HubContext } from '../context';
+import { DateScalar } from '../scalars';
+import { SupervisionStats } from '../types/supervision-stats.type';
+import { divisionInScope } from './supervision-task.resolver';
+
+/** The supervision analysis (spec supervision §3): one thin call into the stats service. */
+@Resolver(() => SupervisionStats)
+export class SupervisionStatsResolver {
+  @Authorized('BUREAU')
+  @Query(() => SupervisionStats, {
+    description:
+      'Warnings, random-inspection violation rates per risk level (95 % Wilson intervals) and county dispatch for a division inside your jurisdiction (BUREAU)',
+  })
+  async supervisionStats(
+    @Ctx() ctx: HubContext,
+    @Arg('divisionCode', { description: 'Division (province, city or county) inside your jurisdiction' }) divisionCode: string,
+    @Arg('from', () => DateScalar, { description: 'First day of the period (YYYY-MM-DD, China time)' }) from: Date,
+    @Arg('to', () => DateScalar, { description: 'Last day of the period (inclusive; at most ten years after from)' }) to: Date,
+    @Arg('candidateRuleSetId', () => String, { nullable: true, description: 'Version of a loaded rule set to compare (RuleSet.version)' })
+    candidateRuleSetId?: string | null,
+  ): Promise<SupervisionStats> {
+    const code = divisionInScope(ctx, divisionCode);
+    if (!code) throw new GraphQLError('divisionCode is required', { extensions: { code: 'BAD_USER_INPUT', argument: 'divisionCode' } });
+    const division = { divisionCode: code, level: ctx.services.divisions.get(code)!.level };
+    return ctx.services.supervisionStats.stats(division, dateArg(from, 'from')!, dateArg(to, 'to')!, candidateRuleSetId) as Promise<SupervisionStats>;
+  }
+}
