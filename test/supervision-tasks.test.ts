@@ -38,7 +38,7 @@ describe('supervision tasks', () => {
     );
     expect(expected.rowCount).toBeGreaterThan(0);
     const tasks = await q(
-      `select warning_id::text, severity, division_code, status, deadline - created_date as days, escalation_level from supervision_task order by warning_id`,
+      `select warning_id::text, severity, division_code, status, deadline - created_date as days, escalation_level from supervision_task t order by t.warning_id`,
     );
     expect(tasks.rows.map((t) => [t.warning_id, t.division_code])).toEqual(expected.rows.map((w) => [w.id, w.division_code]));
     for (const t of tasks.rows) {
