@@ -9,13 +9,7 @@ import { ConnectorAdminService } from '../ingest/connector-admin.service';
 import { SyncRunner } from '../ingest/sync.runner';
 import { ResolutionStewardService } from '../ingest/resolution-steward.service';
 import { Scope } from '../jurisdiction/scope';
-import type { MonitoringDeviceService } from '../monitoring/monitoring-device.service';
-import type { MonitoringDayService } from '../monitoring/monitoring-day.service';
-import { ScoringServices } from '../scoring/scoring.module';
-import { TagService } from '../tags/tag.service';
-import { WarningService } from '../warnings/warning.service';
-import { WebhookService } from '../webhooks/webhook.service';
-import { Loaders, createLoaders } from './loaders';
+import { LoaderServices, Loaders, createLoaders } from './loaders';
 import { SupervisionTaskService } from '../supervision/supervision-task.service';
 import { ObjectionService } from '../supervision/objection.service';
 import { SupervisionStatsService } from '../supervision/supervision-stats.service';
@@ -23,9 +17,10 @@ import { SupervisionStatsService } from '../supervision/supervision-stats.servic
 /**
  * The services the GraphQL layer calls — exactly these, so the API depends on
  * the floors below it and never on the composition root (`src/app` builds
- * them and passes its `HubServices`, which has every one of them).
+ * them and passes its `HubServices`, which has every one of them). The services
+ * the request's loaders read through (`LoaderServices`) are part of them.
  */
-export interface ApiServices {
+export interface ApiServices extends LoaderServices {
   config: Pick<HubConfig, 'publicUrl'>;
   db: Pick<Database, 'pool' | 'readPool' | 'apiPool'>;
   divisions: DivisionDirectory;
@@ -36,13 +31,6 @@ export interface ApiServices {
   declarativeConnectors: DeclarativeConnectorService;
   /** `runConnector`: one run, then the post-sync pipeline over what it touched. */
   runner: Pick<SyncRunner, 'run' | 'afterSync'>;
-  scoring: ScoringServices;
-  tags: TagService;
-  warnings: { workflow: WarningService; webhooks: WebhookService };
-  /** HJ 212 devices: binding, the device list, hourly values. */
-  monitoringDevices: MonitoringDeviceService;
-  /** Per-enterprise daily monitoring summaries (`Enterprise.monitoringDays`). */
-  monitoringDays: MonitoringDayService;
   /** Entity resolution for stewards: the review queue and its decisions. */
   resolution: ResolutionStewardService;
   /** Supervision: inspector roster, random-inspection policies and plans. */

@@ -74,7 +74,9 @@ export interface LoaderServices {
   scoring: ScoringServices;
   tags: TagService;
   warnings: { workflow: WarningService; webhooks: WebhookService };
+  /** HJ 212 devices: binding, the device list, hourly values. */
   monitoringDevices: MonitoringDeviceService;
+  /** Per-enterprise daily monitoring summaries (`Enterprise.monitoringDays`). */
   monitoringDays: MonitoringDayService;
   inspectionPlans: Pick<InspectionPlanService, 'inspectorNames'>;
   supervisionTasks: Pick<SupervisionTaskService, 'byIds' | 'eventsOf'>;

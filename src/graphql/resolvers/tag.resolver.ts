@@ -1,9 +1,9 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { TagChangeView } from '../../tags/tag.service';
 import { keyOf, toGlobalId } from '../relay/global-id';
 import { HubContext } from '../context';
 import { Enterprise } from '../types/enterprise.type';
-import { Tag, TagCategory, TagChange } from '../types/tag.type';
+import { Tag, TagCategory, TagChange, TagChangeArgs } from '../types/tag.type';
 import { catalogueTag, enterpriseTags } from '../views';
 
 /** The tag catalogue, manual tags and local tags. */
@@ -26,24 +26,14 @@ export class TagResolver {
 
   @Authorized('BUREAU')
   @Mutation(() => Enterprise, { description: 'Attach a tag (code or Chinese label) to an enterprise in your jurisdiction, with the reason (BUREAU)' })
-  async attachTag(
-    @Ctx() ctx: HubContext,
-    @Arg('creditCode', { description: 'Unified social credit code (统一社会信用代码, 18 characters) of the enterprise' }) creditCode: string,
-    @Arg('tag', { description: 'The tag: its code (CREDIT/yellow), its Chinese label (黄标) or its global id (Tag.id)' }) tag: string,
-    @Arg('reason', { description: 'Why (理由); kept with the attachment and in the audit log' }) reason: string,
-  ) {
+  async attachTag(@Ctx() ctx: HubContext, @Args(() => TagChangeArgs) { creditCode, tag, reason }: TagChangeArgs) {
     await ctx.services.tags.attach(ctx.caller, creditCode, keyOf(tag, 'Tag', 'tag'), reason, ctx.requestId);
     return ctx.services.enterprises.findOne(ctx.scope, creditCode);
   }
 
   @Authorized('BUREAU')
   @Mutation(() => Enterprise, { description: 'Detach a tag from an enterprise with the reason; a derived tag stays detached until re-attached (BUREAU)' })
-  async detachTag(
-    @Ctx() ctx: HubContext,
-    @Arg('creditCode', { description: 'Unified social credit code (统一社会信用代码, 18 characters) of the enterprise' }) creditCode: string,
-    @Arg('tag', { description: 'The tag: its code (CREDIT/yellow), its Chinese label (黄标) or its global id (Tag.id)' }) tag: string,
-    @Arg('reason', { description: 'Why (理由); kept with the attachment and in the audit log' }) reason: string,
-  ) {
+  async detachTag(@Ctx() ctx: HubContext, @Args(() => TagChangeArgs) { creditCode, tag, reason }: TagChangeArgs) {
     await ctx.services.tags.detach(ctx.caller, creditCode, keyOf(tag, 'Tag', 'tag'), reason, ctx.requestId);
     return ctx.services.enterprises.findOne(ctx.scope, creditCode);
   }

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { inSubtree } from '../../domain/jurisdiction';
 import { EnterpriseRow } from '../../enterprises/enterprise.model';
 import { ScoreChangeEvent, WarningRaisedEvent } from '../../realtime/change-feed';
@@ -9,7 +9,7 @@ import { WARNING_TYPES, WarningType } from '../../domain/vocabulary';
 import { HubContext } from '../context';
 import { keyOf, toGlobalId } from '../relay/global-id';
 import { Enterprise } from '../types/enterprise.type';
-import { Warning, WarningConnection, WarningCount, WarningFilter, WarningStatus, WarningTypeEnum } from '../types/warning.type';
+import { Warning, WarningConnection, WarningCount, WarningFilter, WarningStatus, WarningStepArgs, WarningTypeEnum } from '../types/warning.type';
 import { warningView } from '../views';
 
 function filterOf(f?: WarningFilter | null): WarningFilterInput {
@@ -88,23 +88,13 @@ export class WarningResolver {
 
   @Authorized('BUREAU')
   @Mutation(() => Warning, { description: 'OPEN → ACKNOWLEDGED, with your key name, the time and a note (BUREAU, inside your jurisdiction)' })
-  async acknowledgeWarning(
-    @Ctx() ctx: HubContext,
-    @Arg('id', () => ID, { description: 'The warning: its global id (Warning.id) or its number in the hub (Warning.warningId, the id before global ids)' })
-    id: string,
-    @Arg('note', () => String, { nullable: true, description: 'Note (备注) kept with the step, e.g. what was done on site' }) note?: string | null,
-  ) {
+  async acknowledgeWarning(@Ctx() ctx: HubContext, @Args(() => WarningStepArgs) { id, note }: WarningStepArgs) {
     return warningView(await ctx.services.warnings.workflow.acknowledge(ctx.caller, keyOf(id, 'Warning'), note));
   }
 
   @Authorized('BUREAU')
   @Mutation(() => Warning, { description: 'OPEN or ACKNOWLEDGED → RESOLVED, with your key name, the time and a note (BUREAU, inside your jurisdiction)' })
-  async resolveWarning(
-    @Ctx() ctx: HubContext,
-    @Arg('id', () => ID, { description: 'The warning: its global id (Warning.id) or its number in the hub (Warning.warningId, the id before global ids)' })
-    id: string,
-    @Arg('note', () => String, { nullable: true, description: 'Note (备注) kept with the step, e.g. what was done on site' }) note?: string | null,
-  ) {
+  async resolveWarning(@Ctx() ctx: HubContext, @Args(() => WarningStepArgs) { id, note }: WarningStepArgs) {
     return warningView(await ctx.services.warnings.workflow.resolve(ctx.caller, keyOf(id, 'Warning'), note));
   }
 

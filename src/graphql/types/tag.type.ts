@@ -1,4 +1,4 @@
-import { Field, InputType, ObjectType } from 'type-graphql';
+import { ArgsType, Field, InputType, ObjectType } from 'type-graphql';
 import { TAG_CATEGORY_INFO, TagCategoryCode } from '../../domain/vocabulary';
 import { DateTimeScalar } from '../scalars';
 import { describedEnum } from './enums';
@@ -38,6 +38,14 @@ export class Tag {
   @Field(() => String, { nullable: true, description: 'Manual tags: who attached it' }) attachedBy!: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Manual tags: when' }) attachedAt!: Date | null;
   @Field(() => String, { nullable: true, description: 'Manual tags: why' }) reason!: string | null;
+}
+
+/** The arguments of attachTag and detachTag: which enterprise, which tag, and why. */
+@ArgsType()
+export class TagChangeArgs {
+  @Field({ description: 'Unified social credit code (统一社会信用代码, 18 characters) of the enterprise' }) creditCode!: string;
+  @Field({ description: 'The tag: its code (CREDIT/yellow), its Chinese label (黄标) or its global id (Tag.id)' }) tag!: string;
+  @Field({ description: 'Why (理由); kept with the attachment and in the audit log' }) reason!: string;
 }
 
 /** Tag conditions of an enterprise filter; all given lists must hold. */

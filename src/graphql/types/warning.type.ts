@@ -1,5 +1,5 @@
 import { JSONObjectResolver } from 'graphql-scalars';
-import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { WARNING_TYPE_INFO, WarningStatusValue, WarningType } from '../../domain/vocabulary';
 import { WarningRow } from '../../warnings/warning.types';
 import { DateTimeScalar } from '../scalars';
@@ -73,6 +73,14 @@ export class WarningConnection extends ConnectionOf(WarningEdge, {
 }) {
   /** Counts the matching warnings; only run when a client asks for `totalCount`. */
   count!: () => Promise<number>;
+}
+
+/** The arguments of a workflow step (acknowledgeWarning, resolveWarning): which warning, and a note. */
+@ArgsType()
+export class WarningStepArgs {
+  @Field(() => ID, { description: 'The warning: its global id (Warning.id) or its number in the hub (Warning.warningId, the id before global ids)' })
+  id!: string;
+  @Field(() => String, { nullable: true, description: 'Note (备注) kept with the step, e.g. what was done on site' }) note?: string | null;
 }
 
 @InputType({ description: 'Conditions on warnings; all given conditions must hold (always inside your jurisdiction)' })
