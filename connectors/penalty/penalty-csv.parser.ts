@@ -1,22 +1,13 @@
 import { CsvError, parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { CELL_COUNT, EXTRA_CELLS } from './penalty.types';
+import { NamedError } from '../../src/domain/named-error';
 
 /** Thrown when a CSV body cannot be split into records (e.g. an unterminated quote). */
-export class CsvSyntaxError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CsvSyntaxError';
-  }
-}
+export class CsvSyntaxError extends NamedError {}
 
 /** Thrown when a CSV body is not UTF-8 (the penalty export is UTF-8, with or without a BOM). */
-export class CsvEncodingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CsvEncodingError';
-  }
-}
+export class CsvEncodingError extends NamedError {}
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 

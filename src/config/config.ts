@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { NamedError } from '../domain/named-error';
 
 /** Settings the hub reads from its environment. */
 export interface HubConfig {
@@ -63,10 +64,9 @@ export interface HubConfig {
 }
 
 /** Thrown at start-up when the environment is invalid; lists every problem at once. */
-export class ConfigError extends Error {
+export class ConfigError extends NamedError {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
   }
 }
 

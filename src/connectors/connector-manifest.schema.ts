@@ -3,15 +3,15 @@ import { z } from 'zod';
 import { ConnectorManifest } from './connector.types';
 import { RECORD_KINDS, RecordKind } from './unified-record';
 import { problemsOf } from '../domain/zod-problems';
+import { NamedError } from '../domain/named-error';
 
 /** A connector's manifest breaks the contract; every problem names its field. */
-export class ConnectorManifestError extends Error {
+export class ConnectorManifestError extends NamedError {
   constructor(
     readonly connectorId: string,
     readonly problems: string[],
   ) {
     super(`connector '${connectorId}' has an invalid manifest: ${problems.join('; ')}`);
-    this.name = 'ConnectorManifestError';
   }
 }
 

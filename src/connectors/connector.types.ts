@@ -1,6 +1,7 @@
 import { HttpClient } from './http.client';
 import { addDays, chinaDateOf } from '../domain/china-date';
 import { RecordKind, UnifiedRecord } from './unified-record';
+import { NamedError } from '../domain/named-error';
 
 /** A configuration field a connector declares in its manifest. */
 export interface ConfigField {
@@ -133,13 +134,12 @@ export interface RecordIdentity {
 }
 
 /** Thrown by `map` when a native record cannot be turned into a unified record. */
-export class MappingError extends Error {
+export class MappingError extends NamedError {
   constructor(
     message: string,
     readonly identity: RecordIdentity = {},
   ) {
     super(message);
-    this.name = 'MappingError';
   }
 }
 
@@ -149,12 +149,7 @@ export class MappingError extends Error {
  * plain words; the runner clears the cursor, so the next run re-reads the
  * source from its start, and tells the steward on the connector.
  */
-export class SourceResetError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SourceResetError';
-  }
-}
+export class SourceResetError extends NamedError {}
 
 /** Applies the manifest's defaults to stored configuration values. */
 export function resolveConfig(manifest: ConnectorManifest, stored: Record<string, unknown> = {}): ConnectorConfig {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import { Readable } from 'node:stream';
 import { JsonArrayStreamError, jsonArrayElements } from './json-array-stream';
 import { ForbiddenTargetError, OutboundTargetPolicy } from './outbound-target.policy';
+import { NamedError } from '../domain/named-error';
 
 /** Retry and timeout policy of the shared HTTP client. */
 export interface HttpClientOptions {
@@ -37,21 +38,19 @@ export interface HttpClientOptions {
 }
 
 /** A response body that is not the JSON it should be; `truncated` when it was cut short (worth asking again). */
-export class JsonBodyError extends Error {
+export class JsonBodyError extends NamedError {
   constructor(
     message: string,
     readonly truncated: boolean,
   ) {
     super(message);
-    this.name = 'JsonBodyError';
   }
 }
 
 /** The run was stopped (its signal aborted) while a request was in flight or waiting to be retried. */
-export class RunStoppedError extends Error {
+export class RunStoppedError extends NamedError {
   constructor(reason: unknown) {
     super(`run stopped: ${reason instanceof Error ? reason.message : String(reason ?? 'aborted')}`);
-    this.name = 'RunStoppedError';
   }
 }
 

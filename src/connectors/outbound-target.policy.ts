@@ -1,12 +1,12 @@
 import dns from 'node:dns';
 import net from 'node:net';
+import { NamedError } from '../domain/named-error';
 
 /** A request the hub refused to send because its target is an internal address. */
-export class ForbiddenTargetError extends Error {
+export class ForbiddenTargetError extends NamedError {
   readonly code = 'EFORBIDDENTARGET';
   constructor(message: string) {
     super(message);
-    this.name = 'ForbiddenTargetError';
   }
 }
 
