@@ -55,3 +55,13 @@ export async function openHub(
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   return runtime;
 }
+
+/** Opens the hub as {@link openHub} does with its defaults, runs `fn` with it, and shuts it down whatever `fn` did; `fn`'s result. */
+export async function withHub<T>(fn: (hub: HubRuntime) => Promise<T>): Promise<T> {
+  const hub = await openHub();
+  try {
+    return await fn(hub);
+  } finally {
+    await hub.shutdown();
+  }
+}

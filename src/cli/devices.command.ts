@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { openHub } from '../app/hub-runtime';
+import { withHub } from '../app/hub-runtime';
 import type { MonitoringDeviceBinding } from '../gateway/monitoring-device.store';
 
 /**
@@ -16,8 +16,7 @@ export async function runDevicesCommand(args: string[]): Promise<number> {
     if (!file) throw new Error('hub devices bind needs --file F (a JSON array of bindings)');
     const bindings = JSON.parse(fs.readFileSync(file, 'utf8')) as MonitoringDeviceBinding[];
     if (!Array.isArray(bindings)) throw new Error(`${file} must hold a JSON array of bindings`);
-    const hub = await openHub();
-    try {
+    return withHub(async (hub) => {
       let bound = 0;
       let packets = 0;
       const failed: string[] = [];
@@ -33,14 +32,11 @@ export async function runDevicesCommand(args: string[]): Promise<number> {
       console.log(`bound ${bound} of ${bindings.length} device(s); took in ${packets} packet(s) they had sent unbound`);
       for (const f of failed) console.log(`  not bound: ${f}`);
       return failed.length ? 1 : 0;
-    } finally {
-      await hub.shutdown();
-    }
+    });
   }
   if (sub === 'list') {
     const bound = rest.includes('--unbound') ? false : rest.includes('--bound') ? true : null;
-    const hub = await openHub();
-    try {
+    return withHub(async (hub) => {
       const rows = await hub.services.hj212.devices.list(null, bound);
       for (const d of rows) {
         const where = d.bound ? `${d.creditCode} ${d.outletCode}` : 'UNBOUND';
@@ -50,9 +46,7 @@ export async function runDevicesCommand(args: string[]): Promise<number> {
       }
       console.log(`${rows.length} device(s)`);
       return 0;
-    } finally {
-      await hub.shutdown();
-    }
+    });
   }
   throw new Error(`unknown devices subcommand '${sub ?? ''}'; use bind --file F or list [--bound|--unbound]`);
 }

@@ -15,7 +15,7 @@ import { SERVING_MESSAGE, serverLogsJson, wantsJsonLogs } from '../observability
 import { createLogger } from '../observability/logger';
 import { ConnectorBusyError, skippedRun } from '../ingest/sync.runner';
 import { formatRunSummaries, syncExitStatus } from './summary';
-import { openHub } from '../app/hub-runtime';
+import { openHub, withHub } from '../app/hub-runtime';
 import { applyMemoryBudget } from '../app/memory-budget';
 import { runRescoreCommand } from './rescore.command';
 import { runResolveCommand } from './resolve.command';
@@ -215,8 +215,7 @@ async function cmdConnectors(args: string[]): Promise<number> {
   }
   if (sub === 'reset') {
     if (!rest[0]) throw new UsageError('hub connectors reset needs a connector id');
-    const hub = await openHub();
-    try {
+    return withHub(async (hub) => {
       await hub.services.connectorAdmin.get(rest[0]);
       const s = await hub.services.runner.run(rest[0], 'reset', { fromStart: true }).catch((e) => {
         if (!(e instanceof ConnectorBusyError)) throw e;
@@ -224,23 +223,15 @@ async function cmdConnectors(args: string[]): Promise<number> {
       });
       console.log(formatRunSummaries([s]));
       return syncExitStatus([s]);
-    } finally {
-      await hub.shutdown();
-    }
+    });
   }
   if (sub === 'register') {
     if (!rest[0]) throw new UsageError('hub connectors register needs a JSON file');
-    const hub = await openHub();
-    try {
-      return await cmdRegisterConnector(hub, rest[0]);
-    } finally {
-      await hub.shutdown();
-    }
+    return withHub((hub) => cmdRegisterConnector(hub, rest[0]));
   }
   if (sub === 'source') {
     if (!rest[0]) throw new UsageError('hub connectors source needs a monitoring row key creditCode/outletCode/pollutantCode/YYYY-MM-DD');
-    const hub = await openHub();
-    try {
+    return withHub(async (hub) => {
       const found = await hub.services.connectorAdmin.monitoringSource(rest[0]);
       if (!found) {
         console.error(`no raw record kept for monitoring row ${rest[0]}`);
@@ -249,13 +240,10 @@ async function cmdConnectors(args: string[]): Promise<number> {
       console.log(`${found.connectorId} ${found.keptIn}${found.batchId ? ` ${found.batchId}` : ''} written ${found.writtenAt.toISOString()}`);
       console.log(JSON.stringify(found.payload, null, 2));
       return 0;
-    } finally {
-      await hub.shutdown();
-    }
+    });
   }
   if (sub !== 'list') throw new UsageError(`unknown connectors subcommand '${sub ?? ''}'; use list, run ID, reset ID, register FILE or source KEY`);
-  const hub = await openHub();
-  try {
+  return withHub(async (hub) => {
     const res = await hub.db.pool.query(
       `select c.id, c.kind, c.schedule, c.enabled, c.attention, r.status, r.started_at, r.loaded, r.quarantined
          from connector c left join lateral (select * from connector_run where connector_id = c.id order by started_at desc limit 1) r on true
@@ -268,21 +256,16 @@ async function cmdConnectors(args: string[]): Promise<number> {
       if (r.attention) console.log(`${''.padEnd(16)} attention: ${r.attention}`);
     }
     return 0;
-  } finally {
-    await hub.shutdown();
-  }
+  });
 }
 
 async function cmdRetag(): Promise<number> {
-  const hub = await openHub();
-  try {
+  return withHub(async (hub) => {
     const t = Date.now();
     const summary = await hub.services.tags.retagAll();
     console.log(`retagged ${summary.enterprises} enterprises (${summary.changed} changed) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     return 0;
-  } finally {
-    await hub.shutdown();
-  }
+  });
 }
 
 async function cmdSchema(args: string[]): Promise<number> {

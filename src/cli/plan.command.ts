@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { openHub } from '../app/hub-runtime';
+import { withHub } from '../app/hub-runtime';
 import { describeVerification, verifyPlanExport } from '../supervision/inspection-plan.export';
 import type { Scope } from '../jurisdiction/scope';
 
@@ -12,15 +12,12 @@ export async function runInspectorsCommand(args: string[]): Promise<number> {
   const [sub, file] = args;
   if (sub !== 'import' || !file)
     throw new Error('usage: hub inspectors import FILE (CSV: id,name,divisionCode,capacityPerQuarter,conflicts with ; between credit codes)');
-  const hub = await openHub();
-  try {
+  return withHub(async (hub) => {
     const rows = hub.services.inspectionPlans.roster.parseCsv(fs.readFileSync(file, 'utf8'));
     const n = await hub.services.inspectionPlans.roster.upsert(rows);
     console.log(`imported ${n} inspector(s) from ${file}`);
     return 0;
-  } finally {
-    await hub.shutdown();
-  }
+  });
 }
 
 /**
@@ -48,8 +45,7 @@ export async function runPlanCommand(args: string[]): Promise<number> {
     for (const l of lines) console.log(l);
     return lines[0].includes('identical') ? 0 : 1;
   }
-  const hub = await openHub();
-  try {
+  return withHub(async (hub) => {
     const plans = hub.services.inspectionPlans;
     if (sub === 'draw') {
       if (!values.quarter || !values.division || !values.seed)
@@ -83,7 +79,5 @@ export async function runPlanCommand(args: string[]): Promise<number> {
       return 0;
     }
     throw new Error(`unknown plan subcommand '${sub ?? ''}'; use draw, verify or export`);
-  } finally {
-    await hub.shutdown();
-  }
+  });
 }

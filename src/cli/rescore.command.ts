@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { HubRuntime, openHub } from '../app/hub-runtime';
+import { HubRuntime, withHub } from '../app/hub-runtime';
 import { RescoreSummary } from '../scoring/score.service';
 
 /** Usage of `hub rescore`. */
@@ -49,8 +49,7 @@ export async function runRescoreCommand(args: string[]): Promise<number> {
     console.log(RESCORE_USAGE);
     return 0;
   }
-  const hub = await openHub();
-  try {
+  return withHub(async (hub) => {
     const scoring = hub.services.scoring;
     if (values.load) {
       const rs = await scoring.ruleSets.load(JSON.parse(fs.readFileSync(values.load, 'utf8')));
@@ -70,7 +69,5 @@ export async function runRescoreCommand(args: string[]): Promise<number> {
     }
     console.log(formatSummary(values.all ? await scoring.scores.rescoreAll() : await scoring.scores.rescoreDue()));
     return 0;
-  } finally {
-    await hub.shutdown();
-  }
+  });
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { openHub } from '../app/hub-runtime';
+import { withHub } from '../app/hub-runtime';
 import { TruthRecord, evaluateResolution, formatResolutionFigures } from '../resolution/resolution-evaluation';
 
 /** Usage of `hub resolve`. */
@@ -30,8 +30,7 @@ export async function runResolveCommand(args: string[]): Promise<number> {
     console.log(RESOLVE_USAGE);
     return values.help ? 0 : 2;
   }
-  const hub = await openHub();
-  try {
+  return withHub(async (hub) => {
     if (values.queue) {
       const page = await hub.services.resolution.queue({ divisionCode: '370000', level: 'PROVINCE' }, Number(values.first ?? 50));
       console.log(`${page.totalCount} open entr${page.totalCount === 1 ? 'y' : 'ies'}`);
@@ -54,7 +53,5 @@ export async function runResolveCommand(args: string[]): Promise<number> {
     if (values.json) console.log(JSON.stringify(figures, null, 2));
     else for (const l of formatResolutionFigures(figures)) console.log(l);
     return figures.all.lost ? 1 : 0;
-  } finally {
-    await hub.shutdown();
-  }
+  });
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { openHub } from '../app/hub-runtime';
+import { openHub, withHub } from '../app/hub-runtime';
 
 /** Usage of the commands that load versioned rules data. */
 export const RULES_DATA_USAGE = `  hub tags load FILE                load a tag catalogue version (categories, tags, derivation rules) from JSON,
@@ -20,13 +20,10 @@ async function runLoadCommand(
   if (sub !== 'load') throw new Error(`hub ${command}: unknown subcommand '${sub ?? ''}' (hub ${command} load FILE)`);
   if (!file) throw new Error(`hub ${command} load needs a FILE`);
   const doc: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const hub = await openHub();
-  try {
+  return withHub(async (hub) => {
     await load(hub, doc);
     return 0;
-  } finally {
-    await hub.shutdown();
-  }
+  });
 }
 
 /** `hub tags load FILE`: returns the exit status. */
