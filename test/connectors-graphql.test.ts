@@ -1,32 +1,9 @@
+import { creditRatingInput } from './support/credit-rating-definition';
 import { TestHub, startTestHub } from './support/test-hub';
 
 const REGISTER = `mutation($input: DeclarativeConnectorInput!) {
   registerConnector(input: $input) { connectorId kind title owner schedule enabled quarantined config definition }
 }`;
-
-function creditInput(valueMap: { from: string; to: string }[]) {
-  return {
-    id: 'credit-rating',
-    title: '环境信用评价系统',
-    owner: 'credit office',
-    path: '/credit/ratings',
-    itemsPath: '',
-    pagination: { type: 'NONE' },
-    incremental: { field: 'updatedAt', param: 'updatedAfter' },
-    recordKind: 'rating',
-    fields: [
-      { target: 'creditCode', source: 'uscc' },
-      { target: 'level', source: 'level', valueMap },
-      { target: 'ratedOn', source: 'ratedOn' },
-      { target: 'updatedAt', source: 'updatedAt' },
-    ],
-    headers: [
-      { name: 'X-Api-Key', value: 'top-secret-key', secret: true },
-      { name: 'X-Client', value: 'hub' },
-    ],
-    schedule: '0 3 * * *',
-  };
-}
 
 const FULL_MAP = [
   ['绿标', 'green'],
@@ -45,7 +22,7 @@ describe('connectors over GraphQL', () => {
   afterAll(async () => hub?.close());
 
   it('rejects a bad definition with BAD_USER_INPUT naming every bad field', async () => {
-    const input = { ...creditInput(FULL_MAP), id: 'Credit Rating', pagination: { type: 'CURSOR' }, schedule: 'every day' };
+    const input = { ...creditRatingInput(FULL_MAP), id: 'Credit Rating', pagination: { type: 'CURSOR' }, schedule: 'every day' };
     input.fields = [...input.fields.filter((f) => f.target !== 'ratedOn'), { target: 'colour', source: 'level' }];
     const res = await hub.graphql(REGISTER, { input });
     expect(res.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
@@ -55,13 +32,13 @@ describe('connectors over GraphQL', () => {
     expect(msg).toMatch(/fields\[3\].target 'colour' is not a field of rating/);
     expect(msg).toMatch(/required rating field 'ratedOn'/);
     expect(msg).toMatch(/schedule "every day"/);
-    const taken = await hub.graphql(REGISTER, { input: { ...creditInput(FULL_MAP), id: 'permit' } });
+    const taken = await hub.graphql(REGISTER, { input: { ...creditRatingInput(FULL_MAP), id: 'permit' } });
     expect(taken.errors?.[0].message).toMatch(/id 'permit' belongs to a code connector/);
   });
 
   it('registers the credit system with no code, runs it, quarantines what the value map misses, and re-processes after a fix', async () => {
     const partial = FULL_MAP.filter((m) => m.to !== 'black');
-    const reg = await hub.graphql(REGISTER, { input: creditInput(partial) });
+    const reg = await hub.graphql(REGISTER, { input: creditRatingInput(partial) });
     expect(reg.errors).toBeUndefined();
     expect(reg.data.registerConnector).toMatchObject({ connectorId: 'credit-rating', kind: 'declarative', schedule: '0 3 * * *', enabled: true });
     expect(reg.data.registerConnector.config['header:X-Api-Key']).toBe('***');
@@ -104,7 +81,7 @@ describe('connectors over GraphQL', () => {
     expect(again.data.reprocessQuarantined.status).toBe('OPEN');
 
     // The steward fixes the value map; re-processing loads the record.
-    expect((await hub.graphql(REGISTER, { input: creditInput(FULL_MAP) })).errors).toBeUndefined();
+    expect((await hub.graphql(REGISTER, { input: creditRatingInput(FULL_MAP) })).errors).toBeUndefined();
     const fixed = await hub.graphql(`mutation($id: ID!) { reprocessQuarantined(id: $id) { status resolvedAt } }`, { id: q.items[0].id });
     expect(fixed.data.reprocessQuarantined.status).toBe('REPROCESSED');
     const uscc = q.items[0].payload.uscc;
@@ -124,7 +101,7 @@ describe('connectors over GraphQL', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
-    const input = { ...creditInput(FULL_MAP), id: 'credit-mirror', baseUrl: `http://127.0.0.1:${port}`, itemsPath: 'data.items' };
+    const input = { ...creditRatingInput(FULL_MAP), id: 'credit-mirror', baseUrl: `http://127.0.0.1:${port}`, itemsPath: 'data.items' };
     expect((await hub.graphql(REGISTER, { input })).errors).toBeUndefined();
     const run = await hub.graphql(`mutation { runConnector(id: "credit-mirror") { status } }`);
     server.close();

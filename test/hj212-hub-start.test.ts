@@ -3,23 +3,17 @@ import { findFreePort } from '../src/db/embedded-postgres';
 import { Hj212ClientConnection } from '../src/gateway/hj212-client';
 import { encodeHj212Packet } from '../src/gateway/hj212-packet';
 import { spawnHub } from './support/hub-process';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { suiteDatabase } from './support/test-database';
 
 /** `hub start` (what `npm start` runs) starts the HJ 212 gateway on HUB_HJ212_PORT, as `hub serve` does, and says on which port. */
 describe('hub start and the HJ 212 gateway', () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await t.drop();
-  });
+  const tdb = suiteDatabase();
 
   it('listens on HUB_HJ212_PORT, logs the port, and keeps what an unknown MN sends', async () => {
     const hj212Port = await findFreePort(45000 + Math.floor(Math.random() * 2000));
     const httpPort = await findFreePort(47000 + Math.floor(Math.random() * 2000));
     const hub = spawnHub(['start'], {
-      DATABASE_URL: t.url,
+      DATABASE_URL: tdb().url,
       HUB_SOURCES_URL: undefined,
       PORT: String(httpPort),
       HUB_DEMO_ENTERPRISES: '20',
@@ -37,7 +31,7 @@ describe('hub start and the HJ 212 gateway', () => {
       expect(answer).toMatchObject({ cn: '9011', qn, mn: 'LD130133000015' });
       expect(answer.items).toEqual([[['QnRtn', '4']]]);
       await dau.close();
-      const rows = (await t.db.pool.query(`select mn, status from hj212_packet where qn = $1`, [qn])).rows;
+      const rows = (await tdb().db.pool.query(`select mn, status from hj212_packet where qn = $1`, [qn])).rows;
       expect(rows).toEqual([{ mn: 'LD130133000015', status: 'UNBOUND' }]);
     } finally {
       hub.child.kill('SIGTERM');
@@ -49,7 +43,7 @@ describe('hub start and the HJ 212 gateway', () => {
     const busy = net.createServer();
     const hj212Port = await new Promise<number>((r) => busy.listen(0, '127.0.0.1', () => r((busy.address() as net.AddressInfo).port)));
     try {
-      const hub = spawnHub(['serve', '--port', '0'], { DATABASE_URL: t.url, HUB_HJ212_PORT: String(hj212Port) });
+      const hub = spawnHub(['serve', '--port', '0'], { DATABASE_URL: tdb().url, HUB_HJ212_PORT: String(hj212Port) });
       expect(await hub.exited).toBe(1);
       expect(hub.output()).toContain(`hub serve: the HJ 212 gateway's port ${hj212Port} is in use`);
       expect(hub.output()).not.toMatch(/\n\s+at /);

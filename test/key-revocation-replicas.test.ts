@@ -4,7 +4,7 @@ import { DivisionDirectory } from '../src/divisions/division-directory';
 import { withCheckChar } from '../src/domain/credit-code';
 import { startSimulator } from '../simulator/sim.server';
 import { spawnHub } from './support/hub-process';
-import { ServeProcess, gql, startServe, until } from './support/drill-kit';
+import { ServeProcess, gql, startServe, stopReplicaDrill, until } from './support/drill-kit';
 import { TestDatabase, createTestDatabase } from './support/test-database';
 import { subscriptionsListening, wsClient } from './support/ws-subscriber';
 
@@ -51,12 +51,7 @@ describe('a revoked key closes its subscriptions on every replica (issue 13, fin
     await tdb.db.pool.query(`insert into enterprise (credit_code, name, division_code) values ($1, '吊销推送测试企业', '370102')`, [CODE]);
   }, 60_000);
 
-  afterAll(async () => {
-    for (const c of clients) await c.dispose();
-    for (const s of serves) await s.stop();
-    await sim?.close();
-    await tdb?.drop();
-  });
+  afterAll(() => stopReplicaDrill({ clients, serves, sim, tdb }));
 
   const raise = (type: string) =>
     tdb.db.pool.query(`insert into warning (type, credit_code, severity, message) values ($1, $2, 'HIGH', 'revocation test')`, [type, CODE]);

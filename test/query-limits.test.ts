@@ -4,7 +4,7 @@ import { getIntrospectionQuery } from 'graphql';
 import WebSocket from 'ws';
 import { limitWalkCounter } from '../src/graphql/limits/walk-counter';
 import { DEFAULT_QUERY_LIMITS } from '../src/graphql/limits/query-limits.plugin';
-import { TestHub, startTestHub } from './support/test-hub';
+import { TestHub, graphqlOnServerWith, startTestHub } from './support/test-hub';
 
 /** `levels` fragments, each spreading the next twice: 2^levels expansions in 2·levels+2 selections. */
 function fragmentChain(levels: number, on = 'Query', leaf = 'warningTypes', root = ''): string {
@@ -188,20 +188,9 @@ describe('query limits over the wire', () => {
     });
 
     it('refuses the standard query when introspection is off', async () => {
-      const { startHttpServer } = await import('../src/server/http.server');
-      const off = await startHttpServer(hub.services, { port: 0, host: '127.0.0.1', introspection: false });
-      try {
-        const res = await fetch(`http://127.0.0.1:${off.port}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.adminKey}` },
-          body: JSON.stringify({ query: standard }),
-        });
-        const body = await res.json();
-        expect(body.data).toBeUndefined();
-        expect(body.errors[0].message).toMatch(/introspection/i);
-      } finally {
-        await off.close();
-      }
+      const body = await graphqlOnServerWith(hub, { introspection: false }, standard);
+      expect(body.data).toBeUndefined();
+      expect(body.errors![0].message).toMatch(/introspection/i);
     });
   });
 });

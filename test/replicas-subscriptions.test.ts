@@ -5,7 +5,7 @@ import { withCheckChar } from '../src/domain/credit-code';
 import { chinaToday } from '../src/domain/china-date';
 import { startSimulator } from '../simulator/sim.server';
 import { spawnHub } from './support/hub-process';
-import { ServeProcess, gql, startServe, until } from './support/drill-kit';
+import { ServeProcess, gql, startServe, stopReplicaDrill, until } from './support/drill-kit';
 import { TestDatabase, createTestDatabase } from './support/test-database';
 import { subscribeWarningsAndScores, subscriptionsListening, testPermitRecord } from './support/ws-subscriber';
 
@@ -41,12 +41,7 @@ describe('replicas: subscribers on either hub serve process get every event', ()
     key = (await services.apiKeys.create({ name: 'replica watcher', divisionCode: '370100', role: 'BUREAU' })).key;
   }, 60_000);
 
-  afterAll(async () => {
-    for (const c of clients) await c.dispose();
-    for (const s of serves) await s.stop();
-    await sim?.close();
-    await tdb?.drop();
-  });
+  afterAll(() => stopReplicaDrill({ clients, serves, sim, tdb }));
 
   it('delivers the warnings and the score change of a sync run by a third process to both replicas', async () => {
     serves.push(...(await Promise.all([startServe(env), startServe(env)])));

@@ -1,6 +1,7 @@
 import { withCheckChar } from '../src/domain/credit-code';
 import { addDays, chinaToday } from '../src/domain/china-date';
 import { orgCodeOfCreditCode, withOrgCheckChar } from '../src/resolution/org-code';
+import { keyPermitRecord } from './support/source-records';
 import { TestHub, startTestHub } from './support/test-hub';
 
 /**
@@ -26,23 +27,8 @@ const LATE = code('370102', 'MA2B3C4D');
 /** The old registration number the permit system keeps for HUAXIN (county, 8 digits, ISO 7064 MOD 11,10 check digit). */
 const HUAXIN_REG = '370103000012344';
 
-function enterprise(c: string, name: string) {
-  return {
-    creditCode: c,
-    name,
-    divisionCode: c.slice(2, 8),
-    address: '工业路1号',
-    industryCode: 'D4411',
-    supervisionLevel: 'GENERAL',
-    managementClass: 'KEY',
-    basin: 'YELLOW_RIVER',
-    pollutionTypes: ['AIR'],
-    airSources: [],
-    monitoringFacilities: [],
-    permits: [{ permitNo: `${c}001P`, validFrom: d(400), validTo: addDays(T, 400), status: 'VALID' }],
-    updatedAt: at(d(1)),
-  };
-}
+const enterprise = (c: string, name: string) =>
+  keyPermitRecord(c, name, { permits: [{ permitNo: `${c}001P`, validFrom: d(400), validTo: addDays(T, 400), status: 'VALID' }], updatedAt: at(d(1)) });
 const measure = (id: string, extra: Record<string, unknown>) => ({
   record_id: id,
   kind: 'MEASURE',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { withCheckChar } from '../src/domain/credit-code';
 import { addDays, chinaToday } from '../src/domain/china-date';
+import { keyPermitRecord } from './support/source-records';
 import { TestHub, startTestHub } from './support/test-hub';
 
 /**
@@ -38,23 +39,7 @@ const ALL = [WORKED, BANDS, WITHDRAWN, MISSING, EXPIRED, EXPIRED_OLD, OUTSIDE, I
 const validPermit = (c: string) => [{ permitNo: `${c}001P`, validFrom: d(400), validTo: addDays(T, 400), status: 'VALID' }];
 
 function enterprise(c: string, permits = validPermit(c)) {
-  return {
-    creditCode: c,
-    name: `测试企业${c.slice(-6)}`,
-    divisionCode: c.slice(2, 8),
-    address: '工业路1号',
-    longitude: 117,
-    latitude: 36.6,
-    industryCode: 'D4411',
-    supervisionLevel: 'GENERAL',
-    managementClass: 'KEY',
-    basin: 'YELLOW_RIVER',
-    pollutionTypes: ['AIR'],
-    airSources: [],
-    monitoringFacilities: ['ONLINE'],
-    permits,
-    updatedAt: at(d(1)),
-  };
+  return keyPermitRecord(c, `测试企业${c.slice(-6)}`, { longitude: 117, latitude: 36.6, monitoringFacilities: ['ONLINE'], permits, updatedAt: at(d(1)) });
 }
 
 let enfSeq = 0;

@@ -1,4 +1,4 @@
-import { TestHub, startTestHub } from './support/test-hub';
+import { TestHub, graphqlOnServerWith, startTestHub } from './support/test-hub';
 
 /** Callers, roles, limits and the audit log, over real HTTP. */
 describe('security: keys, roles, hostile queries, audit', () => {
@@ -225,18 +225,7 @@ describe('security: keys, roles, hostile queries, audit', () => {
   });
 
   it('switches introspection off when asked', async () => {
-    const { startHttpServer } = await import('../src/server/http.server');
-    const closed = await startHttpServer(hub.services, { port: 0, host: '127.0.0.1', introspection: false });
-    try {
-      const res = await fetch(`http://127.0.0.1:${closed.port}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.adminKey}` },
-        body: JSON.stringify({ query: '{ __schema { types { name } } }' }),
-      });
-      const body = await res.json();
-      expect(body.errors[0].message).toMatch(/introspection/i);
-    } finally {
-      await closed.close();
-    }
+    const body = await graphqlOnServerWith(hub, { introspection: false }, '{ __schema { types { name } } }');
+    expect(body.errors![0].message).toMatch(/introspection/i);
   });
 });

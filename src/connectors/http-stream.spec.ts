@@ -1,12 +1,10 @@
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { loopbackServer } from '../../test/support/loopback-server';
 import { HttpClient } from './http.client';
 
 /** A server whose answers are scripted per request: full, cut off mid-body, stalled, 500 or not an array. */
-async function scriptedServer(script: ('full' | 'drop' | 'stall' | '500' | 'object')[], body: Buffer) {
-  let n = 0;
-  const server = http.createServer((req, res) => {
-    const step = script[Math.min(n++, script.length - 1)];
+function scriptedServer(script: ('full' | 'drop' | 'stall' | '500' | 'object')[], body: Buffer) {
+  return loopbackServer('/credit', (n, _req, res) => {
+    const step = script[Math.min(n, script.length - 1)];
     if (step === '500') {
       res.writeHead(500).end('{"error":"down"}');
       return;
@@ -24,16 +22,6 @@ async function scriptedServer(script: ('full' | 'drop' | 'stall' | '500' | 'obje
     if (step === 'drop') setTimeout(() => res.destroy(), 20);
     // 'stall': nothing more is sent until the client gives up.
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/credit`,
-    requests: () => n,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
 }
 
 const items = Array.from({ length: 2500 }, (_, i) => ({ uscc: `code-${i}`, level: ['绿标', '黄标'][i % 2] }));

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { loopbackServer } from '../../test/support/loopback-server';
 import { HttpClient, HttpClientOptions } from './http.client';
 
 type Step =
@@ -13,11 +13,10 @@ type Step =
   | { status: 500 | 503; retryAfter: string };
 
 /** A real HTTP server whose answers are scripted per request; `onBody` fires when a scripted body has started. */
-async function scripted(script: Step[], body: Buffer, onBody?: () => void) {
-  let n = 0;
+function scripted(script: Step[], body: Buffer, onBody?: () => void) {
   const timers = new Set<NodeJS.Timeout>();
-  const server = http.createServer((_req, res) => {
-    const step = script[Math.min(n++, script.length - 1)];
+  const answer = (n: number, _req: unknown, res: ServerResponse) => {
+    const step = script[Math.min(n, script.length - 1)];
     if (typeof step === 'object') {
       res.writeHead(step.status, { 'retry-after': step.retryAfter }).end('{"error":"busy"}');
       return;
@@ -60,18 +59,8 @@ async function scripted(script: Step[], body: Buffer, onBody?: () => void) {
       timers.add(t);
     };
     drip();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/data`,
-    requests: () => n,
-    close: () =>
-      new Promise<void>((r) => {
-        timers.forEach(clearTimeout);
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
   };
+  return loopbackServer('/data', answer, () => timers.forEach(clearTimeout));
 }
 
 const doc = { items: Array.from({ length: 300 }, (_, i) => ({ id: i, name: `企业 ${i}` })) };

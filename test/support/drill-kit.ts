@@ -44,6 +44,22 @@ export async function startServe(env: Record<string, string>, timeoutMs = 30_000
   };
 }
 
+/**
+ * Stops what a replicas drill started, in order: its graphql-ws clients, its `hub serve` processes, then the
+ * simulator and the test database (either absent when `beforeAll` failed before starting it).
+ */
+export async function stopReplicaDrill(drill: {
+  clients: { dispose(): unknown }[];
+  serves: ServeProcess[];
+  sim?: { close(): Promise<unknown> };
+  tdb?: { drop(): Promise<unknown> };
+}): Promise<void> {
+  for (const c of drill.clients) await c.dispose();
+  for (const s of drill.serves) await s.stop();
+  await drill.sim?.close();
+  await drill.tdb?.drop();
+}
+
 /** The parsed answer of a GraphQL request plus its HTTP status. */
 export interface GraphqlAnswer<T = any> {
   status: number;

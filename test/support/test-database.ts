@@ -37,3 +37,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * A test database for the enclosing `describe` block: created before its tests, dropped after them. The tests
+ * read it through the returned function (it exists once `beforeAll` has run).
+ */
+export function suiteDatabase(): () => TestDatabase {
+  let tdb: TestDatabase | undefined;
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await tdb?.drop();
+  });
+  return () => {
+    if (!tdb) throw new Error('the suite database is created in beforeAll');
+    return tdb;
+  };
+}

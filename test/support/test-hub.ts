@@ -28,6 +28,24 @@ export interface TestHub {
 }
 
 /**
+ * Starts a second HTTP server over `hub`'s services with `options` (e.g. `{ introspection: false }`), POSTs
+ * `query` to it with the ADMIN key, and closes it again; the parsed body.
+ */
+export async function graphqlOnServerWith(hub: TestHub, options: Partial<ServerOptions>, query: string): Promise<{ data?: any; errors?: any[] }> {
+  const other = await startHttpServer(hub.services, { port: 0, host: '127.0.0.1', ...options });
+  try {
+    const res = await fetch(`http://127.0.0.1:${other.port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${hub.adminKey}` },
+      body: JSON.stringify({ query }),
+    });
+    return (await res.json()) as { data?: any; errors?: any[] };
+  } finally {
+    await other.close();
+  }
+}
+
+/**
  * Starts a database, a simulator on an ephemeral port (generated province or
  * a data folder) and the hub's services pointed at it over HTTP.
  */

@@ -1,25 +1,7 @@
+import { creditRatingInput } from '../../../test/support/credit-rating-definition';
 import { DeclarativeDefinitionError, validateDeclarativeInput } from './declarative-definition.validator';
 
-const good = {
-  id: 'credit-rating',
-  title: '环境信用评价系统',
-  owner: 'credit office',
-  path: '/credit/ratings',
-  itemsPath: '',
-  pagination: { type: 'NONE' },
-  incremental: { field: 'updatedAt', param: 'updatedAfter' },
-  recordKind: 'rating',
-  fields: [
-    { target: 'creditCode', source: 'uscc' },
-    { target: 'level', source: 'level', valueMap: [{ from: '绿标', to: 'green' }] },
-    { target: 'ratedOn', source: 'ratedOn' },
-  ],
-  headers: [
-    { name: 'X-Api-Key', value: 'k', secret: true },
-    { name: 'X-Client', value: 'hub' },
-  ],
-  schedule: '0 3 * * *',
-};
+const good = creditRatingInput([{ from: '绿标', to: 'green' }], 'k');
 
 function problems(input: unknown, opts?: { reservedIds?: string[] }): string[] {
   try {
@@ -51,6 +33,7 @@ describe('declarative definition validation', () => {
         { target: 'creditCode', source: 'uscc' },
         { target: 'level', source: 'level', valueMap: { 绿标: 'green' } },
         { target: 'ratedOn', source: 'ratedOn' },
+        { target: 'updatedAt', source: 'updatedAt' },
       ],
       headers: [
         { name: 'X-Api-Key', secret: true },
