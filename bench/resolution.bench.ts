@@ -7,8 +7,12 @@
  * recall of automatic links and the counts linked / queued / quarantined / lost,
  * against the simulator's truth. Asserts nothing.
  *
- *   npm run build && node dist/bench/resolution.bench.js [--enterprises N] [--noise R] [--connectors a,b]
- *   (RESOLUTION_BENCH_ENTERPRISES=N also sets the scale; default 260,000)
+ * Monitoring history is short (30 days unless --monitoring-days says otherwise): the
+ * bench measures resolution's cost on a full sync, not the monitoring volume, which
+ * is the same with and without noise (bench/monitoring.bench.ts measures that).
+ *
+ *   npm run build && node dist/bench/resolution.bench.js [--enterprises N | --full] [--noise R] [--monitoring-days D] [--connectors a,b]
+ *   (default 20,000 enterprises; --full is the 260,000-enterprise province; RESOLUTION_BENCH_ENTERPRISES=N also sets the scale)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,9 +37,17 @@ interface RunResult {
 }
 
 /** One sync in this process: simulator with `noise`, fresh database, every connector as hub sync runs them. */
-async function child(n: number, noise: number, seed: string, connectors: string[]): Promise<void> {
+async function child(n: number, noise: number, seed: string, monitoringDays: number, connectors: string[]): Promise<void> {
   applyMemoryBudget();
-  const sim = await spawnSimulator(['--enterprises', String(n), '--seed', seed, ...(noise > 0 ? ['--identity-noise', String(noise)] : [])]);
+  const sim = await spawnSimulator([
+    '--enterprises',
+    String(n),
+    '--seed',
+    seed,
+    '--monitoring-days',
+    String(monitoringDays),
+    ...(noise > 0 ? ['--identity-noise', String(noise)] : []),
+  ]);
   const bench = await freshBenchDatabase(`resolution_${noise > 0 ? 'noisy' : 'clean'}`);
   try {
     const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url, HUB_SYNC_CONCURRENCY: process.env.HUB_SYNC_CONCURRENCY }), bench.db, {});
@@ -81,22 +93,38 @@ function runChild(args: string[]): Promise<RunResult> {
 async function main() {
   const { values } = parseArgs({
     options: {
-      enterprises: { type: 'string', default: process.env.RESOLUTION_BENCH_ENTERPRISES ?? '260000' },
+      enterprises: { type: 'string', default: process.env.RESOLUTION_BENCH_ENTERPRISES ?? '20000' },
+      full: { type: 'boolean' },
       noise: { type: 'string', default: '0.05' },
+      'monitoring-days': { type: 'string', default: '30' },
       seed: { type: 'string', default: '1' },
       connectors: { type: 'string', default: ALL_CONNECTORS.join(',') },
       child: { type: 'boolean' },
     },
   });
-  const n = Number(values.enterprises);
+  const n = values.full ? 260_000 : Number(values.enterprises);
   const noise = Number(values.noise);
+  const monitoringDays = Number(values['monitoring-days']);
   const connectors = values.connectors!.split(',').filter(Boolean);
-  if (values.child) return child(n, noise, values.seed!, connectors);
+  if (values.child) return child(n, noise, values.seed!, monitoringDays, connectors);
 
   console.log(
     `entity resolution benchmark: ${n} enterprises, ${(noise * 100).toFixed(1)} % noisy references, connectors ${connectors.join(', ')} — ${machineLine()}`,
   );
-  const base = ['--child', '--enterprises', String(n), '--seed', values.seed!, '--connectors', connectors.join(',')];
+  console.log(
+    `monitoring history: ${monitoringDays} days (short on purpose: this bench measures resolution within a full sync, not the monitoring volume, which noise does not change)`,
+  );
+  const base = [
+    '--child',
+    '--enterprises',
+    String(n),
+    '--seed',
+    values.seed!,
+    '--monitoring-days',
+    String(monitoringDays),
+    '--connectors',
+    connectors.join(','),
+  ];
   const clean = await runChild([...base, '--noise', '0']);
   const noisy = await runChild([...base, '--noise', String(noise)]);
   for (const r of [clean, noisy]) {
@@ -109,6 +137,8 @@ async function main() {
   const f = noisy.figures!;
   console.log(`precision of automatic links: ${(f.all.precision * 100).toFixed(3)} %`);
   console.log(`recall of automatic links: ${(f.all.recall * 100).toFixed(2)} %`);
+  const accounted = f.all.autoLinked + f.all.stewardLinked + f.all.queued + f.all.quarantined;
+  console.log(`accounted for: ${accounted} of ${f.all.noisy} noisy records (linked + queued + quarantined)`);
   console.log(`noisy ${f.all.noisy}: linked ${f.all.autoLinked}, queued ${f.all.queued}, quarantined ${f.all.quarantined}, lost ${f.all.lost}`);
   for (const l of formatResolutionFigures(f)) console.log(l);
 }

@@ -128,6 +128,6 @@ export function formatResolutionFigures(e: { all: ResolutionFigures; bySource: R
     .map(([s, f]) => line(s, f));
   out.push(line('all', e.all));
   for (const [v, c] of Object.entries(e.all.byVariant).sort(([a], [b]) => a.localeCompare(b)))
-    out.push(`  ${v.padEnd(14)} ${c.noisy}: correct ${c.autoCorrect}, wrong ${c.wrong}, queued ${c.queued}, quarantined ${c.quarantined}, lost ${c.lost}`);
+    out.push(`  ${v.padEnd(16)} ${c.noisy}: correct ${c.autoCorrect}, wrong ${c.wrong}, queued ${c.queued}, quarantined ${c.quarantined}, lost ${c.lost}`);
   return out;
 }
