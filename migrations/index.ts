@@ -21,6 +21,7 @@ import { Migration20261201130000CompactResultSnapshots } from './Migration202612
 import { Migration20261201130100ConnectorBackfill } from './Migration20261201130100_connector-backfill';
 import { Migration20261201134000ResolutionTrgm } from './Migration20261201134000_resolution-trgm';
 import { Migration20261201163000EnterpriseRegistrationNo } from './Migration20261201163000_enterprise-registration-no';
+import { Migration20261201171000EnterpriseNameKeys } from './Migration20261201171000_enterprise-name-keys';
 import { Migration20261201141000MonitoringSourceBatches } from './Migration20261201141000_monitoring-source-batches';
 import { Migration20261201170000MonitoringMonthAggregates } from './Migration20261201170000_monitoring-month-aggregates';
 import { Migration20261201160000SupervisionObjections } from './Migration20261201160000_supervision-objections';
@@ -65,4 +66,5 @@ export const migrationsList = [
   { name: 'Migration20261201160000_supervision-objections', class: Migration20261201160000SupervisionObjections },
   { name: 'Migration20261201163000_enterprise-registration-no', class: Migration20261201163000EnterpriseRegistrationNo },
   { name: 'Migration20261201170000_monitoring-month-aggregates', class: Migration20261201170000MonitoringMonthAggregates },
+  { name: 'Migration20261201171000_enterprise-name-keys', class: Migration20261201171000EnterpriseNameKeys },
 ];

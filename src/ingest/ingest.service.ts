@@ -251,6 +251,9 @@ export class IngestService {
       if (prev) touched.add(prev);
     }
     await this.upsertTyped(client, connectorId, changedValid);
+    // Entity resolution finds enterprises by the keys of their names: written with the enterprise.
+    const enterprises = changedValid.flatMap((v) => (v.record.kind === 'enterprise' ? [{ creditCode: v.record.creditCode, name: v.record.data.name }] : []));
+    if (this.resolver && enterprises.length) await this.resolver.writeNameKeys(client, enterprises);
     const batchChanged = batched.length ? await this.upsertBatched(client, connectorId, batched, touched) : 0;
     await client.query(
       `update quarantine set status = 'REPROCESSED', resolved_at = now()

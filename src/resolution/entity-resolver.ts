@@ -15,7 +15,7 @@ import { creditCodeProblem } from '../domain/credit-code';
 import type { RecordIdentity, RecordKind } from '../connectors/unified-record';
 import { NameStandardiser } from './name-standardiser';
 import { creditCodeOfPermitNo, foldWidth, normaliseOrgCode, orgCodeProblem, permitNoProblem } from './org-code';
-import { DEFAULT_WEIGHTS, ScoredCandidate, SimilarityWeights, Thresholds, decide, scoreCandidates } from './similarity';
+import { DEFAULT_LINK_MARGIN, DEFAULT_WEIGHTS, ScoredCandidate, SimilarityWeights, Thresholds, decide, logOdds, scoreCandidates } from './similarity';
 
 /** The key that made a link, as `entity_link.key` stores it. */
 export type LinkKey = 'ORG_CODE' | 'PERMIT_NO' | 'REGISTRATION_NO' | 'SIMILARITY' | 'STEWARD';
@@ -134,7 +134,41 @@ export class EntityResolver {
       list.push({ code: r.code, name: r.name });
       byParent.set(r.parent_code, list);
     }
-    return new EntityResolver(new NameStandardiser({ children: (p) => byParent.get(p) ?? [] }), opts);
+    const resolver = new EntityResolver(new NameStandardiser({ children: (p) => byParent.get(p) ?? [] }), opts);
+    await resolver.fillNameKeys(client);
+    return resolver;
+  }
+
+  /**
+   * Writes the name keys of enterprises just stored (`enterprise_name_key`, see
+   * `NameStandardiser.nameKeys`), replacing what they had: ingest calls it in the
+   * transaction that writes the enterprises.
+   */
+  async writeNameKeys(client: Pick<PoolClient, 'query'>, enterprises: readonly { creditCode: string; name: string }[]): Promise<void> {
+    if (!enterprises.length) return;
+    const rows = enterprises.map((e) => ({ credit_code: e.creditCode, keys: this.standardiser.nameKeys(e.name) }));
+    await client.query(`delete from enterprise_name_key where credit_code = any($1::text[])`, [rows.map((r) => r.credit_code)]);
+    await client.query(
+      `insert into enterprise_name_key (key, credit_code)
+       select distinct k, x.credit_code from jsonb_to_recordset($1::jsonb) as x(credit_code text, keys text[]), unnest(x.keys) as k
+       on conflict do nothing`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** Name keys for a store whose enterprises were written before keys existed (once: when none are kept yet). */
+  private async fillNameKeys(client: Pick<PoolClient, 'query'>): Promise<void> {
+    const need = await client.query<{ need: boolean }>(`select exists (select 1 from enterprise) and not exists (select 1 from enterprise_name_key) as need`);
+    if (!need.rows[0].need) return;
+    for (let after = ''; ;) {
+      const page = await client.query<{ creditCode: string; name: string }>(
+        `select credit_code as "creditCode", name from enterprise where credit_code > $1 order by credit_code limit 5000`,
+        [after],
+      );
+      if (!page.rows.length) return;
+      await this.writeNameKeys(client, page.rows);
+      after = page.rows[page.rows.length - 1].creditCode;
+    }
   }
 
   get thresholds(): Thresholds {
@@ -185,6 +219,51 @@ export class EntityResolver {
             ? `NAME:${divisionCode ?? '-'}:${std.core}:${std.form ?? ''}`
             : `NONE:${input.sourceId}`;
     return { input, identityKey, orgCode, permitCode, registrationNo: registration, name, divisionCode, address: text(id.address), tried };
+  }
+
+  /**
+   * The enterprises a page's named records may name, in two statements at most: by
+   * name key (every enterprise within one typing slip of the record's core or a
+   * former name, an indexed lookup), blocked by the record's county when it names
+   * one; and for the records no key finds, the closest names by `pg_trgm` in the
+   * block (so a quarantine reason still shows its best candidates).
+   */
+  private async candidates(client: Pick<PoolClient, 'query'>, named: readonly Staged[]) {
+    type Row = { source_id: string; credit_code: string; name: string; address: string | null; division_code: string };
+    const byKey = await client.query<Row>(
+      `select i.source_id, e.credit_code, e.name, e.address, e.division_code
+         from jsonb_to_recordset($1::jsonb) as i(source_id text, keys text[], division_code text)
+         cross join lateral (select distinct k.credit_code from enterprise_name_key k where k.key = any(i.keys)) m
+         join enterprise e on e.credit_code = m.credit_code
+        where i.division_code is null or e.division_code = i.division_code`,
+      [JSON.stringify(named.map((s) => ({ source_id: s.input.sourceId, keys: this.standardiser.nameKeys(s.name!), division_code: s.divisionCode })))],
+    );
+    const found = new Set(byKey.rows.map((r) => r.source_id));
+    const rest = named.filter((s) => !found.has(s.input.sourceId));
+    if (!rest.length) return byKey;
+    const byTrigram = await client.query<Row>(
+      `select i.source_id, c.credit_code, c.name, c.address, c.division_code
+         from jsonb_to_recordset($1::jsonb) as i(source_id text, name text, core text, division_code text)
+         cross join lateral (
+           select e.credit_code, e.name, e.address, e.division_code
+             from enterprise e
+            where (i.division_code is null or e.division_code = i.division_code)
+              and (e.name % i.name or i.core <% e.name)
+            order by greatest(similarity(e.name, i.name), word_similarity(i.core, e.name)) desc, e.credit_code
+            limit $2) c`,
+      [
+        JSON.stringify(
+          rest.map((s) => ({
+            source_id: s.input.sourceId,
+            name: NameStandardiser.fold(s.name!),
+            core: this.standardiser.standardise(s.name!).core || s.name,
+            division_code: s.divisionCode,
+          })),
+        ),
+        this.opts.keep ?? 5,
+      ],
+    );
+    return { rows: [...byKey.rows, ...byTrigram.rows] };
   }
 
   /**
@@ -283,28 +362,7 @@ export class EntityResolver {
     const queue: { s: Staged; probability: number; why: string; candidates: ScoredCandidate[]; division: string | null }[] = [];
     const named = [...open.values()].filter((s) => s.name);
     if (named.length) {
-      const res = await client.query<{ source_id: string; credit_code: string; name: string; address: string | null; division_code: string }>(
-        `select i.source_id, c.credit_code, c.name, c.address, c.division_code
-           from jsonb_to_recordset($1::jsonb) as i(source_id text, name text, core text, division_code text)
-           cross join lateral (
-             select e.credit_code, e.name, e.address, e.division_code
-               from enterprise e
-              where (i.division_code is null or e.division_code = i.division_code)
-                and (e.name % i.name or i.core <% e.name)
-              order by greatest(similarity(e.name, i.name), word_similarity(i.core, e.name)) desc, e.credit_code
-              limit $2) c`,
-        [
-          JSON.stringify(
-            named.map((s) => ({
-              source_id: s.input.sourceId,
-              name: NameStandardiser.fold(s.name!),
-              core: this.standardiser.standardise(s.name!).core || s.name,
-              division_code: s.divisionCode,
-            })),
-          ),
-          (this.opts.keep ?? 5) + 10,
-        ],
-      );
+      const res = await this.candidates(client, named);
       const bySource = new Map<string, { creditCode: string; name: string; address: string | null; divisionCode: string }[]>();
       for (const r of res.rows) {
         const list = bySource.get(r.source_id) ?? [];
@@ -312,9 +370,20 @@ export class EntityResolver {
         bySource.set(r.source_id, list);
       }
       for (const s of named) {
-        const candidates = (bySource.get(s.input.sourceId) ?? []).filter((c) => allowed(s, c.creditCode));
-        const scored = scoreCandidates({ name: s.name!, address: s.address }, candidates, this.standardiser, this.opts.weights ?? DEFAULT_WEIGHTS);
-        const d = decide(scored, this.opts.thresholds, this.opts.keep ?? 5);
+        const found = bySource.get(s.input.sourceId) ?? [];
+        const candidates = found.filter((c) => allowed(s, c.creditCode));
+        const score = (cs: typeof found) => scoreCandidates({ name: s.name!, address: s.address }, cs, this.standardiser, this.opts.weights ?? DEFAULT_WEIGHTS);
+        const scored = score(candidates);
+        let d = decide(scored, this.opts.thresholds, this.opts.keep ?? 5);
+        // An enterprise a steward rejected still competes: what scores about as high as it is no automatic link either.
+        const [rejectedBest] = d.outcome === 'LINK' && candidates.length < found.length ? score(found.filter((c) => !allowed(s, c.creditCode))) : [];
+        if (d.outcome === 'LINK' && rejectedBest && logOdds(d.candidates[0]) - logOdds(rejectedBest) < (this.opts.thresholds.margin ?? DEFAULT_LINK_MARGIN))
+          d = {
+            outcome: 'QUARANTINE',
+            probability: d.probability,
+            candidates: d.candidates,
+            why: `a steward rejected ${rejectedBest.creditCode}, which scores as high (${rejectedBest.probability})`,
+          };
         if (d.outcome === 'LINK') {
           links.push({
             s,

@@ -47,3 +47,24 @@ describe('NameStandardiser', () => {
     expect(s.standardiseAddress('山东省济南市历城区工业路 12 号')).toBe('历城区工业路12号');
   });
 });
+
+describe('name keys', () => {
+  const s = new NameStandardiser(shandongDivisionNames());
+  const shares = (a: string, b: string) => s.nameKeys(a).some((k) => s.nameKeys(b).includes(k));
+
+  it('gives names one typing slip apart a key in common, whatever the slip', () => {
+    const name = '济南恒泰化工有限公司';
+    expect(shares(name, '济南恒秦化工有限公司')).toBe(true); // substitution
+    expect(shares(name, '济南恒泰泰化工有限公司')).toBe(true); // insertion
+    expect(shares(name, '济南恒化工有限公司')).toBe(true); // deletion
+    expect(shares(name, '济南泰恒化工有限公司')).toBe(true); // swap of neighbours
+    expect(shares(name, '山东省济南市恒泰化工有限责任公司')).toBe(true); // same core
+    expect(shares(name, '济南华信热电有限公司')).toBe(false);
+    expect(shares(name, '济南恒秦化二有限公司')).toBe(false); // two slips
+  });
+
+  it('keys former names recorded by the permit system, and no deletions of short cores', () => {
+    expect(shares('济南新宇建材有限公司(原"济南新宇砖厂",已更名)', '济南新宇砖厂')).toBe(true);
+    expect(s.nameKeys('济南华信有限公司')).toEqual(['华信']);
+  });
+});

@@ -36,6 +36,9 @@ const SUFFIXES: ReadonlyArray<readonly [string, LegalForm]> = [
 
 const BRACKETS: Record<string, string> = { '（': '(', '）': ')', '【': '(', '】': ')', '〔': '(', '〕': ')', '[': '(', ']': ')', '［': '(', '］': ')' };
 
+/** The shortest core whose one-character deletions are keys (the shortest a one-slip match counts for, see `SimilarityWeights.oneEditMinLength`). */
+export const NAME_KEY_DELETIONS_FROM = 4;
+
 /** A division name and its short form (`济南市` → `济南`, `山东省` → `山东`). */
 function forms(name: string): string[] {
   const short = name.replace(/(省|市)$/, '');
@@ -105,6 +108,24 @@ export class NameStandardiser {
     const out: StandardName[] = [];
     for (const m of NameStandardiser.fold(name).matchAll(/\(原"?([^"(),]+)"?[,;]?(已更名|更名)?\)/g)) out.push(this.standardise(m[1]));
     return out;
+  }
+
+  /**
+   * The keys a name is found by (`enterprise_name_key`): the standardised core of the
+   * name and of each former name it records, and — for cores of four or more
+   * characters — each core with one character left out. Two cores one typing slip
+   * apart (a substitution, insertion, deletion or swap of neighbours) always share a
+   * key, so candidates within one slip are an indexed lookup, not a scan of the block.
+   */
+  nameKeys(name: string): string[] {
+    const keys = new Set<string>();
+    for (const { core } of [this.standardise(name), ...this.formerNames(name)]) {
+      if (!core) continue;
+      keys.add(core);
+      const chars = [...core];
+      if (chars.length >= NAME_KEY_DELETIONS_FROM) for (let i = 0; i < chars.length; i++) keys.add([...chars.slice(0, i), ...chars.slice(i + 1)].join(''));
+    }
+    return [...keys];
   }
 
   /** Removes leading province and city names from an address (its county part is compared by the blocking). */

@@ -195,7 +195,8 @@ export interface Thresholds {
 /** Default margin (log-odds, ≈ 55:1 odds) by which a link must lead a plausible runner-up. */
 export const DEFAULT_LINK_MARGIN = 4;
 
-const logOdds = (c: ScoredCandidate) => c.reasons.reduce((s, r) => s + r.weight, 0);
+/** A scored candidate's log-odds: the sum of its reasons' weights. */
+export const logOdds = (c: ScoredCandidate): number => c.reasons.reduce((s, r) => s + r.weight, 0);
 
 /** What similarity decided for a record. */
 export type SimilarityDecision =
