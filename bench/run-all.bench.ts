@@ -93,12 +93,13 @@ const BENCHES: BenchSpec[] = [
     script: 'supervision.bench.js',
     args: (n) => ['--enterprises', String(n)],
     about:
-      'random-inspection draw for the province with 5,000 inspectors (target ≤ 10 s); dispatch of one warning per 20 enterprises as tasks, and their escalation',
+      'random-inspection draw for the province with 5,000 inspectors (target ≤ 10 s); dispatch of one warning per 20 enterprises as tasks, and their escalation; supervisionStats for the province (target ≤ 500 ms)',
     repeat: false,
     figures: [
       { label: 'draw (province)', pattern: /^draw \(province[^)]*\)\s+([\d.]+) s/m, unit: 's' },
       { label: 'dispatch', pattern: /^dispatch \([^)]*\)\s+([\d.]+) s/m, unit: 's' },
       { label: 'escalate', pattern: /^escalate overdue tasks\s+([\d.]+) s/m, unit: 's' },
+      { label: 'supervisionStats (province)', pattern: /^supervisionStats \(province, \d[^)]*\)\s+median (\d+) ms/m, unit: 'ms' },
     ],
   },
   {

@@ -83,7 +83,7 @@ interface DeductionRow {
 }
 
 /** Runs one read statement with JIT off: compiling these plans costs more than running them. */
-async function readQuery<R extends QueryResultRow>(pool: Pool, sql: string, values: unknown[]): Promise<QueryResult<R>> {
+export async function readQuery<R extends QueryResultRow>(pool: Pool, sql: string, values: unknown[]): Promise<QueryResult<R>> {
   return withTransaction(pool, async (client) => {
     await client.query(`set local jit = off`);
     return client.query<R>(sql, values);

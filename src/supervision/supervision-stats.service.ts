@@ -5,6 +5,7 @@ import { RISK_LEVELS, RiskLevelValue, riskLevelSql } from '../domain/risk-band';
 import { subtreeSql } from '../domain/jurisdiction';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { selectDeductionsSql } from '../scoring/deduction.query';
+import { readQuery } from '../scoring/health-report.service';
 import { RuleSetRepository } from '../scoring/rule-set.repository';
 import { quarterStartSql } from './deadline-escalation';
 
@@ -156,7 +157,8 @@ export class SupervisionStatsService {
     const start = params.add(endOfChinaDay(addDays(from, -1)));
     const end = params.add(endOfChinaDay(to));
     const days = params.add(CONFIRMATION_DAYS);
-    const r = await this.pool.query<{ type: string; raised: number; confirmed: number; inspected: number; median: number | null }>(
+    const r = await readQuery<{ type: string; raised: number; confirmed: number; inspected: number; median: number | null }>(
+      this.pool,
       `with w as (
          select w.type, w.credit_code, (w.raised_at at time zone 'Asia/Shanghai')::date as d
            from warning w join enterprise e using (credit_code)
@@ -187,7 +189,8 @@ export class SupervisionStatsService {
     const params = new SqlParams();
     const where = subtreeSql(division, params, { code: 'i.division_code' });
     const sql = randomInspectionsSql(where, params.add(from), params.add(to));
-    const r = await this.pool.query<{ level: string; n: number; k: number }>(
+    const r = await readQuery<{ level: string; n: number; k: number }>(
+      this.pool,
       `select ri.risk_level as level, count(*)::int as n, count(*) filter (where ri.violation)::int as k from (${sql}) ri group by ri.risk_level`,
       params.values,
     );
@@ -199,7 +202,8 @@ export class SupervisionStatsService {
     const counties = subtreeSql(division, params, { code: 'c.code' });
     const f = params.add(from);
     const t = params.add(to);
-    const r = await this.pool.query<CountyStats>(
+    const r = await readQuery<CountyStats>(
+      this.pool,
       `with county as (select c.code, c.name from division c where c.level = 'COUNTY' and ${counties}),
        task as (
          select t.division_code, count(*)::int as created,
@@ -214,12 +218,13 @@ export class SupervisionStatsService {
            from inspection_plan p join inspection_plan_item i on i.plan_id = p.id join county c on c.code = i.division_code
           where not exists (select 1 from inspection_plan x where x.replaces = p.id)
             and ${quarterStartSql('p.quarter')} <= ${t}::date and ${quarterStartSql('p.quarter')} + interval '3 months' > ${f}::date
-          group by i.division_code, p.quarter)
+          group by i.division_code, p.quarter),
+       plans as (
+         select p.division_code, json_agg(json_build_object('quarter', p.quarter, 'items', p.items, 'done', p.done) order by p.quarter) as plans
+           from plan p group by p.division_code)
        select c.code as "divisionCode", c.name, coalesce(k.created, 0) as "tasksCreated", coalesce(k.on_time, 0) as "tasksOnTime",
-              coalesce(k.escalated, 0) as "tasksEscalated", coalesce(k.open, 0) as "tasksOpen",
-              coalesce((select json_agg(json_build_object('quarter', p.quarter, 'items', p.items, 'done', p.done) order by p.quarter)
-                          from plan p where p.division_code = c.code), '[]') as plans
-         from county c left join task k on k.division_code = c.code
+              coalesce(k.escalated, 0) as "tasksEscalated", coalesce(k.open, 0) as "tasksOpen", coalesce(pl.plans, '[]') as plans
+         from county c left join task k on k.division_code = c.code left join plans pl on pl.division_code = c.code
         order by c.code`,
       params.values,
     );
@@ -251,7 +256,8 @@ export class SupervisionStatsService {
         },
         params,
       );
-      const r = await this.pool.query<{ level: string; n: number; k: number }>(
+      const r = await readQuery<{ level: string; n: number; k: number }>(
+        this.pool,
         `with ri as materialized (${inspected}),
          total as (select credit_code, sum(points)::int as points from (${derived}) d group by credit_code)
          select ${riskLevelSql(`${candidate.fullMarks} - coalesce(total.points, 0)`, candidate.riskThresholds)} as level,
@@ -272,7 +278,8 @@ export class SupervisionStatsService {
   private async planDates(division: Scope, from: string, to: string): Promise<string[]> {
     const params = new SqlParams();
     const where = subtreeSql(division, params, { code: 'i.division_code' });
-    const r = await this.pool.query<{ d: string }>(
+    const r = await readQuery<{ d: string }>(
+      this.pool,
       `select distinct to_char(ri.plan_date, 'YYYY-MM-DD') as d from (${randomInspectionsSql(where, params.add(from), params.add(to))}) ri order by 1`,
       params.values,
     );

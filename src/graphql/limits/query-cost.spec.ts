@@ -81,6 +81,7 @@ describe('the cost model uses what execution will use', () => {
   it('costs the fields that scan the jurisdiction as a scan, whatever their page', async () => {
     expect((await measure('{ enterpriseFacets { totalCount } }')).cost).toBe(SCAN_COST + 1);
     expect((await measure('{ ruleSetPreview(version: "x", first: 1) { version } }')).cost).toBe(SCAN_COST + 1);
+    expect((await measure('{ supervisionStats(divisionCode: "370000", from: "2026-10-01", to: "2026-12-31") { divisionCode } }')).cost).toBe(SCAN_COST + 1);
     const many = Array.from({ length: 30 }, (_, i) => `f${i}: enterpriseFacets { totalCount }`).join(' ');
     expect(limitError(await measure(`{ ${many} }`), DEFAULT_QUERY_LIMITS, OperationTypeNode.QUERY)?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY' });
   });

@@ -53,10 +53,13 @@ export const SCAN_COST = 5_000;
 /** A health report for a past date or instant: recomputed from the records, not read from the stored score. */
 export const RECOMPUTE_COST = 50;
 
+/** Fields that scan the caller's jurisdiction (or a division of it) in one statement per part. */
+const SCANNING_FIELDS = new Set(['Query.enterpriseFacets', 'Query.ruleSetPreview', 'Query.warningCounts', 'Query.supervisionStats']);
+
 /** Cost of one resolution of `Type.field`, beyond the rows its children touch; 1 unless listed. */
 function fieldCost(parent: GraphQLNamedType, field: FieldNode): number {
   const key = `${parent.name}.${field.name.value}`;
-  if (key === 'Query.enterpriseFacets' || key === 'Query.ruleSetPreview' || key === 'Query.warningCounts') return SCAN_COST;
+  if (SCANNING_FIELDS.has(key)) return SCAN_COST;
   if (key === 'Enterprise.healthReport' && field.arguments?.some((a) => a.name.value === 'asOf' || a.name.value === 'knownAt')) return RECOMPUTE_COST;
   return 1;
 }
