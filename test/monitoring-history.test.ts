@@ -3,6 +3,9 @@ import { addDays, chinaToday } from '../src/domain/china-date';
 import { readBundledRuleSet } from '../src/scoring/rule-set.model';
 import { selectDeductionsSql } from '../src/scoring/deduction.query';
 import { SqlParams } from '../src/jurisdiction/scope';
+import { reportDeductionRows } from './support/report-rows';
+import type { DeductionGroupData } from '../src/scoring/deduction-groups';
+import type { DeductionItem } from '../src/scoring/health-report.service';
 
 /**
  * Issue 16: monitoring history is read back as far as the active rule set's
@@ -268,5 +271,52 @@ describe('monitoring history backfilled from the rule set', () => {
     expect(incremental.scores.map((s) => ({ credit_code: s.credit_code, score: s.score }))).toEqual(scoresFrom(expected, incremental.scores));
     await hub.services.scoring.scores.rescoreAll();
     expect(await snapshot()).toEqual(incremental);
+  });
+
+  it('a chronic exceeder’s health report groups its monitoring deductions per outlet, pollutant and month, and its public page stays short', async () => {
+    const [chronic] = await q<{ credit_code: string; n: number }>(
+      `select credit_code, count(*)::int as n from deduction where system = 'monitoring' group by 1 order by 2 desc, 1 limit 1`,
+    );
+    expect(chronic.n).toBeGreaterThan(200);
+    const res = await hub.graphql(
+      `query($c: String!) { enterprise(creditCode: $c) { score healthReport { score deductions { rule points date system recordId }
+         deductionGroups { rule system month outletCode pollutantCode count points from to days { rule points date system recordId } } } } }`,
+      { c: chronic.credit_code },
+    );
+    expect(res.errors).toBeUndefined();
+    const { deductions, deductionGroups: groups } = res.data.enterprise.healthReport;
+    type Item = DeductionItem;
+    type Group = DeductionGroupData;
+    // The groups hold every deduction once, and their points are the report's.
+    const key = (d: Item) => `${d.rule} ${d.date} ${d.recordId}`;
+    expect(
+      groups
+        .flatMap((g: Group) => g.days)
+        .map(key)
+        .sort(),
+    ).toEqual(deductions.map(key).sort());
+    expect(groups.reduce((n: number, g: Group) => n + g.points, 0)).toBe(100 - res.data.enterprise.healthReport.score);
+    expect(groups.length).toBeLessThan(deductions.length / 4);
+    for (const g of groups as Group[]) {
+      expect(g.count).toBe(g.days.length);
+      expect(g.points).toBe(g.days.reduce((n, d) => n + d.points, 0));
+      expect([g.from, g.to]).toEqual([g.days[0].date, g.days[g.days.length - 1].date]);
+      for (const d of g.days) {
+        expect([d.rule, d.system, d.date.slice(0, 7)]).toEqual([g.rule, g.system, g.month]);
+        if (g.system === 'monitoring') expect(d.recordId).toBe(`${[g.outletCode, g.pollutantCode].filter(Boolean).join('/')}/${d.date}`);
+      }
+    }
+    const monitoring = groups.filter((g: Group) => g.system === 'monitoring');
+    expect(monitoring.some((g: Group) => g.rule === 'MON_EXCEED' && g.pollutantCode && g.count > 1)).toBe(true);
+
+    // The public page: one row per group, the days folded inside it; every deduction still there.
+    const page = await (await fetch(`http://127.0.0.1:${hub.server!.port}/report/${chronic.credit_code}`)).text();
+    const { deductions: listed, rows } = reportDeductionRows(page);
+    expect(listed.sort()).toEqual(deductions.map((d: Item) => `${d.rule} ${d.date}`).sort());
+    expect(rows).toBe(groups.length);
+    console.log(
+      `chronic exceeder ${chronic.credit_code}: ${deductions.length} deductions in ${groups.length} groups; report page ${page.length} characters, ${rows} deduction rows`,
+    );
+    expect(page.length).toBeLessThan(120_000);
   });
 });

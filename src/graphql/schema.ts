@@ -10,6 +10,7 @@ import { DivisionResolver } from './resolvers/division.resolver';
 import { EnterpriseConnectionResolver, EnterpriseResolver } from './resolvers/enterprise.resolver';
 import { RuleSetResolver } from './resolvers/rule-set.resolver';
 import { ScoreResolver } from './resolvers/score.resolver';
+import { HealthReportGroupsResolver } from './resolvers/deduction-group.resolver';
 import { EnterpriseTagResolver, TagResolver } from './resolvers/tag.resolver';
 import { EnterpriseSearchFieldsResolver, FacetResolver } from './resolvers/facet.resolver';
 import { EnterpriseWarningsResolver, WarningConnectionResolver, WarningResolver } from './resolvers/warning.resolver';
@@ -31,6 +32,7 @@ export const resolvers = [
   ConnectorResolver,
   ConnectorRunResolver,
   ScoreResolver,
+  HealthReportGroupsResolver,
   RuleSetResolver,
   TagResolver,
   EnterpriseTagResolver,

@@ -7,6 +7,7 @@ import { addDays, chinaToday, endOfChinaDay } from '../domain/china-date';
 import { Scope } from '../jurisdiction/scope';
 import { DeductionItem, ScorePointData } from '../scoring/health-report.service';
 import { RiskLevelValue } from '../domain/risk-band';
+import { DeductionGroupData, groupDeductions } from '../scoring/deduction-groups';
 import { ScoringServices } from '../scoring/scoring.module';
 import { ObjectionService, deductionKey } from '../supervision/objection.service';
 
@@ -55,6 +56,13 @@ export interface PublicDeduction {
 /** Where the report page reads the objections to show beside deductions (the supervision module's `ObjectionService`). */
 export type ReportObjectionSource = Pick<ObjectionService, 'pendingForReport'>;
 
+/** Deductions grouped as the public report lists them (see `DeductionGroupData`), with the deductions as the page shows them. */
+export interface PublicDeductionGroup extends Omit<DeductionGroupData, 'days'> {
+  ruleDescription?: string;
+  /** The group's deductions, oldest first. */
+  days: PublicDeduction[];
+}
+
 /** Days the report's charts cover, ending today (China time). */
 export const CHART_WINDOW_DAYS = 90;
 
@@ -98,6 +106,12 @@ export interface PublicReport {
   rank: number | null;
   enterprisesInProvince: number;
   deductions: PublicDeduction[];
+  /**
+   * The same deductions grouped for reading, newest first: a month of an
+   * outlet's (and pollutant's) monitoring deductions is one group, any other
+   * deduction a group of its own (see `groupDeductions`).
+   */
+  deductionGroups: PublicDeductionGroup[];
   /**
    * The score history over the chart window: the score held when the window
    * opened (dated at its first instant) and every change since, oldest first.
@@ -165,6 +179,20 @@ export class ReportDataService {
     const minValidHours = trigger('MONITORING_MISSING')?.minValidHours ?? 20;
     const minExceedHours = trigger('MONITORING_EXCEED')?.minExceedHours ?? 1;
     const descriptions = new Map(ruleSet.rules.map((r) => [r.code, r.description]));
+    const shown = new Map<DeductionItem, PublicDeduction>();
+    for (const d of report.deductions) {
+      const key = deductionKey({ rule: d.rule, connectorId: d.system, recordId: d.recordId });
+      const o = objections.get(key);
+      shown.set(d, {
+        rule: d.rule,
+        ruleDescription: descriptions.get(d.rule),
+        points: d.points,
+        date: d.date,
+        system: d.system,
+        key,
+        ...(o ? { objection: { status: o.status, filedOn: o.filedOn, currentDeadline: o.currentDeadline } } : {}),
+      });
+    }
     const divisionPath: string[] = [];
     for (let d = this.services.divisions.get(enterprise.divisionCode); d; d = d.parentCode ? this.services.divisions.get(d.parentCode) : undefined) {
       divisionPath.unshift(d.name);
@@ -182,21 +210,10 @@ export class ReportDataService {
       riskThresholds: ruleSet.riskThresholds,
       rank,
       enterprisesInProvince: total.rows[0].n,
-      deductions: report.deductions
-        .map((d) => {
-          const key = deductionKey({ rule: d.rule, connectorId: d.system, recordId: d.recordId });
-          const o = objections.get(key);
-          return {
-            rule: d.rule,
-            ruleDescription: descriptions.get(d.rule),
-            points: d.points,
-            date: d.date,
-            system: d.system,
-            key,
-            ...(o ? { objection: { status: o.status, filedOn: o.filedOn, currentDeadline: o.currentDeadline } } : {}),
-          };
-        })
-        .sort((a, b) => b.date.localeCompare(a.date) || a.rule.localeCompare(b.rule)),
+      deductions: [...shown.values()].sort((a, b) => b.date.localeCompare(a.date) || a.rule.localeCompare(b.rule)),
+      deductionGroups: groupDeductions(report.deductions)
+        .map((g) => ({ ...g, ruleDescription: descriptions.get(g.rule), days: g.days.map((d) => shown.get(d)!) }))
+        .sort((a, b) => b.to.localeCompare(a.to) || a.rule.localeCompare(b.rule)),
       history: windowHistory(history, opened, now),
       window: { from, to, now },
       monitoring: { outlets: monitoringOutlets(monitoringRows, from, to, minValidHours, minExceedHours), minValidHours, minExceedHours },

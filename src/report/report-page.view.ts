@@ -1,6 +1,6 @@
 import { chinaDateOf } from '../domain/china-date';
 import { escapeHtml as h } from './html-escape';
-import { CHART_WINDOW_DAYS, MonitoringDayStatus, PublicDeduction, PublicReport } from './report-data.service';
+import { CHART_WINDOW_DAYS, MonitoringDayStatus, PublicDeduction, PublicDeductionGroup, PublicReport } from './report-data.service';
 import { RISK_COLOURS, ReportLang, ReportTexts, TEXTS, ruleLabel } from './report-i18n';
 import { MONITORING_COLOURS, renderMonitoringChart } from './monitoring-chart.svg';
 import { renderScoreChart } from './score-chart.svg';
@@ -129,6 +129,29 @@ function objectionCell(d: PublicDeduction, t: ReportTexts): string {
   return `<span class="objection-state" data-status="${h(d.objection.status)}">${h(text)}</span>`;
 }
 
+/** A row of the deductions table for one deduction: date, rule, system, points and its objection. */
+function deductionRow(d: PublicDeduction, lang: ReportLang): string {
+  const t = TEXTS[lang];
+  return `<tr class="deduction" data-rule="${h(d.rule)}"><td class="date">${h(d.date)}</td><td>${h(ruleLabel(d.rule, lang, d.ruleDescription))}</td><td class="sys">${h(t.systems[d.system] ?? d.system)}</td><td class="num">−${d.points}</td><td class="objection" data-key="${h(d.key)}">${objectionCell(d, t)}</td></tr>`;
+}
+
+/**
+ * A row of the deductions table for a month of an outlet's monitoring deductions: the month, the rule with the outlet
+ * (and pollutant), the points of all its days, and the days themselves folded (day of the month, with an objection's state).
+ */
+function groupRow(g: PublicDeductionGroup, lang: ReportLang): string {
+  const t = TEXTS[lang];
+  const where = [g.outletCode, g.pollutantCode].filter(Boolean).join(' · ');
+  const days = g.days
+    .map((d) =>
+      d.objection
+        ? `<span class="day" data-key="${h(d.key)}">${h(d.date.slice(8))} ${objectionCell(d, t)}</span>`
+        : `<span class="day">${h(d.date.slice(8))}</span>`,
+    )
+    .join(' ');
+  return `<tr class="deduction-group" data-rule="${h(g.rule)}" data-month="${h(g.month)}" data-days="${g.count}"><td class="date">${h(g.month)}</td><td>${h(ruleLabel(g.rule, lang, g.ruleDescription))}${where ? ` <span class="muted">${h(where)}</span>` : ''}</td><td class="sys">${h(t.systems[g.system] ?? g.system)}</td><td class="num">−${g.points}</td><td class="days"><details><summary>${h(t.days(g.count))}</summary>${days}</details></td></tr>`;
+}
+
 /** The objection form (a plain HTML form POST, no script): the deduction, the one-time code, the reason. */
 function objectionForm(report: PublicReport, lang: ReportLang): string {
   const t = TEXTS[lang];
@@ -187,16 +210,12 @@ export function renderReportPage(report: PublicReport, lang: ReportLang): string
         `<tr data-rule="${h(rule)}"><td>${h(ruleLabel(rule, lang, e.description))}</td><td class="num">${h(t.times(e.count))}</td><td class="num">−${e.points}</td></tr>`,
     )
     .join('');
-  const detailRows = report.deductions
-    .map(
-      (d) =>
-        `<tr class="deduction" data-rule="${h(d.rule)}"><td class="date">${h(d.date)}</td><td>${h(ruleLabel(d.rule, lang, d.ruleDescription))}</td><td class="sys">${h(t.systems[d.system] ?? d.system)}</td><td class="num">−${d.points}</td><td class="objection" data-key="${h(d.key)}">${objectionCell(d, t)}</td></tr>`,
-    )
-    .join('');
+  const groups = report.deductionGroups;
+  const detailRows = groups.map((g) => (g.count === 1 ? deductionRow(g.days[0], lang) : groupRow(g, lang))).join('');
   const deductions = report.deductions.length
     ? `<p>${h(t.deductionsSummary(report.deductions.length, totalPoints))}</p>
 <table id="deduction-summary"><thead><tr><th>${h(t.byRule)}</th><th class="num">${h(t.colCount)}</th><th class="num">${h(t.colPoints)}</th></tr></thead><tbody>${summaryRows}</tbody></table>
-<details${report.deductions.length <= 30 ? ' open' : ''}><summary>${h(t.deductions)} (${report.deductions.length})</summary>
+<details${groups.length <= 30 ? ' open' : ''}><summary>${h(t.deductions)} (${report.deductions.length})</summary>
 <table id="deductions"><thead><tr><th>${h(t.colDate)}</th><th>${h(t.colRule)}</th><th class="sys">${h(t.colSystem)}</th><th class="num">${h(t.colPoints)}</th><th>${h(t.colObjection)}</th></tr></thead><tbody>${detailRows}</tbody></table>
 </details>
 ${objectionForm(report, lang)}`
