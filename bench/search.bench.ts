@@ -191,6 +191,7 @@ async function main() {
       'snapshot-only': { type: 'boolean' },
       repeat: { type: 'string', default: '40' },
       'monitoring-days': { type: 'string', default: '30' },
+      'reuse-database': { type: 'string' },
     },
   });
   if (values.serve) return serveHub(values.serve, Number(values.port));
@@ -204,44 +205,13 @@ async function main() {
   const monitoringDays = Number(values['monitoring-days']);
   console.log(`search benchmark: ${n} enterprises, ${monitoringDays} days of monitoring, ${clients} clients × ${seconds} s — ${machineLine()}`);
 
-  let t = process.hrtime.bigint();
-  const province = generateProvince({ enterprises: n, seed: Number(values.seed), monitoringDays });
-  console.log(`generated:            ${secondsSince(t)} s`);
-  const bench = await freshBenchDatabase('search');
+  const reuse = values['reuse-database'];
+  const bench = reuse ? await keptDatabase(reuse) : await freshBenchDatabase('search');
   const children: ChildProcess[] = [];
   try {
     const pool = bench.db.pool;
-    t = process.hrtime.bigint();
-    const client = await pool.connect();
-    const counts: Record<string, number> = {};
-    try {
-      Object.assign(counts, await copyProvince(client, province, { credit: true }));
-    } finally {
-      client.release();
-    }
-    console.log(
-      `loaded (COPY):        ${secondsSince(t)} s — ${Object.entries(counts)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}`,
-    );
-    await pool.query('analyze');
-
-    t = process.hrtime.bigint();
-    const scoring = createScoringServices(bench.db);
-    await scoring.scores.rescoreAll();
-    console.log(`rescore --all:        ${secondsSince(t)} s`);
-    t = process.hrtime.bigint();
-    await pool.query(`insert into score_history (credit_code, at, score, risk_level, rule_set_version, cause)
-      select h.credit_code, h.at - make_interval(days => 30 * g), least(100, h.score + g), h.risk_level, h.rule_set_version, 'RESCORE'
-        from score_history h cross join generate_series(1, 11) as g`);
-    console.log(`older history:        ${secondsSince(t)} s — 11 more points per enterprise`);
-    t = process.hrtime.bigint();
-    const divisions = await DivisionDirectory.load(pool);
-    const catalogue = new TagCatalogue(pool, divisions);
-    await catalogue.reload();
-    const retag = await new TagService(bench.db, catalogue, divisions).retagAll();
-    console.log(`retag --all:          ${secondsSince(t)} s — ${retag.enterprises} enterprises`);
-    await pool.query('vacuum analyze');
+    if (!reuse) await setUp(bench.db, n, Number(values.seed), monitoringDays);
+    else console.log(`reused database:      ${reuse} (set up by an earlier run with --keep)`);
     const truth = (
       await pool.query(`select count(*)::int n from enterprise e join lateral (select level from credit_rating r where r.credit_code = e.credit_code
         order by rated_on desc limit 1) c on true where c.level = 'yellow' and 'SOLID_HAZARDOUS_WASTE' = any(e.pollution_types)`)
@@ -417,6 +387,53 @@ async function createHubServicesForKeys(url: string) {
       }
     },
   };
+}
+
+/** Loads the generated province into the empty bench database, scores it, adds older history and tags it (set-based). */
+async function setUp(db: BenchDb, n: number, seed: number, monitoringDays: number): Promise<void> {
+  const pool = db.pool;
+  let t = process.hrtime.bigint();
+  const province = generateProvince({ enterprises: n, seed, monitoringDays });
+  console.log(`generated:            ${secondsSince(t)} s`);
+  t = process.hrtime.bigint();
+  const client = await pool.connect();
+  const counts: Record<string, number> = {};
+  try {
+    Object.assign(counts, await copyProvince(client, province, { credit: true }));
+  } finally {
+    client.release();
+  }
+  console.log(
+    `loaded (COPY):        ${secondsSince(t)} s — ${Object.entries(counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  await pool.query('analyze');
+
+  t = process.hrtime.bigint();
+  const scoring = createScoringServices(db);
+  await scoring.scores.rescoreAll();
+  console.log(`rescore --all:        ${secondsSince(t)} s`);
+  t = process.hrtime.bigint();
+  await pool.query(`insert into score_history (credit_code, at, score, risk_level, rule_set_version, cause)
+      select h.credit_code, h.at - make_interval(days => 30 * g), least(100, h.score + g), h.risk_level, h.rule_set_version, 'RESCORE'
+        from score_history h cross join generate_series(1, 11) as g`);
+  console.log(`older history:        ${secondsSince(t)} s — 11 more points per enterprise`);
+  t = process.hrtime.bigint();
+  const divisions = await DivisionDirectory.load(pool);
+  const catalogue = new TagCatalogue(pool, divisions);
+  await catalogue.reload();
+  const retag = await new TagService(db, catalogue, divisions).retagAll();
+  console.log(`retag --all:          ${secondsSince(t)} s — ${retag.enterprises} enterprises`);
+  await pool.query('vacuum analyze');
+}
+
+type BenchDb = Awaited<ReturnType<typeof connectDatabase>>;
+
+/** A database an earlier run kept (`--keep`): measured again without loading it again. */
+async function keptDatabase(url: string): Promise<{ db: BenchDb; url: string; drop(): Promise<void> }> {
+  const db = await connectDatabase(url);
+  return { db, url, drop: () => db.close() };
 }
 
 runBench(main);
