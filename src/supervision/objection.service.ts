@@ -344,7 +344,6 @@ export class ObjectionService {
     );
     if (!r.rowCount) throw new SupervisionNotFoundError(`no enterprise ${creditCode}`);
     if (!r.rows[0].inside) throw new SupervisionForbiddenError(`enterprise ${creditCode} is outside your jurisdiction`);
-    const division = r.rows[0].division_code;
-    return division;
+    return r.rows[0].division_code;
   }
 }
