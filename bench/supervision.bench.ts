@@ -144,7 +144,9 @@ async function main(): Promise<void> {
     );
     console.log(`  ${st.counties.length} counties, ${st.counties.reduce((a, c) => a + c.tasksCreated, 0)} tasks`);
     const ct = await time(`supervisionStats (province, candidate SD-2021)`, () => stats.stats(province, from, to, 'SD-2021'));
-    console.log(`  candidate ${ct.candidate!.riskLevels.map((l) => `${l.riskLevel} ${l.violations}/${l.inspections}`).join(', ')}`);
+    console.log(
+      `  candidate ${ct.candidate!.riskLevels.map((l) => `${l.riskLevel} ${l.violations}/${l.inspections}`).join(', ')} (the bench's risk levels are set, not scored from records: the candidate finds no deductions; this times its derivation)`,
+    );
     await time(`supervisionStats (city 370100)`, () => stats.stats({ divisionCode: '370100', level: 'CITY' }, from, to));
   } finally {
     if (values.keep) {
