@@ -4,6 +4,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import { InspectionPlanItemRow, InspectionPlanRow, StoredInspectionPolicy } from '../../supervision/inspection-plan.service';
 import { bigintId } from '../../domain/client-error';
 import { HubContext } from '../context';
+import { enterpriseInScope } from './scoped-lists';
 import { Enterprise } from '../types/enterprise.type';
 import {
   DrawInspectionPlanInput,
@@ -139,10 +140,8 @@ export class InspectionPlanResolver {
 @Resolver(() => InspectionPlanItem)
 export class InspectionPlanItemResolver {
   @FieldResolver(() => Enterprise, { description: 'The drawn enterprise (inside your jurisdiction)' })
-  async enterprise(@Root() item: InspectionPlanItem, @Ctx() ctx: HubContext) {
-    const e = await ctx.loaders.warningEnterprise.load(item.creditCode);
-    if (!e) throw new GraphQLError(`enterprise ${item.creditCode} is outside your jurisdiction`, { extensions: { code: 'FORBIDDEN' } });
-    return e;
+  enterprise(@Root() item: InspectionPlanItem, @Ctx() ctx: HubContext) {
+    return enterpriseInScope(ctx, item.creditCode);
   }
 
   @FieldResolver(() => [PlanInspector], { description: 'The two inspectors drawn (empty when the county could not staff it)' })

@@ -1,5 +1,4 @@
-import { GraphQLError } from 'graphql';
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { bigintId } from '../../domain/client-error';
 import { publicReportUrl } from '../../report/report-data.service';
 import { ObjectionEventRow, ObjectionRow } from '../../supervision/objection.service';
@@ -14,11 +13,11 @@ import {
   ObjectionDecisionEnum,
   ObjectionEvent,
   ObjectionEventKindEnum,
-  ObjectionFilterInput,
+  ObjectionListArgs,
   ObjectionStatusEnum,
 } from '../types/objection.type';
 import { TaskEscalationLevel } from '../types/supervision-task.type';
-import { divisionInScope, pageInfoOf } from './supervision-task.resolver';
+import { enterpriseInScope, scopedConnection } from './scoped-lists';
 
 const objectionView = (o: ObjectionRow): Objection => ({
   ...o,
@@ -37,18 +36,8 @@ const eventView = (e: ObjectionEventRow): ObjectionEvent => ({
 export class ObjectionResolver {
   @Authorized('BUREAU', 'STEWARD')
   @Query(() => ObjectionConnection, { description: 'Objections of enterprises inside your jurisdiction, newest first (BUREAU, STEWARD)' })
-  async objections(
-    @Ctx() ctx: HubContext,
-    @Arg('filter', () => ObjectionFilterInput, { nullable: true, description: 'Conditions the objections meet; none: every one inside your jurisdiction' })
-    filter?: ObjectionFilterInput | null,
-    @Arg('first', () => Int, { defaultValue: 50, description: 'Objections after `after` (older ones); at most 500' }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of an objection of an earlier page' }) after?: string | null,
-  ): Promise<ObjectionConnection> {
-    const f = filter ?? {};
-    if (first! < 0 || first! > 500) throw new GraphQLError('first must be between 0 and 500', { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
-    const page = await ctx.services.objections.list(ctx.scope, { ...f, divisionCode: divisionInScope(ctx, f.divisionCode) }, first, after);
-    const edges = page.edges.map((e) => ({ cursor: e.cursor, node: objectionView(e.node) }));
-    return { totalCount: page.totalCount, edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after) };
+  objections(@Ctx() ctx: HubContext, @Args(() => ObjectionListArgs) args: ObjectionListArgs): Promise<ObjectionConnection> {
+    return scopedConnection(ctx, args, (f, first, after) => ctx.services.objections.list(ctx.scope, f, first, after), objectionView);
   }
 
   @Authorized('BUREAU', 'STEWARD')
@@ -95,10 +84,8 @@ export class ObjectionResolver {
   }
 
   @FieldResolver(() => Enterprise, { description: 'The enterprise that objects' })
-  async enterprise(@Root() o: Objection, @Ctx() ctx: HubContext) {
-    const e = await ctx.loaders.warningEnterprise.load(o.creditCode);
-    if (!e) throw new GraphQLError(`enterprise ${o.creditCode} is outside your jurisdiction`, { extensions: { code: 'FORBIDDEN' } });
-    return e;
+  enterprise(@Root() o: Objection, @Ctx() ctx: HubContext) {
+    return enterpriseInScope(ctx, o.creditCode);
   }
 
   @FieldResolver(() => [ObjectionEvent], { description: 'History of the objection, oldest first (the audit trail of every change)' })

@@ -4,7 +4,7 @@ import { dateArg } from '../../domain/china-date';
 import { HubContext } from '../context';
 import { DateScalar } from '../scalars';
 import { SupervisionStats } from '../types/supervision-stats.type';
-import { divisionInScope } from './supervision-task.resolver';
+import { divisionInScope } from './scoped-lists';
 
 /** The supervision analysis (spec supervision §3): one thin call into the stats service. */
 @Resolver(() => SupervisionStats)

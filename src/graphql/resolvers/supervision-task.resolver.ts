@@ -1,20 +1,19 @@
-import { GraphQLError } from 'graphql';
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { inSubtree } from '../../domain/jurisdiction';
 import { TaskChangedEvent } from '../../realtime/change-feed';
 import { TOPICS, filterStream, hubPubSub, scopedTopic } from '../../realtime/hub-pubsub';
-import { TaskEventRow, TaskRow } from '../../supervision/supervision-task.service';
+import { TaskRow } from '../../supervision/supervision-task.service';
 import { HubContext } from '../context';
+import { divisionInScope, enterpriseInScope, scopedConnection } from './scoped-lists';
 import { Enterprise } from '../types/enterprise.type';
 import { PlanInspector } from '../types/inspection-plan.type';
 import {
   SupervisionTask,
   SupervisionTaskConnection,
   TaskChange,
-  TaskEscalationLevel,
   TaskEvent,
-  TaskEventKindEnum,
   TaskFilterInput,
+  TaskListArgs,
   TaskStatusEnum,
 } from '../types/supervision-task.type';
 
@@ -25,58 +24,24 @@ export const taskView = (t: TaskRow): SupervisionTask => ({
   creditCode: t.creditCode,
   divisionCode: t.divisionCode,
   severity: t.severity,
-  status: t.status as TaskStatusEnum,
+  status: t.status,
   createdAt: t.createdAt,
   deadline: t.deadline,
   currentDeadline: t.nextDeadline ?? t.deadline,
-  escalationLevel: t.escalationLevel as TaskEscalationLevel,
+  escalationLevel: t.escalationLevel,
   escalatedAt: t.escalatedAt,
   inspectorId: t.inspectorId,
   inspection: t.inspectionRecordId ? { recordId: t.inspectionRecordId, date: t.inspectionDate! } : null,
   doneAt: t.doneAt,
 });
-const eventView = (e: TaskEventRow): TaskEvent => ({
-  ...e,
-  kind: e.kind as TaskEventKindEnum,
-  escalationLevel: e.escalationLevel as TaskEscalationLevel | null,
-});
-
-/** A `filter.divisionCode` checked: a known division inside the caller's jurisdiction (null when none given). */
-export function divisionInScope(ctx: HubContext, code: string | null | undefined): string | null {
-  if (!code) return null;
-  if (!ctx.services.divisions.get(code))
-    throw new GraphQLError(`filter.divisionCode '${code}' is not a known division code`, { extensions: { code: 'BAD_USER_INPUT' } });
-  if (!inSubtree(ctx.scope, code)) throw new GraphQLError(`division ${code} is outside your jurisdiction`, { extensions: { code: 'FORBIDDEN' } });
-  return code;
-}
-
-/** The Relay page info of a page of `edges` read after the cursor `after`. */
-export function pageInfoOf(edges: readonly { cursor: string }[], hasNextPage: boolean, after: string | null | undefined) {
-  return {
-    hasNextPage,
-    hasPreviousPage: after != null,
-    startCursor: edges[0]?.cursor ?? null,
-    endCursor: edges.length ? edges[edges.length - 1].cursor : null,
-  };
-}
 
 /** Supervision tasks (督办): list, notes, hand-over and the `taskChanged` subscription, inside the caller's jurisdiction. */
 @Resolver(() => SupervisionTask)
 export class SupervisionTaskResolver {
   @Authorized('BUREAU')
   @Query(() => SupervisionTaskConnection, { description: 'Supervision tasks inside your jurisdiction, newest first (BUREAU)' })
-  async tasks(
-    @Ctx() ctx: HubContext,
-    @Arg('filter', () => TaskFilterInput, { nullable: true, description: 'Conditions the tasks meet; none: every task inside your jurisdiction' })
-    filter?: TaskFilterInput | null,
-    @Arg('first', () => Int, { defaultValue: 50, description: 'Tasks after `after` (older ones); at most 500' }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of a task of an earlier page' }) after?: string | null,
-  ): Promise<SupervisionTaskConnection> {
-    const f = filter ?? {};
-    if (first! < 0 || first! > 500) throw new GraphQLError('first must be between 0 and 500', { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
-    const page = await ctx.services.supervisionTasks.list(ctx.scope, { ...f, divisionCode: divisionInScope(ctx, f.divisionCode) }, first, after);
-    const edges = page.edges.map((e) => ({ cursor: e.cursor, node: taskView(e.node) }));
-    return { totalCount: page.totalCount, edges, pageInfo: pageInfoOf(edges, page.hasNextPage, after) };
+  tasks(@Ctx() ctx: HubContext, @Args(() => TaskListArgs) args: TaskListArgs): Promise<SupervisionTaskConnection> {
+    return scopedConnection(ctx, args, (f, first, after) => ctx.services.supervisionTasks.list(ctx.scope, f, first, after), taskView);
   }
 
   @Authorized('BUREAU')
@@ -108,10 +73,8 @@ export class SupervisionTaskResolver {
   }
 
   @FieldResolver(() => Enterprise, { description: 'The enterprise to inspect' })
-  async enterprise(@Root() t: SupervisionTask, @Ctx() ctx: HubContext) {
-    const e = await ctx.loaders.warningEnterprise.load(t.creditCode);
-    if (!e) throw new GraphQLError(`enterprise ${t.creditCode} is outside your jurisdiction`, { extensions: { code: 'FORBIDDEN' } });
-    return e;
+  enterprise(@Root() t: SupervisionTask, @Ctx() ctx: HubContext) {
+    return enterpriseInScope(ctx, t.creditCode);
   }
 
   @FieldResolver(() => PlanInspector, { nullable: true, description: 'The inspector the task was handed to' })
@@ -120,8 +83,8 @@ export class SupervisionTaskResolver {
   }
 
   @FieldResolver(() => [TaskEvent], { description: 'History of the task, oldest first (the audit trail of every change)' })
-  async history(@Root() t: SupervisionTask, @Ctx() ctx: HubContext) {
-    return (await ctx.loaders.taskEvents.load(t.id)).map(eventView);
+  history(@Root() t: SupervisionTask, @Ctx() ctx: HubContext) {
+    return ctx.loaders.taskEvents.load(t.id);
   }
 
   @Subscription(() => TaskChange, {
@@ -146,6 +109,6 @@ export class SupervisionTaskResolver {
     @Root() e: TaskChangedEvent,
     @Arg('filter', () => TaskFilterInput, { nullable: true, description: 'Conditions on the task after the change' }) _filter?: TaskFilterInput | null,
   ): TaskChange {
-    return { event: eventView(e.event), task: taskView(e.task) };
+    return { event: e.event, task: taskView(e.task) };
   }
 }

@@ -7,6 +7,7 @@ import { TOPICS, filterStream, hubPubSub, scopedTopic } from '../../realtime/hub
 import { WarningFilterInput } from '../../warnings/warning.service';
 import { WARNING_TYPES, WarningType } from '../../domain/vocabulary';
 import { HubContext } from '../context';
+import { enterpriseInScope } from './scoped-lists';
 import { keyOf, toGlobalId } from '../relay/global-id';
 import { Enterprise } from '../types/enterprise.type';
 import { Warning, WarningConnection, WarningCount, WarningFilter, WarningStatus, WarningStepArgs, WarningTypeEnum } from '../types/warning.type';
@@ -112,10 +113,8 @@ export class WarningResolver {
   }
 
   @FieldResolver(() => Enterprise, { description: 'The enterprise the warning is about (inside your jurisdiction, as every warning you can see)' })
-  async enterprise(@Root() w: Warning, @Ctx() ctx: HubContext) {
-    const e = await ctx.loaders.warningEnterprise.load(w.creditCode);
-    if (!e) throw new GraphQLError(`warning ${w.id} concerns an enterprise outside your jurisdiction`, { extensions: { code: 'FORBIDDEN' } });
-    return e;
+  enterprise(@Root() w: Warning, @Ctx() ctx: HubContext) {
+    return enterpriseInScope(ctx, w.creditCode, `warning ${w.id} concerns an enterprise outside your jurisdiction`);
   }
 
   @FieldResolver(() => String, {

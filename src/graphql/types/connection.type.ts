@@ -1,4 +1,4 @@
-import { ClassType, Field, ObjectType } from 'type-graphql';
+import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 
 // simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
 // (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
@@ -36,4 +36,18 @@ export function ConnectionOf<E extends object>(Edge: ClassType<E>, descriptions:
     @Field(() => PageInfo, { description: descriptions.pageInfo }) pageInfo!: PageInfo;
   }
   return Connection;
+}
+
+/**
+ * The arguments of a forward-paged, filtered list (`filter`, `first` 0–500 defaulting to 50, `after`),
+ * with the descriptions given. Name them by extending: `@ArgsType() class TaskListArgs extends ForwardListArgsOf(TaskFilterInput, {…}) {}`.
+ */
+export function ForwardListArgsOf<F extends object>(Filter: ClassType<F>, descriptions: { filter: string; first: string; after: string }) {
+  @ArgsType()
+  abstract class ForwardListArgs {
+    @Field(() => Filter, { nullable: true, description: descriptions.filter }) filter?: F | null;
+    @Field(() => Int, { defaultValue: 50, description: descriptions.first }) first!: number;
+    @Field(() => String, { nullable: true, description: descriptions.after }) after?: string | null;
+  }
+  return ForwardListArgs;
 }

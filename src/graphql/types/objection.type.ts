@@ -1,6 +1,6 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../scalars';
-import { ConnectionOf, EdgeOf } from './connection.type';
+import { ConnectionOf, EdgeOf, ForwardListArgsOf } from './connection.type';
 import { TaskEscalationLevel } from './supervision-task.type';
 
 /** An objection's state. */
@@ -119,14 +119,21 @@ export class ObjectionConnection extends ConnectionOf(ObjectionEdge, { edges: 'T
 
 @InputType({ description: 'Conditions on objections; every condition given must hold' })
 export class ObjectionFilterInput {
-  @Field(() => String, { nullable: true, description: 'Objections of enterprises of this division and below (inside your jurisdiction)' }) divisionCode?:
-    string | null;
+  @Field(() => String, { nullable: true, description: 'Objections of enterprises of this division and below (inside your jurisdiction)' })
+  divisionCode?: string | null;
   @Field(() => [ObjectionStatusEnum], { nullable: true, description: 'Any of these states' }) status?: ObjectionStatusEnum[] | null;
   @Field(() => String, { nullable: true, description: 'One enterprise’s objections (credit code)' }) creditCode?: string | null;
   @Field(() => String, { nullable: true, description: 'Objections routed to this source system’s steward (connector id)' }) connectorId?: string | null;
   @Field(() => TaskEscalationLevel, { nullable: true, description: 'Objections answered for at this level now' }) escalationLevel?: TaskEscalationLevel | null;
   @Field(() => Boolean, { nullable: true, description: 'Only unanswered objections past their current deadline' }) overdue?: boolean | null;
 }
+
+@ArgsType()
+export class ObjectionListArgs extends ForwardListArgsOf(ObjectionFilterInput, {
+  filter: 'Conditions the objections meet; none: every one inside your jurisdiction',
+  first: 'Objections after `after` (older ones); at most 500',
+  after: 'Cursor of an objection of an earlier page',
+}) {}
 
 @InputType({ description: 'The deduction an enterprise contests and why (as listed under HealthReport.deductions)' })
 export class FileObjectionInput {

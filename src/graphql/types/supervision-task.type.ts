@@ -1,7 +1,7 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { EscalationLevel, TaskEventKind, TaskStatus } from '../../supervision/supervision-task.service';
 import { DateTimeScalar } from '../scalars';
-import { ConnectionOf, EdgeOf } from './connection.type';
+import { ConnectionOf, EdgeOf, ForwardListArgsOf } from './connection.type';
 import { describedEnum } from './enums';
 
 /** A task's state. */
@@ -105,6 +105,13 @@ export class TaskFilterInput {
   @Field(() => Boolean, { nullable: true, description: 'Only tasks past their current deadline and not done' }) overdue?: boolean | null;
   @Field(() => String, { nullable: true, description: 'Tasks handed to this inspector' }) inspectorId?: string | null;
 }
+
+@ArgsType()
+export class TaskListArgs extends ForwardListArgsOf(TaskFilterInput, {
+  filter: 'Conditions the tasks meet; none: every task inside your jurisdiction',
+  first: 'Tasks after `after` (older ones); at most 500',
+  after: 'Cursor of a task of an earlier page',
+}) {}
 
 /** A change pushed to `taskChanged`. */
 @ObjectType({ description: 'A change of a supervision task: the step and the task as it is now' })
