@@ -26,6 +26,7 @@ import { startScheduler } from '../app/scheduled-tasks';
 import { startHj212Gateway } from '../app/hj212-gateway.module';
 import { runDevicesCommand } from './devices.command';
 import { runInspectorsCommand, runPlanCommand } from './plan.command';
+import { runDemoSupervision } from './demo-supervision';
 import { runDauSimCommand } from '../../simulator/dau/dau-sim.command';
 import { assertPortFree } from '../server/port-probe';
 import { userErrorMessage } from './cli-errors';
@@ -196,6 +197,7 @@ async function cmdStart(): Promise<number> {
   await registerShippedConnectors(hub.services);
   const summaries = await hub.services.runner.syncAll(await enabledConnectorIds(hub.db.pool), 'start').finally(() => progress.finishAll());
   console.log(formatRunSummaries(summaries));
+  if (hub.config.sourcesUrl === sim.url.replace(/\/+$/, '')) console.log(await runDemoSupervision(hub.services, sim.url));
   const server = await serveOpenHub(hub, hub.config.corsOrigins ?? DEMO_CORS_ORIGINS, (port) => console.log(`hub HJ 212 gateway on tcp port ${port}`));
   const keys = await createDemoKeys(hub.services);
   console.log(`\nhub ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: GraphQL on ${server.url}\n`);
