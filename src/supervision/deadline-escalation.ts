@@ -1,5 +1,6 @@
 import { PoolClient } from 'pg';
-import { SqlParams } from '../jurisdiction/scope';
+import { keysetPage } from '../db/keyset-page';
+import { Scope, SqlParams } from '../jurisdiction/scope';
 
 /** Who currently answers for a task or an objection: its county, or after escalation the city, then the province. */
 export const ESCALATION_LEVELS = ['COUNTY', 'CITY', 'PROVINCE'] as const;
@@ -68,6 +69,55 @@ export async function rowsByIds<R extends { id: string }>(
   );
   const m = new Map(r.rows.map((x) => [x.id, x]));
   return ids.map((id) => m.get(id) ?? null);
+}
+
+/** The level of a six-digit division code (province xx0000, city xxxx00, else county). */
+export function levelOf(code: string): Scope['level'] {
+  return code.endsWith('0000') ? 'PROVINCE' : code.endsWith('00') ? 'CITY' : 'COUNTY';
+}
+
+/**
+ * The conditions tasks and objections are filtered by alike, on `t`: the caller's jurisdiction and a given
+ * division's subtree (both through `predicate`), any of the states, one enterprise, the current escalation level.
+ */
+export function escalatingFilterWhere(
+  scope: Scope,
+  filter: { divisionCode?: string | null; status?: readonly string[] | null; creditCode?: string | null; escalationLevel?: EscalationLevel | null },
+  predicate: (scope: Scope, params: SqlParams) => string,
+  params: SqlParams,
+): string[] {
+  const where = [predicate(scope, params)];
+  if (filter.divisionCode) where.push(predicate({ divisionCode: filter.divisionCode, level: levelOf(filter.divisionCode) }, params));
+  if (filter.status?.length) where.push(`t.status = any(${params.add([...filter.status])}::text[])`);
+  if (filter.creditCode) where.push(`t.credit_code = ${params.add(filter.creditCode)}`);
+  if (filter.escalationLevel) where.push(`t.escalation_level = ${params.add(ESCALATION_LEVELS.indexOf(filter.escalationLevel))}`);
+  return where;
+}
+
+/**
+ * A newest-first page of `table` (alias `t`, bigint ids): at most `first` (0–500) rows matching `where` (built
+ * with `params`) older than the row `afterId`, each with its cursor ({@link rowCursor} with `prefix`), and how
+ * many rows match in all pages.
+ */
+export async function newestFirstPage<R extends { id: string }>(
+  db: Queryable,
+  select: { columns: string; table: string; prefix: string },
+  filter: { where: string[]; params: SqlParams },
+  first: number | undefined,
+  afterId: string | null,
+): Promise<{ edges: { cursor: string; node: R }[]; hasNextPage: boolean; totalCount: number }> {
+  const { where, params } = filter;
+  const countWhere = where.join(' and ');
+  const countValues = [...params.values];
+  const pageWhere = afterId ? [...where, `t.id < ${params.add(afterId)}::bigint`] : where;
+  const size = Math.max(0, Math.min(first ?? 50, 500));
+  const rows = await db.query<R>(
+    `select ${select.columns} from ${select.table} t where ${pageWhere.join(' and ')} order by t.id desc limit ${size + 1}`,
+    params.values,
+  );
+  const count = async () => (await db.query<{ n: number }>(`select count(*)::int as n from ${select.table} t where ${countWhere}`, countValues)).rows[0].n;
+  const page = keysetPage(rows.rows, size, (r) => rowCursor(select.prefix, r.id), count);
+  return { edges: page.edges, hasNextPage: page.hasNextPage, totalCount: await page.totalCount() };
 }
 
 /** The histories (alias `v`, oldest first) of the rows `ids`, one list per id in their order. */

@@ -7,17 +7,16 @@ import { isValidCreditCode } from '../domain/credit-code';
 import { subtreeSql } from '../domain/jurisdiction';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import {
-  ESCALATION_LEVELS,
   EscalationLevel,
   escalateOverdue,
+  escalatingFilterWhere,
   escalationLevelSql,
   historiesOf,
-  rowCursor,
+  newestFirstPage,
   rowIdOfCursor,
   rowsByIds,
 } from './deadline-escalation';
 import { SupervisionForbiddenError, SupervisionNotFoundError } from './supervision.errors';
-import { levelOf } from './supervision-task.service';
 
 /** An objection's state (spec supervision §4): open until the steward answers; ESCALATED once its deadline passed unanswered. */
 export type ObjectionStatus = 'OPEN' | 'ESCALATED' | 'UPHELD' | 'REJECTED';
@@ -266,31 +265,12 @@ export class ObjectionService {
   /** Objections inside the caller's jurisdiction, newest first. */
   async list(scope: Scope, filter: ObjectionFilter = {}, first = 50, after?: string | null): Promise<ObjectionPage> {
     const params = new SqlParams();
-    const where = [objectionPredicate(scope, params)];
-    if (filter.divisionCode) where.push(objectionPredicate({ divisionCode: filter.divisionCode, level: levelOf(filter.divisionCode) }, params));
-    if (filter.status?.length) where.push(`t.status = any(${params.add([...filter.status])}::text[])`);
-    if (filter.creditCode) where.push(`t.credit_code = ${params.add(filter.creditCode)}`);
+    const where = escalatingFilterWhere(scope, filter, objectionPredicate, params);
     if (filter.connectorId) where.push(`t.connector_id = ${params.add(filter.connectorId)}`);
-    if (filter.escalationLevel) where.push(`t.escalation_level = ${params.add(ESCALATION_LEVELS.indexOf(filter.escalationLevel))}`);
     if (filter.overdue) where.push(`${OPEN_SQL} and t.next_deadline < ${params.add(chinaToday())}::date`);
-    const countWhere = where.join(' and ');
-    const countValues = [...params.values];
-    if (after) {
-      const id = rowIdOfCursor('objection', after);
-      if (!id) throw new ObjectionInputError('invalid cursor', { argument: 'after' });
-      where.push(`t.id < ${params.add(id)}::bigint`);
-    }
-    const size = Math.max(0, Math.min(first ?? 50, 500));
-    const rows = await this.pool.query<ObjectionRow>(
-      `select ${COLUMNS} from objection t where ${where.join(' and ')} order by t.id desc limit ${size + 1}`,
-      params.values,
-    );
-    const total = await this.pool.query<{ n: number }>(`select count(*)::int as n from objection t where ${countWhere}`, countValues);
-    return {
-      edges: rows.rows.slice(0, size).map((node) => ({ cursor: rowCursor('objection', node.id), node })),
-      hasNextPage: rows.rows.length > size,
-      totalCount: total.rows[0].n,
-    };
+    const afterId = after ? rowIdOfCursor('objection', after) : null;
+    if (after && !afterId) throw new ObjectionInputError('invalid cursor', { argument: 'after' });
+    return newestFirstPage<ObjectionRow>(this.pool, { columns: COLUMNS, table: 'objection', prefix: 'objection' }, { where, params }, first, afterId);
   }
 
   /** Objections by id inside the jurisdiction, in the order of `ids` (null outside it or when none). */

@@ -8,7 +8,16 @@ import { PostSyncStep } from '../ingest/sync.runner';
 import { JOB_SCHEMA, WEBHOOK_DELIVERY_JOB, WEBHOOK_DELIVERY_MAX_ATTEMPTS } from '../jobs/job-queue';
 import { Scope, SqlParams } from '../jurisdiction/scope';
 import { SupervisionNotFoundError } from './supervision.errors';
-import { ESCALATION_LEVELS, EscalationLevel, escalateOverdue, historiesOf, quarterStartSql, rowCursor, rowIdOfCursor, rowsByIds } from './deadline-escalation';
+import {
+  EscalationLevel,
+  escalateOverdue,
+  escalatingFilterWhere,
+  historiesOf,
+  newestFirstPage,
+  quarterStartSql,
+  rowIdOfCursor,
+  rowsByIds,
+} from './deadline-escalation';
 
 /** A task's state (spec supervision §2). */
 export type TaskStatus = 'ASSIGNED' | 'IN_PROGRESS' | 'ESCALATED' | 'DONE';
@@ -119,7 +128,6 @@ export function taskPredicate(scope: Pick<Scope, 'divisionCode' | 'level'>, para
   return subtreeSql(scope, params, { code: 't.division_code' });
 }
 
-const cursorOf = (id: string) => rowCursor('task', id);
 function idOfCursor(c: string): string {
   const id = rowIdOfCursor('task', c);
   if (!id) throw new TaskStateError('invalid cursor');
@@ -274,27 +282,11 @@ export class SupervisionTaskService {
   /** Tasks inside the caller's jurisdiction, newest first, `first` after the cursor `after`. */
   async list(scope: Scope, filter: TaskFilter = {}, first = 50, after?: string | null): Promise<TaskPage> {
     const params = new SqlParams();
-    const where = [taskPredicate(scope, params)];
-    if (filter.divisionCode) where.push(taskPredicate({ divisionCode: filter.divisionCode, level: levelOf(filter.divisionCode) }, params));
-    if (filter.status?.length) where.push(`t.status = any(${params.add([...filter.status])}::text[])`);
-    if (filter.creditCode) where.push(`t.credit_code = ${params.add(filter.creditCode)}`);
-    if (filter.escalationLevel) where.push(`t.escalation_level = ${params.add(ESCALATION_LEVELS.indexOf(filter.escalationLevel))}`);
+    const where = escalatingFilterWhere(scope, filter, taskPredicate, params);
     if (filter.inspectorId) where.push(`t.inspector_id = ${params.add(filter.inspectorId)}`);
     if (filter.overdue) where.push(`t.status <> 'DONE' and t.next_deadline < ${params.add(chinaToday())}::date`);
-    const countWhere = where.join(' and ');
-    const countValues = [...params.values];
-    if (after) where.push(`t.id < ${params.add(idOfCursor(after))}::bigint`);
-    const size = Math.max(0, Math.min(first ?? 50, 500));
-    const rows = await this.pool.query<TaskRow>(
-      `select ${TASK_COLUMNS} from supervision_task t where ${where.join(' and ')} order by t.id desc limit ${size + 1}`,
-      params.values,
-    );
-    const total = await this.pool.query<{ n: number }>(`select count(*)::int as n from supervision_task t where ${countWhere}`, countValues);
-    return {
-      edges: rows.rows.slice(0, size).map((node) => ({ cursor: cursorOf(node.id), node })),
-      hasNextPage: rows.rows.length > size,
-      totalCount: total.rows[0].n,
-    };
+    const afterId = after ? idOfCursor(after) : null;
+    return newestFirstPage<TaskRow>(this.pool, { columns: TASK_COLUMNS, table: 'supervision_task', prefix: 'task' }, { where, params }, first, afterId);
   }
 
   /** One task inside the caller's jurisdiction (null outside it or when none). */
@@ -377,9 +369,4 @@ export class SupervisionTaskService {
     if (task.status === 'DONE') throw new TaskStateError(`task ${id} is done`);
     return task;
   }
-}
-
-/** The level of a six-digit division code (province xx0000, city xxxx00, else county). */
-export function levelOf(code: string): Scope['level'] {
-  return code.endsWith('0000') ? 'PROVINCE' : code.endsWith('00') ? 'CITY' : 'COUNTY';
 }
