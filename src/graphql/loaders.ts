@@ -13,21 +13,10 @@ import { WarningStatusValue } from '../domain/vocabulary';
 import { WarningRow } from '../warnings/warning.types';
 import { WebhookAttemptRow, WebhookDeliveryRow } from '../webhooks/webhook.types';
 import { recentHistories } from './recent-history.loader';
+import { groupBy } from '../domain/group-by';
 import type { InspectionPlanService } from '../supervision/inspection-plan.service';
 import type { SupervisionTaskService, TaskEventRow, TaskRow } from '../supervision/supervision-task.service';
 import { ObjectionEventRow, ObjectionRow, ObjectionService } from '../supervision/objection.service';
-
-/** Groups rows by a key, keeping the order of `keys`. */
-export function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (r: T) => string): T[][] {
-  const map = new Map<string, T[]>();
-  for (const r of rows) {
-    const k = keyOf(r);
-    const list = map.get(k);
-    if (list) list.push(r);
-    else map.set(k, [r]);
-  }
-  return keys.map((k) => map.get(k) ?? []);
-}
 
 /** Groups keys by a parameter signature and runs `fn` once per group, keeping key order. */
 async function grouped<K, V>(keys: readonly K[], sig: (k: K) => string, fn: (group: K[]) => Promise<V[]>): Promise<V[]> {

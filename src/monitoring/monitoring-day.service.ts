@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { ClientError } from '../domain/client-error';
 import { requireDate } from '../domain/china-date';
+import { groupBy } from '../domain/group-by';
 import { divisionPredicate, SqlParams, type Scope } from '../jurisdiction/scope';
 
 /** Longest range `Enterprise.monitoringDays` answers, in days (both ends inclusive): the score's window and some. */
@@ -63,38 +64,15 @@ export class MonitoringDayService {
       scope && scope.level !== 'PROVINCE'
         ? `and exists (select 1 from enterprise e where e.credit_code = m.credit_code and ${divisionPredicate(scope, params, 'e')})`
         : '';
-    const { rows } = await this.readPool.query<{
-      credit_code: string;
-      day: string;
-      outlet_code: string;
-      pollutant_code: string;
-      valid_hours: number;
-      exceed_hours: number;
-      daily_mean: number | null;
-      limit_value: number | null;
-      provisional: boolean;
-    }>(
-      `select m.credit_code, to_char(m.day, 'YYYY-MM-DD') as day, m.outlet_code, m.pollutant_code, m.valid_hours, m.exceed_hours,
-              m.daily_mean, m.limit_value, m.provisional
+    const { rows } = await this.readPool.query<MonitoringDayRow & { creditCode: string }>(
+      `select m.credit_code as "creditCode", to_char(m.day, 'YYYY-MM-DD') as date, m.outlet_code as "outletCode", m.pollutant_code as "pollutantCode",
+              m.valid_hours as "validHours", m.exceed_hours as "exceedHours", m.daily_mean as "dailyMean", m.limit_value as "limit", m.provisional
          from monitoring_day m
         where m.credit_code = any(${codes}::text[]) and m.day >= ${lo}::date and m.day <= ${hi}::date
           and (${pollutant}::text is null or m.pollutant_code = ${pollutant}::text) ${inScope}
         order by m.credit_code, m.day, m.outlet_code, m.pollutant_code`,
       params.values,
     );
-    const by = new Map<string, MonitoringDayRow[]>(creditCodes.map((c) => [c, []]));
-    for (const r of rows) {
-      by.get(r.credit_code)?.push({
-        date: r.day,
-        outletCode: r.outlet_code,
-        pollutantCode: r.pollutant_code,
-        validHours: r.valid_hours,
-        exceedHours: r.exceed_hours,
-        dailyMean: r.daily_mean,
-        limit: r.limit_value,
-        provisional: r.provisional,
-      });
-    }
-    return creditCodes.map((c) => by.get(c) ?? []);
+    return groupBy(creditCodes, rows, (r) => r.creditCode);
   }
 }

@@ -8,6 +8,7 @@ import {
   type MonitoringDeviceBinding,
   type MonitoringDeviceRow,
 } from '../gateway/monitoring-device.store';
+import { groupBy } from '../domain/group-by';
 import { divisionPredicate, SqlParams, type Scope } from '../jurisdiction/scope';
 
 /** Why a binding was refused: the message says what to fix. */
@@ -71,9 +72,9 @@ export class MonitoringDeviceService {
 
   /** Hourly values of enterprises from `from` (inclusive) to `to` (exclusive), oldest first, per credit code (at most 5,000 each). */
   async hours(creditCodes: readonly string[], from: Date, to: Date, pollutantCode?: string | null): Promise<MonitoringHourRow[][]> {
-    const { rows } = await this.readPool.query(
-      `select h.credit_code, h.hour, h.outlet_code, h.pollutant_code, h.avg, h.min, h.max, h.flag, l.limit_value,
-              (h.flag = 'N' and h.avg > l.limit_value) as exceeds,
+    const { rows } = await this.readPool.query<MonitoringHourRow & { creditCode: string }>(
+      `select h.credit_code as "creditCode", h.hour as at, h.outlet_code as "outletCode", h.pollutant_code as "pollutantCode", h.avg, h.min, h.max, h.flag,
+              l.limit_value as "limit", coalesce(h.flag = 'N' and h.avg > l.limit_value, false) as exceeds,
               not exists (select 1 from monitoring_day m where m.credit_code = h.credit_code and m.outlet_code = h.outlet_code
                              and m.pollutant_code = h.pollutant_code and m.day = (h.hour at time zone 'Asia/Shanghai')::date and not m.provisional) as provisional
          from unnest($1::text[]) as c(code)
@@ -84,21 +85,6 @@ export class MonitoringDeviceService {
         order by h.credit_code, h.hour, h.outlet_code, h.pollutant_code`,
       [creditCodes, from, to, pollutantCode ?? null],
     );
-    const by = new Map<string, MonitoringHourRow[]>(creditCodes.map((c) => [c, []]));
-    for (const r of rows) {
-      by.get(r.credit_code)?.push({
-        at: r.hour,
-        outletCode: r.outlet_code,
-        pollutantCode: r.pollutant_code,
-        avg: r.avg,
-        min: r.min,
-        max: r.max,
-        flag: r.flag,
-        limit: r.limit_value,
-        exceeds: r.exceeds === true,
-        provisional: r.provisional,
-      });
-    }
-    return creditCodes.map((c) => by.get(c) ?? []);
+    return groupBy(creditCodes, rows, (r) => r.creditCode);
   }
 }

@@ -7,6 +7,7 @@ import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { WARNING_TYPES, WarningStatusValue } from '../domain/vocabulary';
 import { WARNING_COLUMNS, WarningFilterError, WarningNotFoundError, WarningRow, WarningStateError } from './warning.types';
 import { KeysetPage, keysetPage } from '../db/keyset-page';
+import { groupBy } from '../domain/group-by';
 
 /** Conditions on warnings (the `WarningFilter` of the API); all given conditions must hold. */
 export interface WarningFilterInput {
@@ -156,9 +157,7 @@ export class WarningService {
       `select ${WARNING_COLUMNS} from warning w join enterprise e using (credit_code) where ${clauses.join(' and ')} order by w.id desc`,
       params.values,
     );
-    const by = new Map<string, WarningRow[]>();
-    for (const r of res.rows) by.set(r.creditCode, [...(by.get(r.creditCode) ?? []), r]);
-    return creditCodes.map((c) => by.get(c) ?? []);
+    return groupBy(creditCodes, res.rows, (r) => r.creditCode);
   }
 
   /** Enterprises of warnings by credit code, inside `scope` (null when outside), in key order. */
