@@ -1,3 +1,7 @@
+import type { EnforcementNativeRecord } from '../connectors/enforcement/enforcement.types';
+import type { MonitoringNativeRow } from '../connectors/monitoring/monitoring.types';
+import type { MeasureType } from '../src/domain/vocabulary';
+
 /**
  * Native record shapes of the five source systems, exactly as in
  * `shared/spec/sources.md` (the fixture format of the data folder).
@@ -38,30 +42,12 @@ export interface PermitRecord {
   updatedAt: string;
 }
 
-/** Enforcement measure types (执法措施). */
-export type MeasureType =
-  'SUSPEND_PRODUCTION' | 'SEAL_SEIZE' | 'RESTRICT_PRODUCTION' | 'ORDER_CORRECTION' | 'TRANSFER_DETENTION' | 'TRANSFER_CRIMINAL' | 'NO_PERMIT';
+/** Enforcement measure types (执法措施): the domain's list. */
+export type { MeasureType };
 
-/** Enforcement system (环境执法) record, snake_case. `finding` for inspections, `measure_type` for measures. */
-export interface EnforcementRecord {
-  record_id: string;
-  kind: 'INSPECTION' | 'MEASURE';
-  credit_code: string;
-  date: string;
-  finding?: 'NONE' | 'VIOLATION' | 'NO_PERMIT';
+/** Enforcement system (环境执法) record, snake_case, as the enforcement connector reads it, with a measure type from the domain's list. */
+export interface EnforcementRecord extends EnforcementNativeRecord {
   measure_type?: MeasureType;
-  status: 'ACTIVE' | 'WITHDRAWN';
-  modified_at: string;
-  /** The enterprise's name as the enforcement office typed it (older records; optional). */
-  enterprise_name?: string;
-  /** The 9-character organisation code (GB 11714), possibly written `XXXXXXXX-X` (older records; optional). */
-  org_code?: string;
-  /** An emission permit number (HJ 608-2017) instead of a credit code (optional). */
-  permit_no?: string;
-  /** The old 15-digit business registration number (注册号) instead of a credit code (optional). */
-  registration_no?: string;
-  /** The county of the enforcement office that filed a record naming its enterprise only by name (optional). */
-  division_code?: string;
 }
 
 /** Penalty system (行政处罚) case. */
@@ -77,18 +63,8 @@ export interface PenaltyRecord {
   partyName?: string;
 }
 
-/** Online monitoring platform (在线监测) daily summary of one outlet and pollutant. */
-export interface MonitoringRow {
-  creditCode: string;
-  outletCode: string;
-  date: string;
-  pollutantCode: string;
-  validHours: number;
-  exceedHours: number;
-  dailyMean: number;
-  limit: number;
-  unit: string;
-}
+/** Online monitoring platform (在线监测) daily summary of one outlet and pollutant: the connector's native row, every field given. */
+export type MonitoringRow = Required<MonitoringNativeRow>;
 
 /** Credit evaluation system (环境信用评价) rating. */
 export interface CreditRating {
