@@ -1,3 +1,4 @@
+import { problemsThrown } from '../../test/support/problems-thrown';
 import { ConnectorManifestError, checkManifest } from './connector-manifest.schema';
 import { ConnectorRegistry } from './connector.registry';
 import { SourceConnector } from './connector.types';
@@ -15,15 +16,7 @@ const manifest = {
   ],
 };
 
-function problems(m: unknown): string[] {
-  try {
-    checkManifest(m);
-  } catch (e) {
-    if (e instanceof ConnectorManifestError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const problems = (m: unknown) => problemsThrown(() => checkManifest(m), ConnectorManifestError);
 
 /** The manifest contract as a zod schema: what the contract test asserts is what the registry refuses. */
 describe('connector manifest schema', () => {

@@ -1,17 +1,10 @@
 import { creditRatingInput } from '../../../test/support/credit-rating-definition';
+import { problemsThrown } from '../../../test/support/problems-thrown';
 import { DeclarativeDefinitionError, validateDeclarativeInput } from './declarative-definition.validator';
 
 const good = creditRatingInput([{ from: '绿标', to: 'green' }], 'k');
 
-function problems(input: unknown, opts?: { reservedIds?: string[] }): string[] {
-  try {
-    validateDeclarativeInput(input, opts);
-  } catch (e) {
-    if (e instanceof DeclarativeDefinitionError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const problems = (input: unknown, opts?: { reservedIds?: string[] }) => problemsThrown(() => validateDeclarativeInput(input, opts), DeclarativeDefinitionError);
 
 /** The zod schema of a steward's definition: defaults applied, secrets split off, every problem naming its field. */
 describe('declarative definition validation', () => {
