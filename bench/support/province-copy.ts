@@ -4,6 +4,7 @@ import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { dateToDay } from '../../simulator/china-time';
 import { GeneratedProvince } from '../../simulator/province.generator';
+import { descriptorOf } from '../../src/ingest/record-descriptors';
 
 /** A value of a COPY row: text, number, boolean, null or a text array. */
 export type Cell = string | number | boolean | null | string[];
@@ -47,22 +48,8 @@ export async function copyProvince(client: PoolClient, province: GeneratedProvin
   counts.enterprise = await copyRows(
     client,
     'enterprise',
-    [
-      'credit_code',
-      'name',
-      'division_code',
-      'address',
-      'longitude',
-      'latitude',
-      'industry_code',
-      'supervision_level',
-      'management_class',
-      'basin',
-      'pollution_types',
-      'air_sources',
-      'monitoring_facilities',
-      'source_updated_at',
-    ],
+    // The typed columns ingest writes, in its order (the values below follow it).
+    descriptorOf('enterprise').columns.map((c) => c.name),
     province.permit.map((p) => [
       p.creditCode,
       p.name,
