@@ -1,6 +1,7 @@
 import { Pool, PoolClient } from 'pg';
 import { RuleDefinition, RuleSetDefinition, RuleSetValidationError, bundledRuleSetVersions, readBundledRuleSet, validateRuleSet } from './rule-set.model';
 import { ClientError } from '../domain/client-error';
+import { VersionedDocuments } from '../db/versioned-documents';
 
 /** A stored rule set with its state. */
 export interface StoredRuleSet {
@@ -59,25 +60,16 @@ export function canonicalJson(v: unknown): string {
  * immutable: loading the same definition again is a no-op, loading a
  * different one under an existing version is refused.
  */
-export class RuleSetRepository {
-  constructor(private readonly pool: Pool) {}
-
-  /** The active rule set (exactly one is active; SD-2021 after migration). */
-  async active(db: Queryable = this.pool): Promise<StoredRuleSet> {
-    const res = await db.query(`select ${COLUMNS} from rule_set where active`);
-    if (!res.rows[0]) throw new Error('no active rule set: run the migrations (they seed and activate SD-2021)');
-    return toStored(res.rows[0]);
-  }
-
-  async get(version: string, db: Queryable = this.pool): Promise<StoredRuleSet> {
-    const res = await db.query(`select ${COLUMNS} from rule_set where version = $1`, [version]);
-    if (!res.rows[0]) throw new UnknownRuleSetError(`rule set '${version}' is not loaded`);
-    return toStored(res.rows[0]);
-  }
-
-  async list(): Promise<StoredRuleSet[]> {
-    const res = await this.pool.query(`select ${COLUMNS} from rule_set order by loaded_at, version`);
-    return res.rows.map(toStored);
+export class RuleSetRepository extends VersionedDocuments<StoredRuleSet> {
+  constructor(pool: Pool) {
+    super(pool, {
+      table: 'rule_set',
+      columns: COLUMNS,
+      toStored,
+      // Exactly one is active; SD-2021 after migration.
+      noneActive: 'no active rule set: run the migrations (they seed and activate SD-2021)',
+      unknown: (version) => new UnknownRuleSetError(`rule set '${version}' is not loaded`),
+    });
   }
 
   /** The version that was active at an instant (the earliest one when none was yet). */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Pool, PoolClient } from 'pg';
 import { withTransaction } from '../db/database';
+import { VersionedDocuments } from '../db/versioned-documents';
 import { ClientError } from '../domain/client-error';
 import { WARNING_TYPES, WARNING_TYPE_INFO } from '../domain/vocabulary';
 import { canonicalJson } from '../scoring/rule-set.repository';
@@ -44,25 +45,15 @@ function toStored(r: {
  * different one under an existing version is refused. Exactly one version is
  * active; the detectors read it at the start of every pass.
  */
-export class WarningParameterRepository {
-  constructor(private readonly pool: Pool) {}
-
-  /** The active parameter set. */
-  async active(db: Queryable = this.pool): Promise<StoredWarningParameters> {
-    const res = await db.query(`select ${COLUMNS} from warning_parameter_set where active`);
-    if (!res.rows[0]) throw new Error('no active warning parameter set: run `hub migrate` (it loads and activates the bundled one)');
-    return toStored(res.rows[0]);
-  }
-
-  async get(version: string, db: Queryable = this.pool): Promise<StoredWarningParameters> {
-    const res = await db.query(`select ${COLUMNS} from warning_parameter_set where version = $1`, [version]);
-    if (!res.rows[0]) throw new UnknownWarningParametersError(`warning parameter set '${version}' is not loaded`);
-    return toStored(res.rows[0]);
-  }
-
-  async list(): Promise<StoredWarningParameters[]> {
-    const res = await this.pool.query(`select ${COLUMNS} from warning_parameter_set order by loaded_at, version`);
-    return res.rows.map(toStored);
+export class WarningParameterRepository extends VersionedDocuments<StoredWarningParameters> {
+  constructor(pool: Pool) {
+    super(pool, {
+      table: 'warning_parameter_set',
+      columns: COLUMNS,
+      toStored,
+      noneActive: 'no active warning parameter set: run `hub migrate` (it loads and activates the bundled one)',
+      unknown: (version) => new UnknownWarningParametersError(`warning parameter set '${version}' is not loaded`),
+    });
   }
 
   /** Validates and stores a version (not active); the same definition again is a no-op. */
