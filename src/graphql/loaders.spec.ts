@@ -26,6 +26,8 @@ describe('request loaders', () => {
       'inspectorName',
       'monitoringDays',
       'monitoringHours',
+      'objection',
+      'objectionEvents',
       'permits',
       'rank',
       'recentHistory',
