@@ -27,6 +27,7 @@ import { startHj212Gateway } from '../app/hj212-gateway.module';
 import { runDevicesCommand } from './devices.command';
 import { runInspectorsCommand, runPlanCommand } from './plan.command';
 import { runDemoSupervision } from './demo-supervision';
+import { SUPERVISION_USAGE, runObjectionsCommand, runSupervisionCommand } from './supervision.command';
 import { runDauSimCommand } from '../../simulator/dau/dau-sim.command';
 import { assertPortFree } from '../server/port-probe';
 import { userErrorMessage } from './cli-errors';
@@ -60,6 +61,7 @@ usage:
   hub plan verify PLAN_ID | --file F
                                     recompute a plan from its stored inputs, or from its export alone
   hub plan export PLAN_ID [--out F] the plan's published export (inputs and items)
+${SUPERVISION_USAGE}
   hub retag                         re-derive every enterprise's tags from the current rules and data
   hub schema [--out FILE]           write the GraphQL schema (default schema/schema.graphql)
   hub keys create --name NAME --division CODE --role BUREAU|PARTNER|STEWARD|ADMIN
@@ -302,6 +304,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   devices: runDevicesCommand,
   inspectors: runInspectorsCommand,
   plan: runPlanCommand,
+  objections: runObjectionsCommand,
+  supervision: runSupervisionCommand,
   'dau-sim': async (args) => {
     await runDauSimCommand(args);
     return 0;
