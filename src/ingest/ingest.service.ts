@@ -42,6 +42,8 @@ interface Valid {
   sourceRow: string | null;
   /** The typed row as JSON, and the rows of its children (an enterprise's permits). */
   typedRow: string;
+  /** For a batch-provenance kind: `"<row key>":<raw record as JSON>`, the record's entry in its page's `source_batch` payload. */
+  batchEntry?: string;
   /** For a kind with children: the parent's key and version, and the children's rows. */
   parentRow?: string;
   childRows?: string[];
@@ -404,7 +406,11 @@ export class IngestService {
     const codes = new Set<string>();
     for (const [kind, recs] of byKind) {
       if (kind === 'monitoring') await this.monitoringPartitions.ensureFor(client, monitoringDays(recs));
-      const res = await client.query<{ credit_code: string }>(batchStatementOf(kind), [jsonArray(recs.map((r) => r.typedRow)), connectorId]);
+      const res = await client.query<{ credit_code: string }>(batchStatementOf(kind), [
+        jsonArray(recs.map((r) => r.typedRow)),
+        connectorId,
+        `{${recs.map((r) => r.batchEntry).join(',')}}`,
+      ]);
       changed += res.rowCount ?? res.rows.length;
       for (const r of res.rows) codes.add(r.credit_code);
     }
@@ -514,9 +520,9 @@ function serialise(record: UnifiedRecord, raw: unknown, problems: string[]): Val
   const payload = json ?? 'null';
   const version = d.version(record);
   if (d.provenance === 'batch') {
-    // The typed row carries its raw record into the batch statement (see `batchUpsertSql`).
-    const typed = JSON.stringify(row);
-    return { record, raw, sourceRow: null, version, typedRow: `${typed.slice(0, -1)},"raw":${payload}}` };
+    // The raw record goes to the batch statement keyed by its row key, in the page's payload object (see `batchUpsertSql`).
+    const key = d.conflictKey.map((c) => String((row as Record<string, unknown>)[c])).join('/');
+    return { record, raw, sourceRow: null, version, typedRow: JSON.stringify(row), batchEntry: `${JSON.stringify(key)}:${payload}` };
   }
   const hash = contentHashOfJson(json);
   const sourceRow = `{"source_id":${JSON.stringify(record.sourceId)},"kind":${JSON.stringify(record.kind)},"credit_code":${JSON.stringify(record.creditCode)},"content_hash":"${hash}","source_version":${JSON.stringify(version)},"payload":${payload}}`;

@@ -46,14 +46,17 @@ export function rowKeySql<K extends RecordKind>(d: RecordDescriptor<K>, alias: s
 
 /**
  * The write of one page of a batch-provenance kind (`provenance: 'batch'`) in
- * one statement: `$1` the typed rows as a JSON array, each with its raw
- * record under `raw`, `$2` the connector. Rows that differ from the stored
- * ones (or are new) are written, naming a new `source_batch` row that holds
- * the raw records of exactly those rows under their row keys (see
- * {@link rowKeySql}); a page that changed nothing writes no batch. Rows are
- * written in key order (index pages touched in order, and concurrent writers
- * of the same rows, such as the gateway's provisional summaries, lock them in
- * the same order). Returns the changed rows' credit codes.
+ * one statement: `$1` the typed rows as a JSON array, `$2` the connector, `$3`
+ * the page's raw records as one JSON object keyed by row key (see
+ * {@link rowKeySql}; the key columns joined by `/`). Rows that differ from the
+ * stored ones (or are new) are written, naming a new `source_batch` row that
+ * holds the raw records of exactly those rows under their row keys: the page's
+ * object as it came when every row changed (a first load; parsed once, no
+ * per-row aggregation), else the entries of the changed rows; a page that
+ * changed nothing writes no batch. Rows are written in key order (index pages
+ * touched in order, and concurrent writers of the same rows, such as the
+ * gateway's provisional summaries, lock them in the same order). Returns the
+ * changed rows' credit codes.
  */
 export function batchUpsertSql<K extends RecordKind>(d: RecordDescriptor<K>): string {
   const names = d.columns.map((c) => c.name);
@@ -61,7 +64,7 @@ export function batchUpsertSql<K extends RecordKind>(d: RecordDescriptor<K>): st
   const set = [...updated.map((n) => `${n} = excluded.${n}`), 'source_batch = excluded.source_batch', ...(d.onUpdate ? [d.onUpdate] : [])].join(', ');
   const sameKey = d.conflictKey.map((c) => `u.${c} = x.${c}`).join(' and ');
   return `with x as materialized (
-         select * from jsonb_to_recordset($1::jsonb) as x(${recordType(d.columns)}, raw jsonb)
+         select * from jsonb_to_recordset($1::jsonb) as x(${recordType(d.columns)})
        ), b as materialized (
          select nextval(pg_get_serial_sequence('source_batch', 'id')) as id
        ), u as (
@@ -71,11 +74,14 @@ export function batchUpsertSql<K extends RecordKind>(d: RecordDescriptor<K>): st
            where ${differs(d.table, updated)}
          returning ${d.conflictKey.join(', ')}
        ), changed as materialized (
-         select x.credit_code, ${rowKeySql(d, 'x')} as row_key, x.raw from u join x on ${sameKey}
+         select x.credit_code, ${rowKeySql(d, 'x')} as row_key from u join x on ${sameKey}
+       ), page as materialized (
+         select $3::jsonb as payload, (select count(*) from x) as rows
        ), batch as (
          insert into source_batch (id, connector_id, kind, row_count, payload)
-         select (select id from b), $2, '${d.kind}', count(*), jsonb_object_agg(row_key, raw)
-           from changed having count(*) > 0
+         select (select id from b), $2, '${d.kind}', c.n,
+                case when c.n = p.rows then p.payload else (select jsonb_object_agg(k.row_key, p.payload -> k.row_key) from changed k) end
+           from (select count(*) as n from changed) c cross join page p where c.n > 0
        )
        select credit_code from changed`;
 }
