@@ -70,21 +70,18 @@ describe('retryOnConflict', () => {
   });
 
   it('gives up after four attempts, and never retries other errors', async () => {
-    let calls = 0;
-    await expect(
-      retryOnConflict(async () => {
-        calls++;
-        throw pgError('40P01');
-      }),
-    ).rejects.toThrow('pg 40P01');
-    expect(calls).toBe(4);
-    calls = 0;
-    await expect(
-      retryOnConflict(async () => {
-        calls++;
-        throw pgError('23505');
-      }),
-    ).rejects.toThrow('pg 23505');
-    expect(calls).toBe(1);
+    /** How many times retryOnConflict calls a write that always fails with `code` before it rethrows that error. */
+    const attemptsAlwaysFailingWith = async (code: string) => {
+      let calls = 0;
+      await expect(
+        retryOnConflict(async () => {
+          calls++;
+          throw pgError(code);
+        }),
+      ).rejects.toThrow(`pg ${code}`);
+      return calls;
+    };
+    expect(await attemptsAlwaysFailingWith('40P01')).toBe(4);
+    expect(await attemptsAlwaysFailingWith('23505')).toBe(1);
   });
 });
