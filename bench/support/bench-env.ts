@@ -3,7 +3,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { Database, connectDatabase, databaseUrlFor } from '../../src/db/database';
+import { Database, connectOwnDatabase } from '../../src/db/database';
 import { EmbeddedPostgresHandle, findFreePort, startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { projectRoot } from '../../src/config/project-root';
 
@@ -29,18 +29,12 @@ export async function freshBenchDatabase(name: string): Promise<BenchDatabase> {
   await admin.query(`create database "${dbName}"`);
   const version = (await admin.query('show server_version')).rows[0].server_version;
   await admin.end();
-  const url = databaseUrlFor(serverUrl, dbName);
-  const db = await connectDatabase(url);
+  const own = await connectOwnDatabase(serverUrl, dbName);
   return {
-    db,
-    url,
+    ...own,
     server: `PostgreSQL ${version} (${embedded ? 'embedded' : 'DATABASE_URL'})`,
     async drop() {
-      await db.close();
-      const c = new Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`drop database if exists "${dbName}" with (force)`);
-      await c.end();
+      await own.drop();
       await embedded?.stop();
     },
   };

@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Pool, PoolClient } from 'pg';
+import { Client, Pool, PoolClient } from 'pg';
 import { HubConfig } from '../config/config';
 import { migrateJobQueue } from '../jobs/job-queue';
 import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded-postgres';
@@ -121,6 +121,32 @@ export async function migrate(orm: MikroORM): Promise<string[]> {
 /** Names of migrations not yet applied. */
 export async function pendingMigrations(orm: MikroORM): Promise<string[]> {
   return (await orm.getMigrator().getPendingMigrations()).map((m) => m.name);
+}
+
+/**
+ * A database of its own for a test file or a benchmark: `name` on `serverUrl`'s server (created by the caller),
+ * connected, with `drop()` closing its pools and dropping it (`with (force)`); `dropErrors: 'ignore'` keeps a
+ * failed drop from failing the caller's teardown.
+ */
+export async function connectOwnDatabase(
+  serverUrl: string,
+  name: string,
+  opts: { dropErrors?: 'ignore' } = {},
+): Promise<{ url: string; db: Database; drop(): Promise<void> }> {
+  const url = databaseUrlFor(serverUrl, name);
+  const db = await connectDatabase(url);
+  return {
+    url,
+    db,
+    async drop() {
+      await db.close();
+      const c = new Client({ connectionString: serverUrl });
+      await c.connect();
+      const dropped = c.query(`drop database if exists "${name}" with (force)`);
+      await (opts.dropErrors === 'ignore' ? dropped.catch(() => undefined) : dropped);
+      await c.end();
+    },
+  };
 }
 
 /** The same server URL pointing at another database. */

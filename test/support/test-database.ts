@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { Database, connectDatabase, databaseUrlFor } from '../../src/db/database';
+import { Database, connectOwnDatabase } from '../../src/db/database';
 
 /** A database of its own for one test file, cloned from the migrated template. */
 export interface TestDatabase {
@@ -23,19 +23,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  const url = databaseUrlFor(serverUrl, name);
-  const db = await connectDatabase(url);
-  return {
-    url,
-    db,
-    async drop() {
-      await db.close();
-      const c = new Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
-      await c.end();
-    },
-  };
+  return connectOwnDatabase(serverUrl, name, { dropErrors: 'ignore' });
 }
 
 /**
