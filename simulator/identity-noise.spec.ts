@@ -80,7 +80,7 @@ describe('identity noise', () => {
       const t = truth.get(`enforcement|${r.record_id}`);
       if (!t) {
         expect(isValidCreditCode(r.credit_code)).toBe(true);
-        expect(r.enterprise_name ?? r.org_code ?? r.permit_no ?? r.registration_no).toBeUndefined();
+        expect(r.enterprise_name ?? r.org_code ?? r.permit_no ?? r.registration_no ?? r.enterprise_address).toBeUndefined();
         continue;
       }
       expect(r.credit_code).toBe('');
@@ -90,6 +90,8 @@ describe('identity noise', () => {
       else {
         expect(r.enterprise_name).toBeTruthy();
         expect(r.division_code).toBe(byCode.get(t.creditCode)!.divisionCode);
+        // the inspected site's address: the registered one, with its province (and city) perhaps left out
+        expect(byCode.get(t.creditCode)!.address.endsWith(r.enterprise_address!)).toBe(true);
       }
       checked.add(`enforcement|${r.record_id}`);
     }

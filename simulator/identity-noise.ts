@@ -73,6 +73,12 @@ export function nameVariant(r: Rng, e: PermitRecord): { name: string; variant: N
   }
 }
 
+/** The inspected site's address as an office types it: the registered address, its province or also its city left out. */
+function writtenAddress(r: Rng, address: string): string {
+  const noProvince = address.replace(/^山东省/, '');
+  return r.pick([address, noProvince, noProvince.replace(/^[^市]+市/, '')]);
+}
+
 /** Writes an organisation code as older systems do: with or without the hyphen before the check character. */
 function writtenOrgCode(r: Rng, creditCode: string): string {
   const org = orgCodeOfCreditCode(creditCode);
@@ -144,7 +150,7 @@ export function applyIdentityNoise(
           variant = 'PERMIT_NO';
         } else {
           const v = nameVariant(r, e);
-          patch = { credit_code: '', enterprise_name: v.name, division_code: e.divisionCode };
+          patch = { credit_code: '', enterprise_name: v.name, division_code: e.divisionCode, enterprise_address: writtenAddress(r, e.address) };
           variant = v.variant;
         }
         truth.push({ system: 'enforcement', recordId: rec.record_id, creditCode: e.creditCode, variant });

@@ -39,5 +39,6 @@ function identityOf(n: EnforcementNativeRecord): { identity?: RecordIdentity } {
   if (text(n.permit_no)) identity.permitNo = n.permit_no;
   if (text(n.registration_no)) identity.registrationNo = n.registration_no;
   if (text(n.division_code)) identity.divisionCode = n.division_code;
+  if (text(n.enterprise_address)) identity.address = n.enterprise_address;
   return Object.keys(identity).length ? { identity } : {};
 }

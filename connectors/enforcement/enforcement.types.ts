@@ -20,6 +20,8 @@ export interface EnforcementNativeRecord {
   permit_no?: string;
   /** Older offices: the 15-digit business registration number (注册号); linked through the permit system's register of old numbers. */
   registration_no?: string;
+  /** Older offices: the inspected site's address as typed (a second signal beside the name). */
+  enterprise_address?: string;
   /** The county the record was filed in. */
   division_code?: string;
 }

@@ -28,12 +28,14 @@ describe('similarity', () => {
     }
   });
 
-  it('sends a typo to the review queue, with the address raising the right candidate', () => {
+  it('sends a typo one slip from two enterprises to the review queue, unless the address tells them apart', () => {
+    expect(decide(scoreCandidates({ name: '济南恒秦化工有限公司' }, block, s), T).outcome).toBe('REVIEW');
     const scored = scoreCandidates({ name: '济南恒秦化工有限公司', address: '济南市历城区工业路12号' }, block, s);
     expect(scored[0].creditCode).toBe('A');
     expect(scored[0].probability).toBeGreaterThan(scored[1].probability);
     expect(scored[0].reasons.find((r) => r.factor === 'ADDRESS')!.detail).toMatch(/address bigram Jaccard 1/);
-    expect(decide(scored, T).outcome).toBe('REVIEW');
+    expect(scored[0].reasons.map((r) => r.factor)).toContain('ADDRESS_EXACT');
+    expect(decide(scored, T)).toMatchObject({ outcome: 'LINK', creditCode: 'A' });
   });
 
   it('matches a former name recorded by the permit system', () => {

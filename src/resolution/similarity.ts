@@ -58,7 +58,7 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 
 /** One factor of a candidate's score: what was compared, what was found, and its weight (log-odds) in the probability. */
 export interface ScoreReason {
-  factor: 'BASE' | 'NAME' | 'NAME_EXACT' | 'NAME_ONE_EDIT' | 'FORMER_NAME' | 'ADDRESS' | 'LEGAL_FORM' | 'PLACE';
+  factor: 'BASE' | 'NAME' | 'NAME_EXACT' | 'NAME_ONE_EDIT' | 'FORMER_NAME' | 'ADDRESS' | 'ADDRESS_EXACT' | 'LEGAL_FORM' | 'PLACE';
   detail: string;
   weight: number;
 }
@@ -91,6 +91,8 @@ export interface SimilarityWeights {
   oneEditMinLength: number;
   address: number;
   addressBase: number;
+  /** Added when the standardised addresses are equal (an address is shared by few enterprises of a county). */
+  addressExact: number;
   formConflict: number;
   /** Added when the record's name leads with a province or city the enterprise is not in (`济宁…` against an enterprise of 潍坊). */
   placeConflict: number;
@@ -113,6 +115,7 @@ export const DEFAULT_WEIGHTS: SimilarityWeights = {
   oneEditMinLength: 4,
   address: 4,
   addressBase: -1,
+  addressExact: 3,
   formConflict: -1.5,
   placeConflict: -10,
 };
@@ -154,8 +157,10 @@ export function scoreCandidates(
     const conflict = placeConflict(rec, c, current);
     if (conflict) reasons.push({ factor: 'PLACE', detail: conflict, weight: weights.placeConflict });
     if (recAddress && c.address) {
-      const sim = gramJaccard(recAddress, standardiser.standardiseAddress(c.address));
+      const theirs = standardiser.standardiseAddress(c.address);
+      const sim = gramJaccard(recAddress, theirs);
       reasons.push({ factor: 'ADDRESS', detail: `address bigram Jaccard ${round(sim)}`, weight: round(weights.addressBase + weights.address * sim) });
+      if (recAddress === theirs) reasons.push({ factor: 'ADDRESS_EXACT', detail: 'standardised addresses equal', weight: weights.addressExact });
     }
     const logit = reasons.reduce((s, r) => s + r.weight, 0);
     return { creditCode: c.creditCode, name: c.name, probability: Math.round(1e6 / (1 + Math.exp(-logit))) / 1e6, reasons };

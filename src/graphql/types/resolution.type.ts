@@ -18,7 +18,7 @@ export type ResolutionStatus = ResolutionStatusValue;
 
 @ObjectType({ description: "One factor of a candidate's match score: what was compared, what was found, and its weight (log-odds) in the probability" })
 export class ResolutionScoreReason {
-  @Field({ description: 'BASE (prior within the block), NAME, NAME_EXACT, NAME_ONE_EDIT, FORMER_NAME, ADDRESS, LEGAL_FORM or PLACE' }) factor!: string;
+  @Field({ description: 'BASE (the prior), NAME, NAME_EXACT, NAME_ONE_EDIT, FORMER_NAME, ADDRESS, ADDRESS_EXACT, LEGAL_FORM or PLACE' }) factor!: string;
   @Field({ description: 'What was compared and found, e.g. the standardised name cores and their bigram Jaccard similarity' }) detail!: string;
   @Field(() => Float, { description: 'Log-odds this factor adds to the match probability (negative lowers it)' }) weight!: number;
 }
