@@ -319,4 +319,42 @@ describe('monitoring history backfilled from the rule set', () => {
     );
     expect(page.length).toBeLessThan(120_000);
   });
+
+  it('the objection form offers a chronic exceeder one choice per row of its table, and a month of monitoring days is contested day by day', async () => {
+    const [chronic] = await q<{ credit_code: string; n: number }>(
+      `select credit_code, count(*)::int as n from deduction where system = 'monitoring' group by 1 order by 2 desc, 1 limit 1`,
+    );
+    const url = `http://127.0.0.1:${hub.server!.port}/report/${chronic.credit_code}`;
+    const choices = (html: string) => [...html.matchAll(/<option value="([0-9a-g]+)">([^<]*)<\/option>/g)].map((m) => ({ key: m[1], text: m[2] }));
+    const page = await (await fetch(url)).text();
+    const { rows } = reportDeductionRows(page);
+    const offered = choices(page);
+    console.log(`chronic exceeder ${chronic.credit_code}: ${chronic.n} monitoring deductions, ${offered.length} choices in the objection form`);
+    expect(offered).toHaveLength(rows);
+    expect(offered.length).toBeLessThan(chronic.n / 4);
+    const month = /<tr class="deduction-group" data-rule="MON_EXCEED" data-month="(\d{4}-\d{2})" data-days="(\d+)">/.exec(page)!;
+    const days = Number(month[2]);
+    expect(days).toBeGreaterThan(1);
+    const choice = offered.find((c) => c.key.startsWith('g') && c.text.startsWith(`${month[1]} `))!;
+    expect(choice.text).toContain(`${days}`);
+
+    const { code } = await hub.services.objections.issueCode({ divisionCode: '370000', level: 'PROVINCE' }, chronic.credit_code, 'test');
+    const post = await fetch(`${url}/objection`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ deduction: choice.key, code, reason: '该月在线监测仪器故障，数据无效' }).toString(),
+    });
+    expect(post.status).toBe(201);
+    expect(await post.text()).toContain(`共 ${days} 天的扣分各一项`);
+    const filed = await q<{ record_id: string; event_date: string }>(
+      `select record_id, to_char(event_date, 'YYYY-MM') as event_date from objection where credit_code = $1 and filed_via = 'REPORT_PAGE' order by record_id`,
+      [chronic.credit_code],
+    );
+    expect(filed).toHaveLength(days);
+    expect(new Set(filed.map((o) => o.record_id)).size).toBe(days);
+    expect(filed.every((o) => o.event_date === month[1])).toBe(true);
+    const after = await (await fetch(url)).text();
+    expect(choices(after).map((c) => c.key)).toEqual(offered.filter((c) => c !== choice).map((c) => c.key));
+    expect([...after.matchAll(/<span class="objection-state" data-status="OPEN">/g)]).toHaveLength(days);
+  });
 });

@@ -9,7 +9,7 @@ import { DeductionItem, ScorePointData } from '../scoring/health-report.service'
 import { RiskLevelValue } from '../domain/risk-band';
 import { DeductionGroupData, groupDeductions } from '../scoring/deduction-groups';
 import { ScoringServices } from '../scoring/scoring.module';
-import { ObjectionService, deductionKey } from '../supervision/objection.service';
+import { ObjectionService, deductionGroupKey, deductionKey } from '../supervision/objection.service';
 
 /** What the report pages read: the public URL, the division tree, enterprises, scores and (when wired) tags. */
 export interface ReportSources {
@@ -59,6 +59,8 @@ export type ReportObjectionSource = Pick<ObjectionService, 'pendingForReport'>;
 /** Deductions grouped as the public report lists them (see `DeductionGroupData`), with the deductions as the page shows them. */
 export interface PublicDeductionGroup extends Omit<DeductionGroupData, 'days'> {
   ruleDescription?: string;
+  /** Opaque key naming the whole group in the objection form (each of its days not yet contested). */
+  key: string;
   /** The group's deductions, oldest first. */
   days: PublicDeduction[];
 }
@@ -212,7 +214,12 @@ export class ReportDataService {
       enterprisesInProvince: total.rows[0].n,
       deductions: [...shown.values()].sort((a, b) => b.date.localeCompare(a.date) || a.rule.localeCompare(b.rule)),
       deductionGroups: groupDeductions(report.deductions)
-        .map((g) => ({ ...g, ruleDescription: descriptions.get(g.rule), days: g.days.map((d) => shown.get(d)!) }))
+        .map((g) => ({
+          ...g,
+          ruleDescription: descriptions.get(g.rule),
+          key: deductionGroupKey({ rule: g.rule, connectorId: g.system, recordId: g.days[0].recordId, date: g.days[0].date }),
+          days: g.days.map((d) => shown.get(d)!),
+        }))
         .sort((a, b) => b.to.localeCompare(a.to) || a.rule.localeCompare(b.rule)),
       history: windowHistory(history, opened, now),
       window: { from, to, now },

@@ -83,7 +83,8 @@ export interface ReportTexts {
   objectionCode: string;
   objectionReason: string;
   objectionSubmit: string;
-  objectionFiled: (id: string, deadline: string) => string;
+  /** `count` objections from `id` on: one per day of a month of monitoring deductions. */
+  objectionFiled: (id: string, deadline: string, count: number) => string;
   objectionRefused: string;
   backToReport: string;
 }
@@ -139,7 +140,7 @@ export const TEXTS: Record<ReportLang, ReportTexts> = {
     objectionCode: '异议码',
     objectionReason: '异议理由',
     objectionSubmit: '提交异议',
-    objectionFiled: (id, deadline) => `异议已受理（编号 ${id}），将于 ${deadline} 前答复。`,
+    objectionFiled: (id, deadline, count) => `异议已受理（编号 ${id}${count > 1 ? ` 起，共 ${count} 天的扣分各一项` : ''}），将于 ${deadline} 前答复。`,
     objectionRefused: '异议未受理',
     backToReport: '返回体检报告',
   },
@@ -195,7 +196,8 @@ export const TEXTS: Record<ReportLang, ReportTexts> = {
     objectionCode: 'Objection code',
     objectionReason: 'Reason',
     objectionSubmit: 'Submit objection',
-    objectionFiled: (id, deadline) => `Objection received (number ${id}); it will be answered by ${deadline}.`,
+    objectionFiled: (id, deadline, count) =>
+      `Objection received (number ${id}${count > 1 ? ` and on, one for each of ${count} days` : ''}); it will be answered by ${deadline}.`,
     objectionRefused: 'Objection not accepted',
     backToReport: 'Back to the report',
   },

@@ -152,12 +152,22 @@ function groupRow(g: PublicDeductionGroup, lang: ReportLang): string {
   return `<tr class="deduction-group" data-rule="${h(g.rule)}" data-month="${h(g.month)}" data-days="${g.count}"><td class="date">${h(g.month)}</td><td>${h(ruleLabel(g.rule, lang, g.ruleDescription))}${where ? ` <span class="muted">${h(where)}</span>` : ''}</td><td class="sys">${h(t.systems[g.system] ?? g.system)}</td><td class="num">−${g.points}</td><td class="days"><details><summary>${h(t.days(g.count))}</summary>${days}</details></td></tr>`;
 }
 
-/** The objection form (a plain HTML form POST, no script): the deduction, the one-time code, the reason. */
+/**
+ * The objection form (a plain HTML form POST, no script): the deduction, the one-time code, the reason. One choice per
+ * row of the deductions table: a month of an outlet's monitoring deductions is one choice (it contests each of its days
+ * not yet contested), so a chronic exceeder's list stays as short as its table.
+ */
 function objectionForm(report: PublicReport, lang: ReportLang): string {
   const t = TEXTS[lang];
-  const open = report.deductions.filter((d) => !d.objection);
-  if (!open.length) return '';
-  const options = open.map((d) => `<option value="${h(d.key)}">${h(`${d.date} ${ruleLabel(d.rule, lang, d.ruleDescription)} −${d.points}`)}</option>`).join('');
+  const choices = report.deductionGroups.flatMap((g) => {
+    const open = g.days.filter((d) => !d.objection);
+    if (open.length <= 1) return open.map((d) => ({ key: d.key, text: `${d.date} ${ruleLabel(d.rule, lang, d.ruleDescription)} −${d.points}` }));
+    const where = [g.outletCode, g.pollutantCode].filter(Boolean).join(' · ');
+    const points = open.reduce((n, d) => n + d.points, 0);
+    return [{ key: g.key, text: `${g.month} ${ruleLabel(g.rule, lang, g.ruleDescription)}${where ? ` ${where}` : ''}, ${t.days(open.length)} −${points}` }];
+  });
+  if (!choices.length) return '';
+  const options = choices.map((c) => `<option value="${h(c.key)}">${h(c.text)}</option>`).join('');
   const action = `/report/${encodeURIComponent(report.creditCode)}/objection${lang === 'en' ? '?lang=en' : ''}`;
   return `<details id="objection"><summary>${h(t.objectionTitle)}</summary><p class="muted">${h(t.objectionHint)}</p>
 <form method="post" action="${h(action)}" class="objection-form">
@@ -169,11 +179,15 @@ function objectionForm(report: PublicReport, lang: ReportLang): string {
 }
 
 /** The page answering an objection form: received with its number and deadline, or refused with what to fix (no script). */
-export function renderObjectionAnswerPage(creditCode: string, lang: ReportLang, outcome: { id: string; deadline: string } | { error: string }): string {
+export function renderObjectionAnswerPage(
+  creditCode: string,
+  lang: ReportLang,
+  outcome: { id: string; deadline: string; count: number } | { error: string },
+): string {
   const t = TEXTS[lang];
   const back = `/report/${encodeURIComponent(creditCode)}${lang === 'en' ? '?lang=en' : ''}`;
   const title = 'id' in outcome ? t.objectionTitle : t.objectionRefused;
-  const text = 'id' in outcome ? t.objectionFiled(outcome.id, outcome.deadline) : outcome.error;
+  const text = 'id' in outcome ? t.objectionFiled(outcome.id, outcome.deadline, outcome.count) : outcome.error;
   return page(
     lang,
     title,

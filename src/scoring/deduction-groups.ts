@@ -33,6 +33,13 @@ function monitoringKey(recordId: string): { outletCode: string; pollutantCode: s
   return { outletCode: parts[0], pollutantCode: null };
 }
 
+/** The group a deduction falls in (see {@link DeductionGroupData}), as a string equal for the deductions of one group. */
+export function deductionGroupOf(d: Pick<DeductionItem, 'rule' | 'system' | 'recordId' | 'date'>): string {
+  if (d.system !== 'monitoring') return `${d.rule}|${d.system}|${d.recordId}|${d.date}`;
+  const mon = monitoringKey(d.recordId);
+  return `${d.rule}|${mon.outletCode}|${mon.pollutantCode ?? ''}|${d.date.slice(0, 7)}`;
+}
+
 /**
  * Groups a report's deductions (see {@link DeductionGroupData}), in the order
  * of their first deduction (as `deductions` lists them: by date, rule, record).
@@ -43,7 +50,7 @@ export function groupDeductions(deductions: readonly DeductionItem[]): Deduction
   for (const d of deductions) {
     const month = d.date.slice(0, 7);
     const mon = d.system === 'monitoring' ? monitoringKey(d.recordId) : null;
-    const key = mon ? `${d.rule}|${mon.outletCode}|${mon.pollutantCode ?? ''}|${month}` : `${d.rule}|${d.system}|${d.recordId}|${d.date}`;
+    const key = deductionGroupOf(d);
     let g = groups.get(key);
     if (!g) {
       g = {

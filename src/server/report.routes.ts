@@ -119,10 +119,10 @@ function objectionFormRoute(services: ServerServices): HttpRoute {
       const form = new URLSearchParams(await readBody(req, OBJECTION_FORM_LIMIT));
       const deduction = form.get('deduction') ?? '';
       let status = 201;
-      let outcome: { id: string; deadline: string } | { error: string };
+      let outcome: { id: string; deadline: string; count: number; ids: string[] } | { error: string };
       try {
-        const o = await services.objections.fileFromReportPage(code, form.get('code') ?? '', deduction, form.get('reason') ?? '');
-        outcome = { id: o.id, deadline: o.deadline };
+        const filed = await services.objections.fileFromReportPage(code, form.get('code') ?? '', deduction, form.get('reason') ?? '');
+        outcome = { id: filed[0].id, deadline: filed[0].deadline, count: filed.length, ids: filed.map((o) => o.id) };
       } catch (e) {
         if (!(e instanceof ClientError)) throw e;
         status = e.code === 'FORBIDDEN' ? 403 : e.code === 'NOT_FOUND' ? 404 : 400;
@@ -136,7 +136,12 @@ function objectionFormRoute(services: ServerServices): HttpRoute {
           [
             `enterprise ${code}`,
             code,
-            JSON.stringify({ creditCode: code, deduction, objectionId: 'id' in outcome ? outcome.id : null }),
+            JSON.stringify({
+              creditCode: code,
+              deduction,
+              objectionId: 'id' in outcome ? outcome.id : null,
+              ...('ids' in outcome && outcome.count > 1 ? { objectionIds: outcome.ids } : {}),
+            }),
             'id' in outcome ? 'OK' : 'ERROR',
             'error' in outcome ? outcome.error : null,
             req.socket.remoteAddress ?? null,

@@ -17,6 +17,8 @@ import {
   rowsByIds,
 } from './deadline-escalation';
 import { SupervisionForbiddenError, SupervisionNotFoundError } from './supervision.errors';
+import { deductionGroupOf } from '../scoring/deduction-groups';
+import type { SourceSystem } from '../domain/vocabulary';
 
 /** An objection's state (spec supervision §4): open until the steward answers; ESCALATED once its deadline passed unanswered. */
 export type ObjectionStatus = 'OPEN' | 'ESCALATED' | 'UPHELD' | 'REJECTED';
@@ -133,6 +135,15 @@ export function deductionKey(d: Pick<ContestedDeduction, 'rule' | 'connectorId' 
   return crypto.createHash('sha256').update(`${d.rule}\u0000${d.connectorId}\u0000${d.recordId}`).digest('hex').slice(0, 20);
 }
 
+/**
+ * The opaque key the public report page uses for a group of deductions (a month of an outlet's monitoring
+ * deductions, {@link deductionGroupOf}): an objection filed with it contests every day of the group not already contested.
+ */
+export function deductionGroupKey(d: { rule: string; connectorId: string; recordId: string; date: string }): string {
+  const group = deductionGroupOf({ rule: d.rule, system: d.connectorId as SourceSystem, recordId: d.recordId, date: d.date });
+  return `g${crypto.createHash('sha256').update(group).digest('hex').slice(0, 19)}`;
+}
+
 const hashCode = (code: string) => crypto.createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
 /** Letters and digits that cannot be mistaken for one another when printed. */
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -178,9 +189,13 @@ export class ObjectionService {
   /**
    * Files an objection from the public report page: the one-time `code` must
    * be unused, unexpired and issued for this enterprise; the deduction is named
-   * by its {@link deductionKey} among the enterprise's current deductions.
+   * by its {@link deductionKey} among the enterprise's current deductions, or a
+   * month of an outlet's monitoring deductions by its {@link deductionGroupKey}:
+   * then one objection per day of it not already contested (each answered on its
+   * own, as each day's record is corrected on its own), all with the one code.
+   * Returns the objections filed, oldest day first.
    */
-  async fileFromReportPage(creditCode: string, code: string, key: string, reason: string): Promise<ObjectionRow> {
+  async fileFromReportPage(creditCode: string, code: string, key: string, reason: string): Promise<ObjectionRow[]> {
     if (!isValidCreditCode(creditCode)) throw new SupervisionNotFoundError(`no enterprise ${creditCode}`);
     return withTransaction(this.pool, async (client) => {
       const c = await client.query<{ id: string }>(
@@ -188,17 +203,32 @@ export class ObjectionService {
         [hashCode(code), creditCode],
       );
       if (!c.rowCount) throw new ObjectionCodeError('the objection code is wrong, already used or expired: ask your county bureau for a new one');
-      const ded = await client.query<{ rule: string; connectorId: string; recordId: string }>(
-        `select distinct rule_code as rule, system as "connectorId", record_id as "recordId" from deduction where credit_code = $1`,
+      const ded = await client.query<{ rule: string; connectorId: string; recordId: string; date: string; contested: boolean }>(
+        `select rule_code as rule, system as "connectorId", record_id as "recordId", to_char(min(event_date), 'YYYY-MM-DD') as date,
+                exists (select 1 from objection t where t.credit_code = d.credit_code and t.rule_code = d.rule_code and t.connector_id = d.system
+                           and t.record_id = d.record_id and ${OPEN_SQL}) as contested
+           from deduction d where credit_code = $1 group by credit_code, rule_code, system, record_id order by date, record_id`,
         [creditCode],
       );
-      const hit = ded.rows.find((r) => deductionKey(r) === key);
-      if (!hit) throw new ObjectionInputError('choose one of the deductions listed on the report');
+      const one = ded.rows.filter((r) => deductionKey(r) === key);
+      const hits = one.length ? one : ded.rows.filter((r) => !r.contested && key.startsWith('g') && deductionGroupKey(r) === key);
+      if (!hits.length) throw new ObjectionInputError('choose one of the deductions listed on the report');
       const division = (await client.query<{ division_code: string }>(`select division_code from enterprise where credit_code = $1`, [creditCode])).rows[0]
         .division_code;
-      const row = await this.insert(client, { creditCode, ...hit }, division, reason, 'REPORT_PAGE', `enterprise ${creditCode}`);
-      await client.query(`update objection_code set used_at = now(), objection_id = $2 where id = $1`, [c.rows[0].id, row.id]);
-      return row;
+      const rows: ObjectionRow[] = [];
+      for (const hit of hits)
+        rows.push(
+          await this.insert(
+            client,
+            { creditCode, rule: hit.rule, connectorId: hit.connectorId, recordId: hit.recordId },
+            division,
+            reason,
+            'REPORT_PAGE',
+            `enterprise ${creditCode}`,
+          ),
+        );
+      await client.query(`update objection_code set used_at = now(), objection_id = $2 where id = $1`, [c.rows[0].id, rows[0].id]);
+      return rows;
     });
   }
 
