@@ -274,28 +274,27 @@ describe('Relay API', () => {
     const PAGE = `query($first: Int, $after: String, $last: Int, $before: String) {
       warnings(first: $first, after: $after, last: $last, before: $before) {
         totalCount edges { cursor node { warningId } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
-    const forward: string[] = [];
-    let page = (await hub.graphql(PAGE, { first: 2 })).data.warnings;
-    expect(page.totalCount).toBe(all.length);
-    expect(page.pageInfo.hasPreviousPage).toBe(false);
-    forward.push(...page.edges.map((e: any) => e.node.warningId));
-    while (page.pageInfo.hasNextPage) {
-      page = (await hub.graphql(PAGE, { first: 2, after: page.pageInfo.endCursor })).data.warnings;
-      expect(page.pageInfo.hasPreviousPage).toBe(true);
-      forward.push(...page.edges.map((e: any) => e.node.warningId));
+    type WarningPage = { totalCount: number; edges: { node: { warningId: string } }[]; pageInfo: Record<string, string | boolean | null> };
+    /** Pages through every warning one way (size then cursor: first/after or last/before), each page after the first with one behind it. */
+    async function walk(size: 'first' | 'last', n: number, cursor: 'after' | 'before') {
+      const [more, behind, next] = size === 'first' ? ['hasNextPage', 'hasPreviousPage', 'endCursor'] : ['hasPreviousPage', 'hasNextPage', 'startCursor'];
+      let page: WarningPage = (await hub.graphql(PAGE, { [size]: n })).data.warnings;
+      expect(page.pageInfo[behind]).toBe(false);
+      const pages = [page];
+      while (page.pageInfo[more]) {
+        page = (await hub.graphql(PAGE, { [size]: n, [cursor]: page.pageInfo[next] })).data.warnings;
+        expect(page.pageInfo[behind]).toBe(true);
+        pages.push(page);
+      }
+      return pages;
     }
-    expect(forward).toEqual(all);
+    const ids = (pages: WarningPage[]) => pages.flatMap((p) => p.edges.map((e) => e.node.warningId));
 
-    const backward: string[] = [];
-    let back = (await hub.graphql(PAGE, { last: 3 })).data.warnings;
-    expect(back.pageInfo.hasNextPage).toBe(false);
-    backward.unshift(...back.edges.map((e: any) => e.node.warningId));
-    while (back.pageInfo.hasPreviousPage) {
-      back = (await hub.graphql(PAGE, { last: 3, before: back.pageInfo.startCursor })).data.warnings;
-      expect(back.pageInfo.hasNextPage).toBe(true);
-      backward.unshift(...back.edges.map((e: any) => e.node.warningId));
-    }
-    expect(backward).toEqual(all);
+    const forward = await walk('first', 2, 'after');
+    expect(forward[0].totalCount).toBe(all.length);
+    expect(ids(forward)).toEqual(all);
+    const page = forward[forward.length - 1];
+    expect(ids((await walk('last', 3, 'before')).reverse())).toEqual(all);
     // `before` alone pages back by the default 50; a bad cursor names its argument.
     const justBefore = (await hub.graphql(PAGE, { before: page.pageInfo.endCursor })).data.warnings;
     expect(justBefore.edges.map((e: any) => e.node.warningId)).toEqual(all.slice(0, all.length - 1).slice(-50));

@@ -14,6 +14,11 @@ import { TestDatabase, createTestDatabase } from './support/test-database';
  * its timeout, a failed firing is not retried (the next slot is), and a job
  * stuck on a dead worker blocks no later slot and never runs its slot late.
  */
+/** A task firing every second, as the tests below define them. */
+function everySecond(id: string, timeoutMs: number, preventOverlap: boolean, run: ScheduledTaskDefinition['run']): ScheduledTaskDefinition {
+  return { id, schedule: '* * * * * *', timeoutMs, preventOverlap, run };
+}
+
 describe('scheduled firings through the job queue', () => {
   let tdb: TestDatabase;
   const schedulers: HubScheduler[] = [];
@@ -59,16 +64,11 @@ describe('scheduled firings through the job queue', () => {
 
   it('queues a slot once however many replicas queue it, and runs it once', async () => {
     let runs = 0;
-    const task = (): ScheduledTaskDefinition => ({
-      id: 'every-second',
-      schedule: '* * * * * *',
-      timeoutMs: 10_000,
-      preventOverlap: false,
-      run: async () => {
+    const task = () =>
+      everySecond('every-second', 10_000, false, async () => {
         runs++;
         return 'done';
-      },
-    });
+      });
     // Three replicas queue one slot at the same moment (three connections): one of them queues it.
     const repos = [0, 1, 2].map(() => new ScheduleFiringRepository(tdb.db.pool));
     const slot = new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000);
@@ -102,18 +102,12 @@ describe('scheduled firings through the job queue', () => {
     let most = 0;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const task: ScheduledTaskDefinition = {
-      id: 'long',
-      schedule: '* * * * * *',
-      timeoutMs: 60_000,
-      preventOverlap: true,
-      run: async () => {
-        running++;
-        most = Math.max(most, running);
-        await gate;
-        running--;
-      },
-    };
+    const task = everySecond('long', 60_000, true, async () => {
+      running++;
+      most = Math.max(most, running);
+      await gate;
+      running--;
+    });
     await replica([task]);
     await replica([task]);
     await until(async () => (await finished('long')).filter((f) => f.status === 'SKIPPED').length >= 3, 30_000, 'three skipped firings of long');
@@ -194,15 +188,9 @@ describe('scheduled firings through the job queue', () => {
 
   it('a job stuck locked by a dead worker blocks no later slot; once swept, its slot is given up, not run late', async () => {
     let runs = 0;
-    const task: ScheduledTaskDefinition = {
-      id: 'after-death',
-      schedule: '* * * * * *',
-      timeoutMs: 10_000,
-      preventOverlap: true,
-      run: async () => {
-        runs++;
-      },
-    };
+    const task = everySecond('after-death', 10_000, true, async () => {
+      runs++;
+    });
     // A dead process's firing: its job locked by its worker pool, whose session (and lock) is gone.
     const dead = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
     const key = firingJobKey('after-death', dead);

@@ -16,24 +16,16 @@ const d = (daysAgo: number) => addDays(T, -daysAgo);
 const at = (date: string) => `${date}T10:00:00+08:00`;
 
 let seq = 0;
-function code(county: string): string {
-  seq++;
-  return withCheckChar(`91${county}MA${String(seq).padStart(7, '0')}`);
+/** `n` fresh credit codes of enterprises of `county`, numbered on from the last. */
+function codes(county: string, n: number): string[] {
+  return Array.from({ length: n }, () => withCheckChar(`91${county}MA${String(++seq).padStart(7, '0')}`));
 }
 
-const WORKED = code('370102');
-const BANDS = code('370102');
-const WITHDRAWN = code('370103');
-const MISSING = code('370103');
-const EXPIRED = code('370202');
-const EXPIRED_OLD = code('370202');
-const OUTSIDE = code('370202');
-const INSIDE = code('370203');
-const EDGE85 = code('370203');
-const EDGE84 = code('370203');
-const EDGE60 = code('370102');
-const EDGE59 = code('370102');
-const CORRECTED = code('370102');
+const [WORKED, BANDS] = codes('370102', 2);
+const [WITHDRAWN, MISSING] = codes('370103', 2);
+const [EXPIRED, EXPIRED_OLD, OUTSIDE] = codes('370202', 3);
+const [INSIDE, EDGE85, EDGE84] = codes('370203', 3);
+const [EDGE60, EDGE59, CORRECTED] = codes('370102', 3);
 const ALL = [WORKED, BANDS, WITHDRAWN, MISSING, EXPIRED, EXPIRED_OLD, OUTSIDE, INSIDE, EDGE85, EDGE84, EDGE60, EDGE59, CORRECTED];
 
 const validPermit = (c: string) => [{ permitNo: `${c}001P`, validFrom: d(400), validTo: addDays(T, 400), status: 'VALID' }];
