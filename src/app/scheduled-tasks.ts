@@ -20,6 +20,11 @@ export const HJ212_SILENCE_SCHEDULE = '0 */5 * * * *';
 /** Supervision tasks past their deadline escalate (and real-time warnings get their tasks): every 15 minutes. */
 export const SUPERVISION_ESCALATION_SCHEDULE = '0 */15 * * * *';
 
+/** A task of the hub: none of them overlaps itself (a firing while the last still runs anywhere is skipped). */
+function exclusiveTask(id: string, schedule: string, timeoutMs: number, run: ScheduledTaskDefinition['run']): ScheduledTaskDefinition {
+  return { id, schedule, timeoutMs, preventOverlap: true, run };
+}
+
 /** One step of the daily task. */
 export interface DailyStep {
   name: string;
@@ -72,19 +77,13 @@ export function scheduledTasks(
 ): ScheduledTaskDefinition[] {
   const steps = dailySteps(services);
   return [
-    {
-      id: 'daily',
-      schedule: DAILY_TASK_SCHEDULE,
-      timeoutMs: 2 * 3_600_000,
-      preventOverlap: true,
-      run: async (signal) => {
-        for (const step of steps) {
-          if (signal.aborted) throw new Error('daily task timed out');
-          await step.run(signal);
-        }
-        return `${steps.length} daily step(s): ${steps.map((s) => s.name).join(', ')}`;
-      },
-    },
+    exclusiveTask('daily', DAILY_TASK_SCHEDULE, 2 * 3_600_000, async (signal) => {
+      for (const step of steps) {
+        if (signal.aborted) throw new Error('daily task timed out');
+        await step.run(signal);
+      }
+      return `${steps.length} daily step(s): ${steps.map((s) => s.name).join(', ')}`;
+    }),
     ...(services.monitoringPartitions ? [monitoringPartitionTask(services.monitoringPartitions)] : []),
     ...(services.supervisionTasks ? [supervisionEscalationTask(services.supervisionTasks, services.objections)] : []),
     ...(services.hj212 ? [hj212PartitionTask(services.hj212), hj212SilenceTask(services.hj212, services.warnings)] : []),
@@ -99,18 +98,12 @@ export function hj212SilenceTask(
   hj212: Pick<NonNullable<HubServices['hj212']>, 'boundCreditCodes'>,
   warnings: Pick<HubServices['warnings'], 'detection'>,
 ): ScheduledTaskDefinition {
-  return {
-    id: 'hj212-silent-devices',
-    schedule: HJ212_SILENCE_SCHEDULE,
-    timeoutMs: 5 * 60_000,
-    preventOverlap: true,
-    run: async () => {
-      const codes = await hj212.boundCreditCodes();
-      if (!codes.length) return undefined;
-      const s = await warnings.detection.detect({ targets: { kind: 'codes', codes }, types: ['DATA_GAP'] });
-      return s.raised.length || s.resolved ? `DATA_GAP: ${s.raised.length} raised, ${s.resolved} cleared over ${codes.length} enterprises` : undefined;
-    },
-  };
+  return exclusiveTask('hj212-silent-devices', HJ212_SILENCE_SCHEDULE, 5 * 60_000, async () => {
+    const codes = await hj212.boundCreditCodes();
+    if (!codes.length) return undefined;
+    const s = await warnings.detection.detect({ targets: { kind: 'codes', codes }, types: ['DATA_GAP'] });
+    return s.raised.length || s.resolved ? `DATA_GAP: ${s.raised.length} raised, ${s.resolved} cleared over ${codes.length} enterprises` : undefined;
+  });
 }
 
 /**
@@ -122,46 +115,28 @@ export function supervisionEscalationTask(
   tasks: Pick<NonNullable<HubServices['supervisionTasks']>, 'escalate'>,
   objections?: Pick<HubServices['objections'], 'escalate'>,
 ): ScheduledTaskDefinition {
-  return {
-    id: 'supervision-escalation',
-    schedule: SUPERVISION_ESCALATION_SCHEDULE,
-    timeoutMs: 10 * 60_000,
-    preventOverlap: true,
-    run: async () => {
-      const s = await tasks.escalate();
-      const o = objections ? await objections.escalate() : 0;
-      return s.created || s.escalated || o ? `supervision: ${s.created} task(s) created, ${s.escalated} escalated, ${o} objection(s) escalated` : undefined;
-    },
-  };
+  return exclusiveTask('supervision-escalation', SUPERVISION_ESCALATION_SCHEDULE, 10 * 60_000, async () => {
+    const s = await tasks.escalate();
+    const o = objections ? await objections.escalate() : 0;
+    return s.created || s.escalated || o ? `supervision: ${s.created} task(s) created, ${s.escalated} escalated, ${o} objection(s) escalated` : undefined;
+  });
 }
 
 /** The monitoring store: month partitions of `monitoring_day` for the coming months (and the window) created ahead, daily. */
 function monitoringPartitionTask(run: () => Promise<number>): ScheduledTaskDefinition {
-  return {
-    id: 'monitoring-partitions',
-    schedule: MONITORING_PARTITION_SCHEDULE,
-    timeoutMs: 10 * 60_000,
-    preventOverlap: true,
-    run: async () => {
-      const created = await run();
-      return created ? `${created} month partition(s) of monitoring_day created` : undefined;
-    },
-  };
+  return exclusiveTask('monitoring-partitions', MONITORING_PARTITION_SCHEDULE, 10 * 60_000, async () => {
+    const created = await run();
+    return created ? `${created} month partition(s) of monitoring_day created` : undefined;
+  });
 }
 
 /** HJ 212 raw packets: partitions for the coming days created, those past the retention dropped; hourly values past theirs deleted (hourly). */
 function hj212PartitionTask(hj212: NonNullable<HubServices['hj212']>): ScheduledTaskDefinition {
-  return {
-    id: 'hj212-partitions',
-    schedule: HJ212_PARTITION_SCHEDULE,
-    timeoutMs: 10 * 60_000,
-    preventOverlap: true,
-    run: async () => {
-      const { dropped, hoursDeleted } = await hj212.maintain();
-      const done = [dropped.length ? `dropped ${dropped.join(', ')}` : '', hoursDeleted ? `${hoursDeleted} hourly values deleted` : ''].filter(Boolean);
-      return done.length ? done.join('; ') : undefined;
-    },
-  };
+  return exclusiveTask('hj212-partitions', HJ212_PARTITION_SCHEDULE, 10 * 60_000, async () => {
+    const { dropped, hoursDeleted } = await hj212.maintain();
+    const done = [dropped.length ? `dropped ${dropped.join(', ')}` : '', hoursDeleted ? `${hoursDeleted} hourly values deleted` : ''].filter(Boolean);
+    return done.length ? done.join('; ') : undefined;
+  });
 }
 
 /**
