@@ -1,4 +1,4 @@
-import { EnforcementData, EnterpriseData, MonitoringData, PenaltyData, RatingData, RecordKind, UnifiedRecord } from '../connectors/unified-record';
+import { RatingData, RecordKind, UnifiedRecord } from '../connectors/unified-record';
 
 /**
  * A column of a typed table as a page's JSON rows carry it: its name, the SQL
@@ -11,8 +11,23 @@ export interface ColumnSpec {
   type: string;
   /** At most this many UTF-8 bytes (the column is part of an index). */
   maxBytes?: number;
-  /** The unified record's field the column holds (for messages); defaults to the column's name. */
+  /** The unified record's field the column holds (the row takes it from there, messages name it); defaults to the column's name in camelCase. */
   field?: string;
+}
+
+/** The unified record's field `column` holds: its `field`, else its name in camelCase (`valid_hours` → `validHours`). */
+export function fieldOf(column: ColumnSpec): string {
+  return column.field ?? column.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * The typed row of `data` for `columns`: each column holds the data's field {@link fieldOf} names
+ * (null when the record leaves it out), except the columns `given` sets (the record's credit code,
+ * which is the record's own and not part of its data).
+ */
+function rowOf(columns: readonly ColumnSpec[], data: object, given: Record<string, unknown>): Record<string, unknown> {
+  const fields = data as Record<string, unknown>;
+  return Object.fromEntries(columns.map((c) => [c.name, c.name in given ? given[c.name] : (fields[fieldOf(c)] ?? null)]));
 }
 
 /** Rows of a child table that a record's row replaces as a whole (the permits an enterprise holds). */
@@ -77,6 +92,15 @@ export const INDEXED_TEXT_MAX_BYTES = { name: 2_600, identifier: 500 } as const;
 
 const ID = INDEXED_TEXT_MAX_BYTES.identifier;
 
+/** The permits an enterprise holds (its child rows). */
+const PERMIT_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'credit_code', type: 'text', maxBytes: ID, field: 'creditCode' },
+  { name: 'permit_no', type: 'text', maxBytes: ID, field: 'permitNo' },
+  { name: 'valid_from', type: 'date' },
+  { name: 'valid_to', type: 'date' },
+  { name: 'status', type: 'text' },
+];
+
 const enterprise: RecordDescriptor<'enterprise'> = {
   kind: 'enterprise',
   table: 'enterprise',
@@ -95,46 +119,20 @@ const enterprise: RecordDescriptor<'enterprise'> = {
     { name: 'pollution_types', type: 'text[]' },
     { name: 'air_sources', type: 'text[]' },
     { name: 'monitoring_facilities', type: 'text[]' },
-    { name: 'source_updated_at', type: 'timestamptz' },
+    { name: 'source_updated_at', type: 'timestamptz', field: 'updatedAt' },
   ],
   conflictKey: ['credit_code'],
   versionColumn: 'source_updated_at',
   onUpdate: 'updated_at = now()',
   version: (r) => r.data.updatedAt ?? null,
-  row: (r) => {
-    const d: EnterpriseData = r.data;
-    return {
-      credit_code: r.creditCode,
-      name: d.name,
-      division_code: d.divisionCode,
-      address: d.address ?? null,
-      registration_no: d.registrationNo ?? null,
-      longitude: d.longitude ?? null,
-      latitude: d.latitude ?? null,
-      industry_code: d.industryCode ?? null,
-      supervision_level: d.supervisionLevel ?? null,
-      management_class: d.managementClass ?? null,
-      basin: d.basin ?? null,
-      pollution_types: d.pollutionTypes,
-      air_sources: d.airSources,
-      monitoring_facilities: d.monitoringFacilities,
-      source_updated_at: d.updatedAt ?? null,
-    };
-  },
+  row: (r) => rowOf(enterprise.columns, r.data, { credit_code: r.creditCode }),
   children: {
     table: 'permit',
-    columns: [
-      { name: 'credit_code', type: 'text', maxBytes: ID, field: 'creditCode' },
-      { name: 'permit_no', type: 'text', maxBytes: ID, field: 'permitNo' },
-      { name: 'valid_from', type: 'date' },
-      { name: 'valid_to', type: 'date' },
-      { name: 'status', type: 'text' },
-    ],
+    columns: PERMIT_COLUMNS,
     conflictKey: ['credit_code', 'permit_no'],
     parentColumn: 'credit_code',
     field: 'permits',
-    rows: (r) =>
-      r.data.permits.map((p) => ({ credit_code: r.creditCode, permit_no: p.permitNo, valid_from: p.validFrom, valid_to: p.validTo, status: p.status })),
+    rows: (r) => r.data.permits.map((p) => rowOf(PERMIT_COLUMNS, p, { credit_code: r.creditCode })),
   },
 };
 
@@ -145,7 +143,7 @@ const enforcement: RecordDescriptor<'enforcement'> = {
     { name: 'record_id', type: 'text', maxBytes: ID, field: 'recordId' },
     { name: 'credit_code', type: 'text', maxBytes: ID, field: 'creditCode' },
     { name: 'kind', type: 'text' },
-    { name: 'event_date', type: 'date' },
+    { name: 'event_date', type: 'date', field: 'date' },
     { name: 'finding', type: 'text' },
     { name: 'measure_type', type: 'text' },
     { name: 'status', type: 'text' },
@@ -154,19 +152,7 @@ const enforcement: RecordDescriptor<'enforcement'> = {
   conflictKey: ['record_id'],
   versionColumn: 'modified_at',
   version: (r) => r.data.modifiedAt,
-  row: (r) => {
-    const d: EnforcementData = r.data;
-    return {
-      record_id: d.recordId,
-      credit_code: r.creditCode,
-      kind: d.kind,
-      event_date: d.date,
-      finding: d.finding ?? null,
-      measure_type: d.measureType ?? null,
-      status: d.status,
-      modified_at: d.modifiedAt,
-    };
-  },
+  row: (r) => rowOf(enforcement.columns, r.data, { credit_code: r.creditCode }),
 };
 
 const penalty: RecordDescriptor<'penalty'> = {
@@ -184,18 +170,7 @@ const penalty: RecordDescriptor<'penalty'> = {
   conflictKey: ['case_no'],
   versionColumn: 'modified_at',
   version: (r) => r.data.modifiedAt,
-  row: (r) => {
-    const d: PenaltyData = r.data;
-    return {
-      case_no: d.caseNo,
-      credit_code: r.creditCode,
-      decision_date: d.decisionDate,
-      amount: d.amount,
-      daily_consecutive: d.dailyConsecutive,
-      status: d.status,
-      modified_at: d.modifiedAt,
-    };
-  },
+  row: (r) => rowOf(penalty.columns, r.data, { credit_code: r.creditCode }),
 };
 
 const monitoring: RecordDescriptor<'monitoring'> = {
@@ -205,30 +180,17 @@ const monitoring: RecordDescriptor<'monitoring'> = {
     { name: 'credit_code', type: 'text', maxBytes: ID, field: 'creditCode' },
     { name: 'outlet_code', type: 'text', maxBytes: ID, field: 'outletCode' },
     { name: 'pollutant_code', type: 'text', maxBytes: ID, field: 'pollutantCode' },
-    { name: 'day', type: 'date' },
+    { name: 'day', type: 'date', field: 'date' },
     { name: 'valid_hours', type: 'smallint' },
     { name: 'exceed_hours', type: 'smallint' },
     { name: 'daily_mean', type: 'float8' },
-    { name: 'limit_value', type: 'float8' },
+    { name: 'limit_value', type: 'float8', field: 'limit' },
     { name: 'unit', type: 'text' },
   ],
   conflictKey: ['credit_code', 'outlet_code', 'pollutant_code', 'day'],
   provenance: 'batch',
   version: () => null,
-  row: (r) => {
-    const d: MonitoringData = r.data;
-    return {
-      credit_code: r.creditCode,
-      outlet_code: d.outletCode,
-      pollutant_code: d.pollutantCode,
-      day: d.date,
-      valid_hours: d.validHours,
-      exceed_hours: d.exceedHours,
-      daily_mean: d.dailyMean ?? null,
-      limit_value: d.limit ?? null,
-      unit: d.unit ?? null,
-    };
-  },
+  row: (r) => rowOf(monitoring.columns, r.data, { credit_code: r.creditCode }),
 };
 
 const rating: RecordDescriptor<'rating'> = {

@@ -15,7 +15,7 @@ import {
   POLLUTION_TYPES,
   SUPERVISION_LEVELS,
 } from '../domain/vocabulary';
-import { INDEXED_TEXT_MAX_BYTES, RecordDescriptor } from './record-descriptors';
+import { INDEXED_TEXT_MAX_BYTES, RecordDescriptor, fieldOf } from './record-descriptors';
 import { RECORD_KINDS, UnifiedRecord } from '../connectors/unified-record';
 
 /** What the validator needs to know about the world: the division codes that exist. */
@@ -207,10 +207,6 @@ export function unstorableText(s: string): string | null {
   return null;
 }
 
-function camel(column: string): string {
-  return column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
 function checkText(problems: string[], field: string, v: unknown, maxBytes?: number): void {
   const values = Array.isArray(v) ? v : [v];
   for (const x of values) {
@@ -260,12 +256,12 @@ export function storageProblems(
 ): string[] {
   const problems: string[] = [];
   checkText(problems, 'sourceId', sourceId, INDEXED_TEXT_MAX_BYTES.identifier);
-  for (const c of d.columns) checkText(problems, c.field ?? camel(c.name), row[c.name], c.maxBytes);
+  for (const c of d.columns) checkText(problems, fieldOf(c), row[c.name], c.maxBytes);
   if (d.children && childRows) {
     childRows.forEach((child, i) => {
       for (const c of d.children!.columns) {
         if (c.name === d.children!.parentColumn) continue;
-        checkText(problems, `${d.children!.field}[${i}].${c.field ?? camel(c.name)}`, child[c.name], c.maxBytes);
+        checkText(problems, `${d.children!.field}[${i}].${fieldOf(c)}`, child[c.name], c.maxBytes);
       }
     });
   }
