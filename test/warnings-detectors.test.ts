@@ -34,6 +34,13 @@ async function enterprise(c: string, score = 100, risk = 'LOW') {
   ]);
 }
 
+/** `n` new enterprises of `county` (score 100, LOW), in order; their credit codes. */
+async function enterprises(n: number, county?: string): Promise<string[]> {
+  const codes = Array.from({ length: n }, () => code(county));
+  for (const c of codes) await enterprise(c);
+  return codes;
+}
+
 async function warningsOf(c: string, type?: string) {
   return (
     await q(
@@ -59,10 +66,7 @@ describe('EXCEED_TREND', () => {
   }
 
   it('opens at exactly 3 exceedance days in the last 7 days, not at 2', async () => {
-    const three = code();
-    const two = code();
-    await enterprise(three);
-    await enterprise(two);
+    const [three, two] = await enterprises(2);
     await exceedDays(three, 'DA001', [0, 3, 6]);
     await exceedDays(
       three,
@@ -79,10 +83,7 @@ describe('EXCEED_TREND', () => {
   });
 
   it('needs twice the previous 7 days: 4 against 2 opens, 3 against 2 does not; day 7 ago belongs to the earlier week', async () => {
-    const doubled = code();
-    const notDoubled = code();
-    await enterprise(doubled);
-    await enterprise(notDoubled);
+    const [doubled, notDoubled] = await enterprises(2);
     await exceedDays(doubled, 'DA002', [0, 1, 2, 3, 7, 13]);
     await exceedDays(notDoubled, 'DA002', [0, 1, 6, 7, 13]);
     await detect([doubled, notDoubled]);
@@ -129,10 +130,7 @@ describe('PERMIT_EXPIRING', () => {
   }
 
   it('opens at 30 days to expiry, not at 31', async () => {
-    const in30 = code('370203');
-    const in31 = code('370203');
-    await enterprise(in30);
-    await enterprise(in31);
+    const [in30, in31] = await enterprises(2, '370203');
     await permit(in30, `${in30}001P`, addDays(T, 30));
     await permit(in31, `${in31}001P`, addDays(T, 31));
     await detect([in30, in31]);
@@ -143,10 +141,7 @@ describe('PERMIT_EXPIRING', () => {
   });
 
   it('does not open when a later valid permit exists, and resolves when a renewal arrives', async () => {
-    const renewed = code('370203');
-    const later = code('370203');
-    await enterprise(renewed);
-    await enterprise(later);
+    const [renewed, later] = await enterprises(2, '370203');
     await permit(later, `${later}001P`, addDays(T, 10));
     await permit(later, `${later}002P`, addDays(T, 1000), 'VALID', addDays(T, 11));
     await permit(renewed, `${renewed}001P`, addDays(T, 5));
@@ -206,10 +201,7 @@ describe('FORECAST_HIGH', () => {
 
 describe('DATA_GAP', () => {
   it('opens after 2 whole days without any row for an outlet, not after 1', async () => {
-    const gap2 = code('370302');
-    const gap1 = code('370302');
-    await enterprise(gap2);
-    await enterprise(gap1);
+    const [gap2, gap1] = await enterprises(2, '370302');
     await q(
       `insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ($1, 'DA001', 'a21026', $2, 24, 0), ($3, 'DA001', 'a21026', $4, 24, 0)`,
       [gap2, addDays(T, -3), gap1, addDays(T, -2)],
@@ -272,10 +264,7 @@ describe('RISK_UP and SCORE_DROP', () => {
   });
 
   it('SCORE_DROP at a fall of 20 within 30 days, not 19, and not for a fall spread over more than 30 days', async () => {
-    const drop20 = code('370102');
-    const drop19 = code('370102');
-    const slow = code('370102');
-    for (const c of [drop20, drop19, slow]) await enterprise(c);
+    const [drop20, drop19, slow] = await enterprises(3, '370102');
     await history(drop20, [
       [20, 100],
       [2, 80],
