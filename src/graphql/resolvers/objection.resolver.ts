@@ -5,12 +5,12 @@ import { ObjectionEventRow, ObjectionRow } from '../../supervision/objection.ser
 import { HubContext } from '../context';
 import { Enterprise } from '../types/enterprise.type';
 import {
+  AnswerObjectionArgs,
   FileObjectionInput,
   Objection,
   ObjectionChannelEnum,
   ObjectionCode,
   ObjectionConnection,
-  ObjectionDecisionEnum,
   ObjectionEvent,
   ObjectionEventKindEnum,
   ObjectionListArgs,
@@ -74,12 +74,7 @@ export class ObjectionResolver {
     description:
       'Answers an open objection (STEWARD of the source system): UPHELD (the source corrects its record; the deduction goes when the correction arrives) or REJECTED with a reason',
   })
-  async answerObjection(
-    @Ctx() ctx: HubContext,
-    @Arg('id', () => ID, { description: 'Number of the objection' }) id: string,
-    @Arg('decision', () => ObjectionDecisionEnum, { description: 'UPHELD or REJECTED' }) decision: ObjectionDecisionEnum,
-    @Arg('reason', () => String, { nullable: true, description: 'Why (required for REJECTED)' }) reason?: string | null,
-  ) {
+  async answerObjection(@Ctx() ctx: HubContext, @Args(() => AnswerObjectionArgs) { id, decision, reason }: AnswerObjectionArgs) {
     return objectionView(await ctx.services.objections.answer(ctx.scope, bigintId(id, 'id'), decision, reason, ctx.caller.name));
   }
 

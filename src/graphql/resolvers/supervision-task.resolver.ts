@@ -13,7 +13,9 @@ import {
   TaskChange,
   TaskEvent,
   TaskFilterInput,
+  TaskHandOverArgs,
   TaskListArgs,
+  TaskNoteArgs,
   TaskStatusEnum,
 } from '../types/supervision-task.type';
 
@@ -53,22 +55,13 @@ export class SupervisionTaskResolver {
 
   @Authorized('BUREAU')
   @Mutation(() => SupervisionTask, { description: 'Records a progress note on an open task (the first moves it to IN_PROGRESS); audited (BUREAU)' })
-  async addTaskNote(
-    @Ctx() ctx: HubContext,
-    @Arg('id', () => ID, { description: 'Number of the task' }) id: string,
-    @Arg('note', { description: 'What was done' }) note: string,
-  ) {
+  async addTaskNote(@Ctx() ctx: HubContext, @Args(() => TaskNoteArgs) { id, note }: TaskNoteArgs) {
     return taskView(await ctx.services.supervisionTasks.addNote(ctx.scope, id, note, ctx.caller.name));
   }
 
   @Authorized('BUREAU')
   @Mutation(() => SupervisionTask, { description: "Hands an open task to a named inspector of the task's county roster (then IN_PROGRESS); audited (BUREAU)" })
-  async handOverTask(
-    @Ctx() ctx: HubContext,
-    @Arg('id', () => ID, { description: 'Number of the task' }) id: string,
-    @Arg('inspectorId', { description: "Inspector of the task's county" }) inspectorId: string,
-    @Arg('note', () => String, { nullable: true, description: 'Note kept with the hand-over' }) note?: string | null,
-  ) {
+  async handOverTask(@Ctx() ctx: HubContext, @Args(() => TaskHandOverArgs) { id, inspectorId, note }: TaskHandOverArgs) {
     return taskView(await ctx.services.supervisionTasks.handOver(ctx.scope, id, inspectorId, ctx.caller.name, note));
   }
 

@@ -144,6 +144,14 @@ export class FileObjectionInput {
   @Field({ description: 'Why the enterprise contests it (1–2000 characters)' }) reason!: string;
 }
 
+/** The arguments of `answerObjection`: which objection, the decision and its reason. */
+@ArgsType()
+export class AnswerObjectionArgs {
+  @Field(() => ID, { description: 'Number of the objection' }) id!: string;
+  @Field(() => ObjectionDecisionEnum, { description: 'UPHELD or REJECTED' }) decision!: ObjectionDecisionEnum;
+  @Field(() => String, { nullable: true, description: 'Why (required for REJECTED)' }) reason?: string | null;
+}
+
 /** A freshly issued one-time code. */
 @ObjectType({ description: 'A one-time objection code (异议码) for an enterprise: hand it to the enterprise out of band; it is shown only now' })
 export class ObjectionCode {

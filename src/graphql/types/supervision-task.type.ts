@@ -113,6 +113,21 @@ export class TaskListArgs extends ForwardListArgsOf(TaskFilterInput, {
   after: 'Cursor of a task of an earlier page',
 }) {}
 
+/** The arguments of a step on one task: which task, and the note kept with the step. */
+@ArgsType()
+export class TaskNoteArgs {
+  @Field(() => ID, { description: 'Number of the task' }) id!: string;
+  @Field({ description: 'What was done' }) note!: string;
+}
+
+/** The arguments of a hand-over: the task, the inspector and an optional note. */
+@ArgsType()
+export class TaskHandOverArgs {
+  @Field(() => ID, { description: 'Number of the task' }) id!: string;
+  @Field({ description: "Inspector of the task's county" }) inspectorId!: string;
+  @Field(() => String, { nullable: true, description: 'Note kept with the hand-over' }) note?: string | null;
+}
+
 /** A change pushed to `taskChanged`. */
 @ObjectType({ description: 'A change of a supervision task: the step and the task as it is now' })
 export class TaskChange {
