@@ -1,9 +1,8 @@
 import { GraphQLError } from 'graphql';
-import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import { dateArg } from '../../domain/china-date';
 import { HubContext } from '../context';
-import { DateScalar } from '../scalars';
-import { SupervisionStats } from '../types/supervision-stats.type';
+import { SupervisionStats, SupervisionStatsArgs } from '../types/supervision-stats.type';
 import { divisionInScope } from './scoped-lists';
 
 /** The supervision analysis (spec supervision §3): one thin call into the stats service. */
@@ -14,14 +13,8 @@ export class SupervisionStatsResolver {
     description:
       'Warnings, random-inspection violation rates per risk level (95 % Wilson intervals) and county dispatch for a division inside your jurisdiction (BUREAU)',
   })
-  async supervisionStats(
-    @Ctx() ctx: HubContext,
-    @Arg('divisionCode', { description: 'Division (province, city or county) inside your jurisdiction' }) divisionCode: string,
-    @Arg('from', () => DateScalar, { description: 'First day of the period (YYYY-MM-DD, China time)' }) from: Date,
-    @Arg('to', () => DateScalar, { description: 'Last day of the period (inclusive; at most ten years after from)' }) to: Date,
-    @Arg('candidateRuleSetId', () => String, { nullable: true, description: 'Version of a loaded rule set to compare (RuleSet.version)' })
-    candidateRuleSetId?: string | null,
-  ): Promise<SupervisionStats> {
+  async supervisionStats(@Ctx() ctx: HubContext, @Args(() => SupervisionStatsArgs) args: SupervisionStatsArgs): Promise<SupervisionStats> {
+    const { divisionCode, from, to, candidateRuleSetId } = args;
     const code = divisionInScope(ctx, divisionCode);
     if (!code) throw new GraphQLError('divisionCode is required', { extensions: { code: 'BAD_USER_INPUT', argument: 'divisionCode' } });
     const division = { divisionCode: code, level: ctx.services.divisions.get(code)!.level };

@@ -1,4 +1,4 @@
-import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, Float, Int, ObjectType } from 'type-graphql';
 import { DateScalar } from '../scalars';
 import { RiskLevel } from './enums';
 
@@ -73,4 +73,13 @@ export class SupervisionStats {
     description: 'With candidateRuleSetId: the same rates by the candidate’s levels (does it separate better?)',
   })
   candidate!: CandidateRiskRates | null;
+}
+
+/** The arguments of `supervisionStats`: the division, the period and a rule set to compare. */
+@ArgsType()
+export class SupervisionStatsArgs {
+  @Field({ description: 'Division (province, city or county) inside your jurisdiction' }) divisionCode!: string;
+  @Field(() => DateScalar, { description: 'First day of the period (YYYY-MM-DD, China time)' }) from!: Date;
+  @Field(() => DateScalar, { description: 'Last day of the period (inclusive; at most ten years after from)' }) to!: Date;
+  @Field(() => String, { nullable: true, description: 'Version of a loaded rule set to compare (RuleSet.version)' }) candidateRuleSetId?: string | null;
 }
