@@ -10,7 +10,17 @@ import { HubContext } from '../context';
 import { enterpriseInScope } from './scoped-lists';
 import { keyOf, toGlobalId } from '../relay/global-id';
 import { Enterprise } from '../types/enterprise.type';
-import { Warning, WarningConnection, WarningCount, WarningFilter, WarningStatus, WarningStepArgs, WarningTypeEnum } from '../types/warning.type';
+import {
+  ScoreChangedArgs,
+  Warning,
+  WarningConnection,
+  WarningCount,
+  WarningFilter,
+  WarningRaisedArgs,
+  WarningStatus,
+  WarningStepArgs,
+  WarningTypeEnum,
+} from '../types/warning.type';
 import { warningView } from '../views';
 
 function filterOf(f?: WarningFilter | null): WarningFilterInput {
@@ -147,14 +157,7 @@ export class WarningResolver {
       });
     },
   })
-  warningRaised(
-    @Root() event: WarningRaisedEvent,
-    @Arg('filter', () => WarningFilter, {
-      nullable: true,
-      description: 'Only warnings meeting these conditions; a divisionCode outside your jurisdiction is refused',
-    })
-    _filter?: WarningFilter | null,
-  ): Warning {
+  warningRaised(@Root() event: WarningRaisedEvent, @Args(() => WarningRaisedArgs) _args: WarningRaisedArgs): Warning {
     return warningView(event.warning);
   }
 
@@ -171,14 +174,7 @@ export class WarningResolver {
       });
     },
   })
-  scoreChanged(
-    @Root() event: ScoreChangeEvent,
-    @Arg('divisionCode', () => String, {
-      nullable: true,
-      description: 'Only enterprises in this division (inside your jurisdiction; outside is refused); default your jurisdiction',
-    })
-    _divisionCode?: string | null,
-  ): EnterpriseRow {
+  scoreChanged(@Root() event: ScoreChangeEvent, @Args(() => ScoreChangedArgs) _args: ScoreChangedArgs): EnterpriseRow {
     // The row was read by the change feed with this subscriber's jurisdiction in its SQL (one statement per
     // jurisdiction with subscribers). Nested fields read through this event's own loaders, which put the
     // jurisdiction in their SQL too.

@@ -101,3 +101,20 @@ export class WarningCount {
   @Field(() => WarningStatus, { description: 'The workflow state counted' }) status!: WarningStatus;
   @Field(() => Int, { description: 'Warnings of this type in this state inside your jurisdiction (and the filter); at least 1' }) count!: number;
 }
+
+/** The arguments of `warningRaised`: which warnings to push. */
+@ArgsType()
+export class WarningRaisedArgs {
+  @Field(() => WarningFilter, { nullable: true, description: 'Only warnings meeting these conditions; a divisionCode outside your jurisdiction is refused' })
+  filter?: WarningFilter | null;
+}
+
+/** The arguments of `scoreChanged`: whose changes to push. */
+@ArgsType()
+export class ScoreChangedArgs {
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only enterprises in this division (inside your jurisdiction; outside is refused); default your jurisdiction',
+  })
+  divisionCode?: string | null;
+}
