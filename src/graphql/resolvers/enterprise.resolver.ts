@@ -1,10 +1,11 @@
 import { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../relay/global-id';
 import { prefetchPageExtras } from '../page-prefetch';
 import { HubContext } from '../context';
 import { Division } from '../types/division.type';
-import { EnterpriseConnection, EnterpriseFilter } from '../types/enterprise-connection.type';
+import { forwardPageSize } from '../types/connection.type';
+import { EnterpriseConnection, EnterpriseListArgs } from '../types/enterprise-connection.type';
 import { EnterpriseOrder } from '../types/enums';
 import { Enterprise } from '../types/enterprise.type';
 import { Permit } from '../types/permit.type';
@@ -21,29 +22,9 @@ export class EnterpriseResolver {
     description:
       'Enterprises matching a filter, ordered, in Relay pages. The first page fixes the result: later pages (first/after, last/before) show each enterprise of it exactly once while scores change, for 30 minutes',
   })
-  async enterprises(
-    @Ctx() ctx: HubContext,
-    @Arg('filter', () => EnterpriseFilter, { nullable: true, description: 'Conditions that must all hold; absent: every enterprise of your jurisdiction' })
-    filter?: EnterpriseFilter,
-    @Arg('orderBy', () => EnterpriseOrder, {
-      defaultValue: EnterpriseOrder.SCORE_ASC,
-      description: 'Order of the result (default lowest score, riskiest, first); ties by credit code',
-    })
-    orderBy?: EnterpriseOrder,
-    @Arg('first', () => Int, {
-      nullable: true,
-      defaultValue: 50,
-      description: 'Rows after `after`; at most 500. Ignored when `last` is given (the default 50 then does not apply)',
-    })
-    first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of a row of this result: continue after it' }) after?: string | null,
-    @Arg('last', () => Int, { nullable: true, description: "Rows before `before` (or the result's last rows); at most 500" }) last?: number | null,
-    @Arg('before', () => String, { nullable: true, description: 'Cursor of a row of this result: page back from it' }) before?: string | null,
-    @Info() info?: GraphQLResolveInfo,
-  ) {
-    // `first` has a default (50, as the interface has always said): it gives way when a client pages back with `last`.
-    const forward = last != null || (before != null && first === 50 && after == null) ? null : first;
-    const page = await ctx.services.enterprises.search(ctx.scope, filter ?? {}, orderBy, { first: forward, after, last, before });
+  async enterprises(@Ctx() ctx: HubContext, @Args(() => EnterpriseListArgs) args: EnterpriseListArgs, @Info() info?: GraphQLResolveInfo) {
+    const { filter, orderBy, after, last, before } = args;
+    const page = await ctx.services.enterprises.search(ctx.scope, filter ?? {}, orderBy, { first: forwardPageSize(args), after, last, before });
     // Tags and recent history of the whole page in one statement, when both are asked for (primes their loaders).
     if (info)
       await prefetchPageExtras(

@@ -7,6 +7,7 @@ import { TOPICS, filterStream, hubPubSub, scopedTopic } from '../../realtime/hub
 import { WarningFilterInput } from '../../warnings/warning.service';
 import { WARNING_TYPES, WarningType } from '../../domain/vocabulary';
 import { HubContext } from '../context';
+import { forwardPageSize } from '../types/connection.type';
 import { enterpriseInScope } from './scoped-lists';
 import { keyOf, toGlobalId } from '../relay/global-id';
 import { Enterprise } from '../types/enterprise.type';
@@ -16,6 +17,7 @@ import {
   WarningConnection,
   WarningCount,
   WarningFilter,
+  WarningListArgs,
   WarningRaisedArgs,
   WarningStatus,
   WarningStepArgs,
@@ -51,26 +53,9 @@ export class WarningResolver {
     description:
       'Warnings (预警) inside your jurisdiction, newest first, in Relay pages: first/after pages on to older warnings, last/before back to newer ones',
   })
-  async warnings(
-    @Ctx() ctx: HubContext,
-    @Arg('filter', () => WarningFilter, { nullable: true, description: 'Conditions the warnings meet; none: every warning inside your jurisdiction' })
-    filter?: WarningFilter | null,
-    @Arg('first', () => Int, {
-      nullable: true,
-      defaultValue: 50,
-      description: 'Warnings after `after` (older ones); at most 500. Ignored when `last` is given',
-    })
-    first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of a warning of an earlier page: continue with the older warnings after it' })
-    after?: string | null,
-    @Arg('last', () => Int, { nullable: true, description: 'Warnings before `before` (the newer ones just above it), or the oldest ones; at most 500' })
-    last?: number | null,
-    @Arg('before', () => String, { nullable: true, description: 'Cursor of a warning: page back to the newer warnings before it' })
-    before?: string | null,
-  ): Promise<WarningConnection> {
-    // The default of `first` does not apply when a client pages back.
-    const forwardSize = last != null || (before != null && first === 50 && after == null) ? null : first;
-    const page = await ctx.services.warnings.workflow.list(ctx.scope, filterOf(filter), forwardSize, after, last, before);
+  async warnings(@Ctx() ctx: HubContext, @Args(() => WarningListArgs) args: WarningListArgs): Promise<WarningConnection> {
+    const { filter, after, last, before } = args;
+    const page = await ctx.services.warnings.workflow.list(ctx.scope, filterOf(filter), forwardPageSize(args), after, last, before);
     return {
       edges: page.edges.map((e) => ({ cursor: e.cursor, node: warningView(e.node) })),
       pageInfo: {

@@ -51,3 +51,31 @@ export function ForwardListArgsOf<F extends object>(Filter: ClassType<F>, descri
   }
   return ForwardListArgs;
 }
+
+/**
+ * The arguments of a filtered Relay list paged both ways (`filter`, `first` defaulting to 50, `after`, `last`,
+ * `before`), with the descriptions given; {@link forwardPageSize} says what `first` means once a client pages back.
+ * Name them by extending: `@ArgsType() class WarningListArgs extends RelayListArgsOf(WarningFilter, {…}) {}`.
+ */
+export function RelayListArgsOf<F extends object>(
+  Filter: ClassType<F>,
+  descriptions: { filter: string; first: string; after: string; last: string; before: string },
+) {
+  @ArgsType()
+  abstract class RelayListArgs {
+    @Field(() => Filter, { nullable: true, description: descriptions.filter }) filter?: F | null;
+    @Field(() => Int, { nullable: true, defaultValue: 50, description: descriptions.first }) first?: number | null;
+    @Field(() => String, { nullable: true, description: descriptions.after }) after?: string | null;
+    @Field(() => Int, { nullable: true, description: descriptions.last }) last?: number | null;
+    @Field(() => String, { nullable: true, description: descriptions.before }) before?: string | null;
+  }
+  return RelayListArgs;
+}
+
+/**
+ * The forward page size of Relay list arguments: `first`, or null when the client pages back — with `last`, or with
+ * `before` while `first` is at its default (50, as the interface has always said) and there is no `after`.
+ */
+export function forwardPageSize(args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null }): number | null {
+  return args.last != null || (args.before != null && args.first === 50 && args.after == null) ? null : (args.first ?? null);
+}

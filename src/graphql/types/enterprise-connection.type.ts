@@ -1,7 +1,7 @@
-import { Field, InputType, Int, ObjectType } from 'type-graphql';
-import { ConnectionOf, EdgeOf } from './connection.type';
+import { ArgsType, Field, InputType, Int, ObjectType } from 'type-graphql';
+import { ConnectionOf, EdgeOf, RelayListArgsOf } from './connection.type';
 import { Enterprise } from './enterprise.type';
-import { RiskLevel } from './enums';
+import { EnterpriseOrder, RiskLevel } from './enums';
 import { TagFilter } from './tag.type';
 
 export { PageInfo } from './connection.type';
@@ -40,4 +40,20 @@ export class EnterpriseFilter {
 
   @Field(() => TagFilter, { nullable: true, description: 'Tags all/any/none by code or Chinese label, e.g. {all: ["黄标", "固废危废"]}' })
   tags?: TagFilter | null;
+}
+
+/** The arguments of `enterprises`: the filter, the order and the Relay page. */
+@ArgsType()
+export class EnterpriseListArgs extends RelayListArgsOf(EnterpriseFilter, {
+  filter: 'Conditions that must all hold; absent: every enterprise of your jurisdiction',
+  first: 'Rows after `after`; at most 500. Ignored when `last` is given (the default 50 then does not apply)',
+  after: 'Cursor of a row of this result: continue after it',
+  last: "Rows before `before` (or the result's last rows); at most 500",
+  before: 'Cursor of a row of this result: page back from it',
+}) {
+  @Field(() => EnterpriseOrder, {
+    defaultValue: EnterpriseOrder.SCORE_ASC,
+    description: 'Order of the result (default lowest score, riskiest, first); ties by credit code',
+  })
+  orderBy?: EnterpriseOrder;
 }

@@ -3,7 +3,7 @@ import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { WARNING_TYPE_INFO, WarningStatusValue, WarningType } from '../../domain/vocabulary';
 import { WarningRow } from '../../warnings/warning.types';
 import { DateTimeScalar } from '../scalars';
-import { ConnectionOf, EdgeOf } from './connection.type';
+import { ConnectionOf, EdgeOf, RelayListArgsOf } from './connection.type';
 import { describedEnum } from './enums';
 import { Node } from './node.type';
 
@@ -118,3 +118,13 @@ export class ScoreChangedArgs {
   })
   divisionCode?: string | null;
 }
+
+/** The arguments of `warnings`: the filter and the Relay page (newest first). */
+@ArgsType()
+export class WarningListArgs extends RelayListArgsOf(WarningFilter, {
+  filter: 'Conditions the warnings meet; none: every warning inside your jurisdiction',
+  first: 'Warnings after `after` (older ones); at most 500. Ignored when `last` is given',
+  after: 'Cursor of a warning of an earlier page: continue with the older warnings after it',
+  last: 'Warnings before `before` (the newer ones just above it), or the oldest ones; at most 500',
+  before: 'Cursor of a warning: page back to the newer warnings before it',
+}) {}
