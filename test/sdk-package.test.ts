@@ -55,7 +55,9 @@ export async function typed(url: string): Promise<number[]> {
 
 /**
  * The SDK as a frontend team gets it: `npm run build` in client/, `npm pack`,
- * the tarball installed into a new project (offline, from the npm cache) with
+ * the tarball installed into a new project (from the npm cache where it can, the
+ * registry for package metadata the cache lacks: a fresh machine's `npm ci` caches
+ * tarballs but not the metadata an install by name resolves from) with
  * Apollo Client, urql and graphql-request, and scripts importing and requiring
  * it run against a live hub; the package's types check in a TypeScript
  * consumer; GraphQL Code Generator runs against the live URL.
@@ -96,7 +98,7 @@ describe('@hub/client as a package', () => {
     npm(
       [
         'install',
-        '--offline',
+        '--prefer-offline',
         tarball,
         `graphql@${version('graphql')}`,
         `@apollo/client@${version('@apollo/client')}`,
