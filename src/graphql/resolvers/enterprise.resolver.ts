@@ -6,7 +6,6 @@ import { HubContext } from '../context';
 import { Division } from '../types/division.type';
 import { forwardPageSize } from '../types/connection.type';
 import { EnterpriseConnection, EnterpriseListArgs } from '../types/enterprise-connection.type';
-import { EnterpriseOrder } from '../types/enums';
 import { Enterprise } from '../types/enterprise.type';
 import { Permit } from '../types/permit.type';
 
