@@ -1,35 +1,18 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { bigintId } from '../../domain/client-error';
 import { publicReportUrl } from '../../report/report-data.service';
-import { ObjectionEventRow, ObjectionRow } from '../../supervision/objection.service';
 import { HubContext } from '../context';
 import { Enterprise } from '../types/enterprise.type';
 import {
   AnswerObjectionArgs,
   FileObjectionInput,
   Objection,
-  ObjectionChannelEnum,
   ObjectionCode,
   ObjectionConnection,
   ObjectionEvent,
-  ObjectionEventKindEnum,
   ObjectionListArgs,
-  ObjectionStatusEnum,
 } from '../types/objection.type';
-import { TaskEscalationLevel } from '../types/supervision-task.type';
 import { enterpriseInScope, scopedConnection } from './scoped-lists';
-
-const objectionView = (o: ObjectionRow): Objection => ({
-  ...o,
-  filedVia: o.filedVia as ObjectionChannelEnum,
-  status: o.status as ObjectionStatusEnum,
-  escalationLevel: o.escalationLevel as TaskEscalationLevel,
-});
-const eventView = (e: ObjectionEventRow): ObjectionEvent => ({
-  ...e,
-  kind: e.kind as ObjectionEventKindEnum,
-  escalationLevel: e.escalationLevel as TaskEscalationLevel | null,
-});
 
 /** Objections (异议): codes, filing, the stewards' answers and the list, inside the caller's jurisdiction. */
 @Resolver(() => Objection)
@@ -37,14 +20,13 @@ export class ObjectionResolver {
   @Authorized('BUREAU', 'STEWARD')
   @Query(() => ObjectionConnection, { description: 'Objections of enterprises inside your jurisdiction, newest first (BUREAU, STEWARD)' })
   objections(@Ctx() ctx: HubContext, @Args(() => ObjectionListArgs) args: ObjectionListArgs): Promise<ObjectionConnection> {
-    return scopedConnection(ctx, args, (f, first, after) => ctx.services.objections.list(ctx.scope, f, first, after), objectionView);
+    return scopedConnection(ctx, args, (f, first, after) => ctx.services.objections.list(ctx.scope, f, first, after));
   }
 
   @Authorized('BUREAU', 'STEWARD')
   @Query(() => Objection, { nullable: true, description: 'One objection inside your jurisdiction' })
-  async objection(@Ctx() ctx: HubContext, @Arg('id', () => ID, { description: 'Number of the objection' }) id: string) {
-    const o = await ctx.loaders.objection.load(bigintId(id, 'id'));
-    return o ? objectionView(o) : null;
+  objection(@Ctx() ctx: HubContext, @Arg('id', () => ID, { description: 'Number of the objection' }) id: string) {
+    return ctx.loaders.objection.load(bigintId(id, 'id'));
   }
 
   @Authorized('BUREAU')
@@ -66,7 +48,7 @@ export class ObjectionResolver {
     @Arg('input', () => FileObjectionInput, { description: 'The deduction and the reason' }) input: FileObjectionInput,
   ) {
     const { reason, ...deduction } = input;
-    return objectionView(await ctx.services.objections.fileByBureau(ctx.scope, deduction, reason, ctx.caller.name));
+    return ctx.services.objections.fileByBureau(ctx.scope, deduction, reason, ctx.caller.name);
   }
 
   @Authorized('STEWARD')
@@ -75,7 +57,7 @@ export class ObjectionResolver {
       'Answers an open objection (STEWARD of the source system): UPHELD (the source corrects its record; the deduction goes when the correction arrives) or REJECTED with a reason',
   })
   async answerObjection(@Ctx() ctx: HubContext, @Args(() => AnswerObjectionArgs) { id, decision, reason }: AnswerObjectionArgs) {
-    return objectionView(await ctx.services.objections.answer(ctx.scope, bigintId(id, 'id'), decision, reason, ctx.caller.name));
+    return ctx.services.objections.answer(ctx.scope, bigintId(id, 'id'), decision, reason, ctx.caller.name);
   }
 
   @FieldResolver(() => Enterprise, { description: 'The enterprise that objects' })
@@ -85,6 +67,6 @@ export class ObjectionResolver {
 
   @FieldResolver(() => [ObjectionEvent], { description: 'History of the objection, oldest first (the audit trail of every change)' })
   async history(@Root() o: Objection, @Ctx() ctx: HubContext) {
-    return (await ctx.loaders.objectionEvents.load(o.id)).map(eventView);
+    return ctx.loaders.objectionEvents.load(o.id);
   }
 }

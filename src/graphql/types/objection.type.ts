@@ -1,71 +1,45 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { ObjectionChannel, ObjectionDecision, ObjectionEventKind, ObjectionStatus } from '../../supervision/objection.service';
 import { DateTimeScalar } from '../scalars';
 import { ConnectionOf, EdgeOf, ForwardListArgsOf } from './connection.type';
+import { describedEnum } from './enums';
 import { TaskEscalationLevel } from './supervision-task.type';
 
 /** An objection's state. */
-export enum ObjectionStatusEnum {
-  OPEN = 'OPEN',
-  ESCALATED = 'ESCALATED',
-  UPHELD = 'UPHELD',
-  REJECTED = 'REJECTED',
-}
-registerEnumType(ObjectionStatusEnum, {
-  name: 'ObjectionStatus',
-  description: 'OPEN → UPHELD or REJECTED (the steward of the source system answers within 15 days); ESCALATED once a deadline passed unanswered',
-  valuesConfig: {
-    OPEN: { description: '待答复 open: routed to the steward of the source system, not answered yet' },
-    ESCALATED: { description: '已升级 escalated: the 15-day deadline passed unanswered; the city (after a second deadline the province) answers for it too' },
-    UPHELD: { description: '成立 upheld: the source will correct its record; the deduction goes when the corrected record arrives, not before' },
-    REJECTED: { description: '不成立 rejected: the steward gave a reason; the deduction stays' },
+export const ObjectionStatusEnum = describedEnum<ObjectionStatus>(
+  'ObjectionStatus',
+  'OPEN → UPHELD or REJECTED (the steward of the source system answers within 15 days); ESCALATED once a deadline passed unanswered',
+  {
+    OPEN: '待答复 open: routed to the steward of the source system, not answered yet',
+    ESCALATED: '已升级 escalated: the 15-day deadline passed unanswered; the city (after a second deadline the province) answers for it too',
+    UPHELD: '成立 upheld: the source will correct its record; the deduction goes when the corrected record arrives, not before',
+    REJECTED: '不成立 rejected: the steward gave a reason; the deduction stays',
   },
-});
+);
+export type ObjectionStatusEnum = ObjectionStatus;
 
 /** The steward's answer. */
-export enum ObjectionDecisionEnum {
-  UPHELD = 'UPHELD',
-  REJECTED = 'REJECTED',
-}
-registerEnumType(ObjectionDecisionEnum, {
-  name: 'ObjectionDecision',
-  description: 'The answer of the steward of the source system to an objection',
-  valuesConfig: {
-    UPHELD: { description: '成立 upheld: the record is wrong and the source system will correct it (the score changes when the correction arrives)' },
-    REJECTED: { description: '不成立 rejected: the record stands; a reason is required' },
-  },
+export const ObjectionDecisionEnum = describedEnum<ObjectionDecision>('ObjectionDecision', 'The answer of the steward of the source system to an objection', {
+  UPHELD: '成立 upheld: the record is wrong and the source system will correct it (the score changes when the correction arrives)',
+  REJECTED: '不成立 rejected: the record stands; a reason is required',
 });
+export type ObjectionDecisionEnum = ObjectionDecision;
 
 /** How an objection came in. */
-export enum ObjectionChannelEnum {
-  BUREAU = 'BUREAU',
-  REPORT_PAGE = 'REPORT_PAGE',
-}
-registerEnumType(ObjectionChannelEnum, {
-  name: 'ObjectionChannel',
-  description: 'How an objection was filed',
-  valuesConfig: {
-    BUREAU: { description: '区县局代为提出 through the county bureau (fileObjection)' },
-    REPORT_PAGE: { description: '企业自行提出 by the enterprise on its public report page, with a one-time code from its bureau' },
-  },
+export const ObjectionChannelEnum = describedEnum<ObjectionChannel>('ObjectionChannel', 'How an objection was filed', {
+  BUREAU: '区县局代为提出 through the county bureau (fileObjection)',
+  REPORT_PAGE: '企业自行提出 by the enterprise on its public report page, with a one-time code from its bureau',
 });
+export type ObjectionChannelEnum = ObjectionChannel;
 
 /** What happened to an objection. */
-export enum ObjectionEventKindEnum {
-  FILED = 'FILED',
-  ESCALATED = 'ESCALATED',
-  UPHELD = 'UPHELD',
-  REJECTED = 'REJECTED',
-}
-registerEnumType(ObjectionEventKindEnum, {
-  name: 'ObjectionEventKind',
-  description: 'One step in the history of an objection',
-  valuesConfig: {
-    FILED: { description: '提出 filed (the note says how: BUREAU or REPORT_PAGE)' },
-    ESCALATED: { description: '升级 escalated: a deadline passed unanswered' },
-    UPHELD: { description: '成立 upheld by the steward' },
-    REJECTED: { description: '不成立 rejected by the steward, with a reason' },
-  },
+export const ObjectionEventKindEnum = describedEnum<ObjectionEventKind>('ObjectionEventKind', 'One step in the history of an objection', {
+  FILED: '提出 filed (the note says how: BUREAU or REPORT_PAGE)',
+  ESCALATED: '升级 escalated: a deadline passed unanswered',
+  UPHELD: '成立 upheld by the steward',
+  REJECTED: '不成立 rejected by the steward, with a reason',
 });
+export type ObjectionEventKindEnum = ObjectionEventKind;
 
 /** One step of an objection's history (the audit trail). */
 @ObjectType({ description: 'One step in the history of an objection: who, when, what' })
