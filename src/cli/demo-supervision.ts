@@ -22,7 +22,7 @@ export async function runDemoSupervision(services: HubServices, simulatorUrl: st
   const pool = services.db.pool;
   const today = chinaToday();
   const { quarter, start } = quarterOf(today);
-  const province = { divisionCode: '370000', level: 'PROVINCE' as const };
+  const province = services.divisions.provinceScope();
   if (!(await pool.query(`select 1 from inspector limit 1`)).rowCount) {
     const counties = await pool.query<{ code: string; n: number }>(`select division_code as code, count(*)::int as n from enterprise group by 1 order by 1`);
     await services.inspectionPlans.roster.upsert(
@@ -38,7 +38,7 @@ export async function runDemoSupervision(services: HubServices, simulatorUrl: st
     );
   }
   const drawn = await services.inspectionPlans.plans(province, { quarter });
-  if (!drawn.length) await services.inspectionPlans.draw({ quarter, divisionCode: '370000', seed: `demo-${quarter}` }, province, 'demo');
+  if (!drawn.length) await services.inspectionPlans.draw({ quarter, divisionCode: province.divisionCode, seed: `demo-${quarter}` }, province, 'demo');
   const work = await pool.query(
     `select credit_code as "creditCode", $1::text as date from inspection_plan_item where status = 'PLANNED'
      union select credit_code, $1::text from supervision_task where status <> 'DONE' order by 1`,

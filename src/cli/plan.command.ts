@@ -2,10 +2,6 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { withHub } from '../app/hub-runtime';
 import { describeVerification, verifyPlanExport } from '../supervision/inspection-plan.export';
-import type { Scope } from '../jurisdiction/scope';
-
-/** The CLI acts for the whole province, as an operator of the hub. */
-const PROVINCE: Scope = { divisionCode: '370000', level: 'PROVINCE' };
 
 /** `hub inspectors import FILE`: the roster CSV (id,name,divisionCode,capacityPerQuarter,conflicts). */
 export async function runInspectorsCommand(args: string[]): Promise<number> {
@@ -52,7 +48,7 @@ export async function runPlanCommand(args: string[]): Promise<number> {
         throw new Error('usage: hub plan draw --quarter 2026Q4 --division CODE --seed S [--replaces PLAN_ID]');
       const plan = await plans.draw(
         { quarter: values.quarter, divisionCode: values.division, seed: values.seed, replaces: values.replaces ?? null },
-        PROVINCE,
+        hub.services.divisions.provinceScope(),
         'cli',
       );
       const shortfall = plan.counties.filter((c) => c.shortfall > 0 || c.unstaffed > 0);

@@ -20,7 +20,7 @@ function formatSummary(s: RescoreSummary): string {
 }
 
 async function printPreview(hub: HubRuntime, version: string): Promise<void> {
-  const p = await hub.services.scoring.reports.preview(version, { divisionCode: '370000', level: 'PROVINCE' }, 20);
+  const p = await hub.services.scoring.reports.preview(version, hub.services.divisions.provinceScope(), 20);
   console.log(
     `${p.version} against ${p.comparedWith} as of ${p.asOf}: ${p.enterprises} enterprises, ${p.scoreChanges} score changes, ${p.riskChanges} risk-level changes`,
   );

@@ -32,7 +32,7 @@ export async function runResolveCommand(args: string[]): Promise<number> {
   }
   return withHub(async (hub) => {
     if (values.queue) {
-      const page = await hub.services.resolution.queue({ divisionCode: '370000', level: 'PROVINCE' }, Number(values.first ?? 50));
+      const page = await hub.services.resolution.queue(hub.services.divisions.provinceScope(), Number(values.first ?? 50));
       console.log(`${page.totalCount} open entr${page.totalCount === 1 ? 'y' : 'ies'}`);
       for (const e of page.items)
         console.log(

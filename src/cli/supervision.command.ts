@@ -4,10 +4,7 @@ import { chinaToday } from '../domain/china-date';
 import { ClientError } from '../domain/client-error';
 import { ObjectionStatus } from '../supervision/objection.service';
 import { Proportion, RiskLevelRate, SupervisionStats } from '../supervision/supervision-stats.service';
-import type { Scope } from '../jurisdiction/scope';
 
-/** The CLI acts for the whole province, as an operator of the hub; its writes are audited as `cli`. */
-const PROVINCE: Scope = { divisionCode: '370000', level: 'PROVINCE' };
 const STATUSES: readonly ObjectionStatus[] = ['OPEN', 'ESCALATED', 'UPHELD', 'REJECTED'];
 
 /** Usage of `hub objections` and `hub supervision`. */
@@ -50,7 +47,11 @@ export async function runObjectionsCommand(args: string[]): Promise<number> {
     if (bad) throw new SupervisionUsageError(`--status must be one of ${STATUSES.join(', ')}, got '${bad}'`);
     return withHub(async (hub) => {
       if (values.division && !hub.services.divisions.get(values.division)) throw new SupervisionUsageError(`unknown division '${values.division}'`);
-      const page = await hub.services.objections.list(PROVINCE, { divisionCode: values.division, status }, Number(values.first ?? 100));
+      const page = await hub.services.objections.list(
+        hub.services.divisions.provinceScope(),
+        { divisionCode: values.division, status },
+        Number(values.first ?? 100),
+      );
       const rows = page.edges.map(({ node: o }) => [
         o.id,
         o.creditCode,
@@ -70,7 +71,7 @@ export async function runObjectionsCommand(args: string[]): Promise<number> {
     if (!id || /\D/.test(id) || values.upheld === values.rejected)
       throw new SupervisionUsageError('usage: hub objections answer ID --upheld | --rejected [--reason TEXT]');
     return withHub(async (hub) => {
-      const o = await hub.services.objections.answer(PROVINCE, id, values.upheld ? 'UPHELD' : 'REJECTED', values.reason, 'cli');
+      const o = await hub.services.objections.answer(hub.services.divisions.provinceScope(), id, values.upheld ? 'UPHELD' : 'REJECTED', values.reason, 'cli');
       console.log(`objection ${o.id}: ${o.status}${o.answer ? ` (${o.answer})` : ''}; the deduction goes only when the corrected record arrives`);
       return 0;
     });
@@ -79,7 +80,7 @@ export async function runObjectionsCommand(args: string[]): Promise<number> {
     const creditCode = values['credit-code'];
     if (!creditCode) throw new SupervisionUsageError('usage: hub objections code --credit-code C');
     return withHub(async (hub) => {
-      const c = await hub.services.objections.issueCode(PROVINCE, creditCode, 'cli');
+      const c = await hub.services.objections.issueCode(hub.services.divisions.provinceScope(), creditCode, 'cli');
       console.log(`objection code for ${creditCode}: ${c.code} (one objection, valid until ${c.expiresAt.toISOString()}; only its hash is kept)`);
       return 0;
     });

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { ClientError } from '../domain/client-error';
-import { DivisionLevel, inSubtree } from '../domain/jurisdiction';
+import { DivisionLevel, DivisionRef, inSubtree } from '../domain/jurisdiction';
 
 /** A division as the hub knows it. */
 export interface DivisionInfo {
@@ -35,6 +35,13 @@ export class DivisionDirectory {
 
   children(parentCode: string | null): DivisionInfo[] {
     return [...this.byCode.values()].filter((d) => d.parentCode === parentCode).sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  /** The province the hub serves (the one division without a parent), as a scope: what the CLI and the public pages act within. */
+  provinceScope(): DivisionRef {
+    const root = this.children(null)[0];
+    if (!root) throw new Error('the division table is empty: run the migrations');
+    return { divisionCode: root.code, level: 'PROVINCE' };
   }
 
   /** True when the known division `code` is `ancestor` or lies inside it (the rule of `src/domain/jurisdiction.ts`). */

@@ -152,9 +152,7 @@ export class ReportDataService {
 
   /** The province the hub serves, as a scope. */
   private provinceScope(): Scope {
-    const root = this.services.divisions.children(null)[0];
-    if (!root) throw new Error('the division table is empty: run the migrations');
-    return { divisionCode: root.code, level: 'PROVINCE' };
+    return this.services.divisions.provinceScope();
   }
 
   /** The report of `creditCode` as of `now`, or null when the code is malformed or unknown. */
