@@ -2,10 +2,8 @@ import { parseArgs } from 'node:util';
 import { withHub } from '../app/hub-runtime';
 import { chinaToday } from '../domain/china-date';
 import { ClientError } from '../domain/client-error';
-import { ObjectionStatus } from '../supervision/objection.service';
+import { OBJECTION_STATUSES, ObjectionStatus } from '../supervision/objection.service';
 import { Proportion, RiskLevelRate, SupervisionStats } from '../supervision/supervision-stats.service';
-
-const STATUSES: readonly ObjectionStatus[] = ['OPEN', 'ESCALATED', 'UPHELD', 'REJECTED'];
 
 /** Usage of `hub objections` and `hub supervision`. */
 export const SUPERVISION_USAGE = `  hub objections list [--division D] [--status S] [--first N]
@@ -43,8 +41,8 @@ export async function runObjectionsCommand(args: string[]): Promise<number> {
   });
   if (sub === 'list') {
     const status = (values.status ?? []).map((s) => s.toUpperCase() as ObjectionStatus);
-    const bad = status.find((s) => !STATUSES.includes(s));
-    if (bad) throw new SupervisionUsageError(`--status must be one of ${STATUSES.join(', ')}, got '${bad}'`);
+    const bad = status.find((s) => !OBJECTION_STATUSES.includes(s));
+    if (bad) throw new SupervisionUsageError(`--status must be one of ${OBJECTION_STATUSES.join(', ')}, got '${bad}'`);
     return withHub(async (hub) => {
       if (values.division && !hub.services.divisions.get(values.division)) throw new SupervisionUsageError(`unknown division '${values.division}'`);
       const page = await hub.services.objections.list(

@@ -20,8 +20,10 @@ import { SupervisionForbiddenError, SupervisionNotFoundError } from './supervisi
 import { deductionGroupOf } from '../scoring/deduction-groups';
 import type { SourceSystem } from '../domain/vocabulary';
 
-/** An objection's state (spec supervision §4): open until the steward answers; ESCALATED once its deadline passed unanswered. */
-export type ObjectionStatus = 'OPEN' | 'ESCALATED' | 'UPHELD' | 'REJECTED';
+/** An objection's states (spec supervision §4): open until the steward answers; ESCALATED once its deadline passed unanswered. */
+export const OBJECTION_STATUSES = ['OPEN', 'ESCALATED', 'UPHELD', 'REJECTED'] as const;
+/** An objection's state: one of {@link OBJECTION_STATUSES}. */
+export type ObjectionStatus = (typeof OBJECTION_STATUSES)[number];
 /** The steward's answer. */
 export type ObjectionDecision = 'UPHELD' | 'REJECTED';
 /** What happened to an objection. */
