@@ -5,7 +5,11 @@
  * rows into the same tables, measured in the same run. The simulator runs in
  * its own process so the peak RSS printed is the hub's. Prints, asserts nothing.
  *
- *   npm run build && DATABASE_URL=postgres://… node dist/bench/full-sync.bench.js [--enterprises 260000]
+ *   npm run build && DATABASE_URL=postgres://… node dist/bench/full-sync.bench.js [--enterprises 260000] [--keep]
+ *
+ * `--keep` leaves the synced store in place and prints its URL, so that the
+ * steady-state figures of the same province (monitoring.bench.ts
+ * `--reuse-database`, search.bench.ts `--reuse-database`) can be measured on it.
  *
  * Targets (issue 3): ≤ 120 s, ≤ 3× the bare COPY, peak RSS ≤ 400 MB.
  */
@@ -66,7 +70,9 @@ async function bareCopy(sourceUrl: string, targetUrl: string): Promise<{ seconds
 async function main() {
   applyMemoryBudget(); // as the hub CLI does
 
-  const { values } = parseArgs({ options: { enterprises: { type: 'string', default: '260000' }, seed: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: { enterprises: { type: 'string', default: '260000' }, seed: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false } },
+  });
   const n = Number(values.enterprises);
   console.log(`full sync benchmark: ${n} enterprises, five systems — ${machineLine()}`);
   const tSim = Date.now();
@@ -123,7 +129,10 @@ async function main() {
       .then(() => admin.query(`drop database if exists "${copyName}" with (force)`))
       .catch(() => undefined);
     await admin.end().catch(() => undefined);
-    await bench.drop();
+    if (values.keep) {
+      await bench.db.close();
+      console.log(`kept database: ${bench.url}`);
+    } else await bench.drop();
     await sim.stop();
   }
 }
