@@ -3,6 +3,7 @@ import { isValidCreditCode } from '../src/domain/credit-code';
 import { dateToDay } from './china-time';
 import { DEFAULT_MONITORING_DAYS, generateProvince, type GeneratedProvince } from './province.generator';
 import { loadDivisions } from './shandong-divisions';
+import { VIOLATION_CHANCE } from './enforcement-work';
 
 const TODAY = '2026-11-30';
 const N = 2000;
@@ -49,14 +50,36 @@ function scores(p: GeneratedProvince): Map<string, number> {
     deduct(r.creditCode, r.amount < 100_000 ? 6 : r.amount < 1_000_000 ? 12 : 18);
     if (r.dailyConsecutive) deduct(r.creditCode, 24);
   }
-  for (let d = p.monitoring.firstDay; d < p.monitoring.firstDay + p.monitoring.days; d++) {
-    for (const r of p.monitoring.rowsFor(d)) if (r.exceedHours >= 1) deduct(r.creditCode, 2);
-  }
+  for (const [code, pts] of monitoringPoints(p)) deduct(code, pts);
   return s;
+}
+
+/** MON_EXCEED and MON_MISSING points per monitored enterprise over the window (domain.md §3). */
+function monitoringPoints(p: GeneratedProvince): Map<string, number> {
+  const points = new Map<string, number>();
+  const add = (code: string, pts: number): void => void points.set(code, (points.get(code) ?? 0) + pts);
+  // per outlet: first and last reported day, and the days it reported 20 valid hours or more
+  const outlets = new Map<string, { code: string; first: number; last: number; full: number }>();
+  for (let d = p.monitoring.firstDay; d < p.monitoring.firstDay + p.monitoring.days; d++) {
+    const fullToday = new Map<string, boolean>();
+    for (const r of p.monitoring.rowsFor(d)) {
+      if (r.exceedHours >= 1) add(r.creditCode, 2);
+      const key = `${r.creditCode}/${r.outletCode}`;
+      fullToday.set(key, fullToday.get(key) === true || r.validHours >= 20);
+      const o = outlets.get(key) ?? { code: r.creditCode, first: d, last: d, full: 0 };
+      outlets.set(key, o);
+      o.last = d;
+    }
+    for (const [key, full] of fullToday) if (full) outlets.get(key)!.full++;
+  }
+  for (const o of outlets.values()) add(o.code, o.last - o.first + 1 - o.full);
+  return points;
 }
 
 describe('generateProvince', () => {
   const p = generateProvince({ enterprises: N, seed: 11, today: TODAY });
+  let scored: Map<string, number> | undefined;
+  const score = (): Map<string, number> => (scored ??= scores(p));
 
   it('is deterministic for (N, seed, today, monitoringDays) and varies with the seed', () => {
     expect(digest(generateProvince({ enterprises: N, seed: 11, today: TODAY }))).toBe(digest(p));
@@ -186,9 +209,31 @@ describe('generateProvince', () => {
   });
 
   it('keeps most enterprises at 85 or above, with a long tail far below zero', () => {
-    const s = [...scores(p).values()].sort((a, b) => a - b);
+    const s = [...score().values()].sort((a, b) => a - b);
     expect(s.filter((x) => x >= 85).length / N).toBeGreaterThan(0.8);
     expect(s[0]).toBeLessThan(-30);
     expect(s.filter((x) => x < 60).length).toBeGreaterThan(10);
+  });
+
+  it("ties each enterprise's monitoring to its hidden profile: clean ones rarely lose much to it, violators often do", () => {
+    const mon = monitoringPoints(p);
+    const heavy = (profiles: readonly string[]): number => {
+      const codes = [...mon.keys()].filter((c) => profiles.includes(p.profiles.get(c)!));
+      return codes.filter((c) => mon.get(c)! >= 40).length / codes.length;
+    };
+    expect(heavy(['clean'])).toBeLessThan(0.08);
+    expect(heavy(['moderate', 'bad', 'worst'])).toBeGreaterThan(0.25);
+  });
+
+  it('so the risk levels separate the violators that new inspections find (HIGH above MEDIUM above LOW)', () => {
+    const byLevel = new Map<string, number[]>();
+    for (const [code, x] of score()) {
+      const level = x >= 85 ? 'LOW' : x >= 60 ? 'MEDIUM' : 'HIGH';
+      byLevel.set(level, [...(byLevel.get(level) ?? []), VIOLATION_CHANCE[p.profiles.get(code)!]]);
+    }
+    const chance = (level: string): number => byLevel.get(level)!.reduce((a, b) => a + b, 0) / byLevel.get(level)!.length;
+    expect(chance('HIGH')).toBeGreaterThan(chance('MEDIUM'));
+    expect(chance('MEDIUM')).toBeGreaterThan(chance('LOW'));
+    expect(chance('HIGH')).toBeGreaterThan(2 * chance('LOW'));
   });
 });

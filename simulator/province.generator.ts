@@ -436,6 +436,91 @@ function enforcementFor(r: Rng, b: Builder, code: string, profile: Profile, perm
   }
 }
 
+/**
+ * How an enterprise runs its online monitoring, on all its outlets: `tidy` (a few missing
+ * or short days, a rare exceedance), `lax` (several times that), `sloppy` (frequent
+ * missing days and exceedances), `chronic` (one outlet exceeds on a third to two thirds of
+ * its days, the others are lax) or `gap` (tidy, but its outlets stopped reporting a few days ago).
+ */
+type MonitoringBehaviour = 'tidy' | 'lax' | 'sloppy' | 'chronic' | 'gap';
+
+/**
+ * The behaviour per hidden profile: the staff who keep a plant out of trouble with the
+ * inspectors mostly keep its monitoring in order too, and a violator's monitoring mostly
+ * shows it — with noise both ways (a clean plant with a bad year of data, a violator
+ * whose instruments are fine). So the monitoring deductions over the 1,095-day window and
+ * the findings of new inspections (`enforcement-work.ts`) tell the same story.
+ */
+const MONITORING_BY_PROFILE: Record<Profile, ReadonlyArray<readonly [MonitoringBehaviour, number]>> = {
+  clean: [
+    ['tidy', 88.5],
+    ['lax', 8],
+    ['sloppy', 1.5],
+    ['chronic', 0.3],
+    ['gap', 1.7],
+  ],
+  minor: [
+    ['tidy', 58],
+    ['lax', 29],
+    ['sloppy', 8],
+    ['chronic', 2],
+    ['gap', 3],
+  ],
+  moderate: [
+    ['tidy', 25],
+    ['lax', 37],
+    ['sloppy', 28],
+    ['chronic', 6],
+    ['gap', 4],
+  ],
+  bad: [
+    ['tidy', 10],
+    ['lax', 25],
+    ['sloppy', 42],
+    ['chronic', 18],
+    ['gap', 5],
+  ],
+  // after the 70 % of worst enterprises that are chronic exceeders anyway
+  worst: [
+    ['tidy', 5],
+    ['lax', 20],
+    ['sloppy', 55],
+    ['chronic', 15],
+    ['gap', 5],
+  ],
+};
+
+/** Per-outlet chances of a behaviour (see {@link MONITORING_RATES}). */
+interface MonitoringRates {
+  /** a day exceeds the limit, per pollutant */
+  exceedP: number;
+  /** a day without a row */
+  missingP: number;
+  /** a day under 20 valid hours */
+  lowP: number;
+  /** the outlet has outages, and their longest length in days */
+  outageP: number;
+  outageMaxDays: number;
+  /** a recent day is first served preliminary */
+  revisedP: number;
+}
+
+const TIDY: MonitoringRates = { exceedP: 0.0005, missingP: 0.002, lowP: 0.002, outageP: 0.1, outageMaxDays: 6, revisedP: 0.03 };
+const LAX: MonitoringRates = { exceedP: 0.001, missingP: 0.004, lowP: 0.004, outageP: 0.25, outageMaxDays: 15, revisedP: 0.06 };
+
+/**
+ * The chances per behaviour: over the 1,095 days a tidy outlet loses about 7 points of
+ * SD-2021 (MON_MISSING, MON_EXCEED), a lax one about 18, a sloppy one about 220; a chronic
+ * exceeder's other outlets are lax, a gap's outlets tidy until they stop.
+ */
+const MONITORING_RATES: Record<MonitoringBehaviour, MonitoringRates> = {
+  tidy: TIDY,
+  gap: TIDY,
+  lax: LAX,
+  chronic: LAX,
+  sloppy: { exceedP: 0.03, missingP: 0.05, lowP: 0.04, outageP: 0.5, outageMaxDays: 30, revisedP: 0.2 },
+};
+
 function monitoringFor(r: Rng, b: Builder, code: string, profile: Profile, industry: IndustryProfile, pollution: string[]): void {
   const outletCount = r.weightedPairs([
     [1, 65],
@@ -443,15 +528,8 @@ function monitoringFor(r: Rng, b: Builder, code: string, profile: Profile, indus
     [3, 8],
   ]);
   const numbers = { DA: 0, DW: 0 };
-  const behaviour =
-    profile === 'worst' && r.chance(0.7)
-      ? 'chronic'
-      : r.weightedPairs<string>([
-          ['normal', 86],
-          ['sloppy', 11],
-          ['chronic', profile === 'bad' ? 8 : 1.2],
-          ['gap', 1.3],
-        ]);
+  const behaviour: MonitoringBehaviour = profile === 'worst' && r.chance(0.7) ? 'chronic' : r.weightedPairs(MONITORING_BY_PROFILE[profile]);
+  const rates = MONITORING_RATES[behaviour];
   const days = b.monitoringDays;
   const outlets: Array<{ code: string; type: 'DA' | 'DW' }> = [];
   for (let k = 0; k < outletCount; k++) {
@@ -467,21 +545,22 @@ function monitoringFor(r: Rng, b: Builder, code: string, profile: Profile, indus
     if (!pollution.includes(o.type === 'DA' ? 'AIR' : 'WATER')) pollution.push(o.type === 'DA' ? 'AIR' : 'WATER');
     const outletKey = combine32(hashString(code + o.code), b.seed);
     let late = r.chance(0.02) ? r.int(1, Math.max(1, days - 3)) : 0;
-    let lastIdx = behaviour === 'gap' ? days - 1 - r.int(2, 4) : days - 1;
-    // Draws of the three-year world from the outlet's own stream, so the draws above stay as they were.
+    // Draws that depend on the behaviour come from the outlet's own stream, so the
+    // enterprise's other records (drawn from `r`) are the same whatever its monitoring behaviour.
     const o3 = new Rng(combine32(outletKey, 0x16));
+    let lastIdx = days - 1;
     if (days > 90) {
       if (o3.chance(0.04)) late = Math.max(late, o3.int(30, days - 30)); // an outlet that started reporting within the window
       const stopFrom = Math.max(late + 10, Math.floor(days / 3));
       if (behaviour !== 'gap' && o3.chance(0.03) && stopFrom <= days - 30) lastIdx = o3.int(stopFrom, days - 30); // decommissioned
     }
     const outages: Array<[number, number]> = [];
-    const outageCount = o3.chance(0.2) ? 1 + o3.int(0, Math.max(0, Math.floor(days / 365))) : 0;
+    const outageCount = o3.chance(rates.outageP) ? 1 + o3.int(0, Math.max(0, Math.floor(days / 365))) : 0;
     for (let k = 0; k < outageCount; k++) {
       const start = o3.int(0, days - 1);
-      outages.push([start, Math.min(days - 1, start + o3.int(2, 20))]);
+      outages.push([start, Math.min(days - 1, start + o3.int(2, rates.outageMaxDays))]);
     }
-    const revisedP = behaviour === 'sloppy' ? 0.2 : 0.03;
+    if (behaviour === 'gap') lastIdx = days - 1 - o3.int(2, 4);
     const list = o.type === 'DA' ? AIR_POLLUTANTS : WATER_POLLUTANTS;
     const chosen = r.chance(o.type === 'DA' ? 0.5 : 0.6) ? list : list.slice(0, list.length - 1);
     for (const [pollutant, limits] of chosen) {
@@ -493,13 +572,13 @@ function monitoringFor(r: Rng, b: Builder, code: string, profile: Profile, indus
         unit: o.type === 'DA' ? 'mg/m3' : 'mg/L',
         key: combine32(outletKey, hashString(pollutant)),
         outletKey,
-        exceedP: chronic ? r.float(0.3, 0.7) : behaviour === 'sloppy' ? 0.04 : 0.003,
-        missingP: behaviour === 'sloppy' ? 0.06 : 0.008,
-        lowP: behaviour === 'sloppy' ? 0.05 : 0.008,
+        exceedP: chronic ? o3.float(0.3, 0.7) : rates.exceedP,
+        missingP: rates.missingP,
+        lowP: rates.lowP,
         firstIdx: late,
         lastIdx,
         outages: outages.length ? outages : undefined,
-        revisedP,
+        revisedP: rates.revisedP,
       });
     }
   });
