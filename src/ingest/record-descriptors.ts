@@ -15,19 +15,38 @@ export interface ColumnSpec {
   field?: string;
 }
 
+/** The field each column holds, worked out once per column (rows are built per record, millions of times a sync). */
+const FIELDS = new WeakMap<ColumnSpec, string>();
+
 /** The unified record's field `column` holds: its `field`, else its name in camelCase (`valid_hours` → `validHours`). */
 export function fieldOf(column: ColumnSpec): string {
-  return column.field ?? column.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  let f = FIELDS.get(column);
+  if (f === undefined) {
+    f = column.field ?? column.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    FIELDS.set(column, f);
+  }
+  return f;
 }
 
 /**
  * The typed row of `data` for `columns`: each column holds the data's field {@link fieldOf} names
- * (null when the record leaves it out), except the columns `given` sets (the record's credit code,
- * which is the record's own and not part of its data).
+ * (null when the record leaves it out), except the column `given` names, which holds `value` (the
+ * record's credit code, which is the record's own and not part of its data). Built with the
+ * columns' names and fields worked out once, properties set in column order (rows of one kind
+ * share one shape, which `JSON.stringify` walks fast).
  */
-function rowOf(columns: readonly ColumnSpec[], data: object, given: Record<string, unknown>): Record<string, unknown> {
-  const fields = data as Record<string, unknown>;
-  return Object.fromEntries(columns.map((c) => [c.name, c.name in given ? given[c.name] : (fields[fieldOf(c)] ?? null)]));
+function rowMapper(columns: readonly ColumnSpec[], given: string): (data: object, value: unknown) => Record<string, unknown> {
+  const names = columns.map((c) => c.name);
+  const fields = columns.map((c) => (c.name === given ? null : fieldOf(c)));
+  return (data, value) => {
+    const d = data as Record<string, unknown>;
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) {
+      const f = fields[i];
+      row[names[i]] = f === null ? value : (d[f] ?? null);
+    }
+    return row;
+  };
 }
 
 /** Rows of a child table that a record's row replaces as a whole (the permits an enterprise holds). */
@@ -101,6 +120,8 @@ const PERMIT_COLUMNS: readonly ColumnSpec[] = [
   { name: 'status', type: 'text' },
 ];
 
+const permitRow = rowMapper(PERMIT_COLUMNS, 'credit_code');
+
 const enterprise: RecordDescriptor<'enterprise'> = {
   kind: 'enterprise',
   table: 'enterprise',
@@ -125,14 +146,14 @@ const enterprise: RecordDescriptor<'enterprise'> = {
   versionColumn: 'source_updated_at',
   onUpdate: 'updated_at = now()',
   version: (r) => r.data.updatedAt ?? null,
-  row: (r) => rowOf(enterprise.columns, r.data, { credit_code: r.creditCode }),
+  row: (r) => enterpriseRow(r.data, r.creditCode),
   children: {
     table: 'permit',
     columns: PERMIT_COLUMNS,
     conflictKey: ['credit_code', 'permit_no'],
     parentColumn: 'credit_code',
     field: 'permits',
-    rows: (r) => r.data.permits.map((p) => rowOf(PERMIT_COLUMNS, p, { credit_code: r.creditCode })),
+    rows: (r) => r.data.permits.map((p) => permitRow(p, r.creditCode)),
   },
 };
 
@@ -152,7 +173,7 @@ const enforcement: RecordDescriptor<'enforcement'> = {
   conflictKey: ['record_id'],
   versionColumn: 'modified_at',
   version: (r) => r.data.modifiedAt,
-  row: (r) => rowOf(enforcement.columns, r.data, { credit_code: r.creditCode }),
+  row: (r) => enforcementRow(r.data, r.creditCode),
 };
 
 const penalty: RecordDescriptor<'penalty'> = {
@@ -170,7 +191,7 @@ const penalty: RecordDescriptor<'penalty'> = {
   conflictKey: ['case_no'],
   versionColumn: 'modified_at',
   version: (r) => r.data.modifiedAt,
-  row: (r) => rowOf(penalty.columns, r.data, { credit_code: r.creditCode }),
+  row: (r) => penaltyRow(r.data, r.creditCode),
 };
 
 const monitoring: RecordDescriptor<'monitoring'> = {
@@ -190,7 +211,7 @@ const monitoring: RecordDescriptor<'monitoring'> = {
   conflictKey: ['credit_code', 'outlet_code', 'pollutant_code', 'day'],
   provenance: 'batch',
   version: () => null,
-  row: (r) => rowOf(monitoring.columns, r.data, { credit_code: r.creditCode }),
+  row: (r) => monitoringRow(r.data, r.creditCode),
 };
 
 const rating: RecordDescriptor<'rating'> = {
@@ -212,6 +233,11 @@ const rating: RecordDescriptor<'rating'> = {
     return { credit_code: r.creditCode, level: d.level, rated_on: d.ratedOn, source_updated_at: d.updatedAt ?? null };
   },
 };
+
+const enterpriseRow = rowMapper(enterprise.columns, 'credit_code');
+const enforcementRow = rowMapper(enforcement.columns, 'credit_code');
+const penaltyRow = rowMapper(penalty.columns, 'credit_code');
+const monitoringRow = rowMapper(monitoring.columns, 'credit_code');
 
 /** The descriptor of every record kind the unified store holds. */
 export const RECORD_DESCRIPTORS: { [K in RecordKind]: RecordDescriptor<K> } = { enterprise, enforcement, penalty, monitoring, rating };

@@ -104,6 +104,21 @@ class Problems {
   }
 }
 
+/** Credit codes already found valid (a sync validates the same few thousand codes for millions of monitoring rows). */
+const VALID_CODES = new Set<string>();
+const VALID_CODES_MAX = 100_000;
+
+/** `creditCodeProblem`, remembering the codes found valid (a bounded set, emptied when full). */
+function codeProblemOf(code: unknown): string | null {
+  if (typeof code === 'string' && VALID_CODES.has(code)) return null;
+  const problem = creditCodeProblem(code);
+  if (problem === null) {
+    if (VALID_CODES.size >= VALID_CODES_MAX) VALID_CODES.clear();
+    VALID_CODES.add(code as string);
+  }
+  return problem;
+}
+
 /**
  * Checks a unified record against the domain's rules (credit code check
  * character, real dates, enumerations, numbers, known division). Returns the
@@ -112,7 +127,7 @@ class Problems {
 export function validateRecord(rec: UnifiedRecord, ctx: ValidationContext): string[] {
   const p = new Problems();
   if (!RECORD_KINDS.includes(rec?.kind)) return [`unknown record kind ${JSON.stringify(rec?.kind)}`];
-  const codeProblem = creditCodeProblem(rec.creditCode);
+  const codeProblem = codeProblemOf(rec.creditCode);
   if (codeProblem) p.add(codeProblem);
   if (typeof rec.sourceId !== 'string' || rec.sourceId === '') p.add('missing source id');
   const d = rec.data as unknown as Record<string, unknown>;
@@ -195,12 +210,17 @@ export function validateRecord(rec: UnifiedRecord, ctx: ValidationContext): stri
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** A NUL or any surrogate: text without one is storable, decided by one scan without look-around. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL text cannot hold
+const MAYBE_UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
+
 /**
  * Why PostgreSQL cannot store the text `s`, or null: text there holds any
  * Unicode scalar value except NUL; a lone surrogate (half of a UTF-16 pair)
  * is no character at all and cannot be written as UTF-8 or in jsonb.
  */
 export function unstorableText(s: string): string | null {
+  if (!MAYBE_UNSTORABLE.test(s)) return null;
   if (s.includes('\u0000')) return 'contains a NUL character (U+0000), which the store cannot hold';
   const m = LONE_SURROGATE.exec(s);
   if (m) return `contains a lone surrogate (U+${m[0].charCodeAt(0).toString(16).toUpperCase()}) at character ${m.index}, which is not a character`;
@@ -208,15 +228,16 @@ export function unstorableText(s: string): string | null {
 }
 
 function checkText(problems: string[], field: string, v: unknown, maxBytes?: number): void {
-  const values = Array.isArray(v) ? v : [v];
-  for (const x of values) {
-    if (typeof x !== 'string') continue;
-    const why = unstorableText(x);
-    if (why) problems.push(`field '${field}' ${why}`);
-    else if (maxBytes !== undefined && x.length > maxBytes / 3) {
-      const bytes = Buffer.byteLength(x, 'utf8');
-      if (bytes > maxBytes) problems.push(`field '${field}' is ${bytes} bytes in UTF-8; the store's index holds at most ${maxBytes}`);
-    }
+  if (Array.isArray(v)) {
+    for (const x of v) if (typeof x === 'string') checkText(problems, field, x, maxBytes);
+    return;
+  }
+  if (typeof v !== 'string') return;
+  const why = unstorableText(v);
+  if (why) problems.push(`field '${field}' ${why}`);
+  else if (maxBytes !== undefined && v.length > maxBytes / 3) {
+    const bytes = Buffer.byteLength(v, 'utf8');
+    if (bytes > maxBytes) problems.push(`field '${field}' is ${bytes} bytes in UTF-8; the store's index holds at most ${maxBytes}`);
   }
 }
 
