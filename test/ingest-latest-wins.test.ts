@@ -196,4 +196,45 @@ describe('latest version wins', () => {
     ).toEqual([{ connector_id: 'lw-monitoring', h: '24' }]);
     expect((await pool().query(`select count(*)::int n from source_record where connector_id = 'lw-monitoring'`)).rows).toEqual([{ n: 0 }]);
   });
+
+  it('a monitoring page that changes some of its rows writes a batch of exactly those rows, the others keep theirs', async () => {
+    await pool().query(`insert into connector (id, kind, title) values ('lw-batch', 'code', 'batch provenance probe') on conflict do nothing`);
+    const day = (date: string, validHours: number): UnifiedRecord => ({
+      kind: 'monitoring',
+      creditCode: code,
+      sourceId: `LB/${date}`,
+      data: { outletCode: 'LB-OUT', pollutantCode: 'a21026', date, validHours, exceedHours: 0, dailyMean: 1.5, limit: null, unit: null },
+    });
+    const dates = ['2026-04-01', '2026-04-02', '2026-04-03'];
+    const svc = ingest();
+    const first = await tx((c) =>
+      svc.ingestPage(
+        c,
+        'lw-batch',
+        null,
+        dates.map((d) => item(day(d, 24))),
+      ),
+    );
+    expect([first.loaded, first.unchanged, first.touched]).toEqual([3, 0, [code]]);
+    const second = await tx((c) => svc.ingestPage(c, 'lw-batch', null, [item(day(dates[0], 24)), item(day(dates[1], 20)), item(day(dates[2], 24))]));
+    expect([second.loaded, second.unchanged, second.touched]).toEqual([1, 2, [code]]);
+    const rows = (
+      await pool().query<{ day: string; valid_hours: number; row_count: number; keys: string[]; hours: string }>(
+        `select m.day::text, m.valid_hours, b.row_count, array(select jsonb_object_keys(b.payload) order by 1) as keys,
+                b.payload -> concat_ws('/', m.credit_code, m.outlet_code, m.pollutant_code, to_char(m.day, 'YYYY-MM-DD')) ->> 'validHours' as hours
+           from monitoring_day m join source_batch b on b.id = m.source_batch where m.outlet_code = 'LB-OUT' order by m.day`,
+      )
+    ).rows;
+    const key = (d: string) => `${code}/LB-OUT/a21026/${d}`;
+    expect(rows).toEqual([
+      { day: dates[0], valid_hours: 24, row_count: 3, keys: dates.map(key), hours: '24' },
+      { day: dates[1], valid_hours: 20, row_count: 1, keys: [key(dates[1])], hours: '20' },
+      { day: dates[2], valid_hours: 24, row_count: 3, keys: dates.map(key), hours: '24' },
+    ]);
+    // A page that changes nothing writes no batch.
+    const batches = (await pool().query(`select count(*)::int n from source_batch where connector_id = 'lw-batch'`)).rows[0].n;
+    const third = await tx((c) => svc.ingestPage(c, 'lw-batch', null, [item(day(dates[1], 20))]));
+    expect([third.loaded, third.unchanged, third.touched]).toEqual([0, 1, []]);
+    expect((await pool().query(`select count(*)::int n from source_batch where connector_id = 'lw-batch'`)).rows[0].n).toBe(batches);
+  });
 });

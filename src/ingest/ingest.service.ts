@@ -406,13 +406,13 @@ export class IngestService {
     const codes = new Set<string>();
     for (const [kind, recs] of byKind) {
       if (kind === 'monitoring') await this.monitoringPartitions.ensureFor(client, monitoringDays(recs));
-      const res = await client.query<{ credit_code: string }>(batchStatementOf(kind), [
+      const res = await client.query<{ n: number; codes: string[] }>(batchStatementOf(kind), [
         jsonArray(recs.map((r) => r.typedRow)),
         connectorId,
         `{${recs.map((r) => r.batchEntry).join(',')}}`,
       ]);
-      changed += res.rowCount ?? res.rows.length;
-      for (const r of res.rows) codes.add(r.credit_code);
+      changed += res.rows[0].n;
+      for (const c of res.rows[0].codes) codes.add(c);
     }
     if (codes.size) {
       for (const c of codes) touched.add(c);

@@ -52,19 +52,22 @@ export function rowKeySql<K extends RecordKind>(d: RecordDescriptor<K>, alias: s
  * stored ones (or are new) are written, naming a new `source_batch` row that
  * holds the raw records of exactly those rows under their row keys: the page's
  * object as it came when every row changed (a first load; parsed once, no
- * per-row aggregation), else the entries of the changed rows; a page that
- * changed nothing writes no batch. Rows are written in key order (index pages
- * touched in order, and concurrent writers of the same rows, such as the
- * gateway's provisional summaries, lock them in the same order). Returns the
- * changed rows' credit codes.
+ * per-row aggregation, no row key built), else the entries of the changed
+ * rows; a page that changed nothing writes no batch. Rows are written in key
+ * order (index pages touched in order, and concurrent writers of the same
+ * rows, such as the gateway's provisional summaries, lock them in the same
+ * order). The typed rows are read as `json`, not `jsonb`: read once, a binary
+ * tree of them would be built only to be walked. Returns one row: `n`, how
+ * many rows changed, and `codes`, their distinct credit codes (the conflict
+ * key holds `credit_code`).
  */
 export function batchUpsertSql<K extends RecordKind>(d: RecordDescriptor<K>): string {
+  if (!d.conflictKey.includes('credit_code')) throw new Error(`batch provenance needs credit_code in the conflict key of ${d.table}`);
   const names = d.columns.map((c) => c.name);
   const updated = names.filter((n) => !d.conflictKey.includes(n));
   const set = [...updated.map((n) => `${n} = excluded.${n}`), 'source_batch = excluded.source_batch', ...(d.onUpdate ? [d.onUpdate] : [])].join(', ');
-  const sameKey = d.conflictKey.map((c) => `u.${c} = x.${c}`).join(' and ');
   return `with x as materialized (
-         select * from jsonb_to_recordset($1::jsonb) as x(${recordType(d.columns)})
+         select * from json_to_recordset($1::json) as x(${recordType(d.columns)})
        ), b as materialized (
          select nextval(pg_get_serial_sequence('source_batch', 'id')) as id
        ), u as (
@@ -74,16 +77,18 @@ export function batchUpsertSql<K extends RecordKind>(d: RecordDescriptor<K>): st
            where ${differs(d.table, updated)}
          returning ${d.conflictKey.join(', ')}
        ), changed as materialized (
-         select x.credit_code, ${rowKeySql(d, 'x')} as row_key from u join x on ${sameKey}
+         select * from u
        ), page as materialized (
          select $3::jsonb as payload, (select count(*) from x) as rows
+       ), counted as materialized (
+         select count(*) as n from changed
        ), batch as (
          insert into source_batch (id, connector_id, kind, row_count, payload)
          select (select id from b), $2, '${d.kind}', c.n,
-                case when c.n = p.rows then p.payload else (select jsonb_object_agg(k.row_key, p.payload -> k.row_key) from changed k) end
-           from (select count(*) as n from changed) c cross join page p where c.n > 0
+                case when c.n = p.rows then p.payload else (select jsonb_object_agg(${rowKeySql(d, 'k')}, p.payload -> ${rowKeySql(d, 'k')}) from changed k) end
+           from counted c cross join page p where c.n > 0
        )
-       select credit_code from changed`;
+       select (select n from counted)::int as n, array(select distinct credit_code from changed) as codes`;
 }
 
 /**
