@@ -4,7 +4,7 @@ import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { dateToDay } from '../../simulator/china-time';
 import { GeneratedProvince } from '../../simulator/province.generator';
-import { descriptorOf } from '../../src/ingest/record-descriptors';
+import { descriptorOf, fieldOf } from '../../src/ingest/record-descriptors';
 
 /** A value of a COPY row: text, number, boolean, null or a text array. */
 export type Cell = string | number | boolean | null | string[];
@@ -45,27 +45,13 @@ const CREDIT_LEVEL: Record<string, string> = { 绿标: 'green', 蓝标: 'blue', 
  */
 export async function copyProvince(client: PoolClient, province: GeneratedProvince, opts: { credit?: boolean } = {}): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
+  const enterpriseColumns = descriptorOf('enterprise').columns;
   counts.enterprise = await copyRows(
     client,
     'enterprise',
-    // The typed columns ingest writes, in its order (the values below follow it).
-    descriptorOf('enterprise').columns.map((c) => c.name),
-    province.permit.map((p) => [
-      p.creditCode,
-      p.name,
-      p.divisionCode,
-      p.address,
-      p.longitude,
-      p.latitude,
-      p.industryCode,
-      p.supervisionLevel,
-      p.managementClass,
-      p.basin,
-      p.pollutionTypes,
-      p.airSources,
-      p.monitoringFacilities,
-      p.updatedAt,
-    ]),
+    // The typed columns ingest writes, each holding the generated permit record's field of that name (fieldOf), as ingest's rows do.
+    enterpriseColumns.map((c) => c.name),
+    province.permit.map((p) => enterpriseColumns.map((c) => ((p as unknown as Record<string, Cell | undefined>)[fieldOf(c)] ?? null) as Cell)),
   );
   counts.permit = await copyRows(
     client,
