@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { EnterpriseSearchService } from '../src/enterprises/enterprise-search.service';
 import { InvalidCursorError } from '../src/enterprises/enterprise-cursor';
 import { Scope } from '../src/jurisdiction/scope';
+import { countStatements } from './support/sql-counter';
 import { TestHub, startTestHub } from './support/test-hub';
 
 const PROVINCE: Scope = { divisionCode: '370000', level: 'PROVINCE' } as Scope;
@@ -56,6 +57,33 @@ describe('result snapshots', () => {
     expect(back.edges.map((e) => e.node.creditCode)).toEqual(seen.slice(total - 7));
     expect(back.hasPreviousPage).toBe(true);
     expect(back.hasNextPage).toBe(false);
+  });
+
+  it("a province caller's list reads without a division predicate (the province holds every division), a city caller's with one", async () => {
+    const divisions = hub.services.divisions;
+    const city = { divisionCode: '370100', level: 'CITY' } as Scope;
+    expect(divisions.holdsEveryDivision(PROVINCE)).toBe(true);
+    expect(divisions.holdsEveryDivision(city)).toBe(false);
+    expect(divisions.holdsEveryDivision({ divisionCode: '370102', level: 'COUNTY' } as Scope)).toBe(false);
+    const read = async (scope: Scope) => {
+      const counted = await countStatements(async () => {
+        const page = await hub.services.enterprises.search(scope, {}, 'SCORE_ASC', { first: 500 });
+        return { codes: page.edges.map((e) => e.node.creditCode), total: await page.totalCount() };
+      });
+      // The WHERE clauses of the statements that read the list (the page, the stored result).
+      const where = counted.statements.map((x) => /from enterprise e where (.*?) order by/s.exec(x)?.[1]).filter((w): w is string => !!w);
+      expect(where.length).toBeGreaterThan(0);
+      return { ...counted.result, where: [...new Set(where)] };
+    };
+    const province = await read(PROVINCE);
+    expect(province.where).toEqual(['true']);
+    expect(province.total).toBe(total);
+    const jinan = await read(city);
+    expect(jinan.where).toEqual(['e.city_code = $1']);
+    const truth = await hub.tdb.db.pool.query(`select credit_code from enterprise where city_code = '370100' order by score, credit_code`);
+    expect(truth.rows.length).toBeGreaterThan(0);
+    expect(jinan.codes).toEqual(truth.rows.map((r) => r.credit_code));
+    expect(jinan.total).toBe(truth.rows.length);
   });
 
   it('drops snapshots past their lifetime, and their cursors ask to restart paging', async () => {

@@ -15,7 +15,15 @@ export interface DivisionInfo {
  * to validate codes and to turn a code into a SQL predicate on its subtree.
  */
 export class DivisionDirectory {
-  private constructor(private readonly byCode: Map<string, DivisionInfo>) {}
+  /** The division whose subtree holds every known division (the province), if there is one. */
+  private readonly everything: DivisionRef | null;
+
+  private constructor(private readonly byCode: Map<string, DivisionInfo>) {
+    const roots = [...byCode.values()].filter((d) => d.parentCode === null);
+    const root = roots.length === 1 ? roots[0] : undefined;
+    const ref = root && { divisionCode: root.code, level: root.level };
+    this.everything = ref && [...byCode.keys()].every((code) => inSubtree(ref, code)) ? ref : null;
+  }
 
   static async load(pool: Pool): Promise<DivisionDirectory> {
     const res = await pool.query<DivisionInfo>(`select code, name, level, parent_code as "parentCode" from division`);
@@ -42,6 +50,17 @@ export class DivisionDirectory {
     const root = this.children(null)[0];
     if (!root) throw new Error('the division table is empty: run the migrations');
     return { divisionCode: root.code, level: 'PROVINCE' };
+  }
+
+  /**
+   * True when `division`'s subtree holds every known division (the province
+   * the hub serves): every enterprise lies inside it, since an enterprise's
+   * division is a foreign key into the division table, so its SQL predicate
+   * is true of every row and a query may leave it out (it costs a LIKE per
+   * row a query reads, and hides from the planner that it filters nothing).
+   */
+  holdsEveryDivision(division: DivisionRef): boolean {
+    return division.divisionCode === this.everything?.divisionCode && division.level === this.everything.level;
   }
 
   /** True when the known division `code` is `ancestor` or lies inside it (the rule of `src/domain/jurisdiction.ts`). */

@@ -122,12 +122,21 @@ export class EnterpriseSearchService {
     return res.rows[0] ?? null;
   }
 
-  /** The WHERE clause (scope and filter) shared by lists, counts, facets and exports. */
+  /**
+   * The WHERE clause (scope and filter) shared by lists, counts, facets and
+   * exports. A division that holds every enterprise (the province) adds no
+   * predicate: it would be true of every row (see
+   * {@link DivisionDirectory.holdsEveryDivision}).
+   */
   async whereClause(scope: Scope, filter: EnterpriseFilterInput & Record<string, unknown>, params: SqlParams): Promise<string> {
-    const clauses = [divisionPredicate(scope, params)];
+    const clauses: string[] = [];
+    const within = (d: Scope) => {
+      if (!this.divisions.holdsEveryDivision(d)) clauses.push(divisionPredicate(d, params));
+    };
+    within(scope);
     if (filter.divisionCode) {
       const d = this.divisions.require(filter.divisionCode, 'filter.divisionCode');
-      clauses.push(divisionPredicate({ divisionCode: d.code, level: d.level }, params));
+      within({ divisionCode: d.code, level: d.level });
     }
     if (filter.riskLevels?.length) clauses.push(`e.risk_level = any(${params.add(filter.riskLevels)}::text[])`);
     if (filter.scoreMin != null) clauses.push(`e.score >= ${params.add(filter.scoreMin)}`);
@@ -146,7 +155,7 @@ export class EnterpriseSearchService {
     }
     if (filter.industryCode) clauses.push(`e.industry_code like ${params.add(`${filter.industryCode.replace(/[\\%_]/g, '')}%`)}`);
     for (const b of this.extra) clauses.push(...(await b(filter, params, scope)));
-    return clauses.join(' and ');
+    return clauses.length ? clauses.join(' and ') : 'true';
   }
 
   /**
