@@ -9,9 +9,12 @@ const PROVINCE: Scope = { divisionCode: '370000', level: 'PROVINCE' } as Scope;
 
 /**
  * Result snapshots (consistent paging of `enterprises`) stay small and
- * bounded: 4 bytes an enterprise, one statement on the first page, expiry by
- * age and a cap on the keys kept in total, and the read-replica path (the
- * replica orders, the primary stores) pages the same as the single pool.
+ * bounded: 4 bytes an enterprise, stored behind the first page in its
+ * transaction (a later page asked for before it is stored waits for it, and
+ * it is the result the first page read though scores change before it is
+ * written), expiry by age and a cap on the keys kept in total, and the
+ * read-replica path (the replica orders, the primary stores) pages the same
+ * as the single pool.
  */
 describe('result snapshots', () => {
   let hub: TestHub;
@@ -59,6 +62,54 @@ describe('result snapshots', () => {
     expect(back.hasNextPage).toBe(false);
   });
 
+  it('stores the result the first page read, behind it: a later page asked for meanwhile on another process waits for it, and scores changed before it is written do not move it', async () => {
+    const pool = hub.tdb.db.pool;
+    const order = async () => (await pool.query(`select credit_code from enterprise order by score, credit_code`)).rows.map((r) => r.credit_code);
+    const before = await order();
+    // Holds the snapshot's INSERT back (reads of result_snapshot go on), as a slow store would be.
+    const blocker = await pool.connect();
+    const otherProcess = new Pool({ connectionString: hub.tdb.url, max: 2 });
+    let changed = false;
+    try {
+      await blocker.query(`begin; lock table result_snapshot in exclusive mode`);
+      const svc = new EnterpriseSearchService(pool, hub.services.divisions, pool);
+      const first = await svc.search(PROVINCE, {}, 'SCORE_ASC', { first: 10 });
+      expect(first.edges.map((e) => e.node.creditCode)).toEqual(before.slice(0, 10));
+      expect(await snapshotRow(first.snapshotId)).toBeUndefined(); // answered, not yet stored
+      // Scores change (the order with them) and commit before the snapshot is written.
+      await pool.query(`update enterprise set score = score - row_key % 50`);
+      changed = true;
+      expect((await order()).slice(0, 10)).not.toEqual(before.slice(0, 10));
+      // Another hub process asks for the second page: it finds no snapshot yet and waits on the snapshot's lock.
+      const next = new EnterpriseSearchService(otherProcess, hub.services.divisions, otherProcess).search(PROVINCE, {}, 'SCORE_ASC', {
+        first: 10,
+        after: first.endCursor,
+      });
+      const waiting = async () => (await pool.query(`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`)).rows[0].n;
+      let answered = false; // (without waiting it would answer at once, refusing the cursor)
+      next.then(
+        () => (answered = true),
+        () => (answered = true),
+      );
+      while (!answered && (await waiting()) === 0) await new Promise((r) => setImmediate(r));
+      await blocker.query('commit');
+      const second = await next;
+      expect(second.edges.map((e) => e.node.creditCode)).toEqual(before.slice(10, 20));
+      expect(await first.totalCount()).toBe(total);
+      const stored = await pool.query(
+        `select e.credit_code from result_snapshot s cross join unnest(s.keys) with ordinality as k(key, i) join enterprise e on e.row_key = k.key
+          where s.id = $1 order by k.i`,
+        [first.snapshotId],
+      );
+      expect(stored.rows.map((r) => r.credit_code)).toEqual(before);
+    } finally {
+      await blocker.query('rollback');
+      blocker.release();
+      await otherProcess.end();
+      if (changed) await pool.query(`update enterprise set score = score + row_key % 50`);
+    }
+  });
+
   it("a province caller's list reads without a division predicate (the province holds every division), a city caller's with one", async () => {
     const divisions = hub.services.divisions;
     const city = { divisionCode: '370100', level: 'CITY' } as Scope;
@@ -89,6 +140,7 @@ describe('result snapshots', () => {
   it('drops snapshots past their lifetime, and their cursors ask to restart paging', async () => {
     const svc = new EnterpriseSearchService(hub.tdb.db.pool, hub.services.divisions, hub.tdb.db.pool, { ttlMs: 60_000 });
     const page = await svc.search(PROVINCE, {}, 'SCORE_ASC', { first: 5 });
+    await page.totalCount(); // the snapshot is stored behind the page: totalCount waits for it
     await hub.tdb.db.pool.query(`update result_snapshot set created_at = now() - interval '2 minutes' where id = $1`, [page.snapshotId]);
     await expect(svc.search(PROVINCE, {}, 'SCORE_ASC', { first: 5, after: page.endCursor })).rejects.toThrow(/restart paging/);
     // (The expiry the first page started may already have dropped it: either way it is gone after one.)
@@ -102,6 +154,7 @@ describe('result snapshots', () => {
     const pages = [];
     for (let i = 0; i < 3; i++) {
       pages.push(await svc.search(PROVINCE, {}, 'SCORE_ASC', { first: 5 }));
+      await pages[i].totalCount(); // stored
       // Distinct creation times, oldest first (no sleeping: the clock is set).
       await hub.tdb.db.pool.query(`update result_snapshot set created_at = now() - make_interval(secs => $2) where id = $1`, [pages[i].snapshotId, 30 - i]);
     }

@@ -121,7 +121,9 @@ export async function createHubServices(
   // The monitoring store's month partitions for the active rule set's window and the coming months, before anything writes.
   const monitoringPartitions = async () => maintainMonitoringPartitions(db.pool, chinaToday(), (await scoring.ruleSets.active()).windowDays);
   await monitoringPartitions();
-  const enterprises = new EnterpriseSearchService(db.readPool, divisions, db.pool);
+  // Snapshots are written on the API's pool of the primary: without a read replica that is the pool searches read, so a
+  // first page and its snapshot are one transaction and the result never leaves the database.
+  const enterprises = new EnterpriseSearchService(db.readPool, divisions, db.apiPool, { log });
   const tags = await createTagService(db, divisions, enterprises);
   const parameters = new WarningParameterRepository(db.pool);
   // Webhooks and declarative connectors go where API callers point them: internal addresses only when the operator allows them.

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { DivisionDirectory } from '../divisions/division-directory';
 import { Scope, SqlParams, divisionPredicate } from '../jurisdiction/scope';
 import { InvalidCursorError, decodeCursor, encodeCursor } from './enterprise-cursor';
@@ -44,6 +44,53 @@ export interface SnapshotLimits {
   ttlMs?: number;
   /** Most keys kept over all snapshots; default {@link ENTERPRISE_SNAPSHOT_MAX_KEYS}. */
   maxStoredKeys?: number;
+  /** Where a snapshot that could not be stored behind its first page is reported (its cursors ask to restart paging). */
+  log?: (line: string) => void;
+}
+
+/**
+ * Names the advisory lock a snapshot's store holds until it commits (with
+ * {@link snapshotLockKey}): a later page that finds no snapshot waits on it.
+ */
+const SNAPSHOT_LOCK = 'hub-result-snapshot';
+
+/** The second key of a snapshot's advisory lock: the first 32 bits of its id (two ids sharing them only wait for each other). */
+function snapshotLockKey(snapshotId: string): number {
+  return parseInt(snapshotId.slice(0, 8), 16) | 0;
+}
+
+/**
+ * Commits (`commit`) or rolls back a client's transaction and hands the
+ * client back to its pool; one whose rollback failed is discarded (its
+ * connection is in doubt). A failed commit is thrown.
+ */
+async function endTransaction(client: PoolClient, commit: boolean): Promise<void> {
+  try {
+    await client.query(commit ? 'commit' : 'rollback');
+  } catch (e) {
+    client.release(e as Error);
+    if (commit) throw e;
+    return;
+  }
+  client.release();
+}
+
+/** A page in Relay form: its rows at their positions in the snapshot. */
+function pageOf(
+  snapshotId: string,
+  rows: { node: EnterpriseRow; position: number }[],
+  has: Pick<EnterprisePage, 'hasNextPage' | 'hasPreviousPage'>,
+  totalCount: () => Promise<number>,
+): EnterprisePage {
+  const edges = rows.map((r) => ({ cursor: encodeCursor({ snapshotId, position: r.position }), node: r.node }));
+  return {
+    edges,
+    ...has,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+    snapshotId,
+    totalCount,
+  };
 }
 
 /** Most rows one page may ask for. */
@@ -94,7 +141,7 @@ export class EnterpriseSearchService {
   /**
    * @param pool where searches read (the replica when there is one)
    * @param snapshots where result snapshots are written and read (the primary; defaults to `pool`)
-   * @param limits snapshot lifetime and total size
+   * @param limits snapshot lifetime and total size, and where a snapshot that could not be stored is reported
    */
   constructor(
     private readonly pool: Pool,
@@ -104,10 +151,12 @@ export class EnterpriseSearchService {
   ) {
     this.ttlMs = limits.ttlMs ?? ENTERPRISE_SNAPSHOT_TTL_MS;
     this.maxStoredKeys = limits.maxStoredKeys ?? ENTERPRISE_SNAPSHOT_MAX_KEYS;
+    this.log = limits.log ?? (() => undefined);
   }
 
   private readonly ttlMs: number;
   private readonly maxStoredKeys: number;
+  private readonly log: (line: string) => void;
 
   /** Lets another concern (e.g. tags) contribute WHERE clauses for its filter fields. */
   addFilterClauses(builder: FilterClauseBuilder): void {
@@ -160,15 +209,17 @@ export class EnterpriseSearchService {
 
   /**
    * A page of a filtered, ordered list, read from a result snapshot: the first
-   * request (no cursor) stores the ordered keys of the whole result
-   * (`result_snapshot`, on the primary; see {@link storeSnapshot}) and every cursor names that snapshot
-   * and a position in it. Paging on with `first/after` or back with
-   * `last/before` therefore shows each enterprise of the result as it was when
-   * the first page was read exactly once, however scores change meanwhile
-   * (rows show their current values; one that left the caller's jurisdiction
-   * is left out). Snapshots are kept {@link ENTERPRISE_SNAPSHOT_TTL_MS} and
-   * within {@link ENTERPRISE_SNAPSHOT_MAX_KEYS} (by default); an older or
-   * dropped cursor is refused with a message saying to restart paging.
+   * request (no cursor) fixes the result — its page is read at once and the
+   * ordered keys of the whole result are stored behind it, as of the same
+   * moment (`result_snapshot`, on the primary; see {@link firstPage}) — and
+   * every cursor names that snapshot and a position in it. Paging on with
+   * `first/after` or back with `last/before` therefore shows each enterprise
+   * of the result as it was when the first page was read exactly once,
+   * however scores change meanwhile (rows show their current values; one that
+   * left the caller's jurisdiction is left out). Snapshots are kept
+   * {@link ENTERPRISE_SNAPSHOT_TTL_MS} and within
+   * {@link ENTERPRISE_SNAPSHOT_MAX_KEYS} (by default); an older or dropped
+   * cursor is refused with a message saying to restart paging.
    */
   async search(
     scope: Scope,
@@ -190,115 +241,185 @@ export class EnterpriseSearchService {
       const b = decodeCursor(before, 'before');
       if (b.snapshotId !== cursorPos!.snapshotId) throw new InvalidCursorError(`'after' and 'before' come from different results`, { argument: 'before' });
     }
-    let snapshotId: string;
-    let keys: number[];
-    let length: number;
-    let lo: number; // 1-based position of the page's first row
     if (!cursorPos) {
-      snapshotId = randomUUID();
-      ({ keys, length, lo } = await this.storeSnapshot(scope, filter, order, snapshotId, size, backward));
-    } else {
-      snapshotId = cursorPos.snapshotId;
-      let hi: number;
-      if (after && before) {
-        lo = cursorPos.position + 1;
-        hi = decodeCursor(before, 'before').position - 1;
-        if (backward) lo = Math.max(lo, hi - size + 1);
-        else hi = Math.min(hi, lo + size - 1);
-      } else if (after) {
-        lo = cursorPos.position + 1;
-        hi = cursorPos.position + size;
-      } else {
-        hi = cursorPos.position - 1;
-        lo = Math.max(1, cursorPos.position - size);
-      }
-      const res = await this.snapshots.query<{ keys: number[] | null; length: number; scope_code: string; order_key: string }>(
-        `select keys[$2::int:$3::int] as keys, length, scope_code, order_key from result_snapshot
-          where id = $1 and created_at > now() - make_interval(secs => $4::double precision / 1000)`,
-        [snapshotId, lo, Math.max(hi, lo - 1), this.ttlMs],
+      const snapshotId = randomUUID();
+      const first = await this.firstPage(scope, filter, order, snapshotId, size, backward);
+      const more = first.rows.length > size;
+      const rows = backward ? first.rows.slice(0, size).reverse() : first.rows.slice(0, size);
+      // Backward, the page is the result's end: its positions count from the result's length.
+      const lo = backward ? (await first.stored) - rows.length + 1 : 1;
+      return pageOf(
+        snapshotId,
+        rows.map((node, i) => ({ node, position: lo + i })),
+        { hasNextPage: !backward && more, hasPreviousPage: backward && more },
+        () => first.stored,
       );
-      const snap = res.rows[0];
-      const argument = after ? 'after' : 'before';
-      if (!snap)
-        throw new InvalidCursorError(
-          `'${argument}' belongs to a result read more than ${Math.round(this.ttlMs / 60000)} minutes ago (or never issued, or dropped to keep snapshots within their cap); restart paging without a cursor`,
-          { argument },
-        );
-      if (snap.scope_code !== scope.divisionCode || snap.order_key !== order) {
-        throw new InvalidCursorError(
-          `'${argument}' was issued for another ${snap.order_key !== order ? `ordering (${snap.order_key}, not ${order})` : 'API key'}; restart paging without a cursor`,
-          { argument },
-        );
-      }
-      keys = hi >= lo ? (snap.keys ?? []) : [];
-      length = snap.length;
     }
+    const snapshotId = cursorPos.snapshotId;
+    let lo: number; // 1-based position of the page's first row
+    let hi: number;
+    if (after && before) {
+      lo = cursorPos.position + 1;
+      hi = decodeCursor(before, 'before').position - 1;
+      if (backward) lo = Math.max(lo, hi - size + 1);
+      else hi = Math.min(hi, lo + size - 1);
+    } else if (after) {
+      lo = cursorPos.position + 1;
+      hi = cursorPos.position + size;
+    } else {
+      hi = cursorPos.position - 1;
+      lo = Math.max(1, cursorPos.position - size);
+    }
+    const read = async () =>
+      (
+        await this.snapshots.query<{ keys: number[] | null; length: number; scope_code: string; order_key: string }>(
+          `select keys[$2::int:$3::int] as keys, length, scope_code, order_key from result_snapshot
+            where id = $1 and created_at > now() - make_interval(secs => $4::double precision / 1000)`,
+          [snapshotId, lo, Math.max(hi, lo - 1), this.ttlMs],
+        )
+      ).rows[0];
+    let snap = await read();
+    if (!snap) {
+      // A snapshot still being stored behind its first page (on this process or another replica) holds its lock until
+      // it commits: wait for that, then look again. A snapshot never issued or long gone has no lock to wait for.
+      await this.snapshots.query(`select pg_advisory_xact_lock_shared(hashtext('${SNAPSHOT_LOCK}'), $1::int)`, [snapshotLockKey(snapshotId)]);
+      snap = await read();
+    }
+    const argument = after ? 'after' : 'before';
+    if (!snap)
+      throw new InvalidCursorError(
+        `'${argument}' belongs to a result read more than ${Math.round(this.ttlMs / 60000)} minutes ago (or never issued, or dropped to keep snapshots within their cap); restart paging without a cursor`,
+        { argument },
+      );
+    if (snap.scope_code !== scope.divisionCode || snap.order_key !== order) {
+      throw new InvalidCursorError(
+        `'${argument}' was issued for another ${snap.order_key !== order ? `ordering (${snap.order_key}, not ${order})` : 'API key'}; restart paging without a cursor`,
+        { argument },
+      );
+    }
+    const keys = hi >= lo ? (snap.keys ?? []) : [];
+    const length = snap.length;
     const rows = keys.length ? await this.rowsOf(scope, keys) : new Map<number, EnterpriseRow>();
-    const edges = keys
-      .map((key, i) => ({ key, position: lo + i }))
-      .filter((c) => rows.has(c.key))
-      .map((c) => ({ cursor: encodeCursor({ snapshotId, position: c.position }), node: rows.get(c.key)! }));
     const first = keys.length ? lo : null;
     const last = keys.length ? lo + keys.length - 1 : null;
-    return {
-      edges,
-      hasPreviousPage: first != null ? first > 1 : lo > 1 && length > 0,
-      hasNextPage: last != null ? last < length : lo <= length,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+    return pageOf(
       snapshotId,
-      totalCount: async () => length,
-    };
+      keys.map((key, i) => ({ node: rows.get(key), position: lo + i })).filter((c): c is { node: EnterpriseRow; position: number } => !!c.node),
+      {
+        hasPreviousPage: first != null ? first > 1 : lo > 1 && length > 0,
+        hasNextPage: last != null ? last < length : lo <= length,
+      },
+      async () => length,
+    );
   }
 
   /**
-   * Stores the ordered result of a first page as a snapshot and returns the
-   * page's slice of it. The result is an `int4[]` of `enterprise.row_key`s
-   * (4 bytes an enterprise). With one pool it is one statement — INSERT …
-   * SELECT, so the result never travels to this process and back; with a read
-   * replica the replica orders it and the primary stores it, the array passing
-   * through as text (never parsed here), and only the page's keys come back.
+   * A first page, read at once, and the result snapshot stored behind it. In
+   * one REPEATABLE READ transaction (one snapshot of the database) the page's
+   * rows are read with `ORDER BY … LIMIT size + 1` and then the whole ordered
+   * result's keys are stored (an `int4[]` of `enterprise.row_key`s, 4 bytes an
+   * enterprise): the page is exactly the stored result's first `size` (or,
+   * backward, last) keys, however scores change meanwhile, and the client has
+   * its page without waiting for the whole result to be ordered and stored.
+   * `stored` resolves to the result's length once the snapshot is committed;
+   * until then the transaction holds the snapshot's advisory lock, so a later
+   * page asked for meanwhile (here or on another replica) waits for it
+   * instead of finding no snapshot. With one pool the whole result is one
+   * INSERT … SELECT (it never travels to this process); with a read replica
+   * the replica reads the page and orders the result, the array passing
+   * through as text (never parsed here) to the primary, which stores it.
    */
-  private async storeSnapshot(
+  private async firstPage(
     scope: Scope,
     filter: EnterpriseFilterInput,
     order: EnterpriseOrderKey,
     snapshotId: string,
     size: number,
     backward: boolean,
-  ): Promise<{ keys: number[]; length: number; lo: number }> {
+  ): Promise<{ rows: EnterpriseRow[]; stored: Promise<number> }> {
     const o = ORDER[order];
     const params = new SqlParams();
     const where = await this.whereClause(scope, filter as EnterpriseFilterInput & Record<string, unknown>, params);
-    const orderBy = o.column === 'e.credit_code' ? 'e.credit_code asc' : `${o.column} ${o.dir}, e.credit_code asc`;
+    const orderBy = (reverse: boolean) => {
+      const dir = (d: 'asc' | 'desc') => (reverse ? (d === 'asc' ? 'desc' : 'asc') : d);
+      return o.column === 'e.credit_code' ? `e.credit_code ${dir('asc')}` : `${o.column} ${dir(o.dir)}, e.credit_code ${dir('asc')}`;
+    };
+    const n = params.values.length;
+    const pageSql = `select ${ENTERPRISE_COLUMNS} from enterprise e where ${where} order by ${orderBy(backward)} limit $${n + 1}::int`;
+    const page = { name: statementName(pageSql), text: pageSql, values: [...params.values, size + 1] };
     // ARRAY(subquery) keeps the subquery's order, and the ordering indexes carry row_key: in score or name order the
     // result comes off an index-only scan (no sort), as a plain page's rows do.
-    const aggregate = `select array(select e.row_key from enterprise e where ${where} order by ${orderBy}) as keys`;
-    let row: { keys: number[] | null; length: number };
+    const result = `select array(select e.row_key from enterprise e where ${where} order by ${orderBy(false)})`;
+    const lock = `select pg_advisory_xact_lock(hashtext('${SNAPSHOT_LOCK}'), ${snapshotLockKey(snapshotId)})`;
+    let rows: EnterpriseRow[];
+    let stored: Promise<number>;
     if (this.snapshots === this.pool) {
-      const [id, scopeCode, orderKey, n, back] = [snapshotId, scope.divisionCode, order, size, backward].map((v) => params.add(v));
-      // The page's slice, the first `size` keys or (backward) the last `size`, cut in SQL from the result.
-      const sql = `with r as (${aggregate}),
-        s as (insert into result_snapshot (id, scope_code, order_key, keys, length)
-              select ${id}::uuid, ${scopeCode}, ${orderKey}, r.keys, cardinality(r.keys) from r)
-        select case when ${back}::boolean then r.keys[greatest(1, cardinality(r.keys) - ${n}::int + 1):cardinality(r.keys)]
-                    else r.keys[1:${n}::int] end as keys,
-               cardinality(r.keys) as length from r`;
-      row = (await this.pool.query({ name: statementName(sql), text: sql, values: params.values })).rows[0];
+      const client = await this.pool.connect();
+      try {
+        await client.query(`begin isolation level repeatable read; ${lock}`);
+        rows = (await client.query<EnterpriseRow>(page)).rows;
+      } catch (e) {
+        await endTransaction(client, false);
+        throw e;
+      }
+      // MATERIALIZED: the result is computed once (inlined, the ARRAY would be computed again for its cardinality).
+      const storeSql = `with r as materialized (${result} as keys)
+        insert into result_snapshot (id, scope_code, order_key, keys, length)
+        select $${n + 1}::uuid, $${n + 2}, $${n + 3}, r.keys, cardinality(r.keys) from r returning length`;
+      const store = { name: statementName(storeSql), text: storeSql, values: [...params.values, snapshotId, scope.divisionCode, order] };
+      stored = (async () => {
+        let length: number | undefined;
+        try {
+          length = (await client.query<{ length: number }>(store)).rows[0].length;
+          return length;
+        } finally {
+          await endTransaction(client, length !== undefined);
+        }
+      })();
     } else {
-      const sql = `select array(select e.row_key from enterprise e where ${where} order by ${orderBy})::text as keys`;
-      const text = (await this.pool.query<{ keys: string }>({ name: statementName(sql), text: sql, values: params.values })).rows[0].keys;
-      row = (
-        await this.snapshots.query(
-          `insert into result_snapshot (id, scope_code, order_key, keys, length)
-           values ($1, $2, $3, $4::int4[], cardinality($4::int4[]))
-           returning case when $6::boolean then keys[greatest(1, length - $5::int + 1):length] else keys[1:$5::int] end as keys, length`,
-          [snapshotId, scope.divisionCode, order, text, size, backward],
-        )
-      ).rows[0];
+      const reader = await this.pool.connect();
+      let writer: PoolClient;
+      try {
+        writer = await this.snapshots.connect();
+      } catch (e) {
+        reader.release();
+        throw e;
+      }
+      try {
+        await Promise.all([writer.query(`begin; ${lock}`), reader.query('begin isolation level repeatable read read only')]);
+        rows = (await reader.query<EnterpriseRow>(page)).rows;
+      } catch (e) {
+        await Promise.all([endTransaction(reader, false), endTransaction(writer, false)]);
+        throw e;
+      }
+      const keysSql = `${result}::text as keys`;
+      const keys = { name: statementName(keysSql), text: keysSql, values: params.values };
+      stored = (async () => {
+        let length: number | undefined;
+        try {
+          let text: string;
+          try {
+            text = (await reader.query<{ keys: string }>(keys)).rows[0].keys;
+          } finally {
+            await endTransaction(reader, false); // read only: nothing to commit
+          }
+          length = (
+            await writer.query<{ length: number }>(
+              `insert into result_snapshot (id, scope_code, order_key, keys, length) values ($1, $2, $3, $4::int4[], cardinality($4::int4[])) returning length`,
+              [snapshotId, scope.divisionCode, order, text],
+            )
+          ).rows[0].length;
+          return length;
+        } finally {
+          await endTransaction(writer, length !== undefined);
+        }
+      })();
     }
-    this.noteStored(row.length);
-    return { keys: row.keys ?? [], length: row.length, lo: backward ? Math.max(1, row.length - size + 1) : 1 };
+    stored.then(
+      (length) => this.noteStored(length),
+      (e: Error) => this.log(`result snapshot ${snapshotId} not stored (its cursors ask to restart paging): ${e.message}`),
+    );
+    return { rows, stored };
   }
 
   /** Current rows of these enterprises (by `row_key`) inside `scope`. */
