@@ -48,7 +48,7 @@ describe('DAU simulator against the HJ 212 gateway', () => {
     await until(() => sim!.stats.hourlyPackets >= devices.length * 8, 60_000, 'eight hourly packets per DAU');
     sim.halt();
     const drained = await sim.drain(30_000);
-    if (!drained) console.log(JSON.stringify({ pending: sim.pending(), gw: gateway.stats, sim: { ...sim.stats, latenciesMs: sim.stats.latenciesMs.length } }));
+    if (!drained) console.log(JSON.stringify({ pending: sim.pending(), gw: gateway.stats, sim: { ...sim.stats, latency: sim.stats.latency.all.count } }));
     expect(drained).toBe(true);
     const s = sim.stats;
     expect(s.crcRefusals).toBeGreaterThan(0);

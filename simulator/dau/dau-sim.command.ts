@@ -7,6 +7,7 @@
  *  [--exceed-share R] [--fault-split R] [--fault-merge R] [--fault-bad-crc R] [--fault-2005 R]
  *  [--fault-lowercase-crc R] [--fault-withhold R] [--fault-reconnect R] [--duration-s S]`
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { bindingFile, provinceDaus } from './dau-devices';
 import { DauSimulator, NO_DAU_FAULTS, type DauFaults } from './dau.simulator';
 
@@ -101,8 +102,19 @@ export function parseDauSimArgs(argv: readonly string[]): DauSimArgs {
   return a;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+/** The first minute of sending (connections, first packets, the hub's first look-ups) is reported apart from the steady state after it. */
+const RAMP_UP_MS = 60_000;
+
+/** Milliseconds at percentile `p` of a histogram of milliseconds (0 when empty). */
+function ms(h: { count: number; percentile(p: number): number }, p: number): number {
+  return h.count ? h.percentile(p) : 0;
+}
+
+/** p50/p99/max in ms of an event-loop delay histogram (nanoseconds), then a fresh one begins. */
+function takeDelay(h: IntervalHistogram): string {
+  const r = h.count ? `p50 ${(h.percentile(50) / 1e6).toFixed(0)} ms p99 ${(h.percentile(99) / 1e6).toFixed(0)} ms max ${(h.max / 1e6).toFixed(0)} ms` : 'n/a';
+  h.reset();
+  return r;
 }
 
 /** Runs `hub dau-sim`; resolves when `--duration-s` has passed (or at once for `--print-bindings`). */
@@ -124,16 +136,23 @@ export async function runDauSimCommand(argv: string[], out: (line: string) => vo
     firstHour: a.firstHour,
     exceedShare: a.exceedShare,
     faults: a.faults,
+    rampUpMs: RAMP_UP_MS,
   });
+  // The simulator's own event-loop delay: time its DAUs' answers wait to be read (it inflates the latencies measured here).
+  const delay = { window: monitorEventLoopDelay({ resolution: 10 }), steady: monitorEventLoopDelay({ resolution: 10 }) };
+  delay.window.enable();
   await sim.start();
   out(`dau-sim: ${devices.length} DAUs connected to ${a.host}:${a.port}`);
+  const rampUp = setTimeout(() => delay.steady.enable(), RAMP_UP_MS);
   const report = () => {
-    const l = [...sim.stats.latenciesMs].sort((x, y) => x - y);
     const s = sim.stats;
+    const { all, steady } = s.latency;
+    const w = sim.takeWindow();
     out(
       `dau-sim: packets ${s.distinctPackets} (hourly ${s.hourlyPackets}, exceeding hours ${s.exceedingHours}), answers ${s.answers}, ` +
         `CRC refusals ${s.crcRefusals}, repeats ${s.repeatsSent}, reconnects ${s.reconnects}, unanswered ${sim.unanswered()}, ` +
-        `answer p50 ${percentile(l, 50)} ms p99 ${percentile(l, 99)} ms`,
+        `answer p50 ${ms(all, 50)} ms p99 ${ms(all, 99)} ms; after the first 60 s p50 ${ms(steady, 50)} ms p99 ${ms(steady, 99)} ms (n=${steady.count}); ` +
+        `last window p50 ${w.p50} ms p99 ${w.p99} ms max ${w.max} ms (n=${w.count}); simulator event-loop delay last window ${takeDelay(delay.window)}`,
     );
   };
   const ticker = setInterval(report, 10_000);
@@ -144,8 +163,13 @@ export async function runDauSimCommand(argv: string[], out: (line: string) => vo
     if (a.durationS !== null) setTimeout(stop, a.durationS * 1000);
   });
   clearInterval(ticker);
+  clearTimeout(rampUp);
+  const steadyDelay = takeDelay(delay.steady);
   sim.halt();
   await sim.drain(15_000);
   report();
+  out(`dau-sim: simulator event-loop delay after the first 60 s: ${steadyDelay}`);
+  delay.window.disable();
+  delay.steady.disable();
   sim.stop();
 }

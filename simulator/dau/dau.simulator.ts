@@ -5,6 +5,7 @@
  * reconnects) and a share of exceeding hours.
  */
 import net from 'node:net';
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { Hj212Framer } from '../../src/gateway/hj212-framer';
 import { encodeHj212Packet, parseHj212Segment } from '../../src/gateway/hj212-packet';
 import { combine32, hashString } from '../prng';
@@ -44,6 +45,8 @@ export interface DauSimulatorOptions {
   faults: DauFaults;
   /** A packet not answered within this time is sent again (default 10 s, as the standard). */
   answerTimeoutMs?: number;
+  /** Packets first sent within this time of the start of sending are the ramp-up's, the later ones the steady state's (default 60 s). */
+  rampUpMs?: number;
 }
 
 /** What the simulator did, for checks and benchmarks. */
@@ -59,8 +62,12 @@ export interface DauSimulatorStats {
   crcRefusals: number;
   repeatsSent: number;
   reconnects: number;
-  /** Milliseconds from the last byte of a packet to its answer, for every answered packet. */
-  latenciesMs: number[];
+  /**
+   * Milliseconds from writing a packet to reading its answer (at least 1), for every answered
+   * packet: `all` of them, `steady` those first sent after the ramp-up, `window` since the last
+   * {@link DauSimulator.takeWindow}. Histograms, so a report costs no sort of every latency.
+   */
+  latency: { all: RecordableHistogram; steady: RecordableHistogram; window: RecordableHistogram };
 }
 
 const U32 = 4294967296;
@@ -87,6 +94,8 @@ const CODE_2005: Record<string, string> = { a34013: '01', a21026: '02', a21002: 
 interface Outgoing {
   qn: string;
   segment: string;
+  /** When it was first sent (whether it belongs to the ramp-up), and when last written. */
+  firstSentAt: number;
   sentAt: number;
   tries: number;
   timer: NodeJS.Timeout | null;
@@ -119,8 +128,13 @@ class Dau {
     return h / U32;
   }
 
-  async start(): Promise<void> {
-    await this.connect();
+  /** Opens the DAU's connection. */
+  open(): Promise<void> {
+    return this.connect();
+  }
+
+  /** Starts the DAU's schedules (staggered over each interval). */
+  schedule(): void {
     const every = (ms: number, kind: number, fn: () => void) => {
       if (ms <= 0) return;
       // Stagger devices over the interval so they do not all send at once.
@@ -179,7 +193,7 @@ class Dau {
         continue;
       }
       this.sim.stats.answers++;
-      this.sim.stats.latenciesMs.push(Date.now() - out.sentAt);
+      this.sim.recordAnswer(out.firstSentAt, Date.now() - out.sentAt);
       this.clear(out);
       this.waiting.delete(out.qn);
       // A drawn reconnect waits until no packet of this DAU awaits its answer (none is cut off),
@@ -235,7 +249,7 @@ class Dau {
     const qn = this.nextQn();
     const flag = legacy ? 1 : 5;
     const segment = `QN=${qn};ST=${this.d.st};CN=${cn};PW=${this.d.password};MN=${this.d.mn};Flag=${flag};CP=&&DataTime=${dataTime};${this.values(cn, dataTime, legacy)}&&`;
-    const out: Outgoing = { qn, segment, sentAt: 0, tries: 0, timer: null };
+    const out: Outgoing = { qn, segment, firstSentAt: Date.now(), sentAt: 0, tries: 0, timer: null };
     this.waiting.set(qn, out);
     this.sim.stats.distinctPackets++;
     this.transmit(out, this.draw(n, 0xbad) < this.o.faults.badCrc);
@@ -349,17 +363,43 @@ export class DauSimulator {
     crcRefusals: 0,
     repeatsSent: 0,
     reconnects: 0,
-    latenciesMs: [],
+    latency: { all: createHistogram(), steady: createHistogram(), window: createHistogram() },
   };
   private readonly daus: Dau[];
+  /** Packets first sent from this time on count in the steady state (set when sending starts). */
+  private steadyFrom = Infinity;
 
   constructor(private readonly o: DauSimulatorOptions) {
     this.daus = o.devices.map((d) => new Dau(d, this, o));
   }
 
-  /** Connects every DAU (a few hundred at a time) and starts their schedules. */
+  /**
+   * Connects every DAU (a few hundred at a time), then starts their schedules. None sends while
+   * the fleet connects: tens of thousands of connects keep this process busy for seconds (each
+   * connect searches the kernel's ephemeral ports), and answers read that late would be counted
+   * against the gateway.
+   */
   async start(): Promise<void> {
-    for (let i = 0; i < this.daus.length; i += 200) await Promise.all(this.daus.slice(i, i + 200).map((d) => d.start()));
+    for (let i = 0; i < this.daus.length; i += 200) await Promise.all(this.daus.slice(i, i + 200).map((d) => d.open()));
+    for (const d of this.daus) d.schedule();
+    this.steadyFrom = Date.now() + (this.o.rampUpMs ?? 60_000);
+  }
+
+  /** Counts one answer's latency (of a packet first sent at `firstSentAt`). */
+  recordAnswer(firstSentAt: number, ms: number): void {
+    const v = Math.max(1, ms);
+    const l = this.stats.latency;
+    l.all.record(v);
+    l.window.record(v);
+    if (firstSentAt >= this.steadyFrom) l.steady.record(v);
+  }
+
+  /** The answer latencies since the last call (a fresh window starts). */
+  takeWindow(): { count: number; p50: number; p99: number; max: number } {
+    const w = this.stats.latency.window;
+    const r = { count: w.count, p50: w.count ? w.percentile(50) : 0, p99: w.count ? w.percentile(99) : 0, max: w.count ? w.max : 0 };
+    w.reset();
+    return r;
   }
 
   /** Packets sent and still waiting for their answer. */
