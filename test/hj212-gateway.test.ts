@@ -9,6 +9,7 @@ import { withTransaction } from '../src/db/database';
 import { IngestService } from '../src/ingest/ingest.service';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { chinaDateOf } from '../src/domain/china-date';
+import { until } from './support/drill-kit';
 
 /**
  * The HJ 212 gateway against real sockets and the real PostgreSQL store: framing across TCP
@@ -382,6 +383,54 @@ describe('HJ 212 gateway over TCP', () => {
       expect(await s.device('NOT-BOUND-1')).toBeNull();
       expect(spy).toHaveBeenCalledTimes(1);
     } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('reads every bound device before the first packet, answers from an entry past half its life and reads it again in the background', async () => {
+    let now = 1_000_000;
+    const s = new PgHj212Store(t.db.pool, { directoryCacheMs: 60_000, now: () => now });
+    expect(await s.preloadDirectory()).toBeGreaterThanOrEqual(1);
+    const spy = jest.spyOn(t.db.pool, 'query');
+    try {
+      expect(await s.device(MN)).toEqual({ mn: MN, password: PW });
+      expect(spy).not.toHaveBeenCalled();
+      // Past half its life: still the answer at once, and one read of it follows.
+      now += 31_000;
+      expect(await s.device(MN)).toEqual({ mn: MN, password: PW });
+      expect(spy).not.toHaveBeenCalled();
+      await until(() => spy.mock.calls.length === 1, 15_000, 'the background read of the entry');
+      // Past its whole life (from that read) without a packet: the next one waits for a read, as a miss does.
+      now += 61_000;
+      expect(await s.device(MN)).toEqual({ mn: MN, password: PW });
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('does not cache what a read in flight returns for an MN whose binding changed meanwhile', async () => {
+    const s = new PgHj212Store(t.db.pool, { directoryCacheMs: 60_000 });
+    const spy = jest.spyOn(t.db.pool, 'query');
+    const reads = () => spy.mock.calls.filter(([sql]) => String(sql).includes('from monitoring_device where mn = any')).length;
+    const blocked = async () =>
+      Number((await t.db.pool.query(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n);
+    // The look-up's read is held in flight (the table locked) while the binding changes.
+    const binder = await t.db.pool.connect();
+    try {
+      await binder.query('begin');
+      await binder.query('lock table monitoring_device in access exclusive mode');
+      const first = s.device('NOT-BOUND-3');
+      await until(async () => (await blocked()) === 1, 15_000, 'the look-up read waiting on the lock');
+      s.forget('NOT-BOUND-3');
+      await binder.query('commit');
+      expect(await first).toBeNull();
+      // What that read returned predates the change: it is not cached, the next packet reads again.
+      expect(await s.device('NOT-BOUND-3')).toBeNull();
+      expect(reads()).toBe(2);
+    } finally {
+      await binder.query('rollback').catch(() => undefined);
+      binder.release();
       spy.mockRestore();
     }
   });

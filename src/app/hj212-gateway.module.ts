@@ -34,11 +34,13 @@ export function createHj212Services(config: HubConfig, db: Database, log: (l: st
 }
 
 /**
- * Starts the HJ 212 gateway of `hub serve` on `port` (after creating the partitions it needs).
- * Resolves with the gateway and the port it listens on.
+ * Starts the HJ 212 gateway of `hub serve` on `port` (after creating the partitions it needs and
+ * reading the bound devices into its directory, so a fleet reconnecting at once is not looked up
+ * device by device). Resolves with the gateway and the port it listens on.
  */
 export async function startHj212Gateway(services: Hj212Services, port: number, log: (l: string) => void): Promise<{ gateway: Hj212Gateway; port: number }> {
   await services.maintain();
+  await services.store.preloadDirectory();
   const gateway = new Hj212Gateway({ directory: services.store, sink: services.store, log });
   const bound = await gateway.listen(port);
   return { gateway, port: bound };

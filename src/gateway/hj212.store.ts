@@ -46,8 +46,14 @@ export interface PgHj212StoreOptions {
   batchSize?: number;
   /** How long a packet waits for others to share its transaction (default 5 ms). */
   batchDelayMs?: number;
-  /** Directory answers kept in memory this long (default 30 s); {@link PgHj212Store.forget} drops one at once. */
+  /**
+   * Directory answers are used at most this long after they were read (default 30 s); an answer
+   * past half of it is read again in the background while it still serves (so a DAU sending more
+   * often than this never waits for a look-up). {@link PgHj212Store.forget} drops one at once.
+   */
   directoryCacheMs?: number;
+  /** The clock the directory cache ages by (ms since the epoch; default `Date.now`). */
+  now?: () => number;
   /** Called after each commit that wrote hourly values (never throws into the gateway). */
   onHoursWritten?: (hours: Hj212HourWritten[]) => void;
   log?: (line: string) => void;
@@ -104,6 +110,13 @@ export class PgHj212Store implements Hj212PacketSink, Hj212DeviceDirectory {
   private readonly cache = new Map<string, { at: number; device: Hj212BoundDevice | null }>();
   private lookups = new Map<string, Array<{ resolve: (d: Hj212BoundDevice | null) => void; reject: (e: unknown) => void }>>();
   private lookupScheduled = false;
+  /** Cached MNs past half their life, read again together (at most once a second). */
+  private refreshDue = new Set<string>();
+  private refreshTimer: NodeJS.Timeout | null = null;
+  /** Directory reads in flight, and the MNs forgotten since the oldest of them began (with the count of forgets then). */
+  private readsInFlight = 0;
+  private forgets = 0;
+  private readonly forgottenAt = new Map<string, number>();
   private readonly partitionsReady = new Set<string>();
   private readonly opts: Required<Omit<PgHj212StoreOptions, 'onHoursWritten' | 'log'>> & Pick<PgHj212StoreOptions, 'onHoursWritten' | 'log'>;
 
@@ -111,17 +124,23 @@ export class PgHj212Store implements Hj212PacketSink, Hj212DeviceDirectory {
     private readonly pool: Pool,
     opts: PgHj212StoreOptions = {},
   ) {
-    this.opts = { batchSize: 500, batchDelayMs: 5, directoryCacheMs: 30_000, ...opts };
+    this.opts = { batchSize: 500, batchDelayMs: 5, directoryCacheMs: 30_000, now: Date.now, ...opts };
   }
 
   /**
    * The bound device of an MN (null when unbound), from a cache of `directoryCacheMs`. Lookups
    * that miss the cache in the same turn of the event loop share one query (`mn = any($1)`), so
-   * thousands of DAUs whose entries expire together cost a few queries, not one each.
+   * thousands of DAUs whose entries expire together cost a few queries, not one each. An entry
+   * past half its life still answers and is read again in the background, with the others due
+   * within the same second, so the look-up is off the packet's path.
    */
   device(mn: string): Promise<Hj212BoundDevice | null> {
     const hit = this.cache.get(mn);
-    if (hit && Date.now() - hit.at < this.opts.directoryCacheMs) return Promise.resolve(hit.device);
+    const age = hit ? this.opts.now() - hit.at : Infinity;
+    if (hit && age < this.opts.directoryCacheMs) {
+      if (age >= this.opts.directoryCacheMs / 2) this.refreshLater(mn);
+      return Promise.resolve(hit.device);
+    }
     let waiting = this.lookups.get(mn);
     if (!waiting) {
       waiting = [];
@@ -140,25 +159,64 @@ export class PgHj212Store implements Hj212PacketSink, Hj212DeviceDirectory {
     const batch = this.lookups;
     this.lookups = new Map();
     try {
-      const { rows } = await this.pool.query<{ mn: string; password: string }>(`select mn, password from monitoring_device where mn = any($1::text[])`, [
-        [...batch.keys()],
-      ]);
-      const found = new Map(rows.map((r) => [r.mn, { mn: r.mn, password: r.password }]));
-      if (this.cache.size + batch.size > 100_000) this.cache.clear();
-      const at = Date.now();
-      for (const [mn, waiters] of batch) {
-        const device = found.get(mn) ?? null;
-        this.cache.set(mn, { at, device });
-        for (const w of waiters) w.resolve(device);
-      }
+      const found = await this.read([...batch.keys()]);
+      for (const [mn, waiters] of batch) for (const w of waiters) w.resolve(found.get(mn) ?? null);
     } catch (e) {
       for (const waiters of batch.values()) for (const w of waiters) w.reject(e);
     }
   }
 
+  private refreshLater(mn: string): void {
+    this.refreshDue.add(mn);
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      const mns = [...this.refreshDue];
+      this.refreshDue = new Set();
+      // A failed refresh leaves the entries to age out; the packets after that look them up themselves.
+      this.read(mns).catch((e) => this.opts.log?.(`hj212: directory refresh failed: ${(e as Error).message}`));
+    }, 1000);
+    this.refreshTimer.unref();
+  }
+
+  /**
+   * Reads the directory rows of `mns` (all bound devices, up to 100,000, when null) and caches
+   * them as of the moment the read began, except an MN forgotten meanwhile (its binding changed
+   * after the read began: the next look-up reads it again).
+   */
+  private async read(mns: string[] | null): Promise<Map<string, Hj212BoundDevice | null>> {
+    const startedAt = this.opts.now();
+    const forgetsBefore = this.forgets;
+    this.readsInFlight++;
+    try {
+      const { rows } =
+        mns === null
+          ? await this.pool.query<{ mn: string; password: string }>(`select mn, password from monitoring_device order by bound_at desc limit 100000`)
+          : await this.pool.query<{ mn: string; password: string }>(`select mn, password from monitoring_device where mn = any($1::text[])`, [mns]);
+      const found = new Map<string, Hj212BoundDevice | null>(rows.map((r) => [r.mn, { mn: r.mn, password: r.password }]));
+      for (const mn of mns ?? []) if (!found.has(mn)) found.set(mn, null);
+      if (this.cache.size + found.size > 100_000) this.cache.clear();
+      for (const [mn, device] of found) if ((this.forgottenAt.get(mn) ?? -1) < forgetsBefore) this.cache.set(mn, { at: startedAt, device });
+      return found;
+    } finally {
+      if (--this.readsInFlight === 0) this.forgottenAt.clear();
+    }
+  }
+
+  /**
+   * Reads every bound device into the directory cache in one query (the gateway does before it
+   * listens): a fleet that connects at once after a restart then finds its devices cached.
+   * Returns the number read.
+   */
+  async preloadDirectory(): Promise<number> {
+    return (await this.read(null)).size;
+  }
+
   /** Drops the cached directory answer of one MN (after a binding changes). */
   forget(mn: string): void {
     this.cache.delete(mn);
+    if (this.readsInFlight > 0) this.forgottenAt.set(mn, this.forgets);
+    this.forgets++;
   }
 
   store(received: Hj212ReceivedPacket): Promise<{ stored: boolean }> {
