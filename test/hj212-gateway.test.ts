@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { Hj212ClientConnection } from '../src/gateway/hj212-client';
 import { Hj212Gateway } from '../src/gateway/hj212-gateway.server';
-import { encodeHj212Packet } from '../src/gateway/hj212-packet';
+import { encodeHj212Packet, parseHj212Segment } from '../src/gateway/hj212-packet';
 import { ensureHj212Partition, maintainHj212Partitions, PgHj212Store, pruneHj212Hours, type Hj212HourWritten } from '../src/gateway/hj212.store';
 import { bindMonitoringDeviceRows, listMonitoringDevices } from '../src/gateway/monitoring-device.store';
 import { withCheckChar } from '../src/domain/credit-code';
@@ -432,6 +432,45 @@ describe('HJ 212 gateway over TCP', () => {
       await binder.query('rollback').catch(() => undefined);
       binder.release();
       spy.mockRestore();
+    }
+  });
+
+  it('stores an hourly packet, with its hours, while minute data waits on a lock', async () => {
+    const s = new PgHj212Store(t.db.pool, { directoryCacheMs: 60_000 });
+    const packet = (segment: string) => ({ packet: parseHj212Segment(segment), segment, status: 'ACCEPTED' as const, receivedAt: new Date(), peer: null });
+    const minute = (qn: string) => `QN=${qn};ST=31;CN=2051;PW=${PW};MN=${MN};Flag=5;CP=&&DataTime=${timeOf(qn)};a21026-Avg=30,a21026-Flag=N&&`;
+    await s.store(packet(minute(nextQn())));
+    // Hold the sender row of MN: both minute writers block on it.
+    const holder = await t.db.pool.connect();
+    let held = true;
+    try {
+      await holder.query('begin');
+      await holder.query(`select 1 from hj212_sender where mn = $1 for update`, [MN]);
+      const waiting = [s.store(packet(minute(nextQn()))), s.store(packet(minute(nextQn())))];
+      let minuteDone = false;
+      void Promise.all(waiting).then(() => (minuteDone = true));
+      const blocked = async () =>
+        Number((await t.db.pool.query(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n);
+      await until(async () => (await blocked()) === 2, 15_000, 'both minute writes waiting on the lock');
+      // Another device's hourly packet goes through its own writer meanwhile.
+      const other = '3702110001DA0080000000B2';
+      await bindMonitoringDeviceRows(
+        t.db.pool,
+        { mn: other, creditCode: CREDIT, outletCode: 'DA008', password: PW, limits: [{ pollutantCode: 'a21026', limit: 50, unit: 'mg/m3' }] },
+        'test',
+      );
+      // (Bounded, so a gateway whose hourly packet queues behind the minute writers fails here instead of hanging.)
+      const hourlyStored = s.store(packet(hourly('20261129080000', [['a21026', 41, 'N']], other)));
+      const waited = new Promise((r) => setTimeout(() => r('still waiting behind the minute writes after 20 s'), 20_000).unref());
+      expect(await Promise.race([hourlyStored, waited])).toEqual({ stored: true });
+      expect((await t.db.pool.query(`select avg from monitoring_hour where outlet_code = 'DA008'`)).rows).toEqual([{ avg: 41 }]);
+      expect(minuteDone).toBe(false);
+      await holder.query('commit');
+      held = false;
+      expect(await Promise.all(waiting)).toEqual([{ stored: true }, { stored: true }]);
+    } finally {
+      if (held) await holder.query('rollback');
+      holder.release();
     }
   });
 

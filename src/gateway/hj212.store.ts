@@ -42,10 +42,15 @@ export interface Hj212HourWritten {
 
 /** Options of {@link PgHj212Store}. */
 export interface PgHj212StoreOptions {
-  /** Most packets written in one transaction (default 500). */
+  /** Most packets written in one statement (default 500). */
   batchSize?: number;
-  /** How long a packet waits for others to share its transaction (default 5 ms). */
+  /**
+   * How long a packet waits for others to share its statement when a writer is free (default 0:
+   * it is written at once; packets arriving while every writer is busy share the next statement).
+   */
   batchDelayMs?: number;
+  /** Statements of minute, real-time and other data in flight at once (default 2): the pool stays free for the rest of the hub. */
+  maxBatchesInFlight?: number;
   /**
    * Directory answers are used at most this long after they were read (default 30 s); an answer
    * past half of it is read again in the background while it still serves (so a DAU sending more
@@ -95,18 +100,32 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** Packets waiting for one kind of write, and the writes of it in flight. */
+interface WriteLane {
+  queue: Pending[];
+  inFlight: number;
+  maxInFlight: number;
+  timer: NodeJS.Timeout | null;
+}
+
+function lane(maxInFlight: number): WriteLane {
+  return { queue: [], inFlight: 0, maxInFlight, timer: null };
+}
+
 /**
  * The gateway's PostgreSQL store: the device directory, the raw packets (partitioned by day),
  * hourly values and the provisional daily summaries in `monitoring_day`.
  *
- * `store` batches packets arriving together into one transaction (a few milliseconds apart), so
- * thousands of devices cost tens of commits a second, not thousands. Repeats are recognised in
+ * `store` writes a packet at once when a writer is free; packets arriving while the writers are
+ * busy share the next statement, so thousands of devices cost a few hundred commits a second at
+ * most, not thousands, and a quiet gateway adds no wait. Hourly data (`CN=2061`, which also
+ * derives hours and days, in a transaction) has its own writer, so the packet that may raise a
+ * real-time warning neither waits behind minute data nor holds it up. Repeats are recognised in
  * SQL (same MN + QN, or same MN + CN + DataTime, on the same or the previous day's partition).
  */
 export class PgHj212Store implements Hj212PacketSink, Hj212DeviceDirectory {
-  private queue: Pending[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private flushing = 0;
+  private readonly data: WriteLane;
+  private readonly hourly = lane(1);
   private readonly cache = new Map<string, { at: number; device: Hj212BoundDevice | null }>();
   private lookups = new Map<string, Array<{ resolve: (d: Hj212BoundDevice | null) => void; reject: (e: unknown) => void }>>();
   private lookupScheduled = false;
@@ -124,7 +143,8 @@ export class PgHj212Store implements Hj212PacketSink, Hj212DeviceDirectory {
     private readonly pool: Pool,
     opts: PgHj212StoreOptions = {},
   ) {
-    this.opts = { batchSize: 500, batchDelayMs: 5, directoryCacheMs: 30_000, now: Date.now, ...opts };
+    this.opts = { batchSize: 500, batchDelayMs: 0, maxBatchesInFlight: 2, directoryCacheMs: 30_000, now: Date.now, ...opts };
+    this.data = lane(this.opts.maxBatchesInFlight);
   }
 
   /**
@@ -238,39 +258,37 @@ export class PgHj212Store implements Hj212PacketSink, Hj212DeviceDirectory {
       segment: received.segment,
       peer: received.peer,
     };
+    const to = row.cn === '2061' ? this.hourly : this.data;
     return new Promise((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
-      if (this.queue.length >= this.opts.batchSize) this.kick(0);
-      else this.kick(this.opts.batchDelayMs);
+      to.queue.push({ row, resolve, reject });
+      this.pump(to);
     });
   }
 
-  private kick(delayMs: number): void {
-    if (this.timer && delayMs > 0) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.flush();
-    }, delayMs);
+  /** Starts writes of the lane's queue while it has a free writer (after `batchDelayMs`, unless a batch is full). */
+  private pump(l: WriteLane, delayed = false): void {
+    while (l.queue.length > 0 && l.inFlight < l.maxInFlight) {
+      if (!delayed && this.opts.batchDelayMs > 0 && l.queue.length < this.opts.batchSize) {
+        l.timer ??= setTimeout(() => {
+          l.timer = null;
+          this.pump(l, true);
+        }, this.opts.batchDelayMs);
+        return;
+      }
+      void this.write(l, l.queue.splice(0, this.opts.batchSize));
+    }
   }
 
-  /** Writes what is queued now; resolves when that batch is committed. */
-  async flush(): Promise<void> {
-    // Two batches in flight at most: the pool stays free for the rest of the hub.
-    if (this.flushing >= 2 || this.queue.length === 0) {
-      if (this.queue.length > 0) this.kick(this.opts.batchDelayMs);
-      return;
-    }
-    const batch = this.queue.splice(0, this.opts.batchSize);
-    this.flushing++;
+  private async write(l: WriteLane, batch: Pending[]): Promise<void> {
+    l.inFlight++;
     try {
       const stored = await this.writeBatch(batch.map((b) => b.row));
       batch.forEach((b, i) => b.resolve({ stored: stored[i] }));
     } catch (e) {
       for (const b of batch) b.reject(e);
     } finally {
-      this.flushing--;
-      if (this.queue.length > 0) this.kick(this.queue.length >= this.opts.batchSize ? 0 : this.opts.batchDelayMs);
+      l.inFlight--;
+      this.pump(l);
     }
   }
 
