@@ -221,6 +221,30 @@ describe('HJ 212 real-time warnings', () => {
     expect(after.find((g) => g.credit_code === A)).toMatchObject({ status: 'RESOLVED', condition_holds: false, resolution: 'CONDITION_CLEARED' });
   });
 
+  it('runs a REALTIME_EXCEED pass while a DATA_GAP pass holds its lock; a second DATA_GAP pass waits for the first', async () => {
+    const pool = hub.tdb.db.pool;
+    const detection = hub.services.warnings.detection;
+    const waitingOnLocks = async () =>
+      Number((await pool.query(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n);
+    const gapPass = await pool.connect();
+    let open = true;
+    try {
+      await gapPass.query('begin');
+      await detection.detectIn(gapPass, { targets: { kind: 'codes', codes: [A, B] }, types: ['DATA_GAP'] });
+      // (Bounded, so passes that wait for each other fail here instead of hanging.)
+      const bounded = <T>(p: Promise<T>) => Promise.race([p, new Promise((r) => setTimeout(() => r('still waiting after 20 s'), 20_000).unref())]);
+      expect(await bounded(detection.detect({ targets: { kind: 'codes', codes: [A] }, types: ['REALTIME_EXCEED'] }))).toMatchObject({ enterprises: 1 });
+      const second = detection.detect({ targets: { kind: 'codes', codes: [A] }, types: ['DATA_GAP'] });
+      await until(async () => (await waitingOnLocks()) === 1, 'the second DATA_GAP pass waiting for the first');
+      await gapPass.query('commit');
+      open = false;
+      expect(await second).toMatchObject({ enterprises: 1 });
+    } finally {
+      if (open) await gapPass.query('rollback');
+      gapPass.release();
+    }
+  });
+
   it('takes its numbers from the active warning parameter set: with hours = 3, two exceeding hours open nothing and the third does', async () => {
     const MN_C = '370102RT00DA002000000003';
     await hub.services.hj212.devices.bind(

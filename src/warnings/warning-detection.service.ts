@@ -62,6 +62,9 @@ export interface DetectionSummary {
  * The `warning` insert trigger NOTIFYs the new ids at commit, so subscribers on
  * every replica hear them. Passes are serialised with rescoring (advisory
  * locks), so the score-history watermark never skips a row committed late.
+ * Passes of one warning type are serialised with each other (an advisory lock
+ * per type), passes of other types are not: the HJ 212 gateway's REALTIME_EXCEED
+ * pass does not wait for the DATA_GAP pass over every bound device.
  */
 export class WarningDetectionService {
   private readonly log: (line: string) => void;
@@ -92,7 +95,12 @@ export class WarningDetectionService {
     // HJ 212 passes (REALTIME_EXCEED, DATA_GAP of a silent device) must not sit behind a long rescore.
     const readsScores = req.includeScoreChanges || (req.types ?? WARNING_TYPES).some((t) => SCORE_TYPES.includes(t));
     if (readsScores) await client.query(`select pg_advisory_xact_lock(hashtext('hub-rescore'))`);
-    await client.query(`select pg_advisory_xact_lock(hashtext('hub-warnings'))`);
+    // Passes of one type are serialised (a lock per type, taken in WARNING_TYPES order); passes of other
+    // types run beside them, so a REALTIME_EXCEED pass never waits for the DATA_GAP pass over every bound
+    // device. Activating a parameter set takes the shared lock exclusively: no pass runs across it.
+    const locked = WARNING_TYPES.filter((t) => (req.types ?? WARNING_TYPES).includes(t));
+    await client.query(`select pg_advisory_xact_lock_shared(hashtext('hub-warnings'))`);
+    await client.query(`select pg_advisory_xact_lock(hashtext('hub-warnings:' || t)) from unnest($1::text[]) as t`, [locked]);
     const active = await this.parameters.active(client);
     // A type the active parameter set does not configure neither raises nor clears warnings.
     const types = (req.types ?? WARNING_TYPES).filter((t) => active.detectors[t]);
