@@ -25,6 +25,7 @@ import { Migration20261201171000EnterpriseNameKeys } from './Migration2026120117
 import { Migration20261201141000MonitoringSourceBatches } from './Migration20261201141000_monitoring-source-batches';
 import { Migration20261201170000MonitoringMonthAggregates } from './Migration20261201170000_monitoring-month-aggregates';
 import { Migration20261201172000MonitoringAuthorityWhen } from './Migration20261201172000_monitoring-authority-when';
+import { Migration20261201180000Hj212PacketIndexes } from './Migration20261201180000_hj212-packet-indexes';
 import { Migration20261201160000SupervisionObjections } from './Migration20261201160000_supervision-objections';
 import { Migration20261201131500ScheduleJobs } from './Migration20261201131500_schedule-jobs';
 import { Migration20261201132000MonitoringDayPartitioned } from './Migration20261201132000_monitoring-day-partitioned';
@@ -69,4 +70,5 @@ export const migrationsList = [
   { name: 'Migration20261201170000_monitoring-month-aggregates', class: Migration20261201170000MonitoringMonthAggregates },
   { name: 'Migration20261201171000_enterprise-name-keys', class: Migration20261201171000EnterpriseNameKeys },
   { name: 'Migration20261201172000_monitoring-authority-when', class: Migration20261201172000MonitoringAuthorityWhen },
+  { name: 'Migration20261201180000_hj212-packet-indexes', class: Migration20261201180000Hj212PacketIndexes },
 ];

@@ -344,7 +344,7 @@ const INSERT_PACKETS = `
       data_time timestamptz, repeat_key text, status text, dialect text, pollutants jsonb, segment text, peer text)
   ), fresh as materialized (
     select x.*, nextval(pg_get_serial_sequence('hj212_packet', 'id')) as id from x
-     where not exists (select 1 from hj212_packet p where x.qn is not null and p.mn = x.mn and p.qn = x.qn
+     where not exists (select 1 from hj212_packet p where x.qn is not null and p.mn = x.mn and p.repeat_key = x.repeat_key
                           and p.received_on between x.received_on - 1 and x.received_on)
        and not exists (select 1 from hj212_packet p where x.data_time is not null and p.mn = x.mn and p.cn = x.cn
                           and p.data_time = x.data_time and p.received_on between x.received_on - 1 and x.received_on)
