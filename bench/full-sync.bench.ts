@@ -25,7 +25,7 @@ import { applyMemoryBudget } from '../src/app/memory-budget';
 import { loadConfig } from '../src/config/config';
 import { connectDatabase } from '../src/db/database';
 import { projectRoot } from '../src/config/project-root';
-import { freshBenchDatabase, machineLine, peakRssMb, spawnSimulator, runBench } from './support/bench-env';
+import { freshBenchDatabase, machineLine, peakRssMb, printRunTable, spawnSimulator, runBench } from './support/bench-env';
 
 const CONNECTORS = ['permit', 'enforcement', 'penalty', 'monitoring', 'credit-rating'];
 const TABLES = ['enterprise', 'permit', 'enforcement_record', 'penalty', 'monitoring_day', 'credit_rating', 'source_record', 'source_batch'];
@@ -94,22 +94,11 @@ async function main() {
     // As `hub sync` runs them: HUB_SYNC_CONCURRENCY connectors at a time (default 1).
     const concurrency = services.runner.concurrency;
     console.log(`connectors run ${concurrency} at a time (HUB_SYNC_CONCURRENCY), as hub sync runs them\n`);
-    console.log(`${'connector'.padEnd(14)} ${'status'.padEnd(9)} ${'records'.padStart(9)} ${'seconds'.padStart(8)} ${'records/s'.padStart(10)}`);
     const t0 = process.hrtime.bigint();
     const runs = await services.runner.syncAll(CONNECTORS, 'bench', { skipPostSync: true });
     const total = Number(process.hrtime.bigint() - t0) / 1e9;
-    let records = 0;
-    for (const s of runs) {
-      const sec = s.durationMs / 1000;
-      records += s.fetched;
-      console.log(
-        `${s.connectorId.padEnd(14)} ${s.status.padEnd(9)} ${String(s.fetched).padStart(9)} ${sec.toFixed(1).padStart(8)} ${String(Math.round(s.fetched / sec)).padStart(10)}${s.error ? `  ${s.error}` : ''}`,
-      );
-    }
     const peak = peakRssMb();
-    console.log(
-      `${'all (wall)'.padEnd(14)} ${''.padEnd(9)} ${String(records).padStart(9)} ${total.toFixed(1).padStart(8)} ${String(Math.round(records / total)).padStart(10)}`,
-    );
+    printRunTable(runs, { seconds: total });
     console.log(`\npeak RSS of the hub process during the sync: ${peak} MB`);
 
     const admin = new Client({ connectionString: bench.url });

@@ -30,9 +30,18 @@ import { parseArgs } from 'node:util';
 import { createHubServices } from '../src/app/hub-services';
 import { applyMemoryBudget } from '../src/app/memory-budget';
 import { loadConfig } from '../src/config/config';
-import { Database, connectDatabase } from '../src/db/database';
 import { addDays, chinaToday } from '../src/domain/china-date';
-import { freshBenchDatabase, machineLine, peakRssMb, spawnSimulator, runBench } from './support/bench-env';
+import {
+  BenchDatabase,
+  freshBenchDatabase,
+  keptDatabase,
+  machineLine,
+  peakRssMb,
+  printRunTable,
+  secondsSince,
+  spawnSimulator,
+  runBench,
+} from './support/bench-env';
 
 function quantile(xs: number[], q: number): number {
   if (!xs.length) return NaN;
@@ -66,7 +75,7 @@ async function main() {
   const tSim = Date.now();
   const sim = await spawnSimulator(['--enterprises', String(n), '--seed', values.seed!, '--monitoring-days', String(days)]);
   console.log(`simulator ready in ${((Date.now() - tSim) / 1000).toFixed(1)} s (separate process)`);
-  const bench: { db: Database; server: string; drop(): Promise<void> } = reuse ? await keptDatabase(reuse) : await freshBenchDatabase('monitoring');
+  const bench: BenchDatabase = reuse ? await keptDatabase(reuse) : await freshBenchDatabase('monitoring');
   try {
     const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url, HUB_SYNC_CONCURRENCY: process.env.HUB_SYNC_CONCURRENCY }), bench.db, {});
     const pool = bench.db.pool;
@@ -103,7 +112,7 @@ async function firstSync(services: Services, pool: Pool): Promise<void> {
   const t0 = process.hrtime.bigint();
   const runs = await services.runner.syncAll(['permit', 'monitoring'], 'bench', { skipPostSync: true });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  printRuns(runs);
+  printRunTable(runs);
   const mon = runs.find((r) => r.connectorId === 'monitoring')!;
   console.log(`sync (wall): ${wall.toFixed(1)} s`);
   console.log(`monitoring rows/s: ${Math.round(mon.fetched / (mon.durationMs / 1000))}`);
@@ -136,7 +145,7 @@ async function steadyDailySync(services: Services, pool: Pool): Promise<void> {
   t = process.hrtime.bigint();
   const runs = await services.runner.syncAll(DAILY_CONNECTORS, 'bench');
   const wall = Number(process.hrtime.bigint() - t) / 1e9;
-  printRuns(runs);
+  printRunTable(runs);
   const fetchWrite = runs.reduce((s, r) => s + r.durationMs, 0) / 1000;
   console.log(
     `steady daily sync (wall): ${wall.toFixed(1)} s — connectors ${fetchWrite.toFixed(1)} s, post-sync (rescore, tags, warnings) ${(wall - fetchWrite).toFixed(1)} s`,
@@ -144,16 +153,6 @@ async function steadyDailySync(services: Services, pool: Pool): Promise<void> {
   const back = (await pool.query<{ n: number }>(`select count(*)::int as n from monitoring_day where day = $1::date`, [last])).rows[0].n;
   console.log(`rows of ${last} back in the store: ${back}`);
   console.log(`peak RSS of the hub process during the sync: ${peakRssMb()} MB`);
-}
-
-function printRuns(runs: Awaited<ReturnType<Services['runner']['syncAll']>>): void {
-  console.log(`${'connector'.padEnd(14)} ${'status'.padEnd(9)} ${'records'.padStart(10)} ${'seconds'.padStart(8)} ${'records/s'.padStart(10)}`);
-  for (const s of runs) {
-    const sec = s.durationMs / 1000;
-    console.log(
-      `${s.connectorId.padEnd(14)} ${s.status.padEnd(9)} ${String(s.fetched).padStart(10)} ${sec.toFixed(1).padStart(8)} ${String(Math.round(s.fetched / sec)).padStart(10)}${s.error ? `  ${s.error}` : ''}`,
-    );
-  }
 }
 
 /** Store size: the partitioned table with its partitions, and what raw-record keeping adds. */
@@ -216,18 +215,6 @@ async function perEnterpriseReads(services: Services, pool: Pool, days: number, 
   console.log(
     `\nmonitoringDays (${from} … ${today}) over ${codes.length} enterprises: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms, ${Math.round(served / Math.max(1, codes.length))} days per enterprise`,
   );
-}
-
-function secondsSince(t: bigint): string {
-  return (Number(process.hrtime.bigint() - t) / 1e9).toFixed(1);
-}
-
-/** A database an earlier run kept (full-sync.bench.js `--keep`): measured again without loading it again. */
-async function keptDatabase(url: string): Promise<{ db: Database; server: string; drop(): Promise<void> }> {
-  const db = await connectDatabase(url);
-  const version = (await db.pool.query('show server_version')).rows[0].server_version;
-  // Kept, not dropped: closing the pool is all this run's end does to it.
-  return { db, server: `PostgreSQL ${version} (kept database ${new URL(url).pathname.slice(1)})`, drop: () => db.close() };
 }
 
 runBench(main);

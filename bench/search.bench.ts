@@ -45,10 +45,8 @@ import { TagCatalogue } from '../src/tags/tag-catalogue';
 import { TagService } from '../src/tags/tag.service';
 import { DivisionDirectory } from '../src/divisions/division-directory';
 import { copyProvince } from './support/province-copy';
-import { freshBenchDatabase, machineLine, runBench } from './support/bench-env';
+import { freshBenchDatabase, keptDatabase, machineLine, runBench, secondsSince } from './support/bench-env';
 import { countStatements } from './support/statement-count';
-
-const secondsSince = (t: bigint) => (Number(process.hrtime.bigint() - t) / 1e9).toFixed(1);
 
 /** The seed's search as the hub's clients write it. */
 const HUB_QUERY = `query Seed($after: String) {
@@ -438,11 +436,5 @@ async function setUp(db: BenchDb, n: number, seed: number, monitoringDays: numbe
 }
 
 type BenchDb = Awaited<ReturnType<typeof connectDatabase>>;
-
-/** A database an earlier run kept (`--keep`): measured again without loading it again. */
-async function keptDatabase(url: string): Promise<{ db: BenchDb; url: string; drop(): Promise<void> }> {
-  const db = await connectDatabase(url);
-  return { db, url, drop: () => db.close() };
-}
 
 runBench(main);

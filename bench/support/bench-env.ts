@@ -3,9 +3,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { Database, connectOwnDatabase } from '../../src/db/database';
+import { Database, connectDatabase, connectOwnDatabase } from '../../src/db/database';
 import { EmbeddedPostgresHandle, findFreePort, startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { projectRoot } from '../../src/config/project-root';
+import type { RunSummary } from '../../src/ingest/sync.runner';
 
 /** A fresh, migrated database for one benchmark, on DATABASE_URL's server or an embedded one. */
 export interface BenchDatabase {
@@ -38,6 +39,39 @@ export async function freshBenchDatabase(name: string): Promise<BenchDatabase> {
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * A database an earlier run kept (`--keep`), measured again without loading it again: its end
+ * (`drop`) only closes the pool, the database stays.
+ */
+export async function keptDatabase(url: string): Promise<BenchDatabase> {
+  const db = await connectDatabase(url);
+  const version = (await db.pool.query<{ server_version: string }>('show server_version')).rows[0].server_version;
+  return { db, url, server: `PostgreSQL ${version} (kept database ${new URL(url).pathname.slice(1)})`, drop: () => db.close() };
+}
+
+/** Seconds since `t` (a `process.hrtime.bigint()`), to one decimal. */
+export const secondsSince = (t: bigint): string => (Number(process.hrtime.bigint() - t) / 1e9).toFixed(1);
+
+/**
+ * Prints connector runs as a table — connector, status, records, seconds, records/s — and, given
+ * `total`, a last row `all (wall)` with the records of every run over the wall time.
+ */
+export function printRunTable(runs: readonly RunSummary[], total?: { seconds: number }): void {
+  const line = (name: string, status: string, records: number, seconds: number) =>
+    `${name.padEnd(14)} ${status.padEnd(9)} ${String(records).padStart(10)} ${seconds.toFixed(1).padStart(8)} ${String(Math.round(records / seconds)).padStart(10)}`;
+  console.log(`${'connector'.padEnd(14)} ${'status'.padEnd(9)} ${'records'.padStart(10)} ${'seconds'.padStart(8)} ${'records/s'.padStart(10)}`);
+  for (const s of runs) console.log(`${line(s.connectorId, s.status, s.fetched, s.durationMs / 1000)}${s.error ? `  ${s.error}` : ''}`);
+  if (total)
+    console.log(
+      line(
+        'all (wall)',
+        '',
+        runs.reduce((n, s) => n + s.fetched, 0),
+        total.seconds,
+      ),
+    );
 }
 
 /** The simulator as a separate process, so its memory is not counted as the hub's. */
