@@ -320,4 +320,25 @@ describe('tags: catalogue, derivation, search, manual and local tags', () => {
     const r = await hub.graphql(`query($c: String!) { enterprise(creditCode: $c) { tags(category: CREDIT) { code source } } }`, { c: e });
     expect(r.data.enterprise.tags).toEqual([{ code: 'CREDIT/red', source: expect.stringMatching(/credit_level = red/) }]);
   });
+  it("keeps the search's copy of the tags on the enterprise row equal to enterprise_tags, without marking the enterprise for re-derivation", async () => {
+    const differing = () =>
+      q(`select count(*)::int n from enterprise e left join enterprise_tags t using (credit_code)
+          where e.tag_ids is distinct from coalesce(t.tag_ids, '{}')`).then((r) => r[0].n);
+    // After the syncs and retags of the tests above (derived, manual, local and credit-moved tags).
+    expect((await q(`select count(*)::int n from enterprise where tag_ids <> '{}'`))[0].n).toBeGreaterThan(600);
+    expect(await differing()).toBe(0);
+    const [a, b] = (await q(`select credit_code from enterprise_tags order by credit_code limit 2`)).map((r: any) => r.credit_code);
+    await q(`delete from derive_dirty`);
+    await q(`update enterprise_tags set tag_ids = array_append(tag_ids, -1) where credit_code = $1`, [a]);
+    expect((await q(`select tag_ids from enterprise where credit_code = $1`, [a]))[0].tag_ids).toContain(-1);
+    // The copy's update of enterprise marks nothing (tags are the derivation's output); the tag row itself is not a marked table.
+    expect((await q(`select count(*)::int n from derive_dirty`))[0].n).toBe(0);
+    await q(`delete from enterprise_tags where credit_code = $1`, [b]);
+    expect((await q(`select tag_ids from enterprise where credit_code = $1`, [b]))[0].tag_ids).toEqual([]);
+    // A real change of the enterprise still marks it.
+    await q(`update enterprise set name = name || ' ' where credit_code = $1`, [b]);
+    expect((await q(`select count(*)::int n from derive_dirty where credit_code = $1`, [b]))[0].n).toBeGreaterThan(0);
+    await hub.services.tags.retagAll();
+    expect(await differing()).toBe(0);
+  });
 });

@@ -12,14 +12,17 @@ export interface TagFilterInput {
   none?: string[] | null;
 }
 
-/** SQL conditions (on `enterprise e`) for resolved tag ids, using the GIN index of `enterprise_tags.tag_ids`. */
+/**
+ * SQL conditions (on `enterprise e`) for resolved tag ids, on the search's copy
+ * of the effective tags on the enterprise row (`enterprise.tag_ids`, GIN-indexed,
+ * kept equal to `enterprise_tags.tag_ids` by triggers: migration
+ * `enterprise-tag-ids`), so a tag search reads no second table.
+ */
 export function tagConditions(f: ResolvedTagFilter, params: SqlParams): string[] {
   const out: string[] = [];
-  const pos: string[] = [];
-  if (f.all.length) pos.push(`t.tag_ids @> ${params.add(f.all)}::int[]`);
-  if (f.any.length) pos.push(`t.tag_ids && ${params.add(f.any)}::int[]`);
-  if (pos.length) out.push(`exists (select 1 from enterprise_tags t where t.credit_code = e.credit_code and ${pos.join(' and ')})`);
-  if (f.none.length) out.push(`not exists (select 1 from enterprise_tags t where t.credit_code = e.credit_code and t.tag_ids && ${params.add(f.none)}::int[])`);
+  if (f.all.length) out.push(`e.tag_ids @> ${params.add(f.all)}::int[]`);
+  if (f.any.length) out.push(`e.tag_ids && ${params.add(f.any)}::int[]`);
+  if (f.none.length) out.push(`not (e.tag_ids && ${params.add(f.none)}::int[])`);
   return out;
 }
 
