@@ -2,6 +2,8 @@ import { TestHub, startTestHub } from './support/test-hub';
 import { addDays, chinaToday } from '../src/domain/china-date';
 import { readBundledRuleSet } from '../src/scoring/rule-set.model';
 import { selectDeductionsSql } from '../src/scoring/deduction.query';
+import { insertMonitoringGroupsSql } from '../src/scoring/monitoring-deduction.query';
+import { ensureMonitoringPartitions } from '../src/monitoring/monitoring-partitions';
 import { SqlParams } from '../src/jurisdiction/scope';
 import { reportDeductionRows } from './support/report-rows';
 import type { DeductionGroupData } from '../src/scoring/deduction-groups';
@@ -44,6 +46,58 @@ describe('monitoring history backfilled from the rule set', () => {
         from g join (select credit_code, outlet_code, pollutant_code, month, bit_or(b) as reported from x group by 1, 2, 3, 4) r
        using (credit_code, outlet_code, pollutant_code, month)
        group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4`;
+  const H = Array.from({ length: 24 }, (_, i) => i + 1);
+  /** The outlet, extent and exceedance aggregates (migration monitoring-outlet-aggregates), and the same rebuilt from the daily rows. */
+  const outletAggregates = [
+    `select credit_code, outlet_code, month::text, reported, valid_ge, full_valid from monitoring_outlet_month order by 1, 2, 3`,
+    `select credit_code, outlet_code, first_day::text, last_day::text, months from monitoring_outlet order by 1, 2`,
+    `select credit_code, outlet_code, pollutant_code, month::text, exceed_ge from monitoring_exceed_month order by 1, 2, 3, 4`,
+  ];
+  const rebuiltOutletAggregates = [
+    `with x as (select credit_code, outlet_code, date_trunc('month', day)::date as month, 1 << (extract(day from day)::int - 1) as b, max(valid_hours) as v
+                  from monitoring_day group by credit_code, outlet_code, day)
+     select credit_code, outlet_code, month::text, bit_or(b) as reported,
+            array[${H.map((h) => `coalesce(bit_or(b) filter (where v >= ${h}), 0)`).join(', ')}] as valid_ge,
+            (case when count(*) = extract(day from month + interval '1 month' - interval '1 day') then min(v) else -1 end)::smallint as full_valid
+       from x group by 1, 2, month order by 1, 2, 3`,
+    `select credit_code, outlet_code, min(day)::text as first_day, max(day)::text as last_day, count(distinct date_trunc('month', day))::int as months
+       from monitoring_day group by 1, 2 order by 1, 2`,
+    `select credit_code, outlet_code, pollutant_code, date_trunc('month', day)::date::text as month,
+            array[${H.map((h) => `coalesce(bit_or(1 << (extract(day from day)::int - 1)) filter (where exceed_hours >= ${h}), 0)`).join(', ')}] as exceed_ge
+       from monitoring_day where exceed_hours >= 1 group by 1, 2, 3, 4 order by 1, 2, 3, 4`,
+  ];
+  const expectOutletAggregatesExact = async () => {
+    for (const [i, sql] of outletAggregates.entries()) expect(await q(sql)).toEqual(await q(rebuiltOutletAggregates[i]));
+  };
+  /** The monitoring deductions at `asOf` derived from the aggregates (as rescoring writes them, days expanded) and from the daily rows. */
+  const monitoringAt = async (asOf: string, codes: string[]) => {
+    const rs = await hub.services.scoring.ruleSets.active();
+    const spec = { version: rs.version, asOf, windowDays: rs.windowDays, targets: { kind: 'codes' as const, codes } };
+    const client = await hub.tdb.db.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(`create temp table probe (like deduction_month) on commit drop`);
+      for (const family of ['MONITORING_EXCEED', 'MONITORING_MISSING'] as const) {
+        const stmt = insertMonitoringGroupsSql(family, spec, 'probe');
+        await client.query(stmt.sql, stmt.values);
+      }
+      const fromAggregates = (
+        await client.query(`select g.credit_code, g.rule_code, (g.month + i)::text as event_date,
+                                   g.outlet_code || coalesce('/' || g.pollutant_code, '') || '/' || to_char(g.month + i, 'YYYY-MM-DD') as record_id
+                              from probe g cross join lateral generate_series(0, 30) as i where g.days & (1 << i) <> 0 order by 1, 2, 3, 4`)
+      ).rows;
+      await client.query('rollback');
+      const params = new SqlParams();
+      const sql = selectDeductionsSql(spec, params);
+      const fromDays = await q(
+        `select credit_code, rule_code, event_date::text, record_id from (${sql}) d where system = 'monitoring' order by 1, 2, 3, 4`,
+        params.values,
+      );
+      return { fromAggregates, fromDays };
+    } finally {
+      client.release();
+    }
+  };
   const scoresFrom = (deductions: Record<string, unknown>[], scores: Record<string, unknown>[]) => {
     const lost = new Map<string, number>();
     for (const d of deductions) lost.set(d.credit_code as string, (lost.get(d.credit_code as string) ?? 0) + (d.points as number));
@@ -257,6 +311,7 @@ describe('monitoring history backfilled from the rule set', () => {
       `${addDays(T, -150).slice(0, 7)}-01`,
     ]);
     expect(await q(monthAggregates)).toEqual(await q(rebuiltAggregates));
+    await expectOutletAggregatesExact();
 
     await hub.services.scoring.scores.rescoreDue();
     const incremental = await snapshot();
@@ -271,6 +326,46 @@ describe('monitoring history backfilled from the rule set', () => {
     expect(incremental.scores.map((s) => ({ credit_code: s.credit_code, score: s.score }))).toEqual(scoresFrom(expected, incremental.scores));
     await hub.services.scoring.scores.rescoreAll();
     expect(await snapshot()).toEqual(incremental);
+  });
+
+  it('an outlet that stops and restarts, days at the window’s edges and past scoring dates derive from the outlet aggregates as from the days', async () => {
+    const rs = await hub.services.scoring.ruleSets.active();
+    const start = addDays(T, -(rs.windowDays - 1));
+    const [code] = (await q<{ credit_code: string }>(`select credit_code from enterprise order by credit_code limit 1`)).map((r) => r.credit_code);
+    const rows: [string, string, string, number, number][] = [];
+    const day = (outlet: string, pollutant: string, d: string, valid: number, exceed = 0) => rows.push([outlet, pollutant, d, valid, exceed]);
+    // DA901: reports before the window and across its start (a short day on each side of the edge), stops for three months, restarts.
+    for (let i = -40; i <= 20; i++) day('DA901', 'a21026', addDays(start, i), i === -1 || i === 0 || i === 1 ? 5 : 24, i % 7 === 0 ? 3 : 0);
+    day('DA901', 'a21002', addDays(start, 0), 22); // another pollutant lifts the outlet-day over 20 hours
+    for (let i = 130; i <= 200; i++) if (i % 9 !== 0) day('DA901', 'a21026', addDays(start, i), i % 13 === 0 ? 19 : 24);
+    // DA902: one month fully reported except one day, then stops; a single late day two months on.
+    for (let i = 0; i < 31; i++) if (i !== 17) day('DA902', 'a34013', addDays(T, -300 + i), 24);
+    day('DA902', 'a34013', addDays(T, -200), 24, 24);
+    // DA903: reports after the past scoring date only, and up to today.
+    for (let i = -10; i <= 0; i++) day('DA903', 'a21026', addDays(T, i), i === -4 ? 0 : 24, i === -2 ? 1 : 0);
+    await ensureMonitoringPartitions(hub.tdb.db.pool, addDays(start, -40), T);
+    await hub.tdb.db.pool.query(
+      `insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours)
+       select $1, o, p, d::date, v, e from unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::int[]) as x(o, p, d, v, e)`,
+      [code, ...[0, 1, 2, 3, 4].map((c) => rows.map((r) => r[c]))],
+    );
+    await expectOutletAggregatesExact();
+    for (const asOf of [T, addDays(T, -5), addDays(T, -250), addDays(start, 1), addDays(start, -1)]) {
+      const { fromAggregates, fromDays } = await monitoringAt(asOf, [code]);
+      expect(fromAggregates).toEqual(fromDays);
+      if (asOf === T) expect(fromDays.filter((d) => String(d.record_id).startsWith('DA90')).length).toBeGreaterThan(60);
+    }
+    // The restart goes again (an outlet without a gap), and a revision lowers a day under the threshold.
+    await hub.tdb.db.pool.query(`delete from monitoring_day where credit_code = $1 and outlet_code = 'DA901' and day > $2`, [code, addDays(start, 100)]);
+    await hub.tdb.db.pool.query(`update monitoring_day set valid_hours = 10 where credit_code = $1 and outlet_code = 'DA902' and day = $2`, [
+      code,
+      addDays(T, -290),
+    ]);
+    await expectOutletAggregatesExact();
+    const after = await monitoringAt(T, [code]);
+    expect(after.fromAggregates).toEqual(after.fromDays);
+    await hub.services.scoring.scores.rescoreAll();
+    expect((await snapshot()).deductions).toEqual(await recomputed());
   });
 
   it('a chronic exceeder’s health report groups its monitoring deductions per outlet, pollutant and month, and its public page stays short', async () => {
