@@ -13,7 +13,10 @@
  * requests/s and the ratio; asserts nothing.
  *
  *   npm run build && (cd bench/postgraphile && npm i) && \
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node dist/bench/search.bench.js [--enterprises N] [--clients N] [--seconds S] [--monitoring-days D]
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node dist/bench/search.bench.js [--enterprises N] [--clients N] [--seconds S] [--monitoring-days D] [--accept-encoding "gzip, br"]
+ *
+ * `--accept-encoding` sends that header with every request to both servers, as a browser does;
+ * the hub then compresses its answers (the sizes as sent and decoded are printed per server).
  *
  * The search reads scores, tags and history, not monitoring days, so the province gets 30 days
  * of monitoring by default (`--monitoring-days 1095` for the generator's three years: about 70
@@ -31,6 +34,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { generateProvince } from '../simulator/province.generator';
 import { createHubServices } from '../src/app/hub-services';
@@ -77,6 +81,11 @@ interface Target {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
+/** `--accept-encoding` (e.g. `gzip, br`, what browsers send): both servers are asked for compressed answers. */
+let acceptEncoding = '';
+/** Per server, the sizes of the answers received: as sent and, when they came compressed, decoded. */
+const answerBytes = new Map<string, { sent: number; decoded: number; compressed: boolean }[]>();
+
 function post(t: Target, variables: Record<string, unknown>): Promise<{ status: number; body: string }> {
   const u = new URL(t.url);
   const payload = JSON.stringify({ query: t.query, variables });
@@ -88,12 +97,24 @@ function post(t: Target, variables: Record<string, unknown>): Promise<{ status: 
         path: u.pathname,
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...t.headers },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}),
+          ...t.headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          const encoding = res.headers['content-encoding'];
+          const bytes = encoding === 'br' ? zlib.brotliDecompressSync(raw) : encoding === 'gzip' ? zlib.gunzipSync(raw) : raw;
+          if (!answerBytes.has(t.name)) answerBytes.set(t.name, []);
+          answerBytes.get(t.name)!.push({ sent: raw.length, decoded: bytes.length, compressed: !!encoding });
+          resolve({ status: res.statusCode ?? 0, body: bytes.toString('utf8') });
+        });
         res.on('error', reject);
       },
     );
@@ -191,9 +212,11 @@ async function main() {
       repeat: { type: 'string', default: '40' },
       'monitoring-days': { type: 'string', default: '30' },
       'reuse-database': { type: 'string' },
+      'accept-encoding': { type: 'string' },
     },
   });
   if (values.serve) return serveHub(values.serve, Number(values.port));
+  acceptEncoding = values['accept-encoding'] ?? '';
   const n = Number(values.enterprises);
   const clients = Number(values.clients);
   const seconds = Number(values.seconds);
@@ -255,6 +278,13 @@ async function main() {
       JSON.stringify(firstHub.data.enterprises.edges.map((e: any) => e.node.creditCode)) ===
       JSON.stringify(firstPgl.data.searchEnterprises.nodes.map((x: any) => x.creditCode));
     console.log(`same first page:      ${same}`);
+    for (const tg of targets) {
+      const a = answerBytes.get(tg.name) ?? [];
+      const mean = (f: (x: (typeof a)[number]) => number) => Math.round(a.reduce((sum, x) => sum + f(x), 0) / Math.max(1, a.length));
+      console.log(
+        `${tg.name.padEnd(12)} answers:  ${mean((x) => x.decoded)} B of JSON, ${mean((x) => x.sent)} B sent, ${a.filter((x) => x.compressed).length} of ${a.length} compressed (Accept-Encoding: ${acceptEncoding || 'none'})`,
+      );
+    }
 
     // Warm both, then latency with one client, then throughput with N clients; alternate the order so neither always goes first.
     for (const tg of targets) await load(tg, clients, 3);
