@@ -32,8 +32,15 @@ const COPY_TAGS = (codes: string) => `update enterprise e set tag_ids = coalesce
  * was writes nothing. The copy's own updates do not mark the enterprise for
  * re-derivation (`enterprise_derive_upd` skips updates made from inside a
  * trigger): the tags it copies are the derivation's output, not an input.
+ * The backfill rewrites every enterprise row, so the migration asks for a
+ * VACUUM of `enterprise` once it has run (measured on a 260,000-enterprise
+ * store, before that VACUUM: storing a province-wide result 479 ms instead of
+ * 29 ms, its ordering index-only scan visiting the heap for every row).
  */
 export class Migration20261202030000EnterpriseTagIds extends Migration {
+  /** Every enterprise row is rewritten: vacuumed after the migration (`migrate`), so index-only scans of its ordering indexes keep working. */
+  static readonly vacuumAfter = ['enterprise'];
+
   override async up(): Promise<void> {
     this.addSql(`alter table enterprise add column tag_ids integer[] not null default '{}'`);
     this.addSql(`update enterprise e set tag_ids = t.tag_ids from enterprise_tags t where t.credit_code = e.credit_code and t.tag_ids <> '{}'`);

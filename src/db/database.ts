@@ -4,6 +4,7 @@ import { HubConfig } from '../config/config';
 import { migrateJobQueue } from '../jobs/job-queue';
 import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded-postgres';
 import { initOrm } from './orm.config';
+import { migrationsList } from '../../migrations';
 
 /**
  * The hub's handle on PostgreSQL: pg pools for every read and write (set-based
@@ -112,10 +113,20 @@ export async function connectDatabase(url: string, opts: OpenDatabaseOptions = {
   };
 }
 
-/** Applies pending migrations; returns the names applied. */
+/**
+ * Applies pending migrations; returns the names applied. A migration that
+ * rewrites a table's rows names it in a static `vacuumAfter` (e.g.
+ * `['enterprise']`); those tables are then vacuumed and analysed, outside
+ * any transaction, so that their index-only scans and plans do not wait for
+ * an autovacuum that may be off.
+ */
 export async function migrate(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+  const applied = (await orm.getMigrator().up()).map((m) => m.name);
+  const tables = new Set(
+    migrationsList.filter((m) => applied.includes(m.name)).flatMap((m) => (m.class as { vacuumAfter?: readonly string[] }).vacuumAfter ?? []),
+  );
+  if (tables.size) await orm.em.getConnection().execute(`vacuum (analyze) ${[...tables].map((t) => `"${t}"`).join(', ')}`);
+  return applied;
 }
 
 /** Names of migrations not yet applied. */
