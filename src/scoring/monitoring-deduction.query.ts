@@ -82,29 +82,32 @@ export function insertMonitoringGroupsSql(
       ${exceed('monitoring_month', 'r.min_exceed_hours <= 0', 'm.reported')}`;
     return { sql, values: params.values };
   }
-  // A month is read by the short path when its full_valid (−1…24) is under the rule's threshold (1…24; 0 for none or ≤ 0).
-  const threshold = 'greatest(coalesce(r.min_valid_hours, 0), 0)';
-  const sql = `with b as materialized (
-      select o.credit_code, o.outlet_code, r.code, r.points, r.ignores_window, ${threshold} as h,
-             greatest(o.first_day, ${from('r')}) as lo, o.last_day as hi
+  // The short path reads a month when its full_valid (−1…24) is under the rule's threshold h (1…24; 0 for none or ≤ 0).
+  const sql = `with c as materialized (
+      select o.credit_code, o.outlet_code, o.first_day, o.last_day, r.code, r.points, r.ignores_window, r.min_valid_hours,
+             o.last_day <= ${asOf} and coalesce(r.min_valid_hours, 0) <= 24
+               and o.months = (extract(year from o.last_day) - extract(year from o.first_day)) * 12 + extract(month from o.last_day) - extract(month from o.first_day) + 1
+               as short
         from monitoring_outlet o
         join rule r on r.rule_set_version = ${version} and r.family = 'MONITORING_MISSING'
-       where ${where('o.credit_code')} and o.last_day <= ${asOf} and coalesce(r.min_valid_hours, 0) <= 24
-         and o.months = (extract(year from o.last_day) - extract(year from o.first_day)) * 12 + extract(month from o.last_day) - extract(month from o.first_day) + 1
+       where ${where('o.credit_code')} and o.first_day <= ${asOf}
+    ), b as (
+      select c.credit_code, c.outlet_code, c.code, c.points, c.ignores_window, greatest(coalesce(c.min_valid_hours, 0), 0) as h,
+             greatest(c.first_day, ${from('c')}) as lo, c.last_day as hi
+        from c where c.short
     ), s as (
       select b.credit_code, b.code, b.points, b.outlet_code, m.month, mon_day_mask(m.month, b.lo, b.hi) & ~${atLeast('valid_ge', 'b.h', 'reported')} as x, b.ignores_window
         from b join monitoring_outlet_month m on m.credit_code = b.credit_code and m.outlet_code = b.outlet_code
          and m.month >= date_trunc('month', b.lo) and m.month <= b.hi and m.full_valid < b.h
+         -- the highest threshold of the version's rules, evaluated once: most months reach it and drop out before any join
+         and m.full_valid < (select max(greatest(coalesce(r.min_valid_hours, 0), 0)) from rule r
+                              where r.rule_set_version = ${version} and r.family = 'MONITORING_MISSING' and coalesce(r.min_valid_hours, 0) <= 24)
        where b.lo <= b.hi
     ), o as materialized (
-      select m.credit_code, m.outlet_code, m.month, r.code, r.points, r.ignores_window,
-             m.reported & mon_day_mask(m.month, '-infinity'::date, ${asOf}) as rep, ${atLeast('valid_ge', 'r.min_valid_hours', 'reported')} as good
-        from monitoring_outlet x
-        join rule r on r.rule_set_version = ${version} and r.family = 'MONITORING_MISSING'
-        join monitoring_outlet_month m on m.credit_code = x.credit_code and m.outlet_code = x.outlet_code and m.month <= ${asOf}
-       where ${where('x.credit_code')} and x.first_day <= ${asOf}
-         and not (x.last_day <= ${asOf} and coalesce(r.min_valid_hours, 0) <= 24
-                  and x.months = (extract(year from x.last_day) - extract(year from x.first_day)) * 12 + extract(month from x.last_day) - extract(month from x.first_day) + 1)
+      select m.credit_code, m.outlet_code, m.month, c.code, c.points, c.ignores_window,
+             m.reported & mon_day_mask(m.month, '-infinity'::date, ${asOf}) as rep, ${atLeast('valid_ge', 'c.min_valid_hours', 'reported')} as good
+        from c join monitoring_outlet_month m on m.credit_code = c.credit_code and m.outlet_code = c.outlet_code and m.month <= ${asOf}
+       where not c.short
     ), w as (
       select o.credit_code, o.outlet_code, o.code, o.points, o.ignores_window,
              greatest(min(o.month + mon_low_bit(o.rep)), ${from('o')}) as lo, max(o.month + mon_high_bit(o.rep)) as hi

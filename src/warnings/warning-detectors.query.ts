@@ -133,7 +133,8 @@ function exceedTrend(spec: DetectionSpec, d: DetectorParameterMap['EXCEED_TREND'
 
 /**
  * DATA_GAP (of enterprises in the store only), per outlet: the monitoring system has no row of it at all
- * on the last `wholeDays` (or more) whole days before today, or — when the set gives `silentHours` —
+ * on the last `wholeDays` (or more) whole days before today (its last reported day from the maintained
+ * extents `monitoring_outlet`, read from the days only when that day is after today), or — when the set gives `silentHours` —
  * the HJ 212 device bound to it has sent nothing for `silentHours` (since its last packet, or since its
  * binding when it never sent one). Both are the same condition of the outlet: one warning stands for
  * either. A silent device escalates after a day.
@@ -147,8 +148,11 @@ function dataGap(spec: DetectionSpec, d: DetectorParameterMap['DATA_GAP']): Dete
              format('outlet %s has reported nothing for %s whole days (last report %s)', o.outlet_code, ${today} - o.last_day - 1, o.last_day) as message,
              jsonb_build_object('outlet', o.outlet_code, 'lastReportedDay', o.last_day, 'wholeDaysMissing', ${today} - o.last_day - 1) as details,
              0 as pick
-        from (select credit_code, outlet_code, max(day) as last_day from monitoring_day
-               where day <= ${today} and ${target(spec, p, 'credit_code')} group by credit_code, outlet_code) o
+        from (select o.credit_code, o.outlet_code,
+                     case when o.last_day <= ${today} then o.last_day
+                          else (select max(x.day) from monitoring_day x
+                                 where x.credit_code = o.credit_code and x.outlet_code = o.outlet_code and x.day <= ${today}) end as last_day
+                from monitoring_outlet o where ${target(spec, p, 'o.credit_code')}) o
        where ${today} - o.last_day - 1 >= ${p.add(d.wholeDays)}::int`;
   let silent = '';
   if (d.silentHours !== undefined) {
