@@ -4,6 +4,10 @@
  * attachments and detachments of `tag_manual`, and writes the result into
  * `enterprise_tags` (only rows that changed are rewritten).
  *
+ * An enterprise has reported monitoring when it has an outlet in `monitoring_outlet` (the
+ * outlets with a day row, kept by the monitoring_day triggers): one index probe, not one per
+ * month partition of the days.
+ *
  * `scope` is `'touched'` (the enterprises whose codes are `$1::text[]`) or
  * `'all'` (every enterprise, and rows of vanished enterprises are removed by
  * {@link pruneTagsSql}).
@@ -28,7 +32,7 @@ export function retagSql(scope: 'touched' | 'all'): string {
                   select distinct on (c.credit_code) c.credit_code, c.level from credit_rating c where ${pred('c')}
                    order by c.credit_code, c.rated_on desc, c.source_updated_at desc nulls last, c.connector_id) r
       union all select e.credit_code, 'monitoring_reported', 'true', 0 from e
-                 where exists (select 1 from monitoring_day m where m.credit_code = e.credit_code)
+                 where exists (select 1 from monitoring_outlet m where m.credit_code = e.credit_code)
     ),
     chosen as materialized (
       select distinct on (f.credit_code, r.category, case when r.kind = 'prefix' then 0 else r.tag_id end)
