@@ -4,6 +4,7 @@ import { readBundledRuleSet } from '../src/scoring/rule-set.model';
 import { selectDeductionsSql } from '../src/scoring/deduction.query';
 import { insertMonitoringGroupsSql } from '../src/scoring/monitoring-deduction.query';
 import { ensureMonitoringPartitions } from '../src/monitoring/monitoring-partitions';
+import { ScoreService } from '../src/scoring/score.service';
 import { SqlParams } from '../src/jurisdiction/scope';
 import { reportDeductionRows } from './support/report-rows';
 import type { DeductionGroupData } from '../src/scoring/deduction-groups';
@@ -364,6 +365,15 @@ describe('monitoring history backfilled from the rule set', () => {
     await expectOutletAggregatesExact();
     const after = await monitoringAt(T, [code]);
     expect(after.fromAggregates).toEqual(after.fromDays);
+    // A large incremental rescoring (diffed against the stored rows, as the post-sync one of a province) and a full one.
+    const diffing = new ScoreService(hub.tdb.db, hub.services.scoring.ruleSets, { diffFromCodes: 1 });
+    await hub.tdb.db.pool.query(`update monitoring_day set exceed_hours = 9 where credit_code = $1 and outlet_code = 'DA902' and day = $2`, [
+      code,
+      addDays(T, -280),
+    ]);
+    const codes = (await q<{ credit_code: string }>(`select credit_code from enterprise order by credit_code limit 50`)).map((r) => r.credit_code);
+    expect((await diffing.rescore({ creditCodes: codes, cause: 'SYNC' })).full).toBe(false);
+    expect((await snapshot()).deductions).toEqual(await recomputed());
     await hub.services.scoring.scores.rescoreAll();
     expect((await snapshot()).deductions).toEqual(await recomputed());
   });

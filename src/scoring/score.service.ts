@@ -51,6 +51,13 @@ export interface ScoreServiceOptions {
    * full recompute (same result, cheaper plan). Default 0.25.
    */
   fullThreshold?: number;
+  /**
+   * From this many enterprises on, an incremental request derives into
+   * temporary tables and changes only the stored deductions that differ, as a
+   * full recompute does; below, it deletes and inserts its targets' rows.
+   * Default 1,000.
+   */
+  diffFromCodes?: number;
 }
 
 /**
@@ -59,9 +66,10 @@ export interface ScoreServiceOptions {
  * A rescoring runs in one transaction (serialised by an advisory lock):
  * it drops the dirty marks of its targets, replaces their materialised
  * deductions with one `INSERT … SELECT` per rule family (over all targets at
- * once, never a loop per enterprise; a full recompute derives into a
- * temporary table and writes only the rows that differ, so it takes no lock
- * a reader waits on), aggregates `fullMarks − Σ points`,
+ * once, never a loop per enterprise; a full recompute, and an incremental one
+ * of many enterprises, derives into a temporary table and writes only the rows
+ * that differ, so it takes no lock a reader waits on and leaves no dead rows
+ * for what did not change), aggregates `fullMarks − Σ points`,
  * appends a history point for every enterprise whose score or risk changed
  * (or that is scored for the first time; the point is a *baseline* when it is
  * the first or its change came with records of a connector's first load, see
@@ -141,8 +149,11 @@ export class ScoreService {
       codeArgs,
     );
     // A full recompute derives into a temporary table and then changes only the rows that differ
-    // (no TRUNCATE: readers of deduction and score_state never wait on it nor deadlock with it).
-    if (full) {
+    // (no TRUNCATE: readers of deduction and score_state never wait on it nor deadlock with it);
+    // so does a large incremental one (the post-sync rescore of every monitored enterprise, whose
+    // three years of deductions mostly stay as they were).
+    const diff = full || codes.length >= (this.opts.diffFromCodes ?? 1000);
+    if (diff) {
       await client.query(`create temp table deduction_new (like deduction_row) on commit drop`);
       await client.query(`create temp table deduction_month_new (like deduction_month) on commit drop`);
     } else {
@@ -156,15 +167,16 @@ export class ScoreService {
       // Monitoring deductions come from the month aggregates, grouped per outlet (and pollutant) and month.
       const q =
         family === 'MONITORING_EXCEED' || family === 'MONITORING_MISSING'
-          ? insertMonitoringGroupsSql(family, spec, full ? 'deduction_month_new' : 'deduction_month')
-          : insertFamilySql(family, spec, full ? 'deduction_new' : 'deduction_row');
+          ? insertMonitoringGroupsSql(family, spec, diff ? 'deduction_month_new' : 'deduction_month')
+          : insertFamilySql(family, spec, diff ? 'deduction_new' : 'deduction_row');
       await client.query(q.sql, q.values);
       lap(family);
     }
 
-    if (full) {
-      await this.applyDeductionChanges(client, 'deduction_row', 'deduction_new', ROW_COLUMNS);
-      await this.applyDeductionChanges(client, 'deduction_month', 'deduction_month_new', DEDUCTION_MONTH_COLUMNS);
+    if (diff) {
+      const only = full ? null : codes;
+      await this.applyDeductionChanges(client, 'deduction_row', 'deduction_new', ROW_COLUMNS, only);
+      await this.applyDeductionChanges(client, 'deduction_month', 'deduction_month_new', DEDUCTION_MONTH_COLUMNS, only);
       lap('swap');
     }
 
@@ -240,23 +252,27 @@ export class ScoreService {
   }
 
   /**
-   * Makes the stored deductions `table` equal to `fresh` (a full recompute) by
-   * changing only what differs, as a multiset: the distinct rows present in
-   * one and not the other (with their multiplicity) are the changed keys;
-   * every stored row of a changed key is deleted and every new row of it
-   * inserted. Plain DML under row locks, so readers keep reading the previous
-   * rows until commit. Columns compare with `is not distinct from` (a
-   * `MON_MISSING` group has no pollutant).
+   * Makes the stored deductions `table` (of the enterprises `codes`, or all)
+   * equal to `fresh` (their recompute) by changing only what differs, as a
+   * multiset: the distinct rows present in one and not the other (with their
+   * multiplicity) are the changed keys; every stored row of a changed key is
+   * deleted and every new row of it inserted. Plain DML under row locks, so
+   * readers keep reading the previous rows until commit. Columns compare with
+   * `is not distinct from` (a `MON_MISSING` group has no pollutant).
    */
-  private async applyDeductionChanges(client: PoolClient, table: string, fresh: string, columns: readonly string[]): Promise<void> {
+  private async applyDeductionChanges(client: PoolClient, table: string, fresh: string, columns: readonly string[], codes: string[] | null): Promise<void> {
     const cols = columns.join(', ');
     const key = (a: string, b: string) => columns.map((c) => `${a}.${c} is not distinct from ${b}.${c}`).join(' and ');
     const changed = `${table}_changed`;
+    const stored = codes ? `(select * from ${table} where credit_code = any($1::text[])) s` : table;
     await client.query(`analyze ${fresh}`);
-    await client.query(`create temp table ${changed} on commit drop as
-      select distinct * from ((select ${cols} from ${table} except all select ${cols} from ${fresh})
+    await client.query(
+      `create temp table ${changed} on commit drop as
+      select distinct * from ((select ${cols} from ${stored} except all select ${cols} from ${fresh})
                               union all
-                              (select ${cols} from ${fresh} except all select ${cols} from ${table})) x`);
+                              (select ${cols} from ${fresh} except all select ${cols} from ${stored})) x`,
+      codes ? [codes] : [],
+    );
     const n = await client.query<{ n: number }>(`select count(*)::int as n from ${changed}`);
     if (!n.rows[0].n) return;
     await client.query(`analyze ${changed}`);
