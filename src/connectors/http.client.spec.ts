@@ -67,8 +67,12 @@ const doc = { items: Array.from({ length: 300 }, (_, i) => ({ id: i, name: `ä¼ä
 const body = Buffer.from(JSON.stringify(doc));
 const array = Buffer.from(JSON.stringify(doc.items));
 
+/**
+ * A client with quick retries. Its request deadline is long enough that a loaded machine never turns a good answer
+ * into a timeout (and so a retry more than the test counts); the deadline tests set theirs.
+ */
 function client(log: string[], extra: HttpClientOptions = {}) {
-  return new HttpClient({ timeoutMs: 400, baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 4, log: (l) => log.push(l), ...extra });
+  return new HttpClient({ timeoutMs: 10_000, baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 4, log: (l) => log.push(l), ...extra });
 }
 
 async function readAll(c: HttpClient, url: string): Promise<unknown[]> {
@@ -146,7 +150,7 @@ describe('HttpClient against a real server', () => {
   it('fails a slow-drip request at its total deadline, though bytes keep coming', async () => {
     const s = await scripted(['drip'], body);
     try {
-      const err = (await client([], { maxAttempts: 2 })
+      const err = (await client([], { maxAttempts: 2, timeoutMs: 400 })
         .getJson(s.url)
         .catch((e: Error) => e)) as Error;
       expect(err.message).toMatch(/failed after 2 attempts: ETIMEDOUT: no complete response within 400 ms/);
@@ -159,7 +163,7 @@ describe('HttpClient against a real server', () => {
   it('fails a slow-drip streamed listing at its total deadline, not only after an idle gap', async () => {
     const s = await scripted(['drip'], array);
     try {
-      const err = (await readAll(client([], { maxAttempts: 2, streamTimeoutMs: 800 }), s.url).catch((e: Error) => e)) as Error;
+      const err = (await readAll(client([], { maxAttempts: 2, timeoutMs: 400, streamTimeoutMs: 800 }), s.url).catch((e: Error) => e)) as Error;
       expect(err).toBeInstanceOf(Error);
       expect(err.message).toMatch(/failed after 2 attempts: ETIMEDOUT: the body did not arrive whole within 800 ms/);
       expect(s.requests()).toBe(2);
