@@ -26,6 +26,7 @@ import { Migration20261201141000MonitoringSourceBatches } from './Migration20261
 import { Migration20261201170000MonitoringMonthAggregates } from './Migration20261201170000_monitoring-month-aggregates';
 import { Migration20261201172000MonitoringAuthorityWhen } from './Migration20261201172000_monitoring-authority-when';
 import { Migration20261201180000Hj212PacketIndexes } from './Migration20261201180000_hj212-packet-indexes';
+import { Migration20261202010000MonitoringMonthFillfactor } from './Migration20261202010000_monitoring-month-fillfactor';
 import { Migration20261202020000MonitoringOutletAggregates } from './Migration20261202020000_monitoring-outlet-aggregates';
 import { Migration20261202030000EnterpriseTagIds } from './Migration20261202030000_enterprise-tag-ids';
 import { Migration20261201160000SupervisionObjections } from './Migration20261201160000_supervision-objections';
@@ -73,6 +74,7 @@ export const migrationsList = [
   { name: 'Migration20261201171000_enterprise-name-keys', class: Migration20261201171000EnterpriseNameKeys },
   { name: 'Migration20261201172000_monitoring-authority-when', class: Migration20261201172000MonitoringAuthorityWhen },
   { name: 'Migration20261201180000_hj212-packet-indexes', class: Migration20261201180000Hj212PacketIndexes },
+  { name: 'Migration20261202010000_monitoring-month-fillfactor', class: Migration20261202010000MonitoringMonthFillfactor },
   { name: 'Migration20261202020000_monitoring-outlet-aggregates', class: Migration20261202020000MonitoringOutletAggregates },
   { name: 'Migration20261202030000_enterprise-tag-ids', class: Migration20261202030000EnterpriseTagIds },
 ];

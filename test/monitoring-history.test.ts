@@ -195,6 +195,21 @@ describe('monitoring history backfilled from the rule set', () => {
     await hub.services.scoring.scores.rescoreAll();
     expect(await snapshot()).toEqual(incremental);
     expect(await q(monthAggregates)).toEqual(await q(rebuiltAggregates));
+
+    // The month rows the backfill's pages rewrote: pages with room for HOT versions, and vacuumed by the
+    // hub itself (autovacuum may be off, as it is on the project's server; it counts apart, in autovacuum_count).
+    const [month] = await q<{ reloptions: string[] }>(`select reloptions from pg_class where oid = 'monitoring_month'::regclass`);
+    expect(month.reloptions).toContain('fillfactor=70');
+    const vacuums = await q<{ relname: string; vacuums: string }>(
+      `select relname::text, vacuum_count::text as vacuums from pg_stat_user_tables
+        where relname in ('monitoring_month', 'monitoring_outlet_month', 'monitoring_exceed_month', 'monitoring_outlet') order by 1`,
+    );
+    expect(vacuums.map((v) => [v.relname, Number(v.vacuums) >= 1])).toEqual([
+      ['monitoring_exceed_month', true],
+      ['monitoring_month', true],
+      ['monitoring_outlet', true],
+      ['monitoring_outlet_month', true],
+    ]);
   });
 
   it('activating a rule set with a longer window makes the next run read the dates not read yet', async () => {

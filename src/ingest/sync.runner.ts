@@ -15,6 +15,7 @@ import { HttpClient, HttpClientOptions } from '../connectors/http.client';
 import { OutboundTargetPolicy } from '../connectors/outbound-target.policy';
 import { Database, withTransaction } from '../db/database';
 import { CONNECTOR_RUN_LOCK } from './abandoned-runs';
+import { ChurnVacuum } from './churn-vacuum';
 import { IngestService, PageItem } from './ingest.service';
 import { PagePipeline, PipelinePage } from './page-pipeline';
 import { ClientError } from '../domain/client-error';
@@ -338,6 +339,8 @@ export class SyncRunner {
       let status: RunSummary['status'] = 'SUCCEEDED';
       let error: string | undefined;
       let reset = false;
+      // The tables this run's writes rewrite in place (monitoring_month) are vacuumed as it goes and when it ends.
+      const churn = new ChurnVacuum(this.db.pool, connector.manifest.produces, (l) => this.log(`[${connectorId}] ${l}`));
       try {
         const pipeline = new PagePipeline({
           pool: this.db.pool,
@@ -353,6 +356,7 @@ export class SyncRunner {
             totals.quarantined += r.quarantined;
             queued += r.queued ?? 0;
             r.touched.forEach((c) => touched.add(c));
+            churn.pageCommitted(r.loaded);
             this.opts.onPage?.(connectorId, page.backfill ? { ...totals, backfill: page.backfill } : totals);
           },
         });
@@ -378,6 +382,7 @@ export class SyncRunner {
         reset = e instanceof SourceResetError;
         this.log(`[${connectorId}] run ${runId} failed: ${error}`);
       }
+      await churn.runEnded();
       await this.recordOutcome(runId, status, error ?? null);
       if (reset) await this.noteSourceReset(connectorId, error!);
       else if (status === 'SUCCEEDED')

@@ -1,0 +1,130 @@
+import type { Pool } from 'pg';
+import type { RecordKind } from '../connectors/unified-record';
+
+/**
+ * Tables that ingest rewrites in place, by the record kind whose writes do it:
+ * the aggregates the statement triggers on `monitoring_day` keep, whose rows
+ * are updated once for every page that writes a day of their month (a
+ * three-year backfill at one or two dates a page updates each month row 15–30
+ * times, so `monitoring_month` was left with 14 dead versions per live row at
+ * 10,000 enterprises when nothing vacuumed it), and each outlet's extent
+ * (`monitoring_outlet`, its last day moves with every page). Tables that ingest
+ * only appends to are not here.
+ */
+export const CHURNED_TABLES: readonly { table: string; kind: RecordKind }[] = [
+  { table: 'monitoring_month', kind: 'monitoring' },
+  { table: 'monitoring_outlet_month', kind: 'monitoring' },
+  { table: 'monitoring_exceed_month', kind: 'monitoring' },
+  { table: 'monitoring_outlet', kind: 'monitoring' },
+];
+
+export interface ChurnVacuumOptions {
+  /** Changed rows of a churning kind between two looks at the tables' dead tuples during a run (default 50,000, about ten pages). */
+  checkEveryRows?: number;
+  /** During a run a table is vacuumed once its dead tuples pass this fraction of its live ones (default 0.2, autovacuum's scale factor)… */
+  deadFraction?: number;
+  /** …plus this many (default 10,000). */
+  deadThreshold?: number;
+}
+
+/** The statistics the mid-run decision reads (`pg_stat_user_tables`). */
+interface TableStats {
+  relname: string;
+  n_live_tup: string;
+  n_dead_tup: string;
+}
+
+/**
+ * The hub vacuums what its own runs churn, so the store stays compact when
+ * autovacuum is off (it is on this project's server, and may be at a
+ * customer's): a plain `VACUUM (SKIP_LOCKED)` on a connection of its own,
+ * outside any transaction — it runs beside the page writes, takes no lock
+ * they wait for, and one already running elsewhere (another hub, autovacuum)
+ * makes it skip.
+ *
+ * - During a run, every `checkEveryRows` changed rows, a table whose dead
+ *   tuples (statistics, about a second behind) pass `deadFraction` of its live
+ *   ones plus `deadThreshold` is vacuumed, in the background, one at a time: the
+ *   space of the month rows' old versions that HOT pruning (`monitoring_month`
+ *   has `fillfactor = 70`) could not reclaim on the page becomes reusable, so a
+ *   backfill's month rows stay about as many pages as they need. Pages of past
+ *   months become all-visible, so later vacuums skip them.
+ * - When the run ends, every churned table the run changed rows of is vacuumed
+ *   (waiting first for one in flight): the last version each month row left
+ *   behind goes, whatever the statistics say.
+ *
+ * A failed vacuum is logged and does not fail the run.
+ */
+export class ChurnVacuum {
+  private readonly tables: string[];
+  private readonly checkEveryRows: number;
+  private readonly deadFraction: number;
+  private readonly deadThreshold: number;
+  private changed = 0;
+  private sinceCheck = 0;
+  private inFlight: Promise<void> | null = null;
+
+  /** `produces`: the record kinds of the connector whose run this is. */
+  constructor(
+    private readonly pool: Pick<Pool, 'query'>,
+    produces: readonly RecordKind[],
+    private readonly log: (line: string) => void,
+    opts: ChurnVacuumOptions = {},
+  ) {
+    this.tables = CHURNED_TABLES.filter((t) => produces.includes(t.kind)).map((t) => t.table);
+    this.checkEveryRows = opts.checkEveryRows ?? 50_000;
+    this.deadFraction = opts.deadFraction ?? 0.2;
+    this.deadThreshold = opts.deadThreshold ?? 10_000;
+  }
+
+  /** A page that changed `rows` records committed. */
+  pageCommitted(rows: number): void {
+    if (!this.tables.length || rows <= 0) return;
+    this.changed += rows;
+    this.sinceCheck += rows;
+    if (this.sinceCheck < this.checkEveryRows || this.inFlight) return;
+    this.sinceCheck = 0;
+    this.inFlight = this.vacuumChurned().finally(() => {
+      this.inFlight = null;
+    });
+  }
+
+  /** The run ended: vacuums every churned table when the run changed rows (after one still in flight). */
+  async runEnded(): Promise<void> {
+    await this.inFlight;
+    if (!this.tables.length || !this.changed) return;
+    await this.vacuum(this.tables.join(', '), 'end of run');
+  }
+
+  /** The tables whose dead tuples pass the threshold, vacuumed one after the other. */
+  private async vacuumChurned(): Promise<void> {
+    let stats: TableStats[];
+    try {
+      stats = (
+        await this.pool.query<TableStats>(
+          `select relname, n_live_tup::text, n_dead_tup::text from pg_stat_user_tables where schemaname = current_schema() and relname = any($1::text[])`,
+          [this.tables],
+        )
+      ).rows;
+    } catch (e) {
+      this.log(`vacuum check failed: ${(e as Error).message}`);
+      return;
+    }
+    for (const s of stats) {
+      const dead = Number(s.n_dead_tup);
+      const live = Number(s.n_live_tup);
+      if (dead > this.deadFraction * live + this.deadThreshold) await this.vacuum(s.relname, `${dead} dead / ${live} live tuples`);
+    }
+  }
+
+  private async vacuum(table: string, why: string): Promise<void> {
+    const t0 = Date.now();
+    try {
+      // No parameters: the simple protocol, outside any transaction block, as VACUUM needs.
+      await this.pool.query(`vacuum (skip_locked) ${table}`);
+      this.log(`vacuumed ${table} (${why}) in ${Date.now() - t0} ms`);
+    } catch (e) {
+      this.log(`vacuum of ${table} failed (${why}): ${(e as Error).message}`);
+    }
+  }
+}
