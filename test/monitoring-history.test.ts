@@ -210,7 +210,7 @@ describe('monitoring history backfilled from the rule set', () => {
       ['monitoring_outlet', true],
       ['monitoring_outlet_month', true],
     ]);
-  });
+  }, 180_000); // the whole 400-day sync runs here: 47–58 s alone at load average 8, against the default 60 s
 
   it('activating a rule set with a longer window makes the next run read the dates not read yet', async () => {
     const sd = readBundledRuleSet();
