@@ -47,12 +47,12 @@ export class EnterpriseFacetsService {
     const child = breakdown.level === 'PROVINCE' ? 'e.city_code' : 'e.division_code';
     const w = params.add(bucketWidth);
     const res = await this.pool.query<{ facet: string; key: string | null; n: number }>(
-      `with m as materialized (select e.credit_code, e.score, e.risk_level, ${child} as child from enterprise e where ${where})
+      `with m as materialized (select e.credit_code, e.score, e.risk_level, e.tag_ids, ${child} as child from enterprise e where ${where})
        select 'total' as facet, null::text as key, count(*)::int as n from m
        union all select 'risk', risk_level, count(*)::int from m group by risk_level
        union all select 'division', child, count(*)::int from m group by child
        union all select 'score', (floor(score::numeric / ${w}::int) * ${w}::int)::int::text, count(*)::int from m group by 2
-       union all select 'tag', t::text, count(*)::int from m join enterprise_tags s using (credit_code) cross join unnest(s.tag_ids) as t group by t`,
+       union all select 'tag', t::text, count(*)::int from m cross join unnest(m.tag_ids) as t group by t`,
       params.values,
     );
     const get = (facet: string) => res.rows.filter((r) => r.facet === facet);
