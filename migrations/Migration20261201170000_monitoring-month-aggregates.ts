@@ -2,14 +2,14 @@ import { Migration } from '@mikro-orm/migrations';
 
 /** Hour thresholds the aggregates answer for exactly (a day's valid or exceed hours are 0–24). */
 const HOURS = Array.from({ length: 24 }, (_, i) => i + 1);
-const KEY = ['credit_code', 'outlet_code', 'pollutant_code', 'month'];
+export const KEY = ['credit_code', 'outlet_code', 'pollutant_code', 'month'];
 
 /**
  * One month row per key of a set of `monitoring_day` rows `src`: the day bits
  * of its rows (`reported`) and, per threshold h = 1…24, of its rows with at
  * least h valid hours (`valid_ge[h]`) and at least h exceed hours (`exceed_ge[h]`).
  */
-function monthRows(src: string): string {
+export function monthRows(src: string): string {
   const ge = (col: string) => `array[${HOURS.map((h) => `coalesce(bit_or(b) filter (where ${col} >= ${h}), 0)`).join(', ')}]`;
   return `select credit_code, outlet_code, pollutant_code, month, bit_or(b) as reported, ${ge('v')} as valid_ge, ${ge('e')} as exceed_ge
       from (select credit_code, outlet_code, pollutant_code, date_trunc('month', day)::date as month,

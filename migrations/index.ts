@@ -29,6 +29,7 @@ import { Migration20261201180000Hj212PacketIndexes } from './Migration2026120118
 import { Migration20261202010000MonitoringMonthFillfactor } from './Migration20261202010000_monitoring-month-fillfactor';
 import { Migration20261202020000MonitoringOutletAggregates } from './Migration20261202020000_monitoring-outlet-aggregates';
 import { Migration20261202030000EnterpriseTagIds } from './Migration20261202030000_enterprise-tag-ids';
+import { Migration20261202040000MonitoringDeferredFold } from './Migration20261202040000_monitoring-deferred-fold';
 import { Migration20261201160000SupervisionObjections } from './Migration20261201160000_supervision-objections';
 import { Migration20261201131500ScheduleJobs } from './Migration20261201131500_schedule-jobs';
 import { Migration20261201132000MonitoringDayPartitioned } from './Migration20261201132000_monitoring-day-partitioned';
@@ -77,4 +78,5 @@ export const migrationsList = [
   { name: 'Migration20261202010000_monitoring-month-fillfactor', class: Migration20261202010000MonitoringMonthFillfactor },
   { name: 'Migration20261202020000_monitoring-outlet-aggregates', class: Migration20261202020000MonitoringOutletAggregates },
   { name: 'Migration20261202030000_enterprise-tag-ids', class: Migration20261202030000EnterpriseTagIds },
+  { name: 'Migration20261202040000_monitoring-deferred-fold', class: Migration20261202040000MonitoringDeferredFold },
 ];

@@ -1,5 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { BackfillProgress } from '../connectors/connector.types';
+import { DEFER_MONITORING_AGGREGATES_SQL } from '../monitoring/monitoring-fold';
 import { IngestService, PageResult, PreparedPage, isDataError, sharesUnversionedRecord } from './ingest.service';
 
 /** A page on its way into the store: its prepared records, the cursor to commit with them, how many were fetched. */
@@ -28,6 +29,12 @@ export interface PagePipelineOptions {
   totals: () => PipelineTotals;
   /** Called once per page, in page order, right after its transaction committed. */
   onCommitted: (page: PipelinePage, result: PageResult) => void;
+  /**
+   * Whether `page` writes its monitoring days with the month aggregates
+   * deferred (a bulk read of history; the caller folds the queued months when
+   * the run ends). Asked once per page transaction; default no.
+   */
+  deferMonitoringAggregates?: (page: PipelinePage) => boolean;
   log: (line: string) => void;
 }
 
@@ -88,8 +95,7 @@ export class PagePipeline {
     const client = await this.opts.pool.connect();
     let changed: Map<string, string | null>;
     try {
-      await client.query('begin');
-      await client.query('set local synchronous_commit = off');
+      await this.begin(client, page);
       changed = await this.opts.ingest.writeSources(client, this.opts.connectorId, page.ready);
     } catch (e) {
       await rollbackAndRelease(client);
@@ -155,10 +161,7 @@ export class PagePipeline {
     const result = await retryOnConflict(
       async () => {
         const client = await this.opts.pool.connect();
-        const begin = async () => {
-          await client.query('begin');
-          await client.query('set local synchronous_commit = off');
-        };
+        const begin = () => this.begin(client, page);
         try {
           await begin();
           let r: PageResult;
@@ -190,6 +193,13 @@ export class PagePipeline {
       (e, attempt) => this.opts.log(`[${this.opts.connectorId}] page written again (attempt ${attempt + 1}): ${(e as Error).message}`),
     );
     this.opts.onCommitted(page, result);
+  }
+
+  /** Opens a page's transaction: commits without waiting for the WAL flush, aggregates deferred when the run says so. */
+  private async begin(client: PoolClient, page: PipelinePage): Promise<void> {
+    await client.query('begin');
+    await client.query('set local synchronous_commit = off');
+    if (this.opts.deferMonitoringAggregates?.(page)) await client.query(DEFER_MONITORING_AGGREGATES_SQL);
   }
 
   private async writeCursor(client: PoolClient, page: PipelinePage, r: PageResult): Promise<void> {

@@ -19,6 +19,19 @@ import { ChurnVacuum } from './churn-vacuum';
 import { IngestService, PageItem } from './ingest.service';
 import { PagePipeline, PipelinePage } from './page-pipeline';
 import { ClientError } from '../domain/client-error';
+import { foldPendingMonitoringMonths } from '../monitoring/monitoring-fold';
+
+/**
+ * Whether a run whose first page reports `backfill` is reading back history:
+ * dates of the window are still to be read after that page. A first run, and
+ * the run after a longer window was activated, are; a steady run (a new date
+ * and the re-read ones) covers the window from its first page on. Such a run
+ * writes its days with the month aggregates deferred and folds them when it
+ * ends (migration `monitoring-deferred-fold`).
+ */
+export function isBulkHistoryRead(backfill: BackfillProgress | undefined): boolean {
+  return !!backfill && backfill.done < backfill.total;
+}
 
 /** The outcome of one connector run. */
 export interface RunSummary {
@@ -221,6 +234,8 @@ export class SyncRunner {
 
   /** Runs the post-sync steps for `touched` enterprises. */
   async afterSync(touched: string[]): Promise<void> {
+    // The steps read the monitoring aggregates: months a crashed bulk run left queued are folded first.
+    await foldPendingMonitoringMonths(this.db.pool, this.log);
     for (const step of this.steps) {
       const t = Date.now();
       const { enterprises } = await step.run(this.db, touched, this.log);
@@ -342,6 +357,8 @@ export class SyncRunner {
       // The tables this run's writes rewrite in place (monitoring_month) are vacuumed as it goes and when it ends.
       const churn = new ChurnVacuum(this.db.pool, connector.manifest.produces, (l) => this.log(`[${connectorId}] ${l}`));
       try {
+        const monitoring = connector.manifest.produces.includes('monitoring');
+        let deferred: boolean | undefined;
         const pipeline = new PagePipeline({
           pool: this.db.pool,
           ingest,
@@ -349,6 +366,8 @@ export class SyncRunner {
           runId,
           log: this.log,
           totals: () => totals,
+          // A run that reads back history writes its days with the month aggregates deferred, folded once at its end.
+          deferMonitoringAggregates: (page) => (deferred ??= monitoring && isBulkHistoryRead(page.backfill)),
           onCommitted: (page, r) => {
             totals.fetched += page.fetched;
             totals.loaded += r.loaded;
@@ -375,6 +394,11 @@ export class SyncRunner {
         await pipeline.finish().catch((e) => {
           failure ??= e;
         });
+        // What the committed pages deferred (or a crashed run left queued) is folded before the run counts as done.
+        if (monitoring)
+          await foldPendingMonitoringMonths(this.db.pool, (l) => this.log(`[${connectorId}] ${l}`)).catch((e) => {
+            failure ??= new Error(`monitoring aggregates not folded (queued; the next run or post-sync folds them): ${(e as Error).message}`);
+          });
         if (failure) throw failure;
       } catch (e) {
         status = 'FAILED';
