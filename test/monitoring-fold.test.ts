@@ -66,7 +66,9 @@ describe('monitoring aggregates folded after deferred writes', () => {
   });
 
   it('folds revisions and deletes written deferred, the months they leave included', async () => {
-    await deferred(`update monitoring_day set exceed_hours = 0, valid_hours = 2 where credit_code = '91370100FOLD00001A' and day between '2026-04-20' and '2026-05-03'`);
+    await deferred(
+      `update monitoring_day set exceed_hours = 0, valid_hours = 2 where credit_code = '91370100FOLD00001A' and day between '2026-04-20' and '2026-05-03'`,
+    );
     await deferred(`delete from monitoring_day where credit_code = '91370100FOLD00002B' and outlet_code = 'DA002' and day >= '2026-04-01'`);
     expect((await pending()).map((r) => r.month)).toEqual(['2026-04-01', '2026-05-01']);
     await foldPendingMonitoringMonths(tdb().db.pool);
@@ -78,7 +80,9 @@ describe('monitoring aggregates folded after deferred writes', () => {
   });
 
   it('keeps the aggregates exact statement by statement when the mode is not set', async () => {
-    await q(`insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ('91370100FOLD00003C', 'DA009', 'a21026', '2026-05-04', 24, 5)`);
+    await q(
+      `insert into monitoring_day (credit_code, outlet_code, pollutant_code, day, valid_hours, exceed_hours) values ('91370100FOLD00003C', 'DA009', 'a21026', '2026-05-04', 24, 5)`,
+    );
     expect(await pending()).toEqual([]);
     await exact();
   });

@@ -4,6 +4,7 @@ import { readBundledRuleSet } from '../src/scoring/rule-set.model';
 import { selectDeductionsSql } from '../src/scoring/deduction.query';
 import { insertMonitoringGroupsSql } from '../src/scoring/monitoring-deduction.query';
 import { ensureMonitoringPartitions } from '../src/monitoring/monitoring-partitions';
+import { DEFER_MONITORING_AGGREGATES_SQL } from '../src/monitoring/monitoring-fold';
 import { ScoreService } from '../src/scoring/score.service';
 import { SqlParams } from '../src/jurisdiction/scope';
 import { reportDeductionRows } from './support/report-rows';
@@ -365,6 +366,22 @@ describe('monitoring history backfilled from the rule set', () => {
     expect((await diffing.rescore({ creditCodes: codes, cause: 'SYNC' })).full).toBe(false);
     expect((await snapshot()).deductions).toEqual(await recomputed());
     await hub.services.scoring.scores.rescoreAll();
+    expect((await snapshot()).deductions).toEqual(await recomputed());
+
+    // What a bulk run that crashed before its fold leaves: days written deferred, their month queued. `rescore --all` folds it first.
+    const c = await hub.tdb.db.pool.connect();
+    try {
+      await c.query('begin');
+      await c.query(DEFER_MONITORING_AGGREGATES_SQL);
+      await c.query(`update monitoring_day set exceed_hours = 12 where credit_code = $1 and outlet_code = 'DA902' and day = $2`, [code, addDays(T, -285)]);
+      await c.query('commit');
+    } finally {
+      c.release();
+    }
+    expect(await n(`select count(*) n from monitoring_fold_pending`)).toBe(1);
+    await hub.services.scoring.scores.rescoreAll();
+    expect(await n(`select count(*) n from monitoring_fold_pending`)).toBe(0);
+    await expectOutletAggregatesExact();
     expect((await snapshot()).deductions).toEqual(await recomputed());
   });
 

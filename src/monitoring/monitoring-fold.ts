@@ -26,11 +26,13 @@ export interface MonitoringFoldSummary {
  * flight), then the outlets' extents (`monitoring_fold_outlets`), which
  * takes the folded months off the queue. Exact whenever it runs: a month
  * written again while or after it is folded is queued again. Cheap when
- * nothing is queued (one indexed read).
+ * nothing is queued (one read of a table of a few rows).
  */
 export async function foldPendingMonitoringMonths(pool: Pick<Pool, 'query'>, log?: (line: string) => void): Promise<MonitoringFoldSummary> {
   const t0 = Date.now();
-  const pending = await pool.query<{ month: string }>(`select month::text from monitoring_fold_pending where not folded order by month`);
+  const queued = await pool.query<{ month: string; folded: boolean }>(`select month::text, folded from monitoring_fold_pending order by month`);
+  if (!queued.rows.length) return { months: 0, monthRows: 0, outlets: 0, ms: Date.now() - t0 };
+  const pending = { rows: queued.rows.filter((r) => !r.folded) };
   let monthRows = 0;
   for (const { month } of pending.rows) {
     const t = Date.now();

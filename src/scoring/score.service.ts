@@ -6,6 +6,7 @@ import { DEDUCTION_MONTH_COLUMNS, insertMonitoringGroupsSql } from './monitoring
 import { RuleSetRepository } from './rule-set.repository';
 import { chinaToday, requireDate } from '../domain/china-date';
 import { riskLevelSql } from '../domain/risk-band';
+import { foldPendingMonitoringMonths } from '../monitoring/monitoring-fold';
 
 /** Columns of `deduction_row` (one row per deduction of the families other than monitoring). */
 const ROW_COLUMNS = ['credit_code', 'rule_code', 'points', 'event_date', 'system', 'record_id', 'in_window', 'rule_set_version'];
@@ -316,13 +317,15 @@ export class ScoreService {
     return this.rescore({ creditCodes: await this.dueCodes(asOf), cause, asOf });
   }
 
-  /** `hub rescore --all`. */
+  /** `hub rescore --all` (after folding monitoring months a crashed bulk run left queued: the rules read their aggregates). */
   async rescoreAll(cause: ScoreCause = 'RESCORE', causeRef?: string): Promise<RescoreSummary> {
+    await foldPendingMonitoringMonths(this.pool);
     return this.vacuumAfter(await this.rescore({ all: true, cause, causeRef }));
   }
 
   /** Activates a loaded rule-set version and recomputes every score under it, in one transaction. */
   async activateRuleSet(version: string): Promise<RescoreSummary> {
+    await foldPendingMonitoringMonths(this.pool);
     return this.vacuumAfter(
       await withTransaction(this.pool, async (client) => {
         await client.query(`select pg_advisory_xact_lock(hashtext('hub-rescore'))`);
