@@ -1,3 +1,4 @@
+import { EnterpriseRow } from '../../enterprises/enterprise.model';
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../relay/global-id';
@@ -39,24 +40,24 @@ export class EnterpriseResolver {
   }
 
   @FieldResolver(() => ID, { description: 'Global, opaque id of this enterprise; pass it to node(id)' })
-  id(@Root() e: Enterprise): string {
+  id(@Root() e: EnterpriseRow): string {
     return toGlobalId('Enterprise', e.creditCode);
   }
 
   @FieldResolver(() => Division, { description: 'County-level division (区县) the enterprise belongs to, from the permit system; jurisdiction follows it' })
-  async division(@Root() e: Enterprise, @Ctx() ctx: HubContext) {
+  async division(@Root() e: EnterpriseRow, @Ctx() ctx: HubContext) {
     const d = await ctx.loaders.division.load(e.divisionCode);
     if (!d) throw new Error(`enterprise ${e.creditCode} refers to unknown division ${e.divisionCode}`);
     return d;
   }
 
   @FieldResolver(() => [Permit], { description: 'Emission permits (排污许可证) of the enterprise, any status; empty when it holds none' })
-  permits(@Root() e: Enterprise, @Ctx() ctx: HubContext) {
+  permits(@Root() e: EnterpriseRow, @Ctx() ctx: HubContext) {
     return ctx.loaders.permits.load(e.creditCode);
   }
 
   @FieldResolver(() => String, { description: 'Public report page; what the QR code encodes' })
-  reportUrl(@Root() e: Enterprise, @Ctx() ctx: HubContext) {
+  reportUrl(@Root() e: EnterpriseRow, @Ctx() ctx: HubContext) {
     return `${ctx.services.config.publicUrl}/report/${encodeURIComponent(e.creditCode)}`;
   }
 }

@@ -1,3 +1,4 @@
+import { EnterpriseRow } from '../../enterprises/enterprise.model';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { BadFilterError } from '../../enterprises/enterprise-search.service';
 import { EnterpriseFacetsService } from '../../search/enterprise-facets.service';
@@ -41,7 +42,7 @@ export class FacetResolver {
 export class EnterpriseSearchFieldsResolver {
   @FieldResolver(() => [ScorePoint], { description: 'The last `last` points of the score history (default 12), oldest first; one statement for a whole page' })
   recentHistory(
-    @Root() e: Enterprise,
+    @Root() e: EnterpriseRow,
     @Ctx() ctx: HubContext,
     @Arg('last', () => Int, { defaultValue: 12, description: `How many of the latest points (1–${MAX_RECENT_HISTORY})` }) last: number,
   ) {

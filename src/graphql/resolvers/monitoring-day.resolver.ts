@@ -1,3 +1,4 @@
+import { EnterpriseRow } from '../../enterprises/enterprise.model';
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { dateArg } from '../../domain/china-date';
 import { MONITORING_DAYS_MAX_RANGE, checkMonitoringRange } from '../../monitoring/monitoring-day.service';
@@ -13,7 +14,7 @@ export class EnterpriseMonitoringDaysResolver {
     description: `Daily monitoring summaries from \`from\` to \`to\` (both inclusive, China dates, at most ${MONITORING_DAYS_MAX_RANGE} days), by date, outlet and pollutant; only pollutant \`pollutantCode\` when given`,
   })
   monitoringDays(
-    @Root() e: Enterprise,
+    @Root() e: EnterpriseRow,
     @Ctx() ctx: HubContext,
     @Arg('from', () => DateScalar, { description: 'First day (China date, inclusive)' }) from: Date,
     @Arg('to', () => DateScalar, { description: `Last day (China date, inclusive); at most ${MONITORING_DAYS_MAX_RANGE} days after from` }) to: Date,

@@ -1,3 +1,4 @@
+import { EnterpriseRow } from '../../enterprises/enterprise.model';
 import { GraphQLError } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { MonitoringBindingError } from '../../monitoring/monitoring-device.service';
@@ -48,7 +49,7 @@ export class EnterpriseMonitoringHoursResolver {
     description: 'Hourly values its DAUs sent over HJ 212, from (inclusive) to (exclusive), oldest first (at most 5,000)',
   })
   monitoringHours(
-    @Root() e: Enterprise,
+    @Root() e: EnterpriseRow,
     @Ctx() ctx: HubContext,
     @Arg('from', () => DateTimeScalar, { description: 'Start instant (inclusive)' }) from: Date,
     @Arg('to', () => DateTimeScalar, { description: 'End instant (exclusive)' }) to: Date,

@@ -1,3 +1,4 @@
+import { EnterpriseRow } from '../../enterprises/enterprise.model';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { UnknownDivisionError } from '../../divisions/division-directory';
 import { HealthReportData } from '../../scoring/health-report.service';
@@ -22,7 +23,7 @@ function divisionScope(ctx: HubContext, divisionCode?: string | null): string {
 @Resolver(() => Enterprise)
 export class ScoreResolver {
   @FieldResolver(() => Int, { description: 'Province-wide rank by score ascending (1 = lowest score, riskiest); ties by credit code' })
-  async rank(@Root() e: Enterprise, @Ctx() ctx: HubContext): Promise<number> {
+  async rank(@Root() e: EnterpriseRow, @Ctx() ctx: HubContext): Promise<number> {
     return (await ctx.loaders.rank.load({ creditCode: e.creditCode, scope: divisionAt(e.divisionCode, 'PROVINCE') }))!;
   }
 
@@ -31,7 +32,7 @@ export class ScoreResolver {
     description: 'Rank within a division (default: your jurisdiction; a city or county inside it); null when the enterprise lies outside it',
   })
   rankInDivision(
-    @Root() e: Enterprise,
+    @Root() e: EnterpriseRow,
     @Ctx() ctx: HubContext,
     @Arg('divisionCode', () => String, {
       nullable: true,
@@ -46,7 +47,7 @@ export class ScoreResolver {
     description: 'Health report as of a date (default today, China time); past dates are recomputed from the records as known then',
   })
   healthReport(
-    @Root() e: Enterprise,
+    @Root() e: EnterpriseRow,
     @Ctx() ctx: HubContext,
     @Arg('asOf', () => DateScalar, { nullable: true, description: 'Date of the report (China time); default today' }) asOf?: Date | null,
     @Arg('knownAt', () => DateTimeScalar, { nullable: true, description: 'Use the records as the hub knew them at this instant (audit)' })
@@ -57,7 +58,7 @@ export class ScoreResolver {
 
   @FieldResolver(() => [ScorePoint], { description: 'Every change of score or risk level with its time and cause, oldest first' })
   scoreHistory(
-    @Root() e: Enterprise,
+    @Root() e: EnterpriseRow,
     @Ctx() ctx: HubContext,
     @Arg('from', () => DateTimeScalar, { nullable: true, description: 'Earliest change included (inclusive); default: from the first scoring' })
     from?: Date | null,

@@ -1,3 +1,4 @@
+import { EnterpriseRow } from '../../enterprises/enterprise.model';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { TagChangeView } from '../../tags/tag.service';
 import { keyOf, toGlobalId } from '../relay/global-id';
@@ -61,7 +62,7 @@ export class EnterpriseTagResolver {
     description: 'Tags the enterprise carries (derived and manual; local tags only inside their division), optionally of one category',
   })
   async tags(
-    @Root() e: Enterprise,
+    @Root() e: EnterpriseRow,
     @Ctx() ctx: HubContext,
     @Arg('category', () => TagCategory, { nullable: true, description: 'Only tags of this category (标签类别); absent: every category' })
     category?: TagCategory | null,
@@ -71,7 +72,7 @@ export class EnterpriseTagResolver {
   }
 
   @FieldResolver(() => [TagChange], { description: 'Manual tag changes of this enterprise (who, when, why), oldest first' })
-  tagChanges(@Root() e: Enterprise, @Ctx() ctx: HubContext): Promise<TagChangeView[]> {
+  tagChanges(@Root() e: EnterpriseRow, @Ctx() ctx: HubContext): Promise<TagChangeView[]> {
     return ctx.loaders.tagChanges.load(e.creditCode);
   }
 }

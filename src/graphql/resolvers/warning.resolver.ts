@@ -172,7 +172,7 @@ export class WarningResolver {
 export class EnterpriseWarningsResolver {
   @FieldResolver(() => [Warning], { description: 'Warnings of this enterprise, newest first, optionally in one status' })
   async warnings(
-    @Root() e: Enterprise,
+    @Root() e: EnterpriseRow,
     @Ctx() ctx: HubContext,
     @Arg('status', () => WarningStatus, { nullable: true, description: 'Only warnings in this workflow state; absent: every state' })
     status?: WarningStatus | null,

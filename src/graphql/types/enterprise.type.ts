@@ -4,6 +4,8 @@ import { RiskLevel } from './enums';
 import { Node } from './node.type';
 
 /** A polluting enterprise with its live environmental health report. */
+// Field resolvers take their parent as `@Root() e: EnterpriseRow` (an interface), not as this class: typed with the
+// class, type-graphql copies the row into a new instance for every such field of every row of a page.
 // simpleResolvers: property fields use graphql's default resolver instead of a type-graphql wrapper per field and row
 // (these fields have no middleware or @Authorized; @FieldResolver fields keep theirs).
 @ObjectType({ description: 'A polluting enterprise (排污单位) and its environmental health', simpleResolvers: true, implements: Node })
