@@ -5,20 +5,36 @@ import { EnterpriseTagsRow, TAGS_OF_ENTERPRISES_SQL } from '../tags/tag.service'
 import { MAX_RECENT_HISTORY } from './recent-history.loader';
 
 /**
- * Tags and the last `$2` score-history points (oldest first, as JSON) of the
- * credit codes in `$1`, in one statement: the tags statement of the tag loader
- * joined with the lateral top-N of the recent-history loader.
+ * Tags and the last `$2` score-history points (oldest first) of the credit
+ * codes in `$1`, in one statement: the tags statement of the tag loader joined
+ * with the lateral top-N of the recent-history loader. Each point comes as a
+ * JSON array in {@link PointJson}'s order, `at` in milliseconds since the epoch
+ * (which a Date takes as it is; a date-time text would be formatted by the
+ * server and parsed here again): JSON objects would repeat eight keys per point
+ * (600 points on a page of 50 with `last: 12`), which the server spends more time building and
+ * this process more time parsing.
  */
 const TAGS_AND_RECENT_HISTORY_SQL = `select c.code, t.credit_code, t.tag_ids, t.derived_tag_ids, t.derived_rule_ids, t.manual, h.points
    from unnest($1::text[]) as c(code)
    left join (${TAGS_OF_ENTERPRISES_SQL}) t on t.credit_code = c.code
    cross join lateral (
-     select coalesce(json_agg(json_build_object('at', p.at, 'score', p.score, 'riskLevel', p.risk_level, 'previousScore', p.previous_score,
-               'previousRiskLevel', p.previous_risk_level, 'ruleSetVersion', p.rule_set_version, 'cause', p.cause, 'causeRef', p.cause_ref)
-               order by p.at, p.id), '[]') as points
+     select coalesce(json_agg(json_build_array(floor(extract(epoch from p.at) * 1000)::int8, p.score, p.risk_level, p.previous_score,
+               p.previous_risk_level, p.rule_set_version, p.cause, p.cause_ref) order by p.at, p.id), '[]') as points
        from (select * from score_history s where s.credit_code = c.code order by s.at desc, s.id desc limit $2) p) h`;
 
-type PointJson = Omit<ScorePointData, 'at'> & { at: string };
+/** A point as {@link TAGS_AND_RECENT_HISTORY_SQL} sends it: at (ms), score, riskLevel, previousScore, previousRiskLevel, ruleSetVersion, cause, causeRef. */
+type PointJson = [number, number, ScorePointData['riskLevel'], number | null, ScorePointData['previousRiskLevel'], string, string, string | null];
+
+const pointOf = (p: PointJson): ScorePointData => ({
+  at: new Date(p[0]),
+  score: p[1],
+  riskLevel: p[2],
+  previousScore: p[3],
+  previousRiskLevel: p[4],
+  ruleSetVersion: p[5],
+  cause: p[6],
+  causeRef: p[7],
+});
 
 /** The fields selected on a selection set, through inline fragments and fragment spreads. */
 function selectedFields(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, out: FieldNode[] = [], seen = new Set<string>()): FieldNode[] {
@@ -88,7 +104,7 @@ export async function prefetchPageExtras(ctx: HubContext, info: GraphQLResolveIn
   const views = await ctx.services.tags.viewsOf(codes, tagRows, ctx.scope);
   const tags = ctx.loaders.tags;
   const history = ctx.loaders.recentHistory;
-  const points = new Map(res.rows.map((r) => [r.code, r.points.map((p): ScorePointData => ({ ...p, at: new Date(p.at) }))]));
+  const points = new Map(res.rows.map((r) => [r.code, r.points.map(pointOf)]));
   codes.forEach((code, i) => {
     tags.prime(code, views[i]);
     history.prime({ creditCode: code, last: wanted.last }, points.get(code) ?? []);
