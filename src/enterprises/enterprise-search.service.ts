@@ -270,14 +270,7 @@ export class EnterpriseSearchService {
       hi = cursorPos.position - 1;
       lo = Math.max(1, cursorPos.position - size);
     }
-    const read = async () =>
-      (
-        await this.snapshots.query<{ keys: number[] | null; length: number; scope_code: string; order_key: string }>(
-          `select keys[$2::int:$3::int] as keys, length, scope_code, order_key from result_snapshot
-            where id = $1 and created_at > now() - make_interval(secs => $4::double precision / 1000)`,
-          [snapshotId, lo, Math.max(hi, lo - 1), this.ttlMs],
-        )
-      ).rows[0];
+    const read = () => this.readSnapshot(scope, snapshotId, lo, Math.max(hi, lo - 1));
     let snap = await read();
     if (!snap) {
       // A snapshot still being stored behind its first page (on this process or another replica) holds its lock until
@@ -297,14 +290,14 @@ export class EnterpriseSearchService {
         { argument },
       );
     }
-    const keys = hi >= lo ? (snap.keys ?? []) : [];
+    const keys = hi >= lo ? snap.keys : 0;
     const length = snap.length;
-    const rows = keys.length ? await this.rowsOf(scope, keys) : new Map<number, EnterpriseRow>();
-    const first = keys.length ? lo : null;
-    const last = keys.length ? lo + keys.length - 1 : null;
+    const rows = keys ? (snap.rows ?? (await this.rowsOf(scope, snap.keyList!))) : [];
+    const first = keys ? lo : null;
+    const last = keys ? lo + keys - 1 : null;
     return pageOf(
       snapshotId,
-      keys.map((key, i) => ({ node: rows.get(key), position: lo + i })).filter((c): c is { node: EnterpriseRow; position: number } => !!c.node),
+      rows.map((r) => ({ node: r.node, position: lo + r.index })),
       {
         hasPreviousPage: first != null ? first > 1 : lo > 1 && length > 0,
         hasNextPage: last != null ? last < length : lo <= length,
@@ -422,18 +415,73 @@ export class EnterpriseSearchService {
     return { rows, stored };
   }
 
-  /** Current rows of these enterprises (by `row_key`) inside `scope`. */
-  private async rowsOf(scope: Scope, keys: number[]): Promise<Map<number, EnterpriseRow>> {
+  /**
+   * Positions `lo`..`hi` of a live snapshot: its length, scope and order, how
+   * many keys the range holds and, when searches read where snapshots are
+   * kept (one pool), the current rows of those keys inside `scope` (0-based
+   * `index` in the range; a row that left the scope is left out), all in one
+   * statement. With a read replica `rows` is absent and `keyList` holds the
+   * keys, whose rows {@link rowsOf} reads from the replica. Undefined when no
+   * live snapshot has that id.
+   */
+  private async readSnapshot(
+    scope: Scope,
+    snapshotId: string,
+    lo: number,
+    hi: number,
+  ): Promise<
+    { length: number; scope_code: string; order_key: string; keys: number; rows?: { node: EnterpriseRow; index: number }[]; keyList?: number[] } | undefined
+  > {
+    const params = new SqlParams();
+    const live = `s.id = ${params.add(snapshotId)} and s.created_at > now() - make_interval(secs => ${params.add(this.ttlMs)}::double precision / 1000)`;
+    const range = `s.keys[${params.add(lo)}::int:${params.add(hi)}::int]`;
+    if (this.snapshots !== this.pool) {
+      const res = await this.snapshots.query<{ keys: number[] | null; length: number; scope_code: string; order_key: string }>(
+        `select ${range} as keys, s.length, s.scope_code, s.order_key from result_snapshot s where ${live}`,
+        params.values,
+      );
+      const snap = res.rows[0];
+      return snap && { ...snap, keys: snap.keys?.length ?? 0, keyList: snap.keys ?? [] };
+    }
+    // One row per key of the range (one row with null keys when it holds none), with the key's enterprise if in scope.
+    const sql = `select s.length, s.scope_code, s.order_key, k.ord::int as index, k.key, ${ENTERPRISE_COLUMNS}
+       from result_snapshot s
+       left join lateral unnest(${range}) with ordinality as k(key, ord) on true
+       left join enterprise e on e.row_key = k.key and ${divisionPredicate(scope, params)}
+      where ${live} order by k.ord`;
+    type Row = EnterpriseRow & { length: number; scope_code: string; order_key: string; index: number | null; key: number | null };
+    const res = await this.snapshots.query<Row>({ name: statementName(sql), text: sql, values: params.values });
+    if (!res.rows.length) return undefined;
+    const { length, scope_code, order_key } = res.rows[0];
+    const rows: { node: EnterpriseRow; index: number }[] = [];
+    let keys = 0;
+    for (const r of res.rows) {
+      if (r.key == null) continue;
+      keys++;
+      if (r.creditCode == null) continue; // no longer in the caller's jurisdiction
+      const index = r.index! - 1;
+      const { length: _l, scope_code: _s, order_key: _o, index: _i, key: _k, ...node } = r;
+      rows.push({ node, index });
+    }
+    return { length, scope_code, order_key, keys, rows };
+  }
+
+  /** Current rows of these enterprises (by `row_key`) inside `scope`, at their 0-based `index` in `keys`. */
+  private async rowsOf(scope: Scope, keys: number[]): Promise<{ node: EnterpriseRow; index: number }[]> {
     const params = new SqlParams();
     const sql = `select e.row_key as "rowKey", ${ENTERPRISE_COLUMNS} from enterprise e where e.row_key = any(${params.add(keys)}::int4[]) and ${divisionPredicate(scope, params)}`;
     const res = await this.pool.query<EnterpriseRow & { rowKey?: number }>({ name: statementName(sql), text: sql, values: params.values });
-    return new Map(
+    const byKey = new Map(
       res.rows.map((r) => {
         const key = r.rowKey!;
         delete r.rowKey;
         return [key, r as EnterpriseRow];
       }),
     );
+    return keys.flatMap((key, index) => {
+      const node = byKey.get(key);
+      return node ? [{ node, index }] : [];
+    });
   }
 
   private lastExpiry = 0;
