@@ -11,6 +11,20 @@ import { foldPendingMonitoringMonths } from '../monitoring/monitoring-fold';
 /** Columns of `deduction_row` (one row per deduction of the families other than monitoring). */
 const ROW_COLUMNS = ['credit_code', 'rule_code', 'points', 'event_date', 'system', 'record_id', 'in_window', 'rule_set_version'];
 
+/**
+ * About how many enterprises the store holds, for the full-or-incremental
+ * choice: the statistics' density times the table's current size (as the
+ * planner estimates it), or a count when the statistics know nothing — on a
+ * server without autovacuum `enterprise` may never have been analysed since
+ * it was loaded (`reltuples` -1, or 0 from a vacuum of the empty table at
+ * migration), and an estimate of 0 made every post-sync rescore of more than
+ * 1,000 enterprises a full recompute of the province.
+ */
+const ENTERPRISE_COUNT_SQL = `select (case when c.relpages > 0 and c.reltuples > 0
+            then c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::int)
+            else (select count(*) from enterprise) end)::int as n
+       from pg_class c where c.oid = 'enterprise'::regclass`;
+
 /** Why scores were recomputed; stored with every history point. */
 export type ScoreCause = 'SYNC' | 'RESCORE' | 'RULE_SET_ACTIVATION';
 
@@ -121,8 +135,9 @@ export class ScoreService {
     const rs = await this.ruleSets.active(client);
     let codes = [...new Set(req.creditCodes ?? [])];
     let full = req.all === true;
-    if (!full && codes.length) {
-      const total = (await client.query<{ n: number }>(`select greatest(reltuples, 0)::int as n from pg_class where oid = 'enterprise'::regclass`)).rows[0].n;
+    // Up to 1,000 enterprises stay incremental whatever the store's size: no need to know it.
+    if (!full && codes.length > 1000) {
+      const total = (await client.query<{ n: number }>(ENTERPRISE_COUNT_SQL)).rows[0].n;
       if (codes.length > Math.max(1000, total * (this.opts.fullThreshold ?? 0.25))) full = true;
     }
     if (!full && !codes.length) {
