@@ -36,7 +36,9 @@ describe('ChurnVacuum', () => {
     await settle();
     expect(f.sql).toEqual(['stats', 'vacuum (skip_locked) monitoring_month', 'stats']);
     await v.runEnded();
-    expect(f.sql.slice(3)).toEqual(['vacuum (skip_locked) monitoring_month, monitoring_outlet_month, monitoring_exceed_month, monitoring_outlet']);
+    expect(f.sql.slice(3)).toEqual([
+      'vacuum (skip_locked) monitoring_month, monitoring_outlet_month, monitoring_exceed_month, monitoring_outlet, monitoring_day',
+    ]);
     expect(log.filter((l) => l.startsWith('vacuumed monitoring_month'))).toHaveLength(2);
   });
 
@@ -58,7 +60,7 @@ describe('ChurnVacuum', () => {
     v.pageCommitted(1);
     await expect(v.runEnded()).resolves.toBeUndefined();
     expect(log).toEqual([
-      'vacuum of monitoring_month, monitoring_outlet_month, monitoring_exceed_month, monitoring_outlet failed (end of run): connection lost',
+      'vacuum of monitoring_month, monitoring_outlet_month, monitoring_exceed_month, monitoring_outlet, monitoring_day failed (end of run): connection lost',
     ]);
   });
 });

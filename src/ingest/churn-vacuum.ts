@@ -8,14 +8,19 @@ import type { RecordKind } from '../connectors/unified-record';
  * three-year backfill at one or two dates a page updates each month row 15–30
  * times, so `monitoring_month` was left with 14 dead versions per live row at
  * 10,000 enterprises when nothing vacuumed it), and each outlet's extent
- * (`monitoring_outlet`, its last day moves with every page). Tables that ingest
- * only appends to are not here.
+ * (`monitoring_outlet`, its last day moves with every page); and
+ * `monitoring_day` itself, whose covering index serves index-only reads only
+ * where the visibility map says a page is all-visible (the vacuum skips pages
+ * that already are, so a daily run's reads about the pages of its dates).
  */
 export const CHURNED_TABLES: readonly { table: string; kind: RecordKind }[] = [
   { table: 'monitoring_month', kind: 'monitoring' },
   { table: 'monitoring_outlet_month', kind: 'monitoring' },
   { table: 'monitoring_exceed_month', kind: 'monitoring' },
   { table: 'monitoring_outlet', kind: 'monitoring' },
+  // Appended to, not rewritten, but read index-only (`Enterprise.monitoringDays`, MON_MISSING's walk): the pages a
+  // run wrote become all-visible. A partitioned table has no statistics row, so it is vacuumed when the run ends only.
+  { table: 'monitoring_day', kind: 'monitoring' },
 ];
 
 export interface ChurnVacuumOptions {
