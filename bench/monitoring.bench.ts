@@ -23,7 +23,7 @@
  *
  * Prints figures; asserts nothing. Scale it down for a quick check:
  *
- *   npm run build && node dist/bench/monitoring.bench.js [--enterprises N] [--days D] [--seed S] [--samples K] [--reuse-database URL]
+ *   npm run build && node dist/bench/monitoring.bench.js [--enterprises N] [--days D] [--seed S] [--samples K] [--reuse-database URL] [--log]
  *   BENCH_MONITORING_ENTERPRISES=300 BENCH_MONITORING_DAYS=60 node dist/bench/monitoring.bench.js
  */
 import { parseArgs } from 'node:util';
@@ -66,6 +66,7 @@ async function main() {
       seed: { type: 'string', default: '1' },
       samples: { type: 'string', default: '200' },
       'reuse-database': { type: 'string' },
+      log: { type: 'boolean', default: false },
     },
   });
   const n = Number(values.enterprises);
@@ -77,7 +78,12 @@ async function main() {
   console.log(`simulator ready in ${((Date.now() - tSim) / 1000).toFixed(1)} s (separate process)`);
   const bench: BenchDatabase = reuse ? await keptDatabase(reuse) : await freshBenchDatabase('monitoring');
   try {
-    const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url, HUB_SYNC_CONCURRENCY: process.env.HUB_SYNC_CONCURRENCY }), bench.db, {});
+    // --log: the hub's log lines (runs, vacuums, post-sync steps) with the seconds since the start, to see where a run's time goes.
+    const t0 = Date.now();
+    const log = values.log ? (l: string) => console.log(`  [${((Date.now() - t0) / 1000).toFixed(1)} s] ${l}`) : undefined;
+    const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url, HUB_SYNC_CONCURRENCY: process.env.HUB_SYNC_CONCURRENCY }), bench.db, {
+      log,
+    });
     const pool = bench.db.pool;
     console.log(`server: ${bench.server}`);
     const window = (await services.scoring.ruleSets.active()).windowDays;
