@@ -7,8 +7,11 @@ function fakePool(stats: { live: number; dead: number }, failVacuum = false) {
     sql,
     pool: {
       query: async (text: string) => {
-        sql.push(text.startsWith('select') ? 'stats' : text);
+        const partitions = text.includes('pg_partition_tree');
+        sql.push(partitions ? 'partitions' : text.startsWith('select') ? 'stats' : text);
         if (text.startsWith('vacuum') && failVacuum) throw new Error('connection lost');
+        // Of monitoring_day's partitions, the current month's changed.
+        if (partitions) return { rows: [{ name: 'monitoring_day_p202612' }] };
         return { rows: text.startsWith('select') ? [{ relname: 'monitoring_month', n_live_tup: String(stats.live), n_dead_tup: String(stats.dead) }] : [] };
       },
     } as never,
@@ -37,7 +40,8 @@ describe('ChurnVacuum', () => {
     expect(f.sql).toEqual(['stats', 'vacuum (skip_locked) monitoring_month', 'stats']);
     await v.runEnded();
     expect(f.sql.slice(3)).toEqual([
-      'vacuum (skip_locked) monitoring_month, monitoring_outlet_month, monitoring_exceed_month, monitoring_outlet, monitoring_day',
+      'partitions',
+      'vacuum (skip_locked) monitoring_month, monitoring_outlet_month, monitoring_exceed_month, monitoring_outlet, monitoring_day_p202612',
     ]);
     expect(log.filter((l) => l.startsWith('vacuumed monitoring_month'))).toHaveLength(2);
   });
@@ -60,7 +64,7 @@ describe('ChurnVacuum', () => {
     v.pageCommitted(1);
     await expect(v.runEnded()).resolves.toBeUndefined();
     expect(log).toEqual([
-      'vacuum of monitoring_month, monitoring_outlet_month, monitoring_exceed_month, monitoring_outlet, monitoring_day failed (end of run): connection lost',
+      'vacuum of monitoring_month, monitoring_outlet_month, monitoring_exceed_month, monitoring_outlet, monitoring_day_p202612 failed (end of run): connection lost',
     ]);
   });
 });
