@@ -28,8 +28,9 @@ export const CHURNED_TABLES: readonly { table: string; kind: RecordKind; partiti
  * The partitions of `$1` a vacuum has something to do in: grown past the pages
  * their last vacuum counted (appended rows: immediate, from the file size),
  * rows inserted or dead since it (statistics, about a second behind — a
- * partition they miss is vacuumed at the next run's end), or never vacuumed.
- * A vacuum of the partitioned table would visit every month: each of the 42
+ * partition they miss is vacuumed at the next run's end). Not "never
+ * vacuumed": a partition never vacuumed holds no rows or has grown past its 0
+ * pages, and the statistics' vacuum times are gone after a reset. A vacuum of the partitioned table would visit every month: each of the 42
  * partitions of a three-year store is a transaction of its own, about a second
  * in all on the bench store when none had anything to do.
  */
@@ -39,8 +40,7 @@ const PARTITIONS_TO_VACUUM_SQL = `select c.oid::regclass::text as name
     left join pg_stat_user_tables s on s.relid = c.oid
    where t.isleaf
      and (pg_relation_size(c.oid) > c.relpages::bigint * current_setting('block_size')::int
-          or coalesce(s.n_ins_since_vacuum, 0) + coalesce(s.n_dead_tup, 0) > 0
-          or (s.relid is not null and s.last_vacuum is null and s.last_autovacuum is null))
+          or coalesce(s.n_ins_since_vacuum, 0) + coalesce(s.n_dead_tup, 0) > 0)
    order by 1`;
 
 export interface ChurnVacuumOptions {
