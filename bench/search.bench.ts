@@ -38,7 +38,7 @@ import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { generateProvince } from '../simulator/province.generator';
 import { createHubServices } from '../src/app/hub-services';
-import { applyMemoryBudget } from '../src/app/memory-budget';
+import { YOUNG_GENERATION_FLAG, applyMemoryBudget } from '../src/app/memory-budget';
 import { loadConfig } from '../src/config/config';
 import { projectRoot } from '../src/config/project-root';
 import { connectDatabase } from '../src/db/database';
@@ -247,7 +247,8 @@ async function main() {
     await pool.query(fs.readFileSync(path.join(pglDir, 'setup.sql'), 'utf8'));
     const key = (await (await createHubServicesForKeys(bench.url)).create({ name: 'bench province', divisionCode: '370000', role: 'ADMIN' })).key;
     const hubPort = await findFreePort(47300);
-    const hub = await spawnServer([__filename, '--serve', bench.url, '--port', String(hubPort)], projectRoot());
+    // With the node flag the hub starts with (as bin/hub.js and npm start give it); PostGraphile as its own CLI starts.
+    const hub = await spawnServer([YOUNG_GENERATION_FLAG, __filename, '--serve', bench.url, '--port', String(hubPort)], projectRoot());
     children.push(hub.child);
     const pglPort = await findFreePort(hubPort + 1);
     const pgl = await spawnServer([path.join(pglDir, 'server.js'), bench.url, String(pglPort)], pglDir);

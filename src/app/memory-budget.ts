@@ -1,5 +1,19 @@
 import v8 from 'node:v8';
 
+/**
+ * The node flag the hub starts with (bin/hub.js's first line, `npm start`,
+ * `npm run hub`; the benchmarks start their hub processes with it): V8's young
+ * generation may grow to 32 MB semi-spaces instead of 16. An API answer
+ * allocates a few MB of short-lived objects (rows, parsed JSON, the result
+ * tree, its JSON text); with the default the scavenger ran often and promoted
+ * much of it. Under the seed search (issue 18, 8 clients, 1,500 requests) the
+ * hub's process took 12.3–13.7 ms of CPU per request with the default, 9.9–10.8
+ * with 32 MB and 8.9 with 64 MB; 32 MB costs at most 32 MB more memory (two
+ * semi-spaces), 64 MB would cost 96. V8 reads it only when node starts, so it
+ * cannot be set here.
+ */
+export const YOUNG_GENERATION_FLAG = '--max-semi-space-size=32';
+
 /** How much V8 lets the heap grow after each full collection, in percent, unless HUB_HEAP_GROWING_PERCENT says otherwise. */
 export const HEAP_GROWING_PERCENT = 40;
 
