@@ -131,10 +131,12 @@ describe('monitoring aggregates folded after deferred writes', () => {
     expect(await q(`select months from monitoring_outlet where credit_code = '91370100FOLD00004D'`)).toEqual([{ months: 1 }]);
   });
 
-  it('defers a run whose first page leaves dates of the window to read, not a run that covers it', () => {
+  it('defers a run whose first page leaves a long history to read, not a steady run whose last date completes with its last page', () => {
     expect(isBulkHistoryRead(undefined)).toBe(false);
     expect(isBulkHistoryRead({ from: '2023-11-28', to: '2026-11-30', done: 100, total: 1098, coveredFrom: '2023-11-28' })).toBe(true);
-    expect(isBulkHistoryRead({ from: '2023-08-18', to: '2026-11-30', done: 1194, total: 1202, coveredFrom: '2023-08-26' })).toBe(true);
+    expect(isBulkHistoryRead({ from: '2023-08-18', to: '2026-11-30', done: 1000, total: 1202, coveredFrom: '2023-08-26' })).toBe(true);
+    // A steady run's first page: the new date (and maybe a re-read one) not complete yet.
+    expect(isBulkHistoryRead({ from: '2023-11-28', to: '2026-11-30', done: 1096, total: 1098, coveredFrom: '2023-11-28' })).toBe(false);
     expect(isBulkHistoryRead({ from: '2023-11-28', to: '2026-11-30', done: 1098, total: 1098, coveredFrom: '2023-11-28' })).toBe(false);
   });
 });

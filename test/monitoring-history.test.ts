@@ -200,7 +200,8 @@ describe('monitoring history backfilled from the rule set', () => {
 
     const [run] = await hub.services.runner.syncAll(['monitoring'], 'test');
     expect([run.status, run.loaded]).toEqual(['SUCCEEDED', 1]);
-    expect(folds()).toHaveLength(2); // 800 dates to read back: deferred, and folded when the run ended
+    // 800 dates to read back, but all empty save one: the first page reads all but 8 of them, so the run keeps the aggregates page by page.
+    expect(folds()).toHaveLength(1);
     expect(await n(`select count(*) n from monitoring_day where day = $1 and credit_code = $2`, [oldDate, oldCode])).toBe(1);
     expect(
       await n(
@@ -220,7 +221,7 @@ describe('monitoring history backfilled from the rule set', () => {
     const batches = await n(`select count(*) n from source_batch`);
     const again = await hub.services.runner.syncAll(['monitoring'], 'test');
     expect([again[0].status, again[0].loaded]).toEqual(['SUCCEEDED', 0]);
-    expect(folds()).toHaveLength(2); // a steady run keeps the aggregates page by page
+    expect(folds()).toHaveLength(1); // a steady run keeps the aggregates page by page
     const fetched = hub.sim.store.monitoringRowsFor(addDays(T, -1)).length + hub.sim.store.monitoringRowsFor(addDays(T, -2)).length;
     expect(again[0].fetched).toBe(fetched + hub.sim.store.monitoringRowsFor(addDays(T, -3)).length);
     expect(await n(`select count(*) n from source_batch`)).toBe(batches);

@@ -22,15 +22,23 @@ import { ClientError } from '../domain/client-error';
 import { foldPendingMonitoringMonths } from '../monitoring/monitoring-fold';
 
 /**
- * Whether a run whose first page reports `backfill` is reading back history:
- * dates of the window are still to be read after that page. A first run, and
- * the run after a longer window was activated, are; a steady run (a new date
- * and the re-read ones) covers the window from its first page on. Such a run
+ * Fewest dates of the history window still to read, after a run's first
+ * page, that make the run a bulk read of history. A steady run has at most
+ * its re-read dates and the new one left (its last date completes only with
+ * its last page); a first sync, or the run after a longer window was
+ * activated, has hundreds.
+ */
+export const BULK_HISTORY_MIN_DATES = 31;
+
+/**
+ * Whether a run whose first page reports `backfill` is reading back history
+ * (at least {@link BULK_HISTORY_MIN_DATES} dates still to read). Such a run
  * writes its days with the month aggregates deferred and folds them when it
- * ends (migration `monitoring-deferred-fold`).
+ * ends (migration `monitoring-deferred-fold`); any other keeps them exact
+ * page by page, which costs less for a few dates than refolding their months.
  */
 export function isBulkHistoryRead(backfill: BackfillProgress | undefined): boolean {
-  return !!backfill && backfill.done < backfill.total;
+  return !!backfill && backfill.total - backfill.done >= BULK_HISTORY_MIN_DATES;
 }
 
 /** The outcome of one connector run. */
