@@ -8,7 +8,10 @@ function fakePool(stats: { live: number; dead: number }, failVacuum = false) {
     pool: {
       query: async (text: string) => {
         const partitions = text.includes('pg_partition_tree');
-        sql.push(partitions ? 'partitions' : text.startsWith('select') ? 'stats' : text);
+        const analyze = text.includes('n_mod_since_analyze');
+        sql.push(partitions ? 'partitions' : analyze ? 'analyze stats' : text.startsWith('select') ? 'stats' : text);
+        // Only the partition the run wrote has statistics behind it.
+        if (analyze) return { rows: [{ name: 'monitoring_day_p202612' }] };
         if (text.startsWith('vacuum') && failVacuum) throw new Error('connection lost');
         // Of monitoring_day's partitions, the current month's changed.
         if (partitions) return { rows: [{ name: 'monitoring_day_p202612' }] };
@@ -41,7 +44,9 @@ describe('ChurnVacuum', () => {
     await v.runEnded();
     expect(f.sql.slice(3)).toEqual([
       'partitions',
-      'vacuum (skip_locked) monitoring_month, monitoring_outlet_month, monitoring_exceed_month, monitoring_outlet, monitoring_day_p202612',
+      'analyze stats',
+      'vacuum (skip_locked) monitoring_month, monitoring_outlet_month, monitoring_exceed_month, monitoring_outlet',
+      'vacuum (skip_locked, analyze) monitoring_day_p202612',
     ]);
     expect(log.filter((l) => l.startsWith('vacuumed monitoring_month'))).toHaveLength(2);
   });
@@ -64,7 +69,8 @@ describe('ChurnVacuum', () => {
     v.pageCommitted(1);
     await expect(v.runEnded()).resolves.toBeUndefined();
     expect(log).toEqual([
-      'vacuum of monitoring_month, monitoring_outlet_month, monitoring_exceed_month, monitoring_outlet, monitoring_day_p202612 failed (end of run): connection lost',
+      'vacuum of monitoring_month, monitoring_outlet_month, monitoring_exceed_month, monitoring_outlet failed (end of run): connection lost',
+      'vacuum of monitoring_day_p202612 failed (end of run, statistics stale): connection lost',
     ]);
   });
 });

@@ -43,6 +43,19 @@ const PARTITIONS_TO_VACUUM_SQL = `select c.oid::regclass::text as name
           or coalesce(s.n_ins_since_vacuum, 0) + coalesce(s.n_dead_tup, 0) > 0)
    order by 1`;
 
+/**
+ * Of the tables `$1` (names as `regclass` prints them), those whose statistics
+ * are missing or behind what was written since: autovacuum's analyze rule
+ * (more rows changed since the last analyze than 10 % of the live ones plus 50).
+ * After a backfill that is every month written; on a steady day, the current
+ * month's partition early in the month and the aggregates rarely.
+ */
+const STALE_STATISTICS_SQL = `select c.oid::regclass::text as name
+    from pg_class c left join pg_stat_user_tables s on s.relid = c.oid
+   where c.oid = any($1::regclass[])
+     and (coalesce(s.last_analyze, s.last_autoanalyze) is null or s.n_mod_since_analyze > 0.1 * s.n_live_tup + 50)
+   order by 1`;
+
 export interface ChurnVacuumOptions {
   /** Changed rows of a churning kind between two looks at the tables' dead tuples during a run (default 50,000, about ten pages). */
   checkEveryRows?: number;
@@ -133,7 +146,18 @@ export class ChurnVacuum {
         tables.push(parent);
       }
     }
-    if (tables.length) await this.vacuum(tables.join(', '), 'end of run');
+    if (!tables.length) return;
+    // The planner needs statistics to choose the covering index's index-only scan over the primary key's (which reads
+    // the heap): with autovacuum off nothing else analyzes what a run wrote. Only where the run moved the statistics.
+    let stale = new Set<string>();
+    try {
+      stale = new Set((await this.pool.query<{ name: string }>(STALE_STATISTICS_SQL, [tables])).rows.map((r) => r.name));
+    } catch (e) {
+      this.log(`statistics of the churned tables not read (${(e as Error).message}): vacuumed without analyze`);
+    }
+    const plain = tables.filter((t) => !stale.has(t));
+    if (plain.length) await this.vacuum(plain.join(', '), 'end of run');
+    if (stale.size) await this.vacuum([...stale].join(', '), 'end of run, statistics stale', true);
   }
 
   /** The tables whose dead tuples pass the threshold, vacuumed one after the other. */
@@ -157,12 +181,12 @@ export class ChurnVacuum {
     }
   }
 
-  private async vacuum(table: string, why: string): Promise<void> {
+  private async vacuum(table: string, why: string, analyze = false): Promise<void> {
     const t0 = Date.now();
     try {
       // No parameters: the simple protocol, outside any transaction block, as VACUUM needs.
-      await this.pool.query(`vacuum (skip_locked) ${table}`);
-      this.log(`vacuumed ${table} (${why}) in ${Date.now() - t0} ms`);
+      await this.pool.query(`vacuum (skip_locked${analyze ? ', analyze' : ''}) ${table}`);
+      this.log(`vacuumed ${analyze ? 'and analyzed ' : ''}${table} (${why}) in ${Date.now() - t0} ms`);
     } catch (e) {
       this.log(`vacuum of ${table} failed (${why}): ${(e as Error).message}`);
     }
