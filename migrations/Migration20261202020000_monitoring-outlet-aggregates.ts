@@ -38,6 +38,37 @@ function outletSetBits(src: string): string {
 }
 
 /**
+ * Sets the extents in `monitoring_outlet` of the outlets `keys` (a subquery of
+ * credit_code, outlet_code) from their month rows in `monitoring_outlet_month`,
+ * as they stand: an outlet left without a month goes.
+ */
+export function outletExtentsOf(keys: string): string {
+  return `with s as (select k.credit_code, k.outlet_code, min(m.month + mon_low_bit(m.reported)) as first_day,
+                       max(m.month + mon_high_bit(m.reported)) as last_day, count(m.month)::int as months
+                  from ${keys} k
+                  left join monitoring_outlet_month m on m.credit_code = k.credit_code and m.outlet_code = k.outlet_code
+                 group by k.credit_code, k.outlet_code),
+          gone as (delete from monitoring_outlet o using s where o.credit_code = s.credit_code and o.outlet_code = s.outlet_code and s.months = 0)
+     insert into monitoring_outlet as o (credit_code, outlet_code, first_day, last_day, months)
+     select credit_code, outlet_code, first_day, last_day, months from s where months > 0 order by credit_code, outlet_code
+     on conflict (credit_code, outlet_code) do update set first_day = excluded.first_day, last_day = excluded.last_day, months = excluded.months
+      where (o.first_day, o.last_day, o.months) is distinct from (excluded.first_day, excluded.last_day, excluded.months)`;
+}
+
+/** The `monitoring_outlet_month` rows of the `monitoring_month` rows matching `where` (none: all), OR-ed over the outlet's pollutants. */
+export function outletMonthsFromMonthRows(where = ''): string {
+  return `insert into monitoring_outlet_month (${OUTLET_KEY}, reported, valid_ge)
+      select credit_code, outlet_code, month, bit_or(reported), ${perHour((h) => `bit_or(valid_ge[${h}])`)}
+        from monitoring_month${where ? ` where ${where}` : ''} group by ${OUTLET_KEY} order by ${OUTLET_KEY}`;
+}
+
+/** The `monitoring_exceed_month` rows of the `monitoring_month` rows matching `where` (none: all) that have an exceedance day. */
+export function exceedMonthsFromMonthRows(where = ''): string {
+  return `insert into monitoring_exceed_month (${EXCEED_KEY}, exceed_ge)
+      select ${EXCEED_KEY}, exceed_ge from monitoring_month where ${where ? `${where} and ` : ''}exceed_ge[1] <> 0 order by ${EXCEED_KEY}`;
+}
+
+/**
  * Recomputes, from `monitoring_day` as the statement left it, the outlet-days
  * of the rows of `src` (deleted rows or old versions): whether the outlet has
  * a row that day and its best valid hours. A month left without a day goes;
@@ -57,16 +88,7 @@ function outletRecompute(src: string): string[] {
       from g where t.credit_code = g.credit_code and t.outlet_code = g.outlet_code and t.month = g.month`,
     `delete from monitoring_outlet_month t using (select distinct ${OUTLET_KEY} from (${dayBits(src, 'credit_code, outlet_code')}) x) k
       where t.credit_code = k.credit_code and t.outlet_code = k.outlet_code and t.month = k.month and t.reported = 0`,
-    `with s as (select k.credit_code, k.outlet_code, min(m.month + mon_low_bit(m.reported)) as first_day,
-                       max(m.month + mon_high_bit(m.reported)) as last_day, count(m.month)::int as months
-                  from (select distinct credit_code, outlet_code from ${src}) k
-                  left join monitoring_outlet_month m on m.credit_code = k.credit_code and m.outlet_code = k.outlet_code
-                 group by k.credit_code, k.outlet_code),
-          gone as (delete from monitoring_outlet o using s where o.credit_code = s.credit_code and o.outlet_code = s.outlet_code and s.months = 0)
-     insert into monitoring_outlet as o (credit_code, outlet_code, first_day, last_day, months)
-     select credit_code, outlet_code, first_day, last_day, months from s where months > 0 order by credit_code, outlet_code
-     on conflict (credit_code, outlet_code) do update set first_day = excluded.first_day, last_day = excluded.last_day, months = excluded.months
-      where (o.first_day, o.last_day, o.months) is distinct from (excluded.first_day, excluded.last_day, excluded.months)`,
+    outletExtentsOf(`(select distinct credit_code, outlet_code from ${src})`),
   ];
 }
 
@@ -153,14 +175,11 @@ export class Migration20261202020000MonitoringOutletAggregates extends Migration
       exceed_ge integer[] not null,
       primary key (credit_code, outlet_code, pollutant_code, month)
     )`);
-    this.addSql(`insert into monitoring_outlet_month (${OUTLET_KEY}, reported, valid_ge)
-      select credit_code, outlet_code, month, bit_or(reported), ${perHour((h) => `bit_or(valid_ge[${h}])`)}
-        from monitoring_month group by ${OUTLET_KEY} order by ${OUTLET_KEY}`);
+    this.addSql(outletMonthsFromMonthRows());
     this.addSql(`insert into monitoring_outlet (credit_code, outlet_code, first_day, last_day, months)
       select credit_code, outlet_code, min(month + mon_low_bit(reported)), max(month + mon_high_bit(reported)), count(*)
         from monitoring_outlet_month group by credit_code, outlet_code order by credit_code, outlet_code`);
-    this.addSql(`insert into monitoring_exceed_month (${EXCEED_KEY}, exceed_ge)
-      select ${EXCEED_KEY}, exceed_ge from monitoring_month where exceed_ge[1] <> 0 order by ${EXCEED_KEY}`);
+    this.addSql(exceedMonthsFromMonthRows());
 
     this.addSql(`create function monitoring_outlet_on_insert() returns trigger language plpgsql as $fn$
       begin ${outletSetBits('outlet_new')}; ${exceedSetBits('outlet_new')}; return null; end $fn$`);

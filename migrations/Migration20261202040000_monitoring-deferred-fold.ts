@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import { KEY, monthRows } from './Migration20261201170000_monitoring-month-aggregates';
-
-const HOURS = Array.from({ length: 24 }, (_, i) => i + 1);
+import { exceedMonthsFromMonthRows, outletExtentsOf, outletMonthsFromMonthRows } from './Migration20261202020000_monitoring-outlet-aggregates';
 
 /** The advisory lock class of the month folds; the key is the month (`year * 12 + month`). */
 const LOCK = `hashtext('monitoring_fold')`;
@@ -109,12 +108,9 @@ export class Migration20261202040000MonitoringDeferredFold extends Migration {
         insert into monitoring_month select * from (${monthRows(days)}) c order by ${KEY.join(', ')};
         get diagnostics n = row_count;
         delete from monitoring_outlet_month where month = m;
-        insert into monitoring_outlet_month (credit_code, outlet_code, month, reported, valid_ge)
-        select credit_code, outlet_code, month, bit_or(reported), array[${HOURS.map((h) => `bit_or(valid_ge[${h}])`).join(', ')}]
-          from monitoring_month where month = m group by credit_code, outlet_code, month order by credit_code, outlet_code, month;
+        ${outletMonthsFromMonthRows('month = m')};
         delete from monitoring_exceed_month where month = m;
-        insert into monitoring_exceed_month (${KEY.join(', ')}, exceed_ge)
-        select ${KEY.join(', ')}, exceed_ge from monitoring_month where month = m and exceed_ge[1] <> 0 order by ${KEY.join(', ')};
+        ${exceedMonthsFromMonthRows('month = m')};
         update monitoring_fold_pending set folded = true where month = m;
         return n;
       end $fn$`);
@@ -125,18 +121,10 @@ export class Migration20261202040000MonitoringDeferredFold extends Migration {
         lock table monitoring_outlet in share row exclusive mode;
         with done as (delete from monitoring_fold_pending where folded returning month) select min(month), max(month) into lo, hi from done;
         if lo is null then return 0; end if;
-        with k as (select distinct credit_code, outlet_code from monitoring_outlet_month where month between lo and hi
-                   union
-                   select credit_code, outlet_code from monitoring_outlet where first_day < (hi + interval '1 month')::date and last_day >= lo),
-             s as (select k.credit_code, k.outlet_code, min(m.month + mon_low_bit(m.reported)) as first_day,
-                          max(m.month + mon_high_bit(m.reported)) as last_day, count(m.month)::int as months
-                     from k left join monitoring_outlet_month m on m.credit_code = k.credit_code and m.outlet_code = k.outlet_code
-                    group by k.credit_code, k.outlet_code),
-             gone as (delete from monitoring_outlet o using s where o.credit_code = s.credit_code and o.outlet_code = s.outlet_code and s.months = 0)
-        insert into monitoring_outlet as o (credit_code, outlet_code, first_day, last_day, months)
-        select credit_code, outlet_code, first_day, last_day, months from s where months > 0 order by credit_code, outlet_code
-        on conflict (credit_code, outlet_code) do update set first_day = excluded.first_day, last_day = excluded.last_day, months = excluded.months
-         where (o.first_day, o.last_day, o.months) is distinct from (excluded.first_day, excluded.last_day, excluded.months);
+        -- The outlets with a month in the folded range, and those whose extent overlaps it (a month of theirs may have gone).
+        ${outletExtentsOf(`(select credit_code, outlet_code from monitoring_outlet_month where month between lo and hi
+                            union
+                            select credit_code, outlet_code from monitoring_outlet where first_day < (hi + interval '1 month')::date and last_day >= lo)`)};
         get diagnostics n = row_count;
         return n;
       end $fn$`);

@@ -32,16 +32,16 @@ export async function foldPendingMonitoringMonths(pool: Pick<Pool, 'query'>, log
   const t0 = Date.now();
   const queued = await pool.query<{ month: string; folded: boolean }>(`select month::text, folded from monitoring_fold_pending order by month`);
   if (!queued.rows.length) return { months: 0, monthRows: 0, outlets: 0, ms: Date.now() - t0 };
-  const pending = { rows: queued.rows.filter((r) => !r.folded) };
+  const months = queued.rows.filter((r) => !r.folded).map((r) => r.month);
   let monthRows = 0;
-  for (const { month } of pending.rows) {
+  for (const month of months) {
     const t = Date.now();
     const n = Number((await pool.query<{ n: number }>(`select monitoring_fold_month($1::date) as n`, [month])).rows[0].n);
     monthRows += n;
     log?.(`folded monitoring month ${month.slice(0, 7)}: ${n} month rows in ${Date.now() - t} ms`);
   }
   const outlets = Number((await pool.query<{ n: number }>(`select monitoring_fold_outlets() as n`)).rows[0].n);
-  const summary = { months: pending.rows.length, monthRows, outlets, ms: Date.now() - t0 };
+  const summary = { months: months.length, monthRows, outlets, ms: Date.now() - t0 };
   if (summary.months) log?.(`folded ${summary.months} monitoring month(s), ${outlets} outlet extents changed, in ${summary.ms} ms`);
   return summary;
 }
