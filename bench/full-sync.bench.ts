@@ -24,9 +24,12 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { createHubServices } from '../src/app/hub-services';
 import { applyMemoryBudget } from '../src/app/memory-budget';
 import { loadConfig } from '../src/config/config';
-import { connectDatabase } from '../src/db/database';
+import { connectDatabase, databaseUrlFor } from '../src/db/database';
 import { projectRoot } from '../src/config/project-root';
 import { freshBenchDatabase, machineLine, peakRssMb, printRunTable, spawnSimulator, runBench } from './support/bench-env';
+
+/** The database the bare COPY loads into, beside the synced store; dropped when the bench ends. */
+const COPY_STORE = `hub_bench_copy_${process.pid}`;
 
 const CONNECTORS = ['permit', 'enforcement', 'penalty', 'monitoring', 'credit-rating'];
 /**
@@ -51,15 +54,17 @@ async function copyColumns(c: Client, table: string): Promise<string> {
  * a month is what a bulk load of history would write at once.
  */
 async function copyChunks(c: Client, table: string): Promise<string[]> {
+  // A plain table is its own only leaf.
   const res = await c.query<{ part: string }>(`select relid::regclass::text as part from pg_partition_tree($1::regclass) where isleaf order by 1`, [table]);
-  return res.rows.length ? res.rows.map((r) => r.part) : [table];
+  return res.rows.map((r) => r.part);
 }
 
 /**
- * Dumps the synced rows to a file and loads them with COPY into a fresh store, one table at a time,
- * (a partitioned table a partition at a time, see `copyChunks`), and returns the load time in
- * seconds (the loads only; the dumps are not timed). Each file is removed once loaded: at three years the synced store, every dump and the copy together would not
- * fit on this machine's disk (about 30 + 26 + 30 GB at 260,000 enterprises).
+ * Dumps the synced rows to a file and loads them with COPY into a fresh store, one table (a
+ * partitioned table one partition, see `copyChunks`) at a time, and returns the load time in
+ * seconds (the loads only; the dumps are not timed). Each file is removed once loaded: at three
+ * years the synced store, every dump and the copy together would not fit on this machine's disk
+ * (about 30 + 26 + 30 GB at 260,000 enterprises).
  */
 async function bareCopy(sourceUrl: string, targetUrl: string): Promise<{ seconds: number; rows: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-copy-'));
@@ -109,7 +114,6 @@ async function main() {
   const sim = await spawnSimulator(['--enterprises', String(n), '--seed', values.seed!]);
   console.log(`simulator ready in ${((Date.now() - tSim) / 1000).toFixed(1)} s (separate process)`);
   const bench = await freshBenchDatabase('full');
-  const copyName = `hub_bench_copy_${process.pid}`;
   try {
     const services = await createHubServices(loadConfig({ HUB_SOURCES_URL: sim.url, HUB_SYNC_CONCURRENCY: process.env.HUB_SYNC_CONCURRENCY }), bench.db, {});
     await services.declarativeConnectors.register(
@@ -126,11 +130,11 @@ async function main() {
     printRunTable(runs, { seconds: total });
     console.log(`\npeak RSS of the hub process during the sync: ${peak} MB`);
 
-    const copy = await bareCopy(bench.url, await freshCopyStore(bench.url, copyName));
+    const copy = await bareCopy(bench.url, await freshCopyStore(bench.url));
     console.log(`bare COPY of the same ${copy.rows} rows into the same tables: ${copy.seconds.toFixed(1)} s`);
     console.log(`full sync / bare COPY: ${(total / copy.seconds).toFixed(2)}×   (targets: sync ≤ 120 s, ≤ 3×, RSS ≤ 400 MB)`);
   } finally {
-    await dropCopyStore(bench.url, copyName);
+    await dropCopyStore(bench.url);
     if (values.keep) {
       await bench.db.close();
       console.log(`kept database: ${bench.url}`);
@@ -139,27 +143,22 @@ async function main() {
   }
 }
 
-/** The URL of database `name` on the server of `url`. */
-function databaseUrl(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-/** Creates database `name` beside `url`'s, empty but migrated (the same tables, indexes and triggers), and returns its URL. */
-async function freshCopyStore(url: string, name: string): Promise<string> {
+/** Creates {@link COPY_STORE} beside `url`'s database, empty but migrated (the same tables, indexes and triggers), and returns its URL. */
+async function freshCopyStore(url: string): Promise<string> {
+  const name = COPY_STORE;
   const admin = new Client({ connectionString: url });
   await admin.connect();
   await admin.query(`drop database if exists "${name}" with (force)`);
   await admin.query(`create database "${name}"`);
   await admin.end();
-  const copyUrl = databaseUrl(url, name);
+  const copyUrl = databaseUrlFor(url, name);
   const copyDb = await connectDatabase(copyUrl);
   await copyDb.close();
   return copyUrl;
 }
 
-async function dropCopyStore(url: string, name: string): Promise<void> {
+async function dropCopyStore(url: string): Promise<void> {
+  const name = COPY_STORE;
   const admin = new Client({ connectionString: url });
   await admin
     .connect()
@@ -174,12 +173,11 @@ async function dropCopyStore(url: string, name: string): Promise<void> {
  */
 async function copyOnly(url: string): Promise<void> {
   console.log(`bare COPY of the rows of ${new URL(url).pathname.slice(1)} — ${machineLine()}`);
-  const copyName = `hub_bench_copy_${process.pid}`;
   try {
-    const copy = await bareCopy(url, await freshCopyStore(url, copyName));
+    const copy = await bareCopy(url, await freshCopyStore(url));
     console.log(`bare COPY of the same ${copy.rows} rows into the same tables: ${copy.seconds.toFixed(1)} s`);
   } finally {
-    await dropCopyStore(url, copyName);
+    await dropCopyStore(url);
   }
 }
 
