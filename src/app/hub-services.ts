@@ -27,6 +27,7 @@ import { webhookDeliveryTask } from '../webhooks/webhook-delivery.task';
 import { OutboundTargetPolicy } from '../connectors/outbound-target.policy';
 import { WebhookService } from '../webhooks/webhook.service';
 import { postSyncPipeline } from './post-sync.pipeline';
+import { searchUpkeepStep } from '../search/search-upkeep.step';
 import { InspectionPlanService } from '../supervision/inspection-plan.service';
 import { SupervisionTaskService } from '../supervision/supervision-task.service';
 import { ObjectionService } from '../supervision/objection.service';
@@ -140,7 +141,13 @@ export async function createHubServices(
   const hj212 = createHj212Services(config, db, log);
   hj212.onHoursWritten(warnings.realtimeExceed.onHours);
   const supervisionTasks = new SupervisionTaskService(db.pool);
-  const postSync = postSyncPipeline({ scores: scoring.scores, tags, detection: warnings.detection, supervision: supervisionTasks });
+  const postSync = postSyncPipeline({
+    scores: scoring.scores,
+    tags,
+    detection: warnings.detection,
+    supervision: supervisionTasks,
+    searchUpkeep: searchUpkeepStep(db.pool),
+  });
   const runner = new SyncRunner(db, config, connectors, {
     log,
     targets,

@@ -10,6 +10,8 @@ export interface PostSyncSources {
   tags: Pick<TagService, 'postSyncStep'>;
   detection: Pick<WarningDetectionService, 'postSyncStep'>;
   supervision: Pick<SupervisionTaskService, 'postSyncStep'>;
+  /** The search's upkeep after the derived writes (`searchUpkeepStep` in src/search). */
+  searchUpkeep: PostSyncStep;
 }
 
 /**
@@ -20,10 +22,13 @@ export interface PostSyncSources {
  * 2. retag (derivation rules read scores and risk levels);
  * 3. detect warnings (detectors read scores, risk levels and tags);
  * 4. supervision: tasks for the warnings that call for an inspection, and the
- *    inspections that arrived linked to open tasks and plan items.
+ *    inspections that arrived linked to open tasks and plan items;
+ * 5. search upkeep: the enterprise rows the steps rewrote left entries in the
+ *    GIN indexes' pending lists and cleared the visibility map; vacuumed (or
+ *    the lists merged) so the next search does not pay for them.
  *
  * A new derived concern adds its step here, at the place its inputs are ready.
  */
 export function postSyncPipeline(s: PostSyncSources): PostSyncStep[] {
-  return [s.scores.postSyncStep(), s.tags.postSyncStep(), s.detection.postSyncStep(), s.supervision.postSyncStep()];
+  return [s.scores.postSyncStep(), s.tags.postSyncStep(), s.detection.postSyncStep(), s.supervision.postSyncStep(), s.searchUpkeep];
 }
