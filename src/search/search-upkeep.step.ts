@@ -5,7 +5,7 @@ import type { PostSyncStep } from '../ingest/sync.runner';
 export const SEARCH_UPKEEP_VACUUM_AT = 1000;
 
 /** The GIN indexes of `enterprise` (tags, name trigrams), found from the catalogue so a new one is included. */
-const ENTERPRISE_GIN_INDEXES_SQL = `select c.oid::regclass::text as name
+export const ENTERPRISE_GIN_INDEXES_SQL = `select c.oid::regclass::text as name
     from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am a on a.oid = c.relam
    where i.indrelid = 'enterprise'::regclass and a.amname = 'gin' order by 1`;
 
@@ -25,17 +25,18 @@ export interface SearchUpkeep {
  * version, and so a new entry in every index — in the GIN indexes (tags, name
  * trigrams) an entry in their pending list, which every tag or name search
  * then reads whole until a vacuum or a 4 MB list merges it. On this machine a
- * tag search of a 260,000-row table went from 3 buffers to 386 after 26,000
- * rows were rewritten twice (5 ms of pending list per query; a first page of
+ * tag search of a 260,000-row test table (an int4[] GIN index) went from 3
+ * buffers to 386 after 26,000 rows were rewritten twice (5 ms of pending list per query; a first page of
  * a tag search runs two such queries), back to 3 after the merge. The
  * rewrites also clear the visibility map of their pages, and the ordering
  * indexes' index-only scans (a province-wide list's snapshot) then visit the
  * heap for every entry. With autovacuum off (this project's server) nothing
  * else undoes that; with it on, only after a fifth of the table is dead.
  *
- * So, after the other steps: when the pass touched at least `vacuumAt`
- * enterprises (a day's sync of a province touches tens of thousands) a plain
- * `VACUUM (SKIP_LOCKED) enterprise`; after a smaller one the pending lists are
+ * So, after the other steps: when the connectors touched at least `vacuumAt`
+ * enterprises (a day's sync of a province touches tens of thousands; those
+ * only left marked by a crash are not counted) a plain
+ * `VACUUM (SKIP_LOCKED) enterprise`; after a smaller pass the pending lists are
  * merged (`gin_clean_pending_list`, milliseconds). A failure is logged and does
  * not fail the sync.
  */
