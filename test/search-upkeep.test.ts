@@ -1,4 +1,4 @@
-import { ENTERPRISE_GIN_INDEXES_SQL, searchUpkeepStep } from '../src/search/search-upkeep.step';
+import { mergeGinPendingLists, searchUpkeepStep } from '../src/search/search-upkeep.step';
 import { suiteDatabase } from './support/test-database';
 
 /**
@@ -12,12 +12,7 @@ describe('search upkeep after the post-sync steps', () => {
   const pool = () => tdb().db.pool;
   const codes = (n: number) => Array.from({ length: n }, (_, i) => `91370102UPKEEP${String(i).padStart(4, '0')}`);
   /** Pages each GIN index of `enterprise` still holds in its pending list (merging them: call it once per state). */
-  const pendingPages = async () => {
-    const indexes = (await pool().query<{ name: string }>(ENTERPRISE_GIN_INDEXES_SQL)).rows.map((r) => r.name);
-    const pages: [string, number][] = [];
-    for (const name of indexes) pages.push([name, Number((await pool().query(`select gin_clean_pending_list($1::regclass) as n`, [name])).rows[0].n)]);
-    return pages;
-  };
+  const pendingPages = async () => (await mergeGinPendingLists(pool())).map((m) => [m.name, m.pages]);
   const vacuums = async () =>
     Number((await pool().query<{ n: string }>(`select vacuum_count as n from pg_stat_user_tables where relname = 'enterprise'`)).rows[0].n);
 

@@ -5,7 +5,7 @@ import type { PostSyncStep } from '../ingest/sync.runner';
 export const SEARCH_UPKEEP_VACUUM_AT = 1000;
 
 /** The GIN indexes of `enterprise` (tags, name trigrams), found from the catalogue so a new one is included. */
-export const ENTERPRISE_GIN_INDEXES_SQL = `select c.oid::regclass::text as name
+const ENTERPRISE_GIN_INDEXES_SQL = `select c.oid::regclass::text as name
     from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am a on a.oid = c.relam
    where i.indrelid = 'enterprise'::regclass and a.amname = 'gin' order by 1`;
 
@@ -47,13 +47,19 @@ export async function upkeepSearchIndexes(pool: Pick<Pool, 'query'>, touched: nu
     await pool.query(`vacuum (skip_locked) enterprise`);
     return { action: 'vacuum', pendingPages: 0, durationMs: Date.now() - t };
   }
+  const merged = await mergeGinPendingLists(pool);
+  return { action: 'merge', pendingPages: merged.reduce((n, m) => n + m.pages, 0), durationMs: Date.now() - t };
+}
+
+/** Merges the pending list of each GIN index of `enterprise` into the index (`gin_clean_pending_list`): the pages each held, by index name. */
+export async function mergeGinPendingLists(pool: Pick<Pool, 'query'>): Promise<{ name: string; pages: number }[]> {
   const indexes = (await pool.query<{ name: string }>(ENTERPRISE_GIN_INDEXES_SQL)).rows.map((r) => r.name);
-  let pendingPages = 0;
+  const merged: { name: string; pages: number }[] = [];
   for (const name of indexes) {
     const r = await pool.query<{ pages: string }>(`select gin_clean_pending_list($1::regclass) as pages`, [name]);
-    pendingPages += Number(r.rows[0].pages);
+    merged.push({ name, pages: Number(r.rows[0].pages) });
   }
-  return { action: 'merge', pendingPages, durationMs: Date.now() - t };
+  return merged;
 }
 
 /** The post-sync step running {@link upkeepSearchIndexes} over the enterprises the connectors touched (last in the pipeline). */
