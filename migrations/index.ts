@@ -31,6 +31,7 @@ import { Migration20261202020000MonitoringOutletAggregates } from './Migration20
 import { Migration20261202030000EnterpriseTagIds } from './Migration20261202030000_enterprise-tag-ids';
 import { Migration20261202040000MonitoringDeferredFold } from './Migration20261202040000_monitoring-deferred-fold';
 import { Migration20261202060000MonitoringDayCovering } from './Migration20261202060000_monitoring-day-covering';
+import { Migration20261202070000OrderingIndexTags } from './Migration20261202070000_ordering-index-tags';
 import { Migration20261201160000SupervisionObjections } from './Migration20261201160000_supervision-objections';
 import { Migration20261201131500ScheduleJobs } from './Migration20261201131500_schedule-jobs';
 import { Migration20261201132000MonitoringDayPartitioned } from './Migration20261201132000_monitoring-day-partitioned';
@@ -81,4 +82,5 @@ export const migrationsList = [
   { name: 'Migration20261202030000_enterprise-tag-ids', class: Migration20261202030000EnterpriseTagIds },
   { name: 'Migration20261202040000_monitoring-deferred-fold', class: Migration20261202040000MonitoringDeferredFold },
   { name: 'Migration20261202060000_monitoring-day-covering', class: Migration20261202060000MonitoringDayCovering },
+  { name: 'Migration20261202070000_ordering-index-tags', class: Migration20261202070000OrderingIndexTags },
 ];

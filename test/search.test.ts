@@ -124,6 +124,51 @@ describe('search: paging, nested pages, facets, export', () => {
     expect(withHistory.recentHistory.map((p: any) => p.score)).toEqual(hist.map((h: any) => h.score).reverse());
   });
 
+  it("a tag search's first page takes its keys from an index-only walk of the score index and reads only its own rows", async () => {
+    // The two most common tags, so that the walk passes entries that do not match before it has its page.
+    const common = await q(`select t.code from enterprise e cross join unnest(e.tag_ids) x(id) join tag t on t.id = x.id
+      group by t.code order by count(*) desc, t.code limit 2`);
+    expect(common).toHaveLength(2);
+    const codes = common.map((t: any) => t.code);
+    const truth = await q(
+      `select e.credit_code from enterprise e where e.tag_ids @> (select array_agg(id) from tag where code = any($1))
+      order by e.score, e.credit_code limit 5`,
+      [codes],
+    );
+    expect(truth).toHaveLength(5);
+    await q('vacuum analyze enterprise'); // as the post-sync search upkeep leaves it: the visibility map set
+    const { result, calls } = await countStatements(() =>
+      hub.graphql(`query($t: [String!]!) { enterprises(filter: {tags: {all: $t}}, orderBy: SCORE_ASC, first: 4) { edges { node { creditCode } } } }`, {
+        t: codes,
+      }),
+    );
+    expect(result.data.enterprises.edges.map((e: any) => e.node.creditCode)).toEqual(truth.slice(0, 4).map((r: any) => r.credit_code));
+    const page = calls.find((c) => /^with p as materialized/.test(c.text.trim()));
+    expect(page).toBeDefined();
+    // The plan it can have, whatever the planner picks on a table this small: an index-only walk with no heap fetch,
+    // then the page's rows (5: the page and one to tell whether another follows) by key.
+    const client = await hub.tdb.db.pool.connect();
+    try {
+      await client.query('begin; set local enable_seqscan = off; set local enable_bitmapscan = off');
+      const plan = (await client.query(`explain (analyze, format json) ${page!.text}`, page!.values)).rows[0]['QUERY PLAN'][0].Plan;
+      const nodes: any[] = [];
+      const walk = (n: any) => (nodes.push(n), (n.Plans ?? []).forEach(walk));
+      walk(plan);
+      const scans = nodes.filter((n) => n['Relation Name'] === 'enterprise');
+      expect(scans.map((n) => [n['Node Type'], n['Index Name']])).toEqual([
+        ['Index Only Scan', 'enterprise_score_idx'],
+        ['Index Scan', 'enterprise_row_key'],
+      ]);
+      expect(scans[0]['Heap Fetches']).toBe(0);
+      expect(scans[0]['Actual Rows']).toBe(5);
+      expect(scans[0]['Rows Removed by Filter']).toBeGreaterThan(0);
+      expect(scans[1]['Actual Rows'] * scans[1]['Actual Loops']).toBe(5);
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+  });
+
   it('facets of a filter match SQL counts, inside the caller jurisdiction', async () => {
     const key = await hub.createKey('370100', 'PARTNER');
     const r = await hub.graphqlAs(
