@@ -4,8 +4,9 @@ import { suiteDatabase } from './support/test-database';
 /**
  * The post-sync search upkeep: rewritten enterprise rows leave entries in the
  * GIN indexes' pending lists (read whole by every tag or name search) and
- * clear the visibility map; the step merges the lists after a small pass and
- * vacuums `enterprise` after a large one, on a real PostgreSQL.
+ * clear the visibility map; the step merges the lists when the dead row
+ * versions are few and vacuums `enterprise` when they warrant it, on a real
+ * PostgreSQL.
  */
 describe('search upkeep after the post-sync steps', () => {
   const tdb = suiteDatabase();
@@ -13,6 +14,25 @@ describe('search upkeep after the post-sync steps', () => {
   const codes = (n: number) => Array.from({ length: n }, (_, i) => `91370102UPKEEP${String(i).padStart(4, '0')}`);
   /** Pages each GIN index of `enterprise` still holds in its pending list (merging them: call it once per state). */
   const pendingPages = async () => (await mergeGinPendingLists(pool())).map((m) => [m.name, m.pages]);
+  /** Runs a rewrite of `enterprise` rows and has its statistics sent at once (they otherwise follow within about a second). */
+  const rewrite = async (sql: string, params: unknown[]) => {
+    const client = await pool().connect();
+    try {
+      await client.query(sql, params);
+      await client.query(`select pg_stat_force_next_flush()`);
+    } finally {
+      client.release();
+    }
+  };
+  /** Dead row versions of `enterprise` the statistics count, once they count at least `n`. */
+  const deadRowsReach = async (n: number) => {
+    for (let i = 0; i < 500; i++) {
+      const r = await pool().query<{ n: string }>(`select n_dead_tup as n from pg_stat_user_tables where relname = 'enterprise'`);
+      if (Number(r.rows[0].n) >= n) return Number(r.rows[0].n);
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    throw new Error(`the statistics never counted ${n} dead row versions in enterprise`);
+  };
   const vacuums = async () =>
     Number((await pool().query<{ n: string }>(`select vacuum_count as n from pg_stat_user_tables where relname = 'enterprise'`)).rows[0].n);
 
@@ -25,13 +45,15 @@ describe('search upkeep after the post-sync steps', () => {
     await pool().query(`vacuum enterprise`);
   });
 
-  it('after a pass of fewer than 1,000 enterprises merges the pending lists, and the merged index answers as before', async () => {
-    const touched = codes(300);
-    await pool().query(`update enterprise set score = score - 24, tag_ids = '{9001}' where credit_code = any($1::text[])`, [touched]);
+  it('merges the pending lists when the rows rewritten do not warrant a vacuum, however many enterprises the pass touched', async () => {
+    const touched = codes(1200);
+    await rewrite(`update enterprise set score = score - 24, tag_ids = '{9001}' where credit_code = any($1::text[])`, [codes(300)]);
+    expect(await deadRowsReach(300)).toBeLessThan(1000);
     const before = await vacuums();
     const log: string[] = [];
     const r = await searchUpkeepStep(pool()).run(tdb().db, touched, (l) => log.push(l));
-    expect(r).toEqual({ enterprises: 300 });
+    expect(r).toEqual({ enterprises: 1200 });
+    expect(log.join('\n')).toMatch(/\(300 dead row versions\)/);
     const merged = Number(/merged (\d+) GIN pending-list pages/.exec(log.join('\n'))?.[1]);
     expect(merged).toBeGreaterThan(0);
     expect(await pendingPages()).toEqual([
@@ -43,13 +65,14 @@ describe('search upkeep after the post-sync steps', () => {
     expect(found.rows[0].n).toBe(300);
   });
 
-  it('after a pass of 1,000 enterprises or more vacuums enterprise, which empties the pending lists too', async () => {
+  it('vacuums enterprise once its dead row versions warrant it (1,000 and a tenth of its rows), which empties the pending lists too', async () => {
     const touched = codes(1200);
-    await pool().query(`update enterprise set score = score - 3 where credit_code = any($1::text[])`, [touched]);
+    await rewrite(`update enterprise set score = score - 3 where credit_code = any($1::text[])`, [touched]);
+    await deadRowsReach(1500); // this pass's 1,200 and the 300 the merge left
     const before = await vacuums();
     const log: string[] = [];
     await searchUpkeepStep(pool()).run(tdb().db, touched, (l) => log.push(l));
-    expect(log.join('\n')).toMatch(/search upkeep: vacuumed enterprise in \d+ ms/);
+    expect(log.join('\n')).toMatch(/search upkeep: vacuumed enterprise \(1500 dead row versions\) in \d+ ms/);
     expect(await vacuums()).toBe(before + 1);
     expect(await pendingPages()).toEqual([
       ['enterprise_name_trgm_idx', 0],

@@ -1,5 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { Database, withTransaction } from '../db/database';
+import { warrantsVacuum } from '../db/vacuum-rule';
 import { PostSyncStep } from '../ingest/sync.runner';
 import { DerivationSpec, DerivationTargets, FAMILIES, insertFamilySql } from './deduction.query';
 import { DEDUCTION_MONTH_COLUMNS, insertMonitoringGroupsSql } from './monitoring-deduction.query';
@@ -361,7 +362,7 @@ export class ScoreService {
    */
   private async vacuumAfter(summary: RescoreSummary): Promise<RescoreSummary> {
     const t = Date.now();
-    const many = summary.changed >= Math.max(1000, summary.enterprises * 0.1);
+    const many = warrantsVacuum(summary.changed, summary.enterprises);
     await this.pool.query(`vacuum (analyze) deduction_row, deduction_month, score_dirty${many ? ', enterprise' : ''}`);
     summary.timings.vacuum = Date.now() - t;
     this.log(`vacuumed deduction_row, deduction_month, score_dirty${many ? ' and enterprise' : ''} after a full rescore in ${summary.timings.vacuum} ms`);

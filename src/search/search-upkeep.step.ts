@@ -1,8 +1,6 @@
 import type { Pool } from 'pg';
 import type { PostSyncStep } from '../ingest/sync.runner';
-
-/** Enterprises a post-sync pass must have touched for the step to vacuum `enterprise` (below it, only the GIN pending lists are merged). */
-export const SEARCH_UPKEEP_VACUUM_AT = 1000;
+import { ENTERPRISE_VACUUM_RULE, VacuumRule, deadAndLiveRows, warrantsVacuum } from '../db/vacuum-rule';
 
 /** The GIN indexes of `enterprise` (tags, name trigrams), found from the catalogue so a new one is included. */
 const ENTERPRISE_GIN_INDEXES_SQL = `select c.oid::regclass::text as name
@@ -13,6 +11,8 @@ const ENTERPRISE_GIN_INDEXES_SQL = `select c.oid::regclass::text as name
 export interface SearchUpkeep {
   /** `vacuum` when `enterprise` was vacuumed (which merges the pending lists too), `merge` when only the pending lists were merged. */
   action: 'vacuum' | 'merge';
+  /** Dead row versions of `enterprise` the decision read (statistics). */
+  deadRows: number;
   /** Pending-list pages merged into the GIN indexes (0 after a vacuum, which does not report them). */
   pendingPages: number;
   durationMs: number;
@@ -33,22 +33,26 @@ export interface SearchUpkeep {
  * heap for every entry. With autovacuum off (this project's server) nothing
  * else undoes that; with it on, only after a fifth of the table is dead.
  *
- * So, after the other steps: when the connectors touched at least `vacuumAt`
- * enterprises (a day's sync of a province touches tens of thousands; those
- * only left marked by a crash are not counted) a plain
- * `VACUUM (SKIP_LOCKED) enterprise`; after a smaller pass the pending lists are
- * merged (`gin_clean_pending_list`, milliseconds). A failure is logged and does
- * not fail the sync.
+ * So, after the other steps, when the connectors touched any enterprise:
+ * when the dead row versions `enterprise` holds since its last vacuum (the
+ * statistics: every rewrite counts, the pass's and any since the last
+ * vacuum) warrant it under `rule` (at least 1,000 and a tenth of the rows: a
+ * first sync's scoring, a new rule set's day), a plain
+ * `VACUUM (SKIP_LOCKED) enterprise`; otherwise (a daily sync rewrites a few
+ * hundred rows) the pending lists are merged (`gin_clean_pending_list`,
+ * milliseconds), and the few pages left off the visibility map wait for a
+ * pass that warrants a vacuum. A failure is logged and does not fail the sync.
  */
-export async function upkeepSearchIndexes(pool: Pick<Pool, 'query'>, touched: number, vacuumAt = SEARCH_UPKEEP_VACUUM_AT): Promise<SearchUpkeep | null> {
+export async function upkeepSearchIndexes(pool: Pick<Pool, 'query'>, touched: number, rule: VacuumRule = ENTERPRISE_VACUUM_RULE): Promise<SearchUpkeep | null> {
   if (touched <= 0) return null;
   const t = Date.now();
-  if (touched >= vacuumAt) {
+  const { dead, live } = await deadAndLiveRows(pool, 'enterprise');
+  if (warrantsVacuum(dead, live, rule)) {
     await pool.query(`vacuum (skip_locked) enterprise`);
-    return { action: 'vacuum', pendingPages: 0, durationMs: Date.now() - t };
+    return { action: 'vacuum', deadRows: dead, pendingPages: 0, durationMs: Date.now() - t };
   }
   const merged = await mergeGinPendingLists(pool);
-  return { action: 'merge', pendingPages: merged.reduce((n, m) => n + m.pages, 0), durationMs: Date.now() - t };
+  return { action: 'merge', deadRows: dead, pendingPages: merged.reduce((n, m) => n + m.pages, 0), durationMs: Date.now() - t };
 }
 
 /** Merges the pending list of each GIN index of `enterprise` into the index (`gin_clean_pending_list`): the pages each held, by index name. */
@@ -62,14 +66,17 @@ export async function mergeGinPendingLists(pool: Pick<Pool, 'query'>): Promise<{
   return merged;
 }
 
-/** The post-sync step running {@link upkeepSearchIndexes} over the enterprises the connectors touched (last in the pipeline). */
-export function searchUpkeepStep(pool: Pick<Pool, 'query'>, vacuumAt = SEARCH_UPKEEP_VACUUM_AT): PostSyncStep {
+/** The post-sync step running {@link upkeepSearchIndexes} after a pass whose connectors touched enterprises (last in the pipeline). */
+export function searchUpkeepStep(pool: Pick<Pool, 'query'>, rule: VacuumRule = ENTERPRISE_VACUUM_RULE): PostSyncStep {
   return {
     name: 'search upkeep',
     run: async (_db, touched, log) => {
       try {
-        const r = await upkeepSearchIndexes(pool, touched.length, vacuumAt);
-        if (r) log(`search upkeep: ${r.action === 'vacuum' ? 'vacuumed enterprise' : `merged ${r.pendingPages} GIN pending-list pages`} in ${r.durationMs} ms`);
+        const r = await upkeepSearchIndexes(pool, touched.length, rule);
+        if (r)
+          log(
+            `search upkeep: ${r.action === 'vacuum' ? 'vacuumed enterprise' : `merged ${r.pendingPages} GIN pending-list pages`} (${r.deadRows} dead row versions) in ${r.durationMs} ms`,
+          );
       } catch (e) {
         log(`search upkeep failed (searches read the GIN pending lists until the next pass): ${(e as Error).message}`);
       }
