@@ -33,8 +33,12 @@ describe('search upkeep after the post-sync steps', () => {
     }
     throw new Error(`the statistics never counted ${n} dead row versions in enterprise`);
   };
-  const vacuums = async () =>
-    Number((await pool().query<{ n: string }>(`select vacuum_count as n from pg_stat_user_tables where relname = 'enterprise'`)).rows[0].n);
+  const counts = async () =>
+    (
+      await pool().query<{ vacuums: string; analyzes: string }>(
+        `select vacuum_count as vacuums, analyze_count as analyzes from pg_stat_user_tables where relname = 'enterprise'`,
+      )
+    ).rows.map((r) => ({ vacuums: Number(r.vacuums), analyzes: Number(r.analyzes) }))[0];
 
   beforeAll(async () => {
     const county = (await pool().query<{ code: string }>(`select code from division where level = 'COUNTY' order by code limit 1`)).rows[0].code;
@@ -42,25 +46,26 @@ describe('search upkeep after the post-sync steps', () => {
       `insert into enterprise (credit_code, name, division_code) select c, '济南市升级测试企业' || i, $2 from unnest($1::text[]) with ordinality as t(c, i)`,
       [codes(1200), county],
     );
-    await pool().query(`vacuum enterprise`);
+    await pool().query(`vacuum analyze enterprise`);
   });
 
   it('merges the pending lists when the rows rewritten do not warrant a vacuum, however many enterprises the pass touched', async () => {
     const touched = codes(1200);
     await rewrite(`update enterprise set score = score - 24, tag_ids = '{9001}' where credit_code = any($1::text[])`, [codes(300)]);
     expect(await deadRowsReach(300)).toBeLessThan(1000);
-    const before = await vacuums();
+    const before = await counts();
     const log: string[] = [];
     const r = await searchUpkeepStep(pool()).run(tdb().db, touched, (l) => log.push(l));
     expect(r).toEqual({ enterprises: 1200 });
-    expect(log.join('\n')).toMatch(/\(300 dead row versions\)/);
+    // 300 of 1,200 rows changed since the last analyze: past a tenth plus 50, so the statistics are renewed.
+    expect(log.join('\n')).toMatch(/merged \d+ GIN pending-list pages of enterprise and analyzed it \(300 dead row versions\)/);
     const merged = Number(/merged (\d+) GIN pending-list pages/.exec(log.join('\n'))?.[1]);
+    expect(await counts()).toEqual({ vacuums: before.vacuums, analyzes: before.analyzes + 1 }); // analyzed, not vacuumed
     expect(merged).toBeGreaterThan(0);
     expect(await pendingPages()).toEqual([
       ['enterprise_name_trgm_idx', 0],
       ['enterprise_tag_ids_idx', 0],
     ]);
-    expect(await vacuums()).toBe(before); // merged, not vacuumed
     const found = await pool().query<{ n: number }>(`select count(*)::int as n from enterprise where tag_ids @> '{9001}' and name like '%升级测试%'`);
     expect(found.rows[0].n).toBe(300);
   });
@@ -69,11 +74,11 @@ describe('search upkeep after the post-sync steps', () => {
     const touched = codes(1200);
     await rewrite(`update enterprise set score = score - 3 where credit_code = any($1::text[])`, [touched]);
     await deadRowsReach(1500); // this pass's 1,200 and the 300 the merge left
-    const before = await vacuums();
+    const before = await counts();
     const log: string[] = [];
     await searchUpkeepStep(pool()).run(tdb().db, touched, (l) => log.push(l));
-    expect(log.join('\n')).toMatch(/search upkeep: vacuumed enterprise \(1500 dead row versions\) in \d+ ms/);
-    expect(await vacuums()).toBe(before + 1);
+    expect(log.join('\n')).toMatch(/search upkeep: vacuumed and analyzed enterprise \(1500 dead row versions\) in \d+ ms/);
+    expect(await counts()).toEqual({ vacuums: before.vacuums + 1, analyzes: before.analyzes + 1 });
     expect(await pendingPages()).toEqual([
       ['enterprise_name_trgm_idx', 0],
       ['enterprise_tag_ids_idx', 0],
@@ -92,10 +97,21 @@ describe('search upkeep after the post-sync steps', () => {
     }
   });
 
-  it('does nothing after a pass that touched no enterprise, and logs a failure without failing the sync', async () => {
+  it('vacuums after a pass that touched no enterprise but derived rewrites (a crash left them marked), then does nothing while nothing is written', async () => {
+    await rewrite(`update enterprise set score = score + 27 where credit_code = any($1::text[])`, [codes(1100)]);
+    await deadRowsReach(1100);
+    const before = await counts();
+    const log: string[] = [];
+    expect(await searchUpkeepStep(pool()).run(tdb().db, [], (l) => log.push(l))).toEqual({ enterprises: 0 });
+    expect(log).toEqual([expect.stringMatching(/^search upkeep: vacuumed and analyzed enterprise \(1100 dead row versions\)/)]);
+    expect(await counts()).toEqual({ vacuums: before.vacuums + 1, analyzes: before.analyzes + 1 });
     const idle: string[] = [];
     expect(await searchUpkeepStep(pool()).run(tdb().db, [], (l) => idle.push(l))).toEqual({ enterprises: 0 });
     expect(idle).toEqual([]);
+    expect(await counts()).toEqual({ vacuums: before.vacuums + 1, analyzes: before.analyzes + 1 });
+  });
+
+  it('logs a failure without failing the sync', async () => {
     const broken = {
       query: async () => {
         throw new Error('connection lost');

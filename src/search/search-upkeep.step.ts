@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { PostSyncStep } from '../ingest/sync.runner';
-import { ENTERPRISE_VACUUM_RULE, VacuumRule, deadAndLiveRows, warrantsVacuum } from '../db/vacuum-rule';
+import { ENTERPRISE_VACUUM_RULE, VacuumRule, statisticsStale, tableChurn, warrantsVacuum } from '../db/vacuum-rule';
 
 /** The GIN indexes of `enterprise` (tags, name trigrams), found from the catalogue so a new one is included. */
 const ENTERPRISE_GIN_INDEXES_SQL = `select c.oid::regclass::text as name
@@ -11,6 +11,8 @@ const ENTERPRISE_GIN_INDEXES_SQL = `select c.oid::regclass::text as name
 export interface SearchUpkeep {
   /** `vacuum` when `enterprise` was vacuumed (which merges the pending lists too), `merge` when only the pending lists were merged. */
   action: 'vacuum' | 'merge';
+  /** Whether `enterprise` was analyzed too (its statistics were behind the writes). */
+  analyzed: boolean;
   /** Dead row versions of `enterprise` the decision read (statistics). */
   deadRows: number;
   /** Pending-list pages merged into the GIN indexes (0 after a vacuum, which does not report them). */
@@ -33,26 +35,32 @@ export interface SearchUpkeep {
  * heap for every entry. With autovacuum off (this project's server) nothing
  * else undoes that; with it on, only after a fifth of the table is dead.
  *
- * So, after the other steps, when the connectors touched any enterprise:
- * when the dead row versions `enterprise` holds since its last vacuum (the
- * statistics: every rewrite counts, the pass's and any since the last
- * vacuum) warrant it under `rule` (at least 1,000 and a tenth of the rows: a
- * first sync's scoring, a new rule set's day), a plain
+ * So, after the other steps, from what the statistics say was written to
+ * `enterprise` since its last vacuum and analyze (every rewrite counts — the
+ * pass's, a crash's leftovers the pass derived, any since the last vacuum):
+ * when its dead row versions warrant it under `rule` (at least 1,000 and a
+ * tenth of the rows: a first sync's scoring, a new rule set's day) a plain
  * `VACUUM (SKIP_LOCKED) enterprise`; otherwise (a daily sync rewrites a few
  * hundred rows) the pending lists are merged (`gin_clean_pending_list`,
  * milliseconds), and the few pages left off the visibility map wait for a
- * pass that warrants a vacuum. A failure is logged and does not fail the sync.
+ * pass that warrants a vacuum. Either way, when the planner statistics are
+ * behind the writes ({@link statisticsStale}) the table is analyzed as well:
+ * a first page's plan (walk the score index, or read the tag index's
+ * matches) depends on how many rows the tags match. Nothing is done when
+ * nothing was written. A failure is logged and does not fail the sync.
  */
-export async function upkeepSearchIndexes(pool: Pick<Pool, 'query'>, touched: number, rule: VacuumRule = ENTERPRISE_VACUUM_RULE): Promise<SearchUpkeep | null> {
-  if (touched <= 0) return null;
+export async function upkeepSearchIndexes(pool: Pick<Pool, 'query'>, rule: VacuumRule = ENTERPRISE_VACUUM_RULE): Promise<SearchUpkeep | null> {
   const t = Date.now();
-  const { dead, live } = await deadAndLiveRows(pool, 'enterprise');
-  if (warrantsVacuum(dead, live, rule)) {
-    await pool.query(`vacuum (skip_locked) enterprise`);
-    return { action: 'vacuum', deadRows: dead, pendingPages: 0, durationMs: Date.now() - t };
+  const churn = await tableChurn(pool, 'enterprise');
+  if (churn.dead + churn.inserted + churn.modifiedSinceAnalyze === 0) return null;
+  const analyzed = statisticsStale(churn);
+  if (warrantsVacuum(churn.dead, churn.live, rule)) {
+    await pool.query(`vacuum (skip_locked${analyzed ? ', analyze' : ''}) enterprise`);
+    return { action: 'vacuum', analyzed, deadRows: churn.dead, pendingPages: 0, durationMs: Date.now() - t };
   }
   const merged = await mergeGinPendingLists(pool);
-  return { action: 'merge', deadRows: dead, pendingPages: merged.reduce((n, m) => n + m.pages, 0), durationMs: Date.now() - t };
+  if (analyzed) await pool.query(`analyze (skip_locked) enterprise`);
+  return { action: 'merge', analyzed, deadRows: churn.dead, pendingPages: merged.reduce((n, m) => n + m.pages, 0), durationMs: Date.now() - t };
 }
 
 /** Merges the pending list of each GIN index of `enterprise` into the index (`gin_clean_pending_list`): the pages each held, by index name. */
@@ -66,17 +74,20 @@ export async function mergeGinPendingLists(pool: Pick<Pool, 'query'>): Promise<{
   return merged;
 }
 
-/** The post-sync step running {@link upkeepSearchIndexes} after a pass whose connectors touched enterprises (last in the pipeline). */
+/** The post-sync step running {@link upkeepSearchIndexes} after every pass (last in the pipeline). */
 export function searchUpkeepStep(pool: Pick<Pool, 'query'>, rule: VacuumRule = ENTERPRISE_VACUUM_RULE): PostSyncStep {
   return {
     name: 'search upkeep',
     run: async (_db, touched, log) => {
       try {
-        const r = await upkeepSearchIndexes(pool, touched.length, rule);
-        if (r)
-          log(
-            `search upkeep: ${r.action === 'vacuum' ? 'vacuumed enterprise' : `merged ${r.pendingPages} GIN pending-list pages`} (${r.deadRows} dead row versions) in ${r.durationMs} ms`,
-          );
+        const r = await upkeepSearchIndexes(pool, rule);
+        if (r) {
+          const did =
+            r.action === 'vacuum'
+              ? `vacuumed ${r.analyzed ? 'and analyzed ' : ''}enterprise`
+              : `merged ${r.pendingPages} GIN pending-list pages of enterprise${r.analyzed ? ' and analyzed it' : ''}`;
+          log(`search upkeep: ${did} (${r.deadRows} dead row versions) in ${r.durationMs} ms`);
+        }
       } catch (e) {
         log(`search upkeep failed (searches read the GIN pending lists until the next pass): ${(e as Error).message}`);
       }
