@@ -1,4 +1,5 @@
 import { mergeGinPendingLists, searchUpkeepStep } from '../src/search/search-upkeep.step';
+import { tableChurn } from '../src/db/vacuum-rule';
 import { suiteDatabase } from './support/test-database';
 
 /**
@@ -27,8 +28,8 @@ describe('search upkeep after the post-sync steps', () => {
   /** Dead row versions of `enterprise` the statistics count, once they count at least `n`. */
   const deadRowsReach = async (n: number) => {
     for (let i = 0; i < 500; i++) {
-      const r = await pool().query<{ n: string }>(`select n_dead_tup as n from pg_stat_user_tables where relname = 'enterprise'`);
-      if (Number(r.rows[0].n) >= n) return Number(r.rows[0].n);
+      const { dead } = await tableChurn(pool(), 'enterprise');
+      if (dead >= n) return dead;
       await new Promise((res) => setTimeout(res, 10));
     }
     throw new Error(`the statistics never counted ${n} dead row versions in enterprise`);

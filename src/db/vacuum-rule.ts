@@ -32,7 +32,22 @@ export interface TableChurn {
   inserted: number;
   /** Rows inserted, updated or deleted since the last analyze. */
   modifiedSinceAnalyze: number;
+  /** Whether the planner statistics are behind the writes ({@link statisticsBehindSql}). */
+  statisticsStale: boolean;
 }
+
+/**
+ * SQL: whether the planner statistics of the `pg_stat_user_tables` row `s`
+ * are behind what was written to its table — autovacuum's analyze rule (more
+ * rows changed since the last analyze than a tenth of the live ones plus 50).
+ * With autovacuum off nothing else analyzes a table, and a plan made from
+ * statistics of another time can be far off: after the first scoring and
+ * tagging of the bench store, statistics from before the tags existed put the
+ * seed search's matches at 6 rows (8,678 are), and the planner read all of
+ * them from the table (31.6 ms) instead of walking the score index (1.8 ms
+ * once analyzed). One rule for the tables ingest churns and for `enterprise`.
+ */
+export const statisticsBehindSql = (s: string): string => `${s}.n_mod_since_analyze > 0.1 * ${s}.n_live_tup + 50`;
 
 /**
  * {@link TableChurn} of `table`, from the statistics (`pg_stat_user_tables`):
@@ -41,26 +56,18 @@ export interface TableChurn {
  * do not know yet.
  */
 export async function tableChurn(pool: Pick<Pool, 'query'>, table: string): Promise<TableChurn> {
-  const r = await pool.query<{ dead: string; live: string; inserted: string; modified: string }>(
+  const r = await pool.query<{ dead: string; live: string; inserted: string; modified: string; stale: boolean | null }>(
     `select coalesce(s.n_dead_tup, 0) as dead, coalesce(s.n_live_tup, 0) as live,
-            coalesce(s.n_ins_since_vacuum, 0) as inserted, coalesce(s.n_mod_since_analyze, 0) as modified
+            coalesce(s.n_ins_since_vacuum, 0) as inserted, coalesce(s.n_mod_since_analyze, 0) as modified, ${statisticsBehindSql('s')} as stale
        from pg_class c left join pg_stat_user_tables s on s.relid = c.oid where c.oid = $1::regclass`,
     [table],
   );
   const row = r.rows[0];
-  return { dead: Number(row?.dead ?? 0), live: Number(row?.live ?? 0), inserted: Number(row?.inserted ?? 0), modifiedSinceAnalyze: Number(row?.modified ?? 0) };
-}
-
-/**
- * Whether a table's planner statistics are behind what was written to it:
- * autovacuum's analyze rule (more rows changed since the last analyze than a
- * tenth of the live ones plus 50). With autovacuum off nothing else analyzes
- * it, and a plan made from statistics of another time can be far off: after
- * the first scoring and tagging of the bench store, statistics from before
- * the tags existed put the seed search's matches at 6 rows (8,678 are), and
- * the planner read all of them from the table (31.6 ms) instead of walking
- * the score index (1.8 ms once analyzed).
- */
-export function statisticsStale(c: Pick<TableChurn, 'live' | 'modifiedSinceAnalyze'>): boolean {
-  return c.modifiedSinceAnalyze > 0.1 * c.live + 50;
+  return {
+    dead: Number(row?.dead ?? 0),
+    live: Number(row?.live ?? 0),
+    inserted: Number(row?.inserted ?? 0),
+    modifiedSinceAnalyze: Number(row?.modified ?? 0),
+    statisticsStale: row?.stale === true,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { RecordKind } from '../connectors/unified-record';
+import { statisticsBehindSql } from '../db/vacuum-rule';
 
 /**
  * Tables that ingest rewrites in place, by the record kind whose writes do it:
@@ -53,7 +54,7 @@ const PARTITIONS_TO_VACUUM_SQL = `select c.oid::regclass::text as name
 const STALE_STATISTICS_SQL = `select c.oid::regclass::text as name
     from pg_class c left join pg_stat_user_tables s on s.relid = c.oid
    where c.oid = any($1::regclass[])
-     and (coalesce(s.last_analyze, s.last_autoanalyze) is null or s.n_mod_since_analyze > 0.1 * s.n_live_tup + 50)
+     and (coalesce(s.last_analyze, s.last_autoanalyze) is null or ${statisticsBehindSql('s')})
    order by 1`;
 
 export interface ChurnVacuumOptions {

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { PostSyncStep } from '../ingest/sync.runner';
-import { ENTERPRISE_VACUUM_RULE, VacuumRule, statisticsStale, tableChurn, warrantsVacuum } from '../db/vacuum-rule';
+import { ENTERPRISE_VACUUM_RULE, VacuumRule, tableChurn, warrantsVacuum } from '../db/vacuum-rule';
 
 /** The GIN indexes of `enterprise` (tags, name trigrams), found from the catalogue so a new one is included. */
 const ENTERPRISE_GIN_INDEXES_SQL = `select c.oid::regclass::text as name
@@ -44,7 +44,7 @@ export interface SearchUpkeep {
  * hundred rows) the pending lists are merged (`gin_clean_pending_list`,
  * milliseconds), and the few pages left off the visibility map wait for a
  * pass that warrants a vacuum. Either way, when the planner statistics are
- * behind the writes ({@link statisticsStale}) the table is analyzed as well:
+ * behind the writes (`statisticsBehindSql` in src/db/vacuum-rule) the table is analyzed as well:
  * a first page's plan (walk the score index, or read the tag index's
  * matches) depends on how many rows the tags match. Nothing is done when
  * nothing was written. A failure is logged and does not fail the sync.
@@ -53,7 +53,7 @@ export async function upkeepSearchIndexes(pool: Pick<Pool, 'query'>, rule: Vacuu
   const t = Date.now();
   const churn = await tableChurn(pool, 'enterprise');
   if (churn.dead + churn.inserted + churn.modifiedSinceAnalyze === 0) return null;
-  const analyzed = statisticsStale(churn);
+  const analyzed = churn.statisticsStale;
   if (warrantsVacuum(churn.dead, churn.live, rule)) {
     await pool.query(`vacuum (skip_locked${analyzed ? ', analyze' : ''}) enterprise`);
     return { action: 'vacuum', analyzed, deadRows: churn.dead, pendingPages: 0, durationMs: Date.now() - t };

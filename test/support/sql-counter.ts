@@ -8,18 +8,16 @@ import { Client } from 'pg';
 export async function countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[]; calls: { text: string; values: unknown[] }[] }> {
   const proto = Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
   const original = proto.query;
-  const statements: string[] = [];
   const calls: { text: string; values: unknown[] }[] = [];
   proto.query = function (this: unknown, ...args: unknown[]) {
     const q = args[0] as string | { text?: string; values?: unknown[] };
     const text = typeof q === 'string' ? q : (q?.text ?? String(q));
-    statements.push(text);
     calls.push({ text, values: (typeof q === 'string' ? (args[1] as unknown[] | undefined) : q?.values) ?? [] });
     return original.apply(this, args);
   };
   try {
     const result = await fn();
-    return { result, statements, calls };
+    return { result, statements: calls.map((c) => c.text), calls };
   } finally {
     proto.query = original;
   }
