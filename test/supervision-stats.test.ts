@@ -15,9 +15,15 @@ import { chinaToday } from '../src/domain/china-date';
 
 let hub: TestHub;
 const q = (sql: string, params: unknown[] = []) => hub.tdb.db.pool.query(sql, params);
-const today = chinaToday();
-const quarter = `${today.slice(0, 4)}Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
-const quarterStart = `${today.slice(0, 4)}-${String((Number(quarter.slice(5)) - 1) * 3 + 1).padStart(2, '0')}-01`;
+const drawDay = chinaToday();
+const quarter = `${drawDay.slice(0, 4)}Q${Math.floor((Number(drawDay.slice(5, 7)) - 1) / 3) + 1}`;
+const quarterStart = `${drawDay.slice(0, 4)}-${String((Number(quarter.slice(5)) - 1) * 3 + 1).padStart(2, '0')}-01`;
+/**
+ * The day the enforcement system inspects: the later of the plan's date and the newest task's, as the hub recorded
+ * them (set once the plan is drawn). An inspection dated before either closes nothing, so a run that crosses China's
+ * midnight between this file's loading and the draw must not date the inspections by the clock read at loading.
+ */
+let today = drawDay;
 
 const STATS = `query($d: String!, $from: Date!, $to: Date!, $c: String) { supervisionStats(divisionCode: $d, from: $from, to: $to, candidateRuleSetId: $c) {
   divisionCode from to
@@ -36,6 +42,9 @@ beforeAll(async () => {
     counties.flatMap((c) => [1, 2, 3, 4].map((k) => ({ id: `I-${c}-${k}`, name: `检查员${c}-${k}`, divisionCode: c, capacityPerQuarter: 400, conflicts: [] }))),
   );
   await hub.services.inspectionPlans.draw({ quarter, divisionCode: '370000', seed: 'stats-test' }, { divisionCode: '370000', level: 'PROVINCE' }, 'test');
+  today = (
+    await q(`select to_char(greatest((select max(plan_date) from inspection_plan), (select max(created_date) from supervision_task)), 'YYYY-MM-DD') as d`)
+  ).rows[0].d;
   // the enforcement system inspects the planned enterprises and every task's enterprise today
   const work = await q(
     `select credit_code as "creditCode", $1::text as date from inspection_plan_item union select credit_code, $1::text from supervision_task order by 1`,
