@@ -28,6 +28,7 @@ describe('request loaders', () => {
       'monitoringHours',
       'objection',
       'objectionEvents',
+      'pagePrimed',
       'permits',
       'rank',
       'recentHistory',

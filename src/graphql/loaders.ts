@@ -140,6 +140,12 @@ export function createLoaders(services: LoaderServices, scope: Scope) {
       return groupBy(codes, res.rows, (r) => r.creditCode);
     }),
 
+    /**
+     * What a page's prefetch fetched (see `prefetchPageExtras`), by credit code and by `recentHistoryKey`: the same
+     * values it primes the `tags` and `recentHistory` loaders with, for their resolvers to answer without a promise,
+     * so a page's nodes complete without one per field.
+     */
+    pagePrimed: { tags: new Map<string, EnterpriseTagView[]>(), recentHistory: new Map<string, ScorePointData[]>() },
     /** Tags an enterprise carries, as the caller's jurisdiction sees them (API pool). */
     tags: new DataLoader<string, EnterpriseTagView[]>((codes) => tags.tagsOf(codes, scope)),
     /** Manual tag changes of an enterprise. */
@@ -219,9 +225,14 @@ export function createLoaders(services: LoaderServices, scope: Scope) {
               g[0].last,
             ),
         ),
-      { cacheKeyFn: (k) => `${k.creditCode}|${k.last}` },
+      { cacheKeyFn: recentHistoryKey },
     ),
   };
+}
+
+/** The cache key of a `recentHistory` loader key (and of `pagePrimed.recentHistory`). */
+export function recentHistoryKey(k: RecentHistoryKey): string {
+  return `${k.creditCode}|${k.last}`;
 }
 
 /** The loaders of one request (see `createLoaders`). */

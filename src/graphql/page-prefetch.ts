@@ -3,6 +3,7 @@ import { HubContext } from './context';
 import { ScorePointData } from '../scoring/health-report.service';
 import { EnterpriseTagsRow, TAGS_OF_ENTERPRISES_SQL } from '../tags/tag.service';
 import { MAX_RECENT_HISTORY } from './recent-history.loader';
+import { recentHistoryKey } from './loaders';
 
 /**
  * Tags and the last `$2` score-history points (oldest first) of the credit
@@ -102,11 +103,14 @@ export async function prefetchPageExtras(ctx: HubContext, info: GraphQLResolveIn
   });
   const tagRows = res.rows.filter((r) => r.credit_code != null) as unknown as EnterpriseTagsRow[];
   const views = await ctx.services.tags.viewsOf(codes, tagRows, ctx.scope);
-  const tags = ctx.loaders.tags;
-  const history = ctx.loaders.recentHistory;
+  const { tags, recentHistory: history, pagePrimed } = ctx.loaders;
   const points = new Map(res.rows.map((r) => [r.code, r.points.map(pointOf)]));
   codes.forEach((code, i) => {
+    const key = { creditCode: code, last: wanted.last };
+    const ps = points.get(code) ?? [];
     tags.prime(code, views[i]);
-    history.prime({ creditCode: code, last: wanted.last }, points.get(code) ?? []);
+    history.prime(key, ps);
+    pagePrimed.tags.set(code, views[i]);
+    pagePrimed.recentHistory.set(recentHistoryKey(key), ps);
   });
 }

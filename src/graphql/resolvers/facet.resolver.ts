@@ -4,6 +4,7 @@ import { BadFilterError } from '../../enterprises/enterprise-search.service';
 import { EnterpriseFacetsService } from '../../search/enterprise-facets.service';
 import { MAX_RECENT_HISTORY } from '../recent-history.loader';
 import { HubContext } from '../context';
+import { recentHistoryKey } from '../loaders';
 import { EnterpriseFilter } from '../types/enterprise-connection.type';
 import { Enterprise } from '../types/enterprise.type';
 import { EnterpriseFacets } from '../types/facet.type';
@@ -48,6 +49,7 @@ export class EnterpriseSearchFieldsResolver {
   ) {
     if (!Number.isInteger(last) || last < 1 || last > MAX_RECENT_HISTORY)
       throw new BadFilterError(`'last' must be between 1 and ${MAX_RECENT_HISTORY}, got ${last}`);
-    return ctx.loaders.recentHistory.load({ creditCode: e.creditCode, last });
+    const key = { creditCode: e.creditCode, last };
+    return ctx.loaders.pagePrimed.recentHistory.get(recentHistoryKey(key)) ?? ctx.loaders.recentHistory.load(key);
   }
 }

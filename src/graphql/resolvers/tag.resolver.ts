@@ -1,6 +1,6 @@
 import { EnterpriseRow } from '../../enterprises/enterprise.model';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { TagChangeView } from '../../tags/tag.service';
+import { EnterpriseTagView, TagChangeView } from '../../tags/tag.service';
 import { keyOf, toGlobalId } from '../relay/global-id';
 import { HubContext } from '../context';
 import { Enterprise } from '../types/enterprise.type';
@@ -61,14 +61,19 @@ export class EnterpriseTagResolver {
   @FieldResolver(() => [Tag], {
     description: 'Tags the enterprise carries (derived and manual; local tags only inside their division), optionally of one category',
   })
-  async tags(
+  tags(
     @Root() e: EnterpriseRow,
     @Ctx() ctx: HubContext,
     @Arg('category', () => TagCategory, { nullable: true, description: 'Only tags of this category (标签类别); absent: every category' })
     category?: TagCategory | null,
-  ): Promise<Tag[]> {
-    const views = enterpriseTags(await ctx.loaders.tags.load(e.creditCode));
-    return category ? views.filter((v) => v.category === category) : views;
+  ): Tag[] | Promise<Tag[]> {
+    const of = (carried: EnterpriseTagView[]) => {
+      const views = enterpriseTags(carried);
+      return category ? views.filter((v) => v.category === category) : views;
+    };
+    // A page's prefetch answers without a promise; otherwise the loader batches the level.
+    const primed = ctx.loaders.pagePrimed.tags.get(e.creditCode);
+    return primed ? of(primed) : ctx.loaders.tags.load(e.creditCode).then(of);
   }
 
   @FieldResolver(() => [TagChange], { description: 'Manual tag changes of this enterprise (who, when, why), oldest first' })
