@@ -378,6 +378,29 @@ describe('security hardening (issue 13)', () => {
         headers: { authorization: `Bearer ${c}`, 'apollo-require-preflight': 'true' },
       });
       expect(((await get.json()) as any).errors.map((e: any) => e.extensions.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+      expect(await apq(c, true)).toEqual(['enterprises']);
+      const hit = await fetch(`http://127.0.0.1:${hub.server!.port}/graphql?extensions=${ext}`, {
+        headers: { authorization: `Bearer ${c}`, 'apollo-require-preflight': 'true' },
+      });
+      expect(Object.keys(((await hit.json()) as any).data)).toEqual(['enterprises']);
+      // A text that does not validate is not registered, and a text must match the hash it is sent with.
+      const post = async (body: unknown) => {
+        const res = await fetch(`http://127.0.0.1:${hub.server!.port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${a}` },
+          body: JSON.stringify(body),
+        });
+        return { status: res.status, errors: ((await res.json()) as any).errors as any[] };
+      };
+      const bad = '{ enterprises(first: 1) { noSuchField } }';
+      const badHash = createHash('sha256').update(bad).digest('hex');
+      expect((await post({ query: bad, extensions: { persistedQuery: { version: 1, sha256Hash: badHash } } })).errors[0].extensions.code).toBe(
+        'GRAPHQL_VALIDATION_FAILED',
+      );
+      expect((await post({ extensions: { persistedQuery: { version: 1, sha256Hash: badHash } } })).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+      const mismatch = await post({ query, extensions: { persistedQuery: { version: 1, sha256Hash: badHash } } });
+      expect(mismatch.status).toBe(400);
+      expect(mismatch.errors[0].message).toBe('provided sha does not match query');
     });
   });
 

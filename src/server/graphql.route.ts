@@ -6,7 +6,6 @@ import { PrecheckLimits, precheckDocument } from '../graphql/limits/document-pre
 import { authenticateRequest } from './bearer-auth';
 import { HttpError, HttpRoute, readBody } from './http-route';
 import { etagOf, sendBody } from './compression';
-import { persistedQueryScope } from './persisted-query.cache';
 
 /** Limits of the GraphQL endpoint that are enforced before parsing. */
 export interface GraphqlRouteOptions {
@@ -55,13 +54,10 @@ export function graphqlRoute(apollo: ApolloServer<HubContext>, opts: GraphqlRout
         const refused = precheckDocument(query, opts.limits);
         if (refused) throw new HttpError(400, refused.message, String(refused.extensions.code), {}, refused.extensions);
       }
-      // Run in the caller's scope: persisted-query hashes are registered and found per API key.
-      const response = await persistedQueryScope.run(`key:${caller.keyId}`, () =>
-        apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: ctx.url.search, body },
-          context: async () => createContext(ctx.services, caller, ctx.requestId, clientAddress(req)),
-        }),
-      );
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: ctx.url.search, body },
+        context: async () => createContext(ctx.services, caller, ctx.requestId, clientAddress(req)),
+      });
       const out: Record<string, string> = { 'x-request-id': ctx.requestId };
       for (const [k, v] of response.headers) out[k] = v;
       if (response.body.kind === 'complete') {

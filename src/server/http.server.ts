@@ -24,7 +24,7 @@ import { CorsPolicy } from './cors';
 import { SubscriptionCaps } from '../graphql/limits/subscription-limits';
 import { ExportCapacity, ExportLimits } from './export-capacity';
 import { AddressRateLimiter } from './rate-limit';
-import { ScopedPersistedQueryCache } from './persisted-query.cache';
+import { NO_SHARED_PERSISTED_QUERIES, ScopedPersistedQueryCache, scopedPersistedQueries } from './persisted-query.cache';
 
 /**
  * Headers whose presence lets a GET /graphql through Apollo's CSRF prevention: a browser sends none of them
@@ -101,14 +101,15 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
     // @apollo/server) plus Authorization, which every hub call carries: urql's and graphql-request's GET with only
     // `Authorization: Bearer …` is then answered, not refused as CSRF.
     csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
-    // APQ hashes are looked up in the caller's own scope: no key learns whether another sent a query.
-    persistedQueries: { cache: new ScopedPersistedQueryCache() },
+    // APQ hashes are looked up in the caller's own scope (the plugin below): no key learns whether another sent a query.
+    persistedQueries: { cache: NO_SHARED_PERSISTED_QUERIES },
     // Stack traces (with the server's paths) only when asked for: Apollo's default includes them unless NODE_ENV=production.
     includeStacktraceInErrorResponses: debugErrors(),
     // No cache hints are used; Apollo's default cache-control plugin would otherwise run a hook for every field of every response.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      scopedPersistedQueries(new ScopedPersistedQueryCache()),
       queryLimitsPlugin(limits),
       auditPlugin(),
       hubMetrics(services).apolloPlugin(),
