@@ -292,14 +292,23 @@ async function main() {
     const latency = Number(values.latency);
     for (const tg of targets) {
       const lat: number[] = [];
+      // Apart as well: first pages (a new result each: its snapshot is stored behind the answer) and later pages.
+      const byKind: Record<'first' | 'later', number[]> = { first: [], later: [] };
       for (let i = 0; i < latency; i++) {
+        const after = tg.cursors[i % tg.cursors.length];
         const s = process.hrtime.bigint();
-        await request(tg, tg.cursors[i % tg.cursors.length]);
-        lat.push(Number(process.hrtime.bigint() - s) / 1e6);
+        await request(tg, after);
+        const ms = Number(process.hrtime.bigint() - s) / 1e6;
+        lat.push(ms);
+        byKind[after ? 'later' : 'first'].push(ms);
       }
       lat.sort((a, b) => a - b);
+      const kinds = (['first', 'later'] as const).map((k) => {
+        const xs = byKind[k].sort((a, b) => a - b);
+        return `${k} pages p50 ${pct(xs, 50).toFixed(1)} / p95 ${pct(xs, 95).toFixed(1)} ms (${xs.length})`;
+      });
       console.log(
-        `${tg.name.padEnd(12)} 1 client:  p50 ${pct(lat, 50).toFixed(1)} ms  p95 ${pct(lat, 95).toFixed(1)} ms  p99 ${pct(lat, 99).toFixed(1)} ms  (${latency} sequential requests)`,
+        `${tg.name.padEnd(12)} 1 client:  p50 ${pct(lat, 50).toFixed(1)} ms  p95 ${pct(lat, 95).toFixed(1)} ms  p99 ${pct(lat, 99).toFixed(1)} ms  (${latency} sequential requests; ${kinds.join(', ')})`,
       );
     }
     const results: Record<string, number[]> = { hub: [], PostGraphile: [] };
