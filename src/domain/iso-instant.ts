@@ -11,8 +11,8 @@ const MAX_DAYS = 4096;
  * the day's `YYYY-MM-DDT` is kept for the days met lately and the time of day
  * is arithmetic. The API answers hundreds of instants a page (a seed-search
  * page of 50 enterprises carries 600 history points); `toISOString` took
- * 1.5–2.5 µs each on the bench machine. Years outside 0000–9999 (written `±YYYYYY`) go through
- * `toISOString` itself.
+ * 1.5–2.5 µs each on the bench machine. Years outside 0000–9999 (written
+ * `±YYYYYY`) go through `toISOString` itself.
  */
 export function isoInstant(ms: number): string {
   const day = Math.floor(ms / DAY_MS);

@@ -141,9 +141,8 @@ export function createLoaders(services: LoaderServices, scope: Scope) {
     }),
 
     /**
-     * What a page's prefetch fetched (see `prefetchPageExtras`), by credit code and by `recentHistoryKey`: the same
-     * values it primes the `tags` and `recentHistory` loaders with, for their resolvers to answer without a promise,
-     * so a page's nodes complete without one per field.
+     * What a page's prefetch fetched (see `prefetchPageExtras`), by credit code and by `recentHistoryKey`: the
+     * `tags` and `recentHistory` resolvers answer from it, without a promise, before asking their loaders.
      */
     pagePrimed: { tags: new Map<string, EnterpriseTagView[]>(), recentHistory: new Map<string, ScorePointData[]>() },
     /** Tags an enterprise carries, as the caller's jurisdiction sees them (API pool). */
@@ -212,7 +211,7 @@ export function createLoaders(services: LoaderServices, scope: Scope) {
         ),
       { cacheKeyFn: (k) => `${k.creditCode}|${k.scope}` },
     ),
-    /** The last `last` score points (API pool): one statement per distinct `last`; the page prefetch primes it. */
+    /** The last `last` score points (API pool): one statement per distinct `last` (a prefetched page answers from `pagePrimed` instead). */
     recentHistory: new DataLoader<RecentHistoryKey, ScorePointData[], string>(
       (keys) =>
         grouped(

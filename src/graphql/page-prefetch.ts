@@ -87,9 +87,11 @@ export function pageExtrasWanted(info: GraphQLResolveInfo): { last: number } | n
 
 /**
  * Fetches the tags and recent history of a page's enterprises in one
- * statement when the query asks for both, and primes the request's tag and
- * recent-history loaders with them, so a nested page costs one statement for
- * both fields instead of one each. Does nothing otherwise.
+ * statement when the query asks for both, and keeps them in the request's
+ * `pagePrimed`, where the `tags` and `recentHistory` resolvers find them
+ * before their loaders: a nested page costs one statement for both fields
+ * instead of one each, and its nodes complete without a promise per field.
+ * Does nothing otherwise.
  */
 export async function prefetchPageExtras(ctx: HubContext, info: GraphQLResolveInfo, creditCodes: readonly string[]): Promise<void> {
   if (!creditCodes.length) return;
@@ -103,14 +105,10 @@ export async function prefetchPageExtras(ctx: HubContext, info: GraphQLResolveIn
   });
   const tagRows = res.rows.filter((r) => r.credit_code != null) as unknown as EnterpriseTagsRow[];
   const views = await ctx.services.tags.viewsOf(codes, tagRows, ctx.scope);
-  const { tags, recentHistory: history, pagePrimed } = ctx.loaders;
+  const { pagePrimed } = ctx.loaders;
   const points = new Map(res.rows.map((r) => [r.code, r.points.map(pointOf)]));
   codes.forEach((code, i) => {
-    const key = { creditCode: code, last: wanted.last };
-    const ps = points.get(code) ?? [];
-    tags.prime(code, views[i]);
-    history.prime(key, ps);
     pagePrimed.tags.set(code, views[i]);
-    pagePrimed.recentHistory.set(recentHistoryKey(key), ps);
+    pagePrimed.recentHistory.set(recentHistoryKey({ creditCode: code, last: wanted.last }), points.get(code) ?? []);
   });
 }

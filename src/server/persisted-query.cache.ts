@@ -99,8 +99,8 @@ function persistedQueryOf(extensions: Record<string, unknown> | undefined): { ha
  * as a hash nobody sent. Apollo keeps its protocol (it checks the version and
  * that a sent text matches its hash, and answers every error); this plugin
  * only fills in, at the start of a request, the text the caller registered
- * for a hash sent alone, and registers a text once its operation has parsed
- * and validated (as Apollo would). The caller comes from the request's
+ * for a hash sent alone, and registers a text the caller sent once its
+ * operation has parsed and validated (as Apollo would). The caller comes from the request's
  * context, so no async-local storage is needed — in Node 20 one enabled
  * makes every promise of the process pay a hook.
  */
@@ -110,10 +110,15 @@ export function scopedPersistedQueries(cache: ScopedPersistedQueryCache): Apollo
       const pq = persistedQueryOf(rc.request.extensions);
       if (!pq) return;
       const scope = `key:${rc.contextValue.caller.keyId}`;
-      if (rc.request.query === undefined) rc.request.query = cache.get(scope, pq.hash);
+      const sent = rc.request.query;
+      // A hash sent alone: the text this caller registered, if any (the lookup also makes it the most recently used).
+      if (sent === undefined) {
+        rc.request.query = cache.get(scope, pq.hash);
+        return;
+      }
       return {
         async didResolveOperation() {
-          if (rc.request.query !== undefined) cache.set(scope, pq.hash, rc.request.query);
+          cache.set(scope, pq.hash, sent);
         },
       };
     },

@@ -25,7 +25,7 @@ export class EnterpriseResolver {
   async enterprises(@Ctx() ctx: HubContext, @Args(() => EnterpriseListArgs) args: EnterpriseListArgs, @Info() info?: GraphQLResolveInfo) {
     const { filter, orderBy, after, last, before } = args;
     const page = await ctx.services.enterprises.search(ctx.scope, filter ?? {}, orderBy, { first: forwardPageSize(args), after, last, before });
-    // Tags and recent history of the whole page in one statement, when both are asked for (primes their loaders).
+    // Tags and recent history of the whole page in one statement, when both are asked for (kept in the request's pagePrimed).
     if (info)
       await prefetchPageExtras(
         ctx,
