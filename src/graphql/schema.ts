@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLSchema, isInterfaceType, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { hubAuthChecker } from './auth-checker';
+import { nodeTypeOf } from './types/node.type';
 import { ConnectorResolver, ConnectorRunResolver } from './resolvers/connector.resolver';
 import { NodeResolver } from './resolvers/node.resolver';
 import { DivisionResolver } from './resolvers/division.resolver';
@@ -76,12 +77,26 @@ function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+/**
+ * type-graphql wraps an interface's `resolveType` in an async function, so
+ * every node answers its type through a promise. The hub's queries run
+ * compiled (graphql-jit, see `src/server/compiled-query.executor.ts`), which
+ * takes a type name, not a promise of one; `Node`'s own function is
+ * synchronous, so it is put back as it was written.
+ */
+function synchronousNodeType(schema: GraphQLSchema): GraphQLSchema {
+  const node = schema.getType('Node');
+  if (!isInterfaceType(node)) throw new Error('the schema has no Node interface');
+  node.resolveType = nodeTypeOf;
+  return schema;
+}
+
 let cached: Promise<GraphQLSchema> | undefined;
 
 /** Builds (once per process) the executable schema from the type-graphql classes. */
 export function buildHubSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({ resolvers: [...resolvers], validate: false, authChecker: hubAuthChecker, authMode: 'error', pubSub: hubPubSub }).then(
-    describeRootTypes,
+  cached ??= buildSchema({ resolvers: [...resolvers], validate: false, authChecker: hubAuthChecker, authMode: 'error', pubSub: hubPubSub }).then((schema) =>
+    synchronousNodeType(describeRootTypes(schema)),
   );
   return cached;
 }

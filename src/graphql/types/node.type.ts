@@ -9,9 +9,14 @@ export interface TypedNode {
  * The Relay `Node` interface: every object with a global id, which
  * `node(id)` and `nodes(ids)` read back inside the caller's jurisdiction.
  */
+/** The GraphQL type of a node: the name it was tagged with. */
+export function nodeTypeOf(value: TypedNode): string {
+  return value.__nodeType;
+}
+
 @InterfaceType('Node', {
   description: 'An object with a global id (全局标识, opaque): Enterprise, Warning, Connector, ConnectorRun or Tag; refetch it with node(id)',
-  resolveType: (value: TypedNode) => value.__nodeType,
+  resolveType: nodeTypeOf,
 })
 export abstract class Node {
   @Field(() => ID, { description: 'Global, opaque id of this object; pass it to node(id)' }) id!: string;
