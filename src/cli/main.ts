@@ -148,6 +148,7 @@ async function serveOpenHub(
     metricsToken: hub.config.metricsToken,
     exportLimits: { concurrency: hub.config.exportConcurrency, stallTimeoutMs: hub.config.exportStallTimeoutMs },
     publicRateLimitPerMinute: hub.config.publicRateLimitPerMinute,
+    compileQueriesAfterRuns: hub.config.compileQueriesAfterRuns,
     corsOrigins: corsOrigins,
   });
   hub.onShutdown(() => server.close());

@@ -52,6 +52,8 @@ export interface HubConfig {
   exportStallTimeoutMs: number;
   /** Requests per minute one client address may make to the public pages `/report`, `/qr`, `/plans` (HUB_PUBLIC_RATE_LIMIT, default 120; 0 = no limit). */
   publicRateLimitPerMinute: number;
+  /** Runs of a query (the same text) on graphql-js before it is compiled to JavaScript (HUB_COMPILE_QUERIES_AFTER, default 2; `off` = never compiled). */
+  compileQueriesAfterRuns: number | null;
   /**
    * Entity resolution's two thresholds on a name match's probability (HUB_RESOLUTION_LINK_THRESHOLD, default 0.99;
    * HUB_RESOLUTION_REVIEW_THRESHOLD, default 0.05): at or above `link` a record links automatically, from `review` up it
@@ -220,6 +222,18 @@ const EnvSchema = z
         (n) => n <= 1_000_000,
       ).default(120),
     ),
+    HUB_COMPILE_QUERIES_AFTER: env(
+      z
+        .string()
+        .default('2')
+        .transform((v, ctx) =>
+          v.toLowerCase() === 'off'
+            ? null
+            : /^\d+$/.test(v) && Number(v) <= 1_000_000
+              ? Number(v)
+              : fail(ctx, `HUB_COMPILE_QUERIES_AFTER must be a whole number of runs (0 = compile at once) or off, got '${v}'`),
+        ),
+    ),
     HUB_RESOLUTION_LINK_THRESHOLD: env(probability('HUB_RESOLUTION_LINK_THRESHOLD').default(0.99)),
     HUB_RESOLUTION_REVIEW_THRESHOLD: env(probability('HUB_RESOLUTION_REVIEW_THRESHOLD').default(0.05)),
     HUB_RESOLUTION_LINK_MARGIN: env(
@@ -283,6 +297,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     exportConcurrency: e.HUB_EXPORT_CONCURRENCY,
     exportStallTimeoutMs: e.HUB_EXPORT_STALL_TIMEOUT_MS,
     publicRateLimitPerMinute: e.HUB_PUBLIC_RATE_LIMIT,
+    compileQueriesAfterRuns: e.HUB_COMPILE_QUERIES_AFTER,
     resolutionThresholds: { link: e.HUB_RESOLUTION_LINK_THRESHOLD, review: e.HUB_RESOLUTION_REVIEW_THRESHOLD, margin: e.HUB_RESOLUTION_LINK_MARGIN },
     ...overrides,
   };
