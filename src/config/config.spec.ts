@@ -68,7 +68,9 @@ describe('loadConfig', () => {
     expect(loadConfig({}).compileQueriesAfterRuns).toBe(2);
     expect(loadConfig({ HUB_COMPILE_QUERIES_AFTER: '0' }).compileQueriesAfterRuns).toBe(0);
     expect(loadConfig({ HUB_COMPILE_QUERIES_AFTER: 'OFF' }).compileQueriesAfterRuns).toBeNull();
-    expect(() => loadConfig({ HUB_COMPILE_QUERIES_AFTER: 'soon' })).toThrow(/HUB_COMPILE_QUERIES_AFTER must be a whole number of runs \(0 = compile at once\) or off, got 'soon'/);
+    expect(() => loadConfig({ HUB_COMPILE_QUERIES_AFTER: 'soon' })).toThrow(
+      /HUB_COMPILE_QUERIES_AFTER must be a whole number of runs \(0 = compile at once\) or off, got 'soon'/,
+    );
   });
 
   it('report links and QR codes follow --port when HUB_PUBLIC_URL is unset (issue 14 item 14)', () => {
