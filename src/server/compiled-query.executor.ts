@@ -35,14 +35,16 @@ export interface CompiledQueryStats {
   compiled: number;
   /** Operations run on graphql-js (first runs, mutations, introspection, what could not be compiled). */
   interpreted: number;
-  /** Documents compiled. */
+  /** Operations compiled. */
   compilations: number;
 }
 
-interface DocumentEntry {
+/** One operation of a document, by name. */
+interface OperationEntry {
+  /** Runs on graphql-js so far. */
   runs: number;
-  /** Per operation name ('' for an anonymous one): its compiled form, or null when it could not be compiled. */
-  compiled: Map<string, CompiledQuery | null>;
+  /** Its compiled form once compiled; null when it runs on graphql-js for good (it reads the schema, or did not compile). */
+  compiled?: CompiledQuery | null;
 }
 
 /**
@@ -65,32 +67,32 @@ interface DocumentEntry {
  */
 export function compiledQueryGateway(schema: GraphQLSchema, opts: CompiledQueryOptions = {}): Gateway & { readonly stats: CompiledQueryStats } {
   const compileAfter = opts.compileAfterRuns === undefined ? 2 : opts.compileAfterRuns;
-  const documents = new WeakMap<DocumentNode, DocumentEntry>();
+  const documents = new WeakMap<DocumentNode, Map<string, OperationEntry>>();
   const listeners = new Set<SchemaListener>();
   const stats: CompiledQueryStats = { compiled: 0, interpreted: 0, compilations: 0 };
 
   const compiledFor = (document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined): CompiledQuery | null => {
-    if (compileAfter === null || operation.operation !== 'query' || readsSchema(document, operation.selectionSet)) return null;
-    let entry = documents.get(document);
-    if (!entry) documents.set(document, (entry = { runs: 0, compiled: new Map() }));
+    if (compileAfter === null || operation.operation !== 'query') return null;
+    let operations = documents.get(document);
+    if (!operations) documents.set(document, (operations = new Map()));
+    const name = operationName ?? '';
+    let entry = operations.get(name);
+    // Whether it reads the schema is looked at once per operation, not on every run.
+    if (!entry) operations.set(name, (entry = { runs: 0, compiled: readsSchema(document, operation.selectionSet) ? null : undefined }));
+    if (entry.compiled !== undefined) return entry.compiled;
     if (entry.runs < compileAfter) {
       entry.runs++;
       return null;
     }
-    const name = operationName ?? '';
-    let compiled = entry.compiled.get(name);
-    if (compiled === undefined) {
-      compiled = null;
-      try {
-        const c = compileQuery(schema, document, operationName);
-        if (isCompiledQuery(c)) compiled = c;
-      } catch {
-        // A construct the compiler does not handle: graphql-js runs this operation every time.
-      }
-      entry.compiled.set(name, compiled);
-      if (compiled) stats.compilations++;
+    entry.compiled = null;
+    try {
+      const c = compileQuery(schema, document, operationName);
+      if (isCompiledQuery(c)) entry.compiled = c;
+    } catch {
+      // A construct the compiler does not handle: graphql-js runs this operation every time.
     }
-    return compiled;
+    if (entry.compiled) stats.compilations++;
+    return entry.compiled;
   };
 
   const executor: Executor = async (rc) => {

@@ -98,7 +98,7 @@ export async function startHttpServer(services: ServerServices, opts: ServerOpti
   const limits = { ...DEFAULT_QUERY_LIMITS, ...opts.limits };
   const apollo = new ApolloServer<HubContext>({
     // The hub's schema, its validated queries run compiled (graphql-jit); see compiledQueryGateway.
-    gateway: compiledQueryGateway(schema, { compileAfterRuns: opts.compileQueriesAfterRuns === undefined ? 2 : opts.compileQueriesAfterRuns }),
+    gateway: compiledQueryGateway(schema, { compileAfterRuns: opts.compileQueriesAfterRuns }),
     introspection: opts.introspection ?? true,
     // A GET that names one of these headers has been preflighted by a browser, so it cannot be a forged
     // cross-site request. Apollo's defaults (x-apollo-operation-name, apollo-require-preflight; not exported by
